@@ -1,0 +1,357 @@
+#include "config/config.hpp"
+
+#include <fstream>
+#include <initializer_list>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace linli {
+namespace {
+
+using nlohmann::json;
+
+// Walks one JSON object, remembering the key path for error messages and refusing keys it
+// does not know: a typo in a config key must stop start-up, not be silently ignored.
+class Reader {
+ public:
+  Reader(const json& j, std::string path, EnvLookup env)
+      : j_(j), path_(std::move(path)), env_(env) {
+    if (!j_.is_object()) fail("", "must be an object");
+  }
+
+  [[noreturn]] void fail(const std::string& key, const std::string& why) const {
+    throw ConfigError(at(key) + ": " + why);
+  }
+
+  std::string at(const std::string& key) const {
+    if (key.empty()) return path_.empty() ? "(top level)" : path_;
+    return path_.empty() ? key : path_ + "." + key;
+  }
+
+  void allow(std::initializer_list<const char*> keys) const {
+    std::set<std::string> ok(keys.begin(), keys.end());
+    for (const auto& [k, v] : j_.items()) {
+      if (!ok.count(k)) fail(k, "unknown key (allowed: " + join(keys) + ")");
+    }
+  }
+
+  bool has(const char* key) const { return j_.contains(key) && !j_.at(key).is_null(); }
+
+  // A string, or {"env": "NAME"} to read a secret from the environment.
+  std::string str(const char* key, std::optional<std::string> fallback = std::nullopt) const {
+    if (!has(key)) {
+      if (fallback) return *fallback;
+      fail(key, "missing (a string is required)");
+    }
+    const json& v = j_.at(key);
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_object() && v.size() == 1 && v.contains("env") && v.at("env").is_string()) {
+      std::string name = v.at("env").get<std::string>();
+      const char* value = env_(name.c_str());
+      if (value == nullptr || *value == '\0')
+        fail(key, "environment variable " + name + " is not set");
+      return value;
+    }
+    fail(key, "must be a string or {\"env\": \"VARIABLE\"}");
+  }
+
+  std::string nonempty(const char* key, std::optional<std::string> fallback = std::nullopt) const {
+    std::string s = str(key, std::move(fallback));
+    if (s.empty()) fail(key, "must not be empty");
+    return s;
+  }
+
+  std::int64_t integer(const char* key, std::int64_t fallback, std::int64_t lo,
+                       std::int64_t hi) const {
+    if (!has(key)) return fallback;
+    const json& v = j_.at(key);
+    if (!v.is_number_integer()) fail(key, "must be an integer");
+    auto n = v.get<std::int64_t>();
+    if (n < lo || n > hi) {
+      fail(key, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+    }
+    return n;
+  }
+
+  double number(const char* key, double fallback, double lo, double hi) const {
+    if (!has(key)) return fallback;
+    const json& v = j_.at(key);
+    if (!v.is_number()) fail(key, "must be a number");
+    double n = v.get<double>();
+    if (n < lo || n > hi) fail(key, "must be between " + fmt(lo) + " and " + fmt(hi));
+    return n;
+  }
+
+  std::string one_of(const char* key, std::string fallback,
+                     std::initializer_list<const char*> options) const {
+    std::string s = str(key, fallback);
+    for (const char* o : options) {
+      if (s == o) return s;
+    }
+    fail(key, "must be one of " + join(options));
+  }
+
+  template <typename F>
+  void each(const char* key, bool required, F&& f) const {
+    if (!has(key)) {
+      if (required) fail(key, "missing (a list is required)");
+      return;
+    }
+    const json& v = j_.at(key);
+    if (!v.is_array()) fail(key, "must be a list");
+    for (std::size_t i = 0; i < v.size(); ++i) f(v[i], at(key) + "[" + std::to_string(i) + "]");
+  }
+
+  std::vector<std::string> strings(const char* key) const {
+    std::vector<std::string> out;
+    each(key, false, [&](const json& v, const std::string& path) {
+      if (!v.is_string() || v.get<std::string>().empty()) {
+        throw ConfigError(path + ": must be a non-empty string");
+      }
+      out.push_back(v.get<std::string>());
+    });
+    return out;
+  }
+
+  Reader sub(const char* key) const {
+    static const json kEmpty = json::object();
+    return Reader(has(key) ? j_.at(key) : kEmpty, at(key), env_);
+  }
+
+  EnvLookup env() const { return env_; }
+
+ private:
+  static std::string join(std::initializer_list<const char*> keys) {
+    std::string out;
+    for (const char* k : keys) out += (out.empty() ? "" : ", ") + std::string(k);
+    return out;
+  }
+  static std::string fmt(double d) {
+    std::ostringstream os;
+    os << d;
+    return os.str();
+  }
+
+  const json& j_;
+  std::string path_;
+  EnvLookup env_;
+};
+
+// "<adapter name>:<platform id>"; the id may itself contain ':' (e.g. XMPP addresses).
+std::pair<std::string, std::string> split_qualified(const std::string& s,
+                                                    const std::string& where) {
+  auto colon = s.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == s.size()) {
+    throw ConfigError(where + ": \"" + s + "\" must be \"<adapter name>:<platform id>\"");
+  }
+  return {s.substr(0, colon), s.substr(colon + 1)};
+}
+
+ServerConfig parse_server(const Reader& r) {
+  r.allow({"address", "port", "body_limit", "header_timeout_ms", "body_timeout_ms",
+           "idle_timeout_ms", "max_connections"});
+  ServerConfig s;
+  s.address = r.nonempty("address", s.address);
+  s.port = static_cast<std::uint16_t>(r.integer("port", s.port, 0, 65535));
+  s.body_limit = static_cast<std::size_t>(
+      r.integer("body_limit", static_cast<std::int64_t>(s.body_limit), 1024, 64 << 20));
+  s.header_timeout_ms = r.integer("header_timeout_ms", s.header_timeout_ms, 100, 600'000);
+  s.body_timeout_ms = r.integer("body_timeout_ms", s.body_timeout_ms, 100, 600'000);
+  s.idle_timeout_ms = r.integer("idle_timeout_ms", s.idle_timeout_ms, 100, 3'600'000);
+  s.max_connections =
+      static_cast<int>(r.integer("max_connections", s.max_connections, 1, 1'000'000));
+  return s;
+}
+
+RateLimits default_limits(const std::string& type) {
+  RateLimits l;
+  if (type == "playground") {
+    l.per_chat_per_s = 50;
+    l.per_group_per_min = 6000;
+    l.global_per_s = 1000;
+    l.burst = 50;
+  }
+  return l;  // Telegram's FAQ figures otherwise
+}
+
+RateLimits parse_limits(const Reader& r, RateLimits l) {
+  r.allow({"per_chat_per_s", "per_group_per_min", "global_per_s", "burst"});
+  l.per_chat_per_s = r.number("per_chat_per_s", l.per_chat_per_s, 0.001, 1e6);
+  l.per_group_per_min = r.number("per_group_per_min", l.per_group_per_min, 0.001, 1e8);
+  l.global_per_s = r.number("global_per_s", l.global_per_s, 0.001, 1e6);
+  l.burst = static_cast<int>(r.integer("burst", l.burst, 1, 10'000));
+  return l;
+}
+
+AdapterConfig parse_adapter(const Reader& r) {
+  AdapterConfig a;
+  a.type = r.one_of("type", "", {"playground", "telegram"});
+  a.name = r.nonempty("name");
+  for (char c : a.name) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) {
+      r.fail("name", "use letters, digits, '_' and '-' only");
+    }
+  }
+  if (a.type == "playground") {
+    r.allow({"type", "name", "webhook_path", "rate_limits", "people"});
+    a.webhook_path = r.nonempty("webhook_path", "/playground/webhook");
+    a.bot_username = "linli_bot";
+    r.each("people", true, [&](const json& j, const std::string& path) {
+      Reader p(j, path, r.env());
+      p.allow({"id", "name", "lang"});
+      a.playground.people.push_back(
+          {p.nonempty("id"), p.nonempty("name"), p.one_of("lang", "zh", {"zh", "en"})});
+    });
+  } else {
+    r.allow({"type", "name", "webhook_path", "rate_limits", "token", "secret_token", "username",
+             "api_base"});
+    a.webhook_path = r.nonempty("webhook_path", "/telegram/" + a.name);
+    a.telegram.token = r.nonempty("token");
+    a.telegram.secret_token = r.nonempty("secret_token");
+    for (char c : a.telegram.secret_token) {
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) {
+        r.fail("secret_token", "Telegram allows only A-Z, a-z, 0-9, '_' and '-'");
+      }
+    }
+    if (a.telegram.secret_token.size() > 256) r.fail("secret_token", "at most 256 characters");
+    a.telegram.username = r.nonempty("username");
+    if (a.telegram.username.front() == '@') a.telegram.username.erase(0, 1);
+    a.bot_username = a.telegram.username;
+    a.telegram.api_base = r.nonempty("api_base", a.telegram.api_base);
+    if (a.telegram.api_base.rfind("http://", 0) != 0 &&
+        a.telegram.api_base.rfind("https://", 0) != 0) {
+      r.fail("api_base", "must start with http:// or https://");
+    }
+    while (a.telegram.api_base.back() == '/') a.telegram.api_base.pop_back();
+  }
+  if (a.webhook_path.front() != '/') r.fail("webhook_path", "must start with '/'");
+  a.limits = parse_limits(r.sub("rate_limits"), default_limits(a.type));
+  return a;
+}
+
+CommunityConfig parse_community(const Reader& r, const Config& c) {
+  r.allow({"id", "name", "lang", "coordinators", "groups", "volunteers"});
+  CommunityConfig m;
+  m.id = r.nonempty("id");
+  m.name = r.nonempty("name");
+  m.lang = r.one_of("lang", c.lang, {"zh", "en"});
+  auto known_adapter = [&](const std::string& name, const std::string& where) {
+    if (!c.adapter(name)) throw ConfigError(where + ": no adapter is named \"" + name + "\"");
+  };
+  r.each("coordinators", true, [&](const json& j, const std::string& path) {
+    if (!j.is_string()) throw ConfigError(path + ": must be a string");
+    known_adapter(split_qualified(j.get<std::string>(), path).first, path);
+    m.coordinators.push_back(j.get<std::string>());
+  });
+  if (m.coordinators.empty()) r.fail("coordinators", "at least one coordinator is required");
+  r.each("groups", true, [&](const json& j, const std::string& path) {
+    Reader g(j, path, r.env());
+    g.allow({"chat", "kind", "building", "title"});
+    GroupConfig gc;
+    std::tie(gc.adapter, gc.chat) = split_qualified(g.nonempty("chat"), g.at("chat"));
+    known_adapter(gc.adapter, g.at("chat"));
+    gc.kind = g.one_of("kind", "", {"residents", "volunteers"}) == "residents"
+                  ? GroupKind::residents
+                  : GroupKind::volunteers;
+    gc.building = g.str("building", "");
+    gc.title = g.str("title", "");
+    m.groups.push_back(std::move(gc));
+  });
+  bool has_volunteers_group = false;
+  for (const auto& g : m.groups) has_volunteers_group |= g.kind == GroupKind::volunteers;
+  if (!has_volunteers_group) r.fail("groups", "a community needs one group of kind \"volunteers\"");
+  r.each("volunteers", false, [&](const json& j, const std::string& path) {
+    Reader v(j, path, r.env());
+    v.allow({"person", "name", "phone", "building", "skills", "availability"});
+    VolunteerSeed s;
+    std::tie(s.adapter, s.user) = split_qualified(v.nonempty("person"), v.at("person"));
+    known_adapter(s.adapter, v.at("person"));
+    s.name = v.nonempty("name");
+    s.phone = v.str("phone", "");
+    s.building = v.str("building", "");
+    s.skills = v.strings("skills");
+    s.availability = v.str("availability", "");
+    m.volunteers.push_back(std::move(s));
+  });
+  return m;
+}
+
+}  // namespace
+
+const AdapterConfig* Config::adapter(const std::string& name) const {
+  for (const auto& a : adapters) {
+    if (a.name == name) return &a;
+  }
+  return nullptr;
+}
+
+Config parse_config(const std::string& json_text, EnvLookup env) {
+  json j = json::parse(json_text, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
+  if (j.is_discarded()) throw ConfigError("the file is not valid JSON");
+  Reader r(j, "", env);
+  r.allow({"server", "database", "synchronous", "lang", "dialogs", "sender", "log_level",
+           "communities", "adapters"});
+  Config c;
+  c.server = parse_server(r.sub("server"));
+  c.database = r.nonempty("database");
+  c.synchronous = r.one_of("synchronous", c.synchronous, {"normal", "full"});
+  c.lang = r.one_of("lang", c.lang, {"zh", "en"});
+  c.log_level = r.one_of("log_level", c.log_level, {"debug", "info", "warn", "error"});
+  {
+    Reader d = r.sub("dialogs");
+    d.allow({"timeout_minutes"});
+    c.dialogs.timeout_s =
+        d.integer("timeout_minutes", c.dialogs.timeout_s / 60, 1, 7 * 24 * 60) * 60;
+  }
+  {
+    Reader s = r.sub("sender");
+    s.allow({"max_attempts", "backoff_initial_ms", "backoff_max_ms", "concurrency"});
+    c.sender.max_attempts =
+        static_cast<int>(s.integer("max_attempts", c.sender.max_attempts, 1, 1000));
+    c.sender.backoff_initial_ms =
+        s.integer("backoff_initial_ms", c.sender.backoff_initial_ms, 1, 3'600'000);
+    c.sender.backoff_max_ms = s.integer("backoff_max_ms", c.sender.backoff_max_ms, 1, 86'400'000);
+    c.sender.concurrency =
+        static_cast<int>(s.integer("concurrency", c.sender.concurrency, 1, 10'000));
+  }
+  std::set<std::string> paths;
+  r.each("adapters", true, [&](const json& a, const std::string& path) {
+    AdapterConfig ac = parse_adapter(Reader(a, path, env));
+    if (c.adapter(ac.name)) throw ConfigError(path + ".name: \"" + ac.name + "\" is used twice");
+    if (!paths.insert(ac.webhook_path).second) {
+      throw ConfigError(path + ".webhook_path: \"" + ac.webhook_path + "\" is used twice");
+    }
+    c.adapters.push_back(std::move(ac));
+  });
+  if (c.adapters.empty()) r.fail("adapters", "at least one adapter is required");
+  std::set<std::string> ids, chats;
+  r.each("communities", true, [&](const json& m, const std::string& path) {
+    CommunityConfig cc = parse_community(Reader(m, path, env), c);
+    if (!ids.insert(cc.id).second) throw ConfigError(path + ".id: \"" + cc.id + "\" is used twice");
+    for (const auto& g : cc.groups) {
+      if (!chats.insert(g.adapter + ":" + g.chat).second) {
+        throw ConfigError(path + ".groups: chat \"" + g.adapter + ":" + g.chat +
+                          "\" belongs to two communities");
+      }
+    }
+    c.communities.push_back(std::move(cc));
+  });
+  if (c.communities.empty()) r.fail("communities", "at least one community is required");
+  return c;
+}
+
+Config load_config(const std::string& path, EnvLookup env) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(path + ": cannot be read");
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  try {
+    return parse_config(buf.str(), env);
+  } catch (const ConfigError& e) {
+    throw ConfigError(path + ": " + e.what());
+  }
+}
+
+}  // namespace linli

@@ -1,0 +1,124 @@
+#pragma once
+// The whole configuration as one plain struct (STYLE 13): parsed and validated once at start-up.
+// A bad value throws ConfigError naming the exact key, e.g. "adapters[0].token: missing".
+
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace linli {
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ServerConfig {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::size_t body_limit = 1 << 20;         // bytes of one request body
+  std::int64_t header_timeout_ms = 10'000;  // from the first byte to the end of the headers
+  std::int64_t body_timeout_ms = 15'000;    // to read the body once the headers are in
+  std::int64_t idle_timeout_ms = 60'000;    // keep-alive connection with nothing to read
+  int max_connections = 4096;               // open connections; more are closed at once
+};
+
+// Outbound rates of one adapter, at the platform's documented limits (PLATFORMS.md).
+struct RateLimits {
+  double per_chat_per_s = 1.0;    // private chats and groups
+  double per_group_per_min = 20;  // groups only, on top of per_chat
+  double global_per_s = 30;       // the whole bot
+  int burst = 3;                  // messages a chat may send at once before pacing applies
+};
+
+struct PlaygroundPerson {
+  std::string id;    // platform user id inside the playground
+  std::string name;  // display name
+  std::string lang;  // "zh" or "en"
+};
+
+struct PlaygroundConfig {
+  std::vector<PlaygroundPerson> people;
+};
+
+struct TelegramConfig {
+  std::string token;
+  std::string secret_token;
+  std::string username;  // the bot's, without '@'
+  std::string api_base = "https://api.telegram.org";
+};
+
+struct AdapterConfig {
+  std::string type;  // "playground" | "telegram"
+  std::string name;  // instance name: people and chats are named "<name>:<platform id>"
+  std::string webhook_path;
+  std::string bot_username;  // what "/cmd@name" must name to be ours
+  RateLimits limits;
+  PlaygroundConfig playground;
+  TelegramConfig telegram;
+};
+
+enum class GroupKind { residents, volunteers };
+
+struct GroupConfig {
+  std::string adapter;  // adapter instance name
+  std::string chat;     // platform chat id
+  GroupKind kind = GroupKind::residents;
+  std::string building;  // residents' groups: the building they belong to ("" for a mixed group)
+  std::string title;
+};
+
+// A volunteer already on the community's roster, imported as approved at start-up.
+struct VolunteerSeed {
+  std::string adapter;
+  std::string user;
+  std::string name;
+  std::string phone;
+  std::string building;
+  std::vector<std::string> skills;
+  std::string availability;
+};
+
+struct CommunityConfig {
+  std::string id;
+  std::string name;
+  std::string lang = "zh";
+  std::vector<std::string> coordinators;  // "<adapter name>:<user id>"
+  std::vector<GroupConfig> groups;
+  std::vector<VolunteerSeed> volunteers;
+};
+
+struct DialogConfig {
+  std::int64_t timeout_s = 30 * 60;  // an idle dialog ends with a message after this long
+};
+
+struct SenderConfig {
+  int max_attempts = 8;                   // then the message is dead-lettered
+  std::int64_t backoff_initial_ms = 500;  // doubles per try, with jitter
+  std::int64_t backoff_max_ms = 5 * 60'000;
+  int concurrency = 64;  // API calls in flight at once, all chats together
+};
+
+struct Config {
+  ServerConfig server;
+  std::string database = "linli.db";
+  std::string synchronous = "normal";  // SQLite synchronous pragma in WAL mode: normal | full
+  std::string lang = "zh";             // default language of people we know nothing about
+  DialogConfig dialogs;
+  SenderConfig sender;
+  std::string log_level = "info";
+  std::vector<CommunityConfig> communities;
+  std::vector<AdapterConfig> adapters;
+
+  const AdapterConfig* adapter(const std::string& name) const;
+};
+
+// `getenv` is passed in so that tests control the environment (STYLE 13: no getenv elsewhere).
+using EnvLookup = const char* (*)(const char*);
+
+Config parse_config(const std::string& json_text, EnvLookup env);
+Config load_config(const std::string& path, EnvLookup env);
+
+}  // namespace linli

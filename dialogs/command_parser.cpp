@@ -1,0 +1,154 @@
+#include "dialogs/command_parser.hpp"
+
+#include <array>
+
+#include "dialogs/vocabulary.hpp"
+
+namespace linli {
+namespace {
+
+struct Name {
+  std::string_view word;
+  Command command;
+};
+
+constexpr std::array<Name, 14> kSlashNames = {{
+    {"start", Command::start},
+    {"menu", Command::menu},
+    {"join", Command::join},
+    {"help", Command::help},
+    {"mine", Command::mine},
+    {"cancel", Command::cancel},
+    {"back", Command::back},
+    {"lang", Command::lang},
+    {"language", Command::lang},
+    {"done", Command::done},
+    {"approve", Command::approve},
+    {"reject", Command::reject},
+    {"signup", Command::join},
+    {"my", Command::mine},
+}};
+
+struct Keyword {
+  std::string_view word;
+  Command command;
+  bool takes_args;  // "求助 水管漏了" yes; "取消了吗" is not "取消"
+};
+
+// Longer words first: "报名志愿者" before anything that is its prefix.
+constexpr std::array<Keyword, 12> kKeywords = {{
+    {"报名志愿者", Command::join, false},
+    {"菜单", Command::menu, false},
+    {"帮助", Command::menu, false},
+    {"求助", Command::help, true},
+    {"我的", Command::mine, false},
+    {"取消", Command::cancel, false},
+    {"返回", Command::back, false},
+    {"上一步", Command::back, false},
+    {"完成", Command::done, true},
+    {"通过", Command::approve, true},
+    {"拒绝", Command::reject, true},
+    {"语言", Command::lang, true},
+}};
+
+// Trailing punctuation people add to a bare keyword: "取消！", "菜单?"
+bool only_punctuation(std::string_view s) {
+  std::string t = trim(s);
+  for (std::string_view p : {"!", "！", "?", "？", ".", "。", "~", "～"}) {
+    while (t.size() >= p.size() && t.compare(t.size() - p.size(), p.size(), p) == 0) {
+      t.resize(t.size() - p.size());
+    }
+  }
+  return t.empty();
+}
+
+}  // namespace
+
+ParsedCommand command_from_name(std::string_view name, std::string_view args) {
+  ParsedCommand p;
+  p.slash = true;
+  p.typed = "/" + std::string(name);
+  p.args = trim(args);
+  std::string lower = lower_ascii(name);
+  for (const auto& n : kSlashNames) {
+    if (n.word == lower) {
+      p.kind = ParseKind::ours;
+      p.command = n.command;
+      return p;
+    }
+  }
+  p.kind = ParseKind::unknown;
+  return p;
+}
+
+ParsedCommand parse_command(std::string_view raw, std::string_view bot_username) {
+  std::string text = trim(raw);
+  std::string_view t = text;
+  bool slash = false;
+  if (!t.empty() && t[0] == '/') {
+    t.remove_prefix(1);
+    slash = true;
+  } else if (t.rfind("\xEF\xBC\x8F", 0) == 0) {  // ／ FULLWIDTH SOLIDUS
+    t.remove_prefix(3);
+    slash = true;
+  }
+  if (slash) {
+    std::size_t n = 0;
+    while (n < t.size() && (std::isalnum(static_cast<unsigned char>(t[n])) || t[n] == '_')) ++n;
+    if (n == 0) return {};
+    std::string_view name = t.substr(0, n);
+    std::string_view rest = t.substr(n);
+    if (!rest.empty() && rest[0] == '@') {
+      std::size_t m = 1;
+      while (m < rest.size() &&
+             (std::isalnum(static_cast<unsigned char>(rest[m])) || rest[m] == '_'))
+        ++m;
+      std::string_view target = rest.substr(1, m - 1);
+      if (!bot_username.empty() && lower_ascii(target) != lower_ascii(bot_username)) {
+        ParsedCommand p;
+        p.kind = ParseKind::other_bot;
+        p.typed = "/" + std::string(name);
+        return p;
+      }
+      rest = rest.substr(m);
+    }
+    // "/help水管漏了" is not a command named "help水管漏了": the name ends at the first
+    // non-word byte, and what follows is its argument.
+    return command_from_name(name, rest);
+  }
+  for (const auto& k : kKeywords) {
+    if (t.rfind(k.word, 0) != 0) continue;
+    std::string_view rest = t.substr(k.word.size());
+    if (!k.takes_args && !only_punctuation(rest)) continue;
+    ParsedCommand p;
+    p.kind = ParseKind::ours;
+    p.command = k.command;
+    p.typed = std::string(k.word);
+    p.args = k.takes_args ? trim(rest) : std::string();
+    return p;
+  }
+  return {};
+}
+
+std::optional<std::int64_t> parse_ticket_number(std::string_view args) {
+  std::string t = trim(args);
+  std::string_view v = t;
+  if (!v.empty() && v[0] == '#') {
+    v.remove_prefix(1);
+  } else if (v.rfind("\xEF\xBC\x83", 0) == 0) {  // ＃ FULLWIDTH NUMBER SIGN
+    v.remove_prefix(3);
+  } else if (v.rfind("No.", 0) == 0 || v.rfind("no.", 0) == 0) {
+    v.remove_prefix(3);
+  }
+  while (!v.empty() && v[0] == ' ') v.remove_prefix(1);
+  std::int64_t n = 0;
+  std::size_t digits = 0;
+  while (digits < v.size() && std::isdigit(static_cast<unsigned char>(v[digits])) && digits < 15) {
+    n = n * 10 + (v[digits] - '0');
+    ++digits;
+  }
+  if (digits == 0 || n == 0) return std::nullopt;
+  return n;
+}
+
+}  // namespace linli

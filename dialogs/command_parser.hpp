@@ -1,0 +1,50 @@
+#pragma once
+// Reads a command from what a person typed: "/cmd args", "/cmd@ourbot args" (Telegram groups),
+// the full-width "／cmd" of Chinese keyboards, and the Chinese keyword at the start of a message
+// ("求助 水管漏水", "完成#12").
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace linli {
+
+enum class Command {
+  start,
+  menu,
+  join,
+  help,
+  mine,
+  cancel,
+  back,
+  lang,
+  done,
+  approve,
+  reject,
+};
+
+enum class ParseKind {
+  none,       // not a command: an answer, a reply, or chat
+  ours,       // a command for us
+  other_bot,  // "/cmd@otherbot": someone else's
+  unknown,    // a slash command we do not have
+};
+
+struct ParsedCommand {
+  ParseKind kind = ParseKind::none;
+  Command command = Command::menu;
+  std::string args;    // trimmed text after the command
+  std::string typed;   // the command as typed, for "no such command" replies
+  bool slash = false;  // typed as /cmd rather than as a keyword
+};
+
+// `bot_username` without '@'; empty accepts any "@name" suffix.
+ParsedCommand parse_command(std::string_view text, std::string_view bot_username);
+// For adapters that already split the command (Telegram's bot_command entity): `name` without
+// '/' or '@bot'.
+ParsedCommand command_from_name(std::string_view name, std::string_view args);
+
+// "#12", "12", "＃12" at the start of `args`; nullopt when there is no number.
+std::optional<std::int64_t> parse_ticket_number(std::string_view args);
+
+}  // namespace linli

@@ -1,0 +1,218 @@
+#include "dialogs/dialog.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include <nlohmann/json.hpp>
+
+namespace linli {
+namespace {
+
+bool has_previous(const DialogCtx& c) {
+  return !c.path.empty();
+}
+void say_first_step(DialogCtx& c) {
+  c.say(Msg::first_step);
+}
+void say_cancelled(DialogCtx& c) {
+  c.say(Msg::cancelled, {{"what", c.turn.say(c.spec.title)}});
+}
+void say_timed_out(DialogCtx& c) {
+  c.say(Msg::timed_out, {{"what", c.turn.say(c.spec.title)},
+                         {"minutes", std::to_string(c.turn.config.dialogs.timeout_s / 60)},
+                         {"command", std::string(c.spec.restart)}});
+}
+
+// state    input          guard         action          next
+constexpr std::array<Transition, 5> kCommon = {{
+    {kAny, Input::back, has_previous, nullptr, kBack},
+    {kAny, Input::back, nullptr, say_first_step, kSame},
+    {kAny, Input::cancel, nullptr, say_cancelled, kEnd},
+    {kAny, Input::timeout, nullptr, say_timed_out, kEnd},
+    // An answer no row takes (a dialog's table should not let this happen): ask again.
+    {kAny, Input::answer, nullptr, nullptr, kSame},
+}};
+
+const StateSpec* find_state(const DialogSpec& spec, std::string_view name) {
+  for (const auto& s : spec.states) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void hint_yes_no(DialogCtx& c) {
+  c.say(Msg::yes_no_hint);
+}
+
+std::vector<std::vector<Button>> DialogCtx::yes_no_buttons(Msg no_label) const {
+  return {{button(turn.say(Msg::submit_button), "yes"), button(turn.say(no_label), "no")}};
+}
+
+std::span<const Transition> common_transitions() {
+  return kCommon;
+}
+
+std::string dialog_timer_key(std::int64_t person_id) {
+  return "d:" + std::to_string(person_id);
+}
+
+std::string encode_dialog_data(const Answers& answers, const std::vector<std::string>& path) {
+  nlohmann::json j = {{"answers", answers}, {"path", path}};
+  return j.dump();
+}
+
+void decode_dialog_data(const std::string& data, Answers& answers, std::vector<std::string>& path) {
+  auto j = nlohmann::json::parse(data, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return;
+  if (j.contains("answers") && j["answers"].is_object()) {
+    for (const auto& [k, v] : j["answers"].items()) {
+      if (v.is_string()) answers[k] = v.get<std::string>();
+    }
+  }
+  if (j.contains("path") && j["path"].is_array()) {
+    for (const auto& s : j["path"]) {
+      if (s.is_string()) path.push_back(s.get<std::string>());
+    }
+  }
+}
+
+void DialogCtx::say(std::string body, std::vector<std::vector<Button>> buttons) {
+  OutboundMessage m;
+  m.adapter = record.adapter;
+  m.chat = record.chat;
+  m.thread = record.thread;
+  m.private_chat = record.private_chat;
+  if (!record.private_chat) {
+    // Several people may be in dialogs in one group: every question names whom it asks and
+    // answers the message it follows.
+    body = turn.say(Msg::addressed, {{"name", turn.person.name}, {"text", body}});
+    const InboundEvent& ev = turn.ev;
+    if (ev.adapter == record.adapter && ev.chat == record.chat) m.reply_to = ev.message_id;
+  }
+  m.text = std::move(body);
+  m.route = "d:" + std::to_string(record.person_id);
+  m.buttons = std::move(buttons);
+  turn.send(std::move(m));
+}
+
+Button DialogCtx::button(std::string label, std::string_view value) const {
+  return Button{std::move(label),
+                "d:" + std::to_string(record.person_id) + ":" + std::string(value)};
+}
+
+const DialogSpec* DialogRunner::spec(std::string_view kind) const {
+  for (const DialogSpec* s : specs_) {
+    if (s->kind == kind) return s;
+  }
+  return nullptr;
+}
+
+void DialogRunner::start(Turn& turn, const DialogSpec& spec, Answers initial) {
+  if (auto old = turn.store.dialogs.get(turn.person.id)) {
+    if (const DialogSpec* old_spec = this->spec(old->kind)) {
+      turn.reply(turn.say(Msg::abandoned, {{"what", turn.say(old_spec->title)}}));
+    }
+  }
+  storage::DialogRecord record;
+  record.person_id = turn.person.id;
+  record.kind = std::string(spec.kind);
+  record.state = std::string(kStart);
+  record.adapter = turn.ev.adapter;
+  record.chat = turn.ev.chat;
+  record.thread = turn.ev.thread;
+  record.private_chat = turn.ev.chat_kind == ChatKind::private_chat;
+  record.community_id = turn.community ? turn.community->id : "";
+  std::vector<std::string> path;
+  run(turn, spec, record, initial, path, Input::begin, "");
+}
+
+void DialogRunner::feed(Turn& turn, storage::DialogRecord record, Input input, std::string text) {
+  const DialogSpec* s = spec(record.kind);
+  if (s == nullptr) {  // a dialog kind this version no longer has
+    finish(turn, record);
+    return;
+  }
+  Answers answers;
+  std::vector<std::string> path;
+  decode_dialog_data(record.data, answers, path);
+  run(turn, *s, record, answers, path, input, std::move(text));
+}
+
+void DialogRunner::run(Turn& turn, const DialogSpec& spec, storage::DialogRecord& record,
+                       Answers& answers, std::vector<std::string>& path, Input input,
+                       std::string text) {
+  DialogCtx ctx(turn, spec, record, answers, path, std::move(text));
+  const Transition* row = nullptr;
+  for (auto table : {spec.table, common_transitions()}) {
+    for (const Transition& t : table) {
+      if ((t.from == record.state || t.from == kAny) && t.on == input &&
+          (!t.guard || t.guard(ctx))) {
+        row = &t;
+        break;
+      }
+    }
+    if (row) break;
+  }
+  if (row == nullptr) return;  // unreachable: the common rows take every input but begin
+  if (row->action) row->action(ctx);
+
+  if (row->to == kEnd) {
+    finish(turn, record);
+    return;
+  }
+  if (row->to == kSame) {
+    save(turn, record, answers, path);
+    return;
+  }
+  std::string next;
+  if (row->to == kBack) {
+    next = path.back();
+    path.pop_back();
+  } else {
+    next = std::string(row->to);
+    auto earlier = std::find(path.begin(), path.end(), next);
+    if (earlier != path.end()) {
+      path.erase(earlier, path.end());  // going back to a question answered before
+    } else if (record.state != kStart) {
+      path.push_back(record.state);
+    }
+  }
+  record.state = next;
+  if (const StateSpec* s = find_state(spec, next)) ask(turn, spec, record, answers, path, *s);
+  save(turn, record, answers, path);
+}
+
+void DialogRunner::ask(Turn& turn, const DialogSpec& spec, storage::DialogRecord& record,
+                       Answers& answers, std::vector<std::string>& path, const StateSpec& state) {
+  if (state.private_only && !record.private_chat) {
+    auto who = turn.store.people.identity(record.person_id, record.adapter);
+    if (who) {
+      DialogCtx notice(turn, spec, record, answers, path, "");
+      notice.say(Msg::continue_private);
+      record.chat = who->user;
+      record.thread.clear();
+      record.private_chat = true;
+    }
+  }
+  DialogCtx ctx(turn, spec, record, answers, path, "");
+  state.ask(ctx);
+}
+
+void DialogRunner::save(Turn& turn, storage::DialogRecord& record, const Answers& answers,
+                        const std::vector<std::string>& path) {
+  record.data = encode_dialog_data(answers, path);
+  record.updated_at = turn.now;
+  turn.store.dialogs.put(record);
+  turn.arm_timer(dialog_timer_key(record.person_id),
+                 turn.now + turn.config.dialogs.timeout_s * 1000, "dialog",
+                 std::to_string(turn.now));
+}
+
+void DialogRunner::finish(Turn& turn, const storage::DialogRecord& record) {
+  turn.store.dialogs.erase(record.person_id);
+  turn.store.timers.disarm(dialog_timer_key(record.person_id));
+}
+
+}  // namespace linli

@@ -1,0 +1,297 @@
+#include "dialogs/engine.hpp"
+
+#include <array>
+#include <charconv>
+
+#include "dialogs/help_dialog.hpp"
+#include "dialogs/review.hpp"
+#include "dialogs/signup_dialog.hpp"
+#include "dialogs/tickets.hpp"
+
+namespace linli {
+namespace {
+
+const std::array<const DialogSpec*, 2> kDialogs = {&signup_dialog(), &help_dialog()};
+
+// Routes carried by our messages and buttons: "<kind>:<id>[:<value>]".
+struct Route {
+  std::string kind;
+  std::int64_t id = 0;
+  std::string value;
+};
+
+std::optional<Route> parse_route(std::string_view s) {
+  auto c1 = s.find(':');
+  if (c1 == std::string_view::npos) return std::nullopt;
+  auto c2 = s.find(':', c1 + 1);
+  std::string_view num =
+      s.substr(c1 + 1, c2 == std::string_view::npos ? std::string_view::npos : c2 - c1 - 1);
+  Route r;
+  r.kind = std::string(s.substr(0, c1));
+  auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), r.id);
+  if (ec != std::errc() || p != num.data() + num.size() || r.id <= 0) return std::nullopt;
+  if (c2 != std::string_view::npos) r.value = std::string(s.substr(c2 + 1));
+  return r;
+}
+
+// Whether a message is an answer to the dialog: from the chat the dialog is in.
+bool in_dialog_chat(const storage::DialogRecord& d, const InboundEvent& ev) {
+  if (ev.adapter != d.adapter) return false;
+  if (d.private_chat) return ev.chat_kind == ChatKind::private_chat;
+  return ev.chat == d.chat && ev.thread == d.thread;
+}
+
+}  // namespace
+
+Engine::Engine(const Config& config, storage::Store& store, const storage::Directory& dir)
+    : config_(config), store_(store), dir_(dir), dialogs_(kDialogs) {}
+
+storage::Person Engine::identify(const InboundEvent& ev, std::int64_t now) {
+  storage::Person p = store_.people.resolve(ev.adapter, ev.user, ev.user_name, now);
+  if (!ev.user_name.empty() && p.name != ev.user_name) {
+    store_.people.set_name(p.id, ev.user_name);
+    p.name = ev.user_name;
+  }
+  if (!p.lang_chosen && !ev.lang.empty()) {
+    std::string code(lang_code(lang_from_code(ev.lang, Lang::zh)));
+    if (p.lang != code) {
+      store_.people.set_lang(p.id, code, false);
+      p.lang = code;
+    }
+  }
+  if (ev.chat_kind == ChatKind::group) {
+    if (const storage::Group* g = dir_.group(ev.adapter, ev.chat);
+        g && g->community_id != p.community_id) {
+      store_.people.set_community(p.id, g->community_id);
+      p.community_id = g->community_id;
+    }
+  }
+  return p;
+}
+
+void Engine::handle(const InboundEvent& ev, std::int64_t now, Outcome& out) {
+  if (ev.addressed_to_other_bot) return;
+  Turn turn(config_, store_, dir_, ev, identify(ev, now), now, out);
+
+  if (!ev.button.empty()) {
+    on_button(turn);
+  } else {
+    const AdapterConfig* adapter = config_.adapter(ev.adapter);
+    ParsedCommand cmd = ev.command.empty()
+                            ? parse_command(ev.text, adapter ? adapter->bot_username : "")
+                            : command_from_name(ev.command, ev.command_args);
+    if (cmd.kind == ParseKind::other_bot) return;
+    bool handled = false;
+    // A reply to one of our messages answers what that message asked, unless it is a slash
+    // command, which always means itself.
+    if (!ev.reply_to.empty() && !(cmd.kind != ParseKind::none && cmd.slash)) {
+      if (auto routed = store_.outbox.by_platform_id(ev.adapter, ev.chat, ev.reply_to)) {
+        handled = on_reply(turn, routed->route, cmd);
+      }
+    }
+    if (!handled) {
+      if (cmd.kind == ParseKind::ours) {
+        on_command(turn, cmd);
+      } else if (cmd.kind == ParseKind::unknown) {
+        // In a group, commands of other bots arrive without "@name": stay quiet there.
+        if (!turn.in_group()) turn.reply(turn.say(Msg::unknown_command, {{"command", cmd.typed}}));
+      } else if (auto dialog = store_.dialogs.get(turn.person.id);
+                 dialog && in_dialog_chat(*dialog, ev)) {
+        on_dialog_input(turn, std::move(*dialog), cmd, ev.text);
+      } else if (!turn.in_group()) {
+        auto waiting = tickets::awaiting_rating(turn);
+        if (waiting && tickets::parse_rating(ev.text)) {
+          tickets::rate(turn, *waiting, ev.text);
+        } else {
+          turn.reply(turn.say(Msg::unknown_private));
+        }
+      }
+      // Anything else in a group is neighbours talking to each other.
+    }
+  }
+  if (!ev.callback_id.empty()) turn.answer_press();
+}
+
+void Engine::on_dialog_input(Turn& turn, storage::DialogRecord dialog, const ParsedCommand& cmd,
+                             const std::string& text) {
+  Input input = Input::answer;
+  if (cmd.kind == ParseKind::ours && cmd.command == Command::cancel) {
+    input = Input::cancel;
+  } else if (cmd.kind == ParseKind::ours && cmd.command == Command::back) {
+    input = Input::back;
+  } else if (const DialogSpec* spec = dialogs_.spec(dialog.kind)) {
+    for (const auto& s : spec->states) {
+      if (s.name == dialog.state && s.yes_no) {
+        YesNo yn = parse_yes_no(text);
+        if (yn != YesNo::neither) input = yn == YesNo::yes ? Input::yes : Input::no;
+      }
+    }
+  }
+  dialogs_.feed(turn, std::move(dialog), input, trim(text));
+}
+
+void Engine::on_button(Turn& turn) {
+  auto route = parse_route(turn.ev.button);
+  if (!route) return;
+  if (route->kind == "d") {
+    auto dialog = store_.dialogs.get(turn.person.id);
+    if (route->id != turn.person.id || !dialog) {
+      // Someone else's question, or a dialog that has ended: the button is stale.
+      std::string owner = turn.name_of(route->id);
+      turn.answer_press(route->id != turn.person.id
+                            ? turn.say(Msg::question_for_other, {{"name", owner}})
+                            : turn.say(Msg::nothing_to_cancel));
+      return;
+    }
+    ParsedCommand none;
+    on_dialog_input(turn, std::move(*dialog), none, route->value);
+  } else if (route->kind == "t") {
+    tickets::take(turn, route->id);
+  } else if (route->kind == "r") {
+    tickets::rate(turn, route->id, route->value);
+  } else if (route->kind == "v") {
+    review::decide(turn, route->id, route->value == "ok");
+  }
+}
+
+bool Engine::on_reply(Turn& turn, const std::string& route_text, const ParsedCommand& cmd) {
+  auto route = parse_route(route_text);
+  if (!route) return false;
+  const std::string& text = turn.ev.text;
+  if (route->kind == "d") {
+    if (route->id != turn.person.id) return true;  // someone else's question: not for us to answer
+    auto dialog = store_.dialogs.get(turn.person.id);
+    if (!dialog) return false;
+    on_dialog_input(turn, std::move(*dialog), cmd, text);
+    return true;
+  }
+  if (route->kind == "t") {
+    if (parse_reply_word(text) != ReplyWord::take) return false;
+    tickets::take(turn, route->id);
+    return true;
+  }
+  if (route->kind == "r") {
+    tickets::rate(turn, route->id, text);
+    return true;
+  }
+  if (route->kind == "v") {
+    bool approve;
+    if (cmd.kind == ParseKind::ours &&
+        (cmd.command == Command::approve || cmd.command == Command::reject)) {
+      approve = cmd.command == Command::approve;
+    } else {
+      std::string t = lower_ascii(trim(text));
+      if (t == "approve" || t == "同意") {
+        approve = true;
+      } else if (t == "reject") {
+        approve = false;
+      } else {
+        YesNo yn = parse_yes_no(text);
+        if (yn == YesNo::neither) return false;
+        approve = yn == YesNo::yes;
+      }
+    }
+    review::decide(turn, route->id, approve);
+    return true;
+  }
+  return false;
+}
+
+void Engine::on_command(Turn& turn, const ParsedCommand& cmd) {
+  switch (cmd.command) {
+    case Command::start:
+    case Command::menu:
+      return menu(turn);
+    case Command::join:
+      return start_signup(turn);
+    case Command::help:
+      return start_help(turn, cmd.args);
+    case Command::mine:
+      return tickets::mine(turn);
+    case Command::cancel:
+    case Command::back: {
+      auto dialog = store_.dialogs.get(turn.person.id);
+      if (!dialog) return turn.reply(turn.say(Msg::nothing_to_cancel)), void();
+      return on_dialog_input(turn, std::move(*dialog), cmd, "");
+    }
+    case Command::lang:
+      return set_lang(turn, cmd.args);
+    case Command::done:
+      return tickets::finish(turn, parse_ticket_number(cmd.args));
+    case Command::approve:
+    case Command::reject:
+      return review::command(turn, cmd.args, cmd.command == Command::approve);
+  }
+}
+
+void Engine::menu(Turn& turn) {
+  std::string text =
+      turn.say(Msg::menu_header, {{"community", turn.community ? turn.community->name : ""}});
+  text += "\n" + turn.say(Msg::menu_resident);
+  if (auto v = store_.volunteers.get(turn.person.id);
+      v && v->status == storage::VolunteerStatus::approved) {
+    text += "\n" + turn.say(Msg::menu_volunteer);
+  }
+  if (!dir_.coordinated_by(turn.person.id).empty()) text += "\n" + turn.say(Msg::menu_coordinator);
+  text += "\n" + turn.say(Msg::menu_join_hint);
+  turn.reply(std::move(text));
+}
+
+void Engine::start_signup(Turn& turn) {
+  if (turn.community == nullptr) return turn.reply(turn.say(Msg::no_community)), void();
+  if (auto v = store_.volunteers.get(turn.person.id)) {
+    if (v->status == storage::VolunteerStatus::approved) {
+      const storage::Community* c = dir_.community(v->community_id);
+      return turn.reply(turn.say(Msg::signup_already_volunteer, {{"community", c ? c->name : ""}})),
+             void();
+    }
+    if (v->status == storage::VolunteerStatus::pending) {
+      return turn.reply(turn.say(Msg::signup_already_pending)), void();
+    }
+  }
+  dialogs_.start(turn, signup_dialog(), {});
+}
+
+void Engine::start_help(Turn& turn, const std::string& inline_text) {
+  if (turn.community == nullptr) return turn.reply(turn.say(Msg::no_community)), void();
+  Answers initial;
+  auto n = utf8_length(inline_text);
+  if (n >= 2 && n <= 500) initial["details"] = inline_text;
+  if (turn.group && turn.group->kind == GroupKind::residents) {
+    initial["group_building"] = turn.group->building;
+  }
+  dialogs_.start(turn, help_dialog(), std::move(initial));
+}
+
+void Engine::set_lang(Turn& turn, const std::string& args) {
+  std::string a = lower_ascii(trim(args));
+  std::optional<Lang> l;
+  if (a == "en" || a == "english" || a == "英文" || a == "英语") l = Lang::en;
+  if (a == "zh" || a == "cn" || a == "chinese" || a == "中文" || a == "汉语") l = Lang::zh;
+  if (!l) return turn.reply(turn.say(Msg::lang_usage)), void();
+  store_.people.set_lang(turn.person.id, std::string(lang_code(*l)), true);
+  turn.lang = *l;
+  turn.reply(turn.say(Msg::lang_set));
+}
+
+void Engine::fire(const storage::TimerRecord& timer, std::int64_t now, Outcome& out) {
+  if (timer.kind != "dialog") return;
+  auto route = parse_route(timer.key);
+  if (!route) return;
+  auto dialog = store_.dialogs.get(route->id);
+  // The dialog may have moved on since the timer was armed; its own timer is armed anew.
+  if (!dialog || dialog->updated_at + config_.dialogs.timeout_s * 1000 > now) return;
+  auto person = store_.people.get(route->id);
+  auto who = store_.people.identity(route->id, dialog->adapter);
+  if (!person || !who) return;
+  InboundEvent ev;
+  ev.adapter = dialog->adapter;
+  ev.chat = dialog->chat;
+  ev.chat_kind = dialog->private_chat ? ChatKind::private_chat : ChatKind::group;
+  ev.thread = dialog->thread;
+  ev.user = who->user;
+  Turn turn(config_, store_, dir_, ev, *person, now, out);
+  dialogs_.feed(turn, std::move(*dialog), Input::timeout, "");
+}
+
+}  // namespace linli

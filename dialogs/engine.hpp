@@ -1,0 +1,43 @@
+#pragma once
+// The decisions: what Linli does with each event. Pure of I/O: it reads and writes the store
+// inside the transaction the dispatcher opened, and every message it sends is an outbox row.
+
+#include <cstdint>
+
+#include "bot/message.hpp"
+#include "config/config.hpp"
+#include "dialogs/command_parser.hpp"
+#include "dialogs/dialog.hpp"
+#include "dialogs/turn.hpp"
+#include "storage/directory.hpp"
+#include "storage/store.hpp"
+
+namespace linli {
+
+class Engine {
+ public:
+  Engine(const Config& config, storage::Store& store, const storage::Directory& dir);
+
+  void handle(const InboundEvent& ev, std::int64_t now, Outcome& out);
+  // A stored timer fell due (the dispatcher has taken it from the timers table).
+  void fire(const storage::TimerRecord& timer, std::int64_t now, Outcome& out);
+
+ private:
+  void on_button(Turn& turn);
+  bool on_reply(Turn& turn, const std::string& route, const ParsedCommand& cmd);
+  void on_command(Turn& turn, const ParsedCommand& cmd);
+  void on_dialog_input(Turn& turn, storage::DialogRecord dialog, const ParsedCommand& cmd,
+                       const std::string& text);
+  void menu(Turn& turn);
+  void start_signup(Turn& turn);
+  void start_help(Turn& turn, const std::string& inline_text);
+  void set_lang(Turn& turn, const std::string& args);
+  storage::Person identify(const InboundEvent& ev, std::int64_t now);
+
+  const Config& config_;
+  storage::Store& store_;
+  const storage::Directory& dir_;
+  DialogRunner dialogs_;
+};
+
+}  // namespace linli

@@ -1,0 +1,99 @@
+#include "dialogs/review.hpp"
+
+#include "dialogs/command_parser.hpp"
+
+namespace linli::review {
+namespace {
+
+std::string id_str(std::int64_t id) {
+  return std::to_string(id);
+}
+
+// The community whose volunteers this coordinator reviews from this chat.
+const storage::Community* coordinated_community(Turn& turn) {
+  if (turn.community && turn.dir.is_coordinator(turn.community->id, turn.person.id))
+    return turn.community;
+  if (turn.group) return nullptr;  // in a group, only that group's community counts
+  auto mine = turn.dir.coordinated_by(turn.person.id);
+  return mine.empty() ? nullptr : mine.front();
+}
+
+void respond(Turn& turn, std::string text) {
+  if (!turn.ev.callback_id.empty()) turn.answer_press(text);
+  turn.reply(std::move(text));
+}
+
+}  // namespace
+
+void notify_coordinators(Turn& turn, const storage::Volunteer& v) {
+  const storage::Community* c = turn.dir.community(v.community_id);
+  if (c == nullptr) return;
+  for (std::int64_t coordinator : c->coordinators) {
+    Lang l = turn.lang_of(coordinator);
+    SendOptions opt;
+    opt.route = "v:" + id_str(v.person_id);
+    opt.buttons = {{Button{say(l, Msg::review_approve_button), "v:" + id_str(v.person_id) + ":ok"},
+                    Button{say(l, Msg::review_reject_button), "v:" + id_str(v.person_id) + ":no"}}};
+    turn.tell(coordinator,
+              say(l, Msg::review_request,
+                  {{"id", id_str(v.person_id)},
+                   {"name", v.name},
+                   {"building", v.building},
+                   {"phone", v.phone},
+                   {"skills", skill_list_names(v.skills, l)},
+                   {"availability", v.availability}}),
+              std::move(opt));
+  }
+}
+
+void decide(Turn& turn, std::int64_t volunteer_id, bool approve) {
+  auto v = turn.store.volunteers.get(volunteer_id);
+  if (!v) return respond(turn, turn.say(Msg::volunteer_not_found, {{"id", id_str(volunteer_id)}}));
+  // A coordinator acts only on their own community's volunteers.
+  if (!turn.dir.is_coordinator(v->community_id, turn.person.id)) {
+    return respond(turn, turn.say(Msg::not_coordinator));
+  }
+  if (v->status != storage::VolunteerStatus::pending) {
+    return respond(turn, turn.say(Msg::already_reviewed, {{"name", v->name}}));
+  }
+  auto status = approve ? storage::VolunteerStatus::approved : storage::VolunteerStatus::rejected;
+  turn.store.volunteers.set_status(volunteer_id, v->community_id, status, turn.person.id, turn.now);
+  respond(turn, turn.say(approve ? Msg::approved_ok : Msg::rejected_ok, {{"name", v->name}}));
+  Lang vl = turn.lang_of(volunteer_id);
+  const storage::Community* c = turn.dir.community(v->community_id);
+  turn.tell(volunteer_id, say(vl, approve ? Msg::approved_you : Msg::rejected_you,
+                              {{"community", c ? c->name : ""}}));
+  if (approve) {
+    if (const auto* g = turn.dir.volunteers_group(v->community_id, turn.ev.adapter)) {
+      turn.post(*g,
+                say(turn.group_lang(), Msg::welcome_volunteer,
+                    {{"name", v->name}, {"building", v->building.empty() ? "—" : v->building}}));
+    }
+  }
+}
+
+void command(Turn& turn, std::string_view args, bool approve) {
+  const storage::Community* c = coordinated_community(turn);
+  if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+  auto pending = turn.store.volunteers.pending(c->id);
+  std::string a = trim(args);
+  if (a.empty()) {
+    if (pending.empty()) return turn.reply(turn.say(Msg::pending_none)), void();
+    std::string list;
+    for (const auto& v : pending) {
+      list += (list.empty() ? "" : "\n") + id_str(v.person_id) + " · " + v.name + " · " +
+              (v.building.empty() ? "—" : v.building) + " · " +
+              skill_list_names(v.skills, turn.lang);
+    }
+    // Phone numbers are not listed here: this may be a group.
+    return turn.reply(turn.say(Msg::pending_list, {{"list", list}})), void();
+  }
+  // A number, or a name of someone waiting.
+  if (auto n = parse_ticket_number(a)) return decide(turn, *n, approve);
+  for (const auto& v : pending) {
+    if (v.name == a) return decide(turn, v.person_id, approve);
+  }
+  turn.reply(turn.say(Msg::volunteer_not_found, {{"id", a}}));
+}
+
+}  // namespace linli::review

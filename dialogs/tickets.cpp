@@ -1,0 +1,289 @@
+#include "dialogs/tickets.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "dialogs/vocabulary.hpp"
+
+namespace linli::tickets {
+namespace {
+
+std::string id_str(std::int64_t id) {
+  return std::to_string(id);
+}
+
+std::string building_or_dash(const std::string& b) {
+  return b.empty() ? "—" : b;
+}
+
+std::string card_text(Turn& turn, const storage::HelpRequest& r, Msg m, const std::string& extra) {
+  Lang l = turn.group_lang();
+  Skill s = skill_from_code(r.category).value_or(Skill::other);
+  return say(l, m,
+             {{"id", id_str(r.id)},
+              {"category", std::string(skill_name(s, l))},
+              {"building", building_or_dash(r.building)},
+              {"urgent", r.urgent ? " · " + say(l, Msg::urgent_word) : ""},
+              // Residents sometimes type their phone number into the details: not in a group.
+              {"details", mask_phone_numbers(r.details)},
+              {"suggest", extra},
+              {"volunteer", extra}});
+}
+
+}  // namespace
+
+int building_distance(std::string_view a, std::string_view b) {
+  if (a.empty() || b.empty()) return 1000;
+  if (a == b) return 0;
+  auto numeric = [](std::string_view s) {
+    return s.size() <= 6 &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (numeric(a) && numeric(b))
+    return std::min(999, std::abs(std::stoi(std::string(a)) - std::stoi(std::string(b))));
+  return 1000;
+}
+
+std::vector<Candidate> rank(const std::vector<storage::Volunteer>& pool, Skill need,
+                            std::string_view building, std::size_t n) {
+  std::vector<Candidate> all;
+  all.reserve(pool.size());
+  for (const auto& v : pool) {
+    all.push_back(Candidate{v.person_id, v.name, v.building, (v.skills & bit(need)) != 0,
+                            building_distance(v.building, building)});
+  }
+  auto better = [](const Candidate& a, const Candidate& b) {
+    if (a.skilled != b.skilled) return a.skilled;
+    if (a.distance != b.distance) return a.distance < b.distance;
+    return a.person_id < b.person_id;
+  };
+  std::size_t k = std::min(n, all.size());
+  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(k), all.end(), better);
+  all.resize(k);
+  return all;
+}
+
+std::int64_t open(Turn& turn, storage::HelpRequest r) {
+  r.id = turn.store.requests.create(r);
+  const storage::Group* group = turn.dir.volunteers_group(r.community_id, turn.ev.adapter);
+  if (group == nullptr) return r.id;  // the config guarantees one; nothing to post to otherwise
+  Skill need = skill_from_code(r.category).value_or(Skill::other);
+  auto named = rank(turn.store.volunteers.approved(r.community_id), need, r.building, 3);
+  std::string suggest;
+  SendOptions opt;
+  Lang l = turn.group_lang();
+  if (!named.empty()) {
+    std::string names;
+    for (const auto& c : named) {
+      if (!names.empty()) names += say(l, Msg::list_separator);
+      std::string detail =
+          c.building.empty() ? "" : say(l, Msg::building_label, {{"building", c.building}});
+      if (c.skilled) detail += (detail.empty() ? "" : "·") + std::string(skill_name(need, l));
+      names += detail.empty() ? say(l, Msg::suggestion_plain, {{"name", c.name}})
+                              : say(l, Msg::suggestion, {{"name", c.name}, {"detail", detail}});
+      if (auto who = turn.store.people.identity(c.person_id, group->adapter))
+        opt.mentions.push_back(who->user);
+    }
+    suggest = say(l, Msg::card_suggest, {{"names", names}});
+  }
+  opt.route = "t:" + id_str(r.id);
+  opt.buttons = {{Button{say(l, Msg::card_take_button), "t:" + id_str(r.id) + ":take"}}};
+  std::int64_t card = turn.post(*group, card_text(turn, r, Msg::card, suggest), std::move(opt));
+  turn.store.requests.set_card(r.id, card);
+  return r.id;
+}
+
+void take(Turn& turn, std::int64_t id) {
+  auto r = turn.store.requests.get(id);
+  // A refused button press is answered on the button; a refused reply, in the chat.
+  auto refuse = [&](std::string text) {
+    if (!turn.ev.callback_id.empty()) {
+      turn.answer_press(std::move(text));
+    } else {
+      turn.reply(std::move(text));
+    }
+  };
+  if (!r) return refuse(turn.say(Msg::ticket_not_found, {{"id", id_str(id)}}));
+  if (turn.community && r->community_id != turn.community->id) {
+    return refuse(turn.say(Msg::claim_other_community, {{"id", id_str(id)}}));
+  }
+  auto v = turn.store.volunteers.get(turn.person.id);
+  if (!v || v->community_id != r->community_id || v->status == storage::VolunteerStatus::rejected) {
+    return refuse(turn.say(Msg::claim_not_volunteer));
+  }
+  if (v->status == storage::VolunteerStatus::pending) return refuse(turn.say(Msg::claim_pending));
+  if (r->status == storage::RequestStatus::claimed || r->status == storage::RequestStatus::done) {
+    return refuse(turn.say(Msg::claim_taken,
+                           {{"id", id_str(id)}, {"volunteer", turn.name_of(r->volunteer_id)}}));
+  }
+  // The conditional UPDATE is the arbiter: of several volunteers replying at once, exactly
+  // one changes the row; the others see "taken" on their own turn.
+  if (r->status != storage::RequestStatus::open ||
+      !turn.store.requests.claim(id, turn.person.id, turn.now)) {
+    return refuse(turn.say(Msg::claim_closed, {{"id", id_str(id)}}));
+  }
+  std::string me = turn.name_of(turn.person.id);
+  if (r->card_outbox_id) turn.edit(r->card_outbox_id, card_text(turn, *r, Msg::card_taken, me));
+  turn.answer_press();
+  turn.reply(say(turn.group_lang(), Msg::claim_ok_group, {{"volunteer", me}, {"id", id_str(id)}}));
+  Lang vl = turn.lang;
+  turn.tell(turn.person.id,
+            say(vl, Msg::task_assigned,
+                {{"id", id_str(id)},
+                 {"category",
+                  std::string(skill_name(skill_from_code(r->category).value_or(Skill::other), vl))},
+                 {"address", r->address},
+                 {"resident", turn.name_of(r->resident_id)},
+                 {"details", r->details}}));
+  turn.tell(r->resident_id, say(turn.lang_of(r->resident_id), Msg::resident_volunteer_coming,
+                                {{"volunteer", me}, {"id", id_str(id)}}));
+}
+
+void finish(Turn& turn, std::optional<std::int64_t> id) {
+  if (!id) {
+    auto tasks = turn.store.requests.of_volunteer(turn.person.id);
+    if (tasks.empty()) {
+      turn.reply(turn.say(Msg::done_none));
+      return;
+    }
+    if (tasks.size() > 1) {
+      std::string list;
+      for (const auto& t : tasks) list += " #" + id_str(t.id);
+      turn.reply(turn.say(Msg::done_which, {{"list", list}}));
+      return;
+    }
+    id = tasks.front().id;
+  }
+  auto r = turn.store.requests.get(*id);
+  if (!r) {
+    turn.reply(turn.say(Msg::ticket_not_found, {{"id", id_str(*id)}}));
+    return;
+  }
+  if (!turn.store.requests.finish(*id, turn.person.id, turn.now)) {
+    turn.reply(turn.say(Msg::done_not_yours, {{"id", id_str(*id)}}));
+    return;
+  }
+  std::string me = turn.name_of(turn.person.id);
+  if (r->card_outbox_id) turn.edit(r->card_outbox_id, card_text(turn, *r, Msg::card_done, me));
+  turn.reply(turn.say(Msg::done_ok, {{"id", id_str(*id)}}));
+  Lang rl = turn.lang_of(r->resident_id);
+  std::vector<Button> stars;
+  for (int i = 1; i <= 5; ++i)
+    stars.push_back({std::to_string(i), "r:" + id_str(*id) + ":" + std::to_string(i)});
+  SendOptions opt;
+  opt.route = "r:" + id_str(*id);
+  opt.buttons = {std::move(stars)};
+  turn.tell(r->resident_id, say(rl, Msg::rate_ask, {{"id", id_str(*id)}, {"volunteer", me}}),
+            std::move(opt));
+}
+
+std::optional<std::pair<int, std::string>> parse_rating(std::string_view text) {
+  std::string t = trim(text);
+  int n = 0;
+  std::size_t used = 0;
+  if (!t.empty() && t[0] >= '1' && t[0] <= '5') {
+    n = t[0] - '0';
+    used = 1;
+  } else if (t.size() >= 3 && t.compare(0, 2, "\xEF\xBC") == 0 &&  // full-width １–５
+             static_cast<unsigned char>(t[2]) >= 0x91 && static_cast<unsigned char>(t[2]) <= 0x95) {
+    n = static_cast<unsigned char>(t[2]) - 0x90;
+    used = 3;
+  } else {
+    // Stars: ★★★★☆ counts the filled ones.
+    std::size_t i = 0;
+    while (t.compare(i, 3, "\xE2\x98\x85") == 0) {
+      ++n;
+      i += 3;
+    }
+    while (t.compare(i, 3, "\xE2\x98\x86") == 0) i += 3;
+    if (n < 1 || n > 5) return std::nullopt;
+    used = i;
+  }
+  if (used < t.size() && std::isdigit(static_cast<unsigned char>(t[used])))
+    return std::nullopt;  // "10"
+  std::string rest = trim(std::string_view(t).substr(used));
+  for (std::string_view unit : {"分", "星", "stars", "star", "/5"}) {
+    if (rest.rfind(unit, 0) == 0) {
+      rest = trim(std::string_view(rest).substr(unit.size()));
+      break;
+    }
+  }
+  return std::make_pair(n, rest);
+}
+
+void rate(Turn& turn, std::int64_t id, std::string_view text) {
+  auto r = turn.store.requests.get(id);
+  if (!r || r->resident_id != turn.person.id) return;  // not this person's question: say nothing
+  turn.answer_press();
+  if (r->rating != 0) {
+    turn.reply(turn.say(Msg::rate_already, {{"id", id_str(id)}}));
+    return;
+  }
+  auto parsed = parse_rating(text);
+  if (!parsed || r->status != storage::RequestStatus::done) {
+    turn.reply(turn.say(Msg::rate_hint));
+    return;
+  }
+  turn.store.requests.rate(id, turn.person.id, parsed->first, parsed->second);
+  turn.reply(turn.say(Msg::rate_thanks));
+  std::string stars;
+  for (int i = 0; i < 5; ++i) stars += i < parsed->first ? "★" : "☆";
+  Lang vl = turn.lang_of(r->volunteer_id);
+  turn.tell(r->volunteer_id,
+            say(vl, Msg::rate_volunteer,
+                {{"resident", turn.name_of(turn.person.id)},
+                 {"id", id_str(id)},
+                 {"stars", stars},
+                 {"comment", parsed->second.empty()
+                                 ? ""
+                                 : say(vl, Msg::with_comment, {{"comment", parsed->second}})}}));
+}
+
+std::optional<std::int64_t> awaiting_rating(Turn& turn) {
+  for (const auto& r : turn.store.requests.of_resident(turn.person.id)) {
+    if (r.status == storage::RequestStatus::done && r.rating == 0) return r.id;
+  }
+  return std::nullopt;
+}
+
+void mine(Turn& turn) {
+  Lang l = turn.lang;
+  std::string text = turn.say(Msg::mine_header, {{"name", turn.name_of(turn.person.id)}});
+  bool any = false;
+  if (auto v = turn.store.volunteers.get(turn.person.id);
+      v && v->status == storage::VolunteerStatus::pending) {
+    text += "\n" + turn.say(Msg::mine_pending_volunteer);
+    any = true;
+  }
+  auto line = [&](const storage::HelpRequest& r, const std::string& status) {
+    Skill s = skill_from_code(r.category).value_or(Skill::other);
+    return "#" + id_str(r.id) + " " + std::string(skill_name(s, l)) + " — " + status;
+  };
+  std::string requests;
+  for (const auto& r : turn.store.requests.of_resident(turn.person.id)) {
+    std::string status =
+        r.status == storage::RequestStatus::open ? turn.say(Msg::status_open)
+        : r.status == storage::RequestStatus::claimed
+            ? turn.say(Msg::status_claimed, {{"volunteer", turn.name_of(r.volunteer_id)}})
+            : turn.say(Msg::status_done_unrated);
+    requests += (requests.empty() ? "" : "\n") + line(r, status);
+  }
+  if (!requests.empty()) {
+    text += "\n" + turn.say(Msg::mine_requests, {{"list", requests}});
+    any = true;
+  }
+  std::string tasks;
+  for (const auto& r : turn.store.requests.of_volunteer(turn.person.id)) {
+    tasks +=
+        (tasks.empty() ? "" : "\n") +
+        line(r, r.building.empty() ? "—" : say(l, Msg::building_label, {{"building", r.building}}));
+  }
+  if (!tasks.empty()) {
+    text += "\n" + turn.say(Msg::mine_tasks, {{"list", tasks}});
+    any = true;
+  }
+  if (!any) text += "\n" + turn.say(Msg::mine_none);
+  turn.reply(text);
+}
+
+}  // namespace linli::tickets

@@ -1,0 +1,42 @@
+#pragma once
+// The life of a help request once its dialog is confirmed: a card in the volunteers' group,
+// claimed by exactly one volunteer, done, rated by the resident.
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "dialogs/turn.hpp"
+
+namespace linli::tickets {
+
+struct Candidate {
+  std::int64_t person_id = 0;
+  std::string name;
+  std::string building;
+  bool skilled = false;
+  int distance = 0;  // 0: same building; buildings far apart or unknown rank last
+};
+
+// Volunteers to name on a card: those with the needed skill first, then by distance from the
+// resident's building, at most `n`.
+std::vector<Candidate> rank(const std::vector<storage::Volunteer>& pool, Skill need,
+                            std::string_view building, std::size_t n);
+int building_distance(std::string_view a, std::string_view b);
+
+// Stores the request and posts its card; returns the ticket number.
+std::int64_t open(Turn& turn, storage::HelpRequest request);
+// A volunteer takes ticket `id` (reply 接单 to its card, or its button).
+void take(Turn& turn, std::int64_t id);
+// A volunteer marks a task done; without a number, their only task.
+void finish(Turn& turn, std::optional<std::int64_t> id);
+// The resident answers the rating question of ticket `id`.
+void rate(Turn& turn, std::int64_t id, std::string_view text);
+// A resident's most recent finished request that still waits for a rating, if any.
+std::optional<std::int64_t> awaiting_rating(Turn& turn);
+// "5 很好" → {5, "很好"}; nullopt when it does not start with 1–5.
+std::optional<std::pair<int, std::string>> parse_rating(std::string_view text);
+
+void mine(Turn& turn);
+
+}  // namespace linli::tickets

@@ -1,0 +1,126 @@
+#include "dialogs/turn.hpp"
+
+namespace linli {
+
+Turn::Turn(const Config& cfg, storage::Store& st, const storage::Directory& d,
+           const InboundEvent& e, storage::Person p, std::int64_t n, Outcome& out)
+    : config(cfg), store(st), dir(d), ev(e), person(std::move(p)), now(n), out_(out) {
+  if (ev.chat_kind == ChatKind::group) group = dir.group(ev.adapter, ev.chat);
+  std::string community_id = group ? group->community_id : person.community_id;
+  if (community_id.empty()) {
+    auto coordinated = dir.coordinated_by(person.id);
+    if (!coordinated.empty()) community_id = coordinated.front()->id;
+  }
+  if (community_id.empty() && dir.communities().size() == 1) {
+    community_id = dir.communities().front()->id;
+  }
+  community = dir.community(community_id);
+  lang = lang_of(person);
+}
+
+Lang Turn::lang_of(const storage::Person& p) const {
+  Lang fallback = lang_from_code(config.lang, Lang::zh);
+  if (community) fallback = lang_from_code(community->lang, fallback);
+  return lang_from_code(p.lang, fallback);
+}
+
+Lang Turn::lang_of(std::int64_t person_id) {
+  if (person_id == person.id) return lang;
+  auto p = store.people.get(person_id);
+  return p ? lang_of(*p) : group_lang();
+}
+
+Lang Turn::group_lang() const {
+  Lang fallback = lang_from_code(config.lang, Lang::zh);
+  return community ? lang_from_code(community->lang, fallback) : fallback;
+}
+
+std::string Turn::name_of(std::int64_t person_id) {
+  if (auto v = store.volunteers.get(person_id); v && !v->name.empty()) return v->name;
+  if (person_id == person.id && !person.name.empty()) return person.name;
+  auto p = store.people.get(person_id);
+  return p && !p->name.empty() ? p->name : "#" + std::to_string(person_id);
+}
+
+std::int64_t Turn::reply(std::string text, SendOptions opt) {
+  OutboundMessage m;
+  m.adapter = ev.adapter;
+  m.chat = ev.chat;
+  m.thread = ev.thread;
+  m.private_chat = ev.chat_kind == ChatKind::private_chat;
+  m.text = std::move(text);
+  m.reply_to = opt.reply_to.empty() && in_group() ? ev.message_id : opt.reply_to;
+  m.route = std::move(opt.route);
+  m.buttons = std::move(opt.buttons);
+  m.mentions = std::move(opt.mentions);
+  return send(std::move(m));
+}
+
+std::int64_t Turn::tell(std::int64_t person_id, std::string text, SendOptions opt) {
+  auto who = store.people.identity(person_id, ev.adapter);
+  if (!who) return 0;  // a person always has an identity; nothing to do if the row is gone
+  OutboundMessage m;
+  m.adapter = who->adapter;
+  m.chat = who->user;  // a private chat is addressed by the user id on every platform we have
+  m.private_chat = true;
+  m.text = std::move(text);
+  m.reply_to = std::move(opt.reply_to);
+  m.route = std::move(opt.route);
+  m.buttons = std::move(opt.buttons);
+  return send(std::move(m));
+}
+
+std::int64_t Turn::post(const storage::Group& g, std::string text, SendOptions opt) {
+  OutboundMessage m;
+  m.adapter = g.adapter;
+  m.chat = g.chat;
+  m.text = std::move(text);
+  m.reply_to = std::move(opt.reply_to);
+  m.route = std::move(opt.route);
+  m.buttons = std::move(opt.buttons);
+  m.mentions = std::move(opt.mentions);
+  return send(std::move(m));
+}
+
+void Turn::edit(std::int64_t outbox_id, std::string text,
+                std::vector<std::vector<Button>> buttons) {
+  auto original = store.outbox.get(outbox_id);
+  if (!original) return;
+  OutboundMessage m;
+  m.kind = OutKind::edit;
+  m.adapter = original->msg.adapter;
+  m.chat = original->msg.chat;
+  m.thread = original->msg.thread;
+  m.private_chat = original->msg.private_chat;
+  m.edit_of = outbox_id;
+  m.text = std::move(text);
+  m.buttons = std::move(buttons);
+  m.route = original->msg.route;
+  send(std::move(m));
+}
+
+void Turn::answer_press(std::string text) {
+  if (ev.callback_id.empty() || press_answered_) return;
+  press_answered_ = true;
+  OutboundMessage m;
+  m.kind = OutKind::answer_callback;
+  m.adapter = ev.adapter;
+  m.chat = ev.chat;
+  m.callback_id = ev.callback_id;
+  m.text = std::move(text);
+  send(std::move(m));
+}
+
+std::int64_t Turn::send(OutboundMessage m) {
+  std::int64_t id = store.outbox.enqueue(m, now);
+  out_.messages.push_back(storage::OutboxRow{id, std::move(m), 0});
+  return id;
+}
+
+void Turn::arm_timer(const std::string& key, std::int64_t due_at, const std::string& kind,
+                     const std::string& payload) {
+  store.timers.arm(key, due_at, kind, payload);
+  if (!out_.earliest_timer || due_at < *out_.earliest_timer) out_.earliest_timer = due_at;
+}
+
+}  // namespace linli

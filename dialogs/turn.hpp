@@ -1,0 +1,76 @@
+#pragma once
+// One event being decided: who acts, where, in which language, and what the decision sends.
+// Everything a Turn writes goes into the transaction the dispatcher opened for the event, and
+// every message it sends is an outbox row; nothing leaves the process from here.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bot/message.hpp"
+#include "config/config.hpp"
+#include "dialogs/catalogue.hpp"
+#include "storage/directory.hpp"
+#include "storage/store.hpp"
+
+namespace linli {
+
+// What one decision produced, for the dispatcher to hand on after the commit.
+struct Outcome {
+  std::vector<storage::OutboxRow> messages;  // in the order they were enqueued
+  std::optional<std::int64_t> earliest_timer;
+};
+
+struct SendOptions {
+  std::string route;
+  std::vector<std::vector<Button>> buttons;
+  std::vector<std::string> mentions;
+  std::string reply_to;  // platform message id; Turn::reply fills in the event's message
+};
+
+class Turn {
+ public:
+  Turn(const Config& config, storage::Store& store, const storage::Directory& dir,
+       const InboundEvent& ev, storage::Person person, std::int64_t now, Outcome& out);
+
+  const Config& config;
+  storage::Store& store;
+  const storage::Directory& dir;
+  const InboundEvent& ev;
+  storage::Person person;
+  std::int64_t now;
+  Lang lang = Lang::zh;                           // the acting person's
+  const storage::Community* community = nullptr;  // where the person acts
+  const storage::Group* group = nullptr;          // the group the event came from, if any
+
+  bool in_group() const { return ev.chat_kind == ChatKind::group; }
+  Lang lang_of(const storage::Person& p) const;
+  Lang lang_of(std::int64_t person_id);
+  Lang group_lang() const;  // messages posted in a group speak the community's language
+  std::string name_of(std::int64_t person_id);  // volunteer name, else platform name
+  std::string say(Msg m, std::initializer_list<Arg> args = {}) const {
+    return linli::say(lang, m, args);
+  }
+
+  // In the chat (and topic) the event came from, as a reply to it when in a group.
+  std::int64_t reply(std::string text, SendOptions opt = {});
+  // In the private chat of a person, on the platform of this event if they are on it.
+  std::int64_t tell(std::int64_t person_id, std::string text, SendOptions opt = {});
+  std::int64_t post(const storage::Group& g, std::string text, SendOptions opt = {});
+  // Replaces the text (and buttons) of one of our messages, e.g. a task card once it is taken.
+  void edit(std::int64_t outbox_id, std::string text,
+            std::vector<std::vector<Button>> buttons = {});
+  // Answers the button press this event is (once; platforms want every press answered).
+  void answer_press(std::string text = "");
+  bool press_answered() const { return press_answered_; }
+  std::int64_t send(OutboundMessage m);
+  void arm_timer(const std::string& key, std::int64_t due_at, const std::string& kind,
+                 const std::string& payload);
+
+ private:
+  Outcome& out_;
+  bool press_answered_ = false;
+};
+
+}  // namespace linli

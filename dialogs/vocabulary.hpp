@@ -1,0 +1,74 @@
+#pragma once
+// The words Linli understands in both languages: skills (which are also help categories, so a
+// request is served by the volunteers with that skill), languages, yes/no and reply keywords.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace linli {
+
+enum class Lang { zh, en };
+
+Lang lang_from_code(std::string_view code, Lang fallback);  // "zh-hans" → zh, "en-GB" → en
+std::string_view lang_code(Lang l);
+
+enum class Skill : std::uint8_t {
+  repair,        // 维修
+  medical,       // 医护
+  driving,       // 驾驶
+  counselling,   // 心理
+  shopping,      // 代购配送
+  tutoring,      // 辅导
+  disinfection,  // 消杀
+  other,         // 其他
+};
+
+struct SkillInfo {
+  Skill skill;
+  std::string_view code;  // stored in the database and used in the config
+  std::string_view zh;
+  std::string_view en;
+};
+
+std::span<const SkillInfo> skills();
+const SkillInfo& info(Skill s);
+std::string_view skill_name(Skill s, Lang l);
+std::optional<Skill> skill_from_code(std::string_view code);
+constexpr std::uint32_t bit(Skill s) {
+  return 1u << static_cast<unsigned>(s);
+}
+
+// One skill from a word: its number in the list ("1"), its code, or its name in either language.
+std::optional<Skill> parse_skill(std::string_view word);
+// Several skills separated by spaces, commas or 、: "1 5", "维修、代购配送", "repair, driving".
+// Returns 0 when any word is not a skill.
+std::uint32_t parse_skill_list(std::string_view text);
+std::string skill_list_names(std::uint32_t mask, Lang l);  // "维修、驾驶" / "repair, driving"
+std::string numbered_skill_menu(Lang l);                   // "1 维修\n2 医护\n…"
+
+enum class YesNo { yes, no, neither };
+YesNo parse_yes_no(std::string_view text);
+
+// What a reply to one of our messages says, whatever message it answers.
+enum class ReplyWord { none, take, join, decline, withdraw };
+ReplyWord parse_reply_word(std::string_view text);
+
+// Text helpers that know UTF-8 and Chinese punctuation.
+std::string trim(std::string_view s);
+std::size_t utf8_length(std::string_view s);
+std::string lower_ascii(std::string_view s);
+// Replaces runs of 7 or more digits (phone numbers) with "***": for text posted in groups.
+std::string mask_phone_numbers(std::string_view s);
+
+}  // namespace linli
+
+namespace linli {
+// A building as people write it: "31", "31栋", "31号楼", "Building 31", "#31" → "31".
+// Names that are not numbers ("A座") are kept as typed. Empty when it cannot be a building.
+std::string normalize_building(std::string_view text);
+// The building at the start of an address: "31栋2单元501" → "31", "31-2-501" → "31".
+std::string leading_building(std::string_view address);
+}  // namespace linli

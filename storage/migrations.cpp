@@ -1,0 +1,156 @@
+#include "storage/migrations.hpp"
+
+#include <array>
+
+namespace linli::storage {
+namespace {
+
+// Times are milliseconds since the Unix epoch. People and chats are (adapter, platform id).
+constexpr std::string_view kM1 = R"sql(
+CREATE TABLE communities (
+  id   TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  lang TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE chat_groups (
+  adapter      TEXT NOT NULL,
+  chat         TEXT NOT NULL,
+  community_id TEXT NOT NULL REFERENCES communities(id),
+  kind         TEXT NOT NULL CHECK (kind IN ('residents', 'volunteers')),
+  building     TEXT NOT NULL DEFAULT '',
+  title        TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (adapter, chat)
+) WITHOUT ROWID;
+
+CREATE TABLE people (
+  id           INTEGER PRIMARY KEY,
+  name         TEXT NOT NULL DEFAULT '',
+  lang         TEXT NOT NULL DEFAULT '',
+  lang_chosen  INTEGER NOT NULL DEFAULT 0,
+  community_id TEXT REFERENCES communities(id),
+  created_at   INTEGER NOT NULL
+);
+
+CREATE TABLE identities (
+  adapter   TEXT NOT NULL,
+  user_id   TEXT NOT NULL,
+  person_id INTEGER NOT NULL REFERENCES people(id),
+  PRIMARY KEY (adapter, user_id)
+) WITHOUT ROWID;
+CREATE INDEX identities_person ON identities(person_id);
+
+CREATE TABLE coordinators (
+  community_id TEXT NOT NULL REFERENCES communities(id),
+  person_id    INTEGER NOT NULL REFERENCES people(id),
+  PRIMARY KEY (community_id, person_id)
+) WITHOUT ROWID;
+
+CREATE TABLE volunteers (
+  person_id    INTEGER PRIMARY KEY REFERENCES people(id),
+  community_id TEXT NOT NULL REFERENCES communities(id),
+  name         TEXT NOT NULL,
+  phone        TEXT NOT NULL DEFAULT '',
+  building     TEXT NOT NULL DEFAULT '',
+  skills       INTEGER NOT NULL DEFAULT 0,
+  availability TEXT NOT NULL DEFAULT '',
+  status       TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),
+  reviewed_by  INTEGER REFERENCES people(id),
+  created_at   INTEGER NOT NULL,
+  reviewed_at  INTEGER
+);
+CREATE INDEX volunteers_by_status ON volunteers(community_id, status, building);
+
+CREATE TABLE help_requests (
+  id             INTEGER PRIMARY KEY,
+  community_id   TEXT NOT NULL REFERENCES communities(id),
+  resident_id    INTEGER NOT NULL REFERENCES people(id),
+  category       TEXT NOT NULL,
+  details        TEXT NOT NULL,
+  building       TEXT NOT NULL DEFAULT '',
+  address        TEXT NOT NULL DEFAULT '',
+  urgent         INTEGER NOT NULL DEFAULT 0,
+  status         TEXT NOT NULL CHECK (status IN ('open', 'claimed', 'done', 'cancelled')),
+  volunteer_id   INTEGER REFERENCES people(id),
+  card_outbox_id INTEGER,
+  created_at     INTEGER NOT NULL,
+  claimed_at     INTEGER,
+  done_at        INTEGER,
+  rating         INTEGER CHECK (rating BETWEEN 1 AND 5),
+  comment        TEXT
+);
+CREATE INDEX help_requests_by_resident ON help_requests(resident_id, status);
+CREATE INDEX help_requests_by_volunteer ON help_requests(volunteer_id, status);
+CREATE INDEX help_requests_open ON help_requests(community_id, status, category);
+
+-- One open dialog per person; `chat` is where its answers are expected.
+CREATE TABLE dialogs (
+  person_id    INTEGER PRIMARY KEY REFERENCES people(id),
+  kind         TEXT NOT NULL,
+  state        TEXT NOT NULL,
+  adapter      TEXT NOT NULL,
+  chat         TEXT NOT NULL,
+  thread       TEXT NOT NULL DEFAULT '',
+  private_chat INTEGER NOT NULL,
+  community_id TEXT NOT NULL,
+  data         TEXT NOT NULL,
+  updated_at   INTEGER NOT NULL
+);
+
+-- Inbound event ids, recorded in the transaction of their effects: a retry changes nothing.
+CREATE TABLE processed_events (
+  adapter  TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  at       INTEGER NOT NULL,
+  PRIMARY KEY (adapter, event_id)
+) WITHOUT ROWID;
+CREATE INDEX processed_events_at ON processed_events(at);
+
+-- Messages decided but maybe not yet delivered. status: 0 pending, 1 sent, 2 dead.
+CREATE TABLE outbox (
+  id          INTEGER PRIMARY KEY,
+  adapter     TEXT NOT NULL,
+  chat        TEXT NOT NULL,
+  kind        INTEGER NOT NULL,
+  payload     TEXT NOT NULL,
+  route       TEXT NOT NULL DEFAULT '',
+  status      INTEGER NOT NULL DEFAULT 0,
+  attempts    INTEGER NOT NULL DEFAULT 0,
+  platform_id TEXT,
+  created_at  INTEGER NOT NULL,
+  sent_at     INTEGER,
+  last_error  TEXT
+);
+CREATE INDEX outbox_pending ON outbox(id) WHERE status = 0;
+CREATE INDEX outbox_by_platform_id ON outbox(adapter, chat, platform_id) WHERE platform_id IS NOT NULL;
+
+-- Timers fire as synthetic events; `key` makes re-arming one timer an upsert.
+CREATE TABLE timers (
+  id      INTEGER PRIMARY KEY,
+  key     TEXT NOT NULL UNIQUE,
+  due_at  INTEGER NOT NULL,
+  kind    TEXT NOT NULL,
+  payload TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX timers_due ON timers(due_at);
+
+-- The playground's own "platform" history, so the page survives a restart of the service.
+CREATE TABLE playground_log (
+  seq        INTEGER PRIMARY KEY,
+  adapter    TEXT NOT NULL,
+  chat       TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  json       TEXT NOT NULL
+);
+CREATE INDEX playground_log_message ON playground_log(adapter, message_id);
+)sql";
+
+constexpr std::array<std::string_view, 1> kMigrations = {kM1};
+
+}  // namespace
+
+std::span<const std::string_view> migrations() {
+  return kMigrations;
+}
+
+}  // namespace linli::storage

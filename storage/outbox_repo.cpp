@@ -1,0 +1,170 @@
+#include "storage/outbox_repo.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace linli::storage {
+
+using nlohmann::json;
+
+std::string OutboxRepo::encode(const OutboundMessage& m) {
+  json j = json::object();
+  if (!m.text.empty()) j["text"] = m.text;
+  if (!m.thread.empty()) j["thread"] = m.thread;
+  if (m.private_chat) j["private"] = true;
+  if (!m.reply_to.empty()) j["reply_to"] = m.reply_to;
+  if (m.edit_of != 0) j["edit_of"] = m.edit_of;
+  if (!m.callback_id.empty()) j["callback_id"] = m.callback_id;
+  if (!m.mentions.empty()) j["mentions"] = m.mentions;
+  if (!m.buttons.empty()) {
+    json rows = json::array();
+    for (const auto& row : m.buttons) {
+      json r = json::array();
+      for (const auto& b : row) r.push_back({{"label", b.label}, {"data", b.data}});
+      rows.push_back(std::move(r));
+    }
+    j["buttons"] = std::move(rows);
+  }
+  return j.dump();
+}
+
+OutboundMessage OutboxRepo::decode(const std::string& adapter, const std::string& chat, int kind,
+                                   const std::string& route, const std::string& payload) {
+  OutboundMessage m;
+  m.kind = static_cast<OutKind>(kind);
+  m.adapter = adapter;
+  m.chat = chat;
+  m.route = route;
+  json j = json::parse(payload);
+  m.text = j.value("text", "");
+  m.thread = j.value("thread", "");
+  m.private_chat = j.value("private", false);
+  m.reply_to = j.value("reply_to", "");
+  m.edit_of = j.value("edit_of", std::int64_t{0});
+  m.callback_id = j.value("callback_id", "");
+  if (j.contains("mentions")) m.mentions = j["mentions"].get<std::vector<std::string>>();
+  if (j.contains("buttons")) {
+    for (const auto& r : j["buttons"]) {
+      auto& row = m.buttons.emplace_back();
+      for (const auto& b : r) row.push_back({b.value("label", ""), b.value("data", "")});
+    }
+  }
+  return m;
+}
+
+OutboxRepo::OutboxRepo(Database& db)
+    : db_(db),
+      insert_(db.sql(),
+              "INSERT INTO outbox (adapter, chat, kind, payload, route, created_at) "
+              "VALUES (?, ?, ?, ?, ?, ?)"),
+      pending_(db.sql(),
+               "SELECT id, adapter, chat, kind, route, payload, attempts FROM outbox "
+               "WHERE status = 0 AND id > ? ORDER BY id LIMIT ?"),
+      get_(db.sql(),
+           "SELECT id, adapter, chat, kind, route, payload, attempts FROM outbox WHERE id = ?"),
+      sent_(db.sql(),
+            "UPDATE outbox SET status = 1, platform_id = NULLIF(?, ''), sent_at = ?, "
+            "attempts = attempts + 1 WHERE id = ?"),
+      retry_(db.sql(), "UPDATE outbox SET attempts = ?, last_error = ? WHERE id = ?"),
+      dead_(db.sql(), "UPDATE outbox SET status = 2, attempts = ?, last_error = ? WHERE id = ?"),
+      by_platform_id_(db.sql(),
+                      "SELECT id, route FROM outbox WHERE adapter = ? AND chat = ? AND "
+                      "platform_id = ? ORDER BY id DESC LIMIT 1"),
+      platform_id_(db.sql(), "SELECT IFNULL(platform_id, '') FROM outbox WHERE id = ?"),
+      status_(db.sql(), "SELECT status FROM outbox WHERE id = ?"),
+      depth_(db.sql(), "SELECT COUNT(*) FROM outbox WHERE status = 0") {}
+
+std::int64_t OutboxRepo::enqueue(const OutboundMessage& m, std::int64_t now) {
+  Use q(insert_);
+  q->bind(1, m.adapter);
+  q->bind(2, m.chat);
+  q->bind(3, static_cast<int>(m.kind));
+  q->bind(4, encode(m));
+  q->bind(5, m.route);
+  q->bind(6, now);
+  q->exec();
+  return db_.sql().getLastInsertRowid();
+}
+
+namespace {
+OutboxRow read_row(SQLite::Statement& q) {
+  OutboxRow r;
+  r.id = q.getColumn(0).getInt64();
+  r.msg = OutboxRepo::decode(q.getColumn(1).getString(), q.getColumn(2).getString(),
+                             q.getColumn(3).getInt(), q.getColumn(4).getString(),
+                             q.getColumn(5).getString());
+  r.attempts = q.getColumn(6).getInt();
+  return r;
+}
+}  // namespace
+
+std::vector<OutboxRow> OutboxRepo::pending(std::int64_t after_id, int limit) {
+  Use q(pending_);
+  q->bind(1, after_id);
+  q->bind(2, limit);
+  std::vector<OutboxRow> out;
+  while (q->executeStep()) out.push_back(read_row(*q));
+  return out;
+}
+
+std::optional<OutboxRow> OutboxRepo::get(std::int64_t id) {
+  Use q(get_);
+  q->bind(1, id);
+  if (!q->executeStep()) return std::nullopt;
+  return read_row(*q);
+}
+
+void OutboxRepo::mark_sent(std::int64_t id, const std::string& platform_id, std::int64_t now) {
+  Use q(sent_);
+  q->bind(1, platform_id);
+  q->bind(2, now);
+  q->bind(3, id);
+  q->exec();
+}
+
+void OutboxRepo::mark_retry(std::int64_t id, int attempts, const std::string& error) {
+  Use q(retry_);
+  q->bind(1, attempts);
+  q->bind(2, error);
+  q->bind(3, id);
+  q->exec();
+}
+
+void OutboxRepo::mark_dead(std::int64_t id, int attempts, const std::string& error) {
+  Use q(dead_);
+  q->bind(1, attempts);
+  q->bind(2, error);
+  q->bind(3, id);
+  q->exec();
+}
+
+std::optional<RoutedMessage> OutboxRepo::by_platform_id(const std::string& adapter,
+                                                        const std::string& chat,
+                                                        const std::string& platform_id) {
+  Use q(by_platform_id_);
+  q->bind(1, adapter);
+  q->bind(2, chat);
+  q->bind(3, platform_id);
+  if (!q->executeStep()) return std::nullopt;
+  return RoutedMessage{q->getColumn(0).getInt64(), q->getColumn(1).getString()};
+}
+
+std::string OutboxRepo::platform_id(std::int64_t id) {
+  Use q(platform_id_);
+  q->bind(1, id);
+  return q->executeStep() ? q->getColumn(0).getString() : std::string();
+}
+
+std::optional<OutboxStatus> OutboxRepo::status(std::int64_t id) {
+  Use q(status_);
+  q->bind(1, id);
+  if (!q->executeStep()) return std::nullopt;
+  return static_cast<OutboxStatus>(q->getColumn(0).getInt());
+}
+
+std::int64_t OutboxRepo::depth() {
+  Use q(depth_);
+  q->executeStep();
+  return q->getColumn(0).getInt64();
+}
+
+}  // namespace linli::storage

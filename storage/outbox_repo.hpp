@@ -1,0 +1,62 @@
+#pragma once
+// The outbox: every message a decision wants sent, committed with the decision and delivered
+// by the outbox sender. Sent rows keep the platform's message id, so that a reply to one of our
+// messages finds the route it carried.
+
+#include <optional>
+#include <vector>
+
+#include "bot/message.hpp"
+#include "storage/database.hpp"
+
+namespace linli::storage {
+
+struct OutboxRow {
+  std::int64_t id = 0;
+  OutboundMessage msg;
+  int attempts = 0;
+};
+
+struct RoutedMessage {
+  std::int64_t outbox_id = 0;
+  std::string route;
+};
+
+enum class OutboxStatus { pending = 0, sent = 1, dead = 2 };
+
+class OutboxRepo {
+ public:
+  explicit OutboxRepo(Database& db);
+
+  std::int64_t enqueue(const OutboundMessage& m, std::int64_t now);
+  std::vector<OutboxRow> pending(std::int64_t after_id, int limit);
+  std::optional<OutboxRow> get(std::int64_t id);
+  void mark_sent(std::int64_t id, const std::string& platform_id, std::int64_t now);
+  void mark_retry(std::int64_t id, int attempts, const std::string& error);
+  void mark_dead(std::int64_t id, int attempts, const std::string& error);
+  // Our message with this platform id in this chat, and what it carried.
+  std::optional<RoutedMessage> by_platform_id(const std::string& adapter, const std::string& chat,
+                                              const std::string& platform_id);
+  std::string platform_id(std::int64_t id);  // "" while not sent
+  std::optional<OutboxStatus> status(std::int64_t id);
+  std::int64_t depth();  // pending rows
+
+  static std::string encode(const OutboundMessage& m);
+  static OutboundMessage decode(const std::string& adapter, const std::string& chat, int kind,
+                                const std::string& route, const std::string& payload);
+
+ private:
+  Database& db_;
+  SQLite::Statement insert_;
+  SQLite::Statement pending_;
+  SQLite::Statement get_;
+  SQLite::Statement sent_;
+  SQLite::Statement retry_;
+  SQLite::Statement dead_;
+  SQLite::Statement by_platform_id_;
+  SQLite::Statement platform_id_;
+  SQLite::Statement status_;
+  SQLite::Statement depth_;
+};
+
+}  // namespace linli::storage

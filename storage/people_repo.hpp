@@ -1,0 +1,41 @@
+#pragma once
+// People and their platform identities. One person may later have identities on several
+// platforms; today each identity creates its own person on first sight.
+
+#include <optional>
+
+#include "storage/database.hpp"
+#include "storage/records.hpp"
+
+namespace linli::storage {
+
+class PeopleRepo {
+ public:
+  explicit PeopleRepo(Database& db);
+
+  // The person behind a platform identity, created on first sight with the platform's name.
+  Person resolve(const std::string& adapter, const std::string& user, const std::string& name,
+                 std::int64_t now);
+  std::optional<Person> find(const std::string& adapter, const std::string& user);
+  std::optional<Person> get(std::int64_t id);
+  void set_lang(std::int64_t id, const std::string& lang, bool chosen);
+  void set_name(std::int64_t id, const std::string& name);
+  void set_community(std::int64_t id, const std::string& community_id);
+  // How to reach a person: the identity on `prefer_adapter` if they have one, else any.
+  std::optional<Identity> identity(std::int64_t person_id, const std::string& prefer_adapter);
+
+ private:
+  static Person read(SQLite::Statement& q);
+
+  Database& db_;
+  SQLite::Statement find_;
+  SQLite::Statement get_;
+  SQLite::Statement insert_person_;
+  SQLite::Statement insert_identity_;
+  SQLite::Statement set_lang_;
+  SQLite::Statement set_name_;
+  SQLite::Statement set_community_;
+  SQLite::Statement identity_;
+};
+
+}  // namespace linli::storage

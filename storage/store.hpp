@@ -1,0 +1,39 @@
+#pragma once
+// Every repository over one Database, built once by main and passed down by reference.
+
+#include "storage/database.hpp"
+#include "storage/dialogs_repo.hpp"
+#include "storage/events_repo.hpp"
+#include "storage/help_requests_repo.hpp"
+#include "storage/outbox_repo.hpp"
+#include "storage/people_repo.hpp"
+#include "storage/playground_log_repo.hpp"
+#include "storage/timers_repo.hpp"
+#include "storage/volunteers_repo.hpp"
+
+namespace linli::storage {
+
+struct Store {
+  explicit Store(Database& database)
+      : db(database),
+        people(database),
+        volunteers(database),
+        requests(database),
+        dialogs(database),
+        events(database),
+        outbox(database),
+        timers(database),
+        playground(database) {}
+
+  Database& db;
+  PeopleRepo people;
+  VolunteersRepo volunteers;
+  HelpRequestsRepo requests;
+  DialogsRepo dialogs;
+  EventsRepo events;
+  OutboxRepo outbox;
+  TimersRepo timers;
+  PlaygroundLogRepo playground;
+};
+
+}  // namespace linli::storage

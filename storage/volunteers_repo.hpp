@@ -1,0 +1,39 @@
+#pragma once
+// Volunteers: sign-ups waiting for review, and the approved pool.
+
+#include <optional>
+#include <vector>
+
+#include "storage/database.hpp"
+#include "storage/records.hpp"
+
+namespace linli::storage {
+
+class VolunteersRepo {
+ public:
+  explicit VolunteersRepo(Database& db);
+
+  std::optional<Volunteer> get(std::int64_t person_id);
+  // A new sign-up, or a new attempt after a rejection; keeps the row's original created_at.
+  void upsert(const Volunteer& v);
+  // Returns false when the volunteer is not in `community_id` or already has `status`.
+  bool set_status(std::int64_t person_id, const std::string& community_id, VolunteerStatus status,
+                  std::int64_t reviewer, std::int64_t now);
+  std::vector<Volunteer> pending(const std::string& community_id);
+  // Approved volunteers of a community, those of `building` first.
+  std::vector<Volunteer> approved(const std::string& community_id);
+
+ private:
+  static Volunteer read(SQLite::Statement& q);
+
+  SQLite::Statement get_;
+  SQLite::Statement upsert_;
+  SQLite::Statement set_status_;
+  SQLite::Statement pending_;
+  SQLite::Statement approved_;
+};
+
+std::string to_string(VolunteerStatus s);
+VolunteerStatus volunteer_status(const std::string& s);
+
+}  // namespace linli::storage

@@ -1,0 +1,119 @@
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+
+#include "config/config.hpp"
+
+namespace linli {
+namespace {
+
+std::map<std::string, std::string>& fake_env() {
+  static std::map<std::string, std::string> env;
+  return env;
+}
+const char* env(const char* name) {
+  auto it = fake_env().find(name);
+  return it == fake_env().end() ? nullptr : it->second.c_str();
+}
+
+const char* kMinimal = R"({
+  "database": "x.db",
+  "adapters": [{"type": "playground", "name": "pg", "people": [{"id": "li", "name": "李阿姨"}]}],
+  "communities": [{"id": "c", "name": "C", "coordinators": ["pg:zhou"],
+                   "groups": [{"chat": "pg:gv", "kind": "volunteers"}]}]
+})";
+
+// The reason parse_config gives for `json`, or "" when it accepts it.
+std::string error_of(const std::string& json) {
+  try {
+    parse_config(json, env);
+    return "";
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+}
+
+std::string replace(std::string s, const std::string& from, const std::string& to) {
+  auto at = s.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return s.replace(at, from.size(), to);
+}
+
+TEST(Config, TheExampleConfigIsValid) {
+  std::ifstream in(std::string(LINLI_SOURCE_DIR) + "/config/example.json");
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  Config c = parse_config(text, env);
+  EXPECT_EQ(c.server.port, 8080);
+  ASSERT_EQ(c.adapters.size(), 1u);
+  EXPECT_EQ(c.adapters[0].type, "playground");
+  EXPECT_EQ(c.communities.at(0).groups.size(), 2u);
+}
+
+TEST(Config, DefaultsAreSensible) {
+  Config c = parse_config(kMinimal, env);
+  EXPECT_EQ(c.server.address, "127.0.0.1");
+  EXPECT_EQ(c.server.body_limit, 1u << 20);
+  EXPECT_EQ(c.dialogs.timeout_s, 30 * 60);
+  EXPECT_EQ(c.adapters[0].webhook_path, "/playground/webhook");
+  EXPECT_EQ(c.communities[0].lang, "zh");
+}
+
+TEST(Config, ErrorsNameTheExactKey) {
+  EXPECT_EQ(error_of(replace(kMinimal, "\"database\"", "\"databse\""))
+                .rfind("databse: unknown key (allowed: server, ", 0),
+            0u);
+  EXPECT_EQ(error_of(replace(kMinimal, "\"kind\": \"volunteers\"", "\"kind\": \"helpers\"")),
+            "communities[0].groups[0].kind: must be one of residents, volunteers");
+  EXPECT_EQ(error_of(replace(kMinimal, "pg:zhou", "tg:zhou")),
+            "communities[0].coordinators[0]: no adapter is named \"tg\"");
+  EXPECT_EQ(error_of(replace(kMinimal, "pg:gv", "gv")),
+            "communities[0].groups[0].chat: \"gv\" must be \"<adapter name>:<platform id>\"");
+  EXPECT_EQ(error_of(replace(kMinimal, "\"kind\": \"volunteers\"", "\"kind\": \"residents\"")),
+            "communities[0].groups: a community needs one group of kind \"volunteers\"");
+  EXPECT_EQ(error_of(replace(kMinimal, "\"database\": \"x.db\",",
+                             "\"database\": \"x.db\", \"server\": {\"port\": 70000},")),
+            "server.port: must be between 0 and 65535");
+  EXPECT_EQ(error_of("{nope"), "the file is not valid JSON");
+}
+
+TEST(Config, TelegramNeedsItsSecretsAndChecksThem) {
+  std::string tg =
+      replace(kMinimal,
+              R"({"type": "playground", "name": "pg", "people": [{"id": "li", "name": "李阿姨"}]})",
+              R"({"type": "telegram", "name": "pg", "token": "1:x", "secret_token": "s3cret",
+                               "username": "@linli_bot"})");
+  Config c = parse_config(tg, env);
+  EXPECT_EQ(c.adapters[0].telegram.username, "linli_bot");
+  EXPECT_EQ(c.adapters[0].bot_username, "linli_bot");
+  EXPECT_EQ(c.adapters[0].telegram.api_base, "https://api.telegram.org");
+  EXPECT_EQ(error_of(replace(tg, "\"token\": \"1:x\",", "")),
+            "adapters[0].token: missing (a string is required)");
+  EXPECT_EQ(error_of(replace(tg, "s3cret", "not secret!")),
+            "adapters[0].secret_token: Telegram allows only A-Z, a-z, 0-9, '_' and '-'");
+}
+
+TEST(Config, SecretsComeFromTheEnvironment) {
+  std::string tg =
+      replace(kMinimal,
+              R"({"type": "playground", "name": "pg", "people": [{"id": "li", "name": "李阿姨"}]})",
+              R"({"type": "telegram", "name": "pg", "token": {"env": "LINLI_TEST_TOKEN"},
+                               "secret_token": "s", "username": "b"})");
+  EXPECT_EQ(error_of(tg), "adapters[0].token: environment variable LINLI_TEST_TOKEN is not set");
+  fake_env()["LINLI_TEST_TOKEN"] = "123:abc";
+  EXPECT_EQ(parse_config(tg, env).adapters[0].telegram.token, "123:abc");
+  fake_env().clear();
+}
+
+TEST(Config, AChatBelongsToOneCommunity) {
+  std::string two = replace(
+      kMinimal, R"(]}]
+})",
+      R"(]}, {"id": "d", "name": "D", "coordinators": ["pg:zhou"], "groups": [{"chat": "pg:gv", "kind": "volunteers"}]}]
+})");
+  EXPECT_EQ(error_of(two), "communities[1].groups: chat \"pg:gv\" belongs to two communities");
+}
+
+}  // namespace
+}  // namespace linli

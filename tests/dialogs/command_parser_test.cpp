@@ -1,0 +1,109 @@
+#include <gtest/gtest.h>
+
+#include "dialogs/command_parser.hpp"
+
+namespace linli {
+namespace {
+
+ParsedCommand parse(std::string_view text) {
+  return parse_command(text, "linli_bot");
+}
+
+TEST(CommandParser, SlashCommandWithArguments) {
+  auto p = parse("/help 厨房水管漏水了");
+  EXPECT_EQ(p.kind, ParseKind::ours);
+  EXPECT_EQ(p.command, Command::help);
+  EXPECT_EQ(p.args, "厨房水管漏水了");
+  EXPECT_TRUE(p.slash);
+}
+
+TEST(CommandParser, EveryEnglishFormIsKnown) {
+  const std::pair<const char*, Command> cases[] = {
+      {"/start", Command::start},     {"/menu", Command::menu},      {"/join", Command::join},
+      {"/help", Command::help},       {"/mine", Command::mine},      {"/cancel", Command::cancel},
+      {"/back", Command::back},       {"/lang en", Command::lang},   {"/done #3", Command::done},
+      {"/approve", Command::approve}, {"/reject 4", Command::reject}};
+  for (const auto& [text, cmd] : cases) {
+    auto p = parse(text);
+    EXPECT_EQ(p.kind, ParseKind::ours) << text;
+    EXPECT_EQ(p.command, cmd) << text;
+  }
+}
+
+TEST(CommandParser, EveryChineseFormIsKnown) {
+  const std::pair<const char*, Command> cases[] = {
+      {"菜单", Command::menu},     {"报名志愿者", Command::join}, {"求助", Command::help},
+      {"我的", Command::mine},     {"取消", Command::cancel},     {"返回", Command::back},
+      {"完成 #12", Command::done}, {"通过", Command::approve},    {"拒绝 5", Command::reject}};
+  for (const auto& [text, cmd] : cases) {
+    auto p = parse(text);
+    EXPECT_EQ(p.kind, ParseKind::ours) << text;
+    EXPECT_EQ(p.command, cmd) << text;
+    EXPECT_FALSE(p.slash) << text;
+  }
+}
+
+TEST(CommandParser, ChineseKeywordTakesTheRestWithoutASpace) {
+  auto p = parse("求助水管坏了");
+  EXPECT_EQ(p.command, Command::help);
+  EXPECT_EQ(p.args, "水管坏了");
+  EXPECT_EQ(parse("完成#12").args, "#12");
+}
+
+TEST(CommandParser, KeywordWithoutArgumentsMustStandAlone) {
+  EXPECT_EQ(parse("取消了吗？我还没说完").kind, ParseKind::none);
+  EXPECT_EQ(parse("取消！").command, Command::cancel);
+  EXPECT_EQ(parse("  菜单  ").command, Command::menu);
+  EXPECT_EQ(parse("我的天").kind, ParseKind::none);
+}
+
+TEST(CommandParser, BotNameSuffixIsOursOnlyWhenItNamesUs) {
+  EXPECT_EQ(parse("/join@linli_bot").kind, ParseKind::ours);
+  EXPECT_EQ(parse("/join@LINLI_BOT").kind, ParseKind::ours);  // usernames are case-insensitive
+  EXPECT_EQ(parse("/join@other_bot").kind, ParseKind::other_bot);
+  EXPECT_EQ(parse("/help@linli_bot 买菜").args, "买菜");
+}
+
+TEST(CommandParser, FullWidthSlashFromChineseKeyboards) {
+  auto p = parse("／join");
+  EXPECT_EQ(p.kind, ParseKind::ours);
+  EXPECT_EQ(p.command, Command::join);
+}
+
+TEST(CommandParser, CaseOfTheCommandDoesNotMatter) {
+  EXPECT_EQ(parse("/MENU").command, Command::menu);
+}
+
+TEST(CommandParser, UnknownSlashCommand) {
+  auto p = parse("/weather today");
+  EXPECT_EQ(p.kind, ParseKind::unknown);
+  EXPECT_EQ(p.typed, "/weather");
+}
+
+TEST(CommandParser, PlainTextIsNoCommand) {
+  EXPECT_EQ(parse("李秀英").kind, ParseKind::none);
+  EXPECT_EQ(parse("/").kind, ParseKind::none);
+  EXPECT_EQ(parse("").kind, ParseKind::none);
+  EXPECT_EQ(parse("1/2 cup").kind, ParseKind::none);
+}
+
+TEST(CommandParser, CommandFromAnEntityName) {
+  auto p = command_from_name("Done", " #7 ");
+  EXPECT_EQ(p.command, Command::done);
+  EXPECT_EQ(p.args, "#7");
+}
+
+TEST(CommandParser, TicketNumbersInTheirUsualForms) {
+  EXPECT_EQ(parse_ticket_number("#12"), 12);
+  EXPECT_EQ(parse_ticket_number("12"), 12);
+  EXPECT_EQ(parse_ticket_number("＃12"), 12);
+  EXPECT_EQ(parse_ticket_number("# 12"), 12);
+  EXPECT_EQ(parse_ticket_number("No.12"), 12);
+  EXPECT_FALSE(parse_ticket_number(""));
+  EXPECT_FALSE(parse_ticket_number("#"));
+  EXPECT_FALSE(parse_ticket_number("#0"));
+  EXPECT_FALSE(parse_ticket_number("abc"));
+}
+
+}  // namespace
+}  // namespace linli

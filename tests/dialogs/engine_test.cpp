@@ -1,0 +1,276 @@
+// The engine's routing and the life of a ticket: claim, done, rating; review; /mine; /lang.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/support/engine_fixture.hpp"
+
+namespace linli::test {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class Engine : public EngineFixture {
+ protected:
+  // 李阿姨's confirmed request #1; returns the platform id of its card in the volunteers' group.
+  std::string open_ticket() {
+    put_dialog("li", "help", "confirm", "li",
+               {{"category", "repair"},
+                {"details", "厨房水管漏水"},
+                {"address", "31栋2单元501"},
+                {"building", "31"},
+                {"urgent", "1"}},
+               {"category", "details", "address", "urgency"});
+    auto sent = say("li", "li", "是");
+    return find_to(sent, "gv")->platform_id;
+  }
+  std::string claimed_by_chen() {
+    std::string card = open_ticket();
+    say("chen", "gv", "接单", card);
+    return card;
+  }
+  // Returns the platform id of the rating question sent to 李阿姨.
+  std::string done_by_chen() {
+    claimed_by_chen();
+    auto sent = say("chen", "gv", "完成 #1");
+    return find_to(sent, "li")->platform_id;
+  }
+  void pending_volunteer(const std::string& user) {
+    storage::Volunteer v;
+    v.person_id = person(user);
+    v.community_id = "sc";
+    v.name = "王小明";
+    v.phone = "13700000000";
+    v.building = "31";
+    v.skills = 1;
+    v.status = storage::VolunteerStatus::pending;
+    store_.volunteers.upsert(v);
+  }
+};
+
+TEST_F(Engine, ReplyTakeToCardAssignsTicketAndTellsEveryone) {
+  std::string card = open_ticket();
+  auto sent = say("chen", "gv", "接单", card);
+  auto r = store_.requests.get(1);
+  EXPECT_EQ(r->status, storage::RequestStatus::claimed);
+  EXPECT_EQ(r->volunteer_id, person("chen"));
+  bool edited = false;
+  for (const auto& s : sent) {
+    if (s.msg.kind == OutKind::edit) {
+      edited = true;
+      EXPECT_EQ(s.msg.edit_of, r->card_outbox_id);
+      EXPECT_THAT(s.msg.text, HasSubstr("陈师傅 已接单"));
+      EXPECT_TRUE(s.msg.buttons.empty());
+    }
+  }
+  EXPECT_TRUE(edited);
+  EXPECT_THAT(texts_to(sent, "gv").at(0), HasSubstr("陈师傅 接了 #1"));
+  // The address goes to the volunteer privately; the resident learns who is coming.
+  EXPECT_THAT(texts_to(sent, "chen").at(0), HasSubstr("31栋2单元501"));
+  EXPECT_THAT(texts_to(sent, "li").at(0), HasSubstr("陈师傅 接了你的求助 #1"));
+  for (const auto& t : texts_to(sent, "gv")) EXPECT_THAT(t, Not(HasSubstr("501")));
+}
+
+TEST_F(Engine, SecondVolunteerIsToldTheTicketIsTaken) {
+  std::string card = open_ticket();
+  say("zhao", "gv", "ok", card);
+  auto sent = say("chen", "gv", "接单！", card);
+  EXPECT_EQ(store_.requests.get(1)->volunteer_id, person("zhao"));
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_THAT(sent[0].msg.text, HasSubstr("#1 已经由 赵姐 接单了"));
+}
+
+TEST_F(Engine, ButtonTakesTheTicketAndAnswersThePress) {
+  std::string card = open_ticket();
+  auto sent = press("chen", "gv", card, "t:1:take");
+  EXPECT_EQ(store_.requests.get(1)->volunteer_id, person("chen"));
+  int answers = 0;
+  for (const auto& s : sent) answers += s.msg.kind == OutKind::answer_callback;
+  EXPECT_EQ(answers, 1);
+}
+
+TEST_F(Engine, StaleButtonAnswersOnTheButtonAndChangesNothing) {
+  std::string card = claimed_by_chen();
+  auto sent = press("zhao", "gv", card, "t:1:take");
+  EXPECT_EQ(store_.requests.get(1)->volunteer_id, person("chen"));
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].msg.kind, OutKind::answer_callback);
+  EXPECT_THAT(sent[0].msg.text, HasSubstr("陈师傅"));
+}
+
+TEST_F(Engine, ResidentWhoIsNotAVolunteerCannotTake) {
+  std::string card = open_ticket();
+  auto sent = say("zhang", "gv", "接单", card);
+  EXPECT_EQ(store_.requests.get(1)->status, storage::RequestStatus::open);
+  EXPECT_THAT(sent.at(0).msg.text, HasSubstr("审核通过的志愿者才能接单"));
+}
+
+TEST_F(Engine, PendingVolunteerCannotTakeYet) {
+  pending_volunteer("wang");
+  std::string card = open_ticket();
+  auto sent = say("wang", "gv", "接单", card);
+  EXPECT_EQ(store_.requests.get(1)->status, storage::RequestStatus::open);
+  EXPECT_THAT(sent.at(0).msg.text, HasSubstr("还在审核中"));
+}
+
+TEST_F(Engine, OtherRepliesToTheCardAreNeighboursTalking) {
+  std::string card = open_ticket();
+  EXPECT_TRUE(say("chen", "gv", "这个我晚点看看", card).empty());
+  EXPECT_EQ(store_.requests.get(1)->status, storage::RequestStatus::open);
+}
+
+TEST_F(Engine, DoneAsksTheResidentToRateAndUpdatesTheCard) {
+  claimed_by_chen();
+  auto sent = say("chen", "gv", "完成 #1");
+  EXPECT_EQ(store_.requests.get(1)->status, storage::RequestStatus::done);
+  const Sent* ask = find_to(sent, "li");
+  ASSERT_NE(ask, nullptr);
+  EXPECT_EQ(ask->msg.route, "r:1");
+  EXPECT_THAT(ask->msg.text, HasSubstr("1–5 分"));
+  EXPECT_EQ(ask->msg.buttons.at(0).size(), 5u);
+  bool card_done = false;
+  for (const auto& s : sent)
+    card_done |= s.msg.kind == OutKind::edit && s.msg.text.find("已完成") != std::string::npos;
+  EXPECT_TRUE(card_done);
+}
+
+TEST_F(Engine, DoneWithoutNumberFinishesTheOnlyTask) {
+  claimed_by_chen();
+  say("chen", "chen", "/done");
+  EXPECT_EQ(store_.requests.get(1)->status, storage::RequestStatus::done);
+}
+
+TEST_F(Engine, DoneOfSomeoneElsesTaskIsRefused) {
+  claimed_by_chen();
+  auto sent = say("zhao", "gv", "/done #1");
+  EXPECT_EQ(store_.requests.get(1)->status, storage::RequestStatus::claimed);
+  EXPECT_THAT(sent.at(0).msg.text, HasSubstr("不是你接的任务"));
+}
+
+TEST_F(Engine, ReplyWithStarsAndCommentRatesAndTellsTheVolunteer) {
+  std::string question = done_by_chen();
+  auto sent = say("li", "li", "5 谢谢陈师傅", question);
+  auto r = store_.requests.get(1);
+  EXPECT_EQ(r->rating, 5);
+  EXPECT_EQ(r->comment, "谢谢陈师傅");
+  EXPECT_THAT(texts_to(sent, "li").at(0), HasSubstr("谢谢你的评价"));
+  EXPECT_THAT(texts_to(sent, "chen").at(0), HasSubstr("★★★★★：谢谢陈师傅"));
+}
+
+TEST_F(Engine, RatingThatIsNotOneToFiveGetsAHint) {
+  std::string question = done_by_chen();
+  auto sent = say("li", "li", "很好", question);
+  EXPECT_EQ(store_.requests.get(1)->rating, 0);
+  EXPECT_THAT(sent.at(0).msg.text, HasSubstr("1 到 5"));
+  sent = say("li", "li", "10", question);
+  EXPECT_EQ(store_.requests.get(1)->rating, 0);
+}
+
+TEST_F(Engine, SecondRatingIsRefused) {
+  std::string question = done_by_chen();
+  say("li", "li", "4", question);
+  auto sent = say("li", "li", "5", question);
+  EXPECT_EQ(store_.requests.get(1)->rating, 4);
+  EXPECT_THAT(sent.at(0).msg.text, HasSubstr("已经评价过了"));
+}
+
+TEST_F(Engine, BareNumberInPrivateChatRatesTheWaitingRequest) {
+  done_by_chen();
+  say("li", "li", "４分 及时");
+  EXPECT_EQ(store_.requests.get(1)->rating, 4);
+  EXPECT_EQ(store_.requests.get(1)->comment, "及时");
+}
+
+TEST_F(Engine, OnlyTheResidentRates) {
+  std::string question = done_by_chen();
+  EXPECT_TRUE(say("zhang", "li", "1", question).empty());
+  EXPECT_EQ(store_.requests.get(1)->rating, 0);
+}
+
+TEST_F(Engine, MineListsRequestsAndTasks) {
+  claimed_by_chen();
+  auto resident = say("li", "g31", "我的");
+  EXPECT_THAT(resident.at(0).msg.text, HasSubstr("#1 维修 — 陈师傅 已接单"));
+  auto volunteer = say("chen", "chen", "/mine");
+  EXPECT_THAT(volunteer.at(0).msg.text, HasSubstr("我的任务"));
+  EXPECT_THAT(volunteer.at(0).msg.text, HasSubstr("#1 维修"));
+  auto nobody = say("zhang", "zhang", "/mine");
+  EXPECT_THAT(nobody.at(0).msg.text, HasSubstr("没有进行中的求助或任务"));
+}
+
+TEST_F(Engine, CoordinatorApprovesByReplyingToTheReviewMessage) {
+  put_dialog("wang", "signup", "confirm", "wang",
+             {{"name", "王小明"},
+              {"phone", "13700000000"},
+              {"building", "31"},
+              {"skills", "1"},
+              {"availability", "晚上"}});
+  auto sent = say("wang", "wang", "是");
+  const Sent* review = find_to(sent, "zhou");
+  ASSERT_NE(review, nullptr);
+  auto decided = say("zhou", "zhou", "通过", review->platform_id);
+  EXPECT_EQ(store_.volunteers.get(person("wang"))->status, storage::VolunteerStatus::approved);
+  EXPECT_THAT(texts_to(decided, "zhou").at(0), HasSubstr("已通过：王小明"));
+  EXPECT_THAT(texts_to(decided, "wang").at(0), HasSubstr("山城花园社区 的志愿者"));
+  EXPECT_THAT(texts_to(decided, "gv").at(0), HasSubstr("欢迎新志愿者 王小明"));
+}
+
+TEST_F(Engine, ApproveWithoutNumberListsWhoIsWaitingWithoutPhones) {
+  pending_volunteer("wang");
+  auto sent = say("zhou", "gv", "/approve");
+  EXPECT_THAT(sent.at(0).msg.text, HasSubstr("王小明"));
+  EXPECT_THAT(sent.at(0).msg.text, Not(HasSubstr("13700000000")));
+  say("zhou", "zhou", "/approve " + std::to_string(person("wang")));
+  EXPECT_EQ(store_.volunteers.get(person("wang"))->status, storage::VolunteerStatus::approved);
+}
+
+TEST_F(Engine, RejectButtonRejects) {
+  pending_volunteer("wang");
+  press("zhou", "zhou", "p1", "v:" + std::to_string(person("wang")) + ":no");
+  EXPECT_EQ(store_.volunteers.get(person("wang"))->status, storage::VolunteerStatus::rejected);
+}
+
+TEST_F(Engine, OnlyCoordinatorsReview) {
+  pending_volunteer("wang");
+  auto sent = say("chen", "gv", "通过 " + std::to_string(person("wang")));
+  EXPECT_EQ(store_.volunteers.get(person("wang"))->status, storage::VolunteerStatus::pending);
+  EXPECT_THAT(sent.at(0).msg.text, HasSubstr("只有本社区的协调员"));
+}
+
+TEST_F(Engine, LangCommandSwitchesAndSticks) {
+  auto sent = say("li", "li", "/lang en");
+  EXPECT_THAT(sent.at(0).msg.text, HasSubstr("I'll speak English"));
+  sent = say("li", "li", "/mine");  // the platform still says zh; the choice wins
+  EXPECT_THAT(sent.at(0).msg.text, HasSubstr("No open requests"));
+}
+
+TEST_F(Engine, UnknownCommandIsAnsweredInPrivateOnly) {
+  EXPECT_THAT(say("li", "li", "/weather").at(0).msg.text, HasSubstr("/weather"));
+  EXPECT_TRUE(say("li", "g31", "/weather").empty());
+}
+
+TEST_F(Engine, CommandForAnotherBotIsIgnored) {
+  EXPECT_TRUE(say("li", "g31", "/join@some_other_bot").empty());
+  EXPECT_FALSE(dialog_of("li"));
+  say("li", "g31", "/join@Linli_Bot");
+  EXPECT_TRUE(dialog_of("li"));
+}
+
+TEST_F(Engine, GroupChatterIsIgnoredAndPrivateChatterGetsAHint) {
+  EXPECT_TRUE(say("li", "g31", "今天天气不错").empty());
+  EXPECT_THAT(say("li", "li", "今天天气不错").at(0).msg.text, HasSubstr("菜单"));
+}
+
+TEST_F(Engine, MenuShowsWhatEachRoleCanDo) {
+  auto resident = say("li", "g31", "菜单").at(0).msg.text;
+  auto volunteer = say("chen", "gv", "/menu").at(0).msg.text;
+  auto coordinator = say("zhou", "zhou", "/start").at(0).msg.text;
+  EXPECT_THAT(resident, HasSubstr("求助"));
+  EXPECT_THAT(resident, Not(HasSubstr("接单")));
+  EXPECT_THAT(volunteer, HasSubstr("接单"));
+  EXPECT_THAT(coordinator, HasSubstr("审核志愿者"));
+}
+
+}  // namespace
+}  // namespace linli::test

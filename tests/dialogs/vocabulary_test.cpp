@@ -1,0 +1,121 @@
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "dialogs/catalogue.hpp"
+#include "dialogs/vocabulary.hpp"
+
+namespace linli {
+namespace {
+
+TEST(Vocabulary, SkillsByNumberCodeAndNameInBothLanguages) {
+  EXPECT_EQ(parse_skill("1"), Skill::repair);
+  EXPECT_EQ(parse_skill("8"), Skill::other);
+  EXPECT_FALSE(parse_skill("9"));
+  EXPECT_FALSE(parse_skill("0"));
+  EXPECT_EQ(parse_skill("维修"), Skill::repair);
+  EXPECT_EQ(parse_skill("Medical"), Skill::medical);
+  EXPECT_EQ(parse_skill("代购配送"), Skill::shopping);
+  EXPECT_EQ(parse_skill("买菜"), Skill::shopping);
+  EXPECT_EQ(parse_skill("disinfection"), Skill::disinfection);
+}
+
+TEST(Vocabulary, SkillListsWithAnySeparator) {
+  EXPECT_EQ(parse_skill_list("1 5"), bit(Skill::repair) | bit(Skill::shopping));
+  EXPECT_EQ(parse_skill_list("维修、驾驶，心理"),
+            bit(Skill::repair) | bit(Skill::driving) | bit(Skill::counselling));
+  EXPECT_EQ(parse_skill_list("repair, driving"), bit(Skill::repair) | bit(Skill::driving));
+  EXPECT_EQ(parse_skill_list("shopping and delivery"), bit(Skill::shopping));
+  EXPECT_EQ(parse_skill_list("1 juggling"), 0u);
+  EXPECT_EQ(parse_skill_list(""), 0u);
+  EXPECT_EQ(skill_list_names(bit(Skill::repair) | bit(Skill::driving), Lang::zh), "维修、驾驶");
+  EXPECT_EQ(skill_list_names(bit(Skill::repair) | bit(Skill::driving), Lang::en),
+            "repair, driving");
+}
+
+TEST(Vocabulary, BuildingsAsPeopleWriteThem) {
+  EXPECT_EQ(normalize_building("31"), "31");
+  EXPECT_EQ(normalize_building("31栋"), "31");
+  EXPECT_EQ(normalize_building("31号楼"), "31");
+  EXPECT_EQ(normalize_building(" Building 31 "), "31");
+  EXPECT_EQ(normalize_building("#31"), "31");
+  EXPECT_EQ(normalize_building("A座"), "A座");
+  EXPECT_EQ(normalize_building("I live by the park"), "");
+  EXPECT_EQ(normalize_building(""), "");
+  EXPECT_EQ(leading_building("31栋2单元501"), "31");
+  EXPECT_EQ(leading_building("31-2-501"), "31");
+  EXPECT_EQ(leading_building("Bldg 7, flat 3"), "7");
+  EXPECT_EQ(leading_building("2单元501"), "");
+  EXPECT_EQ(leading_building("501"), "");
+}
+
+TEST(Vocabulary, PhoneNumbersAreMaskedForGroups) {
+  EXPECT_EQ(mask_phone_numbers("请打 13912345678 谢谢"), "请打 *** 谢谢");
+  EXPECT_EQ(mask_phone_numbers("call 139-1234-5678"), "call ***");
+  EXPECT_EQ(mask_phone_numbers("31栋2单元501"), "31栋2单元501");
+}
+
+TEST(Vocabulary, YesAndNoInBothLanguages) {
+  EXPECT_EQ(parse_yes_no("是"), YesNo::yes);
+  EXPECT_EQ(parse_yes_no("好的！"), YesNo::yes);
+  EXPECT_EQ(parse_yes_no("Yes"), YesNo::yes);
+  EXPECT_EQ(parse_yes_no("否"), YesNo::no);
+  EXPECT_EQ(parse_yes_no("no"), YesNo::no);
+  EXPECT_EQ(parse_yes_no("不对"), YesNo::no);
+  EXPECT_EQ(parse_yes_no("nothing"), YesNo::neither);
+  EXPECT_EQ(parse_yes_no("嗯……让我想想"), YesNo::neither);
+}
+
+TEST(Vocabulary, ReplyWords) {
+  EXPECT_EQ(parse_reply_word("接单"), ReplyWord::take);
+  EXPECT_EQ(parse_reply_word("OK"), ReplyWord::take);
+  EXPECT_EQ(parse_reply_word("收到！"), ReplyWord::take);
+  EXPECT_EQ(parse_reply_word("+1"), ReplyWord::join);
+  EXPECT_EQ(parse_reply_word("1"), ReplyWord::join);
+  EXPECT_EQ(parse_reply_word("报名"), ReplyWord::join);
+  EXPECT_EQ(parse_reply_word("不行"), ReplyWord::decline);
+  EXPECT_EQ(parse_reply_word("退出"), ReplyWord::withdraw);
+  EXPECT_EQ(parse_reply_word("okay then"), ReplyWord::take);
+  EXPECT_EQ(parse_reply_word("okra"), ReplyWord::none);
+  EXPECT_EQ(parse_reply_word("这个我晚点看看"), ReplyWord::none);
+}
+
+TEST(Vocabulary, LanguageCodes) {
+  EXPECT_EQ(lang_from_code("zh-hans", Lang::en), Lang::zh);
+  EXPECT_EQ(lang_from_code("en-GB", Lang::zh), Lang::en);
+  EXPECT_EQ(lang_from_code("ru", Lang::zh), Lang::en);
+  EXPECT_EQ(lang_from_code("", Lang::zh), Lang::zh);
+}
+
+TEST(Vocabulary, TrimKnowsTheIdeographicSpace) {
+  EXPECT_EQ(trim("\xE3\x80\x80 求助 \xE3\x80\x80"), "求助");
+  EXPECT_EQ(utf8_length("李阿姨"), 3u);
+}
+
+// Both languages of every sentence exist and use the same parameters.
+TEST(Catalogue, EveryMessageHasBothLanguagesWithTheSameParameters) {
+  auto params = [](std::string_view t) {
+    std::set<std::string> out;
+    for (std::size_t i = t.find('{'); i != std::string_view::npos; i = t.find('{', i + 1)) {
+      out.insert(std::string(t.substr(i, t.find('}', i) - i + 1)));
+    }
+    return out;
+  };
+  for (int i = 0; i < static_cast<int>(Msg::kCount); ++i) {
+    auto m = static_cast<Msg>(i);
+    EXPECT_FALSE(template_of(Lang::zh, m).empty()) << i;
+    EXPECT_FALSE(template_of(Lang::en, m).empty()) << i;
+    EXPECT_EQ(params(template_of(Lang::zh, m)), params(template_of(Lang::en, m)))
+        << "message " << i << ": " << template_of(Lang::en, m);
+  }
+}
+
+TEST(Catalogue, FillsNamedParameters) {
+  EXPECT_EQ(say(Lang::en, Msg::claim_taken, {{"id", "12"}, {"volunteer", "Chen"}}),
+            "#12 has already been taken by Chen, thank you!");
+  EXPECT_EQ(say(Lang::zh, Msg::claim_taken, {{"id", "12"}, {"volunteer", "陈师傅"}}),
+            "#12 已经由 陈师傅 接单了，谢谢你！");
+}
+
+}  // namespace
+}  // namespace linli

@@ -1,0 +1,162 @@
+#include "tests/support/engine_fixture.hpp"
+
+#include "dialogs/dialog.hpp"
+#include "dialogs/vocabulary.hpp"
+
+namespace linli::test {
+
+namespace {
+const char* no_env(const char*) {
+  return nullptr;
+}
+}  // namespace
+
+Config community_config() {
+  return parse_config(R"({
+    "database": ":memory:",
+    "adapters": [{"type": "playground", "name": "pg", "people": [{"id": "li", "name": "李阿姨"}]}],
+    "communities": [{
+      "id": "sc", "name": "山城花园社区", "coordinators": ["pg:zhou"],
+      "groups": [
+        {"chat": "pg:g31", "kind": "residents", "building": "31", "title": "31栋居民群"},
+        {"chat": "pg:gv", "kind": "volunteers", "title": "志愿者群"}
+      ],
+      "volunteers": [
+        {"person": "pg:chen", "name": "陈师傅", "phone": "13800000001", "building": "31", "skills": ["repair"]},
+        {"person": "pg:zhao", "name": "赵姐", "phone": "13800000003", "building": "31", "skills": ["shopping"]},
+        {"person": "pg:liu", "name": "刘医生", "phone": "13800000002", "building": "32", "skills": ["medical"]}
+      ]
+    }]
+  })",
+                      no_env);
+}
+
+EngineFixture::EngineFixture()
+    : config_(community_config()), db_(":memory:", "normal"), store_(db_) {
+  dir_ = std::make_unique<storage::Directory>(config_, db_, store_.people, now_);
+  for (const auto& seed : config_.communities[0].volunteers) {
+    storage::Person p = store_.people.resolve(seed.adapter, seed.user, seed.name, now_);
+    store_.people.set_community(p.id, "sc");
+    storage::Volunteer v;
+    v.person_id = p.id;
+    v.community_id = "sc";
+    v.name = seed.name;
+    v.phone = seed.phone;
+    v.building = seed.building;
+    for (const auto& s : seed.skills) v.skills |= bit(*parse_skill(s));
+    v.status = storage::VolunteerStatus::approved;
+    store_.volunteers.upsert(v);
+  }
+  engine_ = std::make_unique<Engine>(config_, store_, *dir_);
+}
+
+std::vector<EngineFixture::Sent> EngineFixture::handle(const InboundEvent& ev) {
+  Outcome out;
+  {
+    storage::Database::Transaction txn(db_);
+    EXPECT_TRUE(store_.events.record(ev.adapter, ev.event_id, now_));
+    engine_->handle(ev, now_, out);
+    txn.commit();
+  }
+  std::vector<Sent> sent;
+  for (auto& row : out.messages) {
+    std::string pid = "p" + std::to_string(row.id);
+    store_.outbox.mark_sent(row.id, row.msg.kind == OutKind::send ? pid : "", now_);
+    sent.push_back({row.id, std::move(row.msg), pid});
+  }
+  return sent;
+}
+
+InboundEvent EngineFixture::event(const std::string& user, const std::string& chat) {
+  InboundEvent ev;
+  ev.adapter = "pg";
+  ev.event_id = "e" + std::to_string(next_event_++);
+  ev.chat = chat;
+  ev.chat_kind = chat == user ? ChatKind::private_chat : ChatKind::group;
+  ev.user = user;
+  ev.user_name = user == "li" ? "李阿姨" : user == "emma" ? "Emma" : user;
+  ev.lang = user == "emma" ? "en" : "zh";
+  return ev;
+}
+
+std::vector<EngineFixture::Sent> EngineFixture::say(const std::string& user,
+                                                    const std::string& chat,
+                                                    const std::string& text,
+                                                    const std::string& reply_to) {
+  InboundEvent ev = event(user, chat);
+  ev.message_id = "u" + ev.event_id;
+  ev.text = text;
+  ev.reply_to = reply_to;
+  return handle(ev);
+}
+
+std::vector<EngineFixture::Sent> EngineFixture::press(const std::string& user,
+                                                      const std::string& chat,
+                                                      const std::string& message_id,
+                                                      const std::string& data) {
+  InboundEvent ev = event(user, chat);
+  ev.reply_to = message_id;
+  ev.button = data;
+  ev.callback_id = "cb" + ev.event_id;
+  return handle(ev);
+}
+
+std::vector<EngineFixture::Sent> EngineFixture::fire_due() {
+  std::vector<Sent> sent;
+  for (const auto& t : store_.timers.due(now_, 1000)) {
+    Outcome out;
+    storage::Database::Transaction txn(db_);
+    if (!store_.timers.take(t.id)) continue;
+    engine_->fire(t, now_, out);
+    txn.commit();
+    for (auto& row : out.messages) {
+      store_.outbox.mark_sent(row.id, "p" + std::to_string(row.id), now_);
+      sent.push_back({row.id, std::move(row.msg), "p" + std::to_string(row.id)});
+    }
+  }
+  return sent;
+}
+
+std::int64_t EngineFixture::person(const std::string& user) {
+  return store_.people.resolve("pg", user, user, now_).id;
+}
+
+std::optional<storage::DialogRecord> EngineFixture::dialog_of(const std::string& user) {
+  return store_.dialogs.get(person(user));
+}
+
+std::vector<std::string> EngineFixture::texts_to(const std::vector<Sent>& sent,
+                                                 const std::string& chat) {
+  std::vector<std::string> out;
+  for (const auto& s : sent) {
+    if (s.msg.chat == chat && s.msg.kind == OutKind::send) out.push_back(s.msg.text);
+  }
+  return out;
+}
+
+const EngineFixture::Sent* EngineFixture::find_to(const std::vector<Sent>& sent,
+                                                  const std::string& chat) {
+  for (const auto& s : sent) {
+    if (s.msg.chat == chat && s.msg.kind == OutKind::send) return &s;
+  }
+  return nullptr;
+}
+
+void EngineFixture::put_dialog(const std::string& user, const std::string& kind,
+                               const std::string& state, const std::string& chat,
+                               const std::map<std::string, std::string>& answers,
+                               const std::vector<std::string>& path) {
+  storage::DialogRecord d;
+  d.person_id = person(user);
+  d.kind = kind;
+  d.state = state;
+  d.adapter = "pg";
+  d.chat = chat;
+  d.private_chat = chat == user;
+  d.community_id = "sc";
+  d.data = encode_dialog_data(answers, path);
+  d.updated_at = now_;
+  store_.dialogs.put(d);
+}
+
+}  // namespace linli::test

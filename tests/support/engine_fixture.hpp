@@ -1,0 +1,63 @@
+#pragma once
+// Decisions without a network: a fresh in-memory database per test, the example community, and
+// helpers that play a platform (each delivered message gets a platform id, so replies route).
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "dialogs/engine.hpp"
+#include "storage/directory.hpp"
+#include "storage/store.hpp"
+
+namespace linli::test {
+
+// The community of config/example.json, in miniature: group "g31" (residents of building 31),
+// group "gv" (volunteers), coordinator "zhou", approved volunteers "chen" (repair, 31) and
+// "zhao" (shopping, 31) and "liu" (medical, 32). Everyone else is a resident on first sight.
+Config community_config();
+
+class EngineFixture : public ::testing::Test {
+ protected:
+  EngineFixture();
+
+  struct Sent {
+    std::int64_t id;
+    OutboundMessage msg;
+    std::string platform_id;  // "p<outbox id>", as the fake platform assigned it
+  };
+
+  // A message typed by `user` in `chat` ("g31", "gv", or the user's own id for the private chat).
+  std::vector<Sent> say(const std::string& user, const std::string& chat, const std::string& text,
+                        const std::string& reply_to = "");
+  std::vector<Sent> press(const std::string& user, const std::string& chat,
+                          const std::string& message_id, const std::string& data);
+  std::vector<Sent> handle(const InboundEvent& ev);
+  InboundEvent event(const std::string& user, const std::string& chat);
+  // Fires every timer due at `now_` (after the test moved it).
+  std::vector<Sent> fire_due();
+
+  std::int64_t person(const std::string& user);  // the person id of a playground user
+  std::optional<storage::DialogRecord> dialog_of(const std::string& user);
+  // The texts of the messages sent to one chat.
+  static std::vector<std::string> texts_to(const std::vector<Sent>& sent, const std::string& chat);
+  static const Sent* find_to(const std::vector<Sent>& sent, const std::string& chat);
+
+  // Puts `user` into dialog `kind` at `state` with these answers, as if they had got there.
+  void put_dialog(const std::string& user, const std::string& kind, const std::string& state,
+                  const std::string& chat, const std::map<std::string, std::string>& answers,
+                  const std::vector<std::string>& path = {});
+
+  Config config_;
+  storage::Database db_;
+  storage::Store store_;
+  std::unique_ptr<storage::Directory> dir_;
+  std::unique_ptr<Engine> engine_;
+  std::int64_t now_ = 1'800'000'000'000;  // 2027-01-15
+  int next_event_ = 1;
+};
+
+}  // namespace linli::test
