@@ -1,0 +1,81 @@
+#pragma once
+// The one small interface behind which each chat platform lives (DESIGN.md §5). An adapter is a
+// translator only (STYLE 6): webhook → neutral events, neutral message → API call, API answer →
+// outcome. It has no sockets, no database and no clock of its own: the server hands it requests,
+// the outbox sender performs the calls it renders.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "bot/http_types.hpp"
+#include "bot/message.hpp"
+#include "config/config.hpp"
+
+namespace linli {
+
+struct WebhookResult {
+  int status = 200;  // 401/403 for a bad secret, 400 for a malformed body
+  std::string content_type = "application/json";
+  std::string body = "{}";
+  std::vector<InboundEvent> events;  // often one, none for kinds we ignore
+
+  static WebhookResult reject(int status, std::string why) {
+    WebhookResult r;
+    r.status = status;
+    r.body = std::move(why);
+    r.content_type = "text/plain; charset=utf-8";
+    return r;
+  }
+};
+
+// One platform API call, rendered. The URL's scheme picks the transport: http(s) for real
+// platforms and their fakes, "playground:" for the in-process playground.
+struct ApiCall {
+  std::string method = "POST";
+  std::string url;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+struct ApiResponse {
+  int status = 0;  // 0: no HTTP answer (network error or time-out)
+  std::string body;
+  std::string retry_after;  // the Retry-After header, when there is one
+  std::string error;        // what went wrong on the network, for the log
+};
+
+enum class SendStatus {
+  ok,
+  retry_later,  // the platform asked us to wait (429): pause this chat, not the others
+  transient,    // network error or 5xx: back off and try again
+  forbidden,    // the person has not opened a private chat with the bot (Telegram 403)
+  rejected,     // the platform will never accept this message: dead-letter it
+};
+
+struct SendResult {
+  SendStatus status = SendStatus::ok;
+  std::string platform_id;  // of the message sent, so replies to it can be routed
+  std::int64_t retry_after_ms = 0;
+  std::string error;          // a short reason for the log, never message text
+  std::string migrated_chat;  // Telegram: the group became a supergroup with this id
+};
+
+class Adapter {
+ public:
+  virtual ~Adapter() = default;
+  virtual const AdapterConfig& config() const = 0;
+  const std::string& name() const { return config().name; }
+
+  // Verifies (secrets, signatures, over the raw body) and decodes one webhook request.
+  virtual WebhookResult on_webhook(const HttpRequest& request, std::int64_t now_ms) = 0;
+  // The API call that delivers `m`. For an edit, `target_platform_id` is the platform's id of
+  // the message being edited.
+  virtual ApiCall render(const OutboundMessage& m, const std::string& target_platform_id) const = 0;
+  virtual SendResult interpret(const OutboundMessage& m, const ApiResponse& r) const = 0;
+};
+
+}  // namespace linli

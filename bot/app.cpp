@@ -1,0 +1,193 @@
+#include "bot/app.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "adapters/playground/playground_adapter.hpp"
+#include "adapters/playground/playground_hub.hpp"
+#include "bot/dispatcher.hpp"
+#include "bot/http_server.hpp"
+#include "bot/outbox_sender.hpp"
+#include "bot/router.hpp"
+#include "bot/scheduler.hpp"
+#include "dialogs/engine.hpp"
+#include "dialogs/vocabulary.hpp"
+#include "storage/directory.hpp"
+#include "storage/store.hpp"
+
+namespace linli {
+
+namespace net = boost::asio;
+
+namespace {
+
+// Volunteers on a community's roster in the config are imported once, as approved.
+void import_rosters(const Config& config, storage::Store& store, std::int64_t now) {
+  storage::Database::Transaction txn(store.db);
+  for (std::size_t ci = 0; ci < config.communities.size(); ++ci) {
+    const auto& c = config.communities[ci];
+    for (std::size_t vi = 0; vi < c.volunteers.size(); ++vi) {
+      const VolunteerSeed& seed = c.volunteers[vi];
+      std::string where =
+          "communities[" + std::to_string(ci) + "].volunteers[" + std::to_string(vi) + "]";
+      std::uint32_t skills = 0;
+      for (std::size_t si = 0; si < seed.skills.size(); ++si) {
+        auto s = parse_skill(seed.skills[si]);
+        if (!s) {
+          throw ConfigError(where + ".skills[" + std::to_string(si) + "]: unknown skill \"" +
+                            seed.skills[si] +
+                            "\" (known: repair, medical, driving, counselling, shopping, tutoring, "
+                            "disinfection, other)");
+        }
+        skills |= bit(*s);
+      }
+      storage::Person p = store.people.resolve(seed.adapter, seed.user, seed.name, now);
+      if (store.volunteers.get(p.id)) continue;  // already known: the database has the truth now
+      if (p.community_id.empty()) store.people.set_community(p.id, c.id);
+      storage::Volunteer v;
+      v.person_id = p.id;
+      v.community_id = c.id;
+      v.name = seed.name;
+      v.phone = seed.phone;
+      v.building = normalize_building(seed.building);
+      v.skills = skills;
+      v.availability = seed.availability;
+      v.status = storage::VolunteerStatus::approved;
+      v.created_at = now;
+      store.volunteers.upsert(v);
+    }
+  }
+  txn.commit();
+}
+
+}  // namespace
+
+struct App::Impl {
+  Impl(Config cfg, const Clock& c, Logger& l)
+      : config(std::move(cfg)),
+        clock(c),
+        log(l),
+        io(1),
+        db(config.database, config.synchronous),
+        store(db),
+        dir(config, db, store.people, clock.now_ms()),
+        engine(config, store, dir),
+        sender(io, store, clock, config.sender, log),
+        dispatcher(store, engine, clock, sender, log),
+        scheduler(io, store, clock, dispatcher, log),
+        server(io, config.server, router, log) {
+    import_rosters(config, store, clock.now_ms());
+    for (const auto& a : config.adapters) {
+      if (a.type == "playground") {
+        auto adapter = std::make_unique<PlaygroundAdapter>(a);
+        auto hub = std::make_unique<PlaygroundHub>(io, adapter->config(), store, dir, clock);
+        sender.add_adapter(*adapter, *hub);
+        Adapter* raw = adapter.get();
+        hub->mount(router, [this, raw](HttpRequest& r) { return webhook(*raw, r); });
+        hubs.push_back(std::move(hub));
+        adapters.push_back(std::move(adapter));
+      }
+    }
+    for (const auto& a : adapters) {
+      Adapter* raw = a.get();
+      router.add("POST", a->config().webhook_path,
+                 [this, raw](HttpRequest& r) { return webhook(*raw, r); });
+    }
+    router.add("GET", "/healthz", [this](HttpRequest&) {
+      return HttpResponse::json(ready ? 200 : 503,
+                                ready ? R"({"status":"ok"})" : R"({"status":"starting"})");
+    });
+    router.add("GET", "/", [](HttpRequest&) {
+      HttpResponse r = HttpResponse::text(302, "");
+      r.headers.emplace_back("Location", "/playground");
+      return r;
+    });
+  }
+
+  // Every platform's webhook: verify and decode, decide and commit each event, then answer.
+  HttpResponse webhook(Adapter& adapter, HttpRequest& req) {
+    WebhookResult result = adapter.on_webhook(req, clock.now_ms());
+    if (result.status != 200) {
+      log.info("webhook_refused", {{"adapter", adapter.name()}, {"status", result.status}});
+      return HttpResponse{result.status, result.content_type, std::move(result.body), {}};
+    }
+    for (const auto& ev : result.events) dispatcher.dispatch(ev);
+    return HttpResponse{200, result.content_type, std::move(result.body), {}};
+  }
+
+  Config config;
+  const Clock& clock;
+  Logger& log;
+  net::io_context io;
+  storage::Database db;
+  storage::Store store;
+  storage::Directory dir;
+  Engine engine;
+  OutboxSender sender;
+  Dispatcher dispatcher;
+  Scheduler scheduler;
+  Router router;
+  HttpServer server;
+  std::vector<std::unique_ptr<Adapter>> adapters;
+  std::vector<std::unique_ptr<PlaygroundHub>> hubs;
+  bool ready = false;
+};
+
+App::App(Config config, const Clock& clock, Logger& log)
+    : impl_(std::make_unique<Impl>(std::move(config), clock, log)) {}
+
+App::~App() = default;
+
+std::uint16_t App::start() {
+  std::uint16_t port = impl_->server.listen();
+  impl_->sender.start();
+  impl_->scheduler.start();
+  impl_->ready = true;
+  impl_->log.info("listening", {{"address", impl_->config.server.address},
+                                {"port", port},
+                                {"database", impl_->config.database}});
+  return port;
+}
+
+void App::shutdown(std::chrono::milliseconds flush) {
+  Impl* s = impl_.get();
+  s->ready = false;
+  s->server.stop();
+  s->scheduler.stop();
+  for (auto& h : s->hubs) h->stop();
+  net::co_spawn(
+      s->io,
+      [s, flush]() -> net::awaitable<void> {
+        bool flushed = co_await s->sender.drain(flush);
+        s->sender.stop();
+        s->log.info("stopped",
+                    {{"outbox_flushed", flushed ? 1 : 0}, {"outbox_left", s->sender.queued()}});
+        s->io.stop();
+      },
+      net::detached);
+}
+
+net::io_context& App::io() {
+  return impl_->io;
+}
+const Config& App::config() const {
+  return impl_->config;
+}
+storage::Store& App::store() {
+  return impl_->store;
+}
+Dispatcher& App::dispatcher() {
+  return impl_->dispatcher;
+}
+OutboxSender& App::sender() {
+  return impl_->sender;
+}
+Scheduler& App::scheduler() {
+  return impl_->scheduler;
+}
+const HttpServer& App::server() const {
+  return impl_->server;
+}
+
+}  // namespace linli

@@ -1,0 +1,55 @@
+#include "bot/dispatcher.hpp"
+
+#include "bot/outbox_sender.hpp"
+
+namespace linli {
+
+Dispatcher::Dispatcher(storage::Store& store, Engine& engine, const Clock& clock,
+                       OutboxSender& sender, Logger& log)
+    : store_(store), engine_(engine), clock_(clock), sender_(sender), log_(log) {}
+
+Dispatcher::Result Dispatcher::dispatch(const InboundEvent& ev) {
+  std::int64_t now = clock_.now_ms();
+  Outcome out;
+  {
+    storage::Database::Transaction txn(store_.db);
+    if (!store_.events.record(ev.adapter, ev.event_id, now)) {
+      ++stats_.duplicates;
+      log_.debug("duplicate_event", {{"adapter", ev.adapter}, {"event", ev.event_id}});
+      return Result::duplicate;
+    }
+    engine_.handle(ev, now, out);
+    txn.commit();
+  }
+  ++stats_.handled;
+  if (log_.enabled(LogLevel::debug)) {
+    log_.debug("event", {{"adapter", ev.adapter},
+                         {"event", ev.event_id},
+                         {"chat", ev.chat},
+                         {"user", ev.user},
+                         {"replies", out.messages.size()}});
+  }
+  hand_on(out);
+  return Result::handled;
+}
+
+void Dispatcher::fire(const storage::TimerRecord& timer) {
+  std::int64_t now = clock_.now_ms();
+  Outcome out;
+  {
+    storage::Database::Transaction txn(store_.db);
+    if (!store_.timers.take(timer.id)) return;  // re-armed or fired meanwhile
+    engine_.fire(timer, now, out);
+    txn.commit();
+  }
+  ++stats_.timers;
+  log_.debug("timer", {{"kind", timer.kind}, {"key", timer.key}, {"replies", out.messages.size()}});
+  hand_on(out);
+}
+
+void Dispatcher::hand_on(Outcome& out) {
+  if (!out.messages.empty()) sender_.push(std::move(out.messages));
+  if (out.earliest_timer && on_timer_armed) on_timer_armed(*out.earliest_timer);
+}
+
+}  // namespace linli

@@ -1,0 +1,51 @@
+#pragma once
+// The straight line of DESIGN.md §4 for one event: de-duplicate, decide, commit, then hand the
+// decided messages to the outbox sender. Synchronous on the io_context thread, so one person's
+// events are decided one after the other, in the order they arrive, without locks.
+
+#include <functional>
+
+#include "bot/clock.hpp"
+#include "bot/log.hpp"
+#include "bot/message.hpp"
+#include "dialogs/engine.hpp"
+#include "storage/store.hpp"
+
+namespace linli {
+
+class OutboxSender;
+
+struct DispatchStats {
+  std::uint64_t handled = 0;
+  std::uint64_t duplicates = 0;
+  std::uint64_t timers = 0;
+};
+
+class Dispatcher {
+ public:
+  Dispatcher(storage::Store& store, Engine& engine, const Clock& clock, OutboxSender& sender,
+             Logger& log);
+
+  enum class Result { handled, duplicate };
+  // Decides one inbound event in one transaction. Throws when the store fails: then nothing of
+  // the event was committed and the webhook must not be acknowledged.
+  Result dispatch(const InboundEvent& ev);
+  // Fires one due timer, once: taking it from the timers table is part of the transaction.
+  void fire(const storage::TimerRecord& timer);
+
+  // Told the due time of every timer a decision armed, to wake the scheduler.
+  std::function<void(std::int64_t)> on_timer_armed;
+  const DispatchStats& stats() const { return stats_; }
+
+ private:
+  void hand_on(Outcome& out);
+
+  storage::Store& store_;
+  Engine& engine_;
+  const Clock& clock_;
+  OutboxSender& sender_;
+  Logger& log_;
+  DispatchStats stats_;
+};
+
+}  // namespace linli

@@ -1,0 +1,386 @@
+#include "bot/outbox_sender.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <queue>
+#include <random>
+#include <unordered_map>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace linli {
+
+namespace net = boost::asio;
+using Steady = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+void TokenBucket::init(double rate, double cap, Steady::time_point now) {
+  rate_per_s = rate;
+  capacity = cap;
+  tokens = cap;
+  last = now;
+}
+
+Steady::duration TokenBucket::wait(Steady::time_point now) {
+  double elapsed = std::chrono::duration<double>(now - last).count();
+  tokens = std::min(capacity, tokens + elapsed * rate_per_s);
+  last = now;
+  if (tokens >= 1.0) return Steady::duration::zero();
+  return std::chrono::duration_cast<Steady::duration>(
+      std::chrono::duration<double>((1.0 - tokens) / rate_per_s));
+}
+
+void TokenBucket::take(Steady::time_point now) {
+  wait(now);
+  tokens -= 1.0;
+}
+
+std::int64_t backoff_ms(int attempt, std::int64_t base_ms, std::int64_t max_ms, double unit) {
+  double full = static_cast<double>(base_ms) * std::pow(2.0, std::max(0, attempt - 1));
+  full = std::min(full, static_cast<double>(max_ms));
+  return static_cast<std::int64_t>(full / 2 + unit * full / 2);
+}
+
+namespace {
+
+// One chat's queue. Messages of a chat go out one at a time, in order.
+struct Chat {
+  enum class State { idle, runnable, waiting, sending };
+  std::string key;
+  std::string adapter;
+  bool group = false;
+  std::deque<storage::OutboxRow> queue;
+  TokenBucket per_chat;
+  TokenBucket per_group;
+  Steady::time_point not_before{};  // paused by a 429 or backing off
+  State state = State::idle;
+};
+
+// One adapter: its transport, its limits, the bucket for the whole bot, and the chats that may
+// send now, oldest first.
+struct Lane {
+  const Adapter* adapter = nullptr;
+  Transport* transport = nullptr;
+  RateLimits limits;
+  TokenBucket global;
+  std::deque<Chat*> runnable;
+};
+
+}  // namespace
+
+struct OutboxSender::Impl {
+  Impl(net::io_context& io, storage::Store& s, const Clock& c, const SenderConfig& cfg, Logger& l)
+      : io(io),
+        store(s),
+        clock(c),
+        config(cfg),
+        log(l),
+        wake_timer(io),
+        rng(std::random_device{}()) {}
+
+  Chat& chat_for(const OutboundMessage& m);
+  void enqueue(storage::OutboxRow row);
+  void make_ready(Chat& c, Steady::time_point now);
+  void poke();
+  net::awaitable<void> loop();
+  net::awaitable<void> send(Chat* c);
+  void settle(Chat& c, const SendResult& r, Steady::time_point now);
+  void dead(Chat& c, const SendResult& r);
+  void forget_if_idle(Chat& c, Steady::time_point now);
+
+  net::io_context& io;
+  storage::Store& store;
+  const Clock& clock;
+  const SenderConfig& config;
+  Logger& log;
+  OutboxSender* owner = nullptr;
+  std::unordered_map<std::string, Lane> lanes;
+  std::unordered_map<std::string, Chat> chats;
+  using Wait = std::pair<Steady::time_point, Chat*>;
+  std::priority_queue<Wait, std::vector<Wait>, std::greater<>> waiting;
+  net::steady_timer wake_timer;
+  bool wake_pending = false;
+  bool running = false;
+  bool stopped = false;
+  int inflight = 0;
+  std::size_t queued = 0;
+  SenderStats stats;
+  std::mt19937_64 rng;
+};
+
+Chat& OutboxSender::Impl::chat_for(const OutboundMessage& m) {
+  std::string key = m.adapter;
+  key += '\n';
+  key += m.chat;
+  auto [it, fresh] = chats.try_emplace(key);
+  Chat& c = it->second;
+  if (fresh) {
+    c.key = std::move(key);
+    c.adapter = m.adapter;
+    c.group = !m.private_chat;
+    RateLimits limits = lanes.count(m.adapter) ? lanes[m.adapter].limits : RateLimits{};
+    auto now = Steady::now();
+    c.per_chat.init(limits.per_chat_per_s, limits.burst, now);
+    c.per_group.init(limits.per_group_per_min / 60.0, limits.burst, now);
+  }
+  return c;
+}
+
+void OutboxSender::Impl::enqueue(storage::OutboxRow row) {
+  if (!lanes.count(row.msg.adapter)) {
+    // An adapter removed from the config: its old messages stay in the outbox, untouched.
+    log.warn("outbox_no_adapter", {{"id", row.id}, {"adapter", row.msg.adapter}});
+    return;
+  }
+  Chat& c = chat_for(row.msg);
+  c.queue.push_back(std::move(row));
+  ++queued;
+  if (c.state == Chat::State::idle) make_ready(c, Steady::now());
+}
+
+void OutboxSender::Impl::make_ready(Chat& c, Steady::time_point now) {
+  if (c.not_before > now) {
+    c.state = Chat::State::waiting;
+    waiting.emplace(c.not_before, &c);
+  } else {
+    c.state = Chat::State::runnable;
+    lanes[c.adapter].runnable.push_back(&c);
+  }
+  poke();
+}
+
+void OutboxSender::Impl::poke() {
+  wake_pending = true;
+  wake_timer.cancel();
+}
+
+net::awaitable<void> OutboxSender::Impl::loop() {
+  while (!stopped) {
+    wake_pending = false;
+    auto now = Steady::now();
+    while (!waiting.empty() && waiting.top().first <= now) {
+      Chat* c = waiting.top().second;
+      waiting.pop();
+      c->state = Chat::State::runnable;
+      lanes[c->adapter].runnable.push_back(c);
+    }
+    Steady::time_point next = waiting.empty() ? Steady::time_point::max() : waiting.top().first;
+    for (auto& [name, lane] : lanes) {
+      while (inflight < config.concurrency && !lane.runnable.empty()) {
+        Chat* c = lane.runnable.front();
+        const OutboundMessage& m = c->queue.front().msg;
+        // Answers to button presses are not messages: no chat limits apply to them.
+        if (m.kind != OutKind::answer_callback) {
+          auto g = lane.global.wait(now);
+          if (g > Steady::duration::zero()) {  // the whole bot is at its rate: the lane waits
+            next = std::min(next, now + g);
+            break;
+          }
+          auto w = c->per_chat.wait(now);
+          if (c->group) w = std::max(w, c->per_group.wait(now));
+          if (w > Steady::duration::zero()) {
+            lane.runnable.pop_front();
+            c->state = Chat::State::waiting;
+            waiting.emplace(now + w, c);
+            next = std::min(next, now + w);
+            continue;
+          }
+          lane.global.take(now);
+          c->per_chat.take(now);
+          if (c->group) c->per_group.take(now);
+        }
+        lane.runnable.pop_front();
+        c->state = Chat::State::sending;
+        ++inflight;
+        net::co_spawn(io, send(c), net::detached);
+      }
+    }
+    if (wake_pending) continue;
+    if (next == Steady::time_point::max()) {
+      wake_timer.expires_at(Steady::time_point::max());
+    } else {
+      wake_timer.expires_at(next);
+    }
+    boost::system::error_code ec;
+    co_await wake_timer.async_wait(net::redirect_error(net::use_awaitable, ec));
+  }
+  running = false;
+}
+
+net::awaitable<void> OutboxSender::Impl::send(Chat* c) {
+  const storage::OutboxRow& row = c->queue.front();
+  Lane& lane = lanes[c->adapter];
+  SendResult result;
+  try {
+    std::string target;
+    if (row.msg.kind == OutKind::edit) target = store.outbox.platform_id(row.msg.edit_of);
+    if (row.msg.kind == OutKind::edit && target.empty()) {
+      result.status = SendStatus::rejected;
+      result.error = "the message to edit was never delivered";
+    } else {
+      ApiCall call = lane.adapter->render(row.msg, target);
+      ApiResponse response = co_await lane.transport->perform(std::move(call));
+      result = lane.adapter->interpret(row.msg, response);
+    }
+  } catch (const std::exception& e) {
+    result = SendResult{};
+    result.status = SendStatus::transient;
+    result.error = e.what();
+  }
+  --inflight;
+  try {
+    settle(*c, result, Steady::now());
+  } catch (const std::exception& e) {
+    // The store failed to record the outcome; the row stays pending and is sent after a restart.
+    log.error("outbox_settle_failed", {{"id", row.id}, {"error", e.what()}});
+    c->queue.pop_front();
+    --queued;
+  }
+  c->state = Chat::State::idle;
+  if (!c->queue.empty()) {
+    make_ready(*c, Steady::now());
+  } else {
+    forget_if_idle(*c, Steady::now());
+  }
+  poke();
+}
+
+void OutboxSender::Impl::settle(Chat& c, const SendResult& r, Steady::time_point now) {
+  storage::OutboxRow& row = c.queue.front();
+  switch (r.status) {
+    case SendStatus::ok: {
+      // Marked sent right where the platform's answer is read: the window in which a crash
+      // could send it twice is the time on the wire and nothing more.
+      store.outbox.mark_sent(row.id, r.platform_id, clock.now_ms());
+      ++stats.sent;
+      storage::OutboxRow done = std::move(row);
+      c.queue.pop_front();
+      --queued;
+      if (owner->on_sent) owner->on_sent(done, r);
+      return;
+    }
+    case SendStatus::retry_later: {
+      ++stats.rate_limited;
+      std::int64_t wait = std::max<std::int64_t>(r.retry_after_ms, 1000);
+      c.not_before = now + milliseconds(wait);
+      log.warn("send_rate_limited",
+               {{"adapter", c.adapter}, {"id", row.id}, {"retry_after_ms", wait}});
+      return;
+    }
+    case SendStatus::transient: {
+      ++stats.transient;
+      row.attempts += 1;
+      if (row.attempts >= config.max_attempts) return dead(c, r);
+      store.outbox.mark_retry(row.id, row.attempts, r.error);
+      double unit = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+      std::int64_t wait =
+          backoff_ms(row.attempts, config.backoff_initial_ms, config.backoff_max_ms, unit);
+      c.not_before = now + milliseconds(wait);
+      log.warn("send_failed", {{"adapter", c.adapter},
+                               {"id", row.id},
+                               {"attempt", row.attempts},
+                               {"retry_in_ms", wait},
+                               {"error", r.error}});
+      return;
+    }
+    case SendStatus::forbidden:
+      ++stats.forbidden;
+      return dead(c, r);
+    case SendStatus::rejected:
+      return dead(c, r);
+  }
+}
+
+void OutboxSender::Impl::dead(Chat& c, const SendResult& r) {
+  storage::OutboxRow row = std::move(c.queue.front());
+  c.queue.pop_front();
+  --queued;
+  ++stats.dead;
+  store.outbox.mark_dead(row.id, row.attempts + 1, r.error);
+  log.warn(
+      "send_dead",
+      {{"adapter", c.adapter}, {"id", row.id}, {"attempts", row.attempts + 1}, {"error", r.error}});
+  if (owner->on_undeliverable) owner->on_undeliverable(row, r);
+}
+
+// A chat with nothing to send is forgotten once its buckets are full again, so a city's worth
+// of private chats does not stay in memory; forgetting it earlier would let it burst again.
+void OutboxSender::Impl::forget_if_idle(Chat& c, Steady::time_point now) {
+  if (c.not_before > now) return;
+  c.per_chat.wait(now);
+  c.per_group.wait(now);
+  if (c.per_chat.tokens >= c.per_chat.capacity &&
+      (!c.group || c.per_group.tokens >= c.per_group.capacity)) {
+    chats.erase(c.key);
+  }
+}
+
+OutboxSender::OutboxSender(net::io_context& io, storage::Store& store, const Clock& clock,
+                           const SenderConfig& config, Logger& log)
+    : impl_(std::make_unique<Impl>(io, store, clock, config, log)) {
+  impl_->owner = this;
+}
+
+OutboxSender::~OutboxSender() = default;
+
+void OutboxSender::add_adapter(const Adapter& adapter, Transport& transport) {
+  Lane& lane = impl_->lanes[adapter.name()];
+  lane.adapter = &adapter;
+  lane.transport = &transport;
+  lane.limits = adapter.config().limits;
+  lane.global.init(lane.limits.global_per_s, std::max(1.0, lane.limits.global_per_s),
+                   Steady::now());
+}
+
+void OutboxSender::start() {
+  std::int64_t after = 0;
+  for (;;) {
+    auto rows = impl_->store.outbox.pending(after, 1000);
+    for (auto& r : rows) {
+      after = r.id;
+      impl_->enqueue(std::move(r));
+    }
+    if (rows.size() < 1000) break;
+  }
+  if (impl_->queued) impl_->log.info("outbox_resumed", {{"pending", impl_->queued}});
+  impl_->running = true;
+  net::co_spawn(impl_->io, impl_->loop(), net::detached);
+}
+
+void OutboxSender::push(std::vector<storage::OutboxRow> rows) {
+  for (auto& r : rows) impl_->enqueue(std::move(r));
+}
+
+net::awaitable<bool> OutboxSender::drain(std::chrono::milliseconds limit) {
+  auto deadline = Steady::now() + limit;
+  net::steady_timer t(impl_->io);
+  while (impl_->queued > 0 || impl_->inflight > 0) {
+    if (Steady::now() >= deadline) co_return false;
+    t.expires_after(milliseconds(20));
+    boost::system::error_code ec;
+    co_await t.async_wait(net::redirect_error(net::use_awaitable, ec));
+  }
+  co_return true;
+}
+
+void OutboxSender::stop() {
+  impl_->stopped = true;
+  impl_->wake_timer.cancel();
+}
+
+std::size_t OutboxSender::queued() const {
+  return impl_->queued;
+}
+std::size_t OutboxSender::in_flight() const {
+  return static_cast<std::size_t>(impl_->inflight);
+}
+const SenderStats& OutboxSender::stats() const {
+  return impl_->stats;
+}
+
+}  // namespace linli

@@ -1,0 +1,82 @@
+#pragma once
+// Delivers the outbox: in order within a chat, at the platform's documented rates (token
+// buckets per chat, per group and per bot), pausing only the chat a 429 names, backing off
+// with jitter on network errors and 5xx, dead-lettering after a configurable number of tries.
+// A message is marked sent in the same step that reads the platform's answer, so that a crash
+// can send again only the messages that were on the wire.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "adapters/adapter.hpp"
+#include "bot/clock.hpp"
+#include "bot/log.hpp"
+#include "bot/transport.hpp"
+#include "config/config.hpp"
+#include "storage/store.hpp"
+
+namespace linli {
+
+struct SenderStats {
+  std::uint64_t sent = 0;
+  std::uint64_t rate_limited = 0;  // 429 answers
+  std::uint64_t transient = 0;     // network errors and 5xx
+  std::uint64_t dead = 0;
+  std::uint64_t forbidden = 0;
+};
+
+class OutboxSender {
+ public:
+  OutboxSender(boost::asio::io_context& io, storage::Store& store, const Clock& clock,
+               const SenderConfig& config, Logger& log);
+  ~OutboxSender();
+  OutboxSender(const OutboxSender&) = delete;
+  OutboxSender& operator=(const OutboxSender&) = delete;
+
+  void add_adapter(const Adapter& adapter, Transport& transport);
+  // Queues the rows still pending in the outbox (after a restart) and starts delivering.
+  void start();
+  // Messages a decision just committed.
+  void push(std::vector<storage::OutboxRow> rows);
+  // Resolves when nothing is queued or in flight, or after `limit`.
+  boost::asio::awaitable<bool> drain(std::chrono::milliseconds limit);
+  void stop();
+
+  std::size_t queued() const;
+  std::size_t in_flight() const;
+  const SenderStats& stats() const;
+  // A message that will not be delivered (dead-lettered, or a private chat the platform
+  // refuses): the caller decides whom to tell. Called on the io_context thread.
+  std::function<void(const storage::OutboxRow&, const SendResult&)> on_undeliverable;
+  // A message delivered: the playground and tests watch this.
+  std::function<void(const storage::OutboxRow&, const SendResult&)> on_sent;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Pure helpers, tested on their own.
+struct TokenBucket {
+  double rate_per_s = 1;
+  double capacity = 1;
+  double tokens = 1;
+  std::chrono::steady_clock::time_point last{};
+
+  void init(double rate, double cap, std::chrono::steady_clock::time_point now);
+  // How long until one token is there (zero when there is one now).
+  std::chrono::steady_clock::duration wait(std::chrono::steady_clock::time_point now);
+  void take(std::chrono::steady_clock::time_point now);
+};
+
+// Exponential backoff with "full jitter": a uniform time in [base·2^(n-1) / 2, base·2^(n-1)],
+// capped. `unit` is a uniform random number in [0, 1).
+std::int64_t backoff_ms(int attempt, std::int64_t base_ms, std::int64_t max_ms, double unit);
+
+}  // namespace linli

@@ -1,0 +1,97 @@
+#include "bot/scheduler.hpp"
+
+#include <algorithm>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace linli {
+
+namespace net = boost::asio;
+
+struct Scheduler::Impl {
+  Impl(net::io_context& io, storage::Store& s, const Clock& c, Dispatcher& d, Logger& l)
+      : io(io), store(s), clock(c), dispatcher(d), log(l), timer(io) {}
+
+  net::awaitable<void> loop();
+  int run_due();
+
+  net::io_context& io;
+  storage::Store& store;
+  const Clock& clock;
+  Dispatcher& dispatcher;
+  Logger& log;
+  net::steady_timer timer;
+  std::int64_t sleeping_until = 0;  // wall-clock ms the loop sleeps until; 0 while awake
+  bool stopped = false;
+};
+
+// The loop never sleeps longer than this, so a clock that jumps is noticed.
+constexpr std::int64_t kMaxSleepMs = 30'000;
+
+Scheduler::Scheduler(net::io_context& io, storage::Store& store, const Clock& clock,
+                     Dispatcher& dispatcher, Logger& log)
+    : impl_(std::make_unique<Impl>(io, store, clock, dispatcher, log)) {
+  dispatcher.on_timer_armed = [this](std::int64_t due) { wake(due); };
+}
+
+Scheduler::~Scheduler() {
+  impl_->dispatcher.on_timer_armed = nullptr;
+}
+
+void Scheduler::start() {
+  net::co_spawn(impl_->io, impl_->loop(), net::detached);
+}
+
+void Scheduler::stop() {
+  impl_->stopped = true;
+  impl_->timer.cancel();
+}
+
+void Scheduler::wake(std::int64_t due_at) {
+  if (impl_->sleeping_until != 0 && due_at < impl_->sleeping_until) impl_->timer.cancel();
+}
+
+int Scheduler::run_due() {
+  return impl_->run_due();
+}
+
+int Scheduler::Impl::run_due() {
+  int fired = 0;
+  for (;;) {
+    auto due = store.timers.due(clock.now_ms(), 100);
+    for (const auto& t : due) {
+      try {
+        dispatcher.fire(t);
+        ++fired;
+      } catch (const std::exception& e) {
+        // The timer stays stored and is tried again on the next pass.
+        log.error("timer_failed", {{"key", t.key}, {"error", e.what()}});
+        return fired;
+      }
+    }
+    if (due.size() < 100) return fired;
+  }
+}
+
+net::awaitable<void> Scheduler::Impl::loop() {
+  while (!stopped) {
+    run_due();
+    std::int64_t now = clock.now_ms();
+    auto next = store.timers.next_due();
+    // A timer still due after run_due() failed to fire: try again in a second, not at once.
+    std::int64_t wait = !next          ? kMaxSleepMs
+                        : *next <= now ? 1000
+                                       : std::min(*next - now, kMaxSleepMs);
+    sleeping_until = now + wait;
+    timer.expires_after(std::chrono::milliseconds(wait));
+    boost::system::error_code ec;
+    co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
+    sleeping_until = 0;
+  }
+}
+
+}  // namespace linli

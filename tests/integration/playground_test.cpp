@@ -1,0 +1,317 @@
+// Both stories of the first issue, end to end over real HTTP on 127.0.0.1: the page's API, the
+// playground webhook, the dispatcher, the dialogs, a real SQLite file, the outbox sender and
+// the playground hub. Also: simultaneous claims, a restart in the middle of a dialog, a dialog
+// time-out, a retried webhook, and the page itself.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <functional>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "bot/scheduler.hpp"
+#include "storage/store.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/test_app.hpp"
+
+namespace linli::test {
+namespace {
+
+using nlohmann::json;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const char* no_env(const char*) {
+  return nullptr;
+}
+
+Config example_config(const std::string& db) {
+  std::ifstream in(std::string(LINLI_SOURCE_DIR) + "/config/example.json");
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  Config c = parse_config(text, no_env);
+  c.database = db;
+  return c;
+}
+
+class Playground : public ::testing::Test {
+ protected:
+  Playground()
+      : app_(std::make_unique<TestApp>(example_config(dir_.path() + "/linli.db"), clock_)) {}
+
+  HttpClient& client() {
+    if (!client_ || client_port_ != app_->port()) {
+      client_ = std::make_unique<HttpClient>(app_->port());
+      client_port_ = app_->port();
+    }
+    return *client_;
+  }
+
+  std::string send(const std::string& chat, const std::string& user, const std::string& text,
+                   const std::string& reply_to = "") {
+    json body = {{"chat", chat}, {"user", user}, {"text", text}};
+    if (!reply_to.empty()) body["reply_to"] = reply_to;
+    auto r = client().post("/playground/api/send", body.dump());
+    EXPECT_EQ(r.status, 200) << r.body;
+    json j = json::parse(r.body);
+    EXPECT_EQ(j.value("status", 0), 200) << r.body;
+    return j.value("message_id", "");
+  }
+
+  void press(const std::string& chat, const std::string& user, const std::string& message_id,
+             const std::string& data) {
+    json body = {{"chat", chat}, {"user", user}, {"message_id", message_id}, {"data", data}};
+    auto r = client().post("/playground/api/press", body.dump());
+    EXPECT_EQ(r.status, 200) << r.body;
+  }
+
+  // Waits (at most 10 s) for a bot entry after the last one seen that matches; returns it.
+  json expect_bot(const std::string& chat, const std::string& containing,
+                  const std::string& kind = "message") {
+    for (int i = 0; i < 500; ++i) {
+      for (std::size_t k = seen_; k < feed_.size(); ++k) {
+        const json& e = feed_[k];
+        bool from_bot = e.value("kind", "") != "message" || e["from"].value("bot", false);
+        if (from_bot && e.value("chat", "") == chat && e.value("kind", "") == kind &&
+            e.value("text", "").find(containing) != std::string::npos) {
+          return e;
+        }
+      }
+      pull(200);
+    }
+    ADD_FAILURE() << "no " << kind << " to " << chat << " containing \"" << containing << "\"";
+    return json::object();
+  }
+
+  // Reads the feed (long poll of up to `wait_ms`... in whole seconds, at least 1 when asked).
+  void pull(int wait_ms) {
+    auto r = client().get("/playground/api/feed?after=" + std::to_string(last_) +
+                          "&wait=" + std::to_string(wait_ms >= 1000 ? wait_ms / 1000 : 0));
+    ASSERT_EQ(r.status, 200);
+    json j = json::parse(r.body);
+    for (auto& e : j["entries"]) feed_.push_back(e);
+    last_ = j["last"];
+    if (j["entries"].empty() && wait_ms < 1000)
+      std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms / 10));
+  }
+
+  // Marks everything so far as seen: later expectations look at newer entries only.
+  void settle() {
+    pull(0);
+    seen_ = feed_.size();
+  }
+
+  std::vector<json> bot_messages_to(const std::string& chat) {
+    std::vector<json> out;
+    for (std::size_t k = seen_; k < feed_.size(); ++k) {
+      if (feed_[k]["chat"] == chat && feed_[k]["kind"] == "message" &&
+          feed_[k]["from"].value("bot", false)) {
+        out.push_back(feed_[k]);
+      }
+    }
+    return out;
+  }
+
+  template <typename F>
+  auto on_io(F f) {
+    return app_->on_io(std::move(f));
+  }
+  storage::HelpRequest ticket(std::int64_t id) {
+    return on_io([&] { return *app_->app().store().requests.get(id); });
+  }
+
+  // Story 1 up to the card: returns the card's message id.
+  std::string help_request_until_card() {
+    send("g31", "li", "求助 厨房水管漏水了");
+    json ask = expect_bot("g31", "需要哪方面的帮助");
+    press("g31", "li", ask["id"], ask["buttons"][0][0]["data"]);  // 维修
+    expect_bot("li", "具体地址");
+    send("li", "li", "2单元501");
+    expect_bot("li", "急吗");
+    send("li", "li", "1");
+    expect_bot("li", "请确认你的求助");
+    send("li", "li", "是");
+    expect_bot("li", "已提交，编号 #");
+    return expect_bot("gv", "厨房水管漏水了")["id"];
+  }
+
+  TempDir dir_;
+  ManualClock clock_{1'800'000'000'000};
+  std::unique_ptr<TestApp> app_;
+  std::unique_ptr<HttpClient> client_;
+  std::uint16_t client_port_ = 0;
+  std::vector<json> feed_;
+  std::size_t seen_ = 0;
+  std::int64_t last_ = 0;
+};
+
+TEST_F(Playground, HealthAndThePageAreServed) {
+  EXPECT_EQ(client().get("/healthz").status, 200);
+  auto page = client().get("/playground");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_THAT(page.header("Content-Type"), HasSubstr("text/html"));
+  EXPECT_EQ(client().get("/playground/app.js").status, 200);
+  EXPECT_EQ(client().get("/playground/style.css").status, 200);
+  json state = json::parse(client().get("/playground/api/state").body);
+  EXPECT_EQ(state["community"], "山城花园社区");
+  EXPECT_EQ(state["chats"].size(), 2u);
+  EXPECT_EQ(state["people"].size(), 8u);
+  EXPECT_EQ(client().get("/nothing-here").status, 404);
+}
+
+TEST_F(Playground, HelpRequestIsClaimedDoneAndRated) {
+  std::string card = help_request_until_card();
+  json card_entry = expect_bot("gv", "厨房水管漏水了");
+  EXPECT_THAT(card_entry["text"].get<std::string>(), Not(HasSubstr("501")));
+  EXPECT_THAT(card_entry["text"].get<std::string>(), HasSubstr("@陈师傅"));
+
+  send("gv", "chen", "接单", card);
+  expect_bot("gv", "陈师傅 已接单", "edit");
+  expect_bot("chen", "地址：2单元501");
+  expect_bot("li", "陈师傅 接了你的求助 #1");
+  EXPECT_EQ(ticket(1).status, storage::RequestStatus::claimed);
+
+  send("gv", "chen", "完成 #1");
+  json question = expect_bot("li", "满意吗");
+  send("li", "li", "5 谢谢陈师傅", question["id"]);
+  expect_bot("li", "谢谢你的评价");
+  expect_bot("chen", "★★★★★");
+  EXPECT_EQ(ticket(1).rating, 5);
+
+  send("g31", "li", "我的");
+  expect_bot("g31", "没有进行中的求助或任务");
+}
+
+TEST_F(Playground, OfVolunteersClaimingAtOnceExactlyOneGetsTheTicket) {
+  std::string card = help_request_until_card();
+  settle();
+  const std::vector<std::string> volunteers = {"chen", "zhao", "liu"};
+  std::vector<std::thread> threads;
+  std::atomic<int> ready{0};
+  for (const auto& v : volunteers) {
+    threads.emplace_back([&, v] {
+      HttpClient own(app_->port());
+      json body = {{"chat", "gv"}, {"user", v}, {"text", "接单"}, {"reply_to", card}};
+      ++ready;
+      while (ready < static_cast<int>(volunteers.size())) std::this_thread::yield();
+      EXPECT_EQ(own.post("/playground/api/send", body.dump()).status, 200);
+    });
+  }
+  for (auto& t : threads) t.join();
+  auto r = ticket(1);
+  ASSERT_EQ(r.status, storage::RequestStatus::claimed);
+  std::string winner =
+      on_io([&] { return app_->app().store().volunteers.get(r.volunteer_id)->name; });
+  // Everyone else hears it is taken, by the winner; only the winner gets the address.
+  expect_bot("gv", winner + " 接了 #1");
+  int told_taken = 0;
+  for (int i = 0; i < 50 && told_taken < 2; ++i) {
+    pull(200);
+    told_taken = 0;
+    for (const auto& m : bot_messages_to("gv"))
+      told_taken += m["text"].get<std::string>().find("已经由 " + winner) != std::string::npos;
+  }
+  EXPECT_EQ(told_taken, 2);
+  int addresses = 0;
+  for (const auto& v : volunteers) addresses += !bot_messages_to(v).empty();
+  EXPECT_EQ(addresses, 1);
+}
+
+TEST_F(Playground, VolunteerSignsUpAndIsApproved) {
+  send("g31", "wang", "报名志愿者");
+  expect_bot("g31", "请问你的姓名");
+  send("g31", "wang", "王小明");
+  expect_bot("g31", "私信");
+  expect_bot("wang", "你的手机号");
+  send("wang", "wang", "137 0000 0000");
+  expect_bot("wang", "你住哪栋楼");
+  send("wang", "wang", "31栋");
+  expect_bot("wang", "你能做什么");
+  send("wang", "wang", "1 3");
+  expect_bot("wang", "什么时候有空");
+  send("wang", "wang", "工作日晚上");
+  expect_bot("wang", "技能：维修、驾驶");
+  send("wang", "wang", "是");
+  expect_bot("wang", "已提交");
+  json review = expect_bot("zhou", "新志愿者待审核");
+  EXPECT_THAT(review["text"].get<std::string>(), HasSubstr("13700000000"));
+  // The phone number never reached a group.
+  for (const auto& e : feed_) {
+    if (e["chat"] == "g31" || e["chat"] == "gv") {
+      EXPECT_THAT(e.value("text", ""), Not(HasSubstr("13700000000")));
+    }
+  }
+  json state = json::parse(client().get("/playground/api/state").body);
+  for (const auto& p : state["people"]) {
+    if (p["id"] == "wang") {
+      EXPECT_EQ(p["role"], "pending");
+    }
+  }
+  send("zhou", "zhou", "通过", review["id"]);
+  expect_bot("wang", "你已成为 山城花园社区 的志愿者");
+  expect_bot("gv", "欢迎新志愿者 王小明（31栋）");
+  state = json::parse(client().get("/playground/api/state").body);
+  for (const auto& p : state["people"]) {
+    if (p["id"] == "wang") {
+      EXPECT_EQ(p["role"], "volunteer");
+    }
+  }
+}
+
+TEST_F(Playground, DialogContinuesWhereItWasAfterARestart) {
+  send("g31", "li", "求助");
+  expect_bot("g31", "需要哪方面的帮助");
+  send("g31", "li", "代购配送");
+  expect_bot("g31", "简单说说");
+  app_->restart();
+  send("g31", "li", "帮忙买点菜和降压药");
+  expect_bot("li", "具体地址");
+  send("li", "li", "2单元501");
+  send("li", "li", "2");
+  send("li", "li", "是");
+  expect_bot("gv", "帮忙买点菜和降压药");
+  auto r = ticket(1);
+  EXPECT_EQ(r.category, "shopping");
+  EXPECT_FALSE(r.urgent);
+}
+
+TEST_F(Playground, IdleDialogTimesOutAtTheConfiguredTime) {
+  send("g31", "li", "报名志愿者");
+  expect_bot("g31", "请问你的姓名");
+  clock_.advance_ms(31 * 60 * 1000);
+  EXPECT_EQ(on_io([&] { return app_->app().scheduler().run_due(); }), 1);
+  expect_bot("g31", "30 分钟没有回复");
+  send("g31", "li", "李秀英");  // no dialog any more: the group is left alone
+  settle();
+  pull(300);
+  EXPECT_TRUE(bot_messages_to("g31").empty());
+}
+
+TEST_F(Playground, ARetriedWebhookIsHandledOnce) {
+  json update = {{"update_id", "retry-1"},
+                 {"chat", {{"id", "li"}, {"type", "private"}}},
+                 {"from", {{"id", "li"}, {"name", "李阿姨"}}},
+                 {"message", {{"id", "x1"}, {"text", "/menu"}}}};
+  EXPECT_EQ(client().post("/playground/webhook", update.dump()).status, 200);
+  EXPECT_EQ(client().post("/playground/webhook", update.dump()).status, 200);
+  expect_bot("li", "你可以");
+  pull(300);
+  EXPECT_EQ(bot_messages_to("li").size(), 1u);
+}
+
+TEST_F(Playground, MalformedWebhookIsRefusedWithoutEffect) {
+  EXPECT_EQ(client().post("/playground/webhook", "{not json").status, 400);
+  EXPECT_EQ(client().post("/playground/webhook", R"({"chat":{"id":"g31"}})").status, 400);
+  EXPECT_EQ(on_io([&] { return app_->app().store().outbox.depth(); }), 0);
+}
+
+TEST_F(Playground, EnglishSpeakerIsAnsweredInEnglish) {
+  send("g31", "emma", "/help");
+  expect_bot("g31", "what kind of help do you need");
+}
+
+}  // namespace
+}  // namespace linli::test
