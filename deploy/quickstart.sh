@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The README's two commands. On a fresh Debian 12 machine, as root, each installs the Debian
+# packages it needs when they are missing, builds, and then:
+#   deploy/quickstart.sh run [CONFIG]   runs the service (default: config/example.json, the playground)
+#   deploy/quickstart.sh test           runs every test suite (what CI runs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Boost.Asio and Boost.Beast are header-only: libboost-dev (1.74, the headers of
+# libboost-all-dev) is all the build needs, and saves CI minutes over the full set.
+PACKAGES=(g++ cmake ninja-build ccache pkg-config libboost-dev libssl-dev nlohmann-json3-dev
+          libsqlitecpp-dev libsqlite3-dev libgtest-dev libgmock-dev ca-certificates)
+
+install_missing() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "quickstart: installing ${missing[*]}" >&2
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build() {
+  local dir="$1"
+  shift
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  cmake --build "$dir" --parallel "$(nproc)"
+}
+
+case "${1:-}" in
+  run)
+    install_missing "${PACKAGES[@]}"
+    build build -DLINLI_BUILD_TESTS=OFF
+    config="${2:-config/example.json}"
+    echo "quickstart: serving $config; the playground is at http://127.0.0.1:8080/playground" >&2
+    exec build/linli serve --config "$config"
+    ;;
+  test)
+    install_missing "${PACKAGES[@]}"
+    build build
+    cd build
+    ctest --output-on-failure --parallel "$(nproc)" --timeout 300
+    ;;
+  *)
+    echo "usage: deploy/quickstart.sh run [CONFIG] | test" >&2
+    exit 2
+    ;;
+esac
