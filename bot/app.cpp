@@ -78,6 +78,13 @@ struct App::Impl {
         scheduler(io, store, clock, dispatcher, log),
         server(io, config.server, router, log) {
     import_rosters(config, store, clock.now_ms());
+    sender.on_undeliverable = [this](const storage::OutboxRow& row, const SendResult& r) {
+      try {
+        dispatcher.undeliverable(row, r.status == SendStatus::forbidden, r.error);
+      } catch (const std::exception& e) {
+        log.error("undeliverable_failed", {{"id", row.id}, {"error", e.what()}});
+      }
+    };
     for (const auto& a : config.adapters) {
       if (a.type == "playground") {
         auto adapter = std::make_unique<PlaygroundAdapter>(a);

@@ -47,6 +47,17 @@ void Dispatcher::fire(const storage::TimerRecord& timer) {
   hand_on(out);
 }
 
+void Dispatcher::undeliverable(const storage::OutboxRow& row, bool forbidden,
+                               const std::string& error) {
+  Outcome out;
+  {
+    storage::Database::Transaction txn(store_.db);
+    engine_.undeliverable(row, forbidden, error, clock_.now_ms(), out);
+    txn.commit();
+  }
+  hand_on(out);
+}
+
 void Dispatcher::hand_on(Outcome& out) {
   if (!out.messages.empty()) sender_.push(std::move(out.messages));
   if (out.earliest_timer && on_timer_armed) on_timer_armed(*out.earliest_timer);

@@ -32,6 +32,8 @@ class Dispatcher {
   Result dispatch(const InboundEvent& ev);
   // Fires one due timer, once: taking it from the timers table is part of the transaction.
   void fire(const storage::TimerRecord& timer);
+  // A message the sender gave up on (see Engine::undeliverable).
+  void undeliverable(const storage::OutboxRow& row, bool forbidden, const std::string& error);
 
   // Told the due time of every timer a decision armed, to wake the scheduler.
   std::function<void(std::int64_t)> on_timer_armed;

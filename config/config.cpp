@@ -219,6 +219,7 @@ AdapterConfig parse_adapter(const Reader& r) {
     a.telegram.username = r.nonempty("username");
     if (a.telegram.username.front() == '@') a.telegram.username.erase(0, 1);
     a.bot_username = a.telegram.username;
+    a.open_private_url = "https://t.me/" + a.telegram.username + "?start=hi";
     a.telegram.api_base = r.nonempty("api_base", a.telegram.api_base);
     if (a.telegram.api_base.rfind("http://", 0) != 0 &&
         a.telegram.api_base.rfind("https://", 0) != 0) {

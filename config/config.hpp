@@ -55,6 +55,9 @@ struct AdapterConfig {
   std::string name;  // instance name: people and chats are named "<name>:<platform id>"
   std::string webhook_path;
   std::string bot_username;  // what "/cmd@name" must name to be ours
+  // Where a person opens a private chat with the bot, for platforms where the bot cannot
+  // write first (Telegram's deep link); "" where it can.
+  std::string open_private_url;
   RateLimits limits;
   PlaygroundConfig playground;
   TelegramConfig telegram;

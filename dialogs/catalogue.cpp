@@ -41,6 +41,12 @@ constexpr Entry kEntries[] = {
      "Sorry, only a coordinator of this community can do that."},
     {Msg::start_private_ok, "你好，{name}！私信已经连通，之后的提醒会发到这里。",
      "Hello {name}! We're connected now; reminders will come here."},
+    {Msg::open_private_chat,
+     "{name}，我还没法私信你。请点开这个链接，再点「开始」，我就能把消息发给你：{link}",
+     "{name}, I can't message you privately yet. Open this link and press Start, and I'll send "
+     "you the messages: {link}"},
+    {Msg::dead_letter, "一条发给「{to}」的消息没有送达（试了 {tries} 次：{error}）。",
+     "A message to \"{to}\" could not be delivered ({tries} tries: {error})."},
     // dialog control
     {Msg::dialog_signup, "志愿者报名", "Volunteer sign-up"},
     {Msg::dialog_help, "求助", "Help request"},

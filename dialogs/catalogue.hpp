@@ -25,6 +25,8 @@ enum class Msg {
   lang_usage,
   not_coordinator,
   start_private_ok,
+  open_private_chat,
+  dead_letter,
   // dialog control
   dialog_signup,
   dialog_help,

@@ -65,6 +65,11 @@ storage::Person Engine::identify(const InboundEvent& ev, std::int64_t now) {
       store_.people.set_community(p.id, g->community_id);
       p.community_id = g->community_id;
     }
+    if (p.last_group_adapter != ev.adapter || p.last_group_chat != ev.chat) {
+      store_.people.set_last_group(p.id, ev.adapter, ev.chat);
+      p.last_group_adapter = ev.adapter;
+      p.last_group_chat = ev.chat;
+    }
   }
   return p;
 }
@@ -200,6 +205,7 @@ bool Engine::on_reply(Turn& turn, const std::string& route_text, const ParsedCom
 void Engine::on_command(Turn& turn, const ParsedCommand& cmd) {
   switch (cmd.command) {
     case Command::start:
+      return start(turn);
     case Command::menu:
       return menu(turn);
     case Command::join:
@@ -237,6 +243,20 @@ void Engine::menu(Turn& turn) {
   turn.reply(std::move(text));
 }
 
+// "/start" is what a platform sends when someone opens a private chat with the bot (Telegram's
+// deep link adds a payload): deliver what was held for them, then show the menu.
+void Engine::start(Turn& turn) {
+  if (!turn.in_group()) {
+    auto held = store_.outbox.release_held(turn.ev.adapter, turn.ev.chat);
+    if (!held.empty()) {
+      turn.reply(turn.say(Msg::start_private_ok, {{"name", turn.person.name}}));
+      for (auto& row : held) turn.requeue(std::move(row));
+      return;
+    }
+  }
+  menu(turn);
+}
+
 void Engine::start_signup(Turn& turn) {
   if (turn.community == nullptr) return turn.reply(turn.say(Msg::no_community)), void();
   if (auto v = store_.volunteers.get(turn.person.id)) {
@@ -272,6 +292,58 @@ void Engine::set_lang(Turn& turn, const std::string& args) {
   store_.people.set_lang(turn.person.id, std::string(lang_code(*l)), true);
   turn.lang = *l;
   turn.reply(turn.say(Msg::lang_set));
+}
+
+void Engine::undeliverable(const storage::OutboxRow& row, bool forbidden, const std::string& error,
+                           std::int64_t now, Outcome& out) {
+  const OutboundMessage& m = row.msg;
+  if (forbidden && m.private_chat) {
+    store_.outbox.hold(row.id);
+    auto person = store_.people.find(m.adapter, m.chat);  // a private chat's id is the user's
+    const AdapterConfig* adapter = config_.adapter(m.adapter);
+    // One invitation per wait: later messages join the first one that is held.
+    if (!person || !adapter || adapter->open_private_url.empty() ||
+        person->last_group_chat.empty() || store_.outbox.held_count(m.adapter, m.chat) > 1) {
+      return;
+    }
+    InboundEvent ev;
+    ev.adapter = person->last_group_adapter;
+    ev.chat = person->last_group_chat;
+    ev.chat_kind = ChatKind::group;
+    ev.user = m.chat;
+    Turn turn(config_, store_, dir_, ev, *person, now, out);
+    SendOptions opt;
+    opt.mentions = {m.chat};
+    turn.reply(say(turn.group_lang(), Msg::open_private_chat,
+                   {{"name", person->name}, {"link", adapter->open_private_url}}),
+               std::move(opt));
+    return;
+  }
+  // A dead letter. The notice about one is never itself the subject of another.
+  if (m.route == "n:dead") return;
+  InboundEvent ev;
+  ev.adapter = m.adapter;
+  ev.chat = m.chat;
+  ev.chat_kind = m.private_chat ? ChatKind::private_chat : ChatKind::group;
+  storage::Person about;
+  std::string to;
+  if (m.private_chat) {
+    if (auto p = store_.people.find(m.adapter, m.chat)) about = *p;
+    to = about.name.empty() ? m.chat : about.name;
+  } else {
+    const storage::Group* g = dir_.group(m.adapter, m.chat);
+    to = g && !g->title.empty() ? g->title : m.chat;
+  }
+  Turn turn(config_, store_, dir_, ev, about, now, out);
+  if (turn.community == nullptr) return;
+  for (std::int64_t coordinator : turn.community->coordinators) {
+    SendOptions opt;
+    opt.route = "n:dead";
+    turn.tell(coordinator,
+              say(turn.lang_of(coordinator), Msg::dead_letter,
+                  {{"to", to}, {"tries", std::to_string(row.attempts + 1)}, {"error", error}}),
+              std::move(opt));
+  }
 }
 
 void Engine::fire(const storage::TimerRecord& timer, std::int64_t now, Outcome& out) {

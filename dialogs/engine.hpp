@@ -21,6 +21,10 @@ class Engine {
   void handle(const InboundEvent& ev, std::int64_t now, Outcome& out);
   // A stored timer fell due (the dispatcher has taken it from the timers table).
   void fire(const storage::TimerRecord& timer, std::int64_t now, Outcome& out);
+  // A message the sender gave up on: `forbidden` is a private chat the person has not opened
+  // yet (held until they do); anything else is a dead letter the coordinators hear about.
+  void undeliverable(const storage::OutboxRow& row, bool forbidden, const std::string& error,
+                     std::int64_t now, Outcome& out);
 
  private:
   void on_button(Turn& turn);
@@ -29,6 +33,7 @@ class Engine {
   void on_dialog_input(Turn& turn, storage::DialogRecord dialog, const ParsedCommand& cmd,
                        const std::string& text);
   void menu(Turn& turn);
+  void start(Turn& turn);
   void start_signup(Turn& turn);
   void start_help(Turn& turn, const std::string& inline_text);
   void set_lang(Turn& turn, const std::string& args);

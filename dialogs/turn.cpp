@@ -117,6 +117,10 @@ std::int64_t Turn::send(OutboundMessage m) {
   return id;
 }
 
+void Turn::requeue(storage::OutboxRow row) {
+  out_.messages.push_back(std::move(row));
+}
+
 void Turn::arm_timer(const std::string& key, std::int64_t due_at, const std::string& kind,
                      const std::string& payload) {
   store.timers.arm(key, due_at, kind, payload);

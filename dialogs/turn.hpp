@@ -65,6 +65,8 @@ class Turn {
   void answer_press(std::string text = "");
   bool press_answered() const { return press_answered_; }
   std::int64_t send(OutboundMessage m);
+  // Hands a row that is already in the outbox (pending again) to the sender.
+  void requeue(storage::OutboxRow row);
   void arm_timer(const std::string& key, std::int64_t due_at, const std::string& kind,
                  const std::string& payload);
 

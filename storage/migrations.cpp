@@ -106,7 +106,7 @@ CREATE TABLE processed_events (
 ) WITHOUT ROWID;
 CREATE INDEX processed_events_at ON processed_events(at);
 
--- Messages decided but maybe not yet delivered. status: 0 pending, 1 sent, 2 dead.
+-- Messages decided but maybe not yet delivered. status: 0 pending, 1 sent, 2 dead (3 held: M2).
 CREATE TABLE outbox (
   id          INTEGER PRIMARY KEY,
   adapter     TEXT NOT NULL,
@@ -145,7 +145,16 @@ CREATE TABLE playground_log (
 CREATE INDEX playground_log_message ON playground_log(adapter, message_id);
 )sql";
 
-constexpr std::array<std::string_view, 1> kMigrations = {kM1};
+// Where each person was last seen in a group (to reach them there when a platform will not let
+// the bot write to them privately), and messages held until they open a private chat
+// (outbox status 3).
+constexpr std::string_view kM2 = R"sql(
+ALTER TABLE people ADD COLUMN last_group_adapter TEXT NOT NULL DEFAULT '';
+ALTER TABLE people ADD COLUMN last_group_chat TEXT NOT NULL DEFAULT '';
+CREATE INDEX outbox_held ON outbox(adapter, chat) WHERE status = 3;
+)sql";
+
+constexpr std::array<std::string_view, 2> kMigrations = {kM1, kM2};
 
 }  // namespace
 

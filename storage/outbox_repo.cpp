@@ -66,6 +66,15 @@ OutboxRepo::OutboxRepo(Database& db)
             "attempts = attempts + 1 WHERE id = ?"),
       retry_(db.sql(), "UPDATE outbox SET attempts = ?, last_error = ? WHERE id = ?"),
       dead_(db.sql(), "UPDATE outbox SET status = 2, attempts = ?, last_error = ? WHERE id = ?"),
+      hold_(db.sql(), "UPDATE outbox SET status = 3 WHERE id = ?"),
+      held_count_(db.sql(),
+                  "SELECT COUNT(*) FROM outbox WHERE status = 3 AND adapter = ? AND chat = ?"),
+      held_(db.sql(),
+            "SELECT id, adapter, chat, kind, route, payload, attempts FROM outbox "
+            "WHERE status = 3 AND adapter = ? AND chat = ? ORDER BY id"),
+      release_(db.sql(),
+               "UPDATE outbox SET status = 0, attempts = 0 WHERE status = 3 AND adapter = ? AND "
+               "chat = ?"),
       by_platform_id_(db.sql(),
                       "SELECT id, route FROM outbox WHERE adapter = ? AND chat = ? AND "
                       "platform_id = ? ORDER BY id DESC LIMIT 1"),
@@ -135,6 +144,39 @@ void OutboxRepo::mark_dead(std::int64_t id, int attempts, const std::string& err
   q->bind(2, error);
   q->bind(3, id);
   q->exec();
+}
+
+void OutboxRepo::hold(std::int64_t id) {
+  Use q(hold_);
+  q->bind(1, id);
+  q->exec();
+}
+
+std::int64_t OutboxRepo::held_count(const std::string& adapter, const std::string& chat) {
+  Use q(held_count_);
+  q->bind(1, adapter);
+  q->bind(2, chat);
+  q->executeStep();
+  return q->getColumn(0).getInt64();
+}
+
+std::vector<OutboxRow> OutboxRepo::release_held(const std::string& adapter,
+                                                const std::string& chat) {
+  std::vector<OutboxRow> out;
+  {
+    Use q(held_);
+    q->bind(1, adapter);
+    q->bind(2, chat);
+    while (q->executeStep()) {
+      out.push_back(read_row(*q));
+      out.back().attempts = 0;
+    }
+  }
+  Use q(release_);
+  q->bind(1, adapter);
+  q->bind(2, chat);
+  q->exec();
+  return out;
 }
 
 std::optional<RoutedMessage> OutboxRepo::by_platform_id(const std::string& adapter,

@@ -22,7 +22,9 @@ struct RoutedMessage {
   std::string route;
 };
 
-enum class OutboxStatus { pending = 0, sent = 1, dead = 2 };
+// held: a private message the platform refused because the person has not opened a private
+// chat with the bot yet; released (pending again) when they do.
+enum class OutboxStatus { pending = 0, sent = 1, dead = 2, held = 3 };
 
 class OutboxRepo {
  public:
@@ -34,6 +36,10 @@ class OutboxRepo {
   void mark_sent(std::int64_t id, const std::string& platform_id, std::int64_t now);
   void mark_retry(std::int64_t id, int attempts, const std::string& error);
   void mark_dead(std::int64_t id, int attempts, const std::string& error);
+  void hold(std::int64_t id);
+  std::int64_t held_count(const std::string& adapter, const std::string& chat);
+  // Makes the held messages of a chat pending again and returns them, oldest first.
+  std::vector<OutboxRow> release_held(const std::string& adapter, const std::string& chat);
   // Our message with this platform id in this chat, and what it carried.
   std::optional<RoutedMessage> by_platform_id(const std::string& adapter, const std::string& chat,
                                               const std::string& platform_id);
@@ -53,6 +59,10 @@ class OutboxRepo {
   SQLite::Statement sent_;
   SQLite::Statement retry_;
   SQLite::Statement dead_;
+  SQLite::Statement hold_;
+  SQLite::Statement held_count_;
+  SQLite::Statement held_;
+  SQLite::Statement release_;
   SQLite::Statement by_platform_id_;
   SQLite::Statement platform_id_;
   SQLite::Statement status_;

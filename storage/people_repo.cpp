@@ -5,24 +5,29 @@ namespace linli::storage {
 PeopleRepo::PeopleRepo(Database& db)
     : db_(db),
       find_(db.sql(),
-            "SELECT p.id, p.name, p.lang, p.lang_chosen, IFNULL(p.community_id, '') FROM "
-            "identities i "
+            "SELECT p.id, p.name, p.lang, p.lang_chosen, IFNULL(p.community_id, ''), "
+            "p.last_group_adapter, p.last_group_chat FROM identities i "
             "JOIN people p ON p.id = i.person_id WHERE i.adapter = ? AND i.user_id = ?"),
       get_(db.sql(),
-           "SELECT id, name, lang, lang_chosen, IFNULL(community_id, '') FROM people WHERE id = ?"),
+           "SELECT id, name, lang, lang_chosen, IFNULL(community_id, ''), last_group_adapter, "
+           "last_group_chat FROM people WHERE id = ?"),
       insert_person_(db.sql(), "INSERT INTO people (name, created_at) VALUES (?, ?)"),
       insert_identity_(db.sql(),
                        "INSERT INTO identities (adapter, user_id, person_id) VALUES (?, ?, ?)"),
       set_lang_(db.sql(), "UPDATE people SET lang = ?, lang_chosen = ? WHERE id = ?"),
       set_name_(db.sql(), "UPDATE people SET name = ? WHERE id = ?"),
       set_community_(db.sql(), "UPDATE people SET community_id = NULLIF(?, '') WHERE id = ?"),
+      set_last_group_(db.sql(),
+                      "UPDATE people SET last_group_adapter = ?, last_group_chat = ? WHERE id = ?"),
       identity_(db.sql(),
                 "SELECT adapter, user_id FROM identities WHERE person_id = ? "
                 "ORDER BY adapter = ? DESC LIMIT 1") {}
 
 Person PeopleRepo::read(SQLite::Statement& q) {
-  return Person{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                q.getColumn(3).getInt() != 0, q.getColumn(4).getString()};
+  return Person{q.getColumn(0).getInt64(),  q.getColumn(1).getString(),
+                q.getColumn(2).getString(), q.getColumn(3).getInt() != 0,
+                q.getColumn(4).getString(), q.getColumn(5).getString(),
+                q.getColumn(6).getString()};
 }
 
 std::optional<Person> PeopleRepo::find(const std::string& adapter, const std::string& user) {
@@ -79,6 +84,15 @@ void PeopleRepo::set_community(std::int64_t id, const std::string& community_id)
   Use q(set_community_);
   q->bind(1, community_id);
   q->bind(2, id);
+  q->exec();
+}
+
+void PeopleRepo::set_last_group(std::int64_t id, const std::string& adapter,
+                                const std::string& chat) {
+  Use q(set_last_group_);
+  q->bind(1, adapter);
+  q->bind(2, chat);
+  q->bind(3, id);
   q->exec();
 }
 

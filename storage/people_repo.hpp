@@ -21,6 +21,7 @@ class PeopleRepo {
   void set_lang(std::int64_t id, const std::string& lang, bool chosen);
   void set_name(std::int64_t id, const std::string& name);
   void set_community(std::int64_t id, const std::string& community_id);
+  void set_last_group(std::int64_t id, const std::string& adapter, const std::string& chat);
   // How to reach a person: the identity on `prefer_adapter` if they have one, else any.
   std::optional<Identity> identity(std::int64_t person_id, const std::string& prefer_adapter);
 
@@ -35,6 +36,7 @@ class PeopleRepo {
   SQLite::Statement set_lang_;
   SQLite::Statement set_name_;
   SQLite::Statement set_community_;
+  SQLite::Statement set_last_group_;
   SQLite::Statement identity_;
 };
 

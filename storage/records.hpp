@@ -13,6 +13,8 @@ struct Person {
   std::string lang;          // "zh" | "en" | "" (unknown: use the community's)
   bool lang_chosen = false;  // set by /lang: the platform's language code no longer overrides it
   std::string community_id;  // the community this person was last seen in, "" when none
+  std::string last_group_adapter;  // the group they last wrote in: where to reach them when
+  std::string last_group_chat;     // a platform refuses private messages
 };
 
 // A person as a platform knows them: "<adapter>:<user id>".

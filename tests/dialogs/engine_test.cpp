@@ -274,3 +274,67 @@ TEST_F(Engine, MenuShowsWhatEachRoleCanDo) {
 
 }  // namespace
 }  // namespace linli::test
+
+namespace linli::test {
+namespace {
+
+using ::testing::HasSubstr;
+
+class Undeliverable : public EngineFixture {
+ protected:
+  // A private message to li, as the sender would have tried to deliver it.
+  std::int64_t private_to_li(const std::string& text) {
+    OutboundMessage m;
+    m.adapter = "pg";
+    m.chat = "li";
+    m.private_chat = true;
+    m.text = text;
+    return store_.outbox.enqueue(m, now_);
+  }
+};
+
+TEST_F(Undeliverable, RefusedPrivateMessageIsHeldAndThePersonInvitedInTheirGroup) {
+  config_.adapters[0].open_private_url = "https://t.me/linli_bot?start=hi";
+  say("li", "g31", "今天天气不错");  // last seen in g31
+  std::int64_t first = private_to_li("one");
+  auto sent = undeliverable(first, true);
+  EXPECT_EQ(store_.outbox.status(first), storage::OutboxStatus::held);
+  ASSERT_EQ(texts_to(sent, "g31").size(), 1u);
+  EXPECT_THAT(texts_to(sent, "g31")[0], HasSubstr("https://t.me/linli_bot?start=hi"));
+  EXPECT_EQ(sent[0].msg.mentions, std::vector<std::string>{"li"});
+  // A second refused message waits with the first; no second invitation.
+  std::int64_t second = private_to_li("two");
+  EXPECT_TRUE(undeliverable(second, true).empty());
+  // Opening the private chat delivers both, in order (the fixture delivers what is handed on).
+  auto opened = say("li", "li", "/start hi");
+  EXPECT_EQ(store_.outbox.status(first), storage::OutboxStatus::sent);
+  EXPECT_EQ(store_.outbox.status(second), storage::OutboxStatus::sent);
+  std::vector<std::int64_t> ids;
+  for (const auto& s : opened) ids.push_back(s.id);
+  EXPECT_THAT(ids, ::testing::ElementsAre(::testing::_, first, second));
+  EXPECT_THAT(opened[0].msg.text, HasSubstr("私信已经连通"));
+}
+
+TEST_F(Undeliverable, WithoutADeepLinkNothingIsPostedButTheMessageWaits) {
+  say("li", "g31", "今天天气不错");
+  std::int64_t id = private_to_li("one");
+  EXPECT_TRUE(undeliverable(id, true).empty());
+  EXPECT_EQ(store_.outbox.status(id), storage::OutboxStatus::held);
+}
+
+TEST_F(Undeliverable, DeadLetterIsReportedToTheCoordinators) {
+  OutboundMessage m;
+  m.adapter = "pg";
+  m.chat = "gv";
+  m.text = "card";
+  std::int64_t id = store_.outbox.enqueue(m, now_);
+  auto sent = undeliverable(id, false);
+  ASSERT_EQ(texts_to(sent, "zhou").size(), 1u);
+  EXPECT_THAT(texts_to(sent, "zhou")[0], HasSubstr("志愿者群"));
+  EXPECT_THAT(texts_to(sent, "zhou")[0], HasSubstr("HTTP 500"));
+  // The notice itself failing does not start a loop of notices.
+  EXPECT_TRUE(undeliverable(sent[0].id, false).empty());
+}
+
+}  // namespace
+}  // namespace linli::test

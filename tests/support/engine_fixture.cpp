@@ -117,6 +117,21 @@ std::vector<EngineFixture::Sent> EngineFixture::fire_due() {
   return sent;
 }
 
+std::vector<EngineFixture::Sent> EngineFixture::undeliverable(std::int64_t id, bool forbidden) {
+  auto row = store_.outbox.get(id);
+  EXPECT_TRUE(row);
+  store_.outbox.mark_dead(id, 1, forbidden ? "forbidden" : "HTTP 500");
+  Outcome out;
+  {
+    storage::Database::Transaction txn(db_);
+    engine_->undeliverable(*row, forbidden, forbidden ? "forbidden" : "HTTP 500", now_, out);
+    txn.commit();
+  }
+  std::vector<Sent> sent;
+  for (auto& r : out.messages) sent.push_back({r.id, std::move(r.msg), "p" + std::to_string(r.id)});
+  return sent;
+}
+
 std::int64_t EngineFixture::person(const std::string& user) {
   return store_.people.resolve("pg", user, user, now_).id;
 }

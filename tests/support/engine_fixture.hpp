@@ -39,6 +39,8 @@ class EngineFixture : public ::testing::Test {
   InboundEvent event(const std::string& user, const std::string& chat);
   // Fires every timer due at `now_` (after the test moved it).
   std::vector<Sent> fire_due();
+  // The sender gave up on outbox row `id`.
+  std::vector<Sent> undeliverable(std::int64_t id, bool forbidden);
 
   std::int64_t person(const std::string& user);  // the person id of a playground user
   std::optional<storage::DialogRecord> dialog_of(const std::string& user);
