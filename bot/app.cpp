@@ -6,8 +6,11 @@
 
 #include "adapters/playground/playground_adapter.hpp"
 #include "adapters/playground/playground_hub.hpp"
+#include "adapters/telegram/telegram_adapter.hpp"
 #include "bot/dispatcher.hpp"
+#include "bot/http_client.hpp"
 #include "bot/http_server.hpp"
+#include "bot/metrics.hpp"
 #include "bot/outbox_sender.hpp"
 #include "bot/router.hpp"
 #include "bot/scheduler.hpp"
@@ -74,7 +77,7 @@ struct App::Impl {
         dir(config, db, store.people, clock.now_ms()),
         engine(config, store, dir),
         sender(io, store, clock, config.sender, log),
-        dispatcher(store, engine, clock, sender, log),
+        dispatcher(store, engine, clock, sender, config.flood, log),
         scheduler(io, store, clock, dispatcher, log),
         server(io, config.server, router, log) {
     import_rosters(config, store, clock.now_ms());
@@ -86,7 +89,11 @@ struct App::Impl {
       }
     };
     for (const auto& a : config.adapters) {
-      if (a.type == "playground") {
+      if (a.type == "telegram") {
+        auto adapter = std::make_unique<TelegramAdapter>(a);
+        sender.add_adapter(*adapter, http_client());
+        adapters.push_back(std::move(adapter));
+      } else if (a.type == "playground") {
         auto adapter = std::make_unique<PlaygroundAdapter>(a);
         auto hub = std::make_unique<PlaygroundHub>(io, adapter->config(), store, dir, clock);
         sender.add_adapter(*adapter, *hub);
@@ -105,6 +112,7 @@ struct App::Impl {
       return HttpResponse::json(ready ? 200 : 503,
                                 ready ? R"({"status":"ok"})" : R"({"status":"starting"})");
     });
+    router.add("GET", "/metrics", [this](HttpRequest&) { return render_metrics(); });
     router.add("GET", "/", [](HttpRequest&) {
       HttpResponse r = HttpResponse::text(302, "");
       r.headers.emplace_back("Location", "/playground");
@@ -114,13 +122,70 @@ struct App::Impl {
 
   // Every platform's webhook: verify and decode, decide and commit each event, then answer.
   HttpResponse webhook(Adapter& adapter, HttpRequest& req) {
+    auto started = std::chrono::steady_clock::now();
     WebhookResult result = adapter.on_webhook(req, clock.now_ms());
     if (result.status != 200) {
+      metrics.webhook(adapter.name(), result.status == 401 || result.status == 403 ? "unauthorized"
+                                                                                   : "bad_request");
       log.info("webhook_refused", {{"adapter", adapter.name()}, {"status", result.status}});
       return HttpResponse{result.status, result.content_type, std::move(result.body), {}};
     }
-    for (const auto& ev : result.events) dispatcher.dispatch(ev);
+    try {
+      for (const auto& ev : result.events) dispatcher.dispatch(ev);
+    } catch (...) {
+      metrics.webhook(adapter.name(), "error");
+      throw;  // answered 500 at the session boundary: the platform will retry
+    }
+    metrics.webhook(adapter.name(), "ok");
+    metrics.decision(std::chrono::steady_clock::now() - started);
     return HttpResponse{200, result.content_type, std::move(result.body), {}};
+  }
+
+  // One client for every platform reached over HTTP(S), made when the first one needs it.
+  HttpClient& http_client() {
+    if (!client) {
+      HttpClientOptions o;
+      o.connect_timeout = std::chrono::milliseconds(config.http_client.connect_timeout_ms);
+      o.request_timeout = std::chrono::milliseconds(config.http_client.request_timeout_ms);
+      o.max_idle_per_host = static_cast<std::size_t>(config.http_client.max_idle_per_host);
+      o.ca_file = config.http_client.ca_file;
+      try {
+        client = std::make_unique<HttpClient>(io, o, log);
+      } catch (const std::exception& e) {
+        throw ConfigError(std::string("http_client.ca_file: ") + e.what());
+      }
+    }
+    return *client;
+  }
+
+  HttpResponse render_metrics() {
+    std::string out;
+    out.reserve(4096);
+    metrics.render(out);
+    const DispatchStats& d = dispatcher.stats();
+    append_family(out, "linli_events_total", "counter", "Inbound events by outcome.", "result",
+                  {{"handled", d.handled}, {"duplicate", d.duplicates}, {"flooded", d.flooded}});
+    append_metric(out, "linli_timers_fired_total", "counter", "Stored timers fired.", d.timers);
+    const SenderStats& s = sender.stats();
+    append_family(out, "linli_sends_total", "counter", "Platform API calls by result.", "result",
+                  {{"ok", s.sent},
+                   {"429", s.rate_limited},
+                   {"5xx", s.transient},
+                   {"dead", s.dead},
+                   {"forbidden", s.forbidden}});
+    append_metric(out, "linli_outbox_depth", "gauge", "Messages decided and not yet delivered.",
+                  sender.queued());
+    append_metric(out, "linli_dialogs_active", "gauge", "Open dialogs.", store.dialogs.count());
+    const ServerStats& h = server.stats();
+    append_metric(out, "linli_http_connections", "gauge", "Open HTTP connections.", h.open);
+    append_metric(out, "linli_http_requests_total", "counter", "HTTP requests read.", h.requests);
+    append_family(out, "linli_http_refused_total", "counter",
+                  "Connections and requests cut off by a limit.", "limit",
+                  {{"max_connections", h.refused},
+                   {"timeout", h.timeouts},
+                   {"body_limit", h.too_large},
+                   {"bad_request", h.bad_requests}});
+    return HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8", std::move(out), {}};
   }
 
   Config config;
@@ -136,8 +201,10 @@ struct App::Impl {
   Scheduler scheduler;
   Router router;
   HttpServer server;
+  Metrics metrics;
   std::vector<std::unique_ptr<Adapter>> adapters;
   std::vector<std::unique_ptr<PlaygroundHub>> hubs;
+  std::unique_ptr<HttpClient> client;
   bool ready = false;
 };
 

@@ -5,11 +5,17 @@
 namespace linli {
 
 Dispatcher::Dispatcher(storage::Store& store, Engine& engine, const Clock& clock,
-                       OutboxSender& sender, Logger& log)
-    : store_(store), engine_(engine), clock_(clock), sender_(sender), log_(log) {}
+                       OutboxSender& sender, const FloodConfig& flood, Logger& log)
+    : store_(store), engine_(engine), clock_(clock), sender_(sender), log_(log), flood_(flood) {}
 
 Dispatcher::Result Dispatcher::dispatch(const InboundEvent& ev) {
   std::int64_t now = clock_.now_ms();
+  // A person who floods is dropped before any work is done for them.
+  FloodGuard::Verdict verdict = flood_.check(ev.adapter + ":" + ev.user, now);
+  if (verdict == FloodGuard::Verdict::drop) {
+    ++stats_.flooded;
+    return Result::flooded;
+  }
   Outcome out;
   {
     storage::Database::Transaction txn(store_.db);
@@ -18,7 +24,12 @@ Dispatcher::Result Dispatcher::dispatch(const InboundEvent& ev) {
       log_.debug("duplicate_event", {{"adapter", ev.adapter}, {"event", ev.event_id}});
       return Result::duplicate;
     }
-    engine_.handle(ev, now, out);
+    if (verdict == FloodGuard::Verdict::warn) {
+      engine_.slow_down(ev, now, out);
+      log_.info("flood", {{"adapter", ev.adapter}, {"user", ev.user}});
+    } else {
+      engine_.handle(ev, now, out);
+    }
     txn.commit();
   }
   ++stats_.handled;

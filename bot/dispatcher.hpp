@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "bot/clock.hpp"
+#include "bot/flood_guard.hpp"
 #include "bot/log.hpp"
 #include "bot/message.hpp"
 #include "dialogs/engine.hpp"
@@ -18,15 +19,16 @@ class OutboxSender;
 struct DispatchStats {
   std::uint64_t handled = 0;
   std::uint64_t duplicates = 0;
+  std::uint64_t flooded = 0;  // events dropped from people told to slow down
   std::uint64_t timers = 0;
 };
 
 class Dispatcher {
  public:
   Dispatcher(storage::Store& store, Engine& engine, const Clock& clock, OutboxSender& sender,
-             Logger& log);
+             const FloodConfig& flood, Logger& log);
 
-  enum class Result { handled, duplicate };
+  enum class Result { handled, duplicate, flooded };
   // Decides one inbound event in one transaction. Throws when the store fails: then nothing of
   // the event was committed and the webhook must not be acknowledged.
   Result dispatch(const InboundEvent& ev);
@@ -47,6 +49,7 @@ class Dispatcher {
   const Clock& clock_;
   OutboxSender& sender_;
   Logger& log_;
+  FloodGuard flood_;
   DispatchStats stats_;
 };
 

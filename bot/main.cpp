@@ -6,9 +6,13 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <nlohmann/json.hpp>
 
 #include "bot/app.hpp"
+#include "bot/http_client.hpp"
 #include "config/config.hpp"
 
 namespace {
@@ -19,6 +23,9 @@ constexpr const char* kUsage =
 Usage:
   linli serve --config FILE          run the service (Ctrl-C or SIGTERM stops it gracefully)
   linli check-config --config FILE   validate a config file, print what it sets up, and exit
+  linli set-webhook --config FILE --url URL [--adapter NAME]
+                                     tell Telegram where to deliver updates (the public HTTPS
+                                     URL of the adapter's webhook_path), with its secret_token
   linli version                      print the version
   linli --help                       this text
 
@@ -36,6 +43,51 @@ const char* env_lookup(const char* name) {
   return std::getenv(name);
 }
 
+// setWebhook for one Telegram adapter of the config: its URL, its secret token, the updates
+// Linli reads. Prints what Telegram answered.
+int set_webhook(const linli::Config& config, const std::string& adapter_name,
+                const std::string& url) {
+  const linli::AdapterConfig* a = nullptr;
+  for (const auto& candidate : config.adapters) {
+    if (candidate.type == "telegram" && (adapter_name.empty() || candidate.name == adapter_name)) {
+      a = &candidate;
+      break;
+    }
+  }
+  if (a == nullptr) {
+    std::cerr << "linli: no telegram adapter"
+              << (adapter_name.empty() ? "" : " named \"" + adapter_name + "\"")
+              << " in the config\n";
+    return 2;
+  }
+  if (url.rfind("https://", 0) != 0 && url.rfind("http://127.", 0) != 0) {
+    std::cerr << "linli: --url must be the public https:// address of " << a->webhook_path << "\n";
+    return 2;
+  }
+  nlohmann::json body = {{"url", url},
+                         {"secret_token", a->telegram.secret_token},
+                         {"allowed_updates", {"message", "callback_query"}},
+                         {"max_connections", 40}};
+  linli::ApiCall call;
+  call.url = a->telegram.api_base + "/bot" + a->telegram.token + "/setWebhook";
+  call.body = body.dump();
+  boost::asio::io_context io;
+  linli::Logger log(linli::LogLevel::warn);
+  linli::HttpClientOptions options;
+  options.ca_file = config.http_client.ca_file;
+  linli::HttpClient client(io, options, log);
+  linli::ApiResponse response;
+  boost::asio::co_spawn(
+      io, [&]() -> boost::asio::awaitable<void> { response = co_await client.perform(call); },
+      boost::asio::detached);
+  io.run();
+  auto j = nlohmann::json::parse(response.body, nullptr, false);
+  bool ok = response.status == 200 && !j.is_discarded() && j.value("ok", false);
+  std::string said = j.is_discarded() ? response.error : j.value("description", "");
+  std::cout << (ok ? "webhook set: " : "setWebhook failed: ") << said << "\n";
+  return ok ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -49,14 +101,19 @@ int main(int argc, char** argv) {
     return 0;
   }
   const std::string& command = args[0];
-  if (command != "serve" && command != "check-config")
+  if (command != "serve" && command != "check-config" && command != "set-webhook") {
     return usage_error("unknown command \"" + command + "\"");
-  std::string config_path;
+  }
+  std::string config_path, url, adapter;
   for (std::size_t i = 1; i < args.size(); ++i) {
     if (args[i] == "--config" && i + 1 < args.size()) {
       config_path = args[++i];
     } else if (args[i].rfind("--config=", 0) == 0) {
       config_path = args[i].substr(9);
+    } else if (command == "set-webhook" && args[i] == "--url" && i + 1 < args.size()) {
+      url = args[++i];
+    } else if (command == "set-webhook" && args[i] == "--adapter" && i + 1 < args.size()) {
+      adapter = args[++i];
     } else {
       return usage_error("unexpected argument \"" + args[i] + "\"");
     }
@@ -69,6 +126,10 @@ int main(int argc, char** argv) {
   } catch (const linli::ConfigError& e) {
     std::cerr << "linli: config error: " << e.what() << "\n";
     return 2;
+  }
+  if (command == "set-webhook") {
+    if (url.empty()) return usage_error("set-webhook needs --url URL");
+    return set_webhook(config, adapter, url);
   }
   if (command == "check-config") {
     std::cout << "config ok: " << config.adapters.size() << " adapter(s), "

@@ -290,8 +290,10 @@ void OutboxSender::Impl::settle(Chat& c, const SendResult& r, Steady::time_point
     }
     case SendStatus::forbidden:
       ++stats.forbidden;
+      row.attempts += 1;
       return dead(c, r);
     case SendStatus::rejected:
+      row.attempts += 1;
       return dead(c, r);
   }
 }
@@ -301,10 +303,10 @@ void OutboxSender::Impl::dead(Chat& c, const SendResult& r) {
   c.queue.pop_front();
   --queued;
   ++stats.dead;
-  store.outbox.mark_dead(row.id, row.attempts + 1, r.error);
+  store.outbox.mark_dead(row.id, row.attempts, r.error);
   log.warn(
       "send_dead",
-      {{"adapter", c.adapter}, {"id", row.id}, {"attempts", row.attempts + 1}, {"error", r.error}});
+      {{"adapter", c.adapter}, {"id", row.id}, {"attempts", row.attempts}, {"error", r.error}});
   if (owner->on_undeliverable) owner->on_undeliverable(row, r);
 }
 

@@ -292,7 +292,8 @@ Config parse_config(const std::string& json_text, EnvLookup env) {
   json j = json::parse(json_text, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
   if (j.is_discarded()) throw ConfigError("the file is not valid JSON");
   Reader r(j, "", env);
-  r.allow({"server", "database", "synchronous", "lang", "dialogs", "sender", "log_level",
+  r.allow({"server", "database", "synchronous", "lang", "timezone", "dialogs", "flood",
+           "recruitment", "assignments", "shifts", "sender", "http_client", "log_level",
            "communities", "adapters"});
   Config c;
   c.server = parse_server(r.sub("server"));
@@ -305,6 +306,73 @@ Config parse_config(const std::string& json_text, EnvLookup env) {
     d.allow({"timeout_minutes"});
     c.dialogs.timeout_s =
         d.integer("timeout_minutes", c.dialogs.timeout_s / 60, 1, 7 * 24 * 60) * 60;
+  }
+  {
+    // "+08:00", "-05:30", "UTC": a fixed offset, which is what the communities we serve use.
+    std::string tz = r.str("timezone", "+08:00");
+    if (tz == "UTC" || tz == "Z") {
+      c.utc_offset_min = 0;
+    } else if (tz.size() == 6 && (tz[0] == '+' || tz[0] == '-') && tz[3] == ':' &&
+               std::isdigit(static_cast<unsigned char>(tz[1])) &&
+               std::isdigit(static_cast<unsigned char>(tz[2])) &&
+               std::isdigit(static_cast<unsigned char>(tz[4])) &&
+               std::isdigit(static_cast<unsigned char>(tz[5]))) {
+      int minutes = ((tz[1] - '0') * 10 + (tz[2] - '0')) * 60 + (tz[4] - '0') * 10 + (tz[5] - '0');
+      if (minutes > 14 * 60) r.fail("timezone", "offset beyond ±14:00");
+      c.utc_offset_min = tz[0] == '-' ? -minutes : minutes;
+    } else {
+      r.fail("timezone", "must be an offset like \"+08:00\" or \"UTC\"");
+    }
+  }
+  {
+    Reader s = r.sub("recruitment");
+    s.allow({"card_refresh_seconds", "deadline_hours"});
+    c.recruitment.card_refresh_s =
+        s.integer("card_refresh_seconds", c.recruitment.card_refresh_s, 0, 3600);
+    c.recruitment.deadline_h = s.integer("deadline_hours", c.recruitment.deadline_h, 1, 24 * 30);
+  }
+  {
+    Reader s = r.sub("assignments");
+    s.allow({"offer_timeout_minutes", "max_offers", "unclaimed_after_minutes", "batch_size"});
+    c.assignments.offer_timeout_min =
+        s.integer("offer_timeout_minutes", c.assignments.offer_timeout_min, 1, 24 * 60);
+    c.assignments.max_offers =
+        static_cast<int>(s.integer("max_offers", c.assignments.max_offers, 1, 100));
+    c.assignments.unclaimed_after_min =
+        s.integer("unclaimed_after_minutes", c.assignments.unclaimed_after_min, 1, 7 * 24 * 60);
+    c.assignments.batch_size =
+        static_cast<int>(s.integer("batch_size", c.assignments.batch_size, 1, 50));
+  }
+  {
+    Reader s = r.sub("shifts");
+    s.allow({"remind_before_minutes", "replace_before_minutes", "daily_hours_cap"});
+    c.shifts.remind_before_min =
+        s.integer("remind_before_minutes", c.shifts.remind_before_min, 1, 7 * 24 * 60);
+    c.shifts.replace_before_min =
+        s.integer("replace_before_minutes", c.shifts.replace_before_min, 0, 7 * 24 * 60);
+    if (c.shifts.replace_before_min >= c.shifts.remind_before_min) {
+      s.fail("replace_before_minutes", "must be less than remind_before_minutes");
+    }
+    c.shifts.daily_hours_cap = s.number("daily_hours_cap", c.shifts.daily_hours_cap, 0.5, 24);
+  }
+  {
+    Reader h = r.sub("http_client");
+    h.allow({"connect_timeout_ms", "request_timeout_ms", "max_idle_per_host", "ca_file"});
+    c.http_client.connect_timeout_ms =
+        h.integer("connect_timeout_ms", c.http_client.connect_timeout_ms, 100, 120'000);
+    c.http_client.request_timeout_ms =
+        h.integer("request_timeout_ms", c.http_client.request_timeout_ms, 100, 600'000);
+    c.http_client.max_idle_per_host =
+        static_cast<int>(h.integer("max_idle_per_host", c.http_client.max_idle_per_host, 0, 1000));
+    c.http_client.ca_file = h.str("ca_file", "");
+  }
+  {
+    Reader f = r.sub("flood");
+    f.allow({"messages_per_minute", "burst", "pause_s"});
+    c.flood.messages_per_minute =
+        static_cast<int>(f.integer("messages_per_minute", c.flood.messages_per_minute, 1, 100'000));
+    c.flood.burst = static_cast<int>(f.integer("burst", c.flood.burst, 1, 10'000));
+    c.flood.pause_s = f.integer("pause_s", c.flood.pause_s, 1, 86'400);
   }
   {
     Reader s = r.sub("sender");

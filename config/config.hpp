@@ -97,6 +97,39 @@ struct DialogConfig {
   std::int64_t timeout_s = 30 * 60;  // an idle dialog ends with a message after this long
 };
 
+// What one person may send before Linli stops listening to them for a while.
+struct FloodConfig {
+  int messages_per_minute = 20;  // messages and button presses, sustained
+  int burst = 8;                 // at once, before the rate applies
+  std::int64_t pause_s = 60;     // ignored this long after one "slow down"
+};
+
+struct RecruitmentConfig {
+  std::int64_t card_refresh_s = 5;  // roster cards are edited at most this often
+  std::int64_t deadline_h = 24;     // a call closes after this long, or when its post starts
+};
+
+struct AssignmentConfig {
+  std::int64_t offer_timeout_min = 15;    // an offer not answered in time goes to the next
+  int max_offers = 3;                     // rounds before the coordinators are told
+  std::int64_t unclaimed_after_min = 20;  // an open request nobody takes is offered privately
+  int batch_size = 3;                     // to this many candidates at once
+};
+
+struct ShiftConfig {
+  std::int64_t remind_before_min = 120;  // ask those on a post to confirm this long before
+  std::int64_t replace_before_min = 60;  // who has not confirmed by then is replaced
+  double daily_hours_cap = 8;            // service hours a day; nobody is asked beyond it
+};
+
+// The client that calls platform APIs over HTTPS.
+struct HttpClientConfig {
+  std::int64_t connect_timeout_ms = 5'000;   // DNS, TCP and TLS handshake
+  std::int64_t request_timeout_ms = 15'000;  // writing a request and reading its answer
+  int max_idle_per_host = 8;                 // kept-alive connections per platform host
+  std::string ca_file;                       // extra trusted CAs (PEM), on top of the system's
+};
+
 struct SenderConfig {
   int max_attempts = 8;                   // then the message is dead-lettered
   std::int64_t backoff_initial_ms = 500;  // doubles per try, with jitter
@@ -110,7 +143,13 @@ struct Config {
   std::string synchronous = "normal";  // SQLite synchronous pragma in WAL mode: normal | full
   std::string lang = "zh";             // default language of people we know nothing about
   DialogConfig dialogs;
+  FloodConfig flood;
+  int utc_offset_min = 480;  // "timezone": "+08:00": how people read and write times
+  RecruitmentConfig recruitment;
+  AssignmentConfig assignments;
+  ShiftConfig shifts;
   SenderConfig sender;
+  HttpClientConfig http_client;
   std::string log_level = "info";
   std::vector<CommunityConfig> communities;
   std::vector<AdapterConfig> adapters;

@@ -45,6 +45,9 @@ constexpr Entry kEntries[] = {
      "{name}，我还没法私信你。请点开这个链接，再点「开始」，我就能把消息发给你：{link}",
      "{name}, I can't message you privately yet. Open this link and press Start, and I'll send "
      "you the messages: {link}"},
+    {Msg::slow_down, "{name}，消息发得太快了。请 {seconds} 秒后再试，这期间的消息我先不处理。",
+     "{name}, that's too fast for me. Please try again in {seconds} seconds; I'll skip messages "
+     "until then."},
     {Msg::dead_letter, "一条发给「{to}」的消息没有送达（试了 {tries} 次：{error}）。",
      "A message to \"{to}\" could not be delivered ({tries} tries: {error})."},
     // dialog control
@@ -232,6 +235,200 @@ constexpr Entry kEntries[] = {
     {Msg::suggestion, "@{name}（{detail}）", "@{name} ({detail})"},
     {Msg::suggestion_plain, "@{name}", "@{name}"},
     {Msg::with_comment, "：{comment}", ": {comment}"},
+    // posts, recruitment, shifts, assignments, statistics
+    {Msg::dialog_post, "设岗", "Post set-up"},
+    {Msg::post_ask_team, "设岗（1/7）：哪个队伍？回复编号，或者直接写一个新队伍的名字：\n{list}",
+     "New post (1/7): which team? Reply with a number, or write the name of a new team:\n{list}"},
+    {Msg::post_hint_team, "队伍名请用 2–20 个字，或回复列表里的编号。",
+     "Please reply with a number from the list, or a team name of 2–20 characters."},
+    {Msg::post_ask_title, "设岗（2/7）：岗位叫什么？一句话，例如「照看31栋独居老人」。",
+     "New post (2/7): what is the post? One line, e.g. \"Look after the elderly living alone in "
+     "building 31\"."},
+    {Msg::post_hint_title, "岗位名请用 2–40 个字。",
+     "Please give the post a name of 2–40 characters."},
+    {Msg::post_ask_headcount, "设岗（3/7）：需要几个人？",
+     "New post (3/7): how many people does it need?"},
+    {Msg::post_hint_headcount, "请回复 1 到 1000 之间的数字。",
+     "Please reply with a number from 1 to 1000."},
+    {Msg::post_ask_skills, "设岗（4/7）：需要什么技能？回复编号（可多选），不限请回复 0：\n{list}",
+     "New post (4/7): which skills does it need? Reply with numbers (several if you like), or 0 "
+     "for none:\n{list}"},
+    {Msg::post_hint_skills, "请回复列表里的编号，不限请回复 0。",
+     "Please reply with numbers from the list, or 0 for none."},
+    {Msg::post_ask_place, "设岗（5/7）：在哪里？楼栋号或地址，例如「31栋」或「社区服务站」。",
+     "New post (5/7): where? A building or an address, e.g. \"31\" or \"community service "
+     "station\"."},
+    {Msg::post_hint_place, "地点请用 1–60 个字。", "Please give the place in 1–60 characters."},
+    {Msg::post_ask_time,
+     "设岗（6/7）：什么时间？例如「明天 8:00-12:00」或「12月3日 14:00-18:00」。",
+     "New post (6/7): when? E.g. \"tomorrow 8:00-12:00\" or \"12-03 14:00-18:00\"."},
+    {Msg::post_hint_time,
+     "没看懂这个时间，或者它已经过去了。请写成「明天 8:00-12:00」这样，最长 24 小时。",
+     "I can't read that time, or it is over already. Please write it like \"tomorrow 8:00-12:00\", "
+     "at most 24 hours."},
+    {Msg::post_ask_risk,
+     "设岗（7/7）：风险等级？回复 1 = 低风险，2 = 高风险（需要培训和防护装备）。",
+     "New post (7/7): risk level? Reply 1 = low, 2 = high (training and protective equipment "
+     "needed)."},
+    {Msg::post_hint_risk, "请回复 1（低风险）或 2（高风险）。",
+     "Please reply 1 (low risk) or 2 (high risk)."},
+    {Msg::keep_hint, "\n（现在：{value}。回复「-」保持不变。）",
+     "\n(Now: {value}. Reply \"-\" to keep it.)"},
+    {Msg::post_summary,
+     "请确认岗位：\n队伍：{team}\n岗位：{title}\n人数：{headcount}\n技能：{skills}\n地点：{place}"
+     "\n时间：{time}\n风险：{risk}\n回复「是」保存，「否」放弃。",
+     "Please check the post:\nTeam: {team}\nPost: {title}\nPeople: {headcount}\nSkills: "
+     "{skills}\nPlace: {place}\nTime: {time}\nRisk: {risk}\nReply yes to save, no to drop it."},
+    {Msg::post_created, "岗位 {id} 已保存：{title}。发送「招募 {id}」在各群招募志愿者。",
+     "Post {id} saved: {title}. Send /recruit {id} to call for volunteers in the groups."},
+    {Msg::post_updated, "岗位 {id} 已更新：{title}。", "Post {id} updated: {title}."},
+    {Msg::post_not_found, "找不到岗位「{id}」。", "There is no post \"{id}\"."},
+    {Msg::post_dropped, "好的，岗位没有保存。", "OK, the post was not saved."},
+    {Msg::risk_low, "低风险", "low"},
+    {Msg::risk_high, "高风险", "high"},
+    {Msg::skills_any, "不限", "any"},
+    {Msg::save_button, "是，保存", "Yes, save"},
+    {Msg::recruit_usage,
+     "用法：招募 岗位编号 [楼栋…]，例如「招募 3」或「招募 3 31 32」。现在的岗位：\n{list}",
+     "Usage: /recruit <post> [buildings…], e.g. /recruit 3 or /recruit 3 31 32. Current "
+     "posts:\n{list}"},
+    {Msg::no_posts, "（还没有岗位，发送「设岗」新建一个。）",
+     "(No posts yet: send /post to set one up.)"},
+    {Msg::recruit_sent,
+     "招募已发到 {groups} 个群：岗位 {id}「{title}」，需要 {headcount} 人，{deadline} 截止。",
+     "The call is out in {groups} group(s): post {id} \"{title}\", {headcount} people, closing "
+     "{deadline}."},
+    {Msg::recruit_already, "岗位 {id} 正在招募：已报名 {taken}/{headcount}，候补 {waiting}。",
+     "Post {id} is recruiting already: {taken}/{headcount} places taken, {waiting} waiting."},
+    {Msg::recruit_no_groups, "没有找到这些楼栋的群。", "No group of those buildings was found."},
+    {Msg::recruit_ended, "岗位 {id} 已经结束了。", "Post {id} is over."},
+    {Msg::call_card,
+     "【招募】岗位 {id}：{title}\n{team} · {place} · {time}\n需要 {headcount} "
+     "人{skills}{risk}\n回复这条消息「报名」或「+1」报名，「退出」取消\n已报名 {taken}/{headcount} "
+     "· 候补 {waiting}",
+     "[Call] Post {id}: {title}\n{team} · {place} · {time}\n{headcount} people "
+     "needed{skills}{risk}\nReply 报名 or +1 to this message to join, 退出 to leave\nPlaces taken "
+     "{taken}/{headcount} · waiting {waiting}"},
+    {Msg::call_card_closed,
+     "【招募已截止】岗位 {id}：{title}\n{time} · 已报名 {taken}/{headcount} · 候补 {waiting}",
+     "[Call closed] Post {id}: {title}\n{time} · places taken {taken}/{headcount} · waiting "
+     "{waiting}"},
+    {Msg::call_skills, " · 技能：{skills}", " · skills: {skills}"},
+    {Msg::call_high_risk, " · 高风险", " · high risk"},
+    {Msg::join_button, "报名", "Join"},
+    {Msg::joined_place,
+     "你报上了岗位 {id}「{title}」（第 {n} "
+     "个名额）。时间：{time}，地点：{place}。开始前我会提醒你确认。",
+     "You have a place on post {id} \"{title}\" (place {n}). Time: {time}, place: {place}. I'll "
+     "ask you to confirm before it starts."},
+    {Msg::joined_waiting,
+     "岗位 {id}「{title}」已经报满了，你在候补第 {n} 位。有人退出会马上告诉你。",
+     "Post {id} \"{title}\" is full: you are number {n} on the wait-list. I'll tell you as soon as "
+     "a place opens."},
+    {Msg::joined_held,
+     "岗位 "
+     "{id}「{title}"
+     "」先给你留一个名额。你还不是审核通过的志愿者：完成报名、协调员通过后名额就确定了。",
+     "A place on post {id} \"{title}\" is held for you. You are not an approved volunteer yet: "
+     "once you have signed up and a coordinator approves, the place is yours."},
+    {Msg::joined_already, "你已经在岗位 {id} 的名单上了。",
+     "You are on the list of post {id} already."},
+    {Msg::call_closed_reply, "岗位 {id} 的招募已经截止了，谢谢你！",
+     "The call for post {id} has closed, thank you!"},
+    {Msg::joined_not_accepted, "抱歉，你的志愿者报名没有通过，不能报这个岗位。",
+     "Sorry, your volunteer sign-up was not accepted, so you cannot join this post."},
+    {Msg::withdrew, "已退出岗位 {id}「{title}」。", "You have left post {id} \"{title}\"."},
+    {Msg::withdrew_none, "你不在任何岗位的名单上。", "You are not on any post's list."},
+    {Msg::withdrew_which, "你在好几个岗位上，退出哪一个？请发送「退出 岗位编号」：{list}",
+     "You are on several posts; which one do you leave? Send /quit <post>: {list}"},
+    {Msg::promoted,
+     "好消息：岗位 {id}「{title}」空出一个名额，现在是你的了。时间：{time}，地点：{place}。",
+     "Good news: a place opened on post {id} \"{title}\", and it is yours now. Time: {time}, "
+     "place: {place}."},
+    {Msg::held_confirmed, "你在岗位 {id}「{title}」的名额已经确定。时间：{time}，地点：{place}。",
+     "Your place on post {id} \"{title}\" is confirmed. Time: {time}, place: {place}."},
+    {Msg::shift_remind,
+     "提醒：岗位 {id}「{title}」{time} "
+     "开始，地点：{place}。请回复这条消息「确认」；去不了请回复「不行」。{deadline} "
+     "前没有确认的话，名额会让给别人。",
+     "Reminder: post {id} \"{title}\" starts {time} at {place}. Please reply 确认 (confirm) to "
+     "this message, or 不行 if you can't come. Without a confirmation by {deadline} the place goes "
+     "to someone else."},
+    {Msg::confirm_button, "确认", "Confirm"},
+    {Msg::cannot_button, "去不了", "Can't come"},
+    {Msg::shift_confirmed, "谢谢，已确认。", "Thank you, confirmed."},
+    {Msg::shift_replaced, "你没有确认岗位 {id}「{title}」，名额已经让给其他志愿者。下次再见！",
+     "You did not confirm post {id} \"{title}\", so your place went to another volunteer. See you "
+     "next time!"},
+    {Msg::checkin_ok, "已签到{post}：{time}。结束时发送「签退」。",
+     "Checked in{post} at {time}. Send /checkout when you finish."},
+    {Msg::checkin_post, "（岗位 {id}「{title}」）", " (post {id} \"{title}\")"},
+    {Msg::checkin_already, "你在 {time} 已经签到了。", "You checked in at {time} already."},
+    {Msg::checkin_cap, "你今天已经服务了 {hours} 小时，到了每天 {cap} 小时的上限，请好好休息。",
+     "You have served {hours} hours today, the daily cap of {cap} hours: please rest."},
+    {Msg::checkout_ok,
+     "已签退，这次服务 {hours} 小时。今天共 {today} 小时，近 7 天共 {week} 小时。",
+     "Checked out: {hours} hours this time; {today} hours today, {week} hours in the last 7 days."},
+    {Msg::checkout_none, "你现在没有签到。", "You are not checked in."},
+    {Msg::hours_report,
+     "{name}的服务时长：今天 {today} 小时，近 7 天 {week} 小时，累计 {total} 小时。",
+     "{name}'s service hours: {today} today, {week} in the last 7 days, {total} in all."},
+    {Msg::assign_usage, "用法：派单 #求助编号 志愿者（名字或编号），或 派单 岗位编号 志愿者。",
+     "Usage: /assign #<request> <volunteer name or number>, or /assign <post> <volunteer>."},
+    {Msg::assign_offer,
+     "{coordinator} 想请你接 "
+     "#{id}（{category}，{building}）：{details}\n请回复这条消息「收到」接下，或「不行」。{minutes}"
+     " 分钟内没回复会转给别人。",
+     "{coordinator} asks you to take #{id} ({category}, {building}): {details}\nReply 收到 (ok) to "
+     "this message to take it, or 不行 (no). Without an answer in {minutes} minutes it goes to "
+     "someone else."},
+    {Msg::assign_offer_post,
+     "{coordinator} 想请你参加岗位 "
+     "{id}「{title}」：{time}，{place}。请回复这条消息「收到」或「不行」。{minutes} "
+     "分钟内没回复会转给别人。",
+     "{coordinator} asks you to join post {id} \"{title}\": {time}, {place}. Reply 收到 (ok) or "
+     "不行 (no) to this message. Without an answer in {minutes} minutes it goes to someone else."},
+    {Msg::auto_offer,
+     "#{id}（{category}，{building}）还没有人接：{details}"
+     "\n方便的话，回复这条消息「收到」接下；不方便请回复「不行」。",
+     "#{id} ({category}, {building}) is still waiting for a volunteer: {details}\nIf you can, "
+     "reply 收到 (ok) to this message to take it; if not, reply 不行 (no)."},
+    {Msg::reserve_offer,
+     "岗位 "
+     "{id}「{title}」还差人：{time}，{place}"
+     "。方便的话，回复这条消息「收到」参加；不方便请回复「不行」。",
+     "Post {id} \"{title}\" needs someone: {time}, {place}. If you can, reply 收到 (ok) to this "
+     "message to join; if not, reply 不行 (no)."},
+    {Msg::accept_button, "收到", "Accept"},
+    {Msg::decline_button, "不行", "Decline"},
+    {Msg::assign_sent, "已派给 {volunteer}，等 TA 确认。",
+     "Offered to {volunteer}; waiting for their answer."},
+    {Msg::offer_accepted_coordinator, "{volunteer} 接下了{what}。", "{volunteer} accepted {what}."},
+    {Msg::offer_declined_ok, "好的，谢谢告知，我转给其他人。",
+     "OK, thanks for telling me; I'll ask someone else."},
+    {Msg::offer_gone, "这件事已经有人接了或已经结束，谢谢你！",
+     "Someone else has it already, or it is over. Thank you!"},
+    {Msg::escalate_request, "#{id}（{category}，{building}）问了 {n} 轮都没人接，请协调员安排。",
+     "#{id} ({category}, {building}) found nobody after {n} round(s) of offers: a coordinator "
+     "needs to arrange it."},
+    {Msg::escalate_post, "岗位 {id}「{title}」还差 {missing} 人，候补和后备都没有人了。",
+     "Post {id} \"{title}\" is {missing} short, and nobody is left on the wait-list or in the "
+     "reserve."},
+    {Msg::volunteer_unknown, "找不到审核通过的志愿者「{who}」。",
+     "No approved volunteer \"{who}\"."},
+    {Msg::assign_not_open, "#{id} 已经不是待接单的状态了。",
+     "#{id} is not waiting for a volunteer any more."},
+    {Msg::what_request, " #{id}", " #{id}"},
+    {Msg::what_post, "岗位 {id}", " post {id}"},
+    {Msg::stats_report,
+     "{community} 统计：\n志愿者：{approved} 人已通过，{pending} 人待审核，{on_duty} "
+     "人在岗\n待接单的求助：{open}\n无人能接的需求：{unmet}\n岗位：\n{posts}",
+     "{community} statistics:\nVolunteers: {approved} approved, {pending} waiting for review, "
+     "{on_duty} on duty\nRequests waiting for a volunteer: {open}\nNeeds nobody could serve: "
+     "{unmet}\nPosts:\n{posts}"},
+    {Msg::stats_none, "无", "none"},
+    {Msg::stats_post_line, "{id} {title}：{taken}/{headcount}，候补 {waiting}（{time}）",
+     "{id} {title}: {taken}/{headcount}, waiting {waiting} ({time})"},
 };
 
 static_assert(std::size(kEntries) == static_cast<std::size_t>(Msg::kCount),
@@ -252,7 +449,7 @@ std::string_view template_of(Lang l, Msg m) {
   return l == Lang::zh ? e.zh : e.en;
 }
 
-std::string say(Lang l, Msg m, std::initializer_list<Arg> args) {
+std::string say(Lang l, Msg m, std::span<const Arg> args) {
   std::string_view t = template_of(l, m);
   std::string out;
   out.reserve(t.size() + 32);

@@ -3,6 +3,7 @@
 // braces: say(Lang::en, Msg::claim_taken, {{"id", "12"}, {"volunteer", "Chen"}}).
 
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -26,6 +27,7 @@ enum class Msg {
   not_coordinator,
   start_private_ok,
   open_private_chat,
+  slow_down,
   dead_letter,
   // dialog control
   dialog_signup,
@@ -126,6 +128,86 @@ enum class Msg {
   suggestion,
   suggestion_plain,
   with_comment,
+  // posts, recruitment, shifts, assignments, statistics
+  dialog_post,
+  post_ask_team,
+  post_hint_team,
+  post_ask_title,
+  post_hint_title,
+  post_ask_headcount,
+  post_hint_headcount,
+  post_ask_skills,
+  post_hint_skills,
+  post_ask_place,
+  post_hint_place,
+  post_ask_time,
+  post_hint_time,
+  post_ask_risk,
+  post_hint_risk,
+  keep_hint,
+  post_summary,
+  post_created,
+  post_updated,
+  post_not_found,
+  post_dropped,
+  risk_low,
+  risk_high,
+  skills_any,
+  save_button,
+  recruit_usage,
+  no_posts,
+  recruit_sent,
+  recruit_already,
+  recruit_no_groups,
+  recruit_ended,
+  call_card,
+  call_card_closed,
+  call_skills,
+  call_high_risk,
+  join_button,
+  joined_place,
+  joined_waiting,
+  joined_held,
+  joined_already,
+  call_closed_reply,
+  joined_not_accepted,
+  withdrew,
+  withdrew_none,
+  withdrew_which,
+  promoted,
+  held_confirmed,
+  shift_remind,
+  confirm_button,
+  cannot_button,
+  shift_confirmed,
+  shift_replaced,
+  checkin_ok,
+  checkin_post,
+  checkin_already,
+  checkin_cap,
+  checkout_ok,
+  checkout_none,
+  hours_report,
+  assign_usage,
+  assign_offer,
+  assign_offer_post,
+  auto_offer,
+  reserve_offer,
+  accept_button,
+  decline_button,
+  assign_sent,
+  offer_accepted_coordinator,
+  offer_declined_ok,
+  offer_gone,
+  escalate_request,
+  escalate_post,
+  volunteer_unknown,
+  assign_not_open,
+  what_request,
+  what_post,
+  stats_report,
+  stats_none,
+  stats_post_line,
   kCount
 };
 
@@ -134,7 +216,10 @@ struct Arg {
   std::string value;
 };
 
-std::string say(Lang l, Msg m, std::initializer_list<Arg> args = {});
+std::string say(Lang l, Msg m, std::span<const Arg> args);
+inline std::string say(Lang l, Msg m, std::initializer_list<Arg> args = {}) {
+  return say(l, m, std::span<const Arg>(args.begin(), args.size()));
+}
 // The raw template, for the test that checks both languages use the same parameters.
 std::string_view template_of(Lang l, Msg m);
 

@@ -12,21 +12,15 @@ struct Name {
   Command command;
 };
 
-constexpr std::array<Name, 14> kSlashNames = {{
-    {"start", Command::start},
-    {"menu", Command::menu},
-    {"join", Command::join},
-    {"help", Command::help},
-    {"mine", Command::mine},
-    {"cancel", Command::cancel},
-    {"back", Command::back},
-    {"lang", Command::lang},
-    {"language", Command::lang},
-    {"done", Command::done},
-    {"approve", Command::approve},
-    {"reject", Command::reject},
-    {"signup", Command::join},
-    {"my", Command::mine},
+constexpr std::array<Name, 23> kSlashNames = {{
+    {"start", Command::start},     {"menu", Command::menu},         {"join", Command::join},
+    {"help", Command::help},       {"mine", Command::mine},         {"cancel", Command::cancel},
+    {"back", Command::back},       {"lang", Command::lang},         {"language", Command::lang},
+    {"done", Command::done},       {"approve", Command::approve},   {"reject", Command::reject},
+    {"signup", Command::join},     {"my", Command::mine},           {"post", Command::post},
+    {"recruit", Command::recruit}, {"quit", Command::quit},         {"assign", Command::assign},
+    {"checkin", Command::checkin}, {"checkout", Command::checkout}, {"hours", Command::hours},
+    {"stats", Command::stats},     {"withdraw", Command::quit},
 }};
 
 struct Keyword {
@@ -36,19 +30,17 @@ struct Keyword {
 };
 
 // Longer words first: "报名志愿者" before anything that is its prefix.
-constexpr std::array<Keyword, 12> kKeywords = {{
-    {"报名志愿者", Command::join, false},
-    {"菜单", Command::menu, false},
-    {"帮助", Command::menu, false},
-    {"求助", Command::help, true},
-    {"我的", Command::mine, false},
-    {"取消", Command::cancel, false},
-    {"返回", Command::back, false},
-    {"上一步", Command::back, false},
-    {"完成", Command::done, true},
-    {"通过", Command::approve, true},
-    {"拒绝", Command::reject, true},
-    {"语言", Command::lang, true},
+constexpr std::array<Keyword, 20> kKeywords = {{
+    {"报名志愿者", Command::join, false}, {"菜单", Command::menu, false},
+    {"帮助", Command::menu, false},       {"求助", Command::help, true},
+    {"我的", Command::mine, false},       {"取消", Command::cancel, false},
+    {"返回", Command::back, false},       {"上一步", Command::back, false},
+    {"完成", Command::done, true},        {"通过", Command::approve, true},
+    {"拒绝", Command::reject, true},      {"语言", Command::lang, true},
+    {"设岗", Command::post, true},        {"招募", Command::recruit, true},
+    {"退出", Command::quit, true},        {"派单", Command::assign, true},
+    {"签到", Command::checkin, false},    {"签退", Command::checkout, false},
+    {"时长", Command::hours, false},      {"统计", Command::stats, false},
 }};
 
 // Trailing punctuation people add to a bare keyword: "取消！", "菜单?"

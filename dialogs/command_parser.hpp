@@ -21,6 +21,15 @@ enum class Command {
   done,
   approve,
   reject,
+  // the five steps: posts, recruitment, assignments, shifts, statistics
+  post,
+  recruit,
+  quit,
+  assign,
+  checkin,
+  checkout,
+  hours,
+  stats,
 };
 
 enum class ParseKind {

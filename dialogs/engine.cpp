@@ -3,15 +3,21 @@
 #include <array>
 #include <charconv>
 
+#include "dialogs/assignments.hpp"
 #include "dialogs/help_dialog.hpp"
+#include "dialogs/post_dialog.hpp"
+#include "dialogs/recruitment.hpp"
 #include "dialogs/review.hpp"
+#include "dialogs/shifts.hpp"
 #include "dialogs/signup_dialog.hpp"
+#include "dialogs/stats.hpp"
 #include "dialogs/tickets.hpp"
 
 namespace linli {
 namespace {
 
-const std::array<const DialogSpec*, 2> kDialogs = {&signup_dialog(), &help_dialog()};
+const std::array<const DialogSpec*, 3> kDialogs = {&signup_dialog(), &help_dialog(),
+                                                   &post_dialog()};
 
 // Routes carried by our messages and buttons: "<kind>:<id>[:<value>]".
 struct Route {
@@ -117,6 +123,17 @@ void Engine::handle(const InboundEvent& ev, std::int64_t now, Outcome& out) {
   if (!ev.callback_id.empty()) turn.answer_press();
 }
 
+void Engine::slow_down(const InboundEvent& ev, std::int64_t now, Outcome& out) {
+  Turn turn(config_, store_, dir_, ev, identify(ev, now), now, out);
+  std::string text = turn.say(Msg::slow_down, {{"name", turn.person.name},
+                                               {"seconds", std::to_string(config_.flood.pause_s)}});
+  if (!ev.callback_id.empty()) {
+    turn.answer_press(std::move(text));
+  } else {
+    turn.reply(std::move(text));
+  }
+}
+
 void Engine::on_dialog_input(Turn& turn, storage::DialogRecord dialog, const ParsedCommand& cmd,
                              const std::string& text) {
   Input input = Input::answer;
@@ -156,6 +173,12 @@ void Engine::on_button(Turn& turn) {
     tickets::rate(turn, route->id, route->value);
   } else if (route->kind == "v") {
     review::decide(turn, route->id, route->value == "ok");
+  } else if (route->kind == "c") {
+    if (recruitment::join(turn, route->id)) start_signup(turn);
+  } else if (route->kind == "s") {
+    shifts::answer(turn, route->id, route->value == "yes");
+  } else if (route->kind == "o") {
+    assignments::answer(turn, route->id, route->value == "yes");
   }
 }
 
@@ -199,6 +222,30 @@ bool Engine::on_reply(Turn& turn, const std::string& route_text, const ParsedCom
     review::decide(turn, route->id, approve);
     return true;
   }
+  ReplyWord word = parse_reply_word(text);
+  if (route->kind == "c") {  // a recruitment call's card
+    if (word == ReplyWord::join) {
+      if (recruitment::join(turn, route->id)) start_signup(turn);
+      return true;
+    }
+    if (word == ReplyWord::withdraw) {
+      auto call = store_.posts.call(route->id);
+      recruitment::withdraw(turn, call ? std::optional(call->post_id) : std::nullopt);
+      return true;
+    }
+    return false;
+  }
+  if (route->kind == "s" || route->kind == "o") {  // a shift reminder, an offer
+    bool yes = word == ReplyWord::take;
+    if (!yes && word != ReplyWord::decline && parse_yes_no(text) == YesNo::neither) return false;
+    if (!yes && word != ReplyWord::decline) yes = parse_yes_no(text) == YesNo::yes;
+    if (route->kind == "s") {
+      shifts::answer(turn, route->id, yes);
+    } else {
+      assignments::answer(turn, route->id, yes);
+    }
+    return true;
+  }
   return false;
 }
 
@@ -227,7 +274,41 @@ void Engine::on_command(Turn& turn, const ParsedCommand& cmd) {
     case Command::approve:
     case Command::reject:
       return review::command(turn, cmd.args, cmd.command == Command::approve);
+    case Command::post:
+      return start_post(turn, cmd.args);
+    case Command::recruit:
+      return recruitment::recruit(turn, cmd.args);
+    case Command::quit: {
+      auto post = trim(cmd.args).empty() ? std::nullopt : recruitment::find_post(turn, cmd.args);
+      if (!trim(cmd.args).empty() && !post) {
+        return turn.reply(turn.say(Msg::post_not_found, {{"id", trim(cmd.args)}})), void();
+      }
+      return recruitment::withdraw(turn, post ? std::optional(post->id) : std::nullopt);
+    }
+    case Command::assign:
+      return assignments::assign(turn, cmd.args);
+    case Command::checkin:
+      return shifts::check_in(turn);
+    case Command::checkout:
+      return shifts::check_out(turn);
+    case Command::hours:
+      return shifts::hours(turn);
+    case Command::stats:
+      return stats::report(turn);
   }
+}
+
+void Engine::start_post(Turn& turn, const std::string& args) {
+  const storage::Community* c = turn.coordinated();
+  if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+  turn.community = c;
+  Answers initial;
+  if (!trim(args).empty()) {
+    auto post = recruitment::find_post(turn, args);
+    if (!post) return turn.reply(turn.say(Msg::post_not_found, {{"id", trim(args)}})), void();
+    initial = post_answers(*post);
+  }
+  dialogs_.start(turn, post_dialog(), std::move(initial));
 }
 
 void Engine::menu(Turn& turn) {
@@ -341,13 +422,46 @@ void Engine::undeliverable(const storage::OutboxRow& row, bool forbidden, const 
     opt.route = "n:dead";
     turn.tell(coordinator,
               say(turn.lang_of(coordinator), Msg::dead_letter,
-                  {{"to", to}, {"tries", std::to_string(row.attempts + 1)}, {"error", error}}),
+                  {{"to", to}, {"tries", std::to_string(row.attempts)}, {"error", error}}),
               std::move(opt));
   }
 }
 
 void Engine::fire(const storage::TimerRecord& timer, std::int64_t now, Outcome& out) {
-  if (timer.kind != "dialog") return;
+  if (timer.kind != "dialog") {
+    // Timers about posts, calls, offers and requests: their payload is the id.
+    std::int64_t id = 0;
+    auto [p, ec] =
+        std::from_chars(timer.payload.data(), timer.payload.data() + timer.payload.size(), id);
+    if (ec != std::errc() || id <= 0) return;
+    InboundEvent ev;
+    ev.adapter = "timer";
+    ev.chat_kind = ChatKind::private_chat;
+    Turn turn(config_, store_, dir_, ev, storage::Person{}, now, out);
+    std::string community;
+    if (timer.kind == "cards" || timer.kind == "deadline") {
+      if (auto c = store_.posts.call(id)) community = c->community_id;
+    } else if (timer.kind == "remind" || timer.kind == "replace") {
+      if (auto post = store_.posts.get(id)) community = post->community_id;
+    } else if (timer.kind == "offer") {
+      if (auto o = store_.offers.get(id)) {
+        auto post = o->kind == "post" ? store_.posts.get(o->target_id) : std::nullopt;
+        auto r = o->kind == "request" ? store_.requests.get(o->target_id) : std::nullopt;
+        community = post ? post->community_id : r ? r->community_id : "";
+      }
+    } else if (timer.kind == "unclaimed") {
+      if (auto r = store_.requests.get(id)) community = r->community_id;
+    }
+    turn.community = dir_.community(community);
+    if (turn.community == nullptr) return;
+    if (timer.kind == "cards") recruitment::refresh_cards(turn, id);
+    if (timer.kind == "deadline") recruitment::close_call(turn, id);
+    if (timer.kind == "remind") shifts::remind(turn, id);
+    if (timer.kind == "replace") shifts::replace(turn, id);
+    if (timer.kind == "offer") assignments::expire(turn, id);
+    if (timer.kind == "unclaimed") assignments::unclaimed(turn, id);
+    return;
+  }
   auto route = parse_route(timer.key);
   if (!route) return;
   auto dialog = store_.dialogs.get(route->id);

@@ -19,6 +19,8 @@ class Engine {
   Engine(const Config& config, storage::Store& store, const storage::Directory& dir);
 
   void handle(const InboundEvent& ev, std::int64_t now, Outcome& out);
+  // The one polite answer to someone who sends too much too fast, instead of handling `ev`.
+  void slow_down(const InboundEvent& ev, std::int64_t now, Outcome& out);
   // A stored timer fell due (the dispatcher has taken it from the timers table).
   void fire(const storage::TimerRecord& timer, std::int64_t now, Outcome& out);
   // A message the sender gave up on: `forbidden` is a private chat the person has not opened
@@ -36,6 +38,7 @@ class Engine {
   void start(Turn& turn);
   void start_signup(Turn& turn);
   void start_help(Turn& turn, const std::string& inline_text);
+  void start_post(Turn& turn, const std::string& args);
   void set_lang(Turn& turn, const std::string& args);
   storage::Person identify(const InboundEvent& ev, std::int64_t now);
 

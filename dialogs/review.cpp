@@ -1,21 +1,13 @@
 #include "dialogs/review.hpp"
 
 #include "dialogs/command_parser.hpp"
+#include "dialogs/recruitment.hpp"
 
 namespace linli::review {
 namespace {
 
 std::string id_str(std::int64_t id) {
   return std::to_string(id);
-}
-
-// The community whose volunteers this coordinator reviews from this chat.
-const storage::Community* coordinated_community(Turn& turn) {
-  if (turn.community && turn.dir.is_coordinator(turn.community->id, turn.person.id))
-    return turn.community;
-  if (turn.group) return nullptr;  // in a group, only that group's community counts
-  auto mine = turn.dir.coordinated_by(turn.person.id);
-  return mine.empty() ? nullptr : mine.front();
 }
 
 void respond(Turn& turn, std::string text) {
@@ -63,6 +55,7 @@ void decide(Turn& turn, std::int64_t volunteer_id, bool approve) {
   const storage::Community* c = turn.dir.community(v->community_id);
   turn.tell(volunteer_id, say(vl, approve ? Msg::approved_you : Msg::rejected_you,
                               {{"community", c ? c->name : ""}}));
+  recruitment::volunteer_decided(turn, volunteer_id, approve);
   if (approve) {
     if (const auto* g = turn.dir.volunteers_group(v->community_id, turn.ev.adapter)) {
       turn.post(*g,
@@ -73,7 +66,7 @@ void decide(Turn& turn, std::int64_t volunteer_id, bool approve) {
 }
 
 void command(Turn& turn, std::string_view args, bool approve) {
-  const storage::Community* c = coordinated_community(turn);
+  const storage::Community* c = turn.coordinated();
   if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
   auto pending = turn.store.volunteers.pending(c->id);
   std::string a = trim(args);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "dialogs/assignments.hpp"
 #include "dialogs/vocabulary.hpp"
 
 namespace linli::tickets {
@@ -90,6 +91,7 @@ std::int64_t open(Turn& turn, storage::HelpRequest r) {
   opt.buttons = {{Button{say(l, Msg::card_take_button), "t:" + id_str(r.id) + ":take"}}};
   std::int64_t card = turn.post(*group, card_text(turn, r, Msg::card, suggest), std::move(opt));
   turn.store.requests.set_card(r.id, card);
+  assignments::request_opened(turn, r.id);
   return r.id;
 }
 
@@ -122,10 +124,15 @@ void take(Turn& turn, std::int64_t id) {
       !turn.store.requests.claim(id, turn.person.id, turn.now)) {
     return refuse(turn.say(Msg::claim_closed, {{"id", id_str(id)}}));
   }
+  assignments::request_claimed(turn, id);
   std::string me = turn.name_of(turn.person.id);
   if (r->card_outbox_id) turn.edit(r->card_outbox_id, card_text(turn, *r, Msg::card_taken, me));
   turn.answer_press();
-  turn.reply(say(turn.group_lang(), Msg::claim_ok_group, {{"volunteer", me}, {"id", id_str(id)}}));
+  // Said in the group when taken there; taken from an offer in private, the card says it.
+  if (turn.in_group()) {
+    turn.reply(
+        say(turn.group_lang(), Msg::claim_ok_group, {{"volunteer", me}, {"id", id_str(id)}}));
+  }
   Lang vl = turn.lang;
   turn.tell(turn.person.id,
             say(vl, Msg::task_assigned,

@@ -117,6 +117,19 @@ std::int64_t Turn::send(OutboundMessage m) {
   return id;
 }
 
+void Turn::arm_timer_once(const std::string& key, std::int64_t due_at, const std::string& kind,
+                          const std::string& payload) {
+  if (!store.timers.arm_once(key, due_at, kind, payload)) return;
+  if (!out_.earliest_timer || due_at < *out_.earliest_timer) out_.earliest_timer = due_at;
+}
+
+const storage::Community* Turn::coordinated() const {
+  if (community && dir.is_coordinator(community->id, person.id)) return community;
+  if (group) return nullptr;  // in a group, only that group's community counts
+  auto mine = dir.coordinated_by(person.id);
+  return mine.empty() ? nullptr : mine.front();
+}
+
 void Turn::requeue(storage::OutboxRow row) {
   out_.messages.push_back(std::move(row));
 }

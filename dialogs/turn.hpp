@@ -69,6 +69,12 @@ class Turn {
   void requeue(storage::OutboxRow row);
   void arm_timer(const std::string& key, std::int64_t due_at, const std::string& kind,
                  const std::string& payload);
+  // Arms a timer unless one of that name is armed already (debouncing).
+  void arm_timer_once(const std::string& key, std::int64_t due_at, const std::string& kind,
+                      const std::string& payload);
+  // The community this person coordinates from this chat: the group's, or in a private chat
+  // the first they coordinate. nullptr when they coordinate none here.
+  const storage::Community* coordinated() const;
 
  private:
   Outcome& out_;

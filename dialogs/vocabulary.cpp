@@ -49,6 +49,17 @@ constexpr std::array<Alias, 22> kAliases = {{
     {"others", Skill::other},
 }};
 
+constexpr std::array<TeamInfo, 8> kTeams = {{
+    {"publicity", "政策宣传", "policy publicity"},
+    {"testing", "核酸检测协助", "testing assistance"},
+    {"disinfection", "消杀", "disinfection"},
+    {"delivery", "物资配送", "supply delivery"},
+    {"civility", "文明劝导", "civility persuasion"},
+    {"care", "关爱特殊群体", "care for vulnerable residents"},
+    {"counselling", "心理疏导", "psychological counselling"},
+    {"environment", "环境整治", "environment upkeep"},
+}};
+
 bool is_space_byte(unsigned char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
@@ -149,6 +160,35 @@ std::string skill_list_names(std::uint32_t mask, Lang l) {
     if (!(mask & bit(s.skill))) continue;
     if (!out.empty()) out += l == Lang::zh ? "、" : ", ";
     out += l == Lang::zh ? s.zh : s.en;
+  }
+  return out;
+}
+
+std::span<const TeamInfo> teams() {
+  return kTeams;
+}
+
+const TeamInfo* parse_team(std::string_view text) {
+  std::string t = lower_ascii(trim(text));
+  if (t.size() == 1 && t[0] >= '1' && t[0] <= '8') return &kTeams[t[0] - '1'];
+  for (const auto& team : kTeams) {
+    if (t == team.code || t == team.zh || t == team.en) return &team;
+  }
+  return nullptr;
+}
+
+std::string team_name(std::string_view stored, Lang l) {
+  for (const auto& team : kTeams) {
+    if (stored == team.code) return std::string(l == Lang::zh ? team.zh : team.en);
+  }
+  return std::string(stored);
+}
+
+std::string numbered_team_menu(Lang l) {
+  std::string out;
+  for (std::size_t i = 0; i < kTeams.size(); ++i) {
+    if (i) out += '\n';
+    out += std::to_string(i + 1) + " " + std::string(l == Lang::zh ? kTeams[i].zh : kTeams[i].en);
   }
   return out;
 }

@@ -49,6 +49,19 @@ std::uint32_t parse_skill_list(std::string_view text);
 std::string skill_list_names(std::uint32_t mask, Lang l);  // "维修、驾驶" / "repair, driving"
 std::string numbered_skill_menu(Lang l);                   // "1 维修\n2 医护\n…"
 
+// The teams of the five-step method's first step. A coordinator may also name a team of their own.
+struct TeamInfo {
+  std::string_view code;
+  std::string_view zh;
+  std::string_view en;
+};
+std::span<const TeamInfo> teams();
+// A team by its number in the list, code or name; nullptr when the words name none.
+const TeamInfo* parse_team(std::string_view text);
+// The name to show for a stored team: a known code in the language, or the team's own name.
+std::string team_name(std::string_view stored, Lang l);
+std::string numbered_team_menu(Lang l);
+
 enum class YesNo { yes, no, neither };
 YesNo parse_yes_no(std::string_view text);
 

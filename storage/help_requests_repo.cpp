@@ -56,7 +56,18 @@ HelpRequestsRepo::HelpRequestsRepo(Database& db)
       of_volunteer_(db.sql(),
                     "SELECT " + kColumns +
                         " FROM help_requests WHERE volunteer_id = ? AND status = 'claimed' "
-                        "ORDER BY id LIMIT 20") {}
+                        "ORDER BY id LIMIT 20"),
+      mark_unmet_(db.sql(), "UPDATE help_requests SET unmet = 1 WHERE id = ?"),
+      open_by_category_(db.sql(),
+                        "SELECT category, COUNT(*) FROM help_requests WHERE community_id = ? AND "
+                        "status = 'open' AND unmet = 0 GROUP BY category ORDER BY category"),
+      unmet_by_category_(
+          db.sql(),
+          "SELECT category, COUNT(*) FROM help_requests WHERE community_id = ? AND "
+          "unmet = 1 AND status IN ('open', 'cancelled') GROUP BY category ORDER BY category"),
+      busy_(db.sql(),
+            "SELECT DISTINCT volunteer_id FROM help_requests WHERE community_id = ? AND status = "
+            "'claimed'") {}
 
 HelpRequest HelpRequestsRepo::read(SQLite::Statement& q) {
   HelpRequest r;
@@ -153,6 +164,29 @@ std::vector<HelpRequest> HelpRequestsRepo::of_volunteer(std::int64_t volunteer_i
   q->bind(1, volunteer_id);
   std::vector<HelpRequest> out;
   while (q->executeStep()) out.push_back(read(*q));
+  return out;
+}
+
+void HelpRequestsRepo::mark_unmet(std::int64_t id) {
+  Use q(mark_unmet_);
+  q->bind(1, id);
+  q->exec();
+}
+
+std::map<std::string, int> HelpRequestsRepo::count_by_category(const std::string& community_id,
+                                                               bool unmet) {
+  Use q(unmet ? unmet_by_category_ : open_by_category_);
+  q->bind(1, community_id);
+  std::map<std::string, int> out;
+  while (q->executeStep()) out[q->getColumn(0).getString()] = q->getColumn(1).getInt();
+  return out;
+}
+
+std::set<std::int64_t> HelpRequestsRepo::busy_volunteers(const std::string& community_id) {
+  Use q(busy_);
+  q->bind(1, community_id);
+  std::set<std::int64_t> out;
+  while (q->executeStep()) out.insert(q->getColumn(0).getInt64());
   return out;
 }
 

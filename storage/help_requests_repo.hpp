@@ -2,7 +2,9 @@
 // Help requests (tickets #N). Every change of status is a conditional UPDATE, so that of two
 // volunteers claiming the same ticket exactly one changes a row.
 
+#include <map>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "storage/database.hpp"
@@ -25,6 +27,12 @@ class HelpRequestsRepo {
   std::vector<HelpRequest> of_resident(std::int64_t resident_id);
   // A volunteer's claimed tasks, oldest first.
   std::vector<HelpRequest> of_volunteer(std::int64_t volunteer_id);
+  // Nobody could be found for it: an unmet need for the coordinators' statistics.
+  void mark_unmet(std::int64_t id);
+  // Open requests of a community by category; with `unmet`, the needs nobody could serve.
+  std::map<std::string, int> count_by_category(const std::string& community_id, bool unmet);
+  // Volunteers of a community who have a task in hand.
+  std::set<std::int64_t> busy_volunteers(const std::string& community_id);
 
  private:
   static HelpRequest read(SQLite::Statement& q);
@@ -39,6 +47,10 @@ class HelpRequestsRepo {
   SQLite::Statement cancel_;
   SQLite::Statement of_resident_;
   SQLite::Statement of_volunteer_;
+  SQLite::Statement mark_unmet_;
+  SQLite::Statement open_by_category_;
+  SQLite::Statement unmet_by_category_;
+  SQLite::Statement busy_;
 };
 
 std::string to_string(RequestStatus s);

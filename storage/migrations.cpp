@@ -154,7 +154,92 @@ ALTER TABLE people ADD COLUMN last_group_chat TEXT NOT NULL DEFAULT '';
 CREATE INDEX outbox_held ON outbox(adapter, chat) WHERE status = 3;
 )sql";
 
-constexpr std::array<std::string_view, 2> kMigrations = {kM1, kM2};
+// The five-step method's steps 1, 2 and 4: posts set up by need, recruitment calls and their
+// rosters, offers confirmed by reply, and the hours served.
+constexpr std::string_view kM3 = R"sql(
+CREATE TABLE posts (
+  id           INTEGER PRIMARY KEY,
+  community_id TEXT NOT NULL REFERENCES communities(id),
+  team         TEXT NOT NULL,
+  title        TEXT NOT NULL,
+  headcount    INTEGER NOT NULL CHECK (headcount BETWEEN 1 AND 1000),
+  skills       INTEGER NOT NULL DEFAULT 0,
+  building     TEXT NOT NULL DEFAULT '',
+  place        TEXT NOT NULL DEFAULT '',
+  starts_at    INTEGER NOT NULL,
+  ends_at      INTEGER NOT NULL,
+  risk         TEXT NOT NULL CHECK (risk IN ('low', 'high')),
+  created_by   INTEGER NOT NULL REFERENCES people(id),
+  created_at   INTEGER NOT NULL
+);
+CREATE INDEX posts_by_community ON posts(community_id, starts_at);
+
+-- A recruitment call for a post; its places are the post's roster.
+CREATE TABLE calls (
+  id           INTEGER PRIMARY KEY,
+  post_id      INTEGER NOT NULL REFERENCES posts(id),
+  community_id TEXT NOT NULL REFERENCES communities(id),
+  status       TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+  deadline_at  INTEGER NOT NULL,
+  created_by   INTEGER NOT NULL REFERENCES people(id),
+  created_at   INTEGER NOT NULL
+);
+CREATE INDEX calls_by_post ON calls(post_id, status);
+
+-- The call's message in each group: the live roster card edited in place.
+CREATE TABLE call_cards (
+  call_id   INTEGER NOT NULL REFERENCES calls(id),
+  adapter   TEXT NOT NULL,
+  chat      TEXT NOT NULL,
+  outbox_id INTEGER NOT NULL,
+  PRIMARY KEY (call_id, adapter, chat)
+) WITHOUT ROWID;
+
+-- Who is on a post: taken (has a place), held (a place kept while their sign-up is reviewed),
+-- waiting (wait-list, in joined order), gone (withdrew, or was replaced).
+CREATE TABLE roster (
+  post_id   INTEGER NOT NULL REFERENCES posts(id),
+  person_id INTEGER NOT NULL REFERENCES people(id),
+  status    TEXT NOT NULL CHECK (status IN ('taken', 'held', 'waiting', 'gone')),
+  confirmed INTEGER NOT NULL DEFAULT 0,
+  joined_at INTEGER NOT NULL,
+  seq       INTEGER NOT NULL,
+  PRIMARY KEY (post_id, person_id)
+) WITHOUT ROWID;
+CREATE INDEX roster_by_status ON roster(post_id, status, seq);
+CREATE INDEX roster_by_person ON roster(person_id, status);
+
+-- A task or a post offered to one volunteer, who confirms or declines by reply.
+CREATE TABLE offers (
+  id          INTEGER PRIMARY KEY,
+  kind        TEXT NOT NULL CHECK (kind IN ('request', 'post')),
+  target_id   INTEGER NOT NULL,
+  person_id   INTEGER NOT NULL REFERENCES people(id),
+  status      TEXT NOT NULL CHECK (status IN ('offered', 'accepted', 'declined', 'expired', 'withdrawn')),
+  round       INTEGER NOT NULL,
+  offered_by  INTEGER REFERENCES people(id),
+  offered_at  INTEGER NOT NULL,
+  answered_at INTEGER
+);
+CREATE INDEX offers_by_target ON offers(kind, target_id, status);
+CREATE INDEX offers_by_person ON offers(person_id, status);
+
+-- Hours served, from check-in to check-out.
+CREATE TABLE shifts (
+  id           INTEGER PRIMARY KEY,
+  person_id    INTEGER NOT NULL REFERENCES people(id),
+  community_id TEXT NOT NULL REFERENCES communities(id),
+  post_id      INTEGER REFERENCES posts(id),
+  checkin_at   INTEGER NOT NULL,
+  checkout_at  INTEGER
+);
+CREATE INDEX shifts_by_person ON shifts(person_id, checkin_at);
+
+-- Requests nobody could serve are the unmet needs coordinators set up posts for.
+ALTER TABLE help_requests ADD COLUMN unmet INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::array<std::string_view, 3> kMigrations = {kM1, kM2, kM3};
 
 }  // namespace
 

@@ -58,6 +58,76 @@ struct HelpRequest {
   std::string comment;
 };
 
+struct Post {
+  std::int64_t id = 0;
+  std::string community_id;
+  std::string team;  // a Team code, or the coordinator's own name for a team
+  std::string title;
+  int headcount = 1;
+  std::uint32_t skills = 0;  // required, bit set of Skill; 0: anyone
+  std::string building;      // where, when it is a building of the community
+  std::string place;         // where, in words
+  std::int64_t starts_at = 0;
+  std::int64_t ends_at = 0;
+  bool high_risk = false;
+  std::int64_t created_by = 0;
+  std::int64_t created_at = 0;
+};
+
+struct Call {
+  std::int64_t id = 0;
+  std::int64_t post_id = 0;
+  std::string community_id;
+  bool open = true;
+  std::int64_t deadline_at = 0;
+  std::int64_t created_by = 0;
+  std::int64_t created_at = 0;
+};
+
+struct CallCard {
+  std::string adapter;
+  std::string chat;
+  std::int64_t outbox_id = 0;
+};
+
+enum class RosterStatus { taken, held, waiting, gone };
+
+struct RosterEntry {
+  std::int64_t post_id = 0;
+  std::int64_t person_id = 0;
+  RosterStatus status = RosterStatus::taken;
+  bool confirmed = false;
+  std::int64_t joined_at = 0;
+};
+
+struct RosterCounts {
+  int taken = 0;
+  int held = 0;
+  int waiting = 0;
+};
+
+enum class OfferStatus { offered, accepted, declined, expired, withdrawn };
+
+struct Offer {
+  std::int64_t id = 0;
+  std::string kind;  // "request" | "post"
+  std::int64_t target_id = 0;
+  std::int64_t person_id = 0;
+  OfferStatus status = OfferStatus::offered;
+  int round = 1;
+  std::int64_t offered_by = 0;  // 0: offered automatically
+  std::int64_t offered_at = 0;
+};
+
+struct Shift {
+  std::int64_t id = 0;
+  std::int64_t person_id = 0;
+  std::string community_id;
+  std::int64_t post_id = 0;
+  std::int64_t checkin_at = 0;
+  std::int64_t checkout_at = 0;  // 0 while on duty
+};
+
 struct DialogRecord {
   std::int64_t person_id = 0;
   std::string kind;   // "signup", "help", ...

@@ -5,9 +5,12 @@
 #include "storage/dialogs_repo.hpp"
 #include "storage/events_repo.hpp"
 #include "storage/help_requests_repo.hpp"
+#include "storage/offers_repo.hpp"
 #include "storage/outbox_repo.hpp"
 #include "storage/people_repo.hpp"
 #include "storage/playground_log_repo.hpp"
+#include "storage/posts_repo.hpp"
+#include "storage/roster_repo.hpp"
 #include "storage/timers_repo.hpp"
 #include "storage/volunteers_repo.hpp"
 
@@ -23,7 +26,11 @@ struct Store {
         events(database),
         outbox(database),
         timers(database),
-        playground(database) {}
+        playground(database),
+        posts(database),
+        roster(database),
+        offers(database),
+        shifts(database) {}
 
   Database& db;
   PeopleRepo people;
@@ -34,6 +41,10 @@ struct Store {
   OutboxRepo outbox;
   TimersRepo timers;
   PlaygroundLogRepo playground;
+  PostsRepo posts;
+  RosterRepo roster;
+  OffersRepo offers;
+  ShiftsRepo shifts;
 };
 
 }  // namespace linli::storage

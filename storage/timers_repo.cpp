@@ -7,6 +7,8 @@ TimersRepo::TimersRepo(Database& db)
            "INSERT INTO timers (key, due_at, kind, payload) VALUES (?, ?, ?, ?) "
            "ON CONFLICT (key) DO UPDATE SET id = (SELECT IFNULL(MAX(id), 0) + 1 FROM timers), "
            "due_at = excluded.due_at, kind = excluded.kind, payload = excluded.payload"),
+      arm_once_(db.sql(),
+                "INSERT OR IGNORE INTO timers (key, due_at, kind, payload) VALUES (?, ?, ?, ?)"),
       disarm_(db.sql(), "DELETE FROM timers WHERE key = ?"),
       take_(db.sql(), "DELETE FROM timers WHERE id = ?"),
       next_(db.sql(), "SELECT MIN(due_at) FROM timers"),
@@ -22,6 +24,16 @@ void TimersRepo::arm(const std::string& key, std::int64_t due_at, const std::str
   q->bind(3, kind);
   q->bind(4, payload);
   q->exec();
+}
+
+bool TimersRepo::arm_once(const std::string& key, std::int64_t due_at, const std::string& kind,
+                          const std::string& payload) {
+  Use q(arm_once_);
+  q->bind(1, key);
+  q->bind(2, due_at);
+  q->bind(3, kind);
+  q->bind(4, payload);
+  return q->exec() == 1;
 }
 
 void TimersRepo::disarm(const std::string& key) {

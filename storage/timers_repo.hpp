@@ -17,6 +17,9 @@ class TimersRepo {
   // Arms (or re-arms) the timer named `key`.
   void arm(const std::string& key, std::int64_t due_at, const std::string& kind,
            const std::string& payload);
+  // Arms the timer only if no timer of that name is armed: for debouncing ("refresh soon").
+  bool arm_once(const std::string& key, std::int64_t due_at, const std::string& kind,
+                const std::string& payload);
   void disarm(const std::string& key);
   // Removes the timer if it is still the one with `id` (it may have been re-armed since).
   bool take(std::int64_t id);
@@ -25,6 +28,7 @@ class TimersRepo {
 
  private:
   SQLite::Statement arm_;
+  SQLite::Statement arm_once_;
   SQLite::Statement disarm_;
   SQLite::Statement take_;
   SQLite::Statement next_;

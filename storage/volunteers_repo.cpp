@@ -41,7 +41,8 @@ VolunteersRepo::VolunteersRepo(Database& db)
                              "ORDER BY created_at, person_id"),
       approved_(db.sql(), std::string("SELECT ") + kColumns +
                               " FROM volunteers WHERE community_id = ? AND status = 'approved' "
-                              "ORDER BY person_id") {}
+                              "ORDER BY person_id"),
+      count_(db.sql(), "SELECT COUNT(*) FROM volunteers WHERE community_id = ? AND status = ?") {}
 
 Volunteer VolunteersRepo::read(SQLite::Statement& q) {
   Volunteer v;
@@ -104,6 +105,14 @@ std::vector<Volunteer> VolunteersRepo::approved(const std::string& community_id)
   std::vector<Volunteer> out;
   while (q->executeStep()) out.push_back(read(*q));
   return out;
+}
+
+int VolunteersRepo::count(const std::string& community_id, VolunteerStatus status) {
+  Use q(count_);
+  q->bind(1, community_id);
+  q->bind(2, to_string(status));
+  q->executeStep();
+  return q->getColumn(0).getInt();
 }
 
 }  // namespace linli::storage

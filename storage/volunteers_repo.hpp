@@ -22,6 +22,7 @@ class VolunteersRepo {
   std::vector<Volunteer> pending(const std::string& community_id);
   // Approved volunteers of a community, those of `building` first.
   std::vector<Volunteer> approved(const std::string& community_id);
+  int count(const std::string& community_id, VolunteerStatus status);
 
  private:
   static Volunteer read(SQLite::Statement& q);
@@ -31,6 +32,7 @@ class VolunteersRepo {
   SQLite::Statement set_status_;
   SQLite::Statement pending_;
   SQLite::Statement approved_;
+  SQLite::Statement count_;
 };
 
 std::string to_string(VolunteerStatus s);

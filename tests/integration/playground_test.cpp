@@ -315,3 +315,46 @@ TEST_F(Playground, EnglishSpeakerIsAnsweredInEnglish) {
 
 }  // namespace
 }  // namespace linli::test
+
+namespace linli::test {
+namespace {
+
+TEST_F(Playground, FloodingPersonIsToldOnceAndIgnoredWhileOthersAreServed) {
+  const int burst = app_->app().config().flood.burst;
+  settle();
+  for (int i = 0; i < burst; ++i) send("li", "li", "/menu");
+  for (int i = 0; i < 50 && bot_messages_to("li").size() < static_cast<std::size_t>(burst); ++i)
+    pull(200);
+  ASSERT_EQ(bot_messages_to("li").size(), static_cast<std::size_t>(burst));
+  settle();
+  send("li", "li", "/menu");  // one too many
+  expect_bot("li", "消息发得太快了");
+  for (int i = 0; i < 5; ++i) send("li", "li", "/menu");
+  send("g31", "zhang", "菜单");  // someone else in the meantime
+  expect_bot("g31", "你可以");
+  pull(300);
+  EXPECT_EQ(bot_messages_to("li").size(), 1u);  // the one "slow down", nothing else
+  clock_.advance_ms(app_->app().config().flood.pause_s * 1000 + 1);
+  settle();
+  send("li", "li", "/menu");
+  expect_bot("li", "你可以");
+}
+
+TEST_F(Playground, MetricsAreServedInThePrometheusFormat) {
+  send("g31", "li", "求助");
+  expect_bot("g31", "需要哪方面的帮助");
+  client().post("/playground/webhook", "{not json");
+  auto r = client().get("/metrics");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_THAT(r.header("Content-Type"), HasSubstr("text/plain; version=0.0.4"));
+  EXPECT_THAT(r.body, HasSubstr("linli_webhooks_total{adapter=\"playground\",result=\"ok\"} 1\n"));
+  EXPECT_THAT(r.body,
+              HasSubstr("linli_webhooks_total{adapter=\"playground\",result=\"bad_request\"} 1\n"));
+  EXPECT_THAT(r.body, HasSubstr("linli_decision_seconds_count 1\n"));
+  EXPECT_THAT(r.body, HasSubstr("linli_dialogs_active 1\n"));
+  EXPECT_THAT(r.body, HasSubstr("linli_sends_total{result=\"ok\"}"));
+  EXPECT_THAT(r.body, HasSubstr("linli_outbox_depth"));
+}
+
+}  // namespace
+}  // namespace linli::test

@@ -121,6 +121,7 @@ std::vector<EngineFixture::Sent> EngineFixture::undeliverable(std::int64_t id, b
   auto row = store_.outbox.get(id);
   EXPECT_TRUE(row);
   store_.outbox.mark_dead(id, 1, forbidden ? "forbidden" : "HTTP 500");
+  row->attempts = 1;
   Outcome out;
   {
     storage::Database::Transaction txn(db_);

@@ -12,14 +12,15 @@ TestApp::~TestApp() {
 }
 
 void TestApp::start() {
+  if (app_) return;
   app_ = std::make_unique<App>(config_, clock_, log_);
   port_ = app_->start();
   thread_ = std::thread([this] { app_->io().run(); });
 }
 
-void TestApp::stop() {
+void TestApp::stop(std::chrono::milliseconds flush) {
   if (!app_) return;
-  boost::asio::post(app_->io(), [this] { app_->shutdown(std::chrono::seconds(5)); });
+  boost::asio::post(app_->io(), [this, flush] { app_->shutdown(flush); });
   thread_.join();
   app_.reset();
 }

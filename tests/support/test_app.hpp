@@ -39,12 +39,11 @@ class TestApp {
   }
   // Stops the App gracefully and starts a new one on the same database and config.
   void restart();
-  // Stops the App gracefully; restart() brings it back.
-  void stop();
-
- private:
+  // Stops the App gracefully, giving the outbox `flush` to drain; start() brings it back.
+  void stop(std::chrono::milliseconds flush = std::chrono::seconds(5));
   void start();
 
+ private:
   Config config_;
   ManualClock& clock_;
   Logger log_{LogLevel::warn};

@@ -1,0 +1,532 @@
+#include "adapters/telegram/telegram_adapter.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <charconv>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+// Where the Telegram facts below come from. Re-read for this file through the stored copies of
+// the Bot API reference (core.telegram.org/bots/api, as quoted by grammy.dev, aiogram,
+// python-telegram-bot and the R telegram.bot manual) and the official server's source
+// (github.com/tdlib/telegram-bot-api, telegram-bot-api/Query.cpp and HttpConnection.cpp):
+//  - setWebhook secret_token: sent back as the "X-Telegram-Bot-Api-Secret-Token" header.
+//  - Update: update_id and at most one optional field (message, callback_query, ...).
+//  - MessageEntity offset/length count UTF-16 code units (core.telegram.org/api/entities).
+//  - Commands in a photo's caption are in caption_entities, not entities.
+//  - message_thread_id also marks reply chains in ordinary supergroups; only
+//    is_topic_message says it is a forum topic (tdlib/telegram-bot-api#356, levlam).
+//  - CallbackQuery.message is absent for inline-mode buttons; InaccessibleMessage has date 0.
+//  - sendMessage text 1-4096 characters; answerCallbackQuery text 0-200 characters;
+//    callback_data 1-64 bytes, else 400 "BUTTON_DATA_INVALID".
+//  - ReplyParameters{message_id, allow_sending_without_reply}.
+//  - editMessageText returns the edited Message, or True for inline messages.
+//  - ResponseParameters{retry_after, migrate_to_chat_id}; a 429 reads "Too Many Requests:
+//    retry after N" and the official server adds a Retry-After header.
+//  - 403 "Forbidden: bot can't initiate conversation with a user" (or "bot was blocked by the
+//    user") in private chats; 400 "Bad Request: message is not modified: ..." for a no-op edit.
+
+namespace linli {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::int64_t kMaxRetryAfterS = 24 * 3600;  // a longer wait is a bug, not advice
+constexpr std::size_t kMaxErrorBytes = 200;
+
+// ---- Reading an Update whose fields may have any type: a wrong type counts as missing. ----
+
+const json* field(const json& j, const char* key) {
+  if (!j.is_object()) return nullptr;
+  auto it = j.find(key);
+  return it == j.end() ? nullptr : &*it;
+}
+
+const json* object_field(const json& j, const char* key) {
+  const json* v = field(j, key);
+  return v && v->is_object() ? v : nullptr;
+}
+
+std::optional<std::int64_t> int_field(const json& j, const char* key) {
+  const json* v = field(j, key);
+  if (!v) return std::nullopt;
+  if (v->is_number_unsigned()) {
+    auto u = v->get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+      return std::nullopt;
+    }
+    return static_cast<std::int64_t>(u);
+  }
+  if (v->is_number_integer()) return v->get<std::int64_t>();
+  return std::nullopt;
+}
+
+std::string string_field(const json& j, const char* key) {
+  const json* v = field(j, key);
+  return v && v->is_string() ? v->get<std::string>() : std::string();
+}
+
+bool true_field(const json& j, const char* key) {
+  const json* v = field(j, key);
+  return v && v->is_boolean() && v->get<bool>();
+}
+
+// ---- Text. ----
+
+char lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// Telegram usernames are ASCII (a-z, 0-9, '_') and compared without case.
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [](char x, char y) { return lower(x) == lower(y); });
+}
+
+// ASCII whitespace and the ideographic space U+3000, as dialogs/vocabulary.cpp trims.
+std::string trim(std::string_view s) {
+  constexpr std::string_view kIdeographicSpace = "\xE3\x80\x80";
+  auto ascii_space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+  };
+  for (;;) {
+    if (!s.empty() && ascii_space(s.front())) {
+      s.remove_prefix(1);
+    } else if (s.substr(0, 3) == kIdeographicSpace) {
+      s.remove_prefix(3);
+    } else {
+      break;
+    }
+  }
+  for (;;) {
+    if (!s.empty() && ascii_space(s.back())) {
+      s.remove_suffix(1);
+    } else if (s.size() >= 3 && s.substr(s.size() - 3) == kIdeographicSpace) {
+      s.remove_suffix(3);
+    } else {
+      break;
+    }
+  }
+  return std::string(s);
+}
+
+// One UTF-8 sequence: its length in bytes and in UTF-16 code units (a code point above U+FFFF
+// is a surrogate pair). A byte that does not start a valid sequence counts as one byte and one
+// unit, as the replacement character it will be sent as.
+struct CodePoint {
+  std::size_t bytes;
+  std::size_t units;
+};
+
+CodePoint code_point_at(std::string_view s, std::size_t i) {
+  auto c = static_cast<unsigned char>(s[i]);
+  std::size_t n = c < 0x80             ? 1
+                  : (c & 0xE0) == 0xC0 ? 2
+                  : (c & 0xF0) == 0xE0 ? 3
+                  : (c & 0xF8) == 0xF0 ? 4
+                                       : 1;
+  if (i + n > s.size()) return {1, 1};
+  for (std::size_t k = 1; k < n; ++k) {
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return {1, 1};
+  }
+  return {n, n == 4 ? std::size_t{2} : std::size_t{1}};
+}
+
+std::size_t utf16_units(std::string_view s) {
+  std::size_t units = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    CodePoint cp = code_point_at(s, i);
+    i += cp.bytes;
+    units += cp.units;
+  }
+  return units;
+}
+
+// The byte position `units` UTF-16 code units into `s`; nullopt when that is past the end or
+// inside a surrogate pair (an entity that does not fit the text).
+std::optional<std::size_t> byte_offset(std::string_view s, std::int64_t units) {
+  if (units < 0) return std::nullopt;
+  std::size_t i = 0;
+  std::int64_t seen = 0;
+  while (seen < units) {
+    if (i >= s.size()) return std::nullopt;
+    CodePoint cp = code_point_at(s, i);
+    i += cp.bytes;
+    seen += static_cast<std::int64_t>(cp.units);
+  }
+  if (seen != units) return std::nullopt;
+  return i;
+}
+
+// `s` if it has at most `max_units` UTF-16 code units, else its longest prefix that leaves room
+// for "…" (one unit), cut between code points, followed by "…".
+std::string fit(std::string_view s, std::size_t max_units) {
+  if (utf16_units(s) <= max_units) return std::string(s);
+  std::size_t i = 0;
+  std::size_t units = 0;
+  while (i < s.size()) {
+    CodePoint cp = code_point_at(s, i);
+    if (units + cp.units > max_units - 1) break;
+    i += cp.bytes;
+    units += cp.units;
+  }
+  return std::string(s.substr(0, i)) + "\xE2\x80\xA6";
+}
+
+// At most `max` bytes of `s`, cut between code points: for error strings in logs.
+std::string clip(std::string_view s, std::size_t max) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    CodePoint cp = code_point_at(s, i);
+    if (i + cp.bytes > max) break;
+    i += cp.bytes;
+  }
+  return std::string(s.substr(0, i));
+}
+
+std::optional<std::int64_t> parse_int(std::string_view s) {
+  std::int64_t v = 0;
+  if (s.empty()) return std::nullopt;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+// Telegram ids are integers; a chat may also be "@channelname", which stays a string.
+json id_value(const std::string& s) {
+  auto v = parse_int(s);
+  return v ? json(*v) : json(s);
+}
+
+bool sha256(std::string_view s, std::array<unsigned char, 32>& out) {
+  unsigned int n = 0;
+  return EVP_Digest(s.data(), s.size(), out.data(), &n, EVP_sha256(), nullptr) == 1 &&
+         n == out.size();
+}
+
+// ---- Update → InboundEvent. ----
+
+// chat, chat_kind and thread from a Message (or an InaccessibleMessage); false for a channel,
+// an unknown chat type or a chat without an id.
+bool read_chat(const json& message, InboundEvent& ev) {
+  const json* chat = object_field(message, "chat");
+  if (!chat) return false;
+  auto id = int_field(*chat, "id");
+  std::string type = string_field(*chat, "type");
+  if (!id) return false;
+  if (type == "private") {
+    ev.chat_kind = ChatKind::private_chat;
+  } else if (type == "group" || type == "supergroup") {
+    ev.chat_kind = ChatKind::group;
+  } else {
+    return false;
+  }
+  ev.chat = std::to_string(*id);
+  // message_thread_id alone also marks a reply chain in a plain supergroup, which is no thread
+  // we can post into: only a forum topic is.
+  if (true_field(message, "is_topic_message")) {
+    if (auto t = int_field(message, "message_thread_id")) ev.thread = std::to_string(*t);
+  }
+  return true;
+}
+
+bool read_user(const json& holder, InboundEvent& ev) {
+  const json* from = object_field(holder, "from");
+  if (!from) return false;
+  auto id = int_field(*from, "id");
+  if (!id) return false;
+  ev.user = std::to_string(*id);
+  ev.user_name = string_field(*from, "first_name");
+  std::string last = string_field(*from, "last_name");
+  if (!last.empty()) ev.user_name += (ev.user_name.empty() ? "" : " ") + last;
+  ev.lang = string_field(*from, "language_code");
+  return true;
+}
+
+// The id of our message that `m` replies to, "" when it replies to nothing of ours.
+std::string reply_to_us(const json& m, const std::string& thread, std::string_view username) {
+  const json* r = object_field(m, "reply_to_message");
+  if (!r || username.empty()) return {};
+  auto id = int_field(*r, "message_id");
+  if (!id) return {};
+  // In a forum topic every message replies to the topic's root, the "topic created" service
+  // message whose id is the thread id: that is no reply to us, even when our bot made the topic.
+  if (!thread.empty() && std::to_string(*id) == thread) return {};
+  const json* from = object_field(*r, "from");
+  if (!from || !true_field(*from, "is_bot") || !iequals(string_field(*from, "username"), username))
+    return {};
+  return std::to_string(*id);
+}
+
+// The first bot_command entity: "/cmd" or "/cmd@bot". An entity that does not fit the text is
+// no command at all.
+void read_command(const json& m, const char* entities_key, std::string_view username,
+                  InboundEvent& ev) {
+  const json* entities = field(m, entities_key);
+  if (!entities || !entities->is_array()) return;
+  for (const json& e : *entities) {
+    if (string_field(e, "type") != "bot_command") continue;
+    auto offset = int_field(e, "offset");
+    auto length = int_field(e, "length");
+    if (!offset || !length || *length <= 0) return;
+    std::string_view text = ev.text;
+    auto begin = byte_offset(text, *offset);
+    if (!begin) return;
+    auto size = byte_offset(text.substr(*begin), *length);
+    if (!size) return;
+    std::string_view cmd = text.substr(*begin, *size);
+    if (cmd.size() < 2 || cmd.front() != '/') return;
+    cmd.remove_prefix(1);
+    auto at = cmd.find('@');
+    std::string_view name = cmd.substr(0, at);
+    if (name.empty()) return;
+    if (at != std::string_view::npos) {
+      std::string_view bot = cmd.substr(at + 1);
+      if (bot.empty()) return;
+      if (!iequals(bot, username)) {
+        ev.addressed_to_other_bot = true;
+        return;
+      }
+    }
+    ev.command = std::string(name);
+    ev.command_args = trim(text.substr(*begin + *size));
+    return;
+  }
+}
+
+std::optional<InboundEvent> from_message(const json& m, std::string_view username) {
+  InboundEvent ev;
+  if (!read_chat(m, ev) || !read_user(m, ev)) return std::nullopt;
+  auto message_id = int_field(m, "message_id");
+  if (!message_id) return std::nullopt;
+  ev.message_id = std::to_string(*message_id);
+  const char* entities_key = "entities";
+  ev.text = string_field(m, "text");
+  if (ev.text.empty()) {
+    ev.text = string_field(m, "caption");
+    entities_key = "caption_entities";
+  }
+  if (ev.text.empty())
+    return std::nullopt;  // a sticker, a photo without caption, a service message
+  auto date = int_field(m, "date");
+  if (date && *date > 0 && *date <= std::numeric_limits<std::int64_t>::max() / 1000) {
+    ev.at_ms = *date * 1000;
+  }
+  ev.reply_to = reply_to_us(m, ev.thread, username);
+  read_command(m, entities_key, username, ev);
+  return ev;
+}
+
+std::optional<InboundEvent> from_callback(const json& q, std::int64_t now_ms) {
+  InboundEvent ev;
+  ev.callback_id = string_field(q, "id");
+  ev.button = string_field(q, "data");  // absent for game buttons, which we never send
+  if (ev.callback_id.empty() || ev.button.empty() || !read_user(q, ev)) return std::nullopt;
+  // No message: the button was on an inline-mode message, which has no chat we know.
+  const json* m = object_field(q, "message");
+  if (!m || !read_chat(*m, ev)) return std::nullopt;
+  auto message_id = int_field(*m, "message_id");
+  if (!message_id) return std::nullopt;
+  ev.reply_to = std::to_string(*message_id);
+  // A press carries no time of its own; when it reached us is the best there is.
+  ev.at_ms = now_ms;
+  return ev;
+}
+
+json keyboard(const std::vector<std::vector<Button>>& rows) {
+  json out = json::array();
+  for (const auto& row : rows) {
+    json r = json::array();
+    for (const auto& b : row) {
+      // A button whose data does not fit is dropped: one bad button must not lose the message
+      // to BUTTON_DATA_INVALID, and the data is a route, never a payload to squeeze in.
+      if (b.data.empty() || b.data.size() > TelegramAdapter::kMaxCallbackBytes) continue;
+      r.push_back(json{{"text", b.label}, {"callback_data", b.data}});
+    }
+    if (!r.empty()) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace
+
+TelegramAdapter::TelegramAdapter(AdapterConfig config) : config_(std::move(config)) {
+  username_ = config_.telegram.username.empty() ? config_.bot_username : config_.telegram.username;
+  if (!username_.empty() && username_.front() == '@') username_.erase(0, 1);
+  if (!sha256(config_.telegram.secret_token, secret_sha_)) {
+    throw std::runtime_error("telegram adapter \"" + config_.name + "\": SHA-256 unavailable");
+  }
+}
+
+// Compares digests, not the strings: CRYPTO_memcmp takes the same time whatever the content,
+// and equal-length digests do not reveal the secret's length either.
+bool TelegramAdapter::secret_matches(std::string_view presented) const {
+  if (config_.telegram.secret_token.empty() || presented.empty()) return false;
+  std::array<unsigned char, 32> digest{};
+  if (!sha256(presented, digest)) return false;
+  return CRYPTO_memcmp(digest.data(), secret_sha_.data(), digest.size()) == 0;
+}
+
+WebhookResult TelegramAdapter::on_webhook(const HttpRequest& request, std::int64_t now_ms) {
+  // First of all, before the method or the body: without the secret nothing is learned.
+  if (!secret_matches(request.header("x-telegram-bot-api-secret-token"))) {
+    return WebhookResult::reject(401, "unauthorized");
+  }
+  if (request.method != "POST") return WebhookResult::reject(405, "POST only");
+  json update = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  if (update.is_discarded() || !update.is_object()) {
+    return WebhookResult::reject(400, "body is not a JSON object");
+  }
+  auto update_id = int_field(update, "update_id");
+  if (!update_id) return WebhookResult::reject(400, "update_id is required");
+
+  std::optional<InboundEvent> ev;
+  if (const json* m = object_field(update, "message")) {
+    ev = from_message(*m, username_);
+  } else if (const json* q = object_field(update, "callback_query")) {
+    ev = from_callback(*q, now_ms);
+  }
+  // Anything else (edited_message, channel_post, my_chat_member, kinds added later) is
+  // acknowledged and dropped: a non-2xx answer would only make Telegram send it again.
+  WebhookResult result;
+  if (ev) {
+    ev->adapter = config_.name;
+    ev->event_id = std::to_string(*update_id);
+    result.events.push_back(std::move(*ev));
+  }
+  return result;
+}
+
+ApiCall TelegramAdapter::render(const OutboundMessage& m,
+                                const std::string& target_platform_id) const {
+  json body = json::object();
+  std::string method;
+  switch (m.kind) {
+    case OutKind::send:
+      method = "sendMessage";
+      body["chat_id"] = id_value(m.chat);
+      if (!m.thread.empty()) body["message_thread_id"] = id_value(m.thread);
+      body["text"] = fit(m.text, kMaxTextUnits);
+      if (!m.reply_to.empty()) {
+        // Sent even if that message was deleted meanwhile: the answer matters more than the
+        // quote.
+        body["reply_parameters"] = {{"message_id", id_value(m.reply_to)},
+                                    {"allow_sending_without_reply", true}};
+      }
+      if (json rows = keyboard(m.buttons); !rows.empty()) {
+        body["reply_markup"] = {{"inline_keyboard", std::move(rows)}};
+      }
+      break;
+    case OutKind::edit:
+      method = "editMessageText";
+      body["chat_id"] = id_value(m.chat);
+      body["message_id"] = id_value(target_platform_id);
+      body["text"] = fit(m.text, kMaxTextUnits);
+      // Always sent: an empty keyboard is how an edit takes the buttons away.
+      body["reply_markup"] = {{"inline_keyboard", keyboard(m.buttons)}};
+      break;
+    case OutKind::answer_callback:
+      method = "answerCallbackQuery";
+      body["callback_query_id"] = m.callback_id;
+      if (!m.text.empty()) body["text"] = fit(m.text, kMaxAnswerUnits);
+      break;
+  }
+  ApiCall call;
+  call.method = "POST";
+  call.url = config_.telegram.api_base + "/bot" + config_.telegram.token + "/" + method;
+  call.content_type = "application/json";
+  // Text that is not valid UTF-8 is sent with U+FFFD instead of throwing here.
+  call.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return call;
+}
+
+SendResult TelegramAdapter::interpret(const OutboundMessage& m, const ApiResponse& r) const {
+  // Errors go to the log: keep them short and never let the token through (a network error
+  // may quote the URL).
+  const std::string& token = config_.telegram.token;
+  auto scrub = [&token](std::string s) {
+    if (!token.empty()) {
+      for (auto at = s.find(token); at != std::string::npos; at = s.find(token, at)) {
+        s.replace(at, token.size(), "<token>");
+      }
+    }
+    return clip(s, kMaxErrorBytes);
+  };
+
+  SendResult s;
+  const std::string status = std::to_string(r.status);
+  if (r.status == 0) {
+    s.status = SendStatus::transient;
+    s.error = scrub("network: " + (r.error.empty() ? std::string("no answer") : r.error));
+    return s;
+  }
+  json body = json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+  if (!body.is_object()) body = json::object();  // a proxy's HTML page, or nothing
+  std::string description = scrub(string_field(body, "description"));
+  const json* params = object_field(body, "parameters");
+
+  if (r.status >= 200 && r.status < 300) {
+    if (!true_field(body, "ok")) {
+      s.status = SendStatus::transient;
+      s.error = "telegram answered " + status + " without ok";
+      return s;
+    }
+    // sendMessage and editMessageText return the Message; an edit of an inline message and
+    // answerCallbackQuery return True.
+    if (const json* result = object_field(body, "result")) {
+      if (auto id = int_field(*result, "message_id")) s.platform_id = std::to_string(*id);
+    }
+    return s;
+  }
+  if (r.status == 429) {
+    s.status = SendStatus::retry_later;
+    std::optional<std::int64_t> seconds;
+    if (params) seconds = int_field(*params, "retry_after");
+    if (!seconds) seconds = parse_int(trim(r.retry_after));
+    s.retry_after_ms = seconds && *seconds >= 0 ? std::min(*seconds, kMaxRetryAfterS) * 1000 : 1000;
+    s.error = description.empty() ? "telegram answered 429" : description;
+    return s;
+  }
+  if (r.status >= 500) {
+    s.status = SendStatus::transient;
+    s.error = "telegram answered " + status + (description.empty() ? "" : ": " + description);
+    return s;
+  }
+  if (r.status == 403) {
+    // In a private chat: the person never pressed Start, or blocked the bot. Elsewhere the bot
+    // was removed from the group: nothing to wait for either way.
+    s.status = m.private_chat ? SendStatus::forbidden : SendStatus::rejected;
+    s.error = description.empty() ? "telegram answered 403" : description;
+    return s;
+  }
+  if (r.status == 400) {
+    if (params) {
+      if (auto to = int_field(*params, "migrate_to_chat_id")) {
+        s.status = SendStatus::rejected;
+        s.migrated_chat = std::to_string(*to);
+        s.error = description.empty() ? "group migrated to a supergroup" : description;
+        return s;
+      }
+    }
+    // The edit asked for what the message already shows: done.
+    if (m.kind == OutKind::edit && description.find("message is not modified") != std::string::npos)
+      return s;
+  }
+  if (r.status >= 400) {
+    s.status = SendStatus::rejected;
+    s.error = description.empty() ? "telegram answered " + status : description;
+    return s;
+  }
+  s.status = SendStatus::transient;
+  s.error = "telegram answered " + status;
+  return s;
+}
+
+}  // namespace linli

@@ -1,0 +1,321 @@
+#include "dialogs/assignments.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include "dialogs/command_parser.hpp"
+#include "dialogs/recruitment.hpp"
+#include "dialogs/tickets.hpp"
+#include "dialogs/time_text.hpp"
+
+namespace linli::assignments {
+namespace {
+
+constexpr std::int64_t kMinute = 60'000;
+constexpr std::int64_t kDay = 24 * 60 * kMinute;
+
+std::string id_str(std::int64_t id) {
+  return std::to_string(id);
+}
+
+std::string where(Lang l, const std::string& building) {
+  return building.empty() ? "—" : say(l, Msg::building_label, {{"building", building}});
+}
+
+std::vector<std::vector<Button>> offer_buttons(Lang l, std::int64_t offer_id) {
+  return {{Button{say(l, Msg::accept_button), "o:" + id_str(offer_id) + ":yes"},
+           Button{say(l, Msg::decline_button), "o:" + id_str(offer_id) + ":no"}}};
+}
+
+void tell_coordinators(Turn& turn, const std::string& community_id, Msg m, std::vector<Arg> args) {
+  const storage::Community* c = turn.dir.community(community_id);
+  if (c == nullptr) return;
+  for (std::int64_t coordinator : c->coordinators) {
+    turn.tell(coordinator, say(turn.lang_of(coordinator), m, args));
+  }
+}
+
+// Sends one offer and returns its id. Coordinators' offers and reserve offers have a timer
+// each; automatic offers of a request share the timer of their round.
+std::int64_t offer(Turn& turn, const std::string& kind, std::int64_t target, std::int64_t person,
+                   int round, std::int64_t offered_by, bool own_timer) {
+  storage::Offer o;
+  o.kind = kind;
+  o.target_id = target;
+  o.person_id = person;
+  o.round = round;
+  o.offered_by = offered_by;
+  o.offered_at = turn.now;
+  o.id = turn.store.offers.create(o);
+  Lang l = turn.lang_of(person);
+  std::string minutes = std::to_string(turn.config.assignments.offer_timeout_min);
+  std::string text;
+  std::string coordinator = offered_by ? turn.name_of(offered_by) : "";
+  if (kind == "request") {
+    auto r = turn.store.requests.get(target);
+    Skill s = skill_from_code(r->category).value_or(Skill::other);
+    std::vector<Arg> args = {{"coordinator", coordinator},
+                             {"id", id_str(target)},
+                             {"category", std::string(skill_name(s, l))},
+                             {"building", where(l, r->building)},
+                             {"details", r->details},
+                             {"minutes", minutes}};
+    text = say(l, offered_by ? Msg::assign_offer : Msg::auto_offer, args);
+  } else {
+    auto p = turn.store.posts.get(target);
+    std::vector<Arg> args = {{"coordinator", coordinator},
+                             {"id", id_str(target)},
+                             {"title", p->title},
+                             {"time", recruitment::post_time(turn, *p, l)},
+                             {"place", recruitment::post_place(*p, l)},
+                             {"minutes", minutes}};
+    text = say(l, offered_by ? Msg::assign_offer_post : Msg::reserve_offer, args);
+  }
+  SendOptions opt;
+  opt.route = "o:" + id_str(o.id);
+  opt.buttons = offer_buttons(l, o.id);
+  turn.tell(person, std::move(text), std::move(opt));
+  if (own_timer) {
+    turn.arm_timer("offer:" + id_str(o.id),
+                   turn.now + turn.config.assignments.offer_timeout_min * kMinute, "offer",
+                   id_str(o.id));
+  }
+  return o.id;
+}
+
+std::set<std::int64_t> asked(Turn& turn, const std::string& kind, std::int64_t target) {
+  auto v = turn.store.offers.asked(kind, target);
+  return {v.begin(), v.end()};
+}
+
+void escalate_request(Turn& turn, const storage::HelpRequest& r, int rounds) {
+  turn.store.requests.mark_unmet(r.id);
+  turn.store.timers.disarm("unclaimed:" + id_str(r.id));
+  Lang l = turn.group_lang();
+  Skill s = skill_from_code(r.category).value_or(Skill::other);
+  tell_coordinators(turn, r.community_id, Msg::escalate_request,
+                    {{"id", id_str(r.id)},
+                     {"category", std::string(skill_name(s, l))},
+                     {"building", where(l, r.building)},
+                     {"n", std::to_string(rounds)}});
+}
+
+// After an offer of a coordinator (or a reserve offer) was declined or expired: the next one.
+void next(Turn& turn, const storage::Offer& o) {
+  int round = turn.store.offers.rounds(o.kind, o.target_id) + 1;
+  std::set<std::int64_t> exclude = asked(turn, o.kind, o.target_id);
+  if (o.kind == "request") {
+    auto r = turn.store.requests.get(o.target_id);
+    if (!r || r->status != storage::RequestStatus::open) return;
+    if (o.offered_by == 0) {
+      // An automatic offer: when its whole round has answered, the next round starts now.
+      if (turn.store.offers.open_for("request", r->id).empty()) unclaimed(turn, r->id);
+      return;
+    }
+    auto need = skill_from_code(r->category).value_or(Skill::other);
+    auto best = round <= turn.config.assignments.max_offers
+                    ? rank(turn, r->community_id, bit(need), r->building, exclude, 1)
+                    : std::vector<Candidate>{};
+    if (best.empty()) return escalate_request(turn, *r, round - 1);
+    offer(turn, "request", r->id, best[0].person_id, round, o.offered_by, true);
+    return;
+  }
+  auto p = turn.store.posts.get(o.target_id);
+  if (!p || p->starts_at <= turn.now) return;
+  storage::RosterCounts n = turn.store.roster.counts(p->id);
+  int missing = p->headcount - n.taken - n.held;
+  if (missing <= 0) return;
+  for (const auto& e : turn.store.roster.of_post(p->id, storage::RosterStatus::taken))
+    exclude.insert(e.person_id);
+  for (const auto& e : turn.store.roster.of_post(p->id, storage::RosterStatus::held))
+    exclude.insert(e.person_id);
+  auto best = round <= turn.config.assignments.max_offers * p->headcount
+                  ? rank(turn, p->community_id, p->skills, p->building, exclude, 1)
+                  : std::vector<Candidate>{};
+  if (best.empty()) {
+    tell_coordinators(
+        turn, p->community_id, Msg::escalate_post,
+        {{"id", id_str(p->id)}, {"title", p->title}, {"missing", std::to_string(missing)}});
+    return;
+  }
+  offer(turn, "post", p->id, best[0].person_id, round, o.offered_by, true);
+}
+
+}  // namespace
+
+std::vector<Candidate> rank(Turn& turn, const std::string& community_id, std::uint32_t skills,
+                            const std::string& building, const std::set<std::int64_t>& exclude,
+                            std::size_t n) {
+  auto pool = turn.store.volunteers.approved(community_id);
+  auto week = turn.store.shifts.served_by(community_id, turn.now - 7 * kDay, turn.now);
+  auto today = turn.store.shifts.served_by(
+      community_id, local_day_start(turn.now, turn.config.utc_offset_min), turn.now);
+  auto on_duty = turn.store.shifts.on_duty_in(community_id);
+  auto busy = turn.store.requests.busy_volunteers(community_id);
+  auto cap_ms = static_cast<std::int64_t>(turn.config.shifts.daily_hours_cap * 3'600'000);
+  std::vector<Candidate> all;
+  for (const auto& v : pool) {
+    if (exclude.count(v.person_id)) continue;
+    if (today.count(v.person_id) && today[v.person_id] >= cap_ms) continue;
+    Candidate c;
+    c.person_id = v.person_id;
+    c.name = v.name;
+    c.distance = tickets::building_distance(v.building, building);
+    c.same_building = c.distance == 0;
+    c.skilled = skills == 0 || (v.skills & skills) != 0;
+    c.free = !on_duty.count(v.person_id) && !busy.count(v.person_id);
+    c.served_7d_ms = week.count(v.person_id) ? week[v.person_id] : 0;
+    all.push_back(std::move(c));
+  }
+  auto key = [](const Candidate& c) {
+    return std::make_tuple(!c.same_building, !c.skilled, !c.free, c.served_7d_ms, c.distance,
+                           c.person_id);
+  };
+  std::size_t k = std::min(n, all.size());
+  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(k), all.end(),
+                    [&](const Candidate& a, const Candidate& b) { return key(a) < key(b); });
+  all.resize(k);
+  return all;
+}
+
+void assign(Turn& turn, std::string_view args) {
+  const storage::Community* c = turn.coordinated();
+  if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+  turn.community = c;
+  std::istringstream in{std::string(args)};
+  std::string what, who;
+  in >> what;
+  std::getline(in, who);
+  who = trim(who);
+  if (what.empty() || who.empty()) return turn.reply(turn.say(Msg::assign_usage)), void();
+  // The volunteer: an approved one of this community, by name or by number.
+  std::optional<storage::Volunteer> volunteer;
+  for (const auto& v : turn.store.volunteers.approved(c->id)) {
+    if (v.name == who || id_str(v.person_id) == who) volunteer = v;
+  }
+  if (!volunteer) return turn.reply(turn.say(Msg::volunteer_unknown, {{"who", who}})), void();
+  bool request = what[0] == '#' || what.rfind("\xEF\xBC\x83", 0) == 0;
+  if (request) {
+    auto id = parse_ticket_number(what);
+    auto r = id ? turn.store.requests.get(*id) : std::nullopt;
+    if (!r || r->community_id != c->id)
+      return turn.reply(turn.say(Msg::ticket_not_found, {{"id", what}})), void();
+    if (r->status != storage::RequestStatus::open) {
+      return turn.reply(turn.say(Msg::assign_not_open, {{"id", id_str(r->id)}})), void();
+    }
+    offer(turn, "request", r->id, volunteer->person_id,
+          turn.store.offers.rounds("request", r->id) + 1, turn.person.id, true);
+  } else {
+    auto p = recruitment::find_post(turn, what);
+    if (!p) return turn.reply(turn.say(Msg::post_not_found, {{"id", what}})), void();
+    if (p->ends_at <= turn.now)
+      return turn.reply(turn.say(Msg::recruit_ended, {{"id", id_str(p->id)}})), void();
+    offer(turn, "post", p->id, volunteer->person_id, turn.store.offers.rounds("post", p->id) + 1,
+          turn.person.id, true);
+  }
+  turn.reply(turn.say(Msg::assign_sent, {{"volunteer", volunteer->name}}));
+}
+
+void answer(Turn& turn, std::int64_t offer_id, bool accept) {
+  auto o = turn.store.offers.get(offer_id);
+  if (!o || o->person_id != turn.person.id) return;
+  turn.answer_press();
+  if (!turn.store.offers.settle(
+          offer_id, accept ? storage::OfferStatus::accepted : storage::OfferStatus::declined,
+          turn.now)) {
+    return turn.reply(turn.say(Msg::offer_gone)), void();
+  }
+  turn.store.timers.disarm("offer:" + id_str(offer_id));
+  if (!accept) {
+    turn.reply(turn.say(Msg::offer_declined_ok));
+    return next(turn, *o);
+  }
+  if (o->kind == "request") {
+    auto r = turn.store.requests.get(o->target_id);
+    if (!r || r->status != storage::RequestStatus::open)
+      return turn.reply(turn.say(Msg::offer_gone)), void();
+    tickets::take(turn, r->id);
+  } else {
+    auto p = turn.store.posts.get(o->target_id);
+    if (!p || p->ends_at <= turn.now) return turn.reply(turn.say(Msg::offer_gone)), void();
+    if (auto e = turn.store.roster.get(p->id, turn.person.id);
+        !e || e->status == storage::RosterStatus::gone ||
+        e->status == storage::RosterStatus::waiting) {
+      if (e && e->status == storage::RosterStatus::waiting) {
+        turn.store.roster.move(p->id, turn.person.id, storage::RosterStatus::waiting,
+                               storage::RosterStatus::gone);
+      }
+      recruitment::place(turn, *p, turn.person.id);
+      recruitment::roster_changed(turn, p->id);
+    }
+  }
+  if (o->offered_by != 0) {
+    Lang l = turn.lang_of(o->offered_by);
+    std::string what = o->kind == "request"
+                           ? say(l, Msg::what_request, {{"id", id_str(o->target_id)}})
+                           : say(l, Msg::what_post, {{"id", id_str(o->target_id)}});
+    turn.tell(o->offered_by, say(l, Msg::offer_accepted_coordinator,
+                                 {{"volunteer", turn.name_of(turn.person.id)}, {"what", what}}));
+  }
+}
+
+void expire(Turn& turn, std::int64_t offer_id) {
+  auto o = turn.store.offers.get(offer_id);
+  if (!o || !turn.store.offers.settle(offer_id, storage::OfferStatus::expired, turn.now)) return;
+  next(turn, *o);
+}
+
+void request_opened(Turn& turn, std::int64_t request_id) {
+  turn.arm_timer("unclaimed:" + id_str(request_id),
+                 turn.now + turn.config.assignments.unclaimed_after_min * kMinute, "unclaimed",
+                 id_str(request_id));
+}
+
+void request_claimed(Turn& turn, std::int64_t request_id) {
+  turn.store.timers.disarm("unclaimed:" + id_str(request_id));
+  for (const auto& o : turn.store.offers.open_for("request", request_id)) {
+    turn.store.offers.settle(o.id, storage::OfferStatus::withdrawn, turn.now);
+    turn.store.timers.disarm("offer:" + id_str(o.id));
+  }
+}
+
+void unclaimed(Turn& turn, std::int64_t request_id) {
+  auto r = turn.store.requests.get(request_id);
+  if (!r || r->status != storage::RequestStatus::open) return;
+  turn.store.timers.disarm("unclaimed:" + id_str(request_id));
+  for (const auto& o : turn.store.offers.open_for("request", request_id)) {
+    turn.store.offers.settle(o.id, storage::OfferStatus::expired, turn.now);
+  }
+  int round = turn.store.offers.rounds("request", request_id) + 1;
+  if (round > turn.config.assignments.max_offers) return escalate_request(turn, *r, round - 1);
+  Skill need = skill_from_code(r->category).value_or(Skill::other);
+  auto batch =
+      rank(turn, r->community_id, bit(need), r->building, asked(turn, "request", request_id),
+           static_cast<std::size_t>(turn.config.assignments.batch_size));
+  if (batch.empty()) return escalate_request(turn, *r, round - 1);
+  for (const auto& c : batch) offer(turn, "request", request_id, c.person_id, round, 0, false);
+  turn.arm_timer("unclaimed:" + id_str(request_id),
+                 turn.now + turn.config.assignments.offer_timeout_min * kMinute, "unclaimed",
+                 id_str(request_id));
+}
+
+void fill_from_reserve(Turn& turn, const storage::Post& post, int missing) {
+  if (missing <= 0) return;
+  std::set<std::int64_t> exclude = asked(turn, "post", post.id);
+  for (auto status : {storage::RosterStatus::taken, storage::RosterStatus::held,
+                      storage::RosterStatus::waiting, storage::RosterStatus::gone}) {
+    for (const auto& e : turn.store.roster.of_post(post.id, status)) exclude.insert(e.person_id);
+  }
+  auto best = rank(turn, post.community_id, post.skills, post.building, exclude,
+                   static_cast<std::size_t>(missing));
+  int round = turn.store.offers.rounds("post", post.id);
+  for (const auto& c : best) offer(turn, "post", post.id, c.person_id, ++round, 0, true);
+  if (static_cast<int>(best.size()) < missing) {
+    tell_coordinators(turn, post.community_id, Msg::escalate_post,
+                      {{"id", id_str(post.id)},
+                       {"title", post.title},
+                       {"missing", std::to_string(missing - static_cast<int>(best.size()))}});
+  }
+}
+
+}  // namespace linli::assignments

@@ -1,0 +1,45 @@
+#pragma once
+// Step 4, "implement in order": tasks and posts offered to one volunteer at a time (or a small
+// batch), confirmed by reply; an offer declined or left unanswered goes to the next ranked
+// candidate, and after a configurable number of rounds the coordinators are told.
+
+#include <set>
+#include <string_view>
+#include <vector>
+
+#include "dialogs/turn.hpp"
+
+namespace linli::assignments {
+
+struct Candidate {
+  std::int64_t person_id = 0;
+  std::string name;
+  bool same_building = false;
+  bool skilled = false;
+  bool free = false;  // not on duty and no task in hand
+  std::int64_t served_7d_ms = 0;
+  int distance = 0;
+};
+
+// The best `n` candidates of a community for a need: same building first, then having the
+// skill (any of `skills`; 0 needs none), free now, fewest hours in the last 7 days; nobody at
+// the daily service-hour cap, nobody in `exclude`.
+std::vector<Candidate> rank(Turn& turn, const std::string& community_id, std::uint32_t skills,
+                            const std::string& building, const std::set<std::int64_t>& exclude,
+                            std::size_t n);
+
+// /assign #<request> <volunteer> or /assign <post> <volunteer>
+void assign(Turn& turn, std::string_view args);
+// The volunteer's answer to an offer (a reply or a button).
+void answer(Turn& turn, std::int64_t offer_id, bool accept);
+// Timers: one offer's time to answer is up; a request's round of offers is over.
+void expire(Turn& turn, std::int64_t offer_id);
+void unclaimed(Turn& turn, std::int64_t request_id);
+// A new request waits `unclaimed_after` minutes for a volunteer before offers start.
+void request_opened(Turn& turn, std::int64_t request_id);
+// Someone took the request: the offers still open are withdrawn.
+void request_claimed(Turn& turn, std::int64_t request_id);
+// A post is short of people and nobody waits: offer its places to the reserve pool.
+void fill_from_reserve(Turn& turn, const storage::Post& post, int missing);
+
+}  // namespace linli::assignments

@@ -1,0 +1,276 @@
+#include "dialogs/post_dialog.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "dialogs/recruitment.hpp"
+#include "dialogs/time_text.hpp"
+
+namespace linli {
+namespace {
+
+// ---- reading answers
+std::optional<int> headcount(std::string_view text) {
+  std::string t = trim(text);
+  for (std::string_view unit : {"人", "个", "名", " people", " persons"}) {
+    if (t.size() > unit.size() && t.compare(t.size() - unit.size(), unit.size(), unit) == 0) {
+      t = trim(std::string_view(t).substr(0, t.size() - unit.size()));
+    }
+  }
+  if (t.empty() || t.size() > 4 ||
+      !std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  int n = std::stoi(t);
+  if (n < 1 || n > 1000) return std::nullopt;
+  return n;
+}
+
+std::optional<std::uint32_t> skills_needed(std::string_view text) {
+  std::string t = lower_ascii(trim(text));
+  if (t == "0" || t == "无" || t == "不限" || t == "none" || t == "any") return 0u;
+  std::uint32_t mask = parse_skill_list(t);
+  if (mask == 0) return std::nullopt;
+  return mask;
+}
+
+std::optional<bool> high_risk(std::string_view text) {
+  std::string t = lower_ascii(trim(text));
+  if (t == "1" || t == "低" || t == "低风险" || t == "low") return false;
+  if (t == "2" || t == "高" || t == "高风险" || t == "high") return true;
+  return std::nullopt;
+}
+
+storage::Post post_of(const DialogCtx& c) {
+  storage::Post p;
+  p.id = c.get("post_id").empty() ? 0 : std::stoll(c.get("post_id"));
+  p.community_id = c.record.community_id;
+  p.team = c.get("team");
+  p.title = c.get("title");
+  p.headcount = std::stoi(c.get("headcount"));
+  p.skills = static_cast<std::uint32_t>(std::stoul(c.get("skills")));
+  p.place = c.get("place");
+  p.building = c.get("building");
+  auto bar = c.get("time").find('|');
+  p.starts_at = std::stoll(c.get("time").substr(0, bar));
+  p.ends_at = std::stoll(c.get("time").substr(bar + 1));
+  p.high_risk = c.get("risk") == "high";
+  p.created_by = c.turn.person.id;
+  p.created_at = c.turn.now;
+  return p;
+}
+
+// ---- questions. When editing, each one shows what the post says now.
+std::string shown(const DialogCtx& c, const std::string& key) {
+  Lang l = c.lang();
+  std::string v = c.get(key);
+  if (key == "team") return team_name(v, l);
+  if (key == "skills")
+    return v == "0" ? c.turn.say(Msg::skills_any) : skill_list_names(std::stoul(v), l);
+  if (key == "risk") return c.turn.say(v == "high" ? Msg::risk_high : Msg::risk_low);
+  if (key == "time") {
+    auto bar = v.find('|');
+    return format_time_window({std::stoll(v.substr(0, bar)), std::stoll(v.substr(bar + 1))},
+                              c.turn.config.utc_offset_min, l);
+  }
+  return v;
+}
+
+void ask(DialogCtx& c, std::string question, const std::string& key) {
+  if (!c.get("post_id").empty() && !c.get(key).empty()) {
+    question += c.turn.say(Msg::keep_hint, {{"value", shown(c, key)}});
+  }
+  c.say(std::move(question));
+}
+void ask_team(DialogCtx& c) {
+  ask(c, c.turn.say(Msg::post_ask_team, {{"list", numbered_team_menu(c.lang())}}), "team");
+}
+void ask_title(DialogCtx& c) {
+  ask(c, c.turn.say(Msg::post_ask_title), "title");
+}
+void ask_headcount(DialogCtx& c) {
+  ask(c, c.turn.say(Msg::post_ask_headcount), "headcount");
+}
+void ask_skills(DialogCtx& c) {
+  ask(c, c.turn.say(Msg::post_ask_skills, {{"list", numbered_skill_menu(c.lang())}}), "skills");
+}
+void ask_place(DialogCtx& c) {
+  ask(c, c.turn.say(Msg::post_ask_place), "place");
+}
+void ask_time(DialogCtx& c) {
+  ask(c, c.turn.say(Msg::post_ask_time), "time");
+}
+void ask_risk(DialogCtx& c) {
+  ask(c, c.turn.say(Msg::post_ask_risk), "risk");
+}
+void ask_confirm(DialogCtx& c) {
+  c.say(c.turn.say(Msg::post_summary, {{"team", shown(c, "team")},
+                                       {"title", c.get("title")},
+                                       {"headcount", c.get("headcount")},
+                                       {"skills", shown(c, "skills")},
+                                       {"place", c.get("place")},
+                                       {"time", shown(c, "time")},
+                                       {"risk", shown(c, "risk")}}),
+        {{c.button(c.turn.say(Msg::save_button), "yes"),
+          c.button(c.turn.say(Msg::drop_button), "no")}});
+}
+
+// ---- guards
+// "-" keeps what an edited post says.
+bool keeps(const DialogCtx& c) {
+  return c.text == "-" && !c.get(c.record.state).empty();
+}
+bool valid_team(const DialogCtx& c) {
+  if (parse_team(c.text)) return true;
+  auto n = utf8_length(c.text);
+  return n >= 2 && n <= 20 && c.text[0] != '/' &&
+         !std::isdigit(static_cast<unsigned char>(c.text[0]));
+}
+bool valid_title(const DialogCtx& c) {
+  auto n = utf8_length(c.text);
+  return n >= 2 && n <= 40 && c.text[0] != '/';
+}
+bool valid_headcount(const DialogCtx& c) {
+  return headcount(c.text).has_value();
+}
+bool valid_skills(const DialogCtx& c) {
+  return skills_needed(c.text).has_value();
+}
+bool valid_place(const DialogCtx& c) {
+  auto n = utf8_length(c.text);
+  return n >= 1 && n <= 60 && c.text[0] != '/';
+}
+bool valid_time(const DialogCtx& c) {
+  return parse_time_window(c.text, c.turn.now, c.turn.config.utc_offset_min).has_value();
+}
+bool valid_risk(const DialogCtx& c) {
+  return high_risk(c.text).has_value();
+}
+
+// ---- actions
+void save_team(DialogCtx& c) {
+  const TeamInfo* t = parse_team(c.text);
+  c.answers["team"] = t ? std::string(t->code) : c.text;
+}
+void save_title(DialogCtx& c) {
+  c.answers["title"] = c.text;
+}
+void save_headcount(DialogCtx& c) {
+  c.answers["headcount"] = std::to_string(*headcount(c.text));
+}
+void save_skills(DialogCtx& c) {
+  c.answers["skills"] = std::to_string(*skills_needed(c.text));
+}
+void save_place(DialogCtx& c) {
+  c.answers["place"] = c.text;
+  // A place that is (or starts with) a numbered building is near the residents of that building.
+  std::string b = leading_building(c.text);
+  if (b.empty()) {
+    std::string n = normalize_building(c.text);
+    if (!n.empty() &&
+        std::all_of(n.begin(), n.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+      b = n;
+  }
+  c.answers["building"] = b;
+}
+void save_time(DialogCtx& c) {
+  auto w = *parse_time_window(c.text, c.turn.now, c.turn.config.utc_offset_min);
+  c.answers["time"] = std::to_string(w.starts_at) + "|" + std::to_string(w.ends_at);
+}
+void save_risk(DialogCtx& c) {
+  c.answers["risk"] = *high_risk(c.text) ? "high" : "low";
+}
+void hint_team(DialogCtx& c) {
+  c.say(Msg::post_hint_team);
+}
+void hint_title(DialogCtx& c) {
+  c.say(Msg::post_hint_title);
+}
+void hint_headcount(DialogCtx& c) {
+  c.say(Msg::post_hint_headcount);
+}
+void hint_skills(DialogCtx& c) {
+  c.say(Msg::post_hint_skills);
+}
+void hint_place(DialogCtx& c) {
+  c.say(Msg::post_hint_place);
+}
+void hint_time(DialogCtx& c) {
+  c.say(Msg::post_hint_time);
+}
+void hint_risk(DialogCtx& c) {
+  c.say(Msg::post_hint_risk);
+}
+void drop(DialogCtx& c) {
+  c.say(Msg::post_dropped);
+}
+void save(DialogCtx& c) {
+  storage::Post p = post_of(c);
+  bool fresh = p.id == 0;
+  std::int64_t id = recruitment::save_post(c.turn, p);
+  c.say(fresh ? Msg::post_created : Msg::post_updated,
+        {{"id", std::to_string(id)}, {"title", p.title}});
+}
+
+constexpr std::array<StateSpec, 8> kStates = {{
+    // name          question        private  yes/no
+    {"team", ask_team, false, false},
+    {"title", ask_title, false, false},
+    {"headcount", ask_headcount, false, false},
+    {"skills", ask_skills, false, false},
+    {"place", ask_place, false, false},
+    {"time", ask_time, false, false},
+    {"risk", ask_risk, false, false},
+    {"confirm", ask_confirm, false, true},
+}};
+
+constexpr std::array<Transition, 25> kTable = {{
+    // state        input          guard            action           next
+    {kStart, Input::begin, nullptr, nullptr, "team"},
+    {"team", Input::answer, keeps, nullptr, "title"},
+    {"team", Input::answer, valid_team, save_team, "title"},
+    {"team", Input::answer, nullptr, hint_team, kSame},
+    {"title", Input::answer, keeps, nullptr, "headcount"},
+    {"title", Input::answer, valid_title, save_title, "headcount"},
+    {"title", Input::answer, nullptr, hint_title, kSame},
+    {"headcount", Input::answer, keeps, nullptr, "skills"},
+    {"headcount", Input::answer, valid_headcount, save_headcount, "skills"},
+    {"headcount", Input::answer, nullptr, hint_headcount, kSame},
+    {"skills", Input::answer, keeps, nullptr, "place"},
+    {"skills", Input::answer, valid_skills, save_skills, "place"},
+    {"skills", Input::answer, nullptr, hint_skills, kSame},
+    {"place", Input::answer, keeps, nullptr, "time"},
+    {"place", Input::answer, valid_place, save_place, "time"},
+    {"place", Input::answer, nullptr, hint_place, kSame},
+    {"time", Input::answer, keeps, nullptr, "risk"},
+    {"time", Input::answer, valid_time, save_time, "risk"},
+    {"time", Input::answer, nullptr, hint_time, kSame},
+    {"risk", Input::answer, keeps, nullptr, "confirm"},
+    {"risk", Input::answer, valid_risk, save_risk, "confirm"},
+    {"risk", Input::answer, nullptr, hint_risk, kSame},
+    {"confirm", Input::yes, nullptr, save, kEnd},
+    {"confirm", Input::no, nullptr, drop, kEnd},
+    {"confirm", Input::answer, nullptr, hint_yes_no, kSame},
+}};
+
+constexpr DialogSpec kSpec{"post", Msg::dialog_post, "/post", kStates, kTable};
+
+}  // namespace
+
+const DialogSpec& post_dialog() {
+  return kSpec;
+}
+
+Answers post_answers(const storage::Post& p) {
+  return Answers{{"post_id", std::to_string(p.id)},
+                 {"team", p.team},
+                 {"title", p.title},
+                 {"headcount", std::to_string(p.headcount)},
+                 {"skills", std::to_string(p.skills)},
+                 {"place", p.place},
+                 {"building", p.building},
+                 {"time", std::to_string(p.starts_at) + "|" + std::to_string(p.ends_at)},
+                 {"risk", p.high_risk ? "high" : "low"}};
+}
+
+}  // namespace linli

@@ -1,0 +1,339 @@
+#include "dialogs/recruitment.hpp"
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+#include "dialogs/command_parser.hpp"
+#include "dialogs/tickets.hpp"
+#include "dialogs/time_text.hpp"
+
+namespace linli::recruitment {
+namespace {
+
+std::string id_str(std::int64_t id) {
+  return std::to_string(id);
+}
+
+constexpr std::int64_t kMinute = 60'000;
+
+std::string card_text(Turn& turn, const storage::Call& call, const storage::Post& p) {
+  Lang l = turn.group_lang();
+  storage::RosterCounts n = turn.store.roster.counts(p.id);
+  std::string skills =
+      p.skills ? say(l, Msg::call_skills, {{"skills", skill_list_names(p.skills, l)}}) : "";
+  return say(l, call.open ? Msg::call_card : Msg::call_card_closed,
+             {{"id", id_str(p.id)},
+              {"title", p.title},
+              {"team", team_name(p.team, l)},
+              {"place", post_place(p, l)},
+              {"time", post_time(turn, p, l)},
+              {"headcount", std::to_string(p.headcount)},
+              {"skills", skills},
+              {"risk", p.high_risk ? say(l, Msg::call_high_risk) : ""},
+              {"taken", std::to_string(n.taken + n.held)},
+              {"waiting", std::to_string(n.waiting)}});
+}
+
+std::vector<std::vector<Button>> card_buttons(Turn& turn, std::int64_t call_id) {
+  return {{Button{say(turn.group_lang(), Msg::join_button), "c:" + id_str(call_id) + ":join"}}};
+}
+
+// Tells a person, in their language, something about a post.
+void tell_about(Turn& turn, std::int64_t person_id, Msg m, const storage::Post& p,
+                std::initializer_list<Arg> extra = {}) {
+  Lang l = turn.lang_of(person_id);
+  std::vector<Arg> args = {{"id", id_str(p.id)},
+                           {"title", p.title},
+                           {"time", post_time(turn, p, l)},
+                           {"place", post_place(p, l)}};
+  args.insert(args.end(), extra.begin(), extra.end());
+  turn.tell(person_id, say(l, m, args));
+}
+
+}  // namespace
+
+std::string post_time(const Turn& turn, const storage::Post& p, Lang l) {
+  return format_time_window({p.starts_at, p.ends_at}, turn.config.utc_offset_min, l);
+}
+
+std::string post_place(const storage::Post& p, Lang l) {
+  if (!p.building.empty() && (p.place == p.building || normalize_building(p.place) == p.building)) {
+    return say(l, Msg::building_label, {{"building", p.building}});
+  }
+  return p.place;
+}
+
+std::optional<storage::Post> find_post(Turn& turn, std::string_view words) {
+  std::string w = trim(words);
+  for (std::string_view prefix : {"岗位", "post", "Post", "P", "p"}) {
+    if (w.rfind(prefix, 0) == 0) {
+      w = trim(std::string_view(w).substr(prefix.size()));
+      break;
+    }
+  }
+  auto n = parse_ticket_number(w);
+  if (!n) return std::nullopt;
+  auto p = turn.store.posts.get(*n);
+  const storage::Community* c = turn.community;
+  if (!p || (c && p->community_id != c->id)) return std::nullopt;
+  return p;
+}
+
+std::int64_t save_post(Turn& turn, const storage::Post& p) {
+  std::int64_t id = p.id;
+  if (id == 0) {
+    id = turn.store.posts.create(p);
+  } else {
+    turn.store.posts.update(p);
+  }
+  // Reminders go out before the shift; who has not confirmed by the second time is replaced.
+  std::string key = id_str(id);
+  std::int64_t remind_at = p.starts_at - turn.config.shifts.remind_before_min * kMinute;
+  turn.arm_timer("remind:" + key, std::max(remind_at, turn.now), "remind", key);
+  std::int64_t replace_at = p.starts_at - turn.config.shifts.replace_before_min * kMinute;
+  if (replace_at > turn.now) {
+    turn.arm_timer("replace:" + key, replace_at, "replace", key);
+  } else {
+    turn.store.timers.disarm("replace:" + key);
+  }
+  return id;
+}
+
+void recruit(Turn& turn, std::string_view args) {
+  const storage::Community* c = turn.coordinated();
+  if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+  turn.community = c;
+  std::istringstream in{std::string(args)};
+  std::string first;
+  in >> first;
+  if (first.empty()) {
+    std::string list;
+    for (const auto& p : turn.store.posts.current(c->id, turn.now)) {
+      list += (list.empty() ? "" : "\n") + id_str(p.id) + " " + p.title + " (" +
+              post_time(turn, p, turn.lang) + ")";
+    }
+    return turn.reply(turn.say(Msg::recruit_usage,
+                               {{"list", list.empty() ? turn.say(Msg::no_posts) : list}})),
+           void();
+  }
+  auto post = find_post(turn, first);
+  if (!post) return turn.reply(turn.say(Msg::post_not_found, {{"id", first}})), void();
+  if (post->ends_at <= turn.now)
+    return turn.reply(turn.say(Msg::recruit_ended, {{"id", id_str(post->id)}})), void();
+  if (turn.store.posts.open_call(post->id)) {
+    auto n = turn.store.roster.counts(post->id);
+    return turn.reply(
+               turn.say(Msg::recruit_already, {{"id", id_str(post->id)},
+                                               {"taken", std::to_string(n.taken + n.held)},
+                                               {"headcount", std::to_string(post->headcount)},
+                                               {"waiting", std::to_string(n.waiting)}})),
+           void();
+  }
+  std::set<std::string> buildings;
+  for (std::string b; in >> b;) {
+    std::string n = normalize_building(b);
+    if (!n.empty()) buildings.insert(n);
+  }
+  // Nearest first: the post's own building, then the volunteers, then by distance.
+  std::vector<const storage::Group*> groups;
+  for (const storage::Group* g : c->groups) {
+    bool volunteers = g->kind == GroupKind::volunteers;
+    if (!buildings.empty() && !volunteers && !buildings.count(g->building)) continue;
+    groups.push_back(g);
+  }
+  auto rank = [&](const storage::Group* g) {
+    if (!post->building.empty() && g->building == post->building) return 0;
+    if (g->kind == GroupKind::volunteers) return 1;
+    return 2 + tickets::building_distance(g->building, post->building);
+  };
+  std::stable_sort(groups.begin(), groups.end(),
+                   [&](auto* a, auto* b) { return rank(a) < rank(b); });
+  if (groups.empty() ||
+      (groups.size() == 1 && !buildings.empty() && groups[0]->kind == GroupKind::volunteers)) {
+    return turn.reply(turn.say(Msg::recruit_no_groups)), void();
+  }
+  storage::Call call;
+  call.post_id = post->id;
+  call.community_id = c->id;
+  call.deadline_at =
+      std::min(post->starts_at, turn.now + turn.config.recruitment.deadline_h * 60 * kMinute);
+  call.created_by = turn.person.id;
+  call.created_at = turn.now;
+  call.id = turn.store.posts.create_call(call);
+  std::string text = card_text(turn, call, *post);
+  for (const storage::Group* g : groups) {
+    SendOptions opt;
+    opt.route = "c:" + id_str(call.id);
+    opt.buttons = card_buttons(turn, call.id);
+    std::int64_t card = turn.post(*g, text, std::move(opt));
+    turn.store.posts.add_card(call.id, {g->adapter, g->chat, card});
+  }
+  turn.arm_timer("call:" + id_str(call.id), call.deadline_at, "deadline", id_str(call.id));
+  turn.reply(turn.say(
+      Msg::recruit_sent,
+      {{"groups", std::to_string(groups.size())},
+       {"id", id_str(post->id)},
+       {"title", post->title},
+       {"headcount", std::to_string(post->headcount)},
+       {"deadline", format_time(call.deadline_at, turn.config.utc_offset_min, turn.lang)}}));
+}
+
+storage::RosterStatus place(Turn& turn, const storage::Post& post, std::int64_t person_id) {
+  storage::RosterCounts n = turn.store.roster.counts(post.id);
+  if (n.taken + n.held < post.headcount) {
+    turn.store.roster.put(post.id, person_id, storage::RosterStatus::taken, turn.now);
+    // Whoever joins after the reminders went out has just said yes: no reminder to confirm.
+    if (turn.now >= post.starts_at - turn.config.shifts.remind_before_min * kMinute) {
+      turn.store.roster.confirm(post.id, person_id);
+    }
+    tell_about(turn, person_id, Msg::joined_place, post,
+               {{"n", std::to_string(n.taken + n.held + 1)}});
+    return storage::RosterStatus::taken;
+  }
+  turn.store.roster.put(post.id, person_id, storage::RosterStatus::waiting, turn.now);
+  tell_about(turn, person_id, Msg::joined_waiting, post, {{"n", std::to_string(n.waiting + 1)}});
+  return storage::RosterStatus::waiting;
+}
+
+bool join(Turn& turn, std::int64_t call_id) {
+  auto call = turn.store.posts.call(call_id);
+  if (!call) return false;
+  auto post = turn.store.posts.get(call->post_id);
+  if (!post) return false;
+  turn.answer_press();
+  std::int64_t me = turn.person.id;
+  if (!call->open)
+    return turn.tell(me, turn.say(Msg::call_closed_reply, {{"id", id_str(post->id)}})), false;
+  if (auto e = turn.store.roster.get(post->id, me); e && e->status != storage::RosterStatus::gone) {
+    return turn.tell(me, turn.say(Msg::joined_already, {{"id", id_str(post->id)}})), false;
+  }
+  auto v = turn.store.volunteers.get(me);
+  bool approved =
+      v && v->status == storage::VolunteerStatus::approved && v->community_id == call->community_id;
+  if (approved) {
+    place(turn, *post, me);
+  } else if (v && v->status == storage::VolunteerStatus::rejected) {
+    return turn.tell(me, turn.say(Msg::joined_not_accepted)), false;
+  } else {
+    // Not (yet) a volunteer: the place is held while they sign up and a coordinator decides.
+    storage::RosterCounts n = turn.store.roster.counts(post->id);
+    if (n.taken + n.held < post->headcount) {
+      turn.store.roster.put(post->id, me, storage::RosterStatus::held, turn.now);
+      tell_about(turn, me, Msg::joined_held, *post);
+    } else {
+      turn.store.roster.put(post->id, me, storage::RosterStatus::waiting, turn.now);
+      tell_about(turn, me, Msg::joined_waiting, *post, {{"n", std::to_string(n.waiting + 1)}});
+    }
+  }
+  roster_changed(turn, post->id);
+  return !v;  // nobody signed up: lead them into the sign-up dialog
+}
+
+void promote(Turn& turn, const storage::Post& post) {
+  if (post.ends_at <= turn.now) return;
+  while (auto first = turn.store.roster.first_waiting(post.id)) {
+    storage::RosterCounts n = turn.store.roster.counts(post.id);
+    if (n.taken + n.held >= post.headcount) return;
+    auto v = turn.store.volunteers.get(first->person_id);
+    if (v && v->status == storage::VolunteerStatus::approved) {
+      turn.store.roster.move(post.id, first->person_id, storage::RosterStatus::waiting,
+                             storage::RosterStatus::taken);
+      if (turn.now >= post.starts_at - turn.config.shifts.remind_before_min * kMinute) {
+        turn.store.roster.confirm(post.id, first->person_id);
+      }
+      tell_about(turn, first->person_id, Msg::promoted, post);
+      return;
+    }
+    if (v && v->status == storage::VolunteerStatus::rejected) {
+      turn.store.roster.move(post.id, first->person_id, storage::RosterStatus::waiting,
+                             storage::RosterStatus::gone);
+      continue;
+    }
+    turn.store.roster.move(post.id, first->person_id, storage::RosterStatus::waiting,
+                           storage::RosterStatus::held);
+    tell_about(turn, first->person_id, Msg::joined_held, post);
+    return;
+  }
+}
+
+void withdraw(Turn& turn, std::optional<std::int64_t> post_id) {
+  std::int64_t me = turn.person.id;
+  auto mine = turn.store.roster.of_person(me);
+  std::optional<storage::RosterEntry> entry;
+  if (post_id) {
+    for (const auto& e : mine) {
+      if (e.post_id == *post_id) entry = e;
+    }
+  } else if (mine.size() == 1) {
+    entry = mine.front();
+  } else if (mine.size() > 1) {
+    std::string list;
+    for (const auto& e : mine) list += " " + id_str(e.post_id);
+    return turn.reply(turn.say(Msg::withdrew_which, {{"list", list}})), void();
+  }
+  if (!entry) return turn.reply(turn.say(Msg::withdrew_none)), void();
+  auto post = turn.store.posts.get(entry->post_id);
+  if (!post) return;
+  turn.answer_press();
+  turn.store.roster.move(post->id, me, entry->status, storage::RosterStatus::gone);
+  turn.reply(turn.say(Msg::withdrew, {{"id", id_str(post->id)}, {"title", post->title}}));
+  if (entry->status != storage::RosterStatus::waiting) promote(turn, *post);
+  roster_changed(turn, post->id);
+}
+
+void volunteer_decided(Turn& turn, std::int64_t person_id, bool approved) {
+  for (const auto& e : turn.store.roster.of_person(person_id)) {
+    auto post = turn.store.posts.get(e.post_id);
+    if (!post) continue;
+    if (e.status == storage::RosterStatus::held) {
+      if (approved) {
+        turn.store.roster.move(post->id, person_id, storage::RosterStatus::held,
+                               storage::RosterStatus::taken);
+        tell_about(turn, person_id, Msg::held_confirmed, *post);
+      } else {
+        turn.store.roster.move(post->id, person_id, storage::RosterStatus::held,
+                               storage::RosterStatus::gone);
+        promote(turn, *post);
+      }
+      roster_changed(turn, post->id);
+    } else if (e.status == storage::RosterStatus::waiting && !approved) {
+      turn.store.roster.move(post->id, person_id, storage::RosterStatus::waiting,
+                             storage::RosterStatus::gone);
+      roster_changed(turn, post->id);
+    }
+  }
+}
+
+void roster_changed(Turn& turn, std::int64_t post_id) {
+  auto call = turn.store.posts.open_call(post_id);
+  if (!call) return;
+  if (turn.config.recruitment.card_refresh_s == 0) return refresh_cards(turn, call->id);
+  // Many replies in a burst make one edit of each card, not one per reply.
+  turn.arm_timer_once("cards:" + id_str(call->id),
+                      turn.now + turn.config.recruitment.card_refresh_s * 1000, "cards",
+                      id_str(call->id));
+}
+
+void refresh_cards(Turn& turn, std::int64_t call_id) {
+  auto call = turn.store.posts.call(call_id);
+  if (!call) return;
+  auto post = turn.store.posts.get(call->post_id);
+  if (!post) return;
+  const storage::Community* saved = turn.community;
+  turn.community = turn.dir.community(call->community_id);
+  std::string text = card_text(turn, *call, *post);
+  for (const auto& card : turn.store.posts.cards(call_id)) {
+    turn.edit(card.outbox_id, text,
+              call->open ? card_buttons(turn, call_id) : std::vector<std::vector<Button>>{});
+  }
+  turn.community = saved;
+}
+
+void close_call(Turn& turn, std::int64_t call_id) {
+  if (!turn.store.posts.close_call(call_id)) return;
+  turn.store.timers.disarm("cards:" + id_str(call_id));
+  refresh_cards(turn, call_id);
+}
+
+}  // namespace linli::recruitment

@@ -1,0 +1,194 @@
+#include "storage/offers_repo.hpp"
+
+namespace linli::storage {
+namespace {
+constexpr const char* kColumns =
+    "id, kind, target_id, person_id, status, round, IFNULL(offered_by, 0), offered_at";
+
+OfferStatus offer_status(const std::string& s) {
+  if (s == "accepted") return OfferStatus::accepted;
+  if (s == "declined") return OfferStatus::declined;
+  if (s == "expired") return OfferStatus::expired;
+  if (s == "withdrawn") return OfferStatus::withdrawn;
+  return OfferStatus::offered;
+}
+
+// Overlap of [checkin, checkout or `to`) with [from, to), summed.
+constexpr const char* kServed =
+    "SUM(MAX(0, MIN(IFNULL(checkout_at, :to), :to) - MAX(checkin_at, :from)))";
+}  // namespace
+
+std::string to_string(OfferStatus s) {
+  switch (s) {
+    case OfferStatus::offered:
+      return "offered";
+    case OfferStatus::accepted:
+      return "accepted";
+    case OfferStatus::declined:
+      return "declined";
+    case OfferStatus::expired:
+      return "expired";
+    case OfferStatus::withdrawn:
+      return "withdrawn";
+  }
+  return "offered";
+}
+
+OffersRepo::OffersRepo(Database& db)
+    : db_(db),
+      insert_(
+          db.sql(),
+          "INSERT INTO offers (kind, target_id, person_id, status, round, offered_by, offered_at) "
+          "VALUES (?, ?, ?, 'offered', ?, NULLIF(?, 0), ?)"),
+      get_(db.sql(), std::string("SELECT ") + kColumns + " FROM offers WHERE id = ?"),
+      settle_(db.sql(),
+              "UPDATE offers SET status = ?, answered_at = ? WHERE id = ? AND status = 'offered'"),
+      open_for_(
+          db.sql(),
+          std::string("SELECT ") + kColumns +
+              " FROM offers WHERE kind = ? AND target_id = ? AND status = 'offered' ORDER BY id"),
+      asked_(db.sql(), "SELECT DISTINCT person_id FROM offers WHERE kind = ? AND target_id = ?"),
+      rounds_(db.sql(),
+              "SELECT IFNULL(MAX(round), 0) FROM offers WHERE kind = ? AND target_id = ?") {}
+
+Offer OffersRepo::read(SQLite::Statement& q) {
+  Offer o;
+  o.id = q.getColumn(0).getInt64();
+  o.kind = q.getColumn(1).getString();
+  o.target_id = q.getColumn(2).getInt64();
+  o.person_id = q.getColumn(3).getInt64();
+  o.status = offer_status(q.getColumn(4).getString());
+  o.round = q.getColumn(5).getInt();
+  o.offered_by = q.getColumn(6).getInt64();
+  o.offered_at = q.getColumn(7).getInt64();
+  return o;
+}
+
+std::int64_t OffersRepo::create(const Offer& o) {
+  Use q(insert_);
+  q->bind(1, o.kind);
+  q->bind(2, o.target_id);
+  q->bind(3, o.person_id);
+  q->bind(4, o.round);
+  q->bind(5, o.offered_by);
+  q->bind(6, o.offered_at);
+  q->exec();
+  return db_.sql().getLastInsertRowid();
+}
+
+std::optional<Offer> OffersRepo::get(std::int64_t id) {
+  Use q(get_);
+  q->bind(1, id);
+  if (!q->executeStep()) return std::nullopt;
+  return read(*q);
+}
+
+bool OffersRepo::settle(std::int64_t id, OfferStatus status, std::int64_t now) {
+  Use q(settle_);
+  q->bind(1, to_string(status));
+  q->bind(2, now);
+  q->bind(3, id);
+  return q->exec() == 1;
+}
+
+std::vector<Offer> OffersRepo::open_for(const std::string& kind, std::int64_t target_id) {
+  Use q(open_for_);
+  q->bind(1, kind);
+  q->bind(2, target_id);
+  std::vector<Offer> out;
+  while (q->executeStep()) out.push_back(read(*q));
+  return out;
+}
+
+std::vector<std::int64_t> OffersRepo::asked(const std::string& kind, std::int64_t target_id) {
+  Use q(asked_);
+  q->bind(1, kind);
+  q->bind(2, target_id);
+  std::vector<std::int64_t> out;
+  while (q->executeStep()) out.push_back(q->getColumn(0).getInt64());
+  return out;
+}
+
+int OffersRepo::rounds(const std::string& kind, std::int64_t target_id) {
+  Use q(rounds_);
+  q->bind(1, kind);
+  q->bind(2, target_id);
+  q->executeStep();
+  return q->getColumn(0).getInt();
+}
+
+ShiftsRepo::ShiftsRepo(Database& db)
+    : db_(db),
+      on_duty_(db.sql(),
+               "SELECT id, person_id, community_id, IFNULL(post_id, 0), checkin_at FROM shifts "
+               "WHERE person_id = ? AND checkout_at IS NULL ORDER BY id DESC LIMIT 1"),
+      on_duty_in_(
+          db.sql(),
+          "SELECT DISTINCT person_id FROM shifts WHERE community_id = ? AND checkout_at IS NULL"),
+      insert_(db.sql(),
+              "INSERT INTO shifts (person_id, community_id, post_id, checkin_at) VALUES (?, ?, "
+              "NULLIF(?, 0), ?)"),
+      check_out_(db.sql(),
+                 "UPDATE shifts SET checkout_at = ? WHERE id = ? AND checkout_at IS NULL"),
+      served_(db.sql(), std::string("SELECT IFNULL(") + kServed +
+                            ", 0) FROM shifts WHERE person_id = :person AND checkin_at < :to AND "
+                            "(checkout_at IS NULL OR checkout_at > :from)"),
+      served_by_(db.sql(),
+                 std::string("SELECT person_id, ") + kServed +
+                     " FROM shifts WHERE community_id = :community AND checkin_at < :to AND "
+                     "(checkout_at IS NULL OR checkout_at > :from) GROUP BY person_id") {}
+
+std::optional<Shift> ShiftsRepo::on_duty(std::int64_t person_id) {
+  Use q(on_duty_);
+  q->bind(1, person_id);
+  if (!q->executeStep()) return std::nullopt;
+  return Shift{q->getColumn(0).getInt64(), q->getColumn(1).getInt64(), q->getColumn(2).getString(),
+               q->getColumn(3).getInt64(), q->getColumn(4).getInt64(), 0};
+}
+
+std::set<std::int64_t> ShiftsRepo::on_duty_in(const std::string& community_id) {
+  Use q(on_duty_in_);
+  q->bind(1, community_id);
+  std::set<std::int64_t> out;
+  while (q->executeStep()) out.insert(q->getColumn(0).getInt64());
+  return out;
+}
+
+std::int64_t ShiftsRepo::check_in(const Shift& s) {
+  Use q(insert_);
+  q->bind(1, s.person_id);
+  q->bind(2, s.community_id);
+  q->bind(3, s.post_id);
+  q->bind(4, s.checkin_at);
+  q->exec();
+  return db_.sql().getLastInsertRowid();
+}
+
+void ShiftsRepo::check_out(std::int64_t id, std::int64_t at) {
+  Use q(check_out_);
+  q->bind(1, at);
+  q->bind(2, id);
+  q->exec();
+}
+
+std::int64_t ShiftsRepo::served(std::int64_t person_id, std::int64_t from, std::int64_t to) {
+  Use q(served_);
+  q->bind(":person", person_id);
+  q->bind(":from", from);
+  q->bind(":to", to);
+  q->executeStep();
+  return q->getColumn(0).getInt64();
+}
+
+std::map<std::int64_t, std::int64_t> ShiftsRepo::served_by(const std::string& community_id,
+                                                           std::int64_t from, std::int64_t to) {
+  Use q(served_by_);
+  q->bind(":community", community_id);
+  q->bind(":from", from);
+  q->bind(":to", to);
+  std::map<std::int64_t, std::int64_t> out;
+  while (q->executeStep()) out[q->getColumn(0).getInt64()] = q->getColumn(1).getInt64();
+  return out;
+}
+
+}  // namespace linli::storage

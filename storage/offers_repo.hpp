@@ -1,0 +1,65 @@
+#pragma once
+// Offers of a task or a post to one volunteer, answered by reply; and the hours served.
+
+#include <map>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "storage/database.hpp"
+#include "storage/records.hpp"
+
+namespace linli::storage {
+
+class OffersRepo {
+ public:
+  explicit OffersRepo(Database& db);
+
+  std::int64_t create(const Offer& o);
+  std::optional<Offer> get(std::int64_t id);
+  // Answers an offer that is still open; false when it was answered (or withdrawn) before.
+  bool settle(std::int64_t id, OfferStatus status, std::int64_t now);
+  std::vector<Offer> open_for(const std::string& kind, std::int64_t target_id);
+  // Everyone a target was ever offered to, so nobody is asked twice.
+  std::vector<std::int64_t> asked(const std::string& kind, std::int64_t target_id);
+  int rounds(const std::string& kind, std::int64_t target_id);
+
+ private:
+  static Offer read(SQLite::Statement& q);
+
+  Database& db_;
+  SQLite::Statement insert_;
+  SQLite::Statement get_;
+  SQLite::Statement settle_;
+  SQLite::Statement open_for_;
+  SQLite::Statement asked_;
+  SQLite::Statement rounds_;
+};
+
+class ShiftsRepo {
+ public:
+  explicit ShiftsRepo(Database& db);
+
+  std::optional<Shift> on_duty(std::int64_t person_id);
+  std::set<std::int64_t> on_duty_in(const std::string& community_id);
+  std::int64_t check_in(const Shift& s);
+  void check_out(std::int64_t id, std::int64_t at);
+  // Milliseconds served between `from` and `to` (a shift still open counts until `to`).
+  std::int64_t served(std::int64_t person_id, std::int64_t from, std::int64_t to);
+  // The same for every volunteer of a community who served at all, in one query.
+  std::map<std::int64_t, std::int64_t> served_by(const std::string& community_id, std::int64_t from,
+                                                 std::int64_t to);
+
+ private:
+  Database& db_;
+  SQLite::Statement on_duty_;
+  SQLite::Statement on_duty_in_;
+  SQLite::Statement insert_;
+  SQLite::Statement check_out_;
+  SQLite::Statement served_;
+  SQLite::Statement served_by_;
+};
+
+std::string to_string(OfferStatus s);
+
+}  // namespace linli::storage

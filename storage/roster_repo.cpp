@@ -1,0 +1,121 @@
+#include "storage/roster_repo.hpp"
+
+namespace linli::storage {
+namespace {
+constexpr const char* kColumns = "post_id, person_id, status, confirmed, joined_at";
+
+RosterStatus roster_status(const std::string& s) {
+  if (s == "held") return RosterStatus::held;
+  if (s == "waiting") return RosterStatus::waiting;
+  if (s == "gone") return RosterStatus::gone;
+  return RosterStatus::taken;
+}
+}  // namespace
+
+std::string to_string(RosterStatus s) {
+  switch (s) {
+    case RosterStatus::taken:
+      return "taken";
+    case RosterStatus::held:
+      return "held";
+    case RosterStatus::waiting:
+      return "waiting";
+    case RosterStatus::gone:
+      return "gone";
+  }
+  return "gone";
+}
+
+RosterRepo::RosterRepo(Database& db)
+    : get_(db.sql(),
+           std::string("SELECT ") + kColumns + " FROM roster WHERE post_id = ? AND person_id = ?"),
+      put_(
+          db.sql(),
+          "INSERT INTO roster (post_id, person_id, status, confirmed, joined_at, seq) VALUES "
+          "(?1, ?2, ?3, 0, ?4, (SELECT IFNULL(MAX(seq), 0) + 1 FROM roster WHERE post_id = ?1)) "
+          "ON CONFLICT (post_id, person_id) DO UPDATE SET status = excluded.status, confirmed = 0, "
+          "joined_at = excluded.joined_at, seq = excluded.seq"),
+      move_(db.sql(),
+            "UPDATE roster SET status = ? WHERE post_id = ? AND person_id = ? AND status = ?"),
+      confirm_(db.sql(), "UPDATE roster SET confirmed = 1 WHERE post_id = ? AND person_id = ?"),
+      counts_(db.sql(),
+              "SELECT IFNULL(SUM(status = 'taken'), 0), IFNULL(SUM(status = 'held'), 0), "
+              "IFNULL(SUM(status = 'waiting'), 0) FROM roster WHERE post_id = ?"),
+      of_post_(db.sql(), std::string("SELECT ") + kColumns +
+                             " FROM roster WHERE post_id = ? AND status = ? ORDER BY seq"),
+      of_person_(db.sql(), std::string("SELECT ") + kColumns +
+                               " FROM roster WHERE person_id = ? AND status <> 'gone' "
+                               "ORDER BY joined_at DESC LIMIT 20") {}
+
+RosterEntry RosterRepo::read(SQLite::Statement& q) {
+  return RosterEntry{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(),
+                     roster_status(q.getColumn(2).getString()), q.getColumn(3).getInt() != 0,
+                     q.getColumn(4).getInt64()};
+}
+
+std::optional<RosterEntry> RosterRepo::get(std::int64_t post_id, std::int64_t person_id) {
+  Use q(get_);
+  q->bind(1, post_id);
+  q->bind(2, person_id);
+  if (!q->executeStep()) return std::nullopt;
+  return read(*q);
+}
+
+void RosterRepo::put(std::int64_t post_id, std::int64_t person_id, RosterStatus status,
+                     std::int64_t now) {
+  Use q(put_);
+  q->bind(1, post_id);
+  q->bind(2, person_id);
+  q->bind(3, to_string(status));
+  q->bind(4, now);
+  q->exec();
+}
+
+bool RosterRepo::move(std::int64_t post_id, std::int64_t person_id, RosterStatus from,
+                      RosterStatus to) {
+  Use q(move_);
+  q->bind(1, to_string(to));
+  q->bind(2, post_id);
+  q->bind(3, person_id);
+  q->bind(4, to_string(from));
+  return q->exec() == 1;
+}
+
+void RosterRepo::confirm(std::int64_t post_id, std::int64_t person_id) {
+  Use q(confirm_);
+  q->bind(1, post_id);
+  q->bind(2, person_id);
+  q->exec();
+}
+
+RosterCounts RosterRepo::counts(std::int64_t post_id) {
+  Use q(counts_);
+  q->bind(1, post_id);
+  q->executeStep();
+  return RosterCounts{q->getColumn(0).getInt(), q->getColumn(1).getInt(), q->getColumn(2).getInt()};
+}
+
+std::vector<RosterEntry> RosterRepo::of_post(std::int64_t post_id, RosterStatus status) {
+  Use q(of_post_);
+  q->bind(1, post_id);
+  q->bind(2, to_string(status));
+  std::vector<RosterEntry> out;
+  while (q->executeStep()) out.push_back(read(*q));
+  return out;
+}
+
+std::optional<RosterEntry> RosterRepo::first_waiting(std::int64_t post_id) {
+  auto waiting = of_post(post_id, RosterStatus::waiting);
+  if (waiting.empty()) return std::nullopt;
+  return waiting.front();
+}
+
+std::vector<RosterEntry> RosterRepo::of_person(std::int64_t person_id) {
+  Use q(of_person_);
+  q->bind(1, person_id);
+  std::vector<RosterEntry> out;
+  while (q->executeStep()) out.push_back(read(*q));
+  return out;
+}
+
+}  // namespace linli::storage

@@ -1,0 +1,43 @@
+#pragma once
+// Who is on each post: places taken, places held during a sign-up review, and the wait-list,
+// in the order people joined.
+
+#include <optional>
+#include <vector>
+
+#include "storage/database.hpp"
+#include "storage/records.hpp"
+
+namespace linli::storage {
+
+class RosterRepo {
+ public:
+  explicit RosterRepo(Database& db);
+
+  std::optional<RosterEntry> get(std::int64_t post_id, std::int64_t person_id);
+  // Puts a person on the roster with `status`, last in its order (rejoining goes to the end).
+  void put(std::int64_t post_id, std::int64_t person_id, RosterStatus status, std::int64_t now);
+  // Moves a person from one status to another; false when they were not in `from`.
+  bool move(std::int64_t post_id, std::int64_t person_id, RosterStatus from, RosterStatus to);
+  void confirm(std::int64_t post_id, std::int64_t person_id);
+  RosterCounts counts(std::int64_t post_id);
+  std::vector<RosterEntry> of_post(std::int64_t post_id, RosterStatus status);
+  std::optional<RosterEntry> first_waiting(std::int64_t post_id);
+  // The posts a person is on (taken, held or waiting), most recent first.
+  std::vector<RosterEntry> of_person(std::int64_t person_id);
+
+ private:
+  static RosterEntry read(SQLite::Statement& q);
+
+  SQLite::Statement get_;
+  SQLite::Statement put_;
+  SQLite::Statement move_;
+  SQLite::Statement confirm_;
+  SQLite::Statement counts_;
+  SQLite::Statement of_post_;
+  SQLite::Statement of_person_;
+};
+
+std::string to_string(RosterStatus s);
+
+}  // namespace linli::storage

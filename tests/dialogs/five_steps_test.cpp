@@ -1,0 +1,412 @@
+// Steps 1, 2 and 4 of the five-step method at the level of decisions, with time moved by hand:
+// posts and recruitment calls, wait-lists, offers confirmed by reply, re-offers and
+// escalation, shift reminders and replacement, check-in and check-out, statistics.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "dialogs/assignments.hpp"
+#include "dialogs/recruitment.hpp"
+#include "tests/support/engine_fixture.hpp"
+
+namespace linli::test {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr std::int64_t kMinute = 60'000;
+constexpr std::int64_t kHour = 60 * kMinute;
+
+class FiveSteps : public EngineFixture {
+ protected:
+  // A post starting in `in_hours`, for 4 hours.
+  std::int64_t make_post(int headcount, const std::string& building = "31", int in_hours = 26,
+                         std::uint32_t skills = 0) {
+    storage::Post p;
+    p.community_id = "sc";
+    p.team = "care";
+    p.title = "照看王奶奶";
+    p.headcount = headcount;
+    p.skills = skills;
+    p.building = building;
+    p.place = building + "栋";
+    p.starts_at = now_ + in_hours * kHour;
+    p.ends_at = p.starts_at + 4 * kHour;
+    p.created_by = person("zhou");
+    p.created_at = now_;
+    // As the post dialog saves it: with its reminders armed.
+    InboundEvent ev = event("zhou", "zhou");
+    Outcome out;
+    Turn turn(config_, store_, *dir_, ev, *store_.people.get(person("zhou")), now_, out);
+    return recruitment::save_post(turn, p);
+  }
+  std::int64_t add_volunteer(const std::string& user, const std::string& building,
+                             std::uint32_t skills = 0) {
+    storage::Volunteer v;
+    v.person_id = person(user);
+    v.community_id = "sc";
+    v.name = user;
+    v.building = building;
+    v.skills = skills;
+    v.status = storage::VolunteerStatus::approved;
+    store_.volunteers.upsert(v);
+    return v.person_id;
+  }
+  // zhou recruits for post 1; returns the platform id of the card in each group.
+  std::map<std::string, std::string> recruit(const std::string& args = "1") {
+    auto sent = say("zhou", "zhou", "招募 " + args);
+    std::map<std::string, std::string> cards;
+    for (const auto& s : sent) {
+      if (s.msg.route.rfind("c:", 0) == 0) cards[s.msg.chat] = s.platform_id;
+    }
+    return cards;
+  }
+  storage::RosterStatus status(std::int64_t post, const std::string& user) {
+    auto e = store_.roster.get(post, person(user));
+    return e ? e->status : storage::RosterStatus::gone;
+  }
+  std::vector<Sent> advance(std::int64_t ms) {
+    now_ += ms;
+    return fire_due();
+  }
+  // 李阿姨 confirms a request of `category`: ticket #1.
+  void open_request(const std::string& category, const std::string& details) {
+    put_dialog("li", "help", "confirm", "li",
+               {{"category", category},
+                {"details", details},
+                {"address", "31栋2单元501"},
+                {"building", "31"},
+                {"urgent", "0"}});
+    say("li", "li", "是");
+  }
+  // The private messages one person got.
+  static std::string to(const std::vector<Sent>& sent, const std::string& user) {
+    std::string all;
+    for (const auto& t : texts_to(sent, user)) all += t + "\n";
+    return all;
+  }
+};
+
+// ---- step 2: recruit nearby
+
+TEST_F(FiveSteps, CallGoesToTheGroupsNearestFirstWithOneCardEach) {
+  make_post(10);
+  auto sent = say("zhou", "zhou", "招募 1");
+  std::vector<std::string> order;
+  for (const auto& s : sent) {
+    if (s.msg.route == "c:1") order.push_back(s.msg.chat);
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{"g31", "gv"}));
+  EXPECT_THAT(texts_to(sent, "g31").at(0), HasSubstr("【招募】岗位 1：照看王奶奶"));
+  EXPECT_THAT(texts_to(sent, "g31").at(0), HasSubstr("已报名 0/10 · 候补 0"));
+  EXPECT_THAT(texts_to(sent, "zhou").back(), HasSubstr("招募已发到 2 个群"));
+  EXPECT_EQ(store_.posts.cards(1).size(), 2u);
+}
+
+TEST_F(FiveSteps, OnlyCoordinatorsRecruit) {
+  make_post(10);
+  EXPECT_THAT(say("chen", "gv", "招募 1").at(0).msg.text, HasSubstr("只有本社区的协调员"));
+  EXPECT_FALSE(store_.posts.open_call(1));
+}
+
+TEST_F(FiveSteps, FirstRepliesTakeThePlacesTheRestWaitAndEveryoneIsToldPrivately) {
+  make_post(2);
+  auto cards = recruit();
+  auto a = say("chen", "gv", "报名", cards["gv"]);
+  auto b = say("zhao", "g31", "+1", cards["g31"]);
+  auto c = say("liu", "gv", "1", cards["gv"]);
+  EXPECT_EQ(status(1, "chen"), storage::RosterStatus::taken);
+  EXPECT_EQ(status(1, "zhao"), storage::RosterStatus::taken);
+  EXPECT_EQ(status(1, "liu"), storage::RosterStatus::waiting);
+  EXPECT_THAT(to(a, "chen"), HasSubstr("第 1 个名额"));
+  EXPECT_THAT(to(b, "zhao"), HasSubstr("第 2 个名额"));
+  EXPECT_THAT(to(c, "liu"), HasSubstr("候补第 1 位"));
+  EXPECT_TRUE(texts_to(c, "gv").empty());  // nothing in the group: the card is edited instead
+}
+
+TEST_F(FiveSteps, FifteenRepliesForTenPlacesGiveExactlyTenPlaces) {
+  make_post(10);
+  for (int i = 0; i < 15; ++i) add_volunteer("v" + std::to_string(i), "31");
+  auto cards = recruit();
+  for (int i = 0; i < 15; ++i) say("v" + std::to_string(i), "g31", "报名", cards["g31"]);
+  auto n = store_.roster.counts(1);
+  EXPECT_EQ(n.taken, 10);
+  EXPECT_EQ(n.waiting, 5);
+  for (int i = 0; i < 15; ++i) {
+    EXPECT_EQ(status(1, "v" + std::to_string(i)),
+              i < 10 ? storage::RosterStatus::taken : storage::RosterStatus::waiting);
+  }
+}
+
+TEST_F(FiveSteps, AskingTwiceKeepsOnePlace) {
+  make_post(2);
+  auto cards = recruit();
+  say("chen", "gv", "报名", cards["gv"]);
+  auto again = say("chen", "gv", "+1", cards["gv"]);
+  EXPECT_THAT(to(again, "chen"), HasSubstr("已经在岗位 1 的名单上"));
+  EXPECT_EQ(store_.roster.counts(1).taken, 1);
+}
+
+TEST_F(FiveSteps, WithdrawalGivesThePlaceToTheFirstWhoWaits) {
+  make_post(1);
+  auto cards = recruit();
+  say("chen", "gv", "报名", cards["gv"]);
+  say("zhao", "gv", "报名", cards["gv"]);
+  say("liu", "gv", "报名", cards["gv"]);
+  auto sent = say("chen", "gv", "退出", cards["gv"]);
+  EXPECT_EQ(status(1, "chen"), storage::RosterStatus::gone);
+  EXPECT_EQ(status(1, "zhao"), storage::RosterStatus::taken);
+  EXPECT_EQ(status(1, "liu"), storage::RosterStatus::waiting);
+  EXPECT_THAT(to(sent, "zhao"), HasSubstr("空出一个名额，现在是你的了"));
+  EXPECT_THAT(texts_to(sent, "gv").at(0), HasSubstr("已退出岗位 1"));
+}
+
+TEST_F(FiveSteps, QuitCommandLeavesTheOnlyPost) {
+  make_post(1);
+  auto cards = recruit();
+  say("chen", "gv", "报名", cards["gv"]);
+  say("chen", "chen", "/quit");
+  EXPECT_EQ(status(1, "chen"), storage::RosterStatus::gone);
+}
+
+TEST_F(FiveSteps, ResidentWhoRepliesIsLedIntoSignUpWithThePlaceHeld) {
+  make_post(1);
+  auto cards = recruit();
+  auto sent = say("zhang", "g31", "报名", cards["g31"]);
+  EXPECT_EQ(status(1, "zhang"), storage::RosterStatus::held);
+  EXPECT_THAT(to(sent, "zhang"), HasSubstr("先给你留一个名额"));
+  EXPECT_EQ(dialog_of("zhang")->kind, "signup");
+  // The held place counts: the next approved volunteer waits.
+  say("chen", "gv", "报名", cards["gv"]);
+  EXPECT_EQ(status(1, "chen"), storage::RosterStatus::waiting);
+  // The coordinator approves: the place is theirs.
+  put_dialog("zhang", "signup", "confirm", "zhang",
+             {{"name", "张建国"},
+              {"phone", "13700000000"},
+              {"building", "31"},
+              {"skills", "1"},
+              {"availability", "晚上"}});
+  auto submitted = say("zhang", "zhang", "是");
+  auto approved = say("zhou", "zhou", "通过", find_to(submitted, "zhou")->platform_id);
+  EXPECT_EQ(status(1, "zhang"), storage::RosterStatus::taken);
+  EXPECT_THAT(to(approved, "zhang"), HasSubstr("名额已经确定"));
+}
+
+TEST_F(FiveSteps, RejectedSignUpFreesTheHeldPlaceForTheWaitList) {
+  make_post(1);
+  auto cards = recruit();
+  say("zhang", "g31", "报名", cards["g31"]);
+  say("chen", "gv", "报名", cards["gv"]);
+  storage::Volunteer v;
+  v.person_id = person("zhang");
+  v.community_id = "sc";
+  v.name = "张建国";
+  v.status = storage::VolunteerStatus::pending;
+  store_.volunteers.upsert(v);
+  auto sent = say("zhou", "zhou", "拒绝 " + std::to_string(person("zhang")));
+  EXPECT_EQ(status(1, "zhang"), storage::RosterStatus::gone);
+  EXPECT_EQ(status(1, "chen"), storage::RosterStatus::taken);
+  EXPECT_THAT(to(sent, "chen"), HasSubstr("现在是你的了"));
+}
+
+TEST_F(FiveSteps, CardsAreEditedOnceAfterABurstOfReplies) {
+  make_post(10);
+  auto cards = recruit();
+  for (const char* u : {"chen", "zhao", "liu"}) say(u, "gv", "报名", cards["gv"]);
+  auto edits = advance(config_.recruitment.card_refresh_s * 1000);
+  int n = 0;
+  for (const auto& s : edits) {
+    if (s.msg.kind == OutKind::edit) {
+      ++n;
+      EXPECT_THAT(s.msg.text, HasSubstr("已报名 3/10 · 候补 0"));
+    }
+  }
+  EXPECT_EQ(n, 2);  // one per group's card
+}
+
+TEST_F(FiveSteps, CallClosesAtItsDeadline) {
+  make_post(10, "31", 3);  // starts in 3 hours: the call closes then
+  auto cards = recruit();
+  auto closed = advance(3 * kHour);
+  bool edited = false;
+  for (const auto& s : closed)
+    edited |= s.msg.kind == OutKind::edit && s.msg.text.find("【招募已截止】") == 0;
+  EXPECT_TRUE(edited);
+  auto late = say("chen", "gv", "报名", cards["gv"]);
+  EXPECT_THAT(to(late, "chen"), HasSubstr("招募已经截止"));
+  EXPECT_EQ(store_.roster.counts(1).taken, 0);
+}
+
+TEST_F(FiveSteps, JoinButtonWorksLikeAReply) {
+  make_post(2);
+  auto cards = recruit();
+  press("chen", "gv", cards["gv"], "c:1:join");
+  EXPECT_EQ(status(1, "chen"), storage::RosterStatus::taken);
+}
+
+// ---- step 4: implement in order
+
+TEST_F(FiveSteps, AssignedRequestIsConfirmedByReply) {
+  open_request("repair", "漏水");
+  auto offered = say("zhou", "zhou", "派单 #1 赵姐");
+  const Sent* offer = find_to(offered, "zhao");
+  ASSERT_NE(offer, nullptr);
+  EXPECT_THAT(offer->msg.text, HasSubstr("zhou 想请你接 #1"));
+  EXPECT_THAT(texts_to(offered, "zhou").back(), HasSubstr("已派给 赵姐"));
+  auto accepted = say("zhao", "zhao", "收到", offer->platform_id);
+  EXPECT_EQ(store_.requests.get(1)->volunteer_id, person("zhao"));
+  EXPECT_THAT(to(accepted, "zhao"), HasSubstr("地址：31栋2单元501"));
+  EXPECT_THAT(to(accepted, "zhou"), HasSubstr("赵姐 接下了 #1"));
+}
+
+TEST_F(FiveSteps, DeclinedOfferGoesToTheNextRankedCandidate) {
+  open_request("repair", "漏水");
+  auto offered = say("zhou", "zhou", "派单 #1 赵姐");
+  auto next = say("zhao", "zhao", "不行", find_to(offered, "zhao")->platform_id);
+  EXPECT_THAT(to(next, "zhao"), HasSubstr("我转给其他人"));
+  // 陈师傅: same building and the repair skill.
+  ASSERT_NE(find_to(next, "chen"), nullptr);
+  EXPECT_THAT(find_to(next, "chen")->msg.text, HasSubstr("#1"));
+}
+
+TEST_F(FiveSteps, UnansweredOffersMoveOnThenEscalate) {
+  open_request("medical", "量血压");
+  store_.timers.disarm("unclaimed:1");  // only the coordinator's offers in this test
+  say("zhou", "zhou", "派单 #1 赵姐");
+  std::vector<std::string> asked = {"zhao"};
+  std::vector<Sent> last;
+  for (int round = 2; round <= config_.assignments.max_offers + 1; ++round) {
+    last = advance(config_.assignments.offer_timeout_min * kMinute);
+    for (const char* u : {"chen", "liu"}) {
+      if (find_to(last, u)) asked.push_back(u);
+    }
+  }
+  EXPECT_EQ(asked.size(), 3u);  // three rounds, three different people
+  EXPECT_THAT(to(last, "zhou"), HasSubstr("问了 3 轮都没人接"));
+  EXPECT_EQ(store_.requests.count_by_category("sc", true).at("medical"), 1);
+}
+
+TEST_F(FiveSteps, RequestNobodyTakesIsOfferedPrivatelyInABatch) {
+  open_request("shopping", "买菜");
+  EXPECT_TRUE(advance(config_.assignments.unclaimed_after_min * kMinute - 1).empty());
+  auto batch = advance(1);
+  std::vector<std::string> offered;
+  for (const auto& s : batch) {
+    if (s.msg.route.rfind("o:", 0) == 0) offered.push_back(s.msg.chat);
+  }
+  // Same building first; among them the one with the skill.
+  EXPECT_EQ(offered, (std::vector<std::string>{"zhao", "chen", "liu"}));
+  auto taken = say("chen", "chen", "收到", find_to(batch, "chen")->platform_id);
+  EXPECT_EQ(store_.requests.get(1)->volunteer_id, person("chen"));
+  // The others' offers are withdrawn: a late yes changes nothing.
+  auto late = say("zhao", "zhao", "收到", find_to(batch, "zhao")->platform_id);
+  EXPECT_THAT(to(late, "zhao"), HasSubstr("已经有人接了"));
+  EXPECT_EQ(store_.requests.get(1)->volunteer_id, person("chen"));
+}
+
+TEST_F(FiveSteps, RankingFollowsTheOrderOfTheMethod) {
+  add_volunteer("near_unskilled", "31");
+  add_volunteer("near_skilled_busy", "31", bit(Skill::medical));
+  add_volunteer("near_skilled_tired", "31", bit(Skill::medical));
+  add_volunteer("near_skilled_fresh", "31", bit(Skill::medical));
+  add_volunteer("far_skilled", "40", bit(Skill::medical));
+  store_.shifts.check_in({0, person("near_skilled_busy"), "sc", 0, now_ - kHour, 0});  // on duty
+  std::int64_t tired =
+      store_.shifts.check_in({0, person("near_skilled_tired"), "sc", 0, now_ - 48 * kHour, 0});
+  store_.shifts.check_out(tired, now_ - 44 * kHour);
+  InboundEvent ev = event("zhou", "zhou");
+  Outcome out;
+  Turn turn(config_, store_, *dir_, ev, *store_.people.get(person("zhou")), now_, out);
+  auto ranked = assignments::rank(turn, "sc", bit(Skill::medical), "31", {}, 5);
+  std::vector<std::string> names;
+  for (const auto& c : ranked) names.push_back(c.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"near_skilled_fresh", "near_skilled_tired",
+                                             "near_skilled_busy", "陈师傅", "赵姐"}));
+}
+
+TEST_F(FiveSteps, NobodyAtTheDailyCapIsAsked) {
+  add_volunteer("worked_out", "31", bit(Skill::medical));
+  std::int64_t s = store_.shifts.check_in({0, person("worked_out"), "sc", 0, now_ - 9 * kHour, 0});
+  store_.shifts.check_out(s, now_ - kMinute);
+  InboundEvent ev = event("zhou", "zhou");
+  Outcome out;
+  Turn turn(config_, store_, *dir_, ev, *store_.people.get(person("zhou")), now_, out);
+  for (const auto& c : assignments::rank(turn, "sc", bit(Skill::medical), "31", {}, 10)) {
+    EXPECT_NE(c.name, "worked_out");
+  }
+}
+
+TEST_F(FiveSteps, RemindersAskToConfirmAndWhoDoesNotIsReplacedFromTheWaitList) {
+  make_post(1, "31", 3);
+  auto cards = recruit();
+  say("chen", "gv", "报名", cards["gv"]);
+  say("zhao", "gv", "报名", cards["gv"]);
+  auto reminded = advance(1 * kHour);  // 2 hours before the start
+  const Sent* reminder = find_to(reminded, "chen");
+  ASSERT_NE(reminder, nullptr);
+  EXPECT_THAT(reminder->msg.text, HasSubstr("请回复这条消息「确认」"));
+  EXPECT_EQ(find_to(reminded, "zhao"), nullptr);  // waiting: nothing to confirm
+  auto replaced = advance(1 * kHour);             // 1 hour before: no confirmation
+  EXPECT_EQ(status(1, "chen"), storage::RosterStatus::gone);
+  EXPECT_EQ(status(1, "zhao"), storage::RosterStatus::taken);
+  EXPECT_THAT(to(replaced, "chen"), HasSubstr("名额已经让给其他志愿者"));
+  EXPECT_THAT(to(replaced, "zhao"), HasSubstr("现在是你的了"));
+}
+
+TEST_F(FiveSteps, ConfirmingKeepsThePlace) {
+  make_post(1, "31", 3);
+  auto cards = recruit();
+  say("chen", "gv", "报名", cards["gv"]);
+  auto reminded = advance(1 * kHour);
+  auto confirmed = say("chen", "chen", "确认", find_to(reminded, "chen")->platform_id);
+  EXPECT_THAT(to(confirmed, "chen"), HasSubstr("已确认"));
+  advance(1 * kHour);
+  EXPECT_EQ(status(1, "chen"), storage::RosterStatus::taken);
+}
+
+TEST_F(FiveSteps, WithoutAWaitListTheReservePoolIsAsked) {
+  make_post(1, "31", 3);
+  auto cards = recruit();
+  say("chen", "gv", "报名", cards["gv"]);
+  advance(1 * kHour);
+  auto replaced = advance(1 * kHour);
+  const Sent* offer = find_to(replaced, "zhao");  // same building, free
+  ASSERT_NE(offer, nullptr);
+  EXPECT_THAT(offer->msg.text, HasSubstr("还差人"));
+  say("zhao", "zhao", "收到", offer->platform_id);
+  EXPECT_EQ(status(1, "zhao"), storage::RosterStatus::taken);
+}
+
+TEST_F(FiveSteps, CheckInAndOutRecordTheHoursServed) {
+  make_post(1, "31", 1);
+  auto cards = recruit();
+  say("chen", "gv", "报名", cards["gv"]);
+  now_ += kHour;
+  EXPECT_THAT(say("chen", "chen", "签到").at(0).msg.text,
+              HasSubstr("已签到（岗位 1「照看王奶奶」）"));
+  EXPECT_THAT(say("chen", "chen", "/checkin").at(0).msg.text, HasSubstr("已经签到了"));
+  now_ += 3 * kHour + 30 * kMinute;
+  EXPECT_THAT(say("chen", "chen", "签退").at(0).msg.text, HasSubstr("这次服务 3.5 小时"));
+  EXPECT_THAT(say("chen", "chen", "时长").at(0).msg.text, HasSubstr("累计 3.5 小时"));
+  EXPECT_THAT(say("chen", "chen", "签退").at(0).msg.text, HasSubstr("没有签到"));
+}
+
+TEST_F(FiveSteps, CheckInIsRefusedAtTheDailyCap) {
+  std::int64_t s = store_.shifts.check_in({0, person("chen"), "sc", 0, now_ - 8 * kHour, 0});
+  store_.shifts.check_out(s, now_);
+  // The fixture's day starts at 16:00 UTC (midnight in China); keep the shift inside it.
+  EXPECT_THAT(say("chen", "chen", "签到").at(0).msg.text, HasSubstr("每天 8.0 小时的上限"));
+}
+
+TEST_F(FiveSteps, StatsShowUnmetNeedsByCategory) {
+  open_request("medical", "量血压");
+  store_.requests.mark_unmet(1);
+  make_post(3);
+  auto text = say("zhou", "zhou", "统计").at(0).msg.text;
+  EXPECT_THAT(text, HasSubstr("3 人已通过"));
+  EXPECT_THAT(text, HasSubstr("无人能接的需求：医护 1"));
+  EXPECT_THAT(text, HasSubstr("1 照看王奶奶：0/3"));
+}
+
+}  // namespace
+}  // namespace linli::test

@@ -1,0 +1,251 @@
+// One test per row of the post dialog's transition table (dialogs/post_dialog.cpp).
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "dialogs/dialog.hpp"
+#include "dialogs/post_dialog.hpp"
+#include "tests/support/engine_fixture.hpp"
+
+namespace linli::test {
+namespace {
+
+using ::testing::HasSubstr;
+
+class PostDialog : public EngineFixture {
+ protected:
+  Answers answers() {
+    Answers a;
+    std::vector<std::string> p;
+    decode_dialog_data(dialog_of("zhou")->data, a, p);
+    return a;
+  }
+  // zhou, the coordinator, in his private chat at `state`, with `a` answered so far.
+  void at(const std::string& state, Answers a = {}) {
+    put_dialog("zhou", "post", state, "zhou", a);
+  }
+  std::string state() { return dialog_of("zhou") ? dialog_of("zhou")->state : "(ended)"; }
+  std::string answer(const std::string& text) {
+    auto sent = say("zhou", "zhou", text);
+    auto texts = texts_to(sent, "zhou");
+    return texts.empty() ? "" : texts.back();
+  }
+  Answers complete() {
+    return {{"team", "care"},
+            {"title", "照看31栋独居的王奶奶"},
+            {"headcount", "10"},
+            {"skills", "0"},
+            {"place", "31栋"},
+            {"building", "31"},
+            {"time", std::to_string(now_ + 26 * 3'600'000LL) + "|" +
+                         std::to_string(now_ + 30 * 3'600'000LL)},
+            {"risk", "low"}};
+  }
+};
+
+TEST_F(PostDialog, CoordinatorStartsItAndIsAskedTheTeam) {
+  auto sent = say("zhou", "zhou", "设岗");
+  EXPECT_EQ(state(), "team");
+  EXPECT_THAT(texts_to(sent, "zhou").at(0), HasSubstr("6 关爱特殊群体"));
+}
+
+TEST_F(PostDialog, OthersCannotSetUpPosts) {
+  auto sent = say("chen", "chen", "/post");
+  EXPECT_FALSE(dialog_of("chen"));
+  EXPECT_THAT(sent.at(0).msg.text, HasSubstr("只有本社区的协调员"));
+}
+
+TEST_F(PostDialog, TeamByNumber) {
+  at("team");
+  EXPECT_THAT(answer("6"), HasSubstr("岗位叫什么"));
+  EXPECT_EQ(answers()["team"], "care");
+}
+
+TEST_F(PostDialog, TeamOfTheirOwn) {
+  at("team");
+  answer("老党员服务队");
+  EXPECT_EQ(state(), "title");
+  EXPECT_EQ(answers()["team"], "老党员服务队");
+}
+
+TEST_F(PostDialog, TeamNumberOutOfTheListIsAskedAgain) {
+  at("team");
+  EXPECT_THAT(answer("9"), HasSubstr("编号"));
+  EXPECT_EQ(state(), "team");
+}
+
+TEST_F(PostDialog, KeepingTheTeamWhenEditing) {
+  at("team", {{"post_id", "1"}, {"team", "care"}});
+  answer("-");
+  EXPECT_EQ(state(), "title");
+  EXPECT_EQ(answers()["team"], "care");
+}
+
+TEST_F(PostDialog, Title) {
+  at("title", {{"team", "care"}});
+  EXPECT_THAT(answer("照看31栋独居的王奶奶"), HasSubstr("需要几个人"));
+  EXPECT_EQ(answers()["title"], "照看31栋独居的王奶奶");
+}
+
+TEST_F(PostDialog, TooShortTitleIsAskedAgain) {
+  at("title");
+  EXPECT_THAT(answer("王"), HasSubstr("2–40"));
+  EXPECT_EQ(state(), "title");
+}
+
+TEST_F(PostDialog, KeepingTheTitle) {
+  at("title", {{"post_id", "1"}, {"title", "旧名字"}});
+  answer("-");
+  EXPECT_EQ(state(), "headcount");
+}
+
+TEST_F(PostDialog, Headcount) {
+  at("headcount");
+  EXPECT_THAT(answer("10人"), HasSubstr("需要什么技能"));
+  EXPECT_EQ(answers()["headcount"], "10");
+}
+
+TEST_F(PostDialog, HeadcountMustBeANumberFromOneToAThousand) {
+  at("headcount");
+  EXPECT_THAT(answer("0"), HasSubstr("1 到 1000"));
+  EXPECT_THAT(answer("很多"), HasSubstr("1 到 1000"));
+  EXPECT_EQ(state(), "headcount");
+}
+
+TEST_F(PostDialog, KeepingTheHeadcount) {
+  at("headcount", {{"post_id", "1"}, {"headcount", "5"}});
+  answer("-");
+  EXPECT_EQ(state(), "skills");
+}
+
+TEST_F(PostDialog, SkillsOrNone) {
+  at("skills");
+  EXPECT_THAT(answer("0"), HasSubstr("在哪里"));
+  EXPECT_EQ(answers()["skills"], "0");
+  at("skills");
+  answer("2");
+  EXPECT_EQ(answers()["skills"], std::to_string(bit(Skill::medical)));
+}
+
+TEST_F(PostDialog, UnknownSkillsAreAskedAgain) {
+  at("skills");
+  EXPECT_THAT(answer("juggling"), HasSubstr("不限请回复 0"));
+  EXPECT_EQ(state(), "skills");
+}
+
+TEST_F(PostDialog, KeepingTheSkills) {
+  at("skills", {{"post_id", "1"}, {"skills", "0"}});
+  answer("-");
+  EXPECT_EQ(state(), "place");
+}
+
+TEST_F(PostDialog, PlaceThatIsABuilding) {
+  at("place");
+  EXPECT_THAT(answer("31栋"), HasSubstr("什么时间"));
+  EXPECT_EQ(answers()["place"], "31栋");
+  EXPECT_EQ(answers()["building"], "31");
+}
+
+TEST_F(PostDialog, PlaceThatIsNot) {
+  at("place");
+  answer("社区服务站");
+  EXPECT_EQ(answers()["building"], "");
+}
+
+TEST_F(PostDialog, KeepingThePlace) {
+  at("place", {{"post_id", "1"}, {"place", "31栋"}});
+  answer("-");
+  EXPECT_EQ(state(), "time");
+}
+
+TEST_F(PostDialog, EmptyishPlaceIsAskedAgain) {
+  at("place");
+  EXPECT_THAT(answer(std::string(61, 'x')), HasSubstr("1–60"));
+  EXPECT_EQ(state(), "place");
+}
+
+TEST_F(PostDialog, Time) {
+  at("time");
+  EXPECT_THAT(answer("明天 8:00-12:00"), HasSubstr("风险等级"));
+  EXPECT_NE(answers()["time"].find('|'), std::string::npos);
+}
+
+TEST_F(PostDialog, UnreadableTimeIsAskedAgain) {
+  at("time");
+  EXPECT_THAT(answer("下周吧"), HasSubstr("没看懂这个时间"));
+  EXPECT_EQ(state(), "time");
+}
+
+TEST_F(PostDialog, KeepingTheTime) {
+  at("time", {{"post_id", "1"}, {"time", "1|2"}});
+  answer("-");
+  EXPECT_EQ(state(), "risk");
+}
+
+TEST_F(PostDialog, RiskShowsTheSummary) {
+  Answers a = complete();
+  a.erase("risk");
+  at("risk", a);
+  std::string summary = answer("2");
+  EXPECT_EQ(state(), "confirm");
+  EXPECT_THAT(summary, HasSubstr("队伍：关爱特殊群体"));
+  EXPECT_THAT(summary, HasSubstr("人数：10"));
+  EXPECT_THAT(summary, HasSubstr("技能：不限"));
+  EXPECT_THAT(summary, HasSubstr("风险：高风险"));
+}
+
+TEST_F(PostDialog, UnclearRiskIsAskedAgain) {
+  at("risk");
+  EXPECT_THAT(answer("medium"), HasSubstr("1（低风险）"));
+  EXPECT_EQ(state(), "risk");
+}
+
+TEST_F(PostDialog, KeepingTheRisk) {
+  at("risk", [this] {
+    Answers a = complete();
+    a["post_id"] = "1";
+    return a;
+  }());
+  answer("-");
+  EXPECT_EQ(state(), "confirm");
+}
+
+TEST_F(PostDialog, YesSavesThePostAndArmsItsReminders) {
+  at("confirm", complete());
+  EXPECT_THAT(answer("是"), HasSubstr("岗位 1 已保存"));
+  EXPECT_EQ(state(), "(ended)");
+  auto p = store_.posts.get(1);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->team, "care");
+  EXPECT_EQ(p->headcount, 10);
+  EXPECT_EQ(p->building, "31");
+  EXPECT_EQ(p->created_by, person("zhou"));
+  EXPECT_EQ(store_.timers.next_due(), p->starts_at - 120 * 60'000);  // the reminder comes first
+}
+
+TEST_F(PostDialog, EditingChangesTheSamePost) {
+  at("confirm", complete());
+  answer("是");
+  say("zhou", "zhou", "设岗 1");
+  auto a = answers();
+  EXPECT_EQ(a["post_id"], "1");
+  for (int i = 0; i < 7; ++i) answer(i == 2 ? "12" : "-");  // only the headcount changes
+  EXPECT_THAT(answer("是"), HasSubstr("岗位 1 已更新"));
+  EXPECT_EQ(store_.posts.get(1)->headcount, 12);
+  EXPECT_FALSE(store_.posts.get(2));
+}
+
+TEST_F(PostDialog, NoDropsIt) {
+  at("confirm", complete());
+  EXPECT_THAT(answer("否"), HasSubstr("没有保存"));
+  EXPECT_FALSE(store_.posts.get(1));
+}
+
+TEST_F(PostDialog, NeitherYesNorNoIsAskedAgain) {
+  at("confirm", complete());
+  EXPECT_THAT(answer("再想想"), HasSubstr("「是」或「否」"));
+  EXPECT_EQ(state(), "confirm");
+}
+
+}  // namespace
+}  // namespace linli::test

@@ -1,0 +1,97 @@
+// build/linli as operators run it: the command line, exit codes, configuration errors, a
+// graceful stop on SIGTERM, and logs that keep message texts out.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/http_client.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace linli::test {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// The example config on port 0 with its database in `dir`, with `patch` merged in.
+std::string write_config(const std::string& dir, const json& patch = json::object()) {
+  std::ifstream in(std::string(LINLI_SOURCE_DIR) + "/config/example.json");
+  json c = json::parse(in);
+  c["server"]["port"] = 0;
+  c["database"] = dir + "/linli.db";
+  c.merge_patch(patch);
+  std::string path = dir + "/config.json";
+  std::ofstream(path) << c.dump(2);
+  return path;
+}
+
+TEST(Process, HelpListsTheCommands) {
+  TempDir dir;
+  Process p({LINLI_BINARY, "--help"}, dir.path());
+  EXPECT_EQ(p.wait_exit(10s), 0);
+  EXPECT_THAT(p.out(), HasSubstr("linli serve --config FILE"));
+  EXPECT_THAT(p.out(), HasSubstr("check-config"));
+}
+
+TEST(Process, BadConfigStopsStartUpWithTheKeyAndReason) {
+  TempDir dir;
+  std::string path = write_config(dir.path(), {{"dialogs", {{"timeout_minutes", 0}}}});
+  Process p({LINLI_BINARY, "serve", "--config", path}, dir.path());
+  EXPECT_EQ(p.wait_exit(10s), 2);
+  EXPECT_THAT(p.err(), HasSubstr("dialogs.timeout_minutes: must be between 1 and 10080"));
+}
+
+TEST(Process, UnknownCommandIsAUsageError) {
+  TempDir dir;
+  Process p({LINLI_BINARY, "srve"}, dir.path());
+  EXPECT_EQ(p.wait_exit(10s), 2);
+  EXPECT_THAT(p.err(), HasSubstr("unknown command \"srve\""));
+}
+
+TEST(Process, SigtermAnswersWhatIsInFlightFlushesAndExitsZero) {
+  TempDir dir;
+  Process p({LINLI_BINARY, "serve", "--config", write_config(dir.path())}, dir.path());
+  std::uint16_t port = p.wait_listening(20s);
+  ASSERT_NE(port, 0) << p.err();
+  HttpClient client(port);
+  EXPECT_EQ(client.get("/healthz").status, 200);
+  json body = {{"chat", "li"}, {"user", "li"}, {"text", "/menu"}};
+  EXPECT_EQ(client.post("/playground/api/send", body.dump()).status, 200);
+  p.signal(SIGTERM);
+  EXPECT_EQ(p.wait_exit(20s), 0) << p.err();
+  EXPECT_THAT(p.err(), HasSubstr("\"event\":\"stopped\",\"outbox_flushed\":1"));
+}
+
+TEST(Process, LogsCarryIdsButNeverMessageTexts) {
+  TempDir dir;
+  Process p({LINLI_BINARY, "serve", "--config", write_config(dir.path(), {{"log_level", "debug"}})},
+            dir.path());
+  std::uint16_t port = p.wait_listening(20s);
+  ASSERT_NE(port, 0) << p.err();
+  HttpClient client(port);
+  for (const char* text : {"求助 MARKER-厨房水管漏水", "/help MARKER-two", "MARKER-three"}) {
+    json body = {{"chat", "g31"}, {"user", "li"}, {"text", text}};
+    EXPECT_EQ(client.post("/playground/api/send", body.dump()).status, 200);
+  }
+  p.signal(SIGTERM);
+  EXPECT_EQ(p.wait_exit(20s), 0);
+  std::string log = p.err();
+  EXPECT_THAT(log, HasSubstr("\"event\":\"event\""));  // debug lines about each event exist
+  EXPECT_THAT(log, Not(HasSubstr("MARKER")));
+  EXPECT_THAT(log, Not(HasSubstr("厨房")));
+  // Every line is one JSON object.
+  std::istringstream lines(log);
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_FALSE(json::parse(line, nullptr, false).is_discarded()) << line;
+  }
+}
+
+}  // namespace
+}  // namespace linli::test

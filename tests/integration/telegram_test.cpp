@@ -1,0 +1,199 @@
+// Linli on Telegram, end to end over real HTTP on 127.0.0.1: updates POSTed to the webhook as
+// Telegram sends them, replies arriving at a fake Bot API that follows the documented API. A
+// group of three residents and three volunteers, Chinese text and emoji around commands.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "bot/outbox_sender.hpp"
+#include "storage/store.hpp"
+#include "tests/support/telegram_fixture.hpp"
+
+namespace linli::test {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+TEST_F(Telegram, HelpRequestFromTheGroupToTheRating) {
+  // The command comes after an emoji and Chinese text: found by its entity's UTF-16 offset.
+  say(kResidents, kLi, "🙏请帮忙 /help@linli_bot 厨房水管漏水了😭");
+  TelegramMessage ask = expect(kResidents, "需要哪方面的帮助");
+  press(kResidents, kLi, ask.message_id, button(ask, 0, 0));  // 维修
+  expect(kResidents, "私信");
+  expect(kLi.id, "具体地址");
+  say(kLi.id, kLi, "2单元501");
+  expect(kLi.id, "急吗");
+  say(kLi.id, kLi, "1");
+  expect(kLi.id, "请确认你的求助");
+  say(kLi.id, kLi, "是");
+  expect(kLi.id, "已提交，编号 #1");
+  TelegramMessage card = expect(kVolunteers, "厨房水管漏水了😭");
+  EXPECT_THAT(card.text, HasSubstr("#1 维修 · 31栋 · 急"));
+  EXPECT_THAT(card.text, Not(HasSubstr("501")));
+
+  say(kVolunteers, kChen, "接单💪", TelegramMessageOptions{}.replying_to_bot(card.message_id));
+  expect(kChen.id, "地址：2单元501");
+  expect(kLi.id, "陈师傅 接了你的求助 #1");
+  // A second volunteer, too late, by the button: answered on the button, nothing changes.
+  press(kVolunteers, kZhao, card.message_id, button(card, 0, 0));
+  ASSERT_TRUE(fake_.wait_until(
+      [](const FakeTelegram& f) { return f.calls("answerCallbackQuery").size() >= 2; }, 10s));
+  EXPECT_THAT(fake_.calls("answerCallbackQuery").back().params["text"].get<std::string>(),
+              HasSubstr("陈师傅"));
+  ASSERT_TRUE(fake_.wait_until(
+      [&](const FakeTelegram& f) {
+        for (const auto& m : f.messages(kVolunteers)) {
+          if (m.message_id == card.message_id)
+            return m.text.find("陈师傅 已接单") != std::string::npos;
+        }
+        return false;
+      },
+      10s));
+
+  say(kVolunteers, kChen, "完成 #1 ✅");
+  TelegramMessage question = expect(kLi.id, "满意吗");
+  say(kLi.id, kLi, "5 谢谢陈师傅👍", TelegramMessageOptions{}.replying_to_bot(question.message_id));
+  expect(kLi.id, "谢谢你的评价");
+  expect(kChen.id, "★★★★★");
+  EXPECT_EQ(on_io([&] { return app_->app().store().requests.get(1)->rating; }), 5);
+  // Every press was answered.
+  EXPECT_EQ(fake_.calls("answerCallbackQuery").size(), 2u);
+}
+
+TEST_F(Telegram, VolunteerSignsUpAndTheCoordinatorApprovesByButton) {
+  say(kResidents, kZhang, "报名志愿者");
+  expect(kResidents, "请问你的姓名");
+  say(kResidents, kZhang, "张建国",
+      TelegramMessageOptions{}.replying_to_bot(fake_.messages(kResidents).back().message_id));
+  expect(kZhang.id, "你的手机号");
+  say(kZhang.id, kZhang, "13700000000");
+  say(kZhang.id, kZhang, "31栋");
+  say(kZhang.id, kZhang, "1 3");
+  say(kZhang.id, kZhang, "周末");
+  expect(kZhang.id, "技能：维修、驾驶");
+  say(kZhang.id, kZhang, "是");
+  TelegramMessage review = expect(kZhou.id, "新志愿者待审核");
+  press(kZhou.id, kZhou, review.message_id, button(review, 0, 0));  // 通过
+  expect(kZhang.id, "你已成为 山城花园社区 的志愿者");
+  expect(kVolunteers, "欢迎新志愿者 张建国");
+  for (std::int64_t group : {kResidents, kVolunteers}) {
+    for (const auto& m : fake_.messages(group)) EXPECT_THAT(m.text, Not(HasSubstr("13700000000")));
+  }
+}
+
+TEST_F(Telegram, EnglishSpeakerInATopicIsAnsweredInEnglishInTheSameTopic) {
+  say(kResidents, kEmma, "/menu", TelegramMessageOptions{}.in_topic(777));
+  TelegramMessage m = expect(kResidents, "You can:");
+  EXPECT_EQ(m.thread_id, 777);
+}
+
+TEST_F(Telegram, CommandForAnotherBotIsNotOurs) {
+  say(kResidents, kLi, "/help@OtherHelperBot");
+  say(kResidents, kLi, "/menu");  // a marker that the first one was handled before it
+  expect(kResidents, "你可以");
+  EXPECT_EQ(count(kResidents, "需要哪方面的帮助"), 0);
+}
+
+TEST_F(Telegram, WrongOrMissingSecretIsRefusedWithoutEffect) {
+  EXPECT_EQ(post(ups_.message(kLi.id, "private", kLi, "/menu"), "wrong"), 401);
+  EXPECT_EQ(
+      client().post("/telegram/tg", ups_.message(kLi.id, "private", kLi, "/menu").dump()).status,
+      401);
+  EXPECT_EQ(client()
+                .post("/telegram/tg", "{not json", {{"X-Telegram-Bot-Api-Secret-Token", "wrong"}})
+                .status,
+            401);
+  EXPECT_EQ(on_io([&] { return app_->app().store().outbox.depth(); }), 0);
+  EXPECT_FALSE(on_io([&] { return app_->app().store().people.find("tg", "1001").has_value(); }));
+  EXPECT_TRUE(fake_.calls("sendMessage").empty());
+}
+
+TEST_F(Telegram, PrivateChatNotOpenedYetIsReachedThroughTheDeepLink) {
+  fake_.block_private(kLi.id);
+  say(kResidents, kLi, "/help 漏水");
+  TelegramMessage ask = expect(kResidents, "需要哪方面的帮助");
+  press(kResidents, kLi, ask.message_id, button(ask, 0, 0));
+  TelegramMessage invite = expect(kResidents, "https://t.me/linli_bot?start=hi");
+  EXPECT_THAT(invite.text, HasSubstr("秀英"));  // Telegram's first name first
+  EXPECT_TRUE(fake_.messages(kLi.id).empty());
+  // Li opens the link and presses Start: Telegram sends "/start hi" in the private chat.
+  fake_.open_private(kLi.id);
+  say(kLi.id, kLi, "/start hi");
+  expect(kLi.id, "私信已经连通");
+  expect(kLi.id, "具体地址");  // the question that was held
+  say(kLi.id, kLi, "2单元501");
+  expect(kLi.id, "急吗");
+}
+
+TEST_F(Telegram, RateLimitedChatPausesAloneAndCatchesUpInOrder) {
+  fake_.add_fault(TelegramFault::too_many_requests("sendMessage", 1).in_chat(kLi.id));
+  for (const char* cmd : {"/menu", "/mine", "/lang en"}) say(kLi.id, kLi, cmd);
+  for (const TelegramUser* u : {&kZhang, &kEmma}) say(u->id, *u, "/menu");
+  expect(kZhang.id, "你可以");
+  expect(kEmma.id, "You can:");
+  expect(kLi.id, "I'll speak English");
+  auto li = fake_.messages(kLi.id);
+  ASSERT_EQ(li.size(), 3u);  // none lost, none twice
+  EXPECT_THAT(li[0].text, HasSubstr("你可以"));
+  EXPECT_THAT(li[1].text, HasSubstr("没有进行中的求助"));
+  EXPECT_THAT(li[2].text, HasSubstr("I'll speak English"));
+  // The other chats did not wait for the paused one: they were served before it resumed.
+  std::optional<std::chrono::steady_clock::time_point> li_resumed, others_done;
+  int li_calls = 0;
+  for (const auto& c : fake_.calls("sendMessage")) {
+    std::int64_t chat = c.params["chat_id"].get<std::int64_t>();
+    if (chat == kLi.id) {
+      EXPECT_EQ(c.status, li_calls++ == 0 ? 429 : 200);
+      if (c.status == 200 && !li_resumed) li_resumed = c.at;
+    } else {
+      others_done = c.at;
+    }
+  }
+  EXPECT_EQ(li_calls, 4);  // one 429, then the three messages once each
+  ASSERT_TRUE(li_resumed && others_done);
+  EXPECT_LT(*others_done, *li_resumed);
+  EXPECT_EQ(on_io([&] { return app_->app().sender().stats().rate_limited; }), 1u);
+}
+
+TEST_F(Telegram, MessagesLeftInTheOutboxAtAStopArriveOnceAfterTheRestart) {
+  say(kZhang.id, kZhang, "/menu");
+  expect(kZhang.id, "你可以");  // delivered before the stop: must not come again
+  // The API fails for Li's chat, so her messages are still in the outbox at the stop.
+  fake_.add_fault(TelegramFault::server_error("sendMessage", 500, 1000).in_chat(kLi.id));
+  for (const char* cmd : {"/menu", "/mine", "/lang en"}) say(kLi.id, kLi, cmd);
+  ASSERT_TRUE(fake_.wait_until(
+      [](const FakeTelegram& f) { return f.calls("sendMessage").size() >= 3; }, 10s));
+  app_->stop(100ms);
+  EXPECT_TRUE(fake_.messages(kLi.id).empty());
+  fake_.clear_faults();
+  app_->start();
+  expect(kLi.id, "I'll speak English");
+  auto li = fake_.messages(kLi.id);
+  ASSERT_EQ(li.size(), 3u);
+  EXPECT_THAT(li[0].text, HasSubstr("你可以"));
+  EXPECT_THAT(li[2].text, HasSubstr("I'll speak English"));
+  EXPECT_EQ(fake_.messages(kZhang.id).size(), 1u);
+}
+
+class TelegramDeadLetters : public Telegram {
+ protected:
+  TelegramDeadLetters()
+      : Telegram(json{{"sender", {{"max_attempts", 3}, {"backoff_initial_ms", 10}}}}) {}
+};
+
+TEST_F(TelegramDeadLetters, MessageThatNeverGoesThroughIsDeadLetteredAndTheCoordinatorTold) {
+  fake_.add_fault(TelegramFault::server_error("sendMessage", 502, 1000).in_chat(kLi.id));
+  say(kLi.id, kLi, "/menu");
+  TelegramMessage notice = expect(kZhou.id, "没有送达");
+  EXPECT_THAT(notice.text, HasSubstr("试了 3 次"));
+  EXPECT_EQ(on_io([&] { return app_->app().sender().stats().dead; }), 1u);
+  EXPECT_EQ(fake_.calls("sendMessage").size(), 4u);  // three tries for Li, one notice
+}
+
+}  // namespace
+}  // namespace linli::test
