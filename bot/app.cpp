@@ -215,6 +215,8 @@ App::~App() = default;
 
 std::uint16_t App::start() {
   std::uint16_t port = impl_->server.listen();
+  // The daily purge of what must not be kept (addresses of closed requests, old event ids).
+  impl_->store.timers.arm_once("purge", impl_->clock.now_ms(), "purge", "");
   impl_->sender.start();
   impl_->scheduler.start();
   impl_->ready = true;

@@ -293,7 +293,7 @@ Config parse_config(const std::string& json_text, EnvLookup env) {
   if (j.is_discarded()) throw ConfigError("the file is not valid JSON");
   Reader r(j, "", env);
   r.allow({"server", "database", "synchronous", "lang", "timezone", "dialogs", "flood",
-           "recruitment", "assignments", "shifts", "sender", "http_client", "log_level",
+           "recruitment", "assignments", "shifts", "sender", "http_client", "privacy", "log_level",
            "communities", "adapters"});
   Config c;
   c.server = parse_server(r.sub("server"));
@@ -354,6 +354,14 @@ Config parse_config(const std::string& json_text, EnvLookup env) {
       s.fail("replace_before_minutes", "must be less than remind_before_minutes");
     }
     c.shifts.daily_hours_cap = s.number("daily_hours_cap", c.shifts.daily_hours_cap, 0.5, 24);
+  }
+  {
+    Reader p = r.sub("privacy");
+    p.allow({"address_retention_days", "event_retention_days"});
+    c.privacy.address_retention_days = static_cast<int>(
+        p.integer("address_retention_days", c.privacy.address_retention_days, 1, 3650));
+    c.privacy.event_retention_days =
+        static_cast<int>(p.integer("event_retention_days", c.privacy.event_retention_days, 1, 365));
   }
   {
     Reader h = r.sub("http_client");

@@ -122,6 +122,11 @@ struct ShiftConfig {
   double daily_hours_cap = 8;            // service hours a day; nobody is asked beyond it
 };
 
+struct PrivacyConfig {
+  int address_retention_days = 30;  // a closed request's address is erased after this long
+  int event_retention_days = 7;     // inbound event ids kept to recognise platform retries
+};
+
 // The client that calls platform APIs over HTTPS.
 struct HttpClientConfig {
   std::int64_t connect_timeout_ms = 5'000;   // DNS, TCP and TLS handshake
@@ -150,6 +155,7 @@ struct Config {
   ShiftConfig shifts;
   SenderConfig sender;
   HttpClientConfig http_client;
+  PrivacyConfig privacy;
   std::string log_level = "info";
   std::vector<CommunityConfig> communities;
   std::vector<AdapterConfig> adapters;

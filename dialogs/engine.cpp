@@ -428,6 +428,16 @@ void Engine::undeliverable(const storage::OutboxRow& row, bool forbidden, const 
 }
 
 void Engine::fire(const storage::TimerRecord& timer, std::int64_t now, Outcome& out) {
+  if (timer.kind == "purge") {
+    // Once a day: addresses of closed requests, and event ids older than platforms retry.
+    constexpr std::int64_t kDay = 24 * 3'600'000LL;
+    store_.requests.purge_addresses(now - config_.privacy.address_retention_days * kDay);
+    store_.events.purge(now - config_.privacy.event_retention_days * kDay);
+    InboundEvent ev;
+    Turn turn(config_, store_, dir_, ev, storage::Person{}, now, out);
+    turn.arm_timer("purge", now + kDay, "purge", "");
+    return;
+  }
   if (timer.kind != "dialog") {
     // Timers about posts, calls, offers and requests: their payload is the id.
     std::int64_t id = 0;

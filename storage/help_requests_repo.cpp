@@ -58,6 +58,9 @@ HelpRequestsRepo::HelpRequestsRepo(Database& db)
                         " FROM help_requests WHERE volunteer_id = ? AND status = 'claimed' "
                         "ORDER BY id LIMIT 20"),
       mark_unmet_(db.sql(), "UPDATE help_requests SET unmet = 1 WHERE id = ?"),
+      purge_(db.sql(),
+             "UPDATE help_requests SET address = '' WHERE address <> '' AND "
+             "((status = 'done' AND done_at < ?1) OR (status = 'cancelled' AND created_at < ?1))"),
       open_by_category_(db.sql(),
                         "SELECT category, COUNT(*) FROM help_requests WHERE community_id = ? AND "
                         "status = 'open' AND unmet = 0 GROUP BY category ORDER BY category"),
@@ -165,6 +168,12 @@ std::vector<HelpRequest> HelpRequestsRepo::of_volunteer(std::int64_t volunteer_i
   std::vector<HelpRequest> out;
   while (q->executeStep()) out.push_back(read(*q));
   return out;
+}
+
+int HelpRequestsRepo::purge_addresses(std::int64_t before) {
+  Use q(purge_);
+  q->bind(1, before);
+  return q->exec();
 }
 
 void HelpRequestsRepo::mark_unmet(std::int64_t id) {

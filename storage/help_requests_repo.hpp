@@ -27,6 +27,8 @@ class HelpRequestsRepo {
   std::vector<HelpRequest> of_resident(std::int64_t resident_id);
   // A volunteer's claimed tasks, oldest first.
   std::vector<HelpRequest> of_volunteer(std::int64_t volunteer_id);
+  // Erases the addresses of requests closed before `before`; returns how many.
+  int purge_addresses(std::int64_t before);
   // Nobody could be found for it: an unmet need for the coordinators' statistics.
   void mark_unmet(std::int64_t id);
   // Open requests of a community by category; with `unmet`, the needs nobody could serve.
@@ -48,6 +50,7 @@ class HelpRequestsRepo {
   SQLite::Statement of_resident_;
   SQLite::Statement of_volunteer_;
   SQLite::Statement mark_unmet_;
+  SQLite::Statement purge_;
   SQLite::Statement open_by_category_;
   SQLite::Statement unmet_by_category_;
   SQLite::Statement busy_;

@@ -338,3 +338,62 @@ TEST_F(Undeliverable, DeadLetterIsReportedToTheCoordinators) {
 
 }  // namespace
 }  // namespace linli::test
+
+namespace linli::test {
+namespace {
+
+using ::testing::HasSubstr;
+
+const char* no_env(const char*) {
+  return nullptr;
+}
+
+// 山城花园 (coordinator zhou) and 南岸 (coordinator wu), side by side on one platform.
+Config two_communities() {
+  return parse_config(R"({
+    "database": ":memory:",
+    "adapters": [{"type": "playground", "name": "pg", "people": [{"id": "li", "name": "李阿姨"}]}],
+    "communities": [
+      {"id": "sc", "name": "山城花园社区", "coordinators": ["pg:zhou"],
+       "groups": [{"chat": "pg:g31", "kind": "residents", "building": "31"}, {"chat": "pg:gv", "kind": "volunteers"}],
+       "volunteers": [{"person": "pg:chen", "name": "陈师傅", "building": "31", "skills": ["repair"]}]},
+      {"id": "na", "name": "南岸社区", "coordinators": ["pg:wu"],
+       "groups": [{"chat": "pg:n1", "kind": "residents", "building": "1"}, {"chat": "pg:nv", "kind": "volunteers"}]}
+    ]})",
+                      no_env);
+}
+
+class TwoCommunities : public EngineFixture {
+ protected:
+  TwoCommunities() : EngineFixture(two_communities()) {}
+};
+
+TEST_F(TwoCommunities, ACoordinatorCannotActOnAnotherCommunity) {
+  put_dialog("li", "help", "confirm", "li",
+             {{"category", "repair"},
+              {"details", "漏水"},
+              {"address", "31栋"},
+              {"building", "31"},
+              {"urgent", "0"}});
+  say("li", "li", "是");  // #1 in 山城花园
+  storage::Volunteer v;
+  v.person_id = person("wang");
+  v.community_id = "sc";
+  v.name = "王小明";
+  v.status = storage::VolunteerStatus::pending;
+  store_.volunteers.upsert(v);
+  say("wu", "n1", "菜单");  // wu is seen in 南岸
+
+  say("wu", "wu", "通过 " + std::to_string(person("wang")));
+  EXPECT_EQ(store_.volunteers.get(person("wang"))->status, storage::VolunteerStatus::pending);
+  EXPECT_THAT(say("wu", "wu", "派单 #1 陈师傅").at(0).msg.text, HasSubstr("找不到"));
+  EXPECT_EQ(store_.offers.rounds("request", 1), 0);
+  // In the other community's group, wu is not its coordinator at all.
+  EXPECT_THAT(say("wu", "gv", "/approve").at(0).msg.text, HasSubstr("只有本社区的协调员"));
+  // zhou, in his own community, can.
+  say("zhou", "zhou", "通过 " + std::to_string(person("wang")));
+  EXPECT_EQ(store_.volunteers.get(person("wang"))->status, storage::VolunteerStatus::approved);
+}
+
+}  // namespace
+}  // namespace linli::test

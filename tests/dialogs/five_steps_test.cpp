@@ -410,3 +410,42 @@ TEST_F(FiveSteps, StatsShowUnmetNeedsByCategory) {
 
 }  // namespace
 }  // namespace linli::test
+
+namespace linli::test {
+namespace {
+
+class Privacy : public EngineFixture {};
+
+TEST_F(Privacy, AddressesOfClosedRequestsArePurgedAfterTheRetention) {
+  put_dialog("li", "help", "confirm", "li",
+             {{"category", "repair"},
+              {"details", "漏水"},
+              {"address", "31栋2单元501"},
+              {"building", "31"},
+              {"urgent", "0"}});
+  say("li", "li", "是");
+  say("chen", "gv", "接单", "p" + std::to_string(store_.requests.get(1)->card_outbox_id));
+  say("chen", "gv", "完成 #1");
+  store_.timers.arm("purge", now_, "purge", "");
+  fire_due();
+  EXPECT_EQ(store_.requests.get(1)->address, "31栋2单元501");  // closed just now: kept
+  now_ += config_.privacy.address_retention_days * 24 * 3'600'000LL + 1;
+  fire_due();  // the purge re-armed itself for the next day
+  EXPECT_EQ(store_.requests.get(1)->address, "");
+  EXPECT_TRUE(store_.timers.next_due().has_value());
+}
+
+TEST_F(Privacy, OpenRequestsKeepTheirAddress) {
+  put_dialog("li", "help", "confirm", "li",
+             {{"category", "repair"},
+              {"details", "漏水"},
+              {"address", "31栋2单元501"},
+              {"building", "31"},
+              {"urgent", "0"}});
+  say("li", "li", "是");
+  store_.requests.purge_addresses(now_ + 365LL * 24 * 3'600'000);
+  EXPECT_EQ(store_.requests.get(1)->address, "31栋2单元501");
+}
+
+}  // namespace
+}  // namespace linli::test

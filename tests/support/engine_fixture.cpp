@@ -31,8 +31,8 @@ Config community_config() {
                       no_env);
 }
 
-EngineFixture::EngineFixture()
-    : config_(community_config()), db_(":memory:", "normal"), store_(db_) {
+EngineFixture::EngineFixture(Config config)
+    : config_(std::move(config)), db_(":memory:", "normal"), store_(db_) {
   dir_ = std::make_unique<storage::Directory>(config_, db_, store_.people, now_);
   for (const auto& seed : config_.communities[0].volunteers) {
     storage::Person p = store_.people.resolve(seed.adapter, seed.user, seed.name, now_);

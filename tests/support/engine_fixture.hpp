@@ -22,7 +22,7 @@ Config community_config();
 
 class EngineFixture : public ::testing::Test {
  protected:
-  EngineFixture();
+  explicit EngineFixture(Config config = community_config());
 
   struct Sent {
     std::int64_t id;
