@@ -56,6 +56,9 @@ struct OutboundMessage {
   std::string callback_id;            // press to answer (kind == answer_callback)
   std::string route;                  // what this message carries: a reply to it is routed there
   std::vector<std::string> mentions;  // platform user ids to mention, where platforms can
+  // A question in a group that wants its answer as a reply: platforms that can (Telegram's
+  // ForceReply) open the reply for the person, so a privacy-mode bot receives the answer.
+  bool force_reply = false;
 };
 
 }  // namespace linli

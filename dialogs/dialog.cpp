@@ -93,6 +93,8 @@ void DialogCtx::say(std::string body, std::vector<std::vector<Button>> buttons) 
   }
   m.text = std::move(body);
   m.route = "d:" + std::to_string(record.person_id);
+  // In a group the answer must come back as a reply (privacy-mode bots see nothing else).
+  m.force_reply = !record.private_chat && buttons.empty() && !m.reply_to.empty();
   m.buttons = std::move(buttons);
   turn.send(std::move(m));
 }

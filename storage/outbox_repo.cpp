@@ -15,6 +15,7 @@ std::string OutboxRepo::encode(const OutboundMessage& m) {
   if (m.edit_of != 0) j["edit_of"] = m.edit_of;
   if (!m.callback_id.empty()) j["callback_id"] = m.callback_id;
   if (!m.mentions.empty()) j["mentions"] = m.mentions;
+  if (m.force_reply) j["force_reply"] = true;
   if (!m.buttons.empty()) {
     json rows = json::array();
     for (const auto& row : m.buttons) {
@@ -42,6 +43,7 @@ OutboundMessage OutboxRepo::decode(const std::string& adapter, const std::string
   m.edit_of = j.value("edit_of", std::int64_t{0});
   m.callback_id = j.value("callback_id", "");
   if (j.contains("mentions")) m.mentions = j["mentions"].get<std::vector<std::string>>();
+  m.force_reply = j.value("force_reply", false);
   if (j.contains("buttons")) {
     for (const auto& r : j["buttons"]) {
       auto& row = m.buttons.emplace_back();

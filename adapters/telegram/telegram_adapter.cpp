@@ -422,6 +422,9 @@ ApiCall TelegramAdapter::render(const OutboundMessage& m,
       }
       if (json rows = keyboard(m.buttons); !rows.empty()) {
         body["reply_markup"] = {{"inline_keyboard", std::move(rows)}};
+      } else if (m.force_reply) {
+        // Selective: only the person whose message this replies to gets the reply box.
+        body["reply_markup"] = {{"force_reply", true}, {"selective", true}};
       }
       break;
     case OutKind::edit:

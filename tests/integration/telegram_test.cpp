@@ -86,6 +86,19 @@ TEST_F(Telegram, VolunteerSignsUpAndTheCoordinatorApprovesByButton) {
   }
 }
 
+TEST_F(Telegram, QuestionInAGroupOpensTheReplyBoxForItsPersonAlone) {
+  say(kResidents, kLi, "求助");
+  TelegramMessage ask = expect(kResidents, "需要哪方面的帮助");
+  say(kResidents, kLi, "5", TelegramMessageOptions{}.replying_to_bot(ask.message_id));
+  expect(kResidents, "简单说说");
+  // Privacy-mode bots see only replies in groups: ForceReply makes her answer one.
+  auto sent = fake_.calls("sendMessage");
+  ASSERT_FALSE(sent.empty());
+  EXPECT_EQ(sent.back().params["reply_markup"]["force_reply"], true);
+  EXPECT_EQ(sent.back().params["reply_markup"]["selective"], true);
+  EXPECT_TRUE(sent.back().params.contains("reply_parameters"));
+}
+
 TEST_F(Telegram, EnglishSpeakerInATopicIsAnsweredInEnglishInTheSameTopic) {
   say(kResidents, kEmma, "/menu", TelegramMessageOptions{}.in_topic(777));
   TelegramMessage m = expect(kResidents, "You can:");
