@@ -51,6 +51,19 @@ TEST(Config, TheExampleConfigIsValid) {
   EXPECT_EQ(c.communities.at(0).groups.size(), 2u);
 }
 
+TEST(Config, TheTelegramExampleIsValidOnceItsSecretsAreSet) {
+  std::ifstream in(std::string(LINLI_SOURCE_DIR) + "/config/telegram.example.json");
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(error_of(text), "adapters[0].token: environment variable LINLI_TELEGRAM_TOKEN is not set");
+  fake_env()["LINLI_TELEGRAM_TOKEN"] = "123:abc";
+  fake_env()["LINLI_TELEGRAM_SECRET"] = "s3cret";
+  Config c = parse_config(text, env);
+  EXPECT_EQ(c.adapters[0].telegram.api_base, "https://api.telegram.org");
+  EXPECT_EQ(c.adapters[0].open_private_url, "https://t.me/your_linli_bot?start=hi");
+  EXPECT_EQ(c.utc_offset_min, 480);
+  fake_env().clear();
+}
+
 TEST(Config, DefaultsAreSensible) {
   Config c = parse_config(kMinimal, env);
   EXPECT_EQ(c.server.address, "127.0.0.1");
