@@ -1,5 +1,7 @@
 #include "bot/app.hpp"
 
+#include <optional>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -73,7 +75,10 @@ struct App::Impl {
         log(l),
         io(1),
         db(config.database, config.synchronous),
-        store(db),
+        cipher(config.encryption_key.empty()
+                   ? std::nullopt
+                   : std::make_optional<storage::FieldCipher>(config.encryption_key)),
+        store(db, cipher ? &*cipher : nullptr),
         dir(config, db, store.people, clock.now_ms()),
         engine(config, store, dir),
         sender(io, store, clock, config.sender, log),
@@ -193,6 +198,7 @@ struct App::Impl {
   Logger& log;
   net::io_context io;
   storage::Database db;
+  std::optional<storage::FieldCipher> cipher;  // phone numbers and addresses; none without a key
   storage::Store store;
   storage::Directory dir;
   Engine engine;
@@ -222,7 +228,8 @@ std::uint16_t App::start() {
   impl_->ready = true;
   impl_->log.info("listening", {{"address", impl_->config.server.address},
                                 {"port", port},
-                                {"database", impl_->config.database}});
+                                {"database", impl_->config.database},
+                                {"encrypted_fields", impl_->cipher ? 1 : 0}});
   return port;
 }
 

@@ -2,8 +2,10 @@
 
 #include <fstream>
 #include <initializer_list>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -147,6 +149,30 @@ std::pair<std::string, std::string> split_qualified(const std::string& s,
     throw ConfigError(where + ": \"" + s + "\" must be \"<adapter name>:<platform id>\"");
   }
   return {s.substr(0, colon), s.substr(colon + 1)};
+}
+
+// Standard padded base64, strictly (the unused bits of the last character must be zero);
+// nullopt for anything else. Only the encryption key needs it, and config/ does not link OpenSSL.
+std::optional<std::string> decode_base64(std::string_view s) {
+  constexpr std::string_view kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  if (s.size() % 4 != 0) return std::nullopt;
+  std::size_t padding = s.ends_with("==") ? 2 : s.ends_with('=') ? 1 : 0;
+  std::string out;
+  std::uint32_t bits = 0;
+  int held = 0;
+  for (char ch : s.substr(0, s.size() - padding)) {
+    std::size_t v = kAlphabet.find(ch);
+    if (v == std::string_view::npos) return std::nullopt;
+    bits = (bits << 6) | static_cast<std::uint32_t>(v);
+    held += 6;
+    if (held >= 8) {
+      held -= 8;
+      out += static_cast<char>((bits >> held) & 0xff);
+    }
+  }
+  if ((bits & ((1u << held) - 1)) != 0) return std::nullopt;
+  return out;
 }
 
 ServerConfig parse_server(const Reader& r) {
@@ -294,13 +320,32 @@ Config parse_config(const std::string& json_text, EnvLookup env) {
   Reader r(j, "", env);
   r.allow({"server", "database", "synchronous", "lang", "timezone", "dialogs", "flood",
            "recruitment", "assignments", "shifts", "sender", "http_client", "privacy", "log_level",
-           "communities", "adapters"});
+           "encryption_key", "communities", "adapters"});
   Config c;
   c.server = parse_server(r.sub("server"));
   c.database = r.nonempty("database");
   c.synchronous = r.one_of("synchronous", c.synchronous, {"normal", "full"});
   c.lang = r.one_of("lang", c.lang, {"zh", "en"});
   c.log_level = r.one_of("log_level", c.log_level, {"debug", "info", "warn", "error"});
+  if (r.has("encryption_key")) {
+    // Only from the environment: a config file is read by more people than the service's
+    // environment. No message repeats the key or any part of it.
+    const json& k = j.at("encryption_key");
+    if (!k.is_object() || !k.contains("env")) {
+      r.fail("encryption_key", "must be {\"env\": \"VARIABLE\"}: keep the key out of the file");
+    }
+    std::string text = r.str("encryption_key");
+    auto first = text.find_first_not_of(" \t\r\n");  // a newline left by `echo` or an editor
+    auto last = text.find_last_not_of(" \t\r\n");
+    std::optional<std::string> key;
+    if (first != std::string::npos) key = decode_base64(text.substr(first, last - first + 1));
+    const std::string how = "; make one with: openssl rand -base64 32";
+    if (!key) r.fail("encryption_key", "not base64" + how);
+    if (key->size() != 32) {  // AES-256
+      r.fail("encryption_key", "must decode to 32 bytes, not " + std::to_string(key->size()) + how);
+    }
+    c.encryption_key = std::move(*key);
+  }
   {
     Reader d = r.sub("dialogs");
     d.allow({"timeout_minutes"});

@@ -157,6 +157,10 @@ struct Config {
   HttpClientConfig http_client;
   PrivacyConfig privacy;
   std::string log_level = "info";
+  // Encryption at rest of phone numbers and addresses (storage/field_cipher.hpp): the 32 raw
+  // bytes of "encryption_key", given base64 in the environment; "" = not encrypted. A secret:
+  // never log it or put it into a message.
+  std::string encryption_key;
   std::vector<CommunityConfig> communities;
   std::vector<AdapterConfig> adapters;
 

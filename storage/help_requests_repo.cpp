@@ -1,11 +1,15 @@
 #include "storage/help_requests_repo.hpp"
 
+#include <sqlite3.h>
+
 namespace linli::storage {
 namespace {
 const std::string kColumns =
     "id, community_id, resident_id, category, details, building, address, urgent, status, "
     "IFNULL(volunteer_id, 0), IFNULL(card_outbox_id, 0), created_at, IFNULL(claimed_at, 0), "
     "IFNULL(done_at, 0), IFNULL(rating, 0), IFNULL(comment, '')";
+// The associated data of a sealed address: this column, and the ticket's id as the row.
+constexpr std::string_view kAddress = "help_requests.address";
 
 RequestStatus request_status(const std::string& s) {
   if (s == "claimed") return RequestStatus::claimed;
@@ -29,11 +33,13 @@ std::string to_string(RequestStatus s) {
   return "open";
 }
 
-HelpRequestsRepo::HelpRequestsRepo(Database& db)
+HelpRequestsRepo::HelpRequestsRepo(Database& db, const FieldCipher* cipher)
     : db_(db),
+      cipher_(cipher),
       insert_(db.sql(),
               "INSERT INTO help_requests (community_id, resident_id, category, details, building, "
               "address, urgent, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)"),
+      set_address_(db.sql(), "UPDATE help_requests SET address = ? WHERE id = ?"),
       get_(db.sql(), "SELECT " + kColumns + " FROM help_requests WHERE id = ?"),
       set_card_(db.sql(), "UPDATE help_requests SET card_outbox_id = ? WHERE id = ?"),
       claim_(db.sql(),
@@ -72,7 +78,7 @@ HelpRequestsRepo::HelpRequestsRepo(Database& db)
             "SELECT DISTINCT volunteer_id FROM help_requests WHERE community_id = ? AND status = "
             "'claimed'") {}
 
-HelpRequest HelpRequestsRepo::read(SQLite::Statement& q) {
+HelpRequest HelpRequestsRepo::read(SQLite::Statement& q) const {
   HelpRequest r;
   r.id = q.getColumn(0).getInt64();
   r.community_id = q.getColumn(1).getString();
@@ -81,6 +87,7 @@ HelpRequest HelpRequestsRepo::read(SQLite::Statement& q) {
   r.details = q.getColumn(4).getString();
   r.building = q.getColumn(5).getString();
   r.address = q.getColumn(6).getString();
+  if (cipher_) r.address = cipher_->open(r.address, kAddress, r.id);
   r.urgent = q.getColumn(7).getInt() != 0;
   r.status = request_status(q.getColumn(8).getString());
   r.volunteer_id = q.getColumn(9).getInt64();
@@ -94,17 +101,33 @@ HelpRequest HelpRequestsRepo::read(SQLite::Statement& q) {
 }
 
 std::int64_t HelpRequestsRepo::create(const HelpRequest& r) {
-  Use q(insert_);
-  q->bind(1, r.community_id);
-  q->bind(2, r.resident_id);
-  q->bind(3, r.category);
-  q->bind(4, r.details);
-  q->bind(5, r.building);
-  q->bind(6, r.address);
-  q->bind(7, r.urgent ? 1 : 0);
-  q->bind(8, r.created_at);
-  q->exec();
-  return db_.sql().getLastInsertRowid();
+  // A sealed address is bound to the ticket's id, which exists only after the INSERT: the row
+  // is inserted with '' and its address set in the same transaction (the caller's, or ours).
+  bool seal = cipher_ && !r.address.empty();
+  std::optional<Database::Transaction> own;
+  if (seal && sqlite3_get_autocommit(db_.sql().getHandle())) own.emplace(db_);
+  std::int64_t id = 0;
+  {
+    Use q(insert_);
+    q->bind(1, r.community_id);
+    q->bind(2, r.resident_id);
+    q->bind(3, r.category);
+    q->bind(4, r.details);
+    q->bind(5, r.building);
+    q->bind(6, seal ? "" : r.address.c_str());
+    q->bind(7, r.urgent ? 1 : 0);
+    q->bind(8, r.created_at);
+    q->exec();
+    id = db_.sql().getLastInsertRowid();
+  }
+  if (seal) {
+    Use q(set_address_);
+    q->bind(1, cipher_->seal(r.address, kAddress, id));
+    q->bind(2, id);
+    q->exec();
+  }
+  if (own) own->commit();
+  return id;
 }
 
 std::optional<HelpRequest> HelpRequestsRepo::get(std::int64_t id) {
@@ -170,6 +193,8 @@ std::vector<HelpRequest> HelpRequestsRepo::of_volunteer(std::int64_t volunteer_i
   return out;
 }
 
+// '' is written as it is, also with a cipher: an empty address hides nothing, and
+// FieldCipher::seal keeps "" as "" anyway.
 int HelpRequestsRepo::purge_addresses(std::int64_t before) {
   Use q(purge_);
   q->bind(1, before);

@@ -1,6 +1,7 @@
 #pragma once
 // Help requests (tickets #N). Every change of status is a conditional UPDATE, so that of two
-// volunteers claiming the same ticket exactly one changes a row.
+// volunteers claiming the same ticket exactly one changes a row. With a FieldCipher the address
+// column is encrypted (storage/field_cipher.hpp); no other column is.
 
 #include <map>
 #include <optional>
@@ -8,13 +9,15 @@
 #include <vector>
 
 #include "storage/database.hpp"
+#include "storage/field_cipher.hpp"
 #include "storage/records.hpp"
 
 namespace linli::storage {
 
 class HelpRequestsRepo {
  public:
-  explicit HelpRequestsRepo(Database& db);
+  // `cipher` (may be null: addresses stored as typed) must outlive the repository.
+  explicit HelpRequestsRepo(Database& db, const FieldCipher* cipher = nullptr);
 
   std::int64_t create(const HelpRequest& r);  // returns the ticket number
   std::optional<HelpRequest> get(std::int64_t id);
@@ -27,7 +30,8 @@ class HelpRequestsRepo {
   std::vector<HelpRequest> of_resident(std::int64_t resident_id);
   // A volunteer's claimed tasks, oldest first.
   std::vector<HelpRequest> of_volunteer(std::int64_t volunteer_id);
-  // Erases the addresses of requests closed before `before`; returns how many.
+  // Erases the addresses of requests closed before `before`; returns how many. It writes '',
+  // which is never encrypted: there is nothing left to hide.
   int purge_addresses(std::int64_t before);
   // Nobody could be found for it: an unmet need for the coordinators' statistics.
   void mark_unmet(std::int64_t id);
@@ -37,10 +41,12 @@ class HelpRequestsRepo {
   std::set<std::int64_t> busy_volunteers(const std::string& community_id);
 
  private:
-  static HelpRequest read(SQLite::Statement& q);
+  HelpRequest read(SQLite::Statement& q) const;
 
   Database& db_;
+  const FieldCipher* cipher_;
   SQLite::Statement insert_;
+  SQLite::Statement set_address_;
   SQLite::Statement get_;
   SQLite::Statement set_card_;
   SQLite::Statement claim_;

@@ -1,9 +1,12 @@
 #pragma once
 // Every repository over one Database, built once by main and passed down by reference.
+// `cipher` (null: nothing is encrypted) encrypts phone numbers and addresses at rest; it is
+// owned by main and must outlive the Store.
 
 #include "storage/database.hpp"
 #include "storage/dialogs_repo.hpp"
 #include "storage/events_repo.hpp"
+#include "storage/field_cipher.hpp"
 #include "storage/help_requests_repo.hpp"
 #include "storage/offers_repo.hpp"
 #include "storage/outbox_repo.hpp"
@@ -17,11 +20,11 @@
 namespace linli::storage {
 
 struct Store {
-  explicit Store(Database& database)
+  explicit Store(Database& database, const FieldCipher* cipher = nullptr)
       : db(database),
         people(database),
-        volunteers(database),
-        requests(database),
+        volunteers(database, cipher),
+        requests(database, cipher),
         dialogs(database),
         events(database),
         outbox(database),

@@ -4,7 +4,9 @@ namespace linli::storage {
 namespace {
 constexpr const char* kColumns =
     "person_id, community_id, name, phone, building, skills, availability, status, created_at";
-}
+// The associated data of a sealed phone: this column, and person_id as the row.
+constexpr std::string_view kPhone = "volunteers.phone";
+}  // namespace
 
 std::string to_string(VolunteerStatus s) {
   switch (s) {
@@ -24,8 +26,9 @@ VolunteerStatus volunteer_status(const std::string& s) {
   return VolunteerStatus::pending;
 }
 
-VolunteersRepo::VolunteersRepo(Database& db)
-    : get_(db.sql(), std::string("SELECT ") + kColumns + " FROM volunteers WHERE person_id = ?"),
+VolunteersRepo::VolunteersRepo(Database& db, const FieldCipher* cipher)
+    : cipher_(cipher),
+      get_(db.sql(), std::string("SELECT ") + kColumns + " FROM volunteers WHERE person_id = ?"),
       upsert_(db.sql(),
               "INSERT INTO volunteers (person_id, community_id, name, phone, building, skills, "
               "availability, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -44,12 +47,13 @@ VolunteersRepo::VolunteersRepo(Database& db)
                               "ORDER BY person_id"),
       count_(db.sql(), "SELECT COUNT(*) FROM volunteers WHERE community_id = ? AND status = ?") {}
 
-Volunteer VolunteersRepo::read(SQLite::Statement& q) {
+Volunteer VolunteersRepo::read(SQLite::Statement& q) const {
   Volunteer v;
   v.person_id = q.getColumn(0).getInt64();
   v.community_id = q.getColumn(1).getString();
   v.name = q.getColumn(2).getString();
   v.phone = q.getColumn(3).getString();
+  if (cipher_) v.phone = cipher_->open(v.phone, kPhone, v.person_id);
   v.building = q.getColumn(4).getString();
   v.skills = static_cast<std::uint32_t>(q.getColumn(5).getInt64());
   v.availability = q.getColumn(6).getString();
@@ -70,7 +74,11 @@ void VolunteersRepo::upsert(const Volunteer& v) {
   q->bind(1, v.person_id);
   q->bind(2, v.community_id);
   q->bind(3, v.name);
-  q->bind(4, v.phone);
+  if (cipher_) {
+    q->bind(4, cipher_->seal(v.phone, kPhone, v.person_id));
+  } else {
+    q->bind(4, v.phone);
+  }
   q->bind(5, v.building);
   q->bind(6, static_cast<std::int64_t>(v.skills));
   q->bind(7, v.availability);

@@ -1,17 +1,20 @@
 #pragma once
-// Volunteers: sign-ups waiting for review, and the approved pool.
+// Volunteers: sign-ups waiting for review, and the approved pool. With a FieldCipher the phone
+// column is encrypted (storage/field_cipher.hpp); no other column is.
 
 #include <optional>
 #include <vector>
 
 #include "storage/database.hpp"
+#include "storage/field_cipher.hpp"
 #include "storage/records.hpp"
 
 namespace linli::storage {
 
 class VolunteersRepo {
  public:
-  explicit VolunteersRepo(Database& db);
+  // `cipher` (may be null: phones stored as typed) must outlive the repository.
+  explicit VolunteersRepo(Database& db, const FieldCipher* cipher = nullptr);
 
   std::optional<Volunteer> get(std::int64_t person_id);
   // A new sign-up, or a new attempt after a rejection; keeps the row's original created_at.
@@ -25,8 +28,9 @@ class VolunteersRepo {
   int count(const std::string& community_id, VolunteerStatus status);
 
  private:
-  static Volunteer read(SQLite::Statement& q);
+  Volunteer read(SQLite::Statement& q) const;
 
+  const FieldCipher* cipher_;
   SQLite::Statement get_;
   SQLite::Statement upsert_;
   SQLite::Statement set_status_;

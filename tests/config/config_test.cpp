@@ -128,5 +128,64 @@ TEST(Config, AChatBelongsToOneCommunity) {
   EXPECT_EQ(error_of(two), "communities[1].groups: chat \"pg:gv\" belongs to two communities");
 }
 
+// ---- "encryption_key": phone numbers and addresses encrypted at rest
+
+// base64 of the bytes 0, 1, ..., 31.
+const char* kKeyBase64 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+std::string with_key(const std::string& value) {
+  return replace(kMinimal, "\"database\": \"x.db\",",
+                 "\"database\": \"x.db\", \"encryption_key\": " + value + ",");
+}
+
+// The reason parse_config gives with LINLI_DATA_KEY set to `key`.
+std::string key_error(const std::string& key) {
+  fake_env()["LINLI_DATA_KEY"] = key;
+  std::string error = error_of(with_key(R"({"env": "LINLI_DATA_KEY"})"));
+  fake_env().erase("LINLI_DATA_KEY");
+  return error;
+}
+
+TEST(Config, WithoutAnEncryptionKeyNothingIsEncrypted) {
+  EXPECT_EQ(parse_config(kMinimal, env).encryption_key, "");
+  EXPECT_EQ(parse_config(with_key("null"), env).encryption_key, "");
+}
+
+TEST(Config, TheEncryptionKeyIs32BytesOfBase64FromTheEnvironment) {
+  fake_env()["LINLI_DATA_KEY"] = kKeyBase64;
+  std::string key = parse_config(with_key(R"({"env": "LINLI_DATA_KEY"})"), env).encryption_key;
+  std::string expected;
+  for (int i = 0; i < 32; ++i) expected += static_cast<char>(i);
+  EXPECT_EQ(key, expected);
+  fake_env()["LINLI_DATA_KEY"] = std::string(kKeyBase64) + "\n";  // as `echo` leaves it
+  EXPECT_EQ(parse_config(with_key(R"({"env": "LINLI_DATA_KEY"})"), env).encryption_key, expected);
+  fake_env().erase("LINLI_DATA_KEY");
+}
+
+TEST(Config, ABadEncryptionKeyStopsStartUpWithoutShowingTheKey) {
+  EXPECT_EQ(error_of(with_key(R"({"env": "LINLI_DATA_KEY"})")),
+            "encryption_key: environment variable LINLI_DATA_KEY is not set");
+  const std::string how = "; make one with: openssl rand -base64 32";
+  for (std::string bad : {"this is not base64, it is a passphrase",
+                          "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8",   // padding missing
+                          "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh9=",  // not canonical
+                          "AAECAwQFBgcICQoLDA0ODxAR EhMUFRYXGBkaGxwdHh8=",
+                          "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8-"}) {
+    std::string error = key_error(bad);
+    EXPECT_EQ(error, "encryption_key: not base64" + how) << bad;
+  }
+  EXPECT_EQ(key_error("AAECAwQFBgcICQoLDA0ODw=="),  // 16 bytes: AES-128
+            "encryption_key: must decode to 32 bytes, not 16" + how);
+  EXPECT_EQ(key_error("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g"),
+            "encryption_key: must decode to 32 bytes, not 33" + how);
+  // Not in the file itself, where more people read it; and the message does not repeat it.
+  std::string error = error_of(with_key(std::string("\"") + kKeyBase64 + "\""));
+  EXPECT_EQ(error.rfind("encryption_key: must be {\"env\": \"VARIABLE\"}", 0), 0u) << error;
+  EXPECT_EQ(error.find("AAEC"), std::string::npos);
+  for (std::string key : {"this is not base64, it is a passphrase", "AAECAwQFBgcICQoLDA0ODw=="}) {
+    EXPECT_EQ(key_error(key).find(key.substr(0, 6)), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace linli

@@ -3,7 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
+#include "bot/app.hpp"
+#include "storage/field_cipher.hpp"
 #include "storage/migrations.hpp"
 #include "storage/store.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -173,6 +177,263 @@ TEST_F(Storage, PlaygroundLogKeepsMessagesAndEditsInOrder) {
   EXPECT_TRUE(store_.playground.has_message("pg", "g31", std::to_string(a)));
   EXPECT_FALSE(store_.playground.has_message("pg", "gv", std::to_string(a)));
   EXPECT_EQ(store_.playground.last_seq("pg"), entries[1].seq);
+}
+
+// ---- Phone numbers and addresses encrypted at rest (storage/field_cipher.hpp)
+
+const std::string kKey(32, '\x5a');
+const std::string kPhone = "13912345678";
+const std::string kAddress = "31栋2单元501";
+
+Volunteer volunteer(std::int64_t person, const std::string& phone) {
+  Volunteer v;
+  v.person_id = person;
+  v.community_id = "sc";
+  v.name = "陈师傅";
+  v.phone = phone;
+  v.building = "31";
+  v.status = VolunteerStatus::approved;
+  v.created_at = 1;
+  return v;
+}
+
+HelpRequest request(std::int64_t resident, const std::string& address) {
+  HelpRequest r;
+  r.community_id = "sc";
+  r.resident_id = resident;
+  r.category = "repair";
+  r.details = "漏水";
+  r.building = "31";
+  r.address = address;
+  r.created_at = 1;
+  return r;
+}
+
+// Two Stores on one database: `store_` with a key, `plain_` without (as before encryption).
+class EncryptedStorage : public ::testing::Test {
+ protected:
+  EncryptedStorage() {
+    db_.sql().exec("INSERT INTO communities VALUES ('sc', 'x', 'zh')");
+    li_ = store_.people.resolve("pg", "li", "李阿姨", 1).id;
+    chen_ = store_.people.resolve("pg", "chen", "陈师傅", 1).id;
+    zhao_ = store_.people.resolve("pg", "zhao", "赵姐", 1).id;
+  }
+
+  // One column of one row as SQLite holds it.
+  std::string raw(const std::string& sql) {
+    SQLite::Statement q(db_.sql(), sql);
+    EXPECT_TRUE(q.executeStep()) << sql;
+    return q.getColumn(0).getString();
+  }
+
+  std::string error_of(const std::function<void()>& f) {
+    try {
+      f();
+      return "";
+    } catch (const FieldCipherError& e) {
+      return e.what();
+    }
+  }
+
+  Database db_{":memory:", "normal"};
+  FieldCipher cipher_{kKey};
+  Store store_{db_, &cipher_};
+  Store plain_{db_};
+  std::int64_t li_ = 0, chen_ = 0, zhao_ = 0;
+};
+
+TEST_F(EncryptedStorage, PhonesAndAddressesAreStoredSealedAndReadBackPlain) {
+  store_.volunteers.upsert(volunteer(chen_, kPhone));
+  EXPECT_EQ(store_.volunteers.get(chen_)->phone, kPhone);
+  EXPECT_EQ(store_.volunteers.approved("sc").at(0).phone, kPhone);
+  std::string phone =
+      raw("SELECT phone FROM volunteers WHERE person_id = " + std::to_string(chen_));
+  EXPECT_TRUE(phone.starts_with("enc1:")) << phone;
+  EXPECT_EQ(phone.find(kPhone), std::string::npos);
+
+  std::int64_t id = store_.requests.create(request(li_, kAddress));
+  ASSERT_TRUE(store_.requests.claim(id, chen_, 2));
+  EXPECT_EQ(store_.requests.get(id)->address, kAddress);
+  EXPECT_EQ(store_.requests.of_resident(li_).at(0).address, kAddress);
+  EXPECT_EQ(store_.requests.of_volunteer(chen_).at(0).address, kAddress);
+  std::string address = raw("SELECT address FROM help_requests WHERE id = " + std::to_string(id));
+  EXPECT_TRUE(address.starts_with("enc1:")) << address;
+  EXPECT_EQ(address.find("501"), std::string::npos);
+
+  // Only those two columns: the rest stays searchable and readable by an operator.
+  EXPECT_EQ(raw("SELECT name FROM volunteers"), "陈师傅");
+  EXPECT_EQ(raw("SELECT details || building FROM help_requests"), "漏水31");
+}
+
+TEST_F(EncryptedStorage, RowsWrittenBeforeTheKeyStayReadableAndNewWritesAreSealed) {
+  plain_.volunteers.upsert(volunteer(chen_, kPhone));
+  std::int64_t old_ticket = plain_.requests.create(request(li_, kAddress));
+  EXPECT_EQ(raw("SELECT phone FROM volunteers"), kPhone);
+  EXPECT_EQ(store_.volunteers.get(chen_)->phone, kPhone);
+  EXPECT_EQ(store_.requests.get(old_ticket)->address, kAddress);
+
+  std::int64_t new_ticket = store_.requests.create(request(li_, "32栋1单元101"));
+  EXPECT_EQ(store_.requests.of_resident(li_).size(), 2u);  // old and new rows side by side
+  EXPECT_EQ(store_.requests.get(new_ticket)->address, "32栋1单元101");
+  EXPECT_TRUE(raw("SELECT address FROM help_requests WHERE id = " + std::to_string(new_ticket))
+                  .starts_with("enc1:"));
+  store_.volunteers.upsert(volunteer(chen_, "13700000000"));  // a re-sign-up rewrites the row
+  EXPECT_TRUE(raw("SELECT phone FROM volunteers").starts_with("enc1:"));
+  EXPECT_EQ(store_.volunteers.get(chen_)->phone, "13700000000");
+}
+
+TEST_F(EncryptedStorage, AValueCopiedToAnotherRowIsAnErrorNamingTheColumn) {
+  store_.volunteers.upsert(volunteer(chen_, kPhone));
+  store_.volunteers.upsert(volunteer(zhao_, "13700000000"));
+  db_.sql().exec("UPDATE volunteers SET phone = (SELECT phone FROM volunteers WHERE person_id = " +
+                 std::to_string(chen_) + ") WHERE person_id = " + std::to_string(zhao_));
+  std::string error = error_of([&] { store_.volunteers.get(zhao_); });
+  EXPECT_NE(error.find("volunteers.phone"), std::string::npos) << error;
+  EXPECT_EQ(error.find(kPhone), std::string::npos) << error;
+  EXPECT_NE(error_of([&] { store_.volunteers.approved("sc"); }), "");
+  EXPECT_EQ(store_.volunteers.get(chen_)->phone, kPhone);
+
+  std::int64_t a = store_.requests.create(request(li_, kAddress));
+  std::int64_t b = store_.requests.create(request(li_, "32栋1单元101"));
+  db_.sql().exec(
+      "UPDATE help_requests SET address = (SELECT address FROM help_requests WHERE id = " +
+      std::to_string(a) + ") WHERE id = " + std::to_string(b));
+  error = error_of([&] { store_.requests.get(b); });
+  EXPECT_NE(error.find("help_requests.address"), std::string::npos) << error;
+  EXPECT_EQ(error.find("501"), std::string::npos) << error;
+  EXPECT_EQ(store_.requests.get(a)->address, kAddress);
+}
+
+TEST_F(EncryptedStorage, AnotherKeyCannotReadThem) {
+  store_.volunteers.upsert(volunteer(chen_, kPhone));
+  std::int64_t id = store_.requests.create(request(li_, kAddress));
+  FieldCipher other_key(std::string(32, '\x01'));
+  Store other(db_, &other_key);
+  EXPECT_NE(error_of([&] { other.volunteers.get(chen_); }), "");
+  EXPECT_NE(error_of([&] { other.requests.get(id); }), "");
+}
+
+TEST_F(EncryptedStorage, WithoutAKeySealedValuesAreReturnedAsStoredNotDecrypted) {
+  // Losing the key loses these fields; reading them without one must not fail the service.
+  store_.volunteers.upsert(volunteer(chen_, kPhone));
+  EXPECT_TRUE(plain_.volunteers.get(chen_)->phone.starts_with("enc1:"));
+}
+
+TEST_F(EncryptedStorage, TheAddressPurgeWritesAnEmptyAddress) {
+  std::int64_t id = store_.requests.create(request(li_, kAddress));
+  ASSERT_TRUE(store_.requests.claim(id, chen_, 2));
+  ASSERT_TRUE(store_.requests.finish(id, chen_, 3));
+  EXPECT_EQ(store_.requests.purge_addresses(4), 1);
+  EXPECT_EQ(raw("SELECT address FROM help_requests"), "");
+  EXPECT_EQ(store_.requests.get(id)->address, "");
+  EXPECT_EQ(store_.requests.purge_addresses(4), 0);
+  std::int64_t none = store_.requests.create(request(li_, ""));  // "" is stored as ""
+  EXPECT_EQ(raw("SELECT address FROM help_requests WHERE id = " + std::to_string(none)), "");
+}
+
+TEST_F(EncryptedStorage, ATicketIsCreatedWholeInsideTheCallersTransactionOrItsOwn) {
+  {
+    Database::Transaction txn(db_);
+    std::int64_t id = store_.requests.create(request(li_, kAddress));
+    EXPECT_EQ(store_.requests.get(id)->address, kAddress);
+  }  // rolled back: neither the row nor its address remain
+  EXPECT_EQ(raw("SELECT COUNT(*) FROM help_requests"), "0");
+  std::int64_t id = store_.requests.create(request(li_, kAddress));  // no transaction open
+  EXPECT_EQ(store_.requests.get(id)->address, kAddress);
+  {
+    Database::Transaction txn(db_);  // and nothing of ours is left open behind it
+    txn.commit();
+  }
+}
+
+// Every byte SQLite wrote for `path`: the database file and its write-ahead log.
+std::string file_bytes(const std::string& path) {
+  std::string out;
+  for (const std::string& p : {path, path + "-wal"}) {
+    std::ifstream in(p, std::ios::binary);
+    out.append(std::istreambuf_iterator<char>(in), {});
+  }
+  return out;
+}
+
+// The database file's bytes after a phone and an address went through the repositories: while
+// the connection is open (the WAL holds them) and after it closed (checkpointed into the file).
+std::pair<std::string, std::string> bytes_after_writes(const FieldCipher* cipher) {
+  test::TempDir dir;
+  std::string path = dir.path() + "/linli.db";
+  std::string open_bytes;
+  {
+    Database db(path, "normal");
+    Store store(db, cipher);
+    db.sql().exec("INSERT INTO communities VALUES ('sc', 'x', 'zh')");
+    Person li = store.people.resolve("pg", "li", "李阿姨", 1);
+    Person chen = store.people.resolve("pg", "chen", "陈师傅", 1);
+    {
+      Database::Transaction txn(db);
+      store.volunteers.upsert(volunteer(chen.id, kPhone));
+      store.requests.create(request(li.id, kAddress));
+      txn.commit();
+    }
+    store.requests.create(request(li.id, kAddress));  // outside a transaction too
+    store.volunteers.upsert(volunteer(chen.id, kPhone));
+    EXPECT_EQ(store.volunteers.get(chen.id)->phone, kPhone);
+    EXPECT_TRUE(std::filesystem::exists(path + "-wal"));
+    open_bytes = file_bytes(path);
+  }
+  return {open_bytes, file_bytes(path)};
+}
+
+TEST(StorageFile, WithoutAKeyThePhoneAndAddressAreInTheFileInPlaintext) {
+  // The control for the test below: the search finds them when they are there.
+  auto [open_bytes, closed_bytes] = bytes_after_writes(nullptr);
+  EXPECT_NE(open_bytes.find(kPhone), std::string::npos);
+  EXPECT_NE(open_bytes.find(kAddress), std::string::npos);
+  EXPECT_NE(closed_bytes.find(kPhone), std::string::npos);
+  EXPECT_NE(closed_bytes.find(kAddress), std::string::npos);
+}
+
+TEST(StorageFile, WithAKeyNeitherThePhoneNorTheAddressIsInTheFile) {
+  FieldCipher cipher(kKey);
+  auto [open_bytes, closed_bytes] = bytes_after_writes(&cipher);
+  EXPECT_NE(open_bytes.find("enc1:"), std::string::npos);
+  EXPECT_NE(open_bytes.find("陈师傅"), std::string::npos);  // other columns are not encrypted
+  for (const std::string& bytes : {open_bytes, closed_bytes}) {
+    EXPECT_EQ(bytes.find(kPhone), std::string::npos);
+    EXPECT_EQ(bytes.find(kAddress), std::string::npos);
+    EXPECT_EQ(bytes.find("2单元501"), std::string::npos);
+  }
+}
+
+TEST(StorageFile, TheAppEncryptsWhenTheConfigHasAKey) {
+  // The composition root hands the key to the repositories: a roster phone from the config
+  // is sealed on import, and read back in plain by the App's store.
+  test::TempDir dir;
+  Config config;
+  config.database = dir.path() + "/linli.db";
+  config.encryption_key = kKey;
+  AdapterConfig pg;
+  pg.type = "playground";
+  pg.name = "pg";
+  config.adapters.push_back(pg);
+  CommunityConfig sc;
+  sc.id = "sc";
+  sc.name = "x";
+  sc.coordinators = {"pg:zhou"};
+  sc.groups.push_back({"pg", "gv", GroupKind::volunteers, "", "volunteers"});
+  sc.volunteers.push_back({"pg", "chen", "陈师傅", kPhone, "31", {"repair"}, ""});
+  config.communities.push_back(sc);
+  ManualClock clock(1'000);
+  Logger log(LogLevel::error);
+  {
+    App app(config, clock, log);
+    std::vector<Volunteer> pool = app.store().volunteers.approved("sc");
+    ASSERT_EQ(pool.size(), 1u);
+    EXPECT_EQ(pool[0].phone, kPhone);
+  }
+  Database db(config.database, "normal");
+  SQLite::Statement q(db.sql(), "SELECT phone FROM volunteers");
+  ASSERT_TRUE(q.executeStep());
+  EXPECT_TRUE(q.getColumn(0).getString().starts_with("enc1:"));
 }
 
 }  // namespace
