@@ -244,6 +244,10 @@ void App::shutdown(std::chrono::milliseconds flush) {
       [s, flush]() -> net::awaitable<void> {
         bool flushed = co_await s->sender.drain(flush);
         s->sender.stop();
+        // What is on the wire is answered and recorded before the loop stops: otherwise it
+        // would be sent again after the next start.
+        co_await s->sender.settle_in_flight(
+            std::chrono::milliseconds(s->config.http_client.request_timeout_ms + 1000));
         s->log.info("stopped",
                     {{"outbox_flushed", flushed ? 1 : 0}, {"outbox_left", s->sender.queued()}});
         s->io.stop();

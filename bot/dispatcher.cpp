@@ -10,12 +10,6 @@ Dispatcher::Dispatcher(storage::Store& store, Engine& engine, const Clock& clock
 
 Dispatcher::Result Dispatcher::dispatch(const InboundEvent& ev) {
   std::int64_t now = clock_.now_ms();
-  // A person who floods is dropped before any work is done for them.
-  FloodGuard::Verdict verdict = flood_.check(ev.adapter + ":" + ev.user, now);
-  if (verdict == FloodGuard::Verdict::drop) {
-    ++stats_.flooded;
-    return Result::flooded;
-  }
   Outcome out;
   {
     storage::Database::Transaction txn(store_.db);
@@ -23,6 +17,14 @@ Dispatcher::Result Dispatcher::dispatch(const InboundEvent& ev) {
       ++stats_.duplicates;
       log_.debug("duplicate_event", {{"adapter", ev.adapter}, {"event", ev.event_id}});
       return Result::duplicate;
+    }
+    // A platform's retry is not the person talking: the flood guard counts new events only.
+    // A dropped event is still recorded, so that its retries stay answered and harmless.
+    FloodGuard::Verdict verdict = flood_.check(ev.adapter + ":" + ev.user, now);
+    if (verdict == FloodGuard::Verdict::drop) {
+      txn.commit();
+      ++stats_.flooded;
+      return Result::flooded;
     }
     if (verdict == FloodGuard::Verdict::warn) {
       engine_.slow_down(ev, now, out);

@@ -91,7 +91,7 @@ struct OutboxSender::Impl {
   net::awaitable<void> send(Chat* c);
   void settle(Chat& c, const SendResult& r, Steady::time_point now);
   void dead(Chat& c, const SendResult& r);
-  void forget_if_idle(Chat& c, Steady::time_point now);
+  void sweep(Steady::time_point now);
 
   net::io_context& io;
   storage::Store& store;
@@ -138,6 +138,19 @@ void OutboxSender::Impl::enqueue(storage::OutboxRow row) {
     return;
   }
   Chat& c = chat_for(row.msg);
+  if (row.msg.kind == OutKind::edit) {
+    // A newer edit of a message whose previous edit still waits replaces it: a roster card
+    // edited a hundred times while the group is paced goes out once, with the latest count.
+    std::size_t first = c.state == Chat::State::sending ? 1 : 0;  // the front is on the wire
+    for (std::size_t i = first; i < c.queue.size(); ++i) {
+      auto& queued_row = c.queue[i];
+      if (queued_row.msg.kind == OutKind::edit && queued_row.msg.edit_of == row.msg.edit_of) {
+        store.outbox.mark_superseded(queued_row.id);
+        queued_row = std::move(row);
+        return;
+      }
+    }
+  }
   c.queue.push_back(std::move(row));
   ++queued;
   if (c.state == Chat::State::idle) make_ready(c, Steady::now());
@@ -160,9 +173,15 @@ void OutboxSender::Impl::poke() {
 }
 
 net::awaitable<void> OutboxSender::Impl::loop() {
+  Steady::time_point last_sweep = Steady::now();
+  const auto sweep_every = milliseconds(config.idle_sweep_ms);
   while (!stopped) {
     wake_pending = false;
     auto now = Steady::now();
+    if (now - last_sweep >= sweep_every) {
+      sweep(now);
+      last_sweep = now;
+    }
     while (!waiting.empty() && waiting.top().first <= now) {
       Chat* c = waiting.top().second;
       waiting.pop();
@@ -201,11 +220,9 @@ net::awaitable<void> OutboxSender::Impl::loop() {
       }
     }
     if (wake_pending) continue;
-    if (next == Steady::time_point::max()) {
-      wake_timer.expires_at(Steady::time_point::max());
-    } else {
-      wake_timer.expires_at(next);
-    }
+    // Chats are remembered for their buckets; a sweep forgets the idle ones now and then.
+    if (!chats.empty()) next = std::min<Steady::time_point>(next, last_sweep + sweep_every);
+    wake_timer.expires_at(next);
     boost::system::error_code ec;
     co_await wake_timer.async_wait(net::redirect_error(net::use_awaitable, ec));
   }
@@ -213,7 +230,10 @@ net::awaitable<void> OutboxSender::Impl::loop() {
 }
 
 net::awaitable<void> OutboxSender::Impl::send(Chat* c) {
+  // A reference into the chat's deque stays valid while the chat is sending: rows are only
+  // appended (or coalesced behind the front) until this coroutine settles the front one.
   const storage::OutboxRow& row = c->queue.front();
+  const std::int64_t id = row.id;
   Lane& lane = lanes[c->adapter];
   SendResult result;
   try {
@@ -236,17 +256,16 @@ net::awaitable<void> OutboxSender::Impl::send(Chat* c) {
   try {
     settle(*c, result, Steady::now());
   } catch (const std::exception& e) {
-    // The store failed to record the outcome; the row stays pending and is sent after a restart.
-    log.error("outbox_settle_failed", {{"id", row.id}, {"error", e.what()}});
-    c->queue.pop_front();
-    --queued;
+    // The store failed to record the outcome: the row stays pending in the database and is
+    // sent after a restart. Only that row leaves the queue, if it is still there.
+    log.error("outbox_settle_failed", {{"id", id}, {"error", e.what()}});
+    if (!c->queue.empty() && c->queue.front().id == id) {
+      c->queue.pop_front();
+      --queued;
+    }
   }
   c->state = Chat::State::idle;
-  if (!c->queue.empty()) {
-    make_ready(*c, Steady::now());
-  } else {
-    forget_if_idle(*c, Steady::now());
-  }
+  if (!c->queue.empty()) make_ready(*c, Steady::now());
   poke();
 }
 
@@ -298,27 +317,35 @@ void OutboxSender::Impl::settle(Chat& c, const SendResult& r, Steady::time_point
   }
 }
 
+// A message the sender gives up on. A refused private message is not marked dead here: the
+// decision about it (hold it until the person opens the chat) is taken with its effects, in one
+// transaction, by on_undeliverable.
 void OutboxSender::Impl::dead(Chat& c, const SendResult& r) {
-  storage::OutboxRow row = std::move(c.queue.front());
+  storage::OutboxRow& front = c.queue.front();
+  if (r.status != SendStatus::forbidden) store.outbox.mark_dead(front.id, front.attempts, r.error);
+  storage::OutboxRow row = std::move(front);
   c.queue.pop_front();
   --queued;
   ++stats.dead;
-  store.outbox.mark_dead(row.id, row.attempts, r.error);
-  log.warn(
-      "send_dead",
-      {{"adapter", c.adapter}, {"id", row.id}, {"attempts", row.attempts}, {"error", r.error}});
+  log.warn("send_dead", {{"adapter", c.adapter}, {"id", row.id}, {"attempts", row.attempts}, {"error", r.error}});
   if (owner->on_undeliverable) owner->on_undeliverable(row, r);
 }
 
 // A chat with nothing to send is forgotten once its buckets are full again, so a city's worth
 // of private chats does not stay in memory; forgetting it earlier would let it burst again.
-void OutboxSender::Impl::forget_if_idle(Chat& c, Steady::time_point now) {
-  if (c.not_before > now) return;
-  c.per_chat.wait(now);
-  c.per_group.wait(now);
-  if (c.per_chat.tokens >= c.per_chat.capacity &&
-      (!c.group || c.per_group.tokens >= c.per_group.capacity)) {
-    chats.erase(c.key);
+// Forgets chats with nothing to send whose buckets have filled up again: they are no different
+// from chats never seen, and a city's worth of private chats must not stay in memory.
+// Forgetting one earlier would let it burst again.
+void OutboxSender::Impl::sweep(Steady::time_point now) {
+  for (auto it = chats.begin(); it != chats.end();) {
+    Chat& c = it->second;
+    bool idle = c.state == Chat::State::idle && c.queue.empty() && c.not_before <= now;
+    if (idle) {
+      c.per_chat.wait(now);
+      c.per_group.wait(now);
+    }
+    bool full = c.per_chat.tokens >= c.per_chat.capacity && (!c.group || c.per_group.tokens >= c.per_group.capacity);
+    it = idle && full ? chats.erase(it) : std::next(it);
   }
 }
 
@@ -374,6 +401,20 @@ void OutboxSender::stop() {
   impl_->stopped = true;
   impl_->wake_timer.cancel();
 }
+
+net::awaitable<bool> OutboxSender::settle_in_flight(std::chrono::milliseconds limit) {
+  auto deadline = Steady::now() + limit;
+  net::steady_timer t(impl_->io);
+  while (impl_->inflight > 0) {
+    if (Steady::now() >= deadline) co_return false;
+    t.expires_after(milliseconds(10));
+    boost::system::error_code ec;
+    co_await t.async_wait(net::redirect_error(net::use_awaitable, ec));
+  }
+  co_return true;
+}
+
+std::size_t OutboxSender::chats_in_memory() const { return impl_->chats.size(); }
 
 std::size_t OutboxSender::queued() const {
   return impl_->queued;

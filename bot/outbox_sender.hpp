@@ -46,9 +46,14 @@ class OutboxSender {
   void push(std::vector<storage::OutboxRow> rows);
   // Resolves when nothing is queued or in flight, or after `limit`.
   boost::asio::awaitable<bool> drain(std::chrono::milliseconds limit);
+  // Starts no new call.
   void stop();
+  // After stop(): resolves when the calls on the wire have been answered and recorded (or after
+  // `limit`), so a graceful stop leaves nothing to be sent twice.
+  boost::asio::awaitable<bool> settle_in_flight(std::chrono::milliseconds limit);
 
   std::size_t queued() const;
+  std::size_t chats_in_memory() const;
   std::size_t in_flight() const;
   const SenderStats& stats() const;
   // A message that will not be delivered (dead-lettered, or a private chat the platform

@@ -136,10 +136,14 @@ struct HttpClientConfig {
 };
 
 struct SenderConfig {
-  int max_attempts = 8;                   // then the message is dead-lettered
+  // 12 tries with doubling backoff (capped at backoff_max) span about 17 minutes: a platform
+  // outage of a few minutes delays messages instead of dead-lettering them.
+  int max_attempts = 12;  // then the message is dead-lettered
   std::int64_t backoff_initial_ms = 500;  // doubles per try, with jitter
   std::int64_t backoff_max_ms = 5 * 60'000;
   int concurrency = 64;  // API calls in flight at once, all chats together
+  // How often chats with nothing to send are forgotten (not a config key: tests shorten it).
+  std::int64_t idle_sweep_ms = 30'000;
 };
 
 struct Config {

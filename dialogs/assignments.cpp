@@ -220,35 +220,53 @@ void answer(Turn& turn, std::int64_t offer_id, bool accept) {
   auto o = turn.store.offers.get(offer_id);
   if (!o || o->person_id != turn.person.id) return;
   turn.answer_press();
-  if (!turn.store.offers.settle(
-          offer_id, accept ? storage::OfferStatus::accepted : storage::OfferStatus::declined,
-          turn.now)) {
-    return turn.reply(turn.say(Msg::offer_gone)), void();
-  }
+  if (o->status != storage::OfferStatus::offered) return turn.reply(turn.say(Msg::offer_gone)), void();
   turn.store.timers.disarm("offer:" + id_str(offer_id));
   if (!accept) {
+    turn.store.offers.settle(offer_id, storage::OfferStatus::declined, turn.now);
     turn.reply(turn.say(Msg::offer_declined_ok));
     return next(turn, *o);
   }
+  // Accepted only if it still can be: otherwise the offer moves on, as if declined.
+  bool done = false;
   if (o->kind == "request") {
     auto r = turn.store.requests.get(o->target_id);
-    if (!r || r->status != storage::RequestStatus::open)
-      return turn.reply(turn.say(Msg::offer_gone)), void();
-    tickets::take(turn, r->id);
-  } else {
-    auto p = turn.store.posts.get(o->target_id);
-    if (!p || p->ends_at <= turn.now) return turn.reply(turn.say(Msg::offer_gone)), void();
-    if (auto e = turn.store.roster.get(p->id, turn.person.id);
-        !e || e->status == storage::RosterStatus::gone ||
-        e->status == storage::RosterStatus::waiting) {
-      if (e && e->status == storage::RosterStatus::waiting) {
-        turn.store.roster.move(p->id, turn.person.id, storage::RosterStatus::waiting,
-                               storage::RosterStatus::gone);
-      }
-      recruitment::place(turn, *p, turn.person.id);
-      recruitment::roster_changed(turn, p->id);
+    if (r && r->status == storage::RequestStatus::open) {
+      tickets::take(turn, r->id);
+      done = turn.store.requests.get(r->id)->volunteer_id == turn.person.id;
+    } else {
+      turn.reply(turn.say(Msg::offer_gone));
     }
+  } else if (auto p = turn.store.posts.get(o->target_id); p && p->ends_at > turn.now) {
+    auto e = turn.store.roster.get(p->id, turn.person.id);
+    storage::RosterCounts n = turn.store.roster.counts(p->id);
+    bool free = n.taken + n.held < p->headcount;
+    if (e && (e->status == storage::RosterStatus::taken || e->status == storage::RosterStatus::held)) {
+      done = true;  // already on it
+    } else if (e && e->status == storage::RosterStatus::waiting) {
+      // Waiting already: a free place is theirs, keeping their turn if there is none.
+      if (free) {
+        turn.store.roster.move(p->id, turn.person.id, storage::RosterStatus::waiting, storage::RosterStatus::taken);
+        turn.store.roster.confirm(p->id, turn.person.id);  // saying yes now is the confirmation
+        done = true;
+      }
+    } else if (free) {
+      recruitment::place(turn, *p, turn.person.id);
+      turn.store.roster.confirm(p->id, turn.person.id);
+      done = true;
+    }
+    if (done) {
+      recruitment::roster_changed(turn, p->id);
+      turn.reply(turn.say(Msg::shift_confirmed));
+    } else {
+      turn.reply(turn.say(Msg::offer_gone));
+    }
+  } else {
+    turn.reply(turn.say(Msg::offer_gone));
   }
+  turn.store.offers.settle(offer_id, done ? storage::OfferStatus::accepted : storage::OfferStatus::expired,
+                           turn.now);
+  if (!done) return next(turn, *o);
   if (o->offered_by != 0) {
     Lang l = turn.lang_of(o->offered_by);
     std::string what = o->kind == "request"
@@ -274,7 +292,10 @@ void request_opened(Turn& turn, std::int64_t request_id) {
 void request_claimed(Turn& turn, std::int64_t request_id) {
   turn.store.timers.disarm("unclaimed:" + id_str(request_id));
   for (const auto& o : turn.store.offers.open_for("request", request_id)) {
-    turn.store.offers.settle(o.id, storage::OfferStatus::withdrawn, turn.now);
+    // The one who took it may have done so by accepting their own offer.
+    bool theirs = o.person_id == turn.person.id;
+    turn.store.offers.settle(o.id, theirs ? storage::OfferStatus::accepted : storage::OfferStatus::withdrawn,
+                             turn.now);
     turn.store.timers.disarm("offer:" + id_str(o.id));
   }
 }
@@ -283,8 +304,9 @@ void unclaimed(Turn& turn, std::int64_t request_id) {
   auto r = turn.store.requests.get(request_id);
   if (!r || r->status != storage::RequestStatus::open) return;
   turn.store.timers.disarm("unclaimed:" + id_str(request_id));
+  // The last round's automatic offers are over; a coordinator's offer keeps its own time.
   for (const auto& o : turn.store.offers.open_for("request", request_id)) {
-    turn.store.offers.settle(o.id, storage::OfferStatus::expired, turn.now);
+    if (o.offered_by == 0) turn.store.offers.settle(o.id, storage::OfferStatus::expired, turn.now);
   }
   int round = turn.store.offers.rounds("request", request_id) + 1;
   if (round > turn.config.assignments.max_offers) return escalate_request(turn, *r, round - 1);

@@ -347,6 +347,12 @@ constexpr Entry kEntries[] = {
      "place: {place}."},
     {Msg::held_confirmed, "你在岗位 {id}「{title}」的名额已经确定。时间：{time}，地点：{place}。",
      "Your place on post {id} \"{title}\" is confirmed. Time: {time}, place: {place}."},
+    {Msg::held_released,
+     "岗位 {id}「{title}」为你保留的名额已经取消：报名没有完成，或没有及时审核。欢迎以后再来！",
+     "The place held for you on post {id} \"{title}\" is released: the sign-up was not finished, "
+     "or not reviewed in time. You are welcome another time!"},
+    {Msg::joined_other_community, "你是 {community} 的志愿者；这个招募属于另一个社区，谢谢你！",
+     "You are a volunteer of {community}; this call belongs to another community. Thank you!"},
     {Msg::shift_remind,
      "提醒：岗位 {id}「{title}」{time} "
      "开始，地点：{place}。请回复这条消息「确认」；去不了请回复「不行」。{deadline} "

@@ -176,6 +176,8 @@ enum class Msg {
   withdrew_which,
   promoted,
   held_confirmed,
+  held_released,
+  joined_other_community,
   shift_remind,
   confirm_button,
   cannot_button,

@@ -115,6 +115,7 @@ void DialogRunner::start(Turn& turn, const DialogSpec& spec, Answers initial) {
   if (auto old = turn.store.dialogs.get(turn.person.id)) {
     if (const DialogSpec* old_spec = this->spec(old->kind)) {
       turn.reply(turn.say(Msg::abandoned, {{"what", turn.say(old_spec->title)}}));
+      if (old_spec->abandoned) old_spec->abandoned(turn, turn.person.id);
     }
   }
   storage::DialogRecord record;
@@ -161,6 +162,9 @@ void DialogRunner::run(Turn& turn, const DialogSpec& spec, storage::DialogRecord
   if (row->action) row->action(ctx);
 
   if (row->to == kEnd) {
+    auto common = common_transitions();
+    bool abandoned = row >= common.data() && row < common.data() + common.size();
+    if (abandoned && spec.abandoned) spec.abandoned(turn, record.person_id);
     finish(turn, record);
     return;
   }

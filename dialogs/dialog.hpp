@@ -51,6 +51,9 @@ struct DialogSpec {
   std::string_view restart;  // the command that starts it, for "… timed out, send X"
   std::span<const StateSpec> states;
   std::span<const Transition> table;
+  // Called when the dialog ends without finishing (cancelled, timed out, or dropped for another
+  // dialog), to undo what it was holding; nullptr when there is nothing to undo.
+  void (*abandoned)(Turn& turn, std::int64_t person_id) = nullptr;
 };
 
 // Rows every dialog shares, tried after its own: back, cancel, time-out.

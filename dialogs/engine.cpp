@@ -400,8 +400,9 @@ void Engine::undeliverable(const storage::OutboxRow& row, bool forbidden, const 
                std::move(opt));
     return;
   }
-  // A dead letter. The notice about one is never itself the subject of another.
-  if (m.route == "n:dead") return;
+  // A dead letter. The notice about one is never itself the subject of another; a button's
+  // answer or a card's edit that did not go through is not worth a coordinator's attention.
+  if (m.route == "n:dead" || m.kind != OutKind::send) return;
   InboundEvent ev;
   ev.adapter = m.adapter;
   ev.chat = m.chat;
@@ -432,6 +433,7 @@ void Engine::fire(const storage::TimerRecord& timer, std::int64_t now, Outcome& 
     // Once a day: addresses of closed requests, and event ids older than platforms retry.
     constexpr std::int64_t kDay = 24 * 3'600'000LL;
     store_.requests.purge_addresses(now - config_.privacy.address_retention_days * kDay);
+    store_.outbox.purge_texts(now - config_.privacy.address_retention_days * kDay);
     store_.events.purge(now - config_.privacy.event_retention_days * kDay);
     InboundEvent ev;
     Turn turn(config_, store_, dir_, ev, storage::Person{}, now, out);

@@ -86,6 +86,10 @@ std::int64_t save_post(Turn& turn, const storage::Post& p) {
     id = turn.store.posts.create(p);
   } else {
     turn.store.posts.update(p);
+    // A higher headcount frees places for those who wait.
+    storage::RosterCounts n = turn.store.roster.counts(id);
+    for (int i = n.taken + n.held; i < p.headcount && n.waiting > 0; ++i, --n.waiting) promote(turn, p);
+    roster_changed(turn, id);
   }
   // Reminders go out before the shift; who has not confirmed by the second time is replaced.
   std::string key = id_str(id);
@@ -156,8 +160,10 @@ void recruit(Turn& turn, std::string_view args) {
   storage::Call call;
   call.post_id = post->id;
   call.community_id = c->id;
+  // A call closes when its post starts; for a post already under way, when it ends.
+  std::int64_t post_deadline = post->starts_at > turn.now ? post->starts_at : post->ends_at;
   call.deadline_at =
-      std::min(post->starts_at, turn.now + turn.config.recruitment.deadline_h * 60 * kMinute);
+      std::min(post_deadline, turn.now + turn.config.recruitment.deadline_h * 60 * kMinute);
   call.created_by = turn.person.id;
   call.created_at = turn.now;
   call.id = turn.store.posts.create_call(call);
@@ -209,8 +215,12 @@ bool join(Turn& turn, std::int64_t call_id) {
     return turn.tell(me, turn.say(Msg::joined_already, {{"id", id_str(post->id)}})), false;
   }
   auto v = turn.store.volunteers.get(me);
-  bool approved =
-      v && v->status == storage::VolunteerStatus::approved && v->community_id == call->community_id;
+  bool approved = v && v->status == storage::VolunteerStatus::approved;
+  if (approved && v->community_id != call->community_id) {
+    const storage::Community* theirs = turn.dir.community(v->community_id);
+    return turn.tell(me, turn.say(Msg::joined_other_community, {{"community", theirs ? theirs->name : ""}})),
+           false;
+  }
   if (approved) {
     place(turn, *post, me);
   } else if (v && v->status == storage::VolunteerStatus::rejected) {
@@ -245,7 +255,13 @@ void promote(Turn& turn, const storage::Post& post) {
       tell_about(turn, first->person_id, Msg::promoted, post);
       return;
     }
-    if (v && v->status == storage::VolunteerStatus::rejected) {
+    // Someone without a sign-up under review or under way cannot take the place: next.
+    bool signing_up = false;
+    if (!v) {
+      auto d = turn.store.dialogs.get(first->person_id);
+      signing_up = d && d->kind == "signup";
+    }
+    if ((v && v->status == storage::VolunteerStatus::rejected) || (!v && !signing_up)) {
       turn.store.roster.move(post.id, first->person_id, storage::RosterStatus::waiting,
                              storage::RosterStatus::gone);
       continue;
@@ -290,6 +306,10 @@ void volunteer_decided(Turn& turn, std::int64_t person_id, bool approved) {
       if (approved) {
         turn.store.roster.move(post->id, person_id, storage::RosterStatus::held,
                                storage::RosterStatus::taken);
+        // Approved after the reminders went out: their yes to the call is the confirmation.
+        if (turn.now >= post->starts_at - turn.config.shifts.remind_before_min * kMinute) {
+          turn.store.roster.confirm(post->id, person_id);
+        }
         tell_about(turn, person_id, Msg::held_confirmed, *post);
       } else {
         turn.store.roster.move(post->id, person_id, storage::RosterStatus::held,
@@ -302,6 +322,20 @@ void volunteer_decided(Turn& turn, std::int64_t person_id, bool approved) {
                              storage::RosterStatus::gone);
       roster_changed(turn, post->id);
     }
+  }
+}
+
+void release_held(Turn& turn, std::int64_t person_id) {
+  // A sign-up submitted and waiting for review keeps its places until the coordinator decides.
+  if (auto v = turn.store.volunteers.get(person_id); v && v->status == storage::VolunteerStatus::pending) return;
+  for (const auto& e : turn.store.roster.of_person(person_id)) {
+    if (e.status != storage::RosterStatus::held) continue;
+    auto post = turn.store.posts.get(e.post_id);
+    if (!post) continue;
+    turn.store.roster.move(post->id, person_id, storage::RosterStatus::held, storage::RosterStatus::gone);
+    tell_about(turn, person_id, Msg::held_released, *post);
+    promote(turn, *post);
+    roster_changed(turn, post->id);
   }
 }
 

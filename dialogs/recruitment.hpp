@@ -27,6 +27,9 @@ storage::RosterStatus place(Turn& turn, const storage::Post& post, std::int64_t 
 void promote(Turn& turn, const storage::Post& post);
 // A coordinator approved or rejected someone who had places held during the review.
 void volunteer_decided(Turn& turn, std::int64_t person_id, bool approved);
+// Someone's sign-up ended unfinished: the places held for them (if they have not submitted a
+// sign-up that waits for review) go to the wait-list.
+void release_held(Turn& turn, std::int64_t person_id);
 // Timers: the debounced refresh of a call's roster cards, and its deadline.
 void refresh_cards(Turn& turn, std::int64_t call_id);
 void close_call(Turn& turn, std::int64_t call_id);

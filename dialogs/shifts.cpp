@@ -43,19 +43,37 @@ void remind(Turn& turn, std::int64_t post_id) {
                    {"place", recruitment::post_place(*p, l)},
                    {"deadline", format_time(deadline, turn.config.utc_offset_min, l)}}),
               std::move(opt));
+    turn.store.roster.reminded(post_id, e.person_id, turn.now);
   }
 }
 
 void replace(Turn& turn, std::int64_t post_id) {
   auto p = turn.store.posts.get(post_id);
   if (!p || p->starts_at <= turn.now) return;
+  // Everyone gets the time between the two timers to answer, even when both fell due together
+  // (after the service was down): who was reminded too recently is looked at again later.
+  const std::int64_t grace =
+      (turn.config.shifts.remind_before_min - turn.config.shifts.replace_before_min) * kMinute;
+  std::int64_t again = 0;
   for (const auto& e : turn.store.roster.of_post(post_id, storage::RosterStatus::taken)) {
     if (e.confirmed) continue;
+    if (e.reminded_at == 0 || turn.now - e.reminded_at < grace) {
+      std::int64_t at = (e.reminded_at == 0 ? turn.now : e.reminded_at) + grace;
+      if (at < p->starts_at) again = again == 0 ? at : std::min(again, at);
+      continue;
+    }
     turn.store.roster.move(post_id, e.person_id, storage::RosterStatus::taken,
                            storage::RosterStatus::gone);
     Lang l = turn.lang_of(e.person_id);
     turn.tell(e.person_id,
               say(l, Msg::shift_replaced, {{"id", id_str(post_id)}, {"title", p->title}}));
+  }
+  if (again != 0) turn.arm_timer("replace:" + id_str(post_id), again, "replace", id_str(post_id));
+  // A place still held for an unfinished or unreviewed sign-up cannot wait any longer.
+  for (const auto& e : turn.store.roster.of_post(post_id, storage::RosterStatus::held)) {
+    turn.store.roster.move(post_id, e.person_id, storage::RosterStatus::held, storage::RosterStatus::gone);
+    Lang l = turn.lang_of(e.person_id);
+    turn.tell(e.person_id, say(l, Msg::held_released, {{"id", id_str(post_id)}, {"title", p->title}}));
   }
   // The wait-list first, in its order; then the reserve pool.
   storage::RosterCounts n = turn.store.roster.counts(post_id);

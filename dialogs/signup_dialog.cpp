@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "dialogs/recruitment.hpp"
 #include "dialogs/review.hpp"
 
 namespace linli {
@@ -170,7 +171,10 @@ constexpr std::array<Transition, 14> kTable = {{
     {"confirm", Input::answer, nullptr, hint_yes_no, kSame},
 }};
 
-constexpr DialogSpec kSpec{"signup", Msg::dialog_signup, "/join", kStates, kTable};
+// A sign-up that does not finish gives back the places held for it on posts.
+void abandoned(Turn& turn, std::int64_t person_id) { recruitment::release_held(turn, person_id); }
+
+constexpr DialogSpec kSpec{"signup", Msg::dialog_signup, "/join", kStates, kTable, abandoned};
 
 }  // namespace
 

@@ -106,7 +106,8 @@ void take(Turn& turn, std::int64_t id) {
     }
   };
   if (!r) return refuse(turn.say(Msg::ticket_not_found, {{"id", id_str(id)}}));
-  if (turn.community && r->community_id != turn.community->id) {
+  // In a group, the group's community; in private, the volunteer's own (checked below).
+  if (turn.in_group() && turn.community && r->community_id != turn.community->id) {
     return refuse(turn.say(Msg::claim_other_community, {{"id", id_str(id)}}));
   }
   auto v = turn.store.volunteers.get(turn.person.id);

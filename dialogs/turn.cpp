@@ -106,6 +106,7 @@ void Turn::answer_press(std::string text) {
   m.kind = OutKind::answer_callback;
   m.adapter = ev.adapter;
   m.chat = ev.chat;
+  m.private_chat = !in_group();
   m.callback_id = ev.callback_id;
   m.text = std::move(text);
   send(std::move(m));

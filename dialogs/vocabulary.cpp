@@ -286,28 +286,54 @@ std::string lower_ascii(std::string_view s) {
 }
 
 std::string mask_phone_numbers(std::string_view s) {
+  // Reads the text as characters: ASCII digits and the full-width ones of Chinese keyboards
+  // (０–９) count as digits; the separators people put inside phone numbers (space, -, －, .,
+  // brackets, +) may stand between them.
+  struct Char {
+    std::size_t at, len;
+    bool digit, sep;
+  };
+  std::vector<Char> chars;
+  for (std::size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    len = std::min(len, s.size() - i);
+    std::string_view ch = s.substr(i, len);
+    bool full_digit = len == 3 && ch[0] == '\xEF' && ch[1] == '\xBC' &&
+                      static_cast<unsigned char>(ch[2]) >= 0x90 && static_cast<unsigned char>(ch[2]) <= 0x99;
+    bool digit = (len == 1 && std::isdigit(c)) || full_digit;
+    bool sep = (len == 1 && (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '+')) ||
+               ch == "\xEF\xBC\x8D" /* － */ || ch == "\xEF\xBC\x88" /* （ */ || ch == "\xEF\xBC\x89" /* ） */;
+    chars.push_back({i, len, digit, sep});
+    i += len;
+  }
   std::string out;
   std::size_t i = 0;
-  while (i < s.size()) {
-    std::size_t j = i;
-    // Digits with the separators people put inside phone numbers: 138-0013 8000.
-    while (j < s.size() && (std::isdigit(static_cast<unsigned char>(s[j])) ||
-                            ((s[j] == '-' || s[j] == ' ') && j > i && j + 1 < s.size() &&
-                             std::isdigit(static_cast<unsigned char>(s[j + 1]))))) {
+  while (i < chars.size()) {
+    if (!chars[i].digit && !(chars[i].sep && i + 1 < chars.size() && chars[i + 1].digit &&
+                            (s[chars[i].at] == '+' || s[chars[i].at] == '(' || chars[i].len == 3))) {
+      out.append(s.substr(chars[i].at, chars[i].len));
+      ++i;
+      continue;
+    }
+    // A run of digits with single separators between them (and an opening + or bracket).
+    std::size_t j = i, digits = 0;
+    while (j < chars.size() &&
+           (chars[j].digit || (chars[j].sep && j + 1 < chars.size() && (chars[j + 1].digit || chars[j + 1].sep)))) {
+      digits += chars[j].digit;
       ++j;
     }
-    std::size_t digits = 0;
-    for (std::size_t k = i; k < j; ++k)
-      digits += std::isdigit(static_cast<unsigned char>(s[k])) != 0;
+    while (j > i && !chars[j - 1].digit) --j;  // trailing separators are not part of it
     if (digits >= 7) {
       out += "***";
-      i = j;
-    } else if (j > i) {
-      out.append(s.substr(i, j - i));
-      i = j;
     } else {
-      out += s[i++];
+      for (std::size_t k = i; k < j; ++k) out.append(s.substr(chars[k].at, chars[k].len));
     }
+    if (j == i) {  // a lone separator
+      out.append(s.substr(chars[i].at, chars[i].len));
+      j = i + 1;
+    }
+    i = j;
   }
   return out;
 }

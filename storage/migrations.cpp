@@ -239,7 +239,13 @@ CREATE INDEX shifts_by_person ON shifts(person_id, checkin_at);
 ALTER TABLE help_requests ADD COLUMN unmet INTEGER NOT NULL DEFAULT 0;
 )sql";
 
-constexpr std::array<std::string_view, 3> kMigrations = {kM1, kM2, kM3};
+// When each person on a post was asked to confirm: nobody is replaced without having had the
+// time to answer (after downtime the reminder and the replacement may fall due together).
+constexpr std::string_view kM4 = R"sql(
+ALTER TABLE roster ADD COLUMN reminded_at INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::array<std::string_view, 4> kMigrations = {kM1, kM2, kM3, kM4};
 
 }  // namespace
 

@@ -63,9 +63,20 @@ OutboxRepo::OutboxRepo(Database& db)
                "WHERE status = 0 AND id > ? ORDER BY id LIMIT ?"),
       get_(db.sql(),
            "SELECT id, adapter, chat, kind, route, payload, attempts FROM outbox WHERE id = ?"),
+      // Once delivered, only what routes replies is kept: the text (which may quote an address
+      // or a phone number, to the one who needs it) goes.
       sent_(db.sql(),
             "UPDATE outbox SET status = 1, platform_id = NULLIF(?, ''), sent_at = ?, "
-            "attempts = attempts + 1 WHERE id = ?"),
+            "attempts = attempts + 1, payload = json_remove(payload, '$.text', '$.buttons', "
+            "'$.mentions') WHERE id = ?"),
+      superseded_(db.sql(),
+                  "UPDATE outbox SET status = 1, last_error = 'superseded', "
+                  "payload = json_remove(payload, '$.text', '$.buttons', '$.mentions') "
+                  "WHERE id = ? AND status = 0"),
+      purge_texts_(db.sql(),
+                   "UPDATE outbox SET payload = json_remove(payload, '$.text', '$.buttons', "
+                   "'$.mentions') WHERE status = 2 AND created_at < ? AND json_extract(payload, "
+                   "'$.text') IS NOT NULL"),
       retry_(db.sql(), "UPDATE outbox SET attempts = ?, last_error = ? WHERE id = ?"),
       dead_(db.sql(), "UPDATE outbox SET status = 2, attempts = ?, last_error = ? WHERE id = ?"),
       hold_(db.sql(), "UPDATE outbox SET status = 3 WHERE id = ?"),
@@ -146,6 +157,18 @@ void OutboxRepo::mark_dead(std::int64_t id, int attempts, const std::string& err
   q->bind(2, error);
   q->bind(3, id);
   q->exec();
+}
+
+void OutboxRepo::mark_superseded(std::int64_t id) {
+  Use q(superseded_);
+  q->bind(1, id);
+  q->exec();
+}
+
+int OutboxRepo::purge_texts(std::int64_t before) {
+  Use q(purge_texts_);
+  q->bind(1, before);
+  return q->exec();
 }
 
 void OutboxRepo::hold(std::int64_t id) {

@@ -36,6 +36,10 @@ class OutboxRepo {
   void mark_sent(std::int64_t id, const std::string& platform_id, std::int64_t now);
   void mark_retry(std::int64_t id, int attempts, const std::string& error);
   void mark_dead(std::int64_t id, int attempts, const std::string& error);
+  // A pending edit made pointless by a newer edit of the same message (never sent).
+  void mark_superseded(std::int64_t id);
+  // Drops the texts of dead letters older than `before` (they may quote private details).
+  int purge_texts(std::int64_t before);
   void hold(std::int64_t id);
   std::int64_t held_count(const std::string& adapter, const std::string& chat);
   // Makes the held messages of a chat pending again and returns them, oldest first.
@@ -57,6 +61,8 @@ class OutboxRepo {
   SQLite::Statement pending_;
   SQLite::Statement get_;
   SQLite::Statement sent_;
+  SQLite::Statement superseded_;
+  SQLite::Statement purge_texts_;
   SQLite::Statement retry_;
   SQLite::Statement dead_;
   SQLite::Statement hold_;

@@ -98,6 +98,7 @@ struct RosterEntry {
   RosterStatus status = RosterStatus::taken;
   bool confirmed = false;
   std::int64_t joined_at = 0;
+  std::int64_t reminded_at = 0;  // 0: not asked to confirm yet
 };
 
 struct RosterCounts {

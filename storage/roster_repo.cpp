@@ -2,7 +2,7 @@
 
 namespace linli::storage {
 namespace {
-constexpr const char* kColumns = "post_id, person_id, status, confirmed, joined_at";
+constexpr const char* kColumns = "post_id, person_id, status, confirmed, joined_at, reminded_at";
 
 RosterStatus roster_status(const std::string& s) {
   if (s == "held") return RosterStatus::held;
@@ -34,10 +34,12 @@ RosterRepo::RosterRepo(Database& db)
           "INSERT INTO roster (post_id, person_id, status, confirmed, joined_at, seq) VALUES "
           "(?1, ?2, ?3, 0, ?4, (SELECT IFNULL(MAX(seq), 0) + 1 FROM roster WHERE post_id = ?1)) "
           "ON CONFLICT (post_id, person_id) DO UPDATE SET status = excluded.status, confirmed = 0, "
+           "reminded_at = 0, "
           "joined_at = excluded.joined_at, seq = excluded.seq"),
       move_(db.sql(),
             "UPDATE roster SET status = ? WHERE post_id = ? AND person_id = ? AND status = ?"),
       confirm_(db.sql(), "UPDATE roster SET confirmed = 1 WHERE post_id = ? AND person_id = ?"),
+      reminded_(db.sql(), "UPDATE roster SET reminded_at = ? WHERE post_id = ? AND person_id = ?"),
       counts_(db.sql(),
               "SELECT IFNULL(SUM(status = 'taken'), 0), IFNULL(SUM(status = 'held'), 0), "
               "IFNULL(SUM(status = 'waiting'), 0) FROM roster WHERE post_id = ?"),
@@ -50,7 +52,7 @@ RosterRepo::RosterRepo(Database& db)
 RosterEntry RosterRepo::read(SQLite::Statement& q) {
   return RosterEntry{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(),
                      roster_status(q.getColumn(2).getString()), q.getColumn(3).getInt() != 0,
-                     q.getColumn(4).getInt64()};
+                     q.getColumn(4).getInt64(), q.getColumn(5).getInt64()};
 }
 
 std::optional<RosterEntry> RosterRepo::get(std::int64_t post_id, std::int64_t person_id) {
@@ -85,6 +87,14 @@ void RosterRepo::confirm(std::int64_t post_id, std::int64_t person_id) {
   Use q(confirm_);
   q->bind(1, post_id);
   q->bind(2, person_id);
+  q->exec();
+}
+
+void RosterRepo::reminded(std::int64_t post_id, std::int64_t person_id, std::int64_t at) {
+  Use q(reminded_);
+  q->bind(1, at);
+  q->bind(2, post_id);
+  q->bind(3, person_id);
   q->exec();
 }
 

@@ -20,6 +20,7 @@ class RosterRepo {
   // Moves a person from one status to another; false when they were not in `from`.
   bool move(std::int64_t post_id, std::int64_t person_id, RosterStatus from, RosterStatus to);
   void confirm(std::int64_t post_id, std::int64_t person_id);
+  void reminded(std::int64_t post_id, std::int64_t person_id, std::int64_t at);
   RosterCounts counts(std::int64_t post_id);
   std::vector<RosterEntry> of_post(std::int64_t post_id, RosterStatus status);
   std::optional<RosterEntry> first_waiting(std::int64_t post_id);
@@ -33,6 +34,7 @@ class RosterRepo {
   SQLite::Statement put_;
   SQLite::Statement move_;
   SQLite::Statement confirm_;
+  SQLite::Statement reminded_;
   SQLite::Statement counts_;
   SQLite::Statement of_post_;
   SQLite::Statement of_person_;

@@ -53,6 +53,12 @@ TEST(Vocabulary, PhoneNumbersAreMaskedForGroups) {
   EXPECT_EQ(mask_phone_numbers("请打 13912345678 谢谢"), "请打 *** 谢谢");
   EXPECT_EQ(mask_phone_numbers("call 139-1234-5678"), "call ***");
   EXPECT_EQ(mask_phone_numbers("31栋2单元501"), "31栋2单元501");
+  // Chinese keyboards type full-width digits and dashes.
+  EXPECT_EQ(mask_phone_numbers("电话１３８００１３８０００"), "电话***");
+  EXPECT_EQ(mask_phone_numbers("电话：１３８－００１３－８０００，谢谢"), "电话：***，谢谢");
+  EXPECT_EQ(mask_phone_numbers("+86 (138) 0013.8000"), "***");
+  EXPECT_EQ(mask_phone_numbers("12:00-14:00 见"), "12:00-14:00 见");
+  EXPECT_EQ(mask_phone_numbers("2-501 室"), "2-501 室");
 }
 
 TEST(Vocabulary, YesAndNoInBothLanguages) {

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bot/outbox_sender.hpp"
 #include "bot/scheduler.hpp"
 #include "storage/store.hpp"
 #include "tests/support/http_client.hpp"
@@ -77,6 +78,11 @@ class Playground : public ::testing::Test {
         bool from_bot = e.value("kind", "") != "message" || e["from"].value("bot", false);
         if (from_bot && e.value("chat", "") == chat && e.value("kind", "") == kind &&
             e.value("text", "").find(containing) != std::string::npos) {
+          // The page shows a message before the service has recorded its id (which routes
+          // replies to it); a person is slower than that, a test is not.
+          for (int k = 0; k < 500 && app_->on_io([&] { return app_->app().sender().in_flight(); }) > 0; ++k) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+          }
           return e;
         }
       }

@@ -6,7 +6,11 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include <nlohmann/json.hpp>
+
+#include "bot/outbox_sender.hpp"
 
 #include "tests/support/fake_telegram.hpp"
 #include "tests/support/http_client.hpp"
@@ -138,7 +142,17 @@ class Telegram : public ::testing::Test {
       ADD_FAILURE() << "no message in " << chat << " containing \"" << text
                     << "\"; the last ones:" << seen;
     }
+    wait_recorded();
     return found.value_or(TelegramMessage{});
+  }
+  // The fake has a message as soon as it answers; the service knows its message id (to route
+  // replies to it) a moment later, when it has read the answer. People are slower than that;
+  // a test is not, so it waits until nothing is on the wire (at most 5 s).
+  void wait_recorded() {
+    for (int i = 0; i < 500; ++i) {
+      if (app_->on_io([&] { return app_->app().sender().in_flight(); }) == 0) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
   }
   std::string button(const TelegramMessage& m, int row, int col) {
     return m.reply_markup["inline_keyboard"][row][col]["callback_data"].get<std::string>();

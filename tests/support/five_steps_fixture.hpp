@@ -1,0 +1,89 @@
+#pragma once
+// Decisions of the five steps with time moved by hand: posts made as the post dialog saves
+// them, calls and their cards, roster states, private messages per person.
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "dialogs/recruitment.hpp"
+#include "tests/support/engine_fixture.hpp"
+
+namespace linli::test {
+
+inline constexpr std::int64_t kMinute = 60'000;
+inline constexpr std::int64_t kHour = 60 * kMinute;
+
+class FiveStepsFixture : public EngineFixture {
+ protected:
+  // A post starting in `in_hours`, for 4 hours.
+  std::int64_t make_post(int headcount, const std::string& building = "31", int in_hours = 26,
+                         std::uint32_t skills = 0) {
+    storage::Post p;
+    p.community_id = "sc";
+    p.team = "care";
+    p.title = "照看王奶奶";
+    p.headcount = headcount;
+    p.skills = skills;
+    p.building = building;
+    p.place = building + "栋";
+    p.starts_at = now_ + in_hours * kHour;
+    p.ends_at = p.starts_at + 4 * kHour;
+    p.created_by = person("zhou");
+    p.created_at = now_;
+    // As the post dialog saves it: with its reminders armed.
+    InboundEvent ev = event("zhou", "zhou");
+    Outcome out;
+    Turn turn(config_, store_, *dir_, ev, *store_.people.get(person("zhou")), now_, out);
+    return recruitment::save_post(turn, p);
+  }
+  std::int64_t add_volunteer(const std::string& user, const std::string& building,
+                             std::uint32_t skills = 0) {
+    storage::Volunteer v;
+    v.person_id = person(user);
+    v.community_id = "sc";
+    v.name = user;
+    v.building = building;
+    v.skills = skills;
+    v.status = storage::VolunteerStatus::approved;
+    store_.volunteers.upsert(v);
+    return v.person_id;
+  }
+  // zhou recruits for post 1; returns the platform id of the card in each group.
+  std::map<std::string, std::string> recruit(const std::string& args = "1") {
+    auto sent = say("zhou", "zhou", "招募 " + args);
+    std::map<std::string, std::string> cards;
+    for (const auto& s : sent) {
+      if (s.msg.route.rfind("c:", 0) == 0) cards[s.msg.chat] = s.platform_id;
+    }
+    return cards;
+  }
+  storage::RosterStatus status(std::int64_t post, const std::string& user) {
+    auto e = store_.roster.get(post, person(user));
+    return e ? e->status : storage::RosterStatus::gone;
+  }
+  std::vector<Sent> advance(std::int64_t ms) {
+    now_ += ms;
+    return fire_due();
+  }
+  // 李阿姨 confirms a request of `category`: ticket #1.
+  void open_request(const std::string& category, const std::string& details) {
+    put_dialog("li", "help", "confirm", "li",
+               {{"category", category},
+                {"details", details},
+                {"address", "31栋2单元501"},
+                {"building", "31"},
+                {"urgent", "0"}});
+    say("li", "li", "是");
+  }
+  // The private messages one person got.
+  static std::string to(const std::vector<Sent>& sent, const std::string& user) {
+    std::string all;
+    for (const auto& t : texts_to(sent, user)) all += t + "\n";
+    return all;
+  }
+};
+
+}  // namespace linli::test
