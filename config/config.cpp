@@ -244,12 +244,25 @@ AdapterConfig parse_adapter(const Reader& r) {
     if (a.telegram.secret_token.size() > 256) r.fail("secret_token", "at most 256 characters");
     a.telegram.username = r.nonempty("username");
     if (a.telegram.username.front() == '@') a.telegram.username.erase(0, 1);
+    // Commands and replies are recognised by this name: "@" alone would recognise none.
+    if (a.telegram.username.empty()) r.fail("username", "must not be empty");
+    for (char c : a.telegram.username) {
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) {
+        r.fail("username", "Telegram allows only A-Z, a-z, 0-9 and '_'");
+      }
+    }
     a.bot_username = a.telegram.username;
     a.open_private_url = "https://t.me/" + a.telegram.username + "?start=hi";
     a.telegram.api_base = r.nonempty("api_base", a.telegram.api_base);
-    if (a.telegram.api_base.rfind("http://", 0) != 0 &&
-        a.telegram.api_base.rfind("https://", 0) != 0) {
+    bool https = a.telegram.api_base.rfind("https://", 0) == 0;
+    if (!https && a.telegram.api_base.rfind("http://", 0) != 0) {
       r.fail("api_base", "must start with http:// or https://");
+    }
+    // "https://" alone would leave "https:" once its trailing '/' go: no call could be made.
+    std::size_t host = https ? 8 : 7;
+    if (host == a.telegram.api_base.size() ||
+        std::string_view("/?#").find(a.telegram.api_base[host]) != std::string_view::npos) {
+      r.fail("api_base", "must name a host after http:// or https://");
     }
     while (a.telegram.api_base.back() == '/') a.telegram.api_base.pop_back();
   }

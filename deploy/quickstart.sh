@@ -2,7 +2,8 @@
 # The README's two commands. On a fresh Debian 12 machine, as root, each installs the Debian
 # packages it needs when they are missing, builds, and then:
 #   deploy/quickstart.sh run [CONFIG]   runs the service (default: config/example.json, the playground)
-#   deploy/quickstart.sh test           runs every test suite (what CI runs)
+#   deploy/quickstart.sh test           runs every test suite (what CI runs): the normal build,
+#                                       the same suite under ASan+UBSan, and each fuzzer briefly
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,8 +43,14 @@ case "${1:-}" in
   test)
     install_missing "${PACKAGES[@]}"
     build build
-    cd build
-    ctest --output-on-failure --parallel "$(nproc)" --timeout 300
+    (cd build && ctest --output-on-failure --parallel "$(nproc)" --timeout 300)
+    # The whole suite again with AddressSanitizer and UndefinedBehaviorSanitizer; the crash
+    # test's long SIGKILL loop is left to the normal build.
+    build build-asan -DLINLI_SANITIZE=ON
+    (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+      ctest --output-on-failure --parallel "$(nproc)" --timeout 600 --label-exclude crash)
+    # Each libFuzzer target for a bounded time (clang and its runtime are installed there).
+    tests/fuzz/run.sh "${FUZZ_SECONDS:-20}"
     ;;
   *)
     echo "usage: deploy/quickstart.sh run [CONFIG] | test" >&2

@@ -147,6 +147,8 @@ std::optional<TimeWindow> parse_window(std::string_view t, std::int64_t now_ms, 
   std::int64_t base = day * kDay - utc_offset_min * kMinute;
   TimeWindow w{base + *start * kMinute, base + *end * kMinute};
   if (next_day || w.ends_at <= w.starts_at) w.ends_at += kDay;
+  // Still empty a day later: "24:00-0:00" (found by tests/fuzz).
+  if (w.ends_at <= w.starts_at) return std::nullopt;
   if (w.ends_at - w.starts_at > kDay || w.ends_at <= now_ms) return std::nullopt;
   return w;
 }

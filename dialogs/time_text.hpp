@@ -18,7 +18,7 @@ struct TimeWindow {
 
 // `now_ms` anchors relative days ("明天") and years left out; `utc_offset_min` is the zone
 // (+480 for China). The end may pass midnight ("22:00-02:00" ends the next day). A window that
-// ended before `now_ms`, or lasts more than 24 hours, is refused.
+// is empty, ended before `now_ms`, or lasts more than 24 hours, is refused.
 std::optional<TimeWindow> parse_time_window(std::string_view text, std::int64_t now_ms,
                                             int utc_offset_min);
 

@@ -296,30 +296,37 @@ std::string mask_phone_numbers(std::string_view s) {
   std::vector<Char> chars;
   for (std::size_t i = 0; i < s.size();) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    std::size_t len = c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;  // a stray byte is one
     len = std::min(len, s.size() - i);
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) len = k;  // cut short: stop there
+    }
     std::string_view ch = s.substr(i, len);
     bool full_digit = len == 3 && ch[0] == '\xEF' && ch[1] == '\xBC' &&
-                      static_cast<unsigned char>(ch[2]) >= 0x90 && static_cast<unsigned char>(ch[2]) <= 0x99;
+                      static_cast<unsigned char>(ch[2]) >= 0x90 &&
+                      static_cast<unsigned char>(ch[2]) <= 0x99;
     bool digit = (len == 1 && std::isdigit(c)) || full_digit;
-    bool sep = (len == 1 && (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '+')) ||
-               ch == "\xEF\xBC\x8D" /* － */ || ch == "\xEF\xBC\x88" /* （ */ || ch == "\xEF\xBC\x89" /* ） */;
+    bool sep =
+        (len == 1 && (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '+')) ||
+        ch == "\xEF\xBC\x8D" /* － */ || ch == "\xEF\xBC\x88" /* （ */ ||
+        ch == "\xEF\xBC\x89" /* ） */;
     chars.push_back({i, len, digit, sep});
     i += len;
   }
   std::string out;
   std::size_t i = 0;
   while (i < chars.size()) {
-    if (!chars[i].digit && !(chars[i].sep && i + 1 < chars.size() && chars[i + 1].digit &&
-                            (s[chars[i].at] == '+' || s[chars[i].at] == '(' || chars[i].len == 3))) {
+    if (!chars[i].digit &&
+        !(chars[i].sep && i + 1 < chars.size() && chars[i + 1].digit &&
+          (s[chars[i].at] == '+' || s[chars[i].at] == '(' || chars[i].len == 3))) {
       out.append(s.substr(chars[i].at, chars[i].len));
       ++i;
       continue;
     }
     // A run of digits with single separators between them (and an opening + or bracket).
     std::size_t j = i, digits = 0;
-    while (j < chars.size() &&
-           (chars[j].digit || (chars[j].sep && j + 1 < chars.size() && (chars[j + 1].digit || chars[j + 1].sep)))) {
+    while (j < chars.size() && (chars[j].digit || (chars[j].sep && j + 1 < chars.size() &&
+                                                   (chars[j + 1].digit || chars[j + 1].sep)))) {
       digits += chars[j].digit;
       ++j;
     }

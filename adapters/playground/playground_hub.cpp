@@ -17,6 +17,12 @@ using nlohmann::json;
 
 namespace {
 
+// A string member of the page's request; "" when it is absent or not a string.
+std::string field(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 HttpResponse error(int status, const std::string& why) {
   return HttpResponse::json(status, json{{"ok", false}, {"error", why}}.dump());
 }
@@ -130,8 +136,8 @@ HttpResponse PlaygroundHub::Impl::deliver(const json& update) {
 
 Actor PlaygroundHub::Impl::actor(const json& j) const {
   Actor a;
-  std::string user = j.value("user", "");
-  a.chat = j.value("chat", "");
+  std::string user = field(j, "user");
+  a.chat = field(j, "chat");
   a.who = person(user);
   a.priv = a.chat == user;
   if (a.who == nullptr) {
@@ -154,8 +160,8 @@ HttpResponse PlaygroundHub::Impl::send(const HttpRequest& req) {
   if (j.is_discarded() || !j.is_object()) return error(400, "body must be a JSON object");
   Actor a = actor(j);
   if (!a.error.empty()) return error(400, a.error);
-  std::string text = j.value("text", "");
-  std::string reply_to = j.value("reply_to", "");
+  std::string text = field(j, "text");
+  std::string reply_to = field(j, "reply_to");
   if (text.empty() || text.size() > 4096) return error(400, "text must have 1 to 4096 bytes");
   if (!reply_to.empty() && !store.playground.has_message(adapter.name, a.chat, reply_to)) {
     return error(400, "no message " + reply_to + " in this chat");
@@ -182,8 +188,8 @@ HttpResponse PlaygroundHub::Impl::press(const HttpRequest& req) {
   if (j.is_discarded() || !j.is_object()) return error(400, "body must be a JSON object");
   Actor a = actor(j);
   if (!a.error.empty()) return error(400, a.error);
-  std::string message_id = j.value("message_id", "");
-  std::string data = j.value("data", "");
+  std::string message_id = field(j, "message_id");
+  std::string data = field(j, "data");
   if (data.empty() || !store.playground.has_message(adapter.name, a.chat, message_id)) {
     return error(400, "no such message or button");
   }

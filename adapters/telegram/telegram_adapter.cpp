@@ -119,7 +119,10 @@ std::string trim(std::string_view s) {
 
 // One UTF-8 sequence: its length in bytes and in UTF-16 code units (a code point above U+FFFF
 // is a surrogate pair). A byte that does not start a valid sequence counts as one byte and one
-// unit, as the replacement character it will be sent as.
+// unit, as the replacement character it will be sent as. "Valid" is RFC 3629's, which json's
+// dump() also checks: no overlong forms, no surrogates, nothing above U+10FFFF. Looser, a
+// surrogate's three bytes would count as one unit here and be sent as three U+FFFD (found by
+// tests/fuzz).
 struct CodePoint {
   std::size_t bytes;
   std::size_t units;
@@ -127,13 +130,27 @@ struct CodePoint {
 
 CodePoint code_point_at(std::string_view s, std::size_t i) {
   auto c = static_cast<unsigned char>(s[i]);
-  std::size_t n = c < 0x80             ? 1
-                  : (c & 0xE0) == 0xC0 ? 2
-                  : (c & 0xF0) == 0xE0 ? 3
-                  : (c & 0xF8) == 0xF0 ? 4
-                                       : 1;
+  if (c < 0x80) return {1, 1};
+  std::size_t n = 1;
+  unsigned char lo = 0x80;  // the range of the second byte
+  unsigned char hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;  // overlong below U+0800
+    if (c == 0xED) hi = 0x9F;  // surrogates U+D800-DFFF
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;  // overlong below U+10000
+    if (c == 0xF4) hi = 0x8F;  // above U+10FFFF
+  } else {
+    return {1, 1};  // a continuation byte, C0, C1 or F5-FF
+  }
   if (i + n > s.size()) return {1, 1};
-  for (std::size_t k = 1; k < n; ++k) {
+  auto second = static_cast<unsigned char>(s[i + 1]);
+  if (second < lo || second > hi) return {1, 1};
+  for (std::size_t k = 2; k < n; ++k) {
     if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return {1, 1};
   }
   return {n, n == 4 ? std::size_t{2} : std::size_t{1}};

@@ -54,7 +54,8 @@ TEST(Config, TheExampleConfigIsValid) {
 TEST(Config, TheTelegramExampleIsValidOnceItsSecretsAreSet) {
   std::ifstream in(std::string(LINLI_SOURCE_DIR) + "/config/telegram.example.json");
   std::string text((std::istreambuf_iterator<char>(in)), {});
-  EXPECT_EQ(error_of(text), "adapters[0].token: environment variable LINLI_TELEGRAM_TOKEN is not set");
+  EXPECT_EQ(error_of(text),
+            "adapters[0].token: environment variable LINLI_TELEGRAM_TOKEN is not set");
   fake_env()["LINLI_TELEGRAM_TOKEN"] = "123:abc";
   fake_env()["LINLI_TELEGRAM_SECRET"] = "s3cret";
   Config c = parse_config(text, env);
@@ -105,6 +106,13 @@ TEST(Config, TelegramNeedsItsSecretsAndChecksThem) {
             "adapters[0].token: missing (a string is required)");
   EXPECT_EQ(error_of(replace(tg, "s3cret", "not secret!")),
             "adapters[0].secret_token: Telegram allows only A-Z, a-z, 0-9, '_' and '-'");
+  // Found by the config fuzzer's rules: a bot with no name, an API with no host.
+  EXPECT_EQ(error_of(replace(tg, "@linli_bot", "@")), "adapters[0].username: must not be empty");
+  EXPECT_EQ(error_of(replace(tg, "@linli_bot", "@@linli_bot")),
+            "adapters[0].username: Telegram allows only A-Z, a-z, 0-9 and '_'");
+  EXPECT_EQ(error_of(replace(tg, "\"username\": \"@linli_bot\"",
+                             "\"username\": \"b\", \"api_base\": \"https://\"")),
+            "adapters[0].api_base: must name a host after http:// or https://");
 }
 
 TEST(Config, SecretsComeFromTheEnvironment) {

@@ -48,6 +48,8 @@ TEST(TimeText, WindowsInThePastOrNonsenseAreRefused) {
   EXPECT_EQ(shown("whenever"), "none");
   EXPECT_EQ(shown("14:00"), "none");
   EXPECT_EQ(shown("14:00-18:00 and more"), "none");
+  EXPECT_EQ(shown("24-0"), "none");  // empty: found by the fuzzer
+  EXPECT_EQ(shown("24:00-次日00:00"), "none");
 }
 
 TEST(TimeText, EndsAreExactInstants) {

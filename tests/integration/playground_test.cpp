@@ -80,7 +80,8 @@ class Playground : public ::testing::Test {
             e.value("text", "").find(containing) != std::string::npos) {
           // The page shows a message before the service has recorded its id (which routes
           // replies to it); a person is slower than that, a test is not.
-          for (int k = 0; k < 500 && app_->on_io([&] { return app_->app().sender().in_flight(); }) > 0; ++k) {
+          for (int k = 0;
+               k < 500 && app_->on_io([&] { return app_->app().sender().in_flight(); }) > 0; ++k) {
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
           }
           return e;
@@ -360,6 +361,24 @@ TEST_F(Playground, MetricsAreServedInThePrometheusFormat) {
   EXPECT_THAT(r.body, HasSubstr("linli_dialogs_active 1\n"));
   EXPECT_THAT(r.body, HasSubstr("linli_sends_total{result=\"ok\"}"));
   EXPECT_THAT(r.body, HasSubstr("linli_outbox_depth"));
+}
+
+}  // namespace
+}  // namespace linli::test
+
+namespace linli::test {
+namespace {
+
+TEST_F(Playground, PageRequestsOfTheWrongShapeAreRefusedWith400) {
+  EXPECT_EQ(
+      client().post("/playground/api/send", R"({"chat": 31, "user": ["li"], "text": {}})").status,
+      400);
+  EXPECT_EQ(client()
+                .post("/playground/api/press",
+                      R"({"chat": "g31", "user": "li", "message_id": 1, "data": 2})")
+                .status,
+            400);
+  EXPECT_EQ(client().post("/playground/api/send", "[1, 2]").status, 400);
 }
 
 }  // namespace

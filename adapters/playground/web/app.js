@@ -31,6 +31,13 @@
     { text: "接单", reply: true, title: "回复任务卡认领 Reply to a task card to take it" },
     { text: "完成 #", title: "任务完成，填编号 Task done: add its number" },
     { text: "通过", reply: true, title: "回复审核消息 Reply to a review message to approve" },
+    { text: "+1", reply: true, title: "回复招募报名 Reply to a recruitment call to join" },
+    { text: "确认", reply: true, title: "回复提醒或派单确认 Reply to a reminder or an offer to confirm" },
+    { text: "设岗", send: true, title: "协调员：新建岗位 Coordinator: set up a post" },
+    { text: "招募 1", send: true, title: "协调员：为岗位 1 招募 Coordinator: call for volunteers for post 1" },
+    { text: "统计", send: true, title: "协调员：统计 Coordinator: statistics" },
+    { text: "签到", send: true, title: "志愿者：签到 Volunteer: check in" },
+    { text: "签退", send: true, title: "志愿者：签退 Volunteer: check out" },
     { text: "/lang en", send: true, title: "English" },
     { text: "/lang zh", send: true, title: "中文" },
   ];

@@ -1,0 +1,7 @@
+// libFuzzer's entry point for the harness in playground_webhook_harness.cpp.
+
+#include "tests/fuzz/harnesses.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  return linli::fuzz::fuzz_playground_webhook(data, size);
+}
