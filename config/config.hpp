@@ -99,8 +99,8 @@ struct DialogConfig {
 
 // What one person may send before Linli stops listening to them for a while.
 struct FloodConfig {
-  int messages_per_minute = 20;  // messages and button presses, sustained
-  int burst = 8;                 // at once, before the rate applies
+  int messages_per_minute = 30;  // messages and button presses, sustained
+  int burst = 12;                // at once, before the rate applies (a quick dialog fits)
   std::int64_t pause_s = 60;     // ignored this long after one "slow down"
 };
 
@@ -138,7 +138,7 @@ struct HttpClientConfig {
 struct SenderConfig {
   // 12 tries with doubling backoff (capped at backoff_max) span about 17 minutes: a platform
   // outage of a few minutes delays messages instead of dead-lettering them.
-  int max_attempts = 12;  // then the message is dead-lettered
+  int max_attempts = 12;                  // then the message is dead-lettered
   std::int64_t backoff_initial_ms = 500;  // doubles per try, with jitter
   std::int64_t backoff_max_ms = 5 * 60'000;
   int concurrency = 64;  // API calls in flight at once, all chats together
