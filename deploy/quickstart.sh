@@ -12,18 +12,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(g++ cmake ninja-build ccache pkg-config libboost-dev libssl-dev nlohmann-json3-dev
           libsqlitecpp-dev libsqlite3-dev libgtest-dev libgmock-dev ca-certificates)
 
-install_missing() {
-  local missing=()
-  for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  echo "quickstart: installing ${missing[*]}" >&2
-  local sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-}
+source deploy/install_missing.sh
 
 build() {
   local dir="$1"

@@ -19,19 +19,7 @@ TARGETS=(telegram_webhook playground_webhook command_parser config)
 PACKAGES=(clang libclang-rt-14-dev cmake ninja-build ccache libboost-dev libssl-dev
           nlohmann-json3-dev libsqlitecpp-dev libsqlite3-dev)
 
-# As deploy/quickstart.sh does: apt-get only for what is missing.
-install_missing() {
-  local missing=()
-  for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  echo "fuzz: installing ${missing[*]}" >&2
-  local sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-}
+source deploy/install_missing.sh
 
 install_missing "${PACKAGES[@]}"
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -8,8 +8,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/fake_telegram.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/telegram_updates.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace linli::test {
@@ -91,6 +93,49 @@ TEST(Process, LogsCarryIdsButNeverMessageTexts) {
   for (std::string line; std::getline(lines, line);) {
     EXPECT_FALSE(json::parse(line, nullptr, false).is_discarded()) << line;
   }
+}
+
+TEST(Process, LogsKeepTokensAndSecretsOut) {
+  TempDir dir;
+  // The fake API knows another token: every call is refused as unauthorized and logged.
+  FakeTelegram fake("7000000001:the-right-token");
+  json telegram = {{"type", "telegram"},
+                   {"name", "tg"},
+                   {"token", "7000000001:TOKEN-MARKER-wrong"},
+                   {"secret_token", "SECRET-MARKER"},
+                   {"username", "linli_bot"},
+                   {"api_base", fake.base_url()}};
+  std::ifstream in(std::string(LINLI_SOURCE_DIR) + "/config/example.json");
+  json c = json::parse(in);
+  c["adapters"].push_back(telegram);
+  std::string path =
+      write_config(dir.path(), {{"log_level", "debug"}, {"adapters", c["adapters"]}});
+  Process p({LINLI_BINARY, "serve", "--config", path}, dir.path());
+  std::uint16_t port = p.wait_listening(20s);
+  ASSERT_NE(port, 0) << p.err();
+  HttpClient client(port);
+  TelegramUpdates ups;
+  TelegramUser li{1001, "秀英", "李", "", "zh"};
+  json update = ups.message(li.id, "private", li, "/menu MARKER-text");
+  EXPECT_EQ(client
+                .post("/telegram/tg", update.dump(),
+                      {{"X-Telegram-Bot-Api-Secret-Token", "SECRET-MARKER"}})
+                .status,
+            200);
+  EXPECT_EQ(client
+                .post("/telegram/tg", update.dump(),
+                      {{"X-Telegram-Bot-Api-Secret-Token", "SECRET-MARKER-no"}})
+                .status,
+            401);
+  ASSERT_TRUE(fake.wait_until([](const FakeTelegram& f) { return !f.calls().empty(); }, 10s));
+  p.signal(SIGTERM);
+  EXPECT_EQ(p.wait_exit(20s), 0);
+  std::string log = p.err();
+  EXPECT_THAT(log, HasSubstr("\"event\":\"send_dead\""));  // the refused call was logged...
+  EXPECT_THAT(log, HasSubstr("\"event\":\"webhook_refused\""));
+  EXPECT_THAT(log, Not(HasSubstr("TOKEN-MARKER")));  // ...without the token
+  EXPECT_THAT(log, Not(HasSubstr("SECRET-MARKER")));
+  EXPECT_THAT(log, Not(HasSubstr("MARKER-text")));
 }
 
 }  // namespace
