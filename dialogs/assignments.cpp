@@ -220,7 +220,8 @@ void answer(Turn& turn, std::int64_t offer_id, bool accept) {
   auto o = turn.store.offers.get(offer_id);
   if (!o || o->person_id != turn.person.id) return;
   turn.answer_press();
-  if (o->status != storage::OfferStatus::offered) return turn.reply(turn.say(Msg::offer_gone)), void();
+  if (o->status != storage::OfferStatus::offered)
+    return turn.reply(turn.say(Msg::offer_gone)), void();
   turn.store.timers.disarm("offer:" + id_str(offer_id));
   if (!accept) {
     turn.store.offers.settle(offer_id, storage::OfferStatus::declined, turn.now);
@@ -241,12 +242,14 @@ void answer(Turn& turn, std::int64_t offer_id, bool accept) {
     auto e = turn.store.roster.get(p->id, turn.person.id);
     storage::RosterCounts n = turn.store.roster.counts(p->id);
     bool free = n.taken + n.held < p->headcount;
-    if (e && (e->status == storage::RosterStatus::taken || e->status == storage::RosterStatus::held)) {
+    if (e &&
+        (e->status == storage::RosterStatus::taken || e->status == storage::RosterStatus::held)) {
       done = true;  // already on it
     } else if (e && e->status == storage::RosterStatus::waiting) {
       // Waiting already: a free place is theirs, keeping their turn if there is none.
       if (free) {
-        turn.store.roster.move(p->id, turn.person.id, storage::RosterStatus::waiting, storage::RosterStatus::taken);
+        turn.store.roster.move(p->id, turn.person.id, storage::RosterStatus::waiting,
+                               storage::RosterStatus::taken);
         turn.store.roster.confirm(p->id, turn.person.id);  // saying yes now is the confirmation
         done = true;
       }
@@ -264,8 +267,8 @@ void answer(Turn& turn, std::int64_t offer_id, bool accept) {
   } else {
     turn.reply(turn.say(Msg::offer_gone));
   }
-  turn.store.offers.settle(offer_id, done ? storage::OfferStatus::accepted : storage::OfferStatus::expired,
-                           turn.now);
+  turn.store.offers.settle(
+      offer_id, done ? storage::OfferStatus::accepted : storage::OfferStatus::expired, turn.now);
   if (!done) return next(turn, *o);
   if (o->offered_by != 0) {
     Lang l = turn.lang_of(o->offered_by);
@@ -294,8 +297,8 @@ void request_claimed(Turn& turn, std::int64_t request_id) {
   for (const auto& o : turn.store.offers.open_for("request", request_id)) {
     // The one who took it may have done so by accepting their own offer.
     bool theirs = o.person_id == turn.person.id;
-    turn.store.offers.settle(o.id, theirs ? storage::OfferStatus::accepted : storage::OfferStatus::withdrawn,
-                             turn.now);
+    turn.store.offers.settle(
+        o.id, theirs ? storage::OfferStatus::accepted : storage::OfferStatus::withdrawn, turn.now);
     turn.store.timers.disarm("offer:" + id_str(o.id));
   }
 }

@@ -71,9 +71,11 @@ void replace(Turn& turn, std::int64_t post_id) {
   if (again != 0) turn.arm_timer("replace:" + id_str(post_id), again, "replace", id_str(post_id));
   // A place still held for an unfinished or unreviewed sign-up cannot wait any longer.
   for (const auto& e : turn.store.roster.of_post(post_id, storage::RosterStatus::held)) {
-    turn.store.roster.move(post_id, e.person_id, storage::RosterStatus::held, storage::RosterStatus::gone);
+    turn.store.roster.move(post_id, e.person_id, storage::RosterStatus::held,
+                           storage::RosterStatus::gone);
     Lang l = turn.lang_of(e.person_id);
-    turn.tell(e.person_id, say(l, Msg::held_released, {{"id", id_str(post_id)}, {"title", p->title}}));
+    turn.tell(e.person_id,
+              say(l, Msg::held_released, {{"id", id_str(post_id)}, {"title", p->title}}));
   }
   // The wait-list first, in its order; then the reserve pool.
   storage::RosterCounts n = turn.store.roster.counts(post_id);

@@ -172,7 +172,9 @@ constexpr std::array<Transition, 14> kTable = {{
 }};
 
 // A sign-up that does not finish gives back the places held for it on posts.
-void abandoned(Turn& turn, std::int64_t person_id) { recruitment::release_held(turn, person_id); }
+void abandoned(Turn& turn, std::int64_t person_id) {
+  recruitment::release_held(turn, person_id);
+}
 
 constexpr DialogSpec kSpec{"signup", Msg::dialog_signup, "/join", kStates, kTable, abandoned};
 
