@@ -433,6 +433,16 @@ constexpr Entry kEntries[] = {
      "{on_duty} on duty\nRequests waiting for a volunteer: {open}\nNeeds nobody could serve: "
      "{unmet}\nPosts:\n{posts}"},
     {Msg::stats_none, "无", "none"},
+    {Msg::teams_list,
+     "队伍（岗位数）：\n{list}\n新队伍：设岗时直接写它的名字。改名：「队伍 旧名 新名」。",
+     "Teams (posts):\n{list}\nA new team: write its name when setting up a post. To rename one: "
+     "/team <old name> <new name>."},
+    {Msg::team_line, "{team}（{posts}）", "{team} ({posts})"},
+    {Msg::team_renamed, "队伍「{from}」已改名为「{to}」（{posts} 个岗位）。",
+     "Team \"{from}\" is now \"{to}\" ({posts} post(s))."},
+    {Msg::team_not_found, "没有岗位属于队伍「{team}」。", "No post belongs to a team \"{team}\"."},
+    {Msg::team_standard, "「{team}」是五步工作法的标准队伍，不能改名。",
+     "\"{team}\" is one of the five-step method's teams; it cannot be renamed."},
     {Msg::stats_post_line, "{id} {title}：{taken}/{headcount}，候补 {waiting}（{time}）",
      "{id} {title}: {taken}/{headcount}, waiting {waiting} ({time})"},
 };

@@ -209,6 +209,11 @@ enum class Msg {
   what_post,
   stats_report,
   stats_none,
+  teams_list,
+  team_line,
+  team_renamed,
+  team_not_found,
+  team_standard,
   stats_post_line,
   kCount
 };

@@ -12,7 +12,7 @@ struct Name {
   Command command;
 };
 
-constexpr std::array<Name, 23> kSlashNames = {{
+constexpr std::array<Name, 25> kSlashNames = {{
     {"start", Command::start},     {"menu", Command::menu},         {"join", Command::join},
     {"help", Command::help},       {"mine", Command::mine},         {"cancel", Command::cancel},
     {"back", Command::back},       {"lang", Command::lang},         {"language", Command::lang},
@@ -20,7 +20,8 @@ constexpr std::array<Name, 23> kSlashNames = {{
     {"signup", Command::join},     {"my", Command::mine},           {"post", Command::post},
     {"recruit", Command::recruit}, {"quit", Command::quit},         {"assign", Command::assign},
     {"checkin", Command::checkin}, {"checkout", Command::checkout}, {"hours", Command::hours},
-    {"stats", Command::stats},     {"withdraw", Command::quit},
+    {"stats", Command::stats},     {"withdraw", Command::quit},     {"team", Command::team},
+    {"teams", Command::team},
 }};
 
 struct Keyword {
@@ -30,7 +31,7 @@ struct Keyword {
 };
 
 // Longer words first: "报名志愿者" before anything that is its prefix.
-constexpr std::array<Keyword, 20> kKeywords = {{
+constexpr std::array<Keyword, 21> kKeywords = {{
     {"报名志愿者", Command::join, false}, {"菜单", Command::menu, false},
     {"帮助", Command::menu, false},       {"求助", Command::help, true},
     {"我的", Command::mine, false},       {"取消", Command::cancel, false},
@@ -41,6 +42,7 @@ constexpr std::array<Keyword, 20> kKeywords = {{
     {"退出", Command::quit, true},        {"派单", Command::assign, true},
     {"签到", Command::checkin, false},    {"签退", Command::checkout, false},
     {"时长", Command::hours, false},      {"统计", Command::stats, false},
+    {"队伍", Command::team, true},
 }};
 
 // Trailing punctuation people add to a bare keyword: "取消！", "菜单?"

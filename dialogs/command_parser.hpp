@@ -30,6 +30,7 @@ enum class Command {
   checkout,
   hours,
   stats,
+  team,
 };
 
 enum class ParseKind {

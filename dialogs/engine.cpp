@@ -295,6 +295,8 @@ void Engine::on_command(Turn& turn, const ParsedCommand& cmd) {
       return shifts::hours(turn);
     case Command::stats:
       return stats::report(turn);
+    case Command::team:
+      return recruitment::teams(turn, cmd.args);
   }
 }
 

@@ -121,10 +121,7 @@ bool keeps(const DialogCtx& c) {
   return c.text == "-" && !c.get(c.record.state).empty();
 }
 bool valid_team(const DialogCtx& c) {
-  if (parse_team(c.text)) return true;
-  auto n = utf8_length(c.text);
-  return n >= 2 && n <= 20 && c.text[0] != '/' &&
-         !std::isdigit(static_cast<unsigned char>(c.text[0]));
+  return team_to_store(c.text).has_value();
 }
 bool valid_title(const DialogCtx& c) {
   auto n = utf8_length(c.text);
@@ -149,8 +146,7 @@ bool valid_risk(const DialogCtx& c) {
 
 // ---- actions
 void save_team(DialogCtx& c) {
-  const TeamInfo* t = parse_team(c.text);
-  c.answers["team"] = t ? std::string(t->code) : c.text;
+  c.answers["team"] = *team_to_store(c.text);
 }
 void save_title(DialogCtx& c) {
   c.answers["title"] = c.text;

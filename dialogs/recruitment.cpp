@@ -88,7 +88,8 @@ std::int64_t save_post(Turn& turn, const storage::Post& p) {
     turn.store.posts.update(p);
     // A higher headcount frees places for those who wait.
     storage::RosterCounts n = turn.store.roster.counts(id);
-    for (int i = n.taken + n.held; i < p.headcount && n.waiting > 0; ++i, --n.waiting) promote(turn, p);
+    for (int i = n.taken + n.held; i < p.headcount && n.waiting > 0; ++i, --n.waiting)
+      promote(turn, p);
     roster_changed(turn, id);
   }
   // Reminders go out before the shift; who has not confirmed by the second time is replaced.
@@ -218,7 +219,8 @@ bool join(Turn& turn, std::int64_t call_id) {
   bool approved = v && v->status == storage::VolunteerStatus::approved;
   if (approved && v->community_id != call->community_id) {
     const storage::Community* theirs = turn.dir.community(v->community_id);
-    return turn.tell(me, turn.say(Msg::joined_other_community, {{"community", theirs ? theirs->name : ""}})),
+    return turn.tell(me, turn.say(Msg::joined_other_community,
+                                  {{"community", theirs ? theirs->name : ""}})),
            false;
   }
   if (approved) {
@@ -327,12 +329,15 @@ void volunteer_decided(Turn& turn, std::int64_t person_id, bool approved) {
 
 void release_held(Turn& turn, std::int64_t person_id) {
   // A sign-up submitted and waiting for review keeps its places until the coordinator decides.
-  if (auto v = turn.store.volunteers.get(person_id); v && v->status == storage::VolunteerStatus::pending) return;
+  if (auto v = turn.store.volunteers.get(person_id);
+      v && v->status == storage::VolunteerStatus::pending)
+    return;
   for (const auto& e : turn.store.roster.of_person(person_id)) {
     if (e.status != storage::RosterStatus::held) continue;
     auto post = turn.store.posts.get(e.post_id);
     if (!post) continue;
-    turn.store.roster.move(post->id, person_id, storage::RosterStatus::held, storage::RosterStatus::gone);
+    turn.store.roster.move(post->id, person_id, storage::RosterStatus::held,
+                           storage::RosterStatus::gone);
     tell_about(turn, person_id, Msg::held_released, *post);
     promote(turn, *post);
     roster_changed(turn, post->id);
@@ -368,6 +373,45 @@ void close_call(Turn& turn, std::int64_t call_id) {
   if (!turn.store.posts.close_call(call_id)) return;
   turn.store.timers.disarm("cards:" + id_str(call_id));
   refresh_cards(turn, call_id);
+}
+
+void teams(Turn& turn, std::string_view args) {
+  const storage::Community* c = turn.coordinated();
+  if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+  std::istringstream in{std::string(args)};
+  std::string from, to;
+  in >> from >> to;
+  if (!to.empty()) {
+    if (parse_team(from)) return turn.reply(turn.say(Msg::team_standard, {{"team", from}})), void();
+    auto stored = team_to_store(to);
+    if (!stored) return turn.reply(turn.say(Msg::post_hint_team)), void();
+    // Renaming to one of the method's teams, or to another team in use, merges the two.
+    int n = turn.store.posts.rename_team(c->id, from, *stored);
+    if (n == 0) return turn.reply(turn.say(Msg::team_not_found, {{"team", from}})), void();
+    return turn.reply(turn.say(Msg::team_renamed, {{"from", from},
+                                                   {"to", team_name(*stored, turn.lang)},
+                                                   {"posts", std::to_string(n)}})),
+           void();
+  }
+  // The method's teams first, in its order, then the coordinators' own.
+  auto in_use = turn.store.posts.teams(c->id);
+  auto posts_of = [&](std::string_view team) {
+    for (const auto& [t, n] : in_use) {
+      if (t == team) return n;
+    }
+    return 0;
+  };
+  std::string list;
+  auto add = [&](std::string_view team) {
+    list += (list.empty() ? "" : "\n") +
+            turn.say(Msg::team_line, {{"team", team_name(team, turn.lang)},
+                                      {"posts", std::to_string(posts_of(team))}});
+  };
+  for (const auto& t : linli::teams()) add(t.code);
+  for (const auto& [t, n] : in_use) {
+    if (!parse_team(t)) add(t);
+  }
+  turn.reply(turn.say(Msg::teams_list, {{"list", list}}));
 }
 
 }  // namespace linli::recruitment

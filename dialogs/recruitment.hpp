@@ -43,3 +43,9 @@ std::string post_place(const storage::Post& p, Lang l);
 std::optional<storage::Post> find_post(Turn& turn, std::string_view words);
 
 }  // namespace linli::recruitment
+
+namespace linli::recruitment {
+// /team, 队伍: the community's teams with their posts; "/team <old> <new>" renames one of the
+// coordinators' own teams. (A new team is made by naming it in the post dialog.)
+void teams(Turn& turn, std::string_view args);
+}  // namespace linli::recruitment

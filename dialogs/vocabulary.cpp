@@ -184,6 +184,15 @@ std::string team_name(std::string_view stored, Lang l) {
   return std::string(stored);
 }
 
+std::optional<std::string> team_to_store(std::string_view text) {
+  if (const TeamInfo* t = parse_team(text)) return std::string(t->code);
+  std::string name = trim(text);
+  auto n = utf8_length(name);
+  if (n < 2 || n > 20 || name[0] == '/' || std::isdigit(static_cast<unsigned char>(name[0])))
+    return std::nullopt;
+  return name;
+}
+
 std::string numbered_team_menu(Lang l) {
   std::string out;
   for (std::size_t i = 0; i < kTeams.size(); ++i) {

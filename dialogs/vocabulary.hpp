@@ -60,6 +60,9 @@ std::span<const TeamInfo> teams();
 const TeamInfo* parse_team(std::string_view text);
 // The name to show for a stored team: a known code in the language, or the team's own name.
 std::string team_name(std::string_view stored, Lang l);
+// What a post keeps for a team a coordinator typed: a known team's code, or a name of their own
+// (2–20 characters, not a number or a command); nullopt when the words can be neither.
+std::optional<std::string> team_to_store(std::string_view text);
 std::string numbered_team_menu(Lang l);
 
 enum class YesNo { yes, no, neither };

@@ -35,6 +35,9 @@ PostsRepo::PostsRepo(Database& db)
           db.sql(),
           "SELECT " + kPost +
               " FROM posts WHERE community_id = ? AND ends_at > ? ORDER BY starts_at, id LIMIT 50"),
+      teams_(db.sql(),
+             "SELECT team, COUNT(*) FROM posts WHERE community_id = ? GROUP BY team ORDER BY team"),
+      rename_team_(db.sql(), "UPDATE posts SET team = ? WHERE community_id = ? AND team = ?"),
       insert_call_(
           db.sql(),
           "INSERT INTO calls (post_id, community_id, status, deadline_at, created_by, created_at) "
@@ -111,6 +114,23 @@ std::vector<Post> PostsRepo::current(const std::string& community_id, std::int64
   std::vector<Post> out;
   while (q->executeStep()) out.push_back(read_post(*q));
   return out;
+}
+
+std::vector<std::pair<std::string, int>> PostsRepo::teams(const std::string& community_id) {
+  Use q(teams_);
+  q->bind(1, community_id);
+  std::vector<std::pair<std::string, int>> out;
+  while (q->executeStep()) out.emplace_back(q->getColumn(0).getString(), q->getColumn(1).getInt());
+  return out;
+}
+
+int PostsRepo::rename_team(const std::string& community_id, const std::string& from,
+                           const std::string& to) {
+  Use q(rename_team_);
+  q->bind(1, to);
+  q->bind(2, community_id);
+  q->bind(3, from);
+  return q->exec();
 }
 
 std::int64_t PostsRepo::create_call(const Call& c) {

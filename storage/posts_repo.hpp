@@ -19,6 +19,11 @@ class PostsRepo {
   // The community's posts that have not ended by `now`, soonest first.
   std::vector<Post> current(const std::string& community_id, std::int64_t now);
 
+  // The teams the community's posts belong to, with how many posts each.
+  std::vector<std::pair<std::string, int>> teams(const std::string& community_id);
+  // Renames a team on all the community's posts; returns how many posts changed.
+  int rename_team(const std::string& community_id, const std::string& from, const std::string& to);
+
   std::int64_t create_call(const Call& c);
   std::optional<Call> call(std::int64_t id);
   std::optional<Call> open_call(std::int64_t post_id);
@@ -35,6 +40,8 @@ class PostsRepo {
   SQLite::Statement update_;
   SQLite::Statement get_;
   SQLite::Statement current_;
+  SQLite::Statement teams_;
+  SQLite::Statement rename_team_;
   SQLite::Statement insert_call_;
   SQLite::Statement call_;
   SQLite::Statement open_call_;

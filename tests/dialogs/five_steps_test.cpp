@@ -376,5 +376,28 @@ TEST_F(Privacy, OpenRequestsKeepTheirAddress) {
   EXPECT_EQ(store_.requests.get(1)->address, "31栋2单元501");
 }
 
+TEST_F(FiveSteps, TeamsAreListedAndACoordinatorsOwnTeamRenamed) {
+  std::int64_t post = make_post(3);
+  storage::Post p = *store_.posts.get(post);
+  p.team = "老党员服务队";  // named in the post dialog: that is how a team of one's own is made
+  store_.posts.update(p);
+  auto list = say("zhou", "zhou", "队伍").at(0).msg.text;
+  EXPECT_THAT(list, HasSubstr("关爱特殊群体（0）"));
+  EXPECT_THAT(list, HasSubstr("老党员服务队（1）"));
+  EXPECT_THAT(say("zhou", "zhou", "队伍 老党员服务队 党员先锋队").at(0).msg.text,
+              HasSubstr("已改名为「党员先锋队」（1 个岗位）"));
+  EXPECT_EQ(store_.posts.get(post)->team, "党员先锋队");
+  EXPECT_THAT(say("zhou", "zhou", "/team 6 别的名字").at(0).msg.text, HasSubstr("不能改名"));
+  EXPECT_THAT(say("zhou", "zhou", "队伍 党员先锋队 /x").at(0).msg.text, HasSubstr("2–20 个字"));
+  EXPECT_EQ(store_.posts.get(post)->team, "党员先锋队");
+  // Renamed to one of the method's own teams, the posts join it under its code.
+  EXPECT_THAT(say("zhou", "zhou", "队伍 党员先锋队 消杀").at(0).msg.text,
+              HasSubstr("已改名为「消杀」"));
+  EXPECT_EQ(store_.posts.get(post)->team, *team_to_store("消杀"));
+  EXPECT_THAT(say("zhou", "zhou", "队伍 党员先锋队 新名").at(0).msg.text,
+              HasSubstr("没有岗位属于"));
+  EXPECT_THAT(say("chen", "chen", "/team").at(0).msg.text, HasSubstr("只有本社区的协调员"));
+}
+
 }  // namespace
 }  // namespace linli::test
