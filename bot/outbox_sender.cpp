@@ -327,7 +327,9 @@ void OutboxSender::Impl::dead(Chat& c, const SendResult& r) {
   c.queue.pop_front();
   --queued;
   ++stats.dead;
-  log.warn("send_dead", {{"adapter", c.adapter}, {"id", row.id}, {"attempts", row.attempts}, {"error", r.error}});
+  log.warn(
+      "send_dead",
+      {{"adapter", c.adapter}, {"id", row.id}, {"attempts", row.attempts}, {"error", r.error}});
   if (owner->on_undeliverable) owner->on_undeliverable(row, r);
 }
 
@@ -344,7 +346,8 @@ void OutboxSender::Impl::sweep(Steady::time_point now) {
       c.per_chat.wait(now);
       c.per_group.wait(now);
     }
-    bool full = c.per_chat.tokens >= c.per_chat.capacity && (!c.group || c.per_group.tokens >= c.per_group.capacity);
+    bool full = c.per_chat.tokens >= c.per_chat.capacity &&
+                (!c.group || c.per_group.tokens >= c.per_group.capacity);
     it = idle && full ? chats.erase(it) : std::next(it);
   }
 }
@@ -414,7 +417,9 @@ net::awaitable<bool> OutboxSender::settle_in_flight(std::chrono::milliseconds li
   co_return true;
 }
 
-std::size_t OutboxSender::chats_in_memory() const { return impl_->chats.size(); }
+std::size_t OutboxSender::chats_in_memory() const {
+  return impl_->chats.size();
+}
 
 std::size_t OutboxSender::queued() const {
   return impl_->queued;

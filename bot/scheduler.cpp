@@ -77,13 +77,15 @@ int Scheduler::Impl::run_due() {
         // growing delay, so that one broken timer does not hold up all those behind it; after
         // a few failures it is dropped (the log says which).
         int n = ++failures[t.key];
-        log.error("timer_failed", {{"key", t.key}, {"kind", t.kind}, {"failures", n}, {"error", e.what()}});
+        log.error("timer_failed",
+                  {{"key", t.key}, {"kind", t.kind}, {"failures", n}, {"error", e.what()}});
         try {
           if (n >= kMaxTimerFailures) {
             store.timers.disarm(t.key);
             failures.erase(t.key);
           } else {
-            store.timers.arm(t.key, clock.now_ms() + (1000LL << std::min(n, 16)), t.kind, t.payload);
+            store.timers.arm(t.key, clock.now_ms() + (1000LL << std::min(n, 16)), t.kind,
+                             t.payload);
           }
         } catch (const std::exception& again) {
           log.error("timer_failed", {{"key", t.key}, {"error", again.what()}});

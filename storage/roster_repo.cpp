@@ -34,7 +34,7 @@ RosterRepo::RosterRepo(Database& db)
           "INSERT INTO roster (post_id, person_id, status, confirmed, joined_at, seq) VALUES "
           "(?1, ?2, ?3, 0, ?4, (SELECT IFNULL(MAX(seq), 0) + 1 FROM roster WHERE post_id = ?1)) "
           "ON CONFLICT (post_id, person_id) DO UPDATE SET status = excluded.status, confirmed = 0, "
-           "reminded_at = 0, "
+          "reminded_at = 0, "
           "joined_at = excluded.joined_at, seq = excluded.seq"),
       move_(db.sql(),
             "UPDATE roster SET status = ? WHERE post_id = ? AND person_id = ? AND status = ?"),
@@ -50,9 +50,12 @@ RosterRepo::RosterRepo(Database& db)
                                "ORDER BY joined_at DESC LIMIT 20") {}
 
 RosterEntry RosterRepo::read(SQLite::Statement& q) {
-  return RosterEntry{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(),
-                     roster_status(q.getColumn(2).getString()), q.getColumn(3).getInt() != 0,
-                     q.getColumn(4).getInt64(), q.getColumn(5).getInt64()};
+  return RosterEntry{q.getColumn(0).getInt64(),
+                     q.getColumn(1).getInt64(),
+                     roster_status(q.getColumn(2).getString()),
+                     q.getColumn(3).getInt() != 0,
+                     q.getColumn(4).getInt64(),
+                     q.getColumn(5).getInt64()};
 }
 
 std::optional<RosterEntry> RosterRepo::get(std::int64_t post_id, std::int64_t person_id) {
