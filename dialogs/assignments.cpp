@@ -11,20 +11,13 @@
 namespace linli::assignments {
 namespace {
 
-constexpr std::int64_t kMinute = 60'000;
-constexpr std::int64_t kDay = 24 * 60 * kMinute;
-
-std::string id_str(std::int64_t id) {
-  return std::to_string(id);
-}
-
 std::string where(Lang l, const std::string& building) {
   return building.empty() ? "—" : say(l, Msg::building_label, {{"building", building}});
 }
 
 std::vector<std::vector<Button>> offer_buttons(Lang l, std::int64_t offer_id) {
-  return {{Button{say(l, Msg::accept_button), "o:" + id_str(offer_id) + ":yes"},
-           Button{say(l, Msg::decline_button), "o:" + id_str(offer_id) + ":no"}}};
+  return {{Button{say(l, Msg::accept_button), "o:" + std::to_string(offer_id) + ":yes"},
+           Button{say(l, Msg::decline_button), "o:" + std::to_string(offer_id) + ":no"}}};
 }
 
 void tell_coordinators(Turn& turn, const std::string& community_id, Msg m, std::vector<Arg> args) {
@@ -55,7 +48,7 @@ std::int64_t offer(Turn& turn, const std::string& kind, std::int64_t target, std
     auto r = turn.store.requests.get(target);
     Skill s = skill_from_code(r->category).value_or(Skill::other);
     std::vector<Arg> args = {{"coordinator", coordinator},
-                             {"id", id_str(target)},
+                             {"id", std::to_string(target)},
                              {"category", std::string(skill_name(s, l))},
                              {"building", where(l, r->building)},
                              {"details", r->details},
@@ -64,7 +57,7 @@ std::int64_t offer(Turn& turn, const std::string& kind, std::int64_t target, std
   } else {
     auto p = turn.store.posts.get(target);
     std::vector<Arg> args = {{"coordinator", coordinator},
-                             {"id", id_str(target)},
+                             {"id", std::to_string(target)},
                              {"title", p->title},
                              {"time", recruitment::post_time(turn, *p, l)},
                              {"place", recruitment::post_place(*p, l)},
@@ -72,13 +65,13 @@ std::int64_t offer(Turn& turn, const std::string& kind, std::int64_t target, std
     text = say(l, offered_by ? Msg::assign_offer_post : Msg::reserve_offer, args);
   }
   SendOptions opt;
-  opt.route = "o:" + id_str(o.id);
+  opt.route = "o:" + std::to_string(o.id);
   opt.buttons = offer_buttons(l, o.id);
   turn.tell(person, std::move(text), std::move(opt));
   if (own_timer) {
-    turn.arm_timer("offer:" + id_str(o.id),
+    turn.arm_timer("offer:" + std::to_string(o.id),
                    turn.now + turn.config.assignments.offer_timeout_min * kMinute, "offer",
-                   id_str(o.id));
+                   std::to_string(o.id));
   }
   return o.id;
 }
@@ -90,11 +83,11 @@ std::set<std::int64_t> asked(Turn& turn, const std::string& kind, std::int64_t t
 
 void escalate_request(Turn& turn, const storage::HelpRequest& r, int rounds) {
   turn.store.requests.mark_unmet(r.id);
-  turn.store.timers.disarm("unclaimed:" + id_str(r.id));
+  turn.store.timers.disarm("unclaimed:" + std::to_string(r.id));
   Lang l = turn.group_lang();
   Skill s = skill_from_code(r.category).value_or(Skill::other);
   tell_coordinators(turn, r.community_id, Msg::escalate_request,
-                    {{"id", id_str(r.id)},
+                    {{"id", std::to_string(r.id)},
                      {"category", std::string(skill_name(s, l))},
                      {"building", where(l, r.building)},
                      {"n", std::to_string(rounds)}});
@@ -135,7 +128,7 @@ void next(Turn& turn, const storage::Offer& o) {
   if (best.empty()) {
     tell_coordinators(
         turn, p->community_id, Msg::escalate_post,
-        {{"id", id_str(p->id)}, {"title", p->title}, {"missing", std::to_string(missing)}});
+        {{"id", std::to_string(p->id)}, {"title", p->title}, {"missing", std::to_string(missing)}});
     return;
   }
   offer(turn, "post", p->id, best[0].person_id, round, o.offered_by, true);
@@ -152,7 +145,7 @@ std::vector<Candidate> rank(Turn& turn, const std::string& community_id, std::ui
       community_id, local_day_start(turn.now, turn.config.utc_offset_min), turn.now);
   auto on_duty = turn.store.shifts.on_duty_in(community_id);
   auto busy = turn.store.requests.busy_volunteers(community_id);
-  auto cap_ms = static_cast<std::int64_t>(turn.config.shifts.daily_hours_cap * 3'600'000);
+  auto cap_ms = static_cast<std::int64_t>(turn.config.shifts.daily_hours_cap * kHour);
   std::vector<Candidate> all;
   for (const auto& v : pool) {
     if (exclude.count(v.person_id)) continue;
@@ -191,7 +184,7 @@ void assign(Turn& turn, std::string_view args) {
   // The volunteer: an approved one of this community, by name or by number.
   std::optional<storage::Volunteer> volunteer;
   for (const auto& v : turn.store.volunteers.approved(c->id)) {
-    if (v.name == who || id_str(v.person_id) == who) volunteer = v;
+    if (v.name == who || std::to_string(v.person_id) == who) volunteer = v;
   }
   if (!volunteer) return turn.reply(turn.say(Msg::volunteer_unknown, {{"who", who}})), void();
   bool request = what[0] == '#' || what.rfind("\xEF\xBC\x83", 0) == 0;
@@ -201,7 +194,7 @@ void assign(Turn& turn, std::string_view args) {
     if (!r || r->community_id != c->id)
       return turn.reply(turn.say(Msg::ticket_not_found, {{"id", what}})), void();
     if (r->status != storage::RequestStatus::open) {
-      return turn.reply(turn.say(Msg::assign_not_open, {{"id", id_str(r->id)}})), void();
+      return turn.reply(turn.say(Msg::assign_not_open, {{"id", std::to_string(r->id)}})), void();
     }
     offer(turn, "request", r->id, volunteer->person_id,
           turn.store.offers.rounds("request", r->id) + 1, turn.person.id, true);
@@ -209,7 +202,7 @@ void assign(Turn& turn, std::string_view args) {
     auto p = recruitment::find_post(turn, what);
     if (!p) return turn.reply(turn.say(Msg::post_not_found, {{"id", what}})), void();
     if (p->ends_at <= turn.now)
-      return turn.reply(turn.say(Msg::recruit_ended, {{"id", id_str(p->id)}})), void();
+      return turn.reply(turn.say(Msg::recruit_ended, {{"id", std::to_string(p->id)}})), void();
     offer(turn, "post", p->id, volunteer->person_id, turn.store.offers.rounds("post", p->id) + 1,
           turn.person.id, true);
   }
@@ -222,7 +215,7 @@ void answer(Turn& turn, std::int64_t offer_id, bool accept) {
   turn.answer_press();
   if (o->status != storage::OfferStatus::offered)
     return turn.reply(turn.say(Msg::offer_gone)), void();
-  turn.store.timers.disarm("offer:" + id_str(offer_id));
+  turn.store.timers.disarm("offer:" + std::to_string(offer_id));
   if (!accept) {
     turn.store.offers.settle(offer_id, storage::OfferStatus::declined, turn.now);
     turn.reply(turn.say(Msg::offer_declined_ok));
@@ -273,8 +266,8 @@ void answer(Turn& turn, std::int64_t offer_id, bool accept) {
   if (o->offered_by != 0) {
     Lang l = turn.lang_of(o->offered_by);
     std::string what = o->kind == "request"
-                           ? say(l, Msg::what_request, {{"id", id_str(o->target_id)}})
-                           : say(l, Msg::what_post, {{"id", id_str(o->target_id)}});
+                           ? say(l, Msg::what_request, {{"id", std::to_string(o->target_id)}})
+                           : say(l, Msg::what_post, {{"id", std::to_string(o->target_id)}});
     turn.tell(o->offered_by, say(l, Msg::offer_accepted_coordinator,
                                  {{"volunteer", turn.name_of(turn.person.id)}, {"what", what}}));
   }
@@ -287,26 +280,26 @@ void expire(Turn& turn, std::int64_t offer_id) {
 }
 
 void request_opened(Turn& turn, std::int64_t request_id) {
-  turn.arm_timer("unclaimed:" + id_str(request_id),
+  turn.arm_timer("unclaimed:" + std::to_string(request_id),
                  turn.now + turn.config.assignments.unclaimed_after_min * kMinute, "unclaimed",
-                 id_str(request_id));
+                 std::to_string(request_id));
 }
 
 void request_claimed(Turn& turn, std::int64_t request_id) {
-  turn.store.timers.disarm("unclaimed:" + id_str(request_id));
+  turn.store.timers.disarm("unclaimed:" + std::to_string(request_id));
   for (const auto& o : turn.store.offers.open_for("request", request_id)) {
     // The one who took it may have done so by accepting their own offer.
     bool theirs = o.person_id == turn.person.id;
     turn.store.offers.settle(
         o.id, theirs ? storage::OfferStatus::accepted : storage::OfferStatus::withdrawn, turn.now);
-    turn.store.timers.disarm("offer:" + id_str(o.id));
+    turn.store.timers.disarm("offer:" + std::to_string(o.id));
   }
 }
 
 void unclaimed(Turn& turn, std::int64_t request_id) {
   auto r = turn.store.requests.get(request_id);
   if (!r || r->status != storage::RequestStatus::open) return;
-  turn.store.timers.disarm("unclaimed:" + id_str(request_id));
+  turn.store.timers.disarm("unclaimed:" + std::to_string(request_id));
   // The last round's automatic offers are over; a coordinator's offer keeps its own time.
   for (const auto& o : turn.store.offers.open_for("request", request_id)) {
     if (o.offered_by == 0) turn.store.offers.settle(o.id, storage::OfferStatus::expired, turn.now);
@@ -319,9 +312,9 @@ void unclaimed(Turn& turn, std::int64_t request_id) {
            static_cast<std::size_t>(turn.config.assignments.batch_size));
   if (batch.empty()) return escalate_request(turn, *r, round - 1);
   for (const auto& c : batch) offer(turn, "request", request_id, c.person_id, round, 0, false);
-  turn.arm_timer("unclaimed:" + id_str(request_id),
+  turn.arm_timer("unclaimed:" + std::to_string(request_id),
                  turn.now + turn.config.assignments.offer_timeout_min * kMinute, "unclaimed",
-                 id_str(request_id));
+                 std::to_string(request_id));
 }
 
 void fill_from_reserve(Turn& turn, const storage::Post& post, int missing) {
@@ -337,7 +330,7 @@ void fill_from_reserve(Turn& turn, const storage::Post& post, int missing) {
   for (const auto& c : best) offer(turn, "post", post.id, c.person_id, ++round, 0, true);
   if (static_cast<int>(best.size()) < missing) {
     tell_coordinators(turn, post.community_id, Msg::escalate_post,
-                      {{"id", id_str(post.id)},
+                      {{"id", std::to_string(post.id)},
                        {"title", post.title},
                        {"missing", std::to_string(missing - static_cast<int>(best.size()))}});
   }

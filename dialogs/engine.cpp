@@ -12,6 +12,7 @@
 #include "dialogs/signup_dialog.hpp"
 #include "dialogs/stats.hpp"
 #include "dialogs/tickets.hpp"
+#include "dialogs/time_text.hpp"
 
 namespace linli {
 namespace {
@@ -433,7 +434,6 @@ void Engine::undeliverable(const storage::OutboxRow& row, bool forbidden, const 
 void Engine::fire(const storage::TimerRecord& timer, std::int64_t now, Outcome& out) {
   if (timer.kind == "purge") {
     // Once a day: addresses of closed requests, and event ids older than platforms retry.
-    constexpr std::int64_t kDay = 24 * 3'600'000LL;
     store_.requests.purge_addresses(now - config_.privacy.address_retention_days * kDay);
     store_.outbox.purge_texts(now - config_.privacy.address_retention_days * kDay);
     store_.events.purge(now - config_.privacy.event_retention_days * kDay);

@@ -11,19 +11,13 @@
 namespace linli::recruitment {
 namespace {
 
-std::string id_str(std::int64_t id) {
-  return std::to_string(id);
-}
-
-constexpr std::int64_t kMinute = 60'000;
-
 std::string card_text(Turn& turn, const storage::Call& call, const storage::Post& p) {
   Lang l = turn.group_lang();
   storage::RosterCounts n = turn.store.roster.counts(p.id);
   std::string skills =
       p.skills ? say(l, Msg::call_skills, {{"skills", skill_list_names(p.skills, l)}}) : "";
   return say(l, call.open ? Msg::call_card : Msg::call_card_closed,
-             {{"id", id_str(p.id)},
+             {{"id", std::to_string(p.id)},
               {"title", p.title},
               {"team", team_name(p.team, l)},
               {"place", post_place(p, l)},
@@ -36,14 +30,15 @@ std::string card_text(Turn& turn, const storage::Call& call, const storage::Post
 }
 
 std::vector<std::vector<Button>> card_buttons(Turn& turn, std::int64_t call_id) {
-  return {{Button{say(turn.group_lang(), Msg::join_button), "c:" + id_str(call_id) + ":join"}}};
+  return {
+      {Button{say(turn.group_lang(), Msg::join_button), "c:" + std::to_string(call_id) + ":join"}}};
 }
 
 // Tells a person, in their language, something about a post.
 void tell_about(Turn& turn, std::int64_t person_id, Msg m, const storage::Post& p,
                 std::initializer_list<Arg> extra = {}) {
   Lang l = turn.lang_of(person_id);
-  std::vector<Arg> args = {{"id", id_str(p.id)},
+  std::vector<Arg> args = {{"id", std::to_string(p.id)},
                            {"title", p.title},
                            {"time", post_time(turn, p, l)},
                            {"place", post_place(p, l)}};
@@ -93,7 +88,7 @@ std::int64_t save_post(Turn& turn, const storage::Post& p) {
     roster_changed(turn, id);
   }
   // Reminders go out before the shift; who has not confirmed by the second time is replaced.
-  std::string key = id_str(id);
+  std::string key = std::to_string(id);
   std::int64_t remind_at = p.starts_at - turn.config.shifts.remind_before_min * kMinute;
   turn.arm_timer("remind:" + key, std::max(remind_at, turn.now), "remind", key);
   std::int64_t replace_at = p.starts_at - turn.config.shifts.replace_before_min * kMinute;
@@ -115,7 +110,7 @@ void recruit(Turn& turn, std::string_view args) {
   if (first.empty()) {
     std::string list;
     for (const auto& p : turn.store.posts.current(c->id, turn.now)) {
-      list += (list.empty() ? "" : "\n") + id_str(p.id) + " " + p.title + " (" +
+      list += (list.empty() ? "" : "\n") + std::to_string(p.id) + " " + p.title + " (" +
               post_time(turn, p, turn.lang) + ")";
     }
     return turn.reply(turn.say(Msg::recruit_usage,
@@ -125,11 +120,11 @@ void recruit(Turn& turn, std::string_view args) {
   auto post = find_post(turn, first);
   if (!post) return turn.reply(turn.say(Msg::post_not_found, {{"id", first}})), void();
   if (post->ends_at <= turn.now)
-    return turn.reply(turn.say(Msg::recruit_ended, {{"id", id_str(post->id)}})), void();
+    return turn.reply(turn.say(Msg::recruit_ended, {{"id", std::to_string(post->id)}})), void();
   if (turn.store.posts.open_call(post->id)) {
     auto n = turn.store.roster.counts(post->id);
     return turn.reply(
-               turn.say(Msg::recruit_already, {{"id", id_str(post->id)},
+               turn.say(Msg::recruit_already, {{"id", std::to_string(post->id)},
                                                {"taken", std::to_string(n.taken + n.held)},
                                                {"headcount", std::to_string(post->headcount)},
                                                {"waiting", std::to_string(n.waiting)}})),
@@ -171,16 +166,17 @@ void recruit(Turn& turn, std::string_view args) {
   std::string text = card_text(turn, call, *post);
   for (const storage::Group* g : groups) {
     SendOptions opt;
-    opt.route = "c:" + id_str(call.id);
+    opt.route = "c:" + std::to_string(call.id);
     opt.buttons = card_buttons(turn, call.id);
     std::int64_t card = turn.post(*g, text, std::move(opt));
     turn.store.posts.add_card(call.id, {g->adapter, g->chat, card});
   }
-  turn.arm_timer("call:" + id_str(call.id), call.deadline_at, "deadline", id_str(call.id));
+  turn.arm_timer("call:" + std::to_string(call.id), call.deadline_at, "deadline",
+                 std::to_string(call.id));
   turn.reply(turn.say(
       Msg::recruit_sent,
       {{"groups", std::to_string(groups.size())},
-       {"id", id_str(post->id)},
+       {"id", std::to_string(post->id)},
        {"title", post->title},
        {"headcount", std::to_string(post->headcount)},
        {"deadline", format_time(call.deadline_at, turn.config.utc_offset_min, turn.lang)}}));
@@ -211,9 +207,10 @@ bool join(Turn& turn, std::int64_t call_id) {
   turn.answer_press();
   std::int64_t me = turn.person.id;
   if (!call->open)
-    return turn.tell(me, turn.say(Msg::call_closed_reply, {{"id", id_str(post->id)}})), false;
+    return turn.tell(me, turn.say(Msg::call_closed_reply, {{"id", std::to_string(post->id)}})),
+           false;
   if (auto e = turn.store.roster.get(post->id, me); e && e->status != storage::RosterStatus::gone) {
-    return turn.tell(me, turn.say(Msg::joined_already, {{"id", id_str(post->id)}})), false;
+    return turn.tell(me, turn.say(Msg::joined_already, {{"id", std::to_string(post->id)}})), false;
   }
   auto v = turn.store.volunteers.get(me);
   bool approved = v && v->status == storage::VolunteerStatus::approved;
@@ -287,7 +284,7 @@ void withdraw(Turn& turn, std::optional<std::int64_t> post_id) {
     entry = mine.front();
   } else if (mine.size() > 1) {
     std::string list;
-    for (const auto& e : mine) list += " " + id_str(e.post_id);
+    for (const auto& e : mine) list += " " + std::to_string(e.post_id);
     return turn.reply(turn.say(Msg::withdrew_which, {{"list", list}})), void();
   }
   if (!entry) return turn.reply(turn.say(Msg::withdrew_none)), void();
@@ -295,7 +292,7 @@ void withdraw(Turn& turn, std::optional<std::int64_t> post_id) {
   if (!post) return;
   turn.answer_press();
   turn.store.roster.move(post->id, me, entry->status, storage::RosterStatus::gone);
-  turn.reply(turn.say(Msg::withdrew, {{"id", id_str(post->id)}, {"title", post->title}}));
+  turn.reply(turn.say(Msg::withdrew, {{"id", std::to_string(post->id)}, {"title", post->title}}));
   if (entry->status != storage::RosterStatus::waiting) promote(turn, *post);
   roster_changed(turn, post->id);
 }
@@ -349,9 +346,9 @@ void roster_changed(Turn& turn, std::int64_t post_id) {
   if (!call) return;
   if (turn.config.recruitment.card_refresh_s == 0) return refresh_cards(turn, call->id);
   // Many replies in a burst make one edit of each card, not one per reply.
-  turn.arm_timer_once("cards:" + id_str(call->id),
+  turn.arm_timer_once("cards:" + std::to_string(call->id),
                       turn.now + turn.config.recruitment.card_refresh_s * 1000, "cards",
-                      id_str(call->id));
+                      std::to_string(call->id));
 }
 
 void refresh_cards(Turn& turn, std::int64_t call_id) {
@@ -371,7 +368,7 @@ void refresh_cards(Turn& turn, std::int64_t call_id) {
 
 void close_call(Turn& turn, std::int64_t call_id) {
   if (!turn.store.posts.close_call(call_id)) return;
-  turn.store.timers.disarm("cards:" + id_str(call_id));
+  turn.store.timers.disarm("cards:" + std::to_string(call_id));
   refresh_cards(turn, call_id);
 }
 

@@ -6,10 +6,6 @@
 namespace linli::review {
 namespace {
 
-std::string id_str(std::int64_t id) {
-  return std::to_string(id);
-}
-
 void respond(Turn& turn, std::string text) {
   if (!turn.ev.callback_id.empty()) turn.answer_press(text);
   turn.reply(std::move(text));
@@ -23,12 +19,13 @@ void notify_coordinators(Turn& turn, const storage::Volunteer& v) {
   for (std::int64_t coordinator : c->coordinators) {
     Lang l = turn.lang_of(coordinator);
     SendOptions opt;
-    opt.route = "v:" + id_str(v.person_id);
-    opt.buttons = {{Button{say(l, Msg::review_approve_button), "v:" + id_str(v.person_id) + ":ok"},
-                    Button{say(l, Msg::review_reject_button), "v:" + id_str(v.person_id) + ":no"}}};
+    opt.route = "v:" + std::to_string(v.person_id);
+    opt.buttons = {
+        {Button{say(l, Msg::review_approve_button), "v:" + std::to_string(v.person_id) + ":ok"},
+         Button{say(l, Msg::review_reject_button), "v:" + std::to_string(v.person_id) + ":no"}}};
     turn.tell(coordinator,
               say(l, Msg::review_request,
-                  {{"id", id_str(v.person_id)},
+                  {{"id", std::to_string(v.person_id)},
                    {"name", v.name},
                    {"building", v.building},
                    {"phone", v.phone},
@@ -40,7 +37,9 @@ void notify_coordinators(Turn& turn, const storage::Volunteer& v) {
 
 void decide(Turn& turn, std::int64_t volunteer_id, bool approve) {
   auto v = turn.store.volunteers.get(volunteer_id);
-  if (!v) return respond(turn, turn.say(Msg::volunteer_not_found, {{"id", id_str(volunteer_id)}}));
+  if (!v)
+    return respond(turn,
+                   turn.say(Msg::volunteer_not_found, {{"id", std::to_string(volunteer_id)}}));
   // A coordinator acts only on their own community's volunteers.
   if (!turn.dir.is_coordinator(v->community_id, turn.person.id)) {
     return respond(turn, turn.say(Msg::not_coordinator));
@@ -74,7 +73,7 @@ void command(Turn& turn, std::string_view args, bool approve) {
     if (pending.empty()) return turn.reply(turn.say(Msg::pending_none)), void();
     std::string list;
     for (const auto& v : pending) {
-      list += (list.empty() ? "" : "\n") + id_str(v.person_id) + " · " + v.name + " · " +
+      list += (list.empty() ? "" : "\n") + std::to_string(v.person_id) + " · " + v.name + " · " +
               (v.building.empty() ? "—" : v.building) + " · " +
               skill_list_names(v.skills, turn.lang);
     }

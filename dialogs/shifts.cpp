@@ -7,20 +7,10 @@
 #include "dialogs/time_text.hpp"
 
 namespace linli::shifts {
-namespace {
-
-constexpr std::int64_t kMinute = 60'000;
-constexpr std::int64_t kDay = 24 * 60 * kMinute;
-
-std::string id_str(std::int64_t id) {
-  return std::to_string(id);
-}
-
-}  // namespace
 
 std::string hours_text(std::int64_t ms) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(ms) / 3'600'000.0);
+  std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(ms) / kHour);
   return buf;
 }
 
@@ -32,12 +22,12 @@ void remind(Turn& turn, std::int64_t post_id) {
     if (e.confirmed) continue;
     Lang l = turn.lang_of(e.person_id);
     SendOptions opt;
-    opt.route = "s:" + id_str(post_id);
-    opt.buttons = {{Button{say(l, Msg::confirm_button), "s:" + id_str(post_id) + ":yes"},
-                    Button{say(l, Msg::cannot_button), "s:" + id_str(post_id) + ":no"}}};
+    opt.route = "s:" + std::to_string(post_id);
+    opt.buttons = {{Button{say(l, Msg::confirm_button), "s:" + std::to_string(post_id) + ":yes"},
+                    Button{say(l, Msg::cannot_button), "s:" + std::to_string(post_id) + ":no"}}};
     turn.tell(e.person_id,
               say(l, Msg::shift_remind,
-                  {{"id", id_str(post_id)},
+                  {{"id", std::to_string(post_id)},
                    {"title", p->title},
                    {"time", format_time(p->starts_at, turn.config.utc_offset_min, l)},
                    {"place", recruitment::post_place(*p, l)},
@@ -66,16 +56,17 @@ void replace(Turn& turn, std::int64_t post_id) {
                            storage::RosterStatus::gone);
     Lang l = turn.lang_of(e.person_id);
     turn.tell(e.person_id,
-              say(l, Msg::shift_replaced, {{"id", id_str(post_id)}, {"title", p->title}}));
+              say(l, Msg::shift_replaced, {{"id", std::to_string(post_id)}, {"title", p->title}}));
   }
-  if (again != 0) turn.arm_timer("replace:" + id_str(post_id), again, "replace", id_str(post_id));
+  if (again != 0)
+    turn.arm_timer("replace:" + std::to_string(post_id), again, "replace", std::to_string(post_id));
   // A place still held for an unfinished or unreviewed sign-up cannot wait any longer.
   for (const auto& e : turn.store.roster.of_post(post_id, storage::RosterStatus::held)) {
     turn.store.roster.move(post_id, e.person_id, storage::RosterStatus::held,
                            storage::RosterStatus::gone);
     Lang l = turn.lang_of(e.person_id);
     turn.tell(e.person_id,
-              say(l, Msg::held_released, {{"id", id_str(post_id)}, {"title", p->title}}));
+              say(l, Msg::held_released, {{"id", std::to_string(post_id)}, {"title", p->title}}));
   }
   // The wait-list first, in its order; then the reserve pool.
   storage::RosterCounts n = turn.store.roster.counts(post_id);
@@ -114,7 +105,7 @@ void check_in(Turn& turn) {
   }
   std::int64_t today = turn.store.shifts.served(
       turn.person.id, local_day_start(turn.now, turn.config.utc_offset_min), turn.now);
-  auto cap_ms = static_cast<std::int64_t>(turn.config.shifts.daily_hours_cap * 3'600'000);
+  auto cap_ms = static_cast<std::int64_t>(turn.config.shifts.daily_hours_cap * kHour);
   if (today >= cap_ms) {
     return turn.reply(turn.say(Msg::checkin_cap,
                                {{"hours", hours_text(today)}, {"cap", hours_text(cap_ms)}})),
@@ -131,7 +122,7 @@ void check_in(Turn& turn) {
     auto p = turn.store.posts.get(e.post_id);
     if (p && p->starts_at - 60 * kMinute <= turn.now && turn.now < p->ends_at) {
       s.post_id = p->id;
-      post_text = turn.say(Msg::checkin_post, {{"id", id_str(p->id)}, {"title", p->title}});
+      post_text = turn.say(Msg::checkin_post, {{"id", std::to_string(p->id)}, {"title", p->title}});
       break;
     }
   }

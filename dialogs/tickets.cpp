@@ -9,10 +9,6 @@
 namespace linli::tickets {
 namespace {
 
-std::string id_str(std::int64_t id) {
-  return std::to_string(id);
-}
-
 std::string building_or_dash(const std::string& b) {
   return b.empty() ? "—" : b;
 }
@@ -21,7 +17,7 @@ std::string card_text(Turn& turn, const storage::HelpRequest& r, Msg m, const st
   Lang l = turn.group_lang();
   Skill s = skill_from_code(r.category).value_or(Skill::other);
   return say(l, m,
-             {{"id", id_str(r.id)},
+             {{"id", std::to_string(r.id)},
               {"category", std::string(skill_name(s, l))},
               {"building", building_or_dash(r.building)},
               {"urgent", r.urgent ? " · " + say(l, Msg::urgent_word) : ""},
@@ -87,8 +83,8 @@ std::int64_t open(Turn& turn, storage::HelpRequest r) {
     }
     suggest = say(l, Msg::card_suggest, {{"names", names}});
   }
-  opt.route = "t:" + id_str(r.id);
-  opt.buttons = {{Button{say(l, Msg::card_take_button), "t:" + id_str(r.id) + ":take"}}};
+  opt.route = "t:" + std::to_string(r.id);
+  opt.buttons = {{Button{say(l, Msg::card_take_button), "t:" + std::to_string(r.id) + ":take"}}};
   std::int64_t card = turn.post(*group, card_text(turn, r, Msg::card, suggest), std::move(opt));
   turn.store.requests.set_card(r.id, card);
   assignments::request_opened(turn, r.id);
@@ -105,10 +101,10 @@ void take(Turn& turn, std::int64_t id) {
       turn.reply(std::move(text));
     }
   };
-  if (!r) return refuse(turn.say(Msg::ticket_not_found, {{"id", id_str(id)}}));
+  if (!r) return refuse(turn.say(Msg::ticket_not_found, {{"id", std::to_string(id)}}));
   // In a group, the group's community; in private, the volunteer's own (checked below).
   if (turn.in_group() && turn.community && r->community_id != turn.community->id) {
-    return refuse(turn.say(Msg::claim_other_community, {{"id", id_str(id)}}));
+    return refuse(turn.say(Msg::claim_other_community, {{"id", std::to_string(id)}}));
   }
   auto v = turn.store.volunteers.get(turn.person.id);
   if (!v || v->community_id != r->community_id || v->status == storage::VolunteerStatus::rejected) {
@@ -116,14 +112,14 @@ void take(Turn& turn, std::int64_t id) {
   }
   if (v->status == storage::VolunteerStatus::pending) return refuse(turn.say(Msg::claim_pending));
   if (r->status == storage::RequestStatus::claimed || r->status == storage::RequestStatus::done) {
-    return refuse(turn.say(Msg::claim_taken,
-                           {{"id", id_str(id)}, {"volunteer", turn.name_of(r->volunteer_id)}}));
+    return refuse(turn.say(Msg::claim_taken, {{"id", std::to_string(id)},
+                                              {"volunteer", turn.name_of(r->volunteer_id)}}));
   }
   // The conditional UPDATE is the arbiter: of several volunteers replying at once, exactly
   // one changes the row; the others see "taken" on their own turn.
   if (r->status != storage::RequestStatus::open ||
       !turn.store.requests.claim(id, turn.person.id, turn.now)) {
-    return refuse(turn.say(Msg::claim_closed, {{"id", id_str(id)}}));
+    return refuse(turn.say(Msg::claim_closed, {{"id", std::to_string(id)}}));
   }
   assignments::request_claimed(turn, id);
   std::string me = turn.name_of(turn.person.id);
@@ -131,20 +127,20 @@ void take(Turn& turn, std::int64_t id) {
   turn.answer_press();
   // Said in the group when taken there; taken from an offer in private, the card says it.
   if (turn.in_group()) {
-    turn.reply(
-        say(turn.group_lang(), Msg::claim_ok_group, {{"volunteer", me}, {"id", id_str(id)}}));
+    turn.reply(say(turn.group_lang(), Msg::claim_ok_group,
+                   {{"volunteer", me}, {"id", std::to_string(id)}}));
   }
   Lang vl = turn.lang;
   turn.tell(turn.person.id,
             say(vl, Msg::task_assigned,
-                {{"id", id_str(id)},
+                {{"id", std::to_string(id)},
                  {"category",
                   std::string(skill_name(skill_from_code(r->category).value_or(Skill::other), vl))},
                  {"address", r->address},
                  {"resident", turn.name_of(r->resident_id)},
                  {"details", r->details}}));
   turn.tell(r->resident_id, say(turn.lang_of(r->resident_id), Msg::resident_volunteer_coming,
-                                {{"volunteer", me}, {"id", id_str(id)}}));
+                                {{"volunteer", me}, {"id", std::to_string(id)}}));
 }
 
 void finish(Turn& turn, std::optional<std::int64_t> id) {
@@ -156,7 +152,7 @@ void finish(Turn& turn, std::optional<std::int64_t> id) {
     }
     if (tasks.size() > 1) {
       std::string list;
-      for (const auto& t : tasks) list += " #" + id_str(t.id);
+      for (const auto& t : tasks) list += " #" + std::to_string(t.id);
       turn.reply(turn.say(Msg::done_which, {{"list", list}}));
       return;
     }
@@ -164,24 +160,25 @@ void finish(Turn& turn, std::optional<std::int64_t> id) {
   }
   auto r = turn.store.requests.get(*id);
   if (!r) {
-    turn.reply(turn.say(Msg::ticket_not_found, {{"id", id_str(*id)}}));
+    turn.reply(turn.say(Msg::ticket_not_found, {{"id", std::to_string(*id)}}));
     return;
   }
   if (!turn.store.requests.finish(*id, turn.person.id, turn.now)) {
-    turn.reply(turn.say(Msg::done_not_yours, {{"id", id_str(*id)}}));
+    turn.reply(turn.say(Msg::done_not_yours, {{"id", std::to_string(*id)}}));
     return;
   }
   std::string me = turn.name_of(turn.person.id);
   if (r->card_outbox_id) turn.edit(r->card_outbox_id, card_text(turn, *r, Msg::card_done, me));
-  turn.reply(turn.say(Msg::done_ok, {{"id", id_str(*id)}}));
+  turn.reply(turn.say(Msg::done_ok, {{"id", std::to_string(*id)}}));
   Lang rl = turn.lang_of(r->resident_id);
   std::vector<Button> stars;
   for (int i = 1; i <= 5; ++i)
-    stars.push_back({std::to_string(i), "r:" + id_str(*id) + ":" + std::to_string(i)});
+    stars.push_back({std::to_string(i), "r:" + std::to_string(*id) + ":" + std::to_string(i)});
   SendOptions opt;
-  opt.route = "r:" + id_str(*id);
+  opt.route = "r:" + std::to_string(*id);
   opt.buttons = {std::move(stars)};
-  turn.tell(r->resident_id, say(rl, Msg::rate_ask, {{"id", id_str(*id)}, {"volunteer", me}}),
+  turn.tell(r->resident_id,
+            say(rl, Msg::rate_ask, {{"id", std::to_string(*id)}, {"volunteer", me}}),
             std::move(opt));
 }
 
@@ -224,7 +221,7 @@ void rate(Turn& turn, std::int64_t id, std::string_view text) {
   if (!r || r->resident_id != turn.person.id) return;  // not this person's question: say nothing
   turn.answer_press();
   if (r->rating != 0) {
-    turn.reply(turn.say(Msg::rate_already, {{"id", id_str(id)}}));
+    turn.reply(turn.say(Msg::rate_already, {{"id", std::to_string(id)}}));
     return;
   }
   auto parsed = parse_rating(text);
@@ -240,7 +237,7 @@ void rate(Turn& turn, std::int64_t id, std::string_view text) {
   turn.tell(r->volunteer_id,
             say(vl, Msg::rate_volunteer,
                 {{"resident", turn.name_of(turn.person.id)},
-                 {"id", id_str(id)},
+                 {"id", std::to_string(id)},
                  {"stars", stars},
                  {"comment", parsed->second.empty()
                                  ? ""
@@ -265,7 +262,7 @@ void mine(Turn& turn) {
   }
   auto line = [&](const storage::HelpRequest& r, const std::string& status) {
     Skill s = skill_from_code(r.category).value_or(Skill::other);
-    return "#" + id_str(r.id) + " " + std::string(skill_name(s, l)) + " — " + status;
+    return "#" + std::to_string(r.id) + " " + std::string(skill_name(s, l)) + " — " + status;
   };
   std::string requests;
   for (const auto& r : turn.store.requests.of_resident(turn.person.id)) {

@@ -9,9 +9,6 @@ namespace {
 
 using namespace std::chrono;
 
-constexpr std::int64_t kMinute = 60'000;
-constexpr std::int64_t kDay = 24 * 60 * kMinute;
-
 // A small cursor over the text, skipping the spaces people put anywhere.
 struct Cursor {
   std::string_view s;

@@ -11,6 +11,11 @@
 
 namespace linli {
 
+// Stored times are milliseconds since the Unix epoch.
+inline constexpr std::int64_t kMinute = 60'000;
+inline constexpr std::int64_t kHour = 60 * kMinute;
+inline constexpr std::int64_t kDay = 24 * kHour;
+
 struct TimeWindow {
   std::int64_t starts_at = 0;  // ms since the Unix epoch
   std::int64_t ends_at = 0;

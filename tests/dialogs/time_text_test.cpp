@@ -8,7 +8,6 @@ namespace {
 constexpr int kChina = 480;
 // 2026-11-29 10:00 in China (02:00 UTC).
 constexpr std::int64_t kNow = 1'795'917'600'000;
-constexpr std::int64_t kHour = 3'600'000;
 
 std::string shown(std::string_view text) {
   auto w = parse_time_window(text, kNow, kChina);

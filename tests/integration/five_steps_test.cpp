@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "bot/scheduler.hpp"
+#include "dialogs/time_text.hpp"
 #include "storage/store.hpp"
 #include "tests/support/telegram_fixture.hpp"
 
@@ -21,7 +22,6 @@ using namespace std::chrono_literals;
 using nlohmann::json;
 using ::testing::HasSubstr;
 
-constexpr std::int64_t kHour = 3'600'000;
 constexpr int kNeighbours = 15;
 
 TelegramUser neighbour(int i) {

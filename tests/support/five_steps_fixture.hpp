@@ -9,12 +9,10 @@
 #include <vector>
 
 #include "dialogs/recruitment.hpp"
+#include "dialogs/time_text.hpp"
 #include "tests/support/engine_fixture.hpp"
 
 namespace linli::test {
-
-inline constexpr std::int64_t kMinute = 60'000;
-inline constexpr std::int64_t kHour = 60 * kMinute;
 
 class FiveStepsFixture : public EngineFixture {
  protected:
