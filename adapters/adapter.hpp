@@ -10,9 +10,9 @@
 #include <utility>
 #include <vector>
 
-#include "bot/http_types.hpp"
-#include "bot/message.hpp"
+#include "adapters/http_types.hpp"
 #include "config/config.hpp"
+#include "dialogs/message.hpp"
 
 namespace linli {
 
@@ -76,6 +76,9 @@ class Adapter {
   // the message being edited.
   virtual ApiCall render(const OutboundMessage& m, const std::string& target_platform_id) const = 0;
   virtual SendResult interpret(const OutboundMessage& m, const ApiResponse& r) const = 0;
+  // True for the playground, whose platform side runs inside Linli (bot/playground_hub.hpp);
+  // every other platform is reached over HTTP(S).
+  virtual bool in_process() const { return false; }
 };
 
 }  // namespace linli

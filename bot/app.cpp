@@ -6,19 +6,19 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "adapters/playground/playground_adapter.hpp"
-#include "adapters/playground/playground_hub.hpp"
-#include "adapters/telegram/telegram_adapter.hpp"
+#include "adapters/registry.hpp"
 #include "bot/dispatcher.hpp"
 #include "bot/http_client.hpp"
 #include "bot/http_server.hpp"
 #include "bot/metrics.hpp"
 #include "bot/outbox_sender.hpp"
+#include "bot/playground_hub.hpp"
 #include "bot/router.hpp"
 #include "bot/scheduler.hpp"
+#include "dialogs/directory.hpp"
 #include "dialogs/engine.hpp"
 #include "dialogs/vocabulary.hpp"
-#include "storage/directory.hpp"
+#include "storage/directory_rows.hpp"
 #include "storage/store.hpp"
 
 namespace linli {
@@ -28,8 +28,8 @@ namespace net = boost::asio;
 namespace {
 
 // Volunteers on a community's roster in the config are imported once, as approved.
-void import_rosters(const Config& config, storage::Store& store, std::int64_t now) {
-  storage::Database::Transaction txn(store.db);
+void import_rosters(const Config& config, Store& store, std::int64_t now) {
+  UnitOfWork txn(store);
   for (std::size_t ci = 0; ci < config.communities.size(); ++ci) {
     const auto& c = config.communities[ci];
     for (std::size_t vi = 0; vi < c.volunteers.size(); ++vi) {
@@ -47,10 +47,10 @@ void import_rosters(const Config& config, storage::Store& store, std::int64_t no
         }
         skills |= bit(*s);
       }
-      storage::Person p = store.people.resolve(seed.adapter, seed.user, seed.name, now);
+      Person p = store.people.resolve(seed.adapter, seed.user, seed.name, now);
       if (store.volunteers.get(p.id)) continue;  // already known: the database has the truth now
       if (p.community_id.empty()) store.people.set_community(p.id, c.id);
-      storage::Volunteer v;
+      Volunteer v;
       v.person_id = p.id;
       v.community_id = c.id;
       v.name = seed.name;
@@ -58,12 +58,23 @@ void import_rosters(const Config& config, storage::Store& store, std::int64_t no
       v.building = normalize_building(seed.building);
       v.skills = skills;
       v.availability = seed.availability;
-      v.status = storage::VolunteerStatus::approved;
+      v.status = VolunteerStatus::approved;
       v.created_at = now;
       store.volunteers.upsert(v);
     }
   }
   txn.commit();
+}
+
+// The directory of the config, with its coordinators resolved to people and written to the
+// database for joins and reports.
+Directory make_directory(const Config& config, Store& store, storage::Database& db,
+                         std::int64_t now) {
+  UnitOfWork txn(store);
+  Directory dir(config, store.people, now);
+  txn.commit();
+  storage::save_directory(db, dir);
+  return dir;
 }
 
 }  // namespace
@@ -78,15 +89,16 @@ struct App::Impl {
         cipher(config.encryption_key.empty()
                    ? std::nullopt
                    : std::make_optional<storage::FieldCipher>(config.encryption_key)),
-        store(db, cipher ? &*cipher : nullptr),
-        dir(config, db, store.people, clock.now_ms()),
+        sqlite(db, cipher ? &*cipher : nullptr),
+        store(sqlite.ports),
+        dir(make_directory(config, store, db, clock.now_ms())),
         engine(config, store, dir),
         sender(io, store, clock, config.sender, log),
         dispatcher(store, engine, clock, sender, config.flood, log),
         scheduler(io, store, clock, dispatcher, log),
         server(io, config.server, router, log) {
     import_rosters(config, store, clock.now_ms());
-    sender.on_undeliverable = [this](const storage::OutboxRow& row, const SendResult& r) {
+    sender.on_undeliverable = [this](const OutboxRow& row, const SendResult& r) {
       try {
         dispatcher.undeliverable(row, r.status == SendStatus::forbidden, r.error);
       } catch (const std::exception& e) {
@@ -94,19 +106,18 @@ struct App::Impl {
       }
     };
     for (const auto& a : config.adapters) {
-      if (a.type == "telegram") {
-        auto adapter = std::make_unique<TelegramAdapter>(a);
-        sender.add_adapter(*adapter, http_client());
-        adapters.push_back(std::move(adapter));
-      } else if (a.type == "playground") {
-        auto adapter = std::make_unique<PlaygroundAdapter>(a);
-        auto hub = std::make_unique<PlaygroundHub>(io, adapter->config(), store, dir, clock);
+      std::unique_ptr<Adapter> adapter = make_adapter(a);
+      if (adapter->in_process()) {
+        auto hub = std::make_unique<PlaygroundHub>(io, adapter->config(), store, sqlite.playground,
+                                                   dir, clock);
         sender.add_adapter(*adapter, *hub);
         Adapter* raw = adapter.get();
         hub->mount(router, [this, raw](HttpRequest& r) { return webhook(*raw, r); });
         hubs.push_back(std::move(hub));
-        adapters.push_back(std::move(adapter));
+      } else {
+        sender.add_adapter(*adapter, http_client());
       }
+      adapters.push_back(std::move(adapter));
     }
     for (const auto& a : adapters) {
       Adapter* raw = a.get();
@@ -199,8 +210,9 @@ struct App::Impl {
   net::io_context io;
   storage::Database db;
   std::optional<storage::FieldCipher> cipher;  // phone numbers and addresses; none without a key
-  storage::Store store;
-  storage::Directory dir;
+  storage::SqliteStore sqlite;
+  Store& store;  // the domain's ports over `sqlite`
+  Directory dir;
   Engine engine;
   OutboxSender sender;
   Dispatcher dispatcher;
@@ -261,7 +273,7 @@ net::io_context& App::io() {
 const Config& App::config() const {
   return impl_->config;
 }
-storage::Store& App::store() {
+Store& App::store() {
   return impl_->store;
 }
 Dispatcher& App::dispatcher() {

@@ -20,9 +20,7 @@ class Dispatcher;
 class HttpServer;
 class OutboxSender;
 class Scheduler;
-namespace storage {
 struct Store;
-}
 
 class App {
  public:
@@ -41,7 +39,7 @@ class App {
 
   boost::asio::io_context& io();
   const Config& config() const;
-  storage::Store& store();
+  Store& store();
   Dispatcher& dispatcher();
   OutboxSender& sender();
   Scheduler& scheduler();

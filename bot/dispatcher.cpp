@@ -4,15 +4,15 @@
 
 namespace linli {
 
-Dispatcher::Dispatcher(storage::Store& store, Engine& engine, const Clock& clock,
-                       OutboxSender& sender, const FloodConfig& flood, Logger& log)
+Dispatcher::Dispatcher(Store& store, Engine& engine, const Clock& clock, OutboxSender& sender,
+                       const FloodConfig& flood, Logger& log)
     : store_(store), engine_(engine), clock_(clock), sender_(sender), log_(log), flood_(flood) {}
 
 Dispatcher::Result Dispatcher::dispatch(const InboundEvent& ev) {
   std::int64_t now = clock_.now_ms();
   Outcome out;
   {
-    storage::Database::Transaction txn(store_.db);
+    UnitOfWork txn(store_);
     if (!store_.events.record(ev.adapter, ev.event_id, now)) {
       ++stats_.duplicates;
       log_.debug("duplicate_event", {{"adapter", ev.adapter}, {"event", ev.event_id}});
@@ -46,11 +46,11 @@ Dispatcher::Result Dispatcher::dispatch(const InboundEvent& ev) {
   return Result::handled;
 }
 
-void Dispatcher::fire(const storage::TimerRecord& timer) {
+void Dispatcher::fire(const TimerRecord& timer) {
   std::int64_t now = clock_.now_ms();
   Outcome out;
   {
-    storage::Database::Transaction txn(store_.db);
+    UnitOfWork txn(store_);
     if (!store_.timers.take(timer.id)) return;  // re-armed or fired meanwhile
     engine_.fire(timer, now, out);
     txn.commit();
@@ -60,11 +60,10 @@ void Dispatcher::fire(const storage::TimerRecord& timer) {
   hand_on(out);
 }
 
-void Dispatcher::undeliverable(const storage::OutboxRow& row, bool forbidden,
-                               const std::string& error) {
+void Dispatcher::undeliverable(const OutboxRow& row, bool forbidden, const std::string& error) {
   Outcome out;
   {
-    storage::Database::Transaction txn(store_.db);
+    UnitOfWork txn(store_);
     engine_.undeliverable(row, forbidden, error, clock_.now_ms(), out);
     txn.commit();
   }

@@ -8,9 +8,9 @@
 #include "bot/clock.hpp"
 #include "bot/flood_guard.hpp"
 #include "bot/log.hpp"
-#include "bot/message.hpp"
 #include "dialogs/engine.hpp"
-#include "storage/store.hpp"
+#include "dialogs/message.hpp"
+#include "dialogs/ports.hpp"
 
 namespace linli {
 
@@ -25,7 +25,7 @@ struct DispatchStats {
 
 class Dispatcher {
  public:
-  Dispatcher(storage::Store& store, Engine& engine, const Clock& clock, OutboxSender& sender,
+  Dispatcher(Store& store, Engine& engine, const Clock& clock, OutboxSender& sender,
              const FloodConfig& flood, Logger& log);
 
   enum class Result { handled, duplicate, flooded };
@@ -33,9 +33,9 @@ class Dispatcher {
   // the event was committed and the webhook must not be acknowledged.
   Result dispatch(const InboundEvent& ev);
   // Fires one due timer, once: taking it from the timers table is part of the transaction.
-  void fire(const storage::TimerRecord& timer);
+  void fire(const TimerRecord& timer);
   // A message the sender gave up on (see Engine::undeliverable).
-  void undeliverable(const storage::OutboxRow& row, bool forbidden, const std::string& error);
+  void undeliverable(const OutboxRow& row, bool forbidden, const std::string& error);
 
   // Told the due time of every timer a decision armed, to wake the scheduler.
   std::function<void(std::int64_t)> on_timer_armed;
@@ -44,7 +44,7 @@ class Dispatcher {
  private:
   void hand_on(Outcome& out);
 
-  storage::Store& store_;
+  Store& store_;
   Engine& engine_;
   const Clock& clock_;
   OutboxSender& sender_;

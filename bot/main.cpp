@@ -11,6 +11,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <nlohmann/json.hpp>
 
+#include "adapters/registry.hpp"
+#include "adapters/telegram/telegram_config.hpp"
 #include "bot/app.hpp"
 #include "bot/http_client.hpp"
 #include "config/config.hpp"
@@ -64,12 +66,13 @@ int set_webhook(const linli::Config& config, const std::string& adapter_name,
     std::cerr << "linli: --url must be the public https:// address of " << a->webhook_path << "\n";
     return 2;
   }
+  const auto* telegram = a->settings_as<linli::TelegramConfig>();
   nlohmann::json body = {{"url", url},
-                         {"secret_token", a->telegram.secret_token},
+                         {"secret_token", telegram->secret_token},
                          {"allowed_updates", {"message", "callback_query"}},
                          {"max_connections", 40}};
   linli::ApiCall call;
-  call.url = a->telegram.api_base + "/bot" + a->telegram.token + "/setWebhook";
+  call.url = telegram->api_base + "/bot" + telegram->token + "/setWebhook";
   call.body = body.dump();
   boost::asio::io_context io;
   linli::Logger log(linli::LogLevel::warn);

@@ -54,7 +54,7 @@ struct Chat {
   std::string key;
   std::string adapter;
   bool group = false;
-  std::deque<storage::OutboxRow> queue;
+  std::deque<OutboxRow> queue;
   TokenBucket per_chat;
   TokenBucket per_group;
   Steady::time_point not_before{};  // paused by a 429 or backing off
@@ -74,7 +74,7 @@ struct Lane {
 }  // namespace
 
 struct OutboxSender::Impl {
-  Impl(net::io_context& io, storage::Store& s, const Clock& c, const SenderConfig& cfg, Logger& l)
+  Impl(net::io_context& io, Store& s, const Clock& c, const SenderConfig& cfg, Logger& l)
       : io(io),
         store(s),
         clock(c),
@@ -84,7 +84,7 @@ struct OutboxSender::Impl {
         rng(std::random_device{}()) {}
 
   Chat& chat_for(const OutboundMessage& m);
-  void enqueue(storage::OutboxRow row);
+  void enqueue(OutboxRow row);
   void make_ready(Chat& c, Steady::time_point now);
   void poke();
   net::awaitable<void> loop();
@@ -94,7 +94,7 @@ struct OutboxSender::Impl {
   void sweep(Steady::time_point now);
 
   net::io_context& io;
-  storage::Store& store;
+  Store& store;
   const Clock& clock;
   const SenderConfig& config;
   Logger& log;
@@ -131,7 +131,7 @@ Chat& OutboxSender::Impl::chat_for(const OutboundMessage& m) {
   return c;
 }
 
-void OutboxSender::Impl::enqueue(storage::OutboxRow row) {
+void OutboxSender::Impl::enqueue(OutboxRow row) {
   if (!lanes.count(row.msg.adapter)) {
     // An adapter removed from the config: its old messages stay in the outbox, untouched.
     log.warn("outbox_no_adapter", {{"id", row.id}, {"adapter", row.msg.adapter}});
@@ -232,7 +232,7 @@ net::awaitable<void> OutboxSender::Impl::loop() {
 net::awaitable<void> OutboxSender::Impl::send(Chat* c) {
   // A reference into the chat's deque stays valid while the chat is sending: rows are only
   // appended (or coalesced behind the front) until this coroutine settles the front one.
-  const storage::OutboxRow& row = c->queue.front();
+  const OutboxRow& row = c->queue.front();
   const std::int64_t id = row.id;
   Lane& lane = lanes[c->adapter];
   SendResult result;
@@ -270,14 +270,14 @@ net::awaitable<void> OutboxSender::Impl::send(Chat* c) {
 }
 
 void OutboxSender::Impl::settle(Chat& c, const SendResult& r, Steady::time_point now) {
-  storage::OutboxRow& row = c.queue.front();
+  OutboxRow& row = c.queue.front();
   switch (r.status) {
     case SendStatus::ok: {
       // Marked sent right where the platform's answer is read: the window in which a crash
       // could send it twice is the time on the wire and nothing more.
       store.outbox.mark_sent(row.id, r.platform_id, clock.now_ms());
       ++stats.sent;
-      storage::OutboxRow done = std::move(row);
+      OutboxRow done = std::move(row);
       c.queue.pop_front();
       --queued;
       if (owner->on_sent) owner->on_sent(done, r);
@@ -321,9 +321,9 @@ void OutboxSender::Impl::settle(Chat& c, const SendResult& r, Steady::time_point
 // decision about it (hold it until the person opens the chat) is taken with its effects, in one
 // transaction, by on_undeliverable.
 void OutboxSender::Impl::dead(Chat& c, const SendResult& r) {
-  storage::OutboxRow& front = c.queue.front();
+  OutboxRow& front = c.queue.front();
   if (r.status != SendStatus::forbidden) store.outbox.mark_dead(front.id, front.attempts, r.error);
-  storage::OutboxRow row = std::move(front);
+  OutboxRow row = std::move(front);
   c.queue.pop_front();
   --queued;
   ++stats.dead;
@@ -352,7 +352,7 @@ void OutboxSender::Impl::sweep(Steady::time_point now) {
   }
 }
 
-OutboxSender::OutboxSender(net::io_context& io, storage::Store& store, const Clock& clock,
+OutboxSender::OutboxSender(net::io_context& io, Store& store, const Clock& clock,
                            const SenderConfig& config, Logger& log)
     : impl_(std::make_unique<Impl>(io, store, clock, config, log)) {
   impl_->owner = this;
@@ -384,7 +384,7 @@ void OutboxSender::start() {
   net::co_spawn(impl_->io, impl_->loop(), net::detached);
 }
 
-void OutboxSender::push(std::vector<storage::OutboxRow> rows) {
+void OutboxSender::push(std::vector<OutboxRow> rows) {
   for (auto& r : rows) impl_->enqueue(std::move(r));
 }
 

@@ -19,7 +19,7 @@
 #include "bot/log.hpp"
 #include "bot/transport.hpp"
 #include "config/config.hpp"
-#include "storage/store.hpp"
+#include "dialogs/ports.hpp"
 
 namespace linli {
 
@@ -33,7 +33,7 @@ struct SenderStats {
 
 class OutboxSender {
  public:
-  OutboxSender(boost::asio::io_context& io, storage::Store& store, const Clock& clock,
+  OutboxSender(boost::asio::io_context& io, Store& store, const Clock& clock,
                const SenderConfig& config, Logger& log);
   ~OutboxSender();
   OutboxSender(const OutboxSender&) = delete;
@@ -43,7 +43,7 @@ class OutboxSender {
   // Queues the rows still pending in the outbox (after a restart) and starts delivering.
   void start();
   // Messages a decision just committed.
-  void push(std::vector<storage::OutboxRow> rows);
+  void push(std::vector<OutboxRow> rows);
   // Resolves when nothing is queued or in flight, or after `limit`.
   boost::asio::awaitable<bool> drain(std::chrono::milliseconds limit);
   // Starts no new call.
@@ -58,9 +58,9 @@ class OutboxSender {
   const SenderStats& stats() const;
   // A message that will not be delivered (dead-lettered, or a private chat the platform
   // refuses): the caller decides whom to tell. Called on the io_context thread.
-  std::function<void(const storage::OutboxRow&, const SendResult&)> on_undeliverable;
+  std::function<void(const OutboxRow&, const SendResult&)> on_undeliverable;
   // A message delivered: the playground and tests watch this.
-  std::function<void(const storage::OutboxRow&, const SendResult&)> on_sent;
+  std::function<void(const OutboxRow&, const SendResult&)> on_sent;
 
  private:
   struct Impl;

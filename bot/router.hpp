@@ -9,7 +9,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "bot/http_types.hpp"
+#include "adapters/http_types.hpp"
 
 namespace linli {
 

@@ -14,14 +14,14 @@ namespace linli {
 namespace net = boost::asio;
 
 struct Scheduler::Impl {
-  Impl(net::io_context& io, storage::Store& s, const Clock& c, Dispatcher& d, Logger& l)
+  Impl(net::io_context& io, Store& s, const Clock& c, Dispatcher& d, Logger& l)
       : io(io), store(s), clock(c), dispatcher(d), log(l), timer(io) {}
 
   net::awaitable<void> loop();
   int run_due();
 
   net::io_context& io;
-  storage::Store& store;
+  Store& store;
   const Clock& clock;
   Dispatcher& dispatcher;
   Logger& log;
@@ -37,8 +37,8 @@ constexpr int kMaxTimerFailures = 6;
 // The loop never sleeps longer than this, so a clock that jumps is noticed.
 constexpr std::int64_t kMaxSleepMs = 30'000;
 
-Scheduler::Scheduler(net::io_context& io, storage::Store& store, const Clock& clock,
-                     Dispatcher& dispatcher, Logger& log)
+Scheduler::Scheduler(net::io_context& io, Store& store, const Clock& clock, Dispatcher& dispatcher,
+                     Logger& log)
     : impl_(std::make_unique<Impl>(io, store, clock, dispatcher, log)) {
   dispatcher.on_timer_armed = [this](std::int64_t due) { wake(due); };
 }

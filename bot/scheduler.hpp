@@ -12,14 +12,14 @@
 #include "bot/clock.hpp"
 #include "bot/dispatcher.hpp"
 #include "bot/log.hpp"
-#include "storage/store.hpp"
+#include "dialogs/ports.hpp"
 
 namespace linli {
 
 class Scheduler {
  public:
-  Scheduler(boost::asio::io_context& io, storage::Store& store, const Clock& clock,
-            Dispatcher& dispatcher, Logger& log);
+  Scheduler(boost::asio::io_context& io, Store& store, const Clock& clock, Dispatcher& dispatcher,
+            Logger& log);
   ~Scheduler();
   void start();
   void stop();

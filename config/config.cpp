@@ -9,137 +9,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config/section.hpp"
+
 namespace linli {
 namespace {
 
 using nlohmann::json;
-
-// Walks one JSON object, remembering the key path for error messages and refusing keys it
-// does not know: a typo in a config key must stop start-up, not be silently ignored.
-class Reader {
- public:
-  Reader(const json& j, std::string path, EnvLookup env)
-      : j_(j), path_(std::move(path)), env_(env) {
-    if (!j_.is_object()) fail("", "must be an object");
-  }
-
-  [[noreturn]] void fail(const std::string& key, const std::string& why) const {
-    throw ConfigError(at(key) + ": " + why);
-  }
-
-  std::string at(const std::string& key) const {
-    if (key.empty()) return path_.empty() ? "(top level)" : path_;
-    return path_.empty() ? key : path_ + "." + key;
-  }
-
-  void allow(std::initializer_list<const char*> keys) const {
-    std::set<std::string> ok(keys.begin(), keys.end());
-    for (const auto& [k, v] : j_.items()) {
-      if (!ok.count(k)) fail(k, "unknown key (allowed: " + join(keys) + ")");
-    }
-  }
-
-  bool has(const char* key) const { return j_.contains(key) && !j_.at(key).is_null(); }
-
-  // A string, or {"env": "NAME"} to read a secret from the environment.
-  std::string str(const char* key, std::optional<std::string> fallback = std::nullopt) const {
-    if (!has(key)) {
-      if (fallback) return *fallback;
-      fail(key, "missing (a string is required)");
-    }
-    const json& v = j_.at(key);
-    if (v.is_string()) return v.get<std::string>();
-    if (v.is_object() && v.size() == 1 && v.contains("env") && v.at("env").is_string()) {
-      std::string name = v.at("env").get<std::string>();
-      const char* value = env_(name.c_str());
-      if (value == nullptr || *value == '\0')
-        fail(key, "environment variable " + name + " is not set");
-      return value;
-    }
-    fail(key, "must be a string or {\"env\": \"VARIABLE\"}");
-  }
-
-  std::string nonempty(const char* key, std::optional<std::string> fallback = std::nullopt) const {
-    std::string s = str(key, std::move(fallback));
-    if (s.empty()) fail(key, "must not be empty");
-    return s;
-  }
-
-  std::int64_t integer(const char* key, std::int64_t fallback, std::int64_t lo,
-                       std::int64_t hi) const {
-    if (!has(key)) return fallback;
-    const json& v = j_.at(key);
-    if (!v.is_number_integer()) fail(key, "must be an integer");
-    auto n = v.get<std::int64_t>();
-    if (n < lo || n > hi) {
-      fail(key, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
-    }
-    return n;
-  }
-
-  double number(const char* key, double fallback, double lo, double hi) const {
-    if (!has(key)) return fallback;
-    const json& v = j_.at(key);
-    if (!v.is_number()) fail(key, "must be a number");
-    double n = v.get<double>();
-    if (n < lo || n > hi) fail(key, "must be between " + fmt(lo) + " and " + fmt(hi));
-    return n;
-  }
-
-  std::string one_of(const char* key, std::string fallback,
-                     std::initializer_list<const char*> options) const {
-    std::string s = str(key, fallback);
-    for (const char* o : options) {
-      if (s == o) return s;
-    }
-    fail(key, "must be one of " + join(options));
-  }
-
-  template <typename F>
-  void each(const char* key, bool required, F&& f) const {
-    if (!has(key)) {
-      if (required) fail(key, "missing (a list is required)");
-      return;
-    }
-    const json& v = j_.at(key);
-    if (!v.is_array()) fail(key, "must be a list");
-    for (std::size_t i = 0; i < v.size(); ++i) f(v[i], at(key) + "[" + std::to_string(i) + "]");
-  }
-
-  std::vector<std::string> strings(const char* key) const {
-    std::vector<std::string> out;
-    each(key, false, [&](const json& v, const std::string& path) {
-      if (!v.is_string() || v.get<std::string>().empty()) {
-        throw ConfigError(path + ": must be a non-empty string");
-      }
-      out.push_back(v.get<std::string>());
-    });
-    return out;
-  }
-
-  Reader sub(const char* key) const {
-    static const json kEmpty = json::object();
-    return Reader(has(key) ? j_.at(key) : kEmpty, at(key), env_);
-  }
-
-  EnvLookup env() const { return env_; }
-
- private:
-  static std::string join(std::initializer_list<const char*> keys) {
-    std::string out;
-    for (const char* k : keys) out += (out.empty() ? "" : ", ") + std::string(k);
-    return out;
-  }
-  static std::string fmt(double d) {
-    std::ostringstream os;
-    os << d;
-    return os.str();
-  }
-
-  const json& j_;
-  std::string path_;
-  EnvLookup env_;
-};
 
 // "<adapter name>:<platform id>"; the id may itself contain ':' (e.g. XMPP addresses).
 std::pair<std::string, std::string> split_qualified(const std::string& s,
@@ -175,7 +50,7 @@ std::optional<std::string> decode_base64(std::string_view s) {
   return out;
 }
 
-ServerConfig parse_server(const Reader& r) {
+ServerConfig parse_server(const ConfigSection& r) {
   r.allow({"address", "port", "body_limit", "header_timeout_ms", "body_timeout_ms",
            "idle_timeout_ms", "max_connections"});
   ServerConfig s;
@@ -191,18 +66,7 @@ ServerConfig parse_server(const Reader& r) {
   return s;
 }
 
-RateLimits default_limits(const std::string& type) {
-  RateLimits l;
-  if (type == "playground") {
-    l.per_chat_per_s = 50;
-    l.per_group_per_min = 6000;
-    l.global_per_s = 1000;
-    l.burst = 50;
-  }
-  return l;  // Telegram's FAQ figures otherwise
-}
-
-RateLimits parse_limits(const Reader& r, RateLimits l) {
+RateLimits parse_limits(const ConfigSection& r, RateLimits l) {
   r.allow({"per_chat_per_s", "per_group_per_min", "global_per_s", "burst"});
   l.per_chat_per_s = r.number("per_chat_per_s", l.per_chat_per_s, 0.001, 1e6);
   l.per_group_per_min = r.number("per_group_per_min", l.per_group_per_min, 0.001, 1e8);
@@ -211,67 +75,31 @@ RateLimits parse_limits(const Reader& r, RateLimits l) {
   return l;
 }
 
-AdapterConfig parse_adapter(const Reader& r) {
+// The keys every adapter has; the platform's parser reads the rest of its section.
+AdapterConfig parse_adapter(const ConfigSection& r, std::span<const PlatformParser> platforms) {
+  std::string types;
+  for (const auto& p : platforms) types += (types.empty() ? "" : ", ") + std::string(p.type);
   AdapterConfig a;
-  a.type = r.one_of("type", "", {"playground", "telegram"});
+  a.type = r.nonempty("type");
+  const PlatformParser* platform = nullptr;
+  for (const auto& p : platforms) {
+    if (p.type == a.type) platform = &p;
+  }
+  if (platform == nullptr) r.fail("type", "must be one of " + types);
   a.name = r.nonempty("name");
   for (char c : a.name) {
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) {
       r.fail("name", "use letters, digits, '_' and '-' only");
     }
   }
-  if (a.type == "playground") {
-    r.allow({"type", "name", "webhook_path", "rate_limits", "people"});
-    a.webhook_path = r.nonempty("webhook_path", "/playground/webhook");
-    a.bot_username = "linli_bot";
-    r.each("people", true, [&](const json& j, const std::string& path) {
-      Reader p(j, path, r.env());
-      p.allow({"id", "name", "lang"});
-      a.playground.people.push_back(
-          {p.nonempty("id"), p.nonempty("name"), p.one_of("lang", "zh", {"zh", "en"})});
-    });
-  } else {
-    r.allow({"type", "name", "webhook_path", "rate_limits", "token", "secret_token", "username",
-             "api_base"});
-    a.webhook_path = r.nonempty("webhook_path", "/telegram/" + a.name);
-    a.telegram.token = r.nonempty("token");
-    a.telegram.secret_token = r.nonempty("secret_token");
-    for (char c : a.telegram.secret_token) {
-      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) {
-        r.fail("secret_token", "Telegram allows only A-Z, a-z, 0-9, '_' and '-'");
-      }
-    }
-    if (a.telegram.secret_token.size() > 256) r.fail("secret_token", "at most 256 characters");
-    a.telegram.username = r.nonempty("username");
-    if (a.telegram.username.front() == '@') a.telegram.username.erase(0, 1);
-    // Commands and replies are recognised by this name: "@" alone would recognise none.
-    if (a.telegram.username.empty()) r.fail("username", "must not be empty");
-    for (char c : a.telegram.username) {
-      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) {
-        r.fail("username", "Telegram allows only A-Z, a-z, 0-9 and '_'");
-      }
-    }
-    a.bot_username = a.telegram.username;
-    a.open_private_url = "https://t.me/" + a.telegram.username + "?start=hi";
-    a.telegram.api_base = r.nonempty("api_base", a.telegram.api_base);
-    bool https = a.telegram.api_base.rfind("https://", 0) == 0;
-    if (!https && a.telegram.api_base.rfind("http://", 0) != 0) {
-      r.fail("api_base", "must start with http:// or https://");
-    }
-    // "https://" alone would leave "https:" once its trailing '/' go: no call could be made.
-    std::size_t host = https ? 8 : 7;
-    if (host == a.telegram.api_base.size() ||
-        std::string_view("/?#").find(a.telegram.api_base[host]) != std::string_view::npos) {
-      r.fail("api_base", "must name a host after http:// or https://");
-    }
-    while (a.telegram.api_base.back() == '/') a.telegram.api_base.pop_back();
-  }
+  a.webhook_path = r.nonempty("webhook_path", "/" + a.type + "/" + a.name);
   if (a.webhook_path.front() != '/') r.fail("webhook_path", "must start with '/'");
-  a.limits = parse_limits(r.sub("rate_limits"), default_limits(a.type));
+  a.limits = parse_limits(r.sub("rate_limits"), platform->limits);
+  platform->parse(r, a);
   return a;
 }
 
-CommunityConfig parse_community(const Reader& r, const Config& c) {
+CommunityConfig parse_community(const ConfigSection& r, const Config& c) {
   r.allow({"id", "name", "lang", "coordinators", "groups", "volunteers"});
   CommunityConfig m;
   m.id = r.nonempty("id");
@@ -287,7 +115,7 @@ CommunityConfig parse_community(const Reader& r, const Config& c) {
   });
   if (m.coordinators.empty()) r.fail("coordinators", "at least one coordinator is required");
   r.each("groups", true, [&](const json& j, const std::string& path) {
-    Reader g(j, path, r.env());
+    ConfigSection g(j, path, r.env());
     g.allow({"chat", "kind", "building", "title"});
     GroupConfig gc;
     std::tie(gc.adapter, gc.chat) = split_qualified(g.nonempty("chat"), g.at("chat"));
@@ -303,7 +131,7 @@ CommunityConfig parse_community(const Reader& r, const Config& c) {
   for (const auto& g : m.groups) has_volunteers_group |= g.kind == GroupKind::volunteers;
   if (!has_volunteers_group) r.fail("groups", "a community needs one group of kind \"volunteers\"");
   r.each("volunteers", false, [&](const json& j, const std::string& path) {
-    Reader v(j, path, r.env());
+    ConfigSection v(j, path, r.env());
     v.allow({"person", "name", "phone", "building", "skills", "availability"});
     VolunteerSeed s;
     std::tie(s.adapter, s.user) = split_qualified(v.nonempty("person"), v.at("person"));
@@ -327,10 +155,11 @@ const AdapterConfig* Config::adapter(const std::string& name) const {
   return nullptr;
 }
 
-Config parse_config(const std::string& json_text, EnvLookup env) {
+Config parse_config(const std::string& json_text, EnvLookup env,
+                    std::span<const PlatformParser> platforms) {
   json j = json::parse(json_text, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
   if (j.is_discarded()) throw ConfigError("the file is not valid JSON");
-  Reader r(j, "", env);
+  ConfigSection r(j, "", env);
   r.allow({"server", "database", "synchronous", "lang", "timezone", "dialogs", "flood",
            "recruitment", "assignments", "shifts", "sender", "http_client", "privacy", "log_level",
            "encryption_key", "communities", "adapters"});
@@ -360,7 +189,7 @@ Config parse_config(const std::string& json_text, EnvLookup env) {
     c.encryption_key = std::move(*key);
   }
   {
-    Reader d = r.sub("dialogs");
+    ConfigSection d = r.sub("dialogs");
     d.allow({"timeout_minutes"});
     c.dialogs.timeout_s =
         d.integer("timeout_minutes", c.dialogs.timeout_s / 60, 1, 7 * 24 * 60) * 60;
@@ -383,14 +212,14 @@ Config parse_config(const std::string& json_text, EnvLookup env) {
     }
   }
   {
-    Reader s = r.sub("recruitment");
+    ConfigSection s = r.sub("recruitment");
     s.allow({"card_refresh_seconds", "deadline_hours"});
     c.recruitment.card_refresh_s =
         s.integer("card_refresh_seconds", c.recruitment.card_refresh_s, 0, 3600);
     c.recruitment.deadline_h = s.integer("deadline_hours", c.recruitment.deadline_h, 1, 24 * 30);
   }
   {
-    Reader s = r.sub("assignments");
+    ConfigSection s = r.sub("assignments");
     s.allow({"offer_timeout_minutes", "max_offers", "unclaimed_after_minutes", "batch_size"});
     c.assignments.offer_timeout_min =
         s.integer("offer_timeout_minutes", c.assignments.offer_timeout_min, 1, 24 * 60);
@@ -402,7 +231,7 @@ Config parse_config(const std::string& json_text, EnvLookup env) {
         static_cast<int>(s.integer("batch_size", c.assignments.batch_size, 1, 50));
   }
   {
-    Reader s = r.sub("shifts");
+    ConfigSection s = r.sub("shifts");
     s.allow({"remind_before_minutes", "replace_before_minutes", "daily_hours_cap"});
     c.shifts.remind_before_min =
         s.integer("remind_before_minutes", c.shifts.remind_before_min, 1, 7 * 24 * 60);
@@ -414,7 +243,7 @@ Config parse_config(const std::string& json_text, EnvLookup env) {
     c.shifts.daily_hours_cap = s.number("daily_hours_cap", c.shifts.daily_hours_cap, 0.5, 24);
   }
   {
-    Reader p = r.sub("privacy");
+    ConfigSection p = r.sub("privacy");
     p.allow({"address_retention_days", "event_retention_days"});
     c.privacy.address_retention_days = static_cast<int>(
         p.integer("address_retention_days", c.privacy.address_retention_days, 1, 3650));
@@ -422,7 +251,7 @@ Config parse_config(const std::string& json_text, EnvLookup env) {
         static_cast<int>(p.integer("event_retention_days", c.privacy.event_retention_days, 1, 365));
   }
   {
-    Reader h = r.sub("http_client");
+    ConfigSection h = r.sub("http_client");
     h.allow({"connect_timeout_ms", "request_timeout_ms", "max_idle_per_host", "ca_file"});
     c.http_client.connect_timeout_ms =
         h.integer("connect_timeout_ms", c.http_client.connect_timeout_ms, 100, 120'000);
@@ -433,7 +262,7 @@ Config parse_config(const std::string& json_text, EnvLookup env) {
     c.http_client.ca_file = h.str("ca_file", "");
   }
   {
-    Reader f = r.sub("flood");
+    ConfigSection f = r.sub("flood");
     f.allow({"messages_per_minute", "burst", "pause_s"});
     c.flood.messages_per_minute =
         static_cast<int>(f.integer("messages_per_minute", c.flood.messages_per_minute, 1, 100'000));
@@ -441,7 +270,7 @@ Config parse_config(const std::string& json_text, EnvLookup env) {
     c.flood.pause_s = f.integer("pause_s", c.flood.pause_s, 1, 86'400);
   }
   {
-    Reader s = r.sub("sender");
+    ConfigSection s = r.sub("sender");
     s.allow({"max_attempts", "backoff_initial_ms", "backoff_max_ms", "concurrency"});
     c.sender.max_attempts =
         static_cast<int>(s.integer("max_attempts", c.sender.max_attempts, 1, 1000));
@@ -453,7 +282,7 @@ Config parse_config(const std::string& json_text, EnvLookup env) {
   }
   std::set<std::string> paths;
   r.each("adapters", true, [&](const json& a, const std::string& path) {
-    AdapterConfig ac = parse_adapter(Reader(a, path, env));
+    AdapterConfig ac = parse_adapter(ConfigSection(a, path, env), platforms);
     if (c.adapter(ac.name)) throw ConfigError(path + ".name: \"" + ac.name + "\" is used twice");
     if (!paths.insert(ac.webhook_path).second) {
       throw ConfigError(path + ".webhook_path: \"" + ac.webhook_path + "\" is used twice");
@@ -463,7 +292,7 @@ Config parse_config(const std::string& json_text, EnvLookup env) {
   if (c.adapters.empty()) r.fail("adapters", "at least one adapter is required");
   std::set<std::string> ids, chats;
   r.each("communities", true, [&](const json& m, const std::string& path) {
-    CommunityConfig cc = parse_community(Reader(m, path, env), c);
+    CommunityConfig cc = parse_community(ConfigSection(m, path, env), c);
     if (!ids.insert(cc.id).second) throw ConfigError(path + ".id: \"" + cc.id + "\" is used twice");
     for (const auto& g : cc.groups) {
       if (!chats.insert(g.adapter + ":" + g.chat).second) {
@@ -477,13 +306,14 @@ Config parse_config(const std::string& json_text, EnvLookup env) {
   return c;
 }
 
-Config load_config(const std::string& path, EnvLookup env) {
+Config load_config(const std::string& path, EnvLookup env,
+                   std::span<const PlatformParser> platforms) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(path + ": cannot be read");
   std::ostringstream buf;
   buf << in.rdbuf();
   try {
-    return parse_config(buf.str(), env);
+    return parse_config(buf.str(), env, platforms);
   } catch (const ConfigError& e) {
     throw ConfigError(path + ": " + e.what());
   }

@@ -4,8 +4,11 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace linli {
@@ -33,34 +36,43 @@ struct RateLimits {
   int burst = 3;                  // messages a chat may send at once before pacing applies
 };
 
-struct PlaygroundPerson {
-  std::string id;    // platform user id inside the playground
-  std::string name;  // display name
-  std::string lang;  // "zh" or "en"
+// What a platform can do, declared by its adapter's config parser (adapters/<type>/): the
+// domain shapes its messages by it, and the outbox sender never asks a platform for more.
+struct PlatformCapabilities {
+  bool buttons = true;               // inline buttons under a message
+  bool edits = true;                 // a sent message can be edited (task and roster cards)
+  bool reply_prompts = false;        // a question in a group can open the reply box (ForceReply)
+  std::size_t max_text = 4096;       // characters of one message
+  std::size_t max_button_data = 64;  // bytes of a button's data
+  // Whether a person's private chat is addressed by their user id (Telegram); otherwise the
+  // platform names the private chat itself and Linli learns it when the person writes privately.
+  bool private_chat_is_user_id = true;
+  // Where a person opens a private chat with the bot, for platforms where the bot cannot write
+  // first (Telegram's deep link); "" where it can.
+  std::string open_private_url;
 };
 
-struct PlaygroundConfig {
-  std::vector<PlaygroundPerson> people;
-};
-
-struct TelegramConfig {
-  std::string token;
-  std::string secret_token;
-  std::string username;  // the bot's, without '@'
-  std::string api_base = "https://api.telegram.org";
+// A platform's own settings (token, secrets, API root...), parsed by its adapter's config
+// parser: config/ keeps them opaque, so that adding a platform touches only its folder.
+class PlatformSettings {
+ public:
+  virtual ~PlatformSettings() = default;
 };
 
 struct AdapterConfig {
-  std::string type;  // "playground" | "telegram"
+  std::string type;  // "playground" | "telegram" | ...: the platform, a key of adapters/registry
   std::string name;  // instance name: people and chats are named "<name>:<platform id>"
-  std::string webhook_path;
+  std::string webhook_path;  // default "/<type>/<name>"
   std::string bot_username;  // what "/cmd@name" must name to be ours
-  // Where a person opens a private chat with the bot, for platforms where the bot cannot
-  // write first (Telegram's deep link); "" where it can.
-  std::string open_private_url;
   RateLimits limits;
-  PlaygroundConfig playground;
-  TelegramConfig telegram;
+  PlatformCapabilities capabilities;
+  std::shared_ptr<const PlatformSettings> settings;  // the platform's own type
+
+  // The settings as the platform's own type; nullptr for another platform's.
+  template <typename T>
+  const T* settings_as() const {
+    return dynamic_cast<const T*>(settings.get());
+  }
 };
 
 enum class GroupKind { residents, volunteers };
@@ -174,7 +186,19 @@ struct Config {
 // `getenv` is passed in so that tests control the environment (STYLE 13: no getenv elsewhere).
 using EnvLookup = const char* (*)(const char*);
 
-Config parse_config(const std::string& json_text, EnvLookup env);
-Config load_config(const std::string& path, EnvLookup env);
+class ConfigSection;
+
+// How one platform reads its adapter section, after the common keys (type, name, webhook_path,
+// rate_limits). adapters/registry.hpp lists them; parse_config there passes them in.
+struct PlatformParser {
+  std::string_view type;
+  RateLimits limits;  // the platform's documented rates, the defaults of "rate_limits"
+  void (*parse)(const ConfigSection& section, AdapterConfig& adapter);
+};
+
+Config parse_config(const std::string& json_text, EnvLookup env,
+                    std::span<const PlatformParser> platforms);
+Config load_config(const std::string& path, EnvLookup env,
+                   std::span<const PlatformParser> platforms);
 
 }  // namespace linli

@@ -21,7 +21,7 @@ std::vector<std::vector<Button>> offer_buttons(Lang l, std::int64_t offer_id) {
 }
 
 void tell_coordinators(Turn& turn, const std::string& community_id, Msg m, std::vector<Arg> args) {
-  const storage::Community* c = turn.dir.community(community_id);
+  const Community* c = turn.dir.community(community_id);
   if (c == nullptr) return;
   for (std::int64_t coordinator : c->coordinators) {
     turn.tell(coordinator, say(turn.lang_of(coordinator), m, args));
@@ -32,7 +32,7 @@ void tell_coordinators(Turn& turn, const std::string& community_id, Msg m, std::
 // each; automatic offers of a request share the timer of their round.
 std::int64_t offer(Turn& turn, const std::string& kind, std::int64_t target, std::int64_t person,
                    int round, std::int64_t offered_by, bool own_timer) {
-  storage::Offer o;
+  Offer o;
   o.kind = kind;
   o.target_id = target;
   o.person_id = person;
@@ -81,7 +81,7 @@ std::set<std::int64_t> asked(Turn& turn, const std::string& kind, std::int64_t t
   return {v.begin(), v.end()};
 }
 
-void escalate_request(Turn& turn, const storage::HelpRequest& r, int rounds) {
+void escalate_request(Turn& turn, const HelpRequest& r, int rounds) {
   turn.store.requests.mark_unmet(r.id);
   turn.store.timers.disarm("unclaimed:" + std::to_string(r.id));
   Lang l = turn.group_lang();
@@ -94,12 +94,12 @@ void escalate_request(Turn& turn, const storage::HelpRequest& r, int rounds) {
 }
 
 // After an offer of a coordinator (or a reserve offer) was declined or expired: the next one.
-void next(Turn& turn, const storage::Offer& o) {
+void next(Turn& turn, const Offer& o) {
   int round = turn.store.offers.rounds(o.kind, o.target_id) + 1;
   std::set<std::int64_t> exclude = asked(turn, o.kind, o.target_id);
   if (o.kind == "request") {
     auto r = turn.store.requests.get(o.target_id);
-    if (!r || r->status != storage::RequestStatus::open) return;
+    if (!r || r->status != RequestStatus::open) return;
     if (o.offered_by == 0) {
       // An automatic offer: when its whole round has answered, the next round starts now.
       if (turn.store.offers.open_for("request", r->id).empty()) unclaimed(turn, r->id);
@@ -115,12 +115,12 @@ void next(Turn& turn, const storage::Offer& o) {
   }
   auto p = turn.store.posts.get(o.target_id);
   if (!p || p->starts_at <= turn.now) return;
-  storage::RosterCounts n = turn.store.roster.counts(p->id);
+  RosterCounts n = turn.store.roster.counts(p->id);
   int missing = p->headcount - n.taken - n.held;
   if (missing <= 0) return;
-  for (const auto& e : turn.store.roster.of_post(p->id, storage::RosterStatus::taken))
+  for (const auto& e : turn.store.roster.of_post(p->id, RosterStatus::taken))
     exclude.insert(e.person_id);
-  for (const auto& e : turn.store.roster.of_post(p->id, storage::RosterStatus::held))
+  for (const auto& e : turn.store.roster.of_post(p->id, RosterStatus::held))
     exclude.insert(e.person_id);
   auto best = round <= turn.config.assignments.max_offers * p->headcount
                   ? rank(turn, p->community_id, p->skills, p->building, exclude, 1)
@@ -172,7 +172,7 @@ std::vector<Candidate> rank(Turn& turn, const std::string& community_id, std::ui
 }
 
 void assign(Turn& turn, std::string_view args) {
-  const storage::Community* c = turn.coordinated();
+  const Community* c = turn.coordinated();
   if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
   turn.community = c;
   std::istringstream in{std::string(args)};
@@ -182,7 +182,7 @@ void assign(Turn& turn, std::string_view args) {
   who = trim(who);
   if (what.empty() || who.empty()) return turn.reply(turn.say(Msg::assign_usage)), void();
   // The volunteer: an approved one of this community, by name or by number.
-  std::optional<storage::Volunteer> volunteer;
+  std::optional<Volunteer> volunteer;
   for (const auto& v : turn.store.volunteers.approved(c->id)) {
     if (v.name == who || std::to_string(v.person_id) == who) volunteer = v;
   }
@@ -193,7 +193,7 @@ void assign(Turn& turn, std::string_view args) {
     auto r = id ? turn.store.requests.get(*id) : std::nullopt;
     if (!r || r->community_id != c->id)
       return turn.reply(turn.say(Msg::ticket_not_found, {{"id", what}})), void();
-    if (r->status != storage::RequestStatus::open) {
+    if (r->status != RequestStatus::open) {
       return turn.reply(turn.say(Msg::assign_not_open, {{"id", std::to_string(r->id)}})), void();
     }
     offer(turn, "request", r->id, volunteer->person_id,
@@ -213,11 +213,10 @@ void answer(Turn& turn, std::int64_t offer_id, bool accept) {
   auto o = turn.store.offers.get(offer_id);
   if (!o || o->person_id != turn.person.id) return;
   turn.answer_press();
-  if (o->status != storage::OfferStatus::offered)
-    return turn.reply(turn.say(Msg::offer_gone)), void();
+  if (o->status != OfferStatus::offered) return turn.reply(turn.say(Msg::offer_gone)), void();
   turn.store.timers.disarm("offer:" + std::to_string(offer_id));
   if (!accept) {
-    turn.store.offers.settle(offer_id, storage::OfferStatus::declined, turn.now);
+    turn.store.offers.settle(offer_id, OfferStatus::declined, turn.now);
     turn.reply(turn.say(Msg::offer_declined_ok));
     return next(turn, *o);
   }
@@ -225,7 +224,7 @@ void answer(Turn& turn, std::int64_t offer_id, bool accept) {
   bool done = false;
   if (o->kind == "request") {
     auto r = turn.store.requests.get(o->target_id);
-    if (r && r->status == storage::RequestStatus::open) {
+    if (r && r->status == RequestStatus::open) {
       tickets::take(turn, r->id);
       done = turn.store.requests.get(r->id)->volunteer_id == turn.person.id;
     } else {
@@ -233,16 +232,14 @@ void answer(Turn& turn, std::int64_t offer_id, bool accept) {
     }
   } else if (auto p = turn.store.posts.get(o->target_id); p && p->ends_at > turn.now) {
     auto e = turn.store.roster.get(p->id, turn.person.id);
-    storage::RosterCounts n = turn.store.roster.counts(p->id);
+    RosterCounts n = turn.store.roster.counts(p->id);
     bool free = n.taken + n.held < p->headcount;
-    if (e &&
-        (e->status == storage::RosterStatus::taken || e->status == storage::RosterStatus::held)) {
+    if (e && (e->status == RosterStatus::taken || e->status == RosterStatus::held)) {
       done = true;  // already on it
-    } else if (e && e->status == storage::RosterStatus::waiting) {
+    } else if (e && e->status == RosterStatus::waiting) {
       // Waiting already: a free place is theirs, keeping their turn if there is none.
       if (free) {
-        turn.store.roster.move(p->id, turn.person.id, storage::RosterStatus::waiting,
-                               storage::RosterStatus::taken);
+        turn.store.roster.move(p->id, turn.person.id, RosterStatus::waiting, RosterStatus::taken);
         turn.store.roster.confirm(p->id, turn.person.id);  // saying yes now is the confirmation
         done = true;
       }
@@ -260,8 +257,7 @@ void answer(Turn& turn, std::int64_t offer_id, bool accept) {
   } else {
     turn.reply(turn.say(Msg::offer_gone));
   }
-  turn.store.offers.settle(
-      offer_id, done ? storage::OfferStatus::accepted : storage::OfferStatus::expired, turn.now);
+  turn.store.offers.settle(offer_id, done ? OfferStatus::accepted : OfferStatus::expired, turn.now);
   if (!done) return next(turn, *o);
   if (o->offered_by != 0) {
     Lang l = turn.lang_of(o->offered_by);
@@ -275,7 +271,7 @@ void answer(Turn& turn, std::int64_t offer_id, bool accept) {
 
 void expire(Turn& turn, std::int64_t offer_id) {
   auto o = turn.store.offers.get(offer_id);
-  if (!o || !turn.store.offers.settle(offer_id, storage::OfferStatus::expired, turn.now)) return;
+  if (!o || !turn.store.offers.settle(offer_id, OfferStatus::expired, turn.now)) return;
   next(turn, *o);
 }
 
@@ -290,19 +286,19 @@ void request_claimed(Turn& turn, std::int64_t request_id) {
   for (const auto& o : turn.store.offers.open_for("request", request_id)) {
     // The one who took it may have done so by accepting their own offer.
     bool theirs = o.person_id == turn.person.id;
-    turn.store.offers.settle(
-        o.id, theirs ? storage::OfferStatus::accepted : storage::OfferStatus::withdrawn, turn.now);
+    turn.store.offers.settle(o.id, theirs ? OfferStatus::accepted : OfferStatus::withdrawn,
+                             turn.now);
     turn.store.timers.disarm("offer:" + std::to_string(o.id));
   }
 }
 
 void unclaimed(Turn& turn, std::int64_t request_id) {
   auto r = turn.store.requests.get(request_id);
-  if (!r || r->status != storage::RequestStatus::open) return;
+  if (!r || r->status != RequestStatus::open) return;
   turn.store.timers.disarm("unclaimed:" + std::to_string(request_id));
   // The last round's automatic offers are over; a coordinator's offer keeps its own time.
   for (const auto& o : turn.store.offers.open_for("request", request_id)) {
-    if (o.offered_by == 0) turn.store.offers.settle(o.id, storage::OfferStatus::expired, turn.now);
+    if (o.offered_by == 0) turn.store.offers.settle(o.id, OfferStatus::expired, turn.now);
   }
   int round = turn.store.offers.rounds("request", request_id) + 1;
   if (round > turn.config.assignments.max_offers) return escalate_request(turn, *r, round - 1);
@@ -317,11 +313,11 @@ void unclaimed(Turn& turn, std::int64_t request_id) {
                  std::to_string(request_id));
 }
 
-void fill_from_reserve(Turn& turn, const storage::Post& post, int missing) {
+void fill_from_reserve(Turn& turn, const Post& post, int missing) {
   if (missing <= 0) return;
   std::set<std::int64_t> exclude = asked(turn, "post", post.id);
-  for (auto status : {storage::RosterStatus::taken, storage::RosterStatus::held,
-                      storage::RosterStatus::waiting, storage::RosterStatus::gone}) {
+  for (auto status :
+       {RosterStatus::taken, RosterStatus::held, RosterStatus::waiting, RosterStatus::gone}) {
     for (const auto& e : turn.store.roster.of_post(post.id, status)) exclude.insert(e.person_id);
   }
   auto best = rank(turn, post.community_id, post.skills, post.building, exclude,

@@ -40,6 +40,6 @@ void request_opened(Turn& turn, std::int64_t request_id);
 // Someone took the request: the offers still open are withdrawn.
 void request_claimed(Turn& turn, std::int64_t request_id);
 // A post is short of people and nobody waits: offer its places to the reserve pool.
-void fill_from_reserve(Turn& turn, const storage::Post& post, int missing);
+void fill_from_reserve(Turn& turn, const Post& post, int missing);
 
 }  // namespace linli::assignments

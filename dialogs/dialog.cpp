@@ -118,7 +118,7 @@ void DialogRunner::start(Turn& turn, const DialogSpec& spec, Answers initial) {
       if (old_spec->abandoned) old_spec->abandoned(turn, turn.person.id);
     }
   }
-  storage::DialogRecord record;
+  DialogRecord record;
   record.person_id = turn.person.id;
   record.kind = std::string(spec.kind);
   record.state = std::string(kStart);
@@ -131,7 +131,7 @@ void DialogRunner::start(Turn& turn, const DialogSpec& spec, Answers initial) {
   run(turn, spec, record, initial, path, Input::begin, "");
 }
 
-void DialogRunner::feed(Turn& turn, storage::DialogRecord record, Input input, std::string text) {
+void DialogRunner::feed(Turn& turn, DialogRecord record, Input input, std::string text) {
   const DialogSpec* s = spec(record.kind);
   if (s == nullptr) {  // a dialog kind this version no longer has
     finish(turn, record);
@@ -143,9 +143,8 @@ void DialogRunner::feed(Turn& turn, storage::DialogRecord record, Input input, s
   run(turn, *s, record, answers, path, input, std::move(text));
 }
 
-void DialogRunner::run(Turn& turn, const DialogSpec& spec, storage::DialogRecord& record,
-                       Answers& answers, std::vector<std::string>& path, Input input,
-                       std::string text) {
+void DialogRunner::run(Turn& turn, const DialogSpec& spec, DialogRecord& record, Answers& answers,
+                       std::vector<std::string>& path, Input input, std::string text) {
   DialogCtx ctx(turn, spec, record, answers, path, std::move(text));
   const Transition* row = nullptr;
   for (auto table : {spec.table, common_transitions()}) {
@@ -190,8 +189,8 @@ void DialogRunner::run(Turn& turn, const DialogSpec& spec, storage::DialogRecord
   save(turn, record, answers, path);
 }
 
-void DialogRunner::ask(Turn& turn, const DialogSpec& spec, storage::DialogRecord& record,
-                       Answers& answers, std::vector<std::string>& path, const StateSpec& state) {
+void DialogRunner::ask(Turn& turn, const DialogSpec& spec, DialogRecord& record, Answers& answers,
+                       std::vector<std::string>& path, const StateSpec& state) {
   if (state.private_only && !record.private_chat) {
     auto who = turn.store.people.identity(record.person_id, record.adapter);
     if (who) {
@@ -206,7 +205,7 @@ void DialogRunner::ask(Turn& turn, const DialogSpec& spec, storage::DialogRecord
   state.ask(ctx);
 }
 
-void DialogRunner::save(Turn& turn, storage::DialogRecord& record, const Answers& answers,
+void DialogRunner::save(Turn& turn, DialogRecord& record, const Answers& answers,
                         const std::vector<std::string>& path) {
   record.data = encode_dialog_data(answers, path);
   record.updated_at = turn.now;
@@ -216,7 +215,7 @@ void DialogRunner::save(Turn& turn, storage::DialogRecord& record, const Answers
                  std::to_string(turn.now));
 }
 
-void DialogRunner::finish(Turn& turn, const storage::DialogRecord& record) {
+void DialogRunner::finish(Turn& turn, const DialogRecord& record) {
   turn.store.dialogs.erase(record.person_id);
   turn.store.timers.disarm(dialog_timer_key(record.person_id));
 }

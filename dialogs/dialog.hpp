@@ -62,7 +62,7 @@ std::span<const Transition> common_transitions();
 // What an action sees: the turn, the dialog's answers so far, and the input.
 class DialogCtx {
  public:
-  DialogCtx(Turn& turn, const DialogSpec& spec, storage::DialogRecord& record, Answers& answers,
+  DialogCtx(Turn& turn, const DialogSpec& spec, DialogRecord& record, Answers& answers,
             std::vector<std::string>& path, std::string text)
       : turn(turn),
         spec(spec),
@@ -73,7 +73,7 @@ class DialogCtx {
 
   Turn& turn;
   const DialogSpec& spec;
-  storage::DialogRecord& record;
+  DialogRecord& record;
   Answers& answers;
   std::vector<std::string>& path;  // states answered before the current one
   std::string text;                // the answer, trimmed
@@ -105,16 +105,16 @@ class DialogRunner {
   // Starts `spec` for the turn's person in the turn's chat, dropping any dialog they had.
   void start(Turn& turn, const DialogSpec& spec, Answers initial);
   // Feeds one input to the person's open dialog `record`.
-  void feed(Turn& turn, storage::DialogRecord record, Input input, std::string text);
+  void feed(Turn& turn, DialogRecord record, Input input, std::string text);
 
  private:
-  void run(Turn& turn, const DialogSpec& spec, storage::DialogRecord& record, Answers& answers,
+  void run(Turn& turn, const DialogSpec& spec, DialogRecord& record, Answers& answers,
            std::vector<std::string>& path, Input input, std::string text);
-  void ask(Turn& turn, const DialogSpec& spec, storage::DialogRecord& record, Answers& answers,
+  void ask(Turn& turn, const DialogSpec& spec, DialogRecord& record, Answers& answers,
            std::vector<std::string>& path, const StateSpec& state);
-  void save(Turn& turn, storage::DialogRecord& record, const Answers& answers,
+  void save(Turn& turn, DialogRecord& record, const Answers& answers,
             const std::vector<std::string>& path);
-  void finish(Turn& turn, const storage::DialogRecord& record);
+  void finish(Turn& turn, const DialogRecord& record);
 
   std::span<const DialogSpec* const> specs_;
 };

@@ -42,7 +42,7 @@ std::optional<Route> parse_route(std::string_view s) {
 }
 
 // Whether a message is an answer to the dialog: from the chat the dialog is in.
-bool in_dialog_chat(const storage::DialogRecord& d, const InboundEvent& ev) {
+bool in_dialog_chat(const DialogRecord& d, const InboundEvent& ev) {
   if (ev.adapter != d.adapter) return false;
   if (d.private_chat) return ev.chat_kind == ChatKind::private_chat;
   return ev.chat == d.chat && ev.thread == d.thread;
@@ -50,11 +50,11 @@ bool in_dialog_chat(const storage::DialogRecord& d, const InboundEvent& ev) {
 
 }  // namespace
 
-Engine::Engine(const Config& config, storage::Store& store, const storage::Directory& dir)
+Engine::Engine(const Config& config, Store& store, const Directory& dir)
     : config_(config), store_(store), dir_(dir), dialogs_(kDialogs) {}
 
-storage::Person Engine::identify(const InboundEvent& ev, std::int64_t now) {
-  storage::Person p = store_.people.resolve(ev.adapter, ev.user, ev.user_name, now);
+Person Engine::identify(const InboundEvent& ev, std::int64_t now) {
+  Person p = store_.people.resolve(ev.adapter, ev.user, ev.user_name, now);
   if (!ev.user_name.empty() && p.name != ev.user_name) {
     store_.people.set_name(p.id, ev.user_name);
     p.name = ev.user_name;
@@ -67,8 +67,7 @@ storage::Person Engine::identify(const InboundEvent& ev, std::int64_t now) {
     }
   }
   if (ev.chat_kind == ChatKind::group) {
-    if (const storage::Group* g = dir_.group(ev.adapter, ev.chat);
-        g && g->community_id != p.community_id) {
+    if (const Group* g = dir_.group(ev.adapter, ev.chat); g && g->community_id != p.community_id) {
       store_.people.set_community(p.id, g->community_id);
       p.community_id = g->community_id;
     }
@@ -135,7 +134,7 @@ void Engine::slow_down(const InboundEvent& ev, std::int64_t now, Outcome& out) {
   }
 }
 
-void Engine::on_dialog_input(Turn& turn, storage::DialogRecord dialog, const ParsedCommand& cmd,
+void Engine::on_dialog_input(Turn& turn, DialogRecord dialog, const ParsedCommand& cmd,
                              const std::string& text) {
   Input input = Input::answer;
   if (cmd.kind == ParseKind::ours && cmd.command == Command::cancel) {
@@ -302,7 +301,7 @@ void Engine::on_command(Turn& turn, const ParsedCommand& cmd) {
 }
 
 void Engine::start_post(Turn& turn, const std::string& args) {
-  const storage::Community* c = turn.coordinated();
+  const Community* c = turn.coordinated();
   if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
   turn.community = c;
   Answers initial;
@@ -318,8 +317,7 @@ void Engine::menu(Turn& turn) {
   std::string text =
       turn.say(Msg::menu_header, {{"community", turn.community ? turn.community->name : ""}});
   text += "\n" + turn.say(Msg::menu_resident);
-  if (auto v = store_.volunteers.get(turn.person.id);
-      v && v->status == storage::VolunteerStatus::approved) {
+  if (auto v = store_.volunteers.get(turn.person.id); v && v->status == VolunteerStatus::approved) {
     text += "\n" + turn.say(Msg::menu_volunteer);
   }
   if (!dir_.coordinated_by(turn.person.id).empty()) text += "\n" + turn.say(Msg::menu_coordinator);
@@ -344,12 +342,12 @@ void Engine::start(Turn& turn) {
 void Engine::start_signup(Turn& turn) {
   if (turn.community == nullptr) return turn.reply(turn.say(Msg::no_community)), void();
   if (auto v = store_.volunteers.get(turn.person.id)) {
-    if (v->status == storage::VolunteerStatus::approved) {
-      const storage::Community* c = dir_.community(v->community_id);
+    if (v->status == VolunteerStatus::approved) {
+      const Community* c = dir_.community(v->community_id);
       return turn.reply(turn.say(Msg::signup_already_volunteer, {{"community", c ? c->name : ""}})),
              void();
     }
-    if (v->status == storage::VolunteerStatus::pending) {
+    if (v->status == VolunteerStatus::pending) {
       return turn.reply(turn.say(Msg::signup_already_pending)), void();
     }
   }
@@ -378,7 +376,7 @@ void Engine::set_lang(Turn& turn, const std::string& args) {
   turn.reply(turn.say(Msg::lang_set));
 }
 
-void Engine::undeliverable(const storage::OutboxRow& row, bool forbidden, const std::string& error,
+void Engine::undeliverable(const OutboxRow& row, bool forbidden, const std::string& error,
                            std::int64_t now, Outcome& out) {
   const OutboundMessage& m = row.msg;
   if (forbidden && m.private_chat) {
@@ -386,7 +384,7 @@ void Engine::undeliverable(const storage::OutboxRow& row, bool forbidden, const 
     auto person = store_.people.find(m.adapter, m.chat);  // a private chat's id is the user's
     const AdapterConfig* adapter = config_.adapter(m.adapter);
     // One invitation per wait: later messages join the first one that is held.
-    if (!person || !adapter || adapter->open_private_url.empty() ||
+    if (!person || !adapter || adapter->capabilities.open_private_url.empty() ||
         person->last_group_chat.empty() || store_.outbox.held_count(m.adapter, m.chat) > 1) {
       return;
     }
@@ -399,7 +397,7 @@ void Engine::undeliverable(const storage::OutboxRow& row, bool forbidden, const 
     SendOptions opt;
     opt.mentions = {m.chat};
     turn.reply(say(turn.group_lang(), Msg::open_private_chat,
-                   {{"name", person->name}, {"link", adapter->open_private_url}}),
+                   {{"name", person->name}, {"link", adapter->capabilities.open_private_url}}),
                std::move(opt));
     return;
   }
@@ -410,13 +408,13 @@ void Engine::undeliverable(const storage::OutboxRow& row, bool forbidden, const 
   ev.adapter = m.adapter;
   ev.chat = m.chat;
   ev.chat_kind = m.private_chat ? ChatKind::private_chat : ChatKind::group;
-  storage::Person about;
+  Person about;
   std::string to;
   if (m.private_chat) {
     if (auto p = store_.people.find(m.adapter, m.chat)) about = *p;
     to = about.name.empty() ? m.chat : about.name;
   } else {
-    const storage::Group* g = dir_.group(m.adapter, m.chat);
+    const Group* g = dir_.group(m.adapter, m.chat);
     to = g && !g->title.empty() ? g->title : m.chat;
   }
   Turn turn(config_, store_, dir_, ev, about, now, out);
@@ -431,14 +429,14 @@ void Engine::undeliverable(const storage::OutboxRow& row, bool forbidden, const 
   }
 }
 
-void Engine::fire(const storage::TimerRecord& timer, std::int64_t now, Outcome& out) {
+void Engine::fire(const TimerRecord& timer, std::int64_t now, Outcome& out) {
   if (timer.kind == "purge") {
     // Once a day: addresses of closed requests, and event ids older than platforms retry.
     store_.requests.purge_addresses(now - config_.privacy.address_retention_days * kDay);
     store_.outbox.purge_texts(now - config_.privacy.address_retention_days * kDay);
     store_.events.purge(now - config_.privacy.event_retention_days * kDay);
     InboundEvent ev;
-    Turn turn(config_, store_, dir_, ev, storage::Person{}, now, out);
+    Turn turn(config_, store_, dir_, ev, Person{}, now, out);
     turn.arm_timer("purge", now + kDay, "purge", "");
     return;
   }
@@ -451,7 +449,7 @@ void Engine::fire(const storage::TimerRecord& timer, std::int64_t now, Outcome& 
     InboundEvent ev;
     ev.adapter = "timer";
     ev.chat_kind = ChatKind::private_chat;
-    Turn turn(config_, store_, dir_, ev, storage::Person{}, now, out);
+    Turn turn(config_, store_, dir_, ev, Person{}, now, out);
     std::string community;
     if (timer.kind == "cards" || timer.kind == "deadline") {
       if (auto c = store_.posts.call(id)) community = c->community_id;

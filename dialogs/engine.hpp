@@ -4,35 +4,35 @@
 
 #include <cstdint>
 
-#include "bot/message.hpp"
 #include "config/config.hpp"
 #include "dialogs/command_parser.hpp"
 #include "dialogs/dialog.hpp"
+#include "dialogs/directory.hpp"
+#include "dialogs/message.hpp"
+#include "dialogs/ports.hpp"
 #include "dialogs/turn.hpp"
-#include "storage/directory.hpp"
-#include "storage/store.hpp"
 
 namespace linli {
 
 class Engine {
  public:
-  Engine(const Config& config, storage::Store& store, const storage::Directory& dir);
+  Engine(const Config& config, Store& store, const Directory& dir);
 
   void handle(const InboundEvent& ev, std::int64_t now, Outcome& out);
   // The one polite answer to someone who sends too much too fast, instead of handling `ev`.
   void slow_down(const InboundEvent& ev, std::int64_t now, Outcome& out);
   // A stored timer fell due (the dispatcher has taken it from the timers table).
-  void fire(const storage::TimerRecord& timer, std::int64_t now, Outcome& out);
+  void fire(const TimerRecord& timer, std::int64_t now, Outcome& out);
   // A message the sender gave up on: `forbidden` is a private chat the person has not opened
   // yet (held until they do); anything else is a dead letter the coordinators hear about.
-  void undeliverable(const storage::OutboxRow& row, bool forbidden, const std::string& error,
+  void undeliverable(const OutboxRow& row, bool forbidden, const std::string& error,
                      std::int64_t now, Outcome& out);
 
  private:
   void on_button(Turn& turn);
   bool on_reply(Turn& turn, const std::string& route, const ParsedCommand& cmd);
   void on_command(Turn& turn, const ParsedCommand& cmd);
-  void on_dialog_input(Turn& turn, storage::DialogRecord dialog, const ParsedCommand& cmd,
+  void on_dialog_input(Turn& turn, DialogRecord dialog, const ParsedCommand& cmd,
                        const std::string& text);
   void menu(Turn& turn);
   void start(Turn& turn);
@@ -40,11 +40,11 @@ class Engine {
   void start_help(Turn& turn, const std::string& inline_text);
   void start_post(Turn& turn, const std::string& args);
   void set_lang(Turn& turn, const std::string& args);
-  storage::Person identify(const InboundEvent& ev, std::int64_t now);
+  Person identify(const InboundEvent& ev, std::int64_t now);
 
   const Config& config_;
-  storage::Store& store_;
-  const storage::Directory& dir_;
+  Store& store_;
+  const Directory& dir_;
   DialogRunner dialogs_;
 };
 

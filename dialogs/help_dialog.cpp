@@ -115,7 +115,7 @@ void not_submitted(DialogCtx& c) {
 }
 
 void submit(DialogCtx& c) {
-  storage::HelpRequest r;
+  HelpRequest r;
   r.community_id = c.record.community_id;
   r.resident_id = c.turn.person.id;
   r.category = c.get("category");

@@ -41,8 +41,8 @@ std::optional<bool> high_risk(std::string_view text) {
   return std::nullopt;
 }
 
-storage::Post post_of(const DialogCtx& c) {
-  storage::Post p;
+Post post_of(const DialogCtx& c) {
+  Post p;
   p.id = c.get("post_id").empty() ? 0 : std::stoll(c.get("post_id"));
   p.community_id = c.record.community_id;
   p.team = c.get("team");
@@ -201,7 +201,7 @@ void drop(DialogCtx& c) {
   c.say(Msg::post_dropped);
 }
 void save(DialogCtx& c) {
-  storage::Post p = post_of(c);
+  Post p = post_of(c);
   bool fresh = p.id == 0;
   std::int64_t id = recruitment::save_post(c.turn, p);
   c.say(fresh ? Msg::post_created : Msg::post_updated,
@@ -257,7 +257,7 @@ const DialogSpec& post_dialog() {
   return kSpec;
 }
 
-Answers post_answers(const storage::Post& p) {
+Answers post_answers(const Post& p) {
   return Answers{{"post_id", std::to_string(p.id)},
                  {"team", p.team},
                  {"title", p.title},

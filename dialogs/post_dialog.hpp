@@ -6,5 +6,5 @@ namespace linli {
 // post number it edits that post: every question shows the current value, "-" keeps it.
 const DialogSpec& post_dialog();
 // The answers that start an edit of `p`.
-Answers post_answers(const storage::Post& p);
+Answers post_answers(const Post& p);
 }  // namespace linli

@@ -11,9 +11,9 @@
 namespace linli::recruitment {
 namespace {
 
-std::string card_text(Turn& turn, const storage::Call& call, const storage::Post& p) {
+std::string card_text(Turn& turn, const Call& call, const Post& p) {
   Lang l = turn.group_lang();
-  storage::RosterCounts n = turn.store.roster.counts(p.id);
+  RosterCounts n = turn.store.roster.counts(p.id);
   std::string skills =
       p.skills ? say(l, Msg::call_skills, {{"skills", skill_list_names(p.skills, l)}}) : "";
   return say(l, call.open ? Msg::call_card : Msg::call_card_closed,
@@ -35,7 +35,7 @@ std::vector<std::vector<Button>> card_buttons(Turn& turn, std::int64_t call_id) 
 }
 
 // Tells a person, in their language, something about a post.
-void tell_about(Turn& turn, std::int64_t person_id, Msg m, const storage::Post& p,
+void tell_about(Turn& turn, std::int64_t person_id, Msg m, const Post& p,
                 std::initializer_list<Arg> extra = {}) {
   Lang l = turn.lang_of(person_id);
   std::vector<Arg> args = {{"id", std::to_string(p.id)},
@@ -48,18 +48,18 @@ void tell_about(Turn& turn, std::int64_t person_id, Msg m, const storage::Post& 
 
 }  // namespace
 
-std::string post_time(const Turn& turn, const storage::Post& p, Lang l) {
+std::string post_time(const Turn& turn, const Post& p, Lang l) {
   return format_time_window({p.starts_at, p.ends_at}, turn.config.utc_offset_min, l);
 }
 
-std::string post_place(const storage::Post& p, Lang l) {
+std::string post_place(const Post& p, Lang l) {
   if (!p.building.empty() && (p.place == p.building || normalize_building(p.place) == p.building)) {
     return say(l, Msg::building_label, {{"building", p.building}});
   }
   return p.place;
 }
 
-std::optional<storage::Post> find_post(Turn& turn, std::string_view words) {
+std::optional<Post> find_post(Turn& turn, std::string_view words) {
   std::string w = trim(words);
   for (std::string_view prefix : {"岗位", "post", "Post", "P", "p"}) {
     if (w.rfind(prefix, 0) == 0) {
@@ -70,19 +70,19 @@ std::optional<storage::Post> find_post(Turn& turn, std::string_view words) {
   auto n = parse_ticket_number(w);
   if (!n) return std::nullopt;
   auto p = turn.store.posts.get(*n);
-  const storage::Community* c = turn.community;
+  const Community* c = turn.community;
   if (!p || (c && p->community_id != c->id)) return std::nullopt;
   return p;
 }
 
-std::int64_t save_post(Turn& turn, const storage::Post& p) {
+std::int64_t save_post(Turn& turn, const Post& p) {
   std::int64_t id = p.id;
   if (id == 0) {
     id = turn.store.posts.create(p);
   } else {
     turn.store.posts.update(p);
     // A higher headcount frees places for those who wait.
-    storage::RosterCounts n = turn.store.roster.counts(id);
+    RosterCounts n = turn.store.roster.counts(id);
     for (int i = n.taken + n.held; i < p.headcount && n.waiting > 0; ++i, --n.waiting)
       promote(turn, p);
     roster_changed(turn, id);
@@ -101,7 +101,7 @@ std::int64_t save_post(Turn& turn, const storage::Post& p) {
 }
 
 void recruit(Turn& turn, std::string_view args) {
-  const storage::Community* c = turn.coordinated();
+  const Community* c = turn.coordinated();
   if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
   turn.community = c;
   std::istringstream in{std::string(args)};
@@ -136,13 +136,13 @@ void recruit(Turn& turn, std::string_view args) {
     if (!n.empty()) buildings.insert(n);
   }
   // Nearest first: the post's own building, then the volunteers, then by distance.
-  std::vector<const storage::Group*> groups;
-  for (const storage::Group* g : c->groups) {
+  std::vector<const Group*> groups;
+  for (const Group* g : c->groups) {
     bool volunteers = g->kind == GroupKind::volunteers;
     if (!buildings.empty() && !volunteers && !buildings.count(g->building)) continue;
     groups.push_back(g);
   }
-  auto rank = [&](const storage::Group* g) {
+  auto rank = [&](const Group* g) {
     if (!post->building.empty() && g->building == post->building) return 0;
     if (g->kind == GroupKind::volunteers) return 1;
     return 2 + tickets::building_distance(g->building, post->building);
@@ -153,7 +153,7 @@ void recruit(Turn& turn, std::string_view args) {
       (groups.size() == 1 && !buildings.empty() && groups[0]->kind == GroupKind::volunteers)) {
     return turn.reply(turn.say(Msg::recruit_no_groups)), void();
   }
-  storage::Call call;
+  Call call;
   call.post_id = post->id;
   call.community_id = c->id;
   // A call closes when its post starts; for a post already under way, when it ends.
@@ -164,7 +164,7 @@ void recruit(Turn& turn, std::string_view args) {
   call.created_at = turn.now;
   call.id = turn.store.posts.create_call(call);
   std::string text = card_text(turn, call, *post);
-  for (const storage::Group* g : groups) {
+  for (const Group* g : groups) {
     SendOptions opt;
     opt.route = "c:" + std::to_string(call.id);
     opt.buttons = card_buttons(turn, call.id);
@@ -182,21 +182,21 @@ void recruit(Turn& turn, std::string_view args) {
        {"deadline", format_time(call.deadline_at, turn.config.utc_offset_min, turn.lang)}}));
 }
 
-storage::RosterStatus place(Turn& turn, const storage::Post& post, std::int64_t person_id) {
-  storage::RosterCounts n = turn.store.roster.counts(post.id);
+RosterStatus place(Turn& turn, const Post& post, std::int64_t person_id) {
+  RosterCounts n = turn.store.roster.counts(post.id);
   if (n.taken + n.held < post.headcount) {
-    turn.store.roster.put(post.id, person_id, storage::RosterStatus::taken, turn.now);
+    turn.store.roster.put(post.id, person_id, RosterStatus::taken, turn.now);
     // Whoever joins after the reminders went out has just said yes: no reminder to confirm.
     if (turn.now >= post.starts_at - turn.config.shifts.remind_before_min * kMinute) {
       turn.store.roster.confirm(post.id, person_id);
     }
     tell_about(turn, person_id, Msg::joined_place, post,
                {{"n", std::to_string(n.taken + n.held + 1)}});
-    return storage::RosterStatus::taken;
+    return RosterStatus::taken;
   }
-  turn.store.roster.put(post.id, person_id, storage::RosterStatus::waiting, turn.now);
+  turn.store.roster.put(post.id, person_id, RosterStatus::waiting, turn.now);
   tell_about(turn, person_id, Msg::joined_waiting, post, {{"n", std::to_string(n.waiting + 1)}});
-  return storage::RosterStatus::waiting;
+  return RosterStatus::waiting;
 }
 
 bool join(Turn& turn, std::int64_t call_id) {
@@ -209,29 +209,29 @@ bool join(Turn& turn, std::int64_t call_id) {
   if (!call->open)
     return turn.tell(me, turn.say(Msg::call_closed_reply, {{"id", std::to_string(post->id)}})),
            false;
-  if (auto e = turn.store.roster.get(post->id, me); e && e->status != storage::RosterStatus::gone) {
+  if (auto e = turn.store.roster.get(post->id, me); e && e->status != RosterStatus::gone) {
     return turn.tell(me, turn.say(Msg::joined_already, {{"id", std::to_string(post->id)}})), false;
   }
   auto v = turn.store.volunteers.get(me);
-  bool approved = v && v->status == storage::VolunteerStatus::approved;
+  bool approved = v && v->status == VolunteerStatus::approved;
   if (approved && v->community_id != call->community_id) {
-    const storage::Community* theirs = turn.dir.community(v->community_id);
+    const Community* theirs = turn.dir.community(v->community_id);
     return turn.tell(me, turn.say(Msg::joined_other_community,
                                   {{"community", theirs ? theirs->name : ""}})),
            false;
   }
   if (approved) {
     place(turn, *post, me);
-  } else if (v && v->status == storage::VolunteerStatus::rejected) {
+  } else if (v && v->status == VolunteerStatus::rejected) {
     return turn.tell(me, turn.say(Msg::joined_not_accepted)), false;
   } else {
     // Not (yet) a volunteer: the place is held while they sign up and a coordinator decides.
-    storage::RosterCounts n = turn.store.roster.counts(post->id);
+    RosterCounts n = turn.store.roster.counts(post->id);
     if (n.taken + n.held < post->headcount) {
-      turn.store.roster.put(post->id, me, storage::RosterStatus::held, turn.now);
+      turn.store.roster.put(post->id, me, RosterStatus::held, turn.now);
       tell_about(turn, me, Msg::joined_held, *post);
     } else {
-      turn.store.roster.put(post->id, me, storage::RosterStatus::waiting, turn.now);
+      turn.store.roster.put(post->id, me, RosterStatus::waiting, turn.now);
       tell_about(turn, me, Msg::joined_waiting, *post, {{"n", std::to_string(n.waiting + 1)}});
     }
   }
@@ -239,15 +239,14 @@ bool join(Turn& turn, std::int64_t call_id) {
   return !v;  // nobody signed up: lead them into the sign-up dialog
 }
 
-void promote(Turn& turn, const storage::Post& post) {
+void promote(Turn& turn, const Post& post) {
   if (post.ends_at <= turn.now) return;
   while (auto first = turn.store.roster.first_waiting(post.id)) {
-    storage::RosterCounts n = turn.store.roster.counts(post.id);
+    RosterCounts n = turn.store.roster.counts(post.id);
     if (n.taken + n.held >= post.headcount) return;
     auto v = turn.store.volunteers.get(first->person_id);
-    if (v && v->status == storage::VolunteerStatus::approved) {
-      turn.store.roster.move(post.id, first->person_id, storage::RosterStatus::waiting,
-                             storage::RosterStatus::taken);
+    if (v && v->status == VolunteerStatus::approved) {
+      turn.store.roster.move(post.id, first->person_id, RosterStatus::waiting, RosterStatus::taken);
       if (turn.now >= post.starts_at - turn.config.shifts.remind_before_min * kMinute) {
         turn.store.roster.confirm(post.id, first->person_id);
       }
@@ -260,13 +259,11 @@ void promote(Turn& turn, const storage::Post& post) {
       auto d = turn.store.dialogs.get(first->person_id);
       signing_up = d && d->kind == "signup";
     }
-    if ((v && v->status == storage::VolunteerStatus::rejected) || (!v && !signing_up)) {
-      turn.store.roster.move(post.id, first->person_id, storage::RosterStatus::waiting,
-                             storage::RosterStatus::gone);
+    if ((v && v->status == VolunteerStatus::rejected) || (!v && !signing_up)) {
+      turn.store.roster.move(post.id, first->person_id, RosterStatus::waiting, RosterStatus::gone);
       continue;
     }
-    turn.store.roster.move(post.id, first->person_id, storage::RosterStatus::waiting,
-                           storage::RosterStatus::held);
+    turn.store.roster.move(post.id, first->person_id, RosterStatus::waiting, RosterStatus::held);
     tell_about(turn, first->person_id, Msg::joined_held, post);
     return;
   }
@@ -275,7 +272,7 @@ void promote(Turn& turn, const storage::Post& post) {
 void withdraw(Turn& turn, std::optional<std::int64_t> post_id) {
   std::int64_t me = turn.person.id;
   auto mine = turn.store.roster.of_person(me);
-  std::optional<storage::RosterEntry> entry;
+  std::optional<RosterEntry> entry;
   if (post_id) {
     for (const auto& e : mine) {
       if (e.post_id == *post_id) entry = e;
@@ -291,9 +288,9 @@ void withdraw(Turn& turn, std::optional<std::int64_t> post_id) {
   auto post = turn.store.posts.get(entry->post_id);
   if (!post) return;
   turn.answer_press();
-  turn.store.roster.move(post->id, me, entry->status, storage::RosterStatus::gone);
+  turn.store.roster.move(post->id, me, entry->status, RosterStatus::gone);
   turn.reply(turn.say(Msg::withdrew, {{"id", std::to_string(post->id)}, {"title", post->title}}));
-  if (entry->status != storage::RosterStatus::waiting) promote(turn, *post);
+  if (entry->status != RosterStatus::waiting) promote(turn, *post);
   roster_changed(turn, post->id);
 }
 
@@ -301,24 +298,21 @@ void volunteer_decided(Turn& turn, std::int64_t person_id, bool approved) {
   for (const auto& e : turn.store.roster.of_person(person_id)) {
     auto post = turn.store.posts.get(e.post_id);
     if (!post) continue;
-    if (e.status == storage::RosterStatus::held) {
+    if (e.status == RosterStatus::held) {
       if (approved) {
-        turn.store.roster.move(post->id, person_id, storage::RosterStatus::held,
-                               storage::RosterStatus::taken);
+        turn.store.roster.move(post->id, person_id, RosterStatus::held, RosterStatus::taken);
         // Approved after the reminders went out: their yes to the call is the confirmation.
         if (turn.now >= post->starts_at - turn.config.shifts.remind_before_min * kMinute) {
           turn.store.roster.confirm(post->id, person_id);
         }
         tell_about(turn, person_id, Msg::held_confirmed, *post);
       } else {
-        turn.store.roster.move(post->id, person_id, storage::RosterStatus::held,
-                               storage::RosterStatus::gone);
+        turn.store.roster.move(post->id, person_id, RosterStatus::held, RosterStatus::gone);
         promote(turn, *post);
       }
       roster_changed(turn, post->id);
-    } else if (e.status == storage::RosterStatus::waiting && !approved) {
-      turn.store.roster.move(post->id, person_id, storage::RosterStatus::waiting,
-                             storage::RosterStatus::gone);
+    } else if (e.status == RosterStatus::waiting && !approved) {
+      turn.store.roster.move(post->id, person_id, RosterStatus::waiting, RosterStatus::gone);
       roster_changed(turn, post->id);
     }
   }
@@ -326,15 +320,13 @@ void volunteer_decided(Turn& turn, std::int64_t person_id, bool approved) {
 
 void release_held(Turn& turn, std::int64_t person_id) {
   // A sign-up submitted and waiting for review keeps its places until the coordinator decides.
-  if (auto v = turn.store.volunteers.get(person_id);
-      v && v->status == storage::VolunteerStatus::pending)
+  if (auto v = turn.store.volunteers.get(person_id); v && v->status == VolunteerStatus::pending)
     return;
   for (const auto& e : turn.store.roster.of_person(person_id)) {
-    if (e.status != storage::RosterStatus::held) continue;
+    if (e.status != RosterStatus::held) continue;
     auto post = turn.store.posts.get(e.post_id);
     if (!post) continue;
-    turn.store.roster.move(post->id, person_id, storage::RosterStatus::held,
-                           storage::RosterStatus::gone);
+    turn.store.roster.move(post->id, person_id, RosterStatus::held, RosterStatus::gone);
     tell_about(turn, person_id, Msg::held_released, *post);
     promote(turn, *post);
     roster_changed(turn, post->id);
@@ -356,7 +348,7 @@ void refresh_cards(Turn& turn, std::int64_t call_id) {
   if (!call) return;
   auto post = turn.store.posts.get(call->post_id);
   if (!post) return;
-  const storage::Community* saved = turn.community;
+  const Community* saved = turn.community;
   turn.community = turn.dir.community(call->community_id);
   std::string text = card_text(turn, *call, *post);
   for (const auto& card : turn.store.posts.cards(call_id)) {
@@ -373,7 +365,7 @@ void close_call(Turn& turn, std::int64_t call_id) {
 }
 
 void teams(Turn& turn, std::string_view args) {
-  const storage::Community* c = turn.coordinated();
+  const Community* c = turn.coordinated();
   if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
   std::istringstream in{std::string(args)};
   std::string from, to;

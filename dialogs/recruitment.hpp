@@ -12,7 +12,7 @@
 namespace linli::recruitment {
 
 // Stores a new or edited post and arms its shift reminders; returns its number.
-std::int64_t save_post(Turn& turn, const storage::Post& p);
+std::int64_t save_post(Turn& turn, const Post& p);
 // /recruit <post> [buildings...]
 void recruit(Turn& turn, std::string_view args);
 // A reply to a call's card ("报名", "+1", "1", "join") or its button. Returns true when the
@@ -22,9 +22,9 @@ bool join(Turn& turn, std::int64_t call_id);
 void withdraw(Turn& turn, std::optional<std::int64_t> post_id);
 // Gives `person_id` a place on the post if one is free, else a place on the wait-list; tells
 // them which. Used by calls and by accepted offers. Returns the new status.
-storage::RosterStatus place(Turn& turn, const storage::Post& post, std::int64_t person_id);
+RosterStatus place(Turn& turn, const Post& post, std::int64_t person_id);
 // A place freed on a post: the first who waits gets it and is told.
-void promote(Turn& turn, const storage::Post& post);
+void promote(Turn& turn, const Post& post);
 // A coordinator approved or rejected someone who had places held during the review.
 void volunteer_decided(Turn& turn, std::int64_t person_id, bool approved);
 // Someone's sign-up ended unfinished: the places held for them (if they have not submitted a
@@ -37,10 +37,10 @@ void close_call(Turn& turn, std::int64_t call_id);
 void roster_changed(Turn& turn, std::int64_t post_id);
 
 // "12月3日 08:00–12:00", "31栋 · 社区服务站": how posts are shown.
-std::string post_time(const Turn& turn, const storage::Post& p, Lang l);
-std::string post_place(const storage::Post& p, Lang l);
+std::string post_time(const Turn& turn, const Post& p, Lang l);
+std::string post_place(const Post& p, Lang l);
 // A post named by number ("3", "#3", "岗位3") in the turn's community, if it exists there.
-std::optional<storage::Post> find_post(Turn& turn, std::string_view words);
+std::optional<Post> find_post(Turn& turn, std::string_view words);
 
 }  // namespace linli::recruitment
 

@@ -13,8 +13,8 @@ void respond(Turn& turn, std::string text) {
 
 }  // namespace
 
-void notify_coordinators(Turn& turn, const storage::Volunteer& v) {
-  const storage::Community* c = turn.dir.community(v.community_id);
+void notify_coordinators(Turn& turn, const Volunteer& v) {
+  const Community* c = turn.dir.community(v.community_id);
   if (c == nullptr) return;
   for (std::int64_t coordinator : c->coordinators) {
     Lang l = turn.lang_of(coordinator);
@@ -44,14 +44,14 @@ void decide(Turn& turn, std::int64_t volunteer_id, bool approve) {
   if (!turn.dir.is_coordinator(v->community_id, turn.person.id)) {
     return respond(turn, turn.say(Msg::not_coordinator));
   }
-  if (v->status != storage::VolunteerStatus::pending) {
+  if (v->status != VolunteerStatus::pending) {
     return respond(turn, turn.say(Msg::already_reviewed, {{"name", v->name}}));
   }
-  auto status = approve ? storage::VolunteerStatus::approved : storage::VolunteerStatus::rejected;
+  auto status = approve ? VolunteerStatus::approved : VolunteerStatus::rejected;
   turn.store.volunteers.set_status(volunteer_id, v->community_id, status, turn.person.id, turn.now);
   respond(turn, turn.say(approve ? Msg::approved_ok : Msg::rejected_ok, {{"name", v->name}}));
   Lang vl = turn.lang_of(volunteer_id);
-  const storage::Community* c = turn.dir.community(v->community_id);
+  const Community* c = turn.dir.community(v->community_id);
   turn.tell(volunteer_id, say(vl, approve ? Msg::approved_you : Msg::rejected_you,
                               {{"community", c ? c->name : ""}}));
   recruitment::volunteer_decided(turn, volunteer_id, approve);
@@ -65,7 +65,7 @@ void decide(Turn& turn, std::int64_t volunteer_id, bool approve) {
 }
 
 void command(Turn& turn, std::string_view args, bool approve) {
-  const storage::Community* c = turn.coordinated();
+  const Community* c = turn.coordinated();
   if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
   auto pending = turn.store.volunteers.pending(c->id);
   std::string a = trim(args);

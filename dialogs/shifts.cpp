@@ -18,7 +18,7 @@ void remind(Turn& turn, std::int64_t post_id) {
   auto p = turn.store.posts.get(post_id);
   if (!p || p->starts_at <= turn.now) return;
   std::int64_t deadline = p->starts_at - turn.config.shifts.replace_before_min * kMinute;
-  for (const auto& e : turn.store.roster.of_post(post_id, storage::RosterStatus::taken)) {
+  for (const auto& e : turn.store.roster.of_post(post_id, RosterStatus::taken)) {
     if (e.confirmed) continue;
     Lang l = turn.lang_of(e.person_id);
     SendOptions opt;
@@ -45,15 +45,14 @@ void replace(Turn& turn, std::int64_t post_id) {
   const std::int64_t grace =
       (turn.config.shifts.remind_before_min - turn.config.shifts.replace_before_min) * kMinute;
   std::int64_t again = 0;
-  for (const auto& e : turn.store.roster.of_post(post_id, storage::RosterStatus::taken)) {
+  for (const auto& e : turn.store.roster.of_post(post_id, RosterStatus::taken)) {
     if (e.confirmed) continue;
     if (e.reminded_at == 0 || turn.now - e.reminded_at < grace) {
       std::int64_t at = (e.reminded_at == 0 ? turn.now : e.reminded_at) + grace;
       if (at < p->starts_at) again = again == 0 ? at : std::min(again, at);
       continue;
     }
-    turn.store.roster.move(post_id, e.person_id, storage::RosterStatus::taken,
-                           storage::RosterStatus::gone);
+    turn.store.roster.move(post_id, e.person_id, RosterStatus::taken, RosterStatus::gone);
     Lang l = turn.lang_of(e.person_id);
     turn.tell(e.person_id,
               say(l, Msg::shift_replaced, {{"id", std::to_string(post_id)}, {"title", p->title}}));
@@ -61,15 +60,14 @@ void replace(Turn& turn, std::int64_t post_id) {
   if (again != 0)
     turn.arm_timer("replace:" + std::to_string(post_id), again, "replace", std::to_string(post_id));
   // A place still held for an unfinished or unreviewed sign-up cannot wait any longer.
-  for (const auto& e : turn.store.roster.of_post(post_id, storage::RosterStatus::held)) {
-    turn.store.roster.move(post_id, e.person_id, storage::RosterStatus::held,
-                           storage::RosterStatus::gone);
+  for (const auto& e : turn.store.roster.of_post(post_id, RosterStatus::held)) {
+    turn.store.roster.move(post_id, e.person_id, RosterStatus::held, RosterStatus::gone);
     Lang l = turn.lang_of(e.person_id);
     turn.tell(e.person_id,
               say(l, Msg::held_released, {{"id", std::to_string(post_id)}, {"title", p->title}}));
   }
   // The wait-list first, in its order; then the reserve pool.
-  storage::RosterCounts n = turn.store.roster.counts(post_id);
+  RosterCounts n = turn.store.roster.counts(post_id);
   for (int i = n.taken + n.held; i < p->headcount && n.waiting > 0; ++i, --n.waiting)
     recruitment::promote(turn, *p);
   n = turn.store.roster.counts(post_id);
@@ -79,7 +77,7 @@ void replace(Turn& turn, std::int64_t post_id) {
 
 void answer(Turn& turn, std::int64_t post_id, bool yes) {
   auto e = turn.store.roster.get(post_id, turn.person.id);
-  if (!e || e->status != storage::RosterStatus::taken) {
+  if (!e || e->status != RosterStatus::taken) {
     turn.answer_press();
     return;
   }
@@ -94,7 +92,7 @@ void answer(Turn& turn, std::int64_t post_id, bool yes) {
 
 void check_in(Turn& turn) {
   auto v = turn.store.volunteers.get(turn.person.id);
-  if (!v || v->status != storage::VolunteerStatus::approved) {
+  if (!v || v->status != VolunteerStatus::approved) {
     return turn.reply(turn.say(Msg::claim_not_volunteer)), void();
   }
   if (auto on = turn.store.shifts.on_duty(turn.person.id)) {
@@ -112,13 +110,13 @@ void check_in(Turn& turn) {
            void();
   }
   // The post this is for: one of theirs that is on now (or starts within the hour).
-  storage::Shift s;
+  Shift s;
   s.person_id = turn.person.id;
   s.community_id = v->community_id;
   s.checkin_at = turn.now;
   std::string post_text;
   for (const auto& e : turn.store.roster.of_person(turn.person.id)) {
-    if (e.status != storage::RosterStatus::taken) continue;
+    if (e.status != RosterStatus::taken) continue;
     auto p = turn.store.posts.get(e.post_id);
     if (p && p->starts_at - 60 * kMinute <= turn.now && turn.now < p->ends_at) {
       s.post_id = p->id;

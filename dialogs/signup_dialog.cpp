@@ -128,7 +128,7 @@ void restart(DialogCtx& c) {
 }
 
 void submit(DialogCtx& c) {
-  storage::Volunteer v;
+  Volunteer v;
   v.person_id = c.turn.person.id;
   v.community_id = c.record.community_id;
   v.name = c.get("name");
@@ -136,7 +136,7 @@ void submit(DialogCtx& c) {
   v.building = c.get("building");
   v.skills = static_cast<std::uint32_t>(std::stoul(c.get("skills")));
   v.availability = c.get("availability");
-  v.status = storage::VolunteerStatus::pending;
+  v.status = VolunteerStatus::pending;
   v.created_at = c.turn.now;
   c.turn.store.volunteers.upsert(v);
   c.say(Msg::signup_submitted);

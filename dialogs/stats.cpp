@@ -18,11 +18,11 @@ std::string by_category(Turn& turn, const std::map<std::string, int>& counts) {
 }  // namespace
 
 void report(Turn& turn) {
-  const storage::Community* c = turn.coordinated();
+  const Community* c = turn.coordinated();
   if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
   std::string posts;
   for (const auto& p : turn.store.posts.current(c->id, turn.now)) {
-    storage::RosterCounts n = turn.store.roster.counts(p.id);
+    RosterCounts n = turn.store.roster.counts(p.id);
     posts += (posts.empty() ? "" : "\n") +
              turn.say(Msg::stats_post_line, {{"id", std::to_string(p.id)},
                                              {"title", p.title},
@@ -34,10 +34,8 @@ void report(Turn& turn) {
   turn.reply(turn.say(
       Msg::stats_report,
       {{"community", c->name},
-       {"approved",
-        std::to_string(turn.store.volunteers.count(c->id, storage::VolunteerStatus::approved))},
-       {"pending",
-        std::to_string(turn.store.volunteers.count(c->id, storage::VolunteerStatus::pending))},
+       {"approved", std::to_string(turn.store.volunteers.count(c->id, VolunteerStatus::approved))},
+       {"pending", std::to_string(turn.store.volunteers.count(c->id, VolunteerStatus::pending))},
        {"on_duty", std::to_string(turn.store.shifts.on_duty_in(c->id).size())},
        {"open", by_category(turn, turn.store.requests.count_by_category(c->id, false))},
        {"unmet", by_category(turn, turn.store.requests.count_by_category(c->id, true))},

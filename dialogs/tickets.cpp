@@ -13,7 +13,7 @@ std::string building_or_dash(const std::string& b) {
   return b.empty() ? "—" : b;
 }
 
-std::string card_text(Turn& turn, const storage::HelpRequest& r, Msg m, const std::string& extra) {
+std::string card_text(Turn& turn, const HelpRequest& r, Msg m, const std::string& extra) {
   Lang l = turn.group_lang();
   Skill s = skill_from_code(r.category).value_or(Skill::other);
   return say(l, m,
@@ -41,7 +41,7 @@ int building_distance(std::string_view a, std::string_view b) {
   return 1000;
 }
 
-std::vector<Candidate> rank(const std::vector<storage::Volunteer>& pool, Skill need,
+std::vector<Candidate> rank(const std::vector<Volunteer>& pool, Skill need,
                             std::string_view building, std::size_t n) {
   std::vector<Candidate> all;
   all.reserve(pool.size());
@@ -60,9 +60,9 @@ std::vector<Candidate> rank(const std::vector<storage::Volunteer>& pool, Skill n
   return all;
 }
 
-std::int64_t open(Turn& turn, storage::HelpRequest r) {
+std::int64_t open(Turn& turn, HelpRequest r) {
   r.id = turn.store.requests.create(r);
-  const storage::Group* group = turn.dir.volunteers_group(r.community_id, turn.ev.adapter);
+  const Group* group = turn.dir.volunteers_group(r.community_id, turn.ev.adapter);
   if (group == nullptr) return r.id;  // the config guarantees one; nothing to post to otherwise
   Skill need = skill_from_code(r.category).value_or(Skill::other);
   auto named = rank(turn.store.volunteers.approved(r.community_id), need, r.building, 3);
@@ -107,17 +107,17 @@ void take(Turn& turn, std::int64_t id) {
     return refuse(turn.say(Msg::claim_other_community, {{"id", std::to_string(id)}}));
   }
   auto v = turn.store.volunteers.get(turn.person.id);
-  if (!v || v->community_id != r->community_id || v->status == storage::VolunteerStatus::rejected) {
+  if (!v || v->community_id != r->community_id || v->status == VolunteerStatus::rejected) {
     return refuse(turn.say(Msg::claim_not_volunteer));
   }
-  if (v->status == storage::VolunteerStatus::pending) return refuse(turn.say(Msg::claim_pending));
-  if (r->status == storage::RequestStatus::claimed || r->status == storage::RequestStatus::done) {
+  if (v->status == VolunteerStatus::pending) return refuse(turn.say(Msg::claim_pending));
+  if (r->status == RequestStatus::claimed || r->status == RequestStatus::done) {
     return refuse(turn.say(Msg::claim_taken, {{"id", std::to_string(id)},
                                               {"volunteer", turn.name_of(r->volunteer_id)}}));
   }
   // The conditional UPDATE is the arbiter: of several volunteers replying at once, exactly
   // one changes the row; the others see "taken" on their own turn.
-  if (r->status != storage::RequestStatus::open ||
+  if (r->status != RequestStatus::open ||
       !turn.store.requests.claim(id, turn.person.id, turn.now)) {
     return refuse(turn.say(Msg::claim_closed, {{"id", std::to_string(id)}}));
   }
@@ -225,7 +225,7 @@ void rate(Turn& turn, std::int64_t id, std::string_view text) {
     return;
   }
   auto parsed = parse_rating(text);
-  if (!parsed || r->status != storage::RequestStatus::done) {
+  if (!parsed || r->status != RequestStatus::done) {
     turn.reply(turn.say(Msg::rate_hint));
     return;
   }
@@ -246,7 +246,7 @@ void rate(Turn& turn, std::int64_t id, std::string_view text) {
 
 std::optional<std::int64_t> awaiting_rating(Turn& turn) {
   for (const auto& r : turn.store.requests.of_resident(turn.person.id)) {
-    if (r.status == storage::RequestStatus::done && r.rating == 0) return r.id;
+    if (r.status == RequestStatus::done && r.rating == 0) return r.id;
   }
   return std::nullopt;
 }
@@ -256,19 +256,19 @@ void mine(Turn& turn) {
   std::string text = turn.say(Msg::mine_header, {{"name", turn.name_of(turn.person.id)}});
   bool any = false;
   if (auto v = turn.store.volunteers.get(turn.person.id);
-      v && v->status == storage::VolunteerStatus::pending) {
+      v && v->status == VolunteerStatus::pending) {
     text += "\n" + turn.say(Msg::mine_pending_volunteer);
     any = true;
   }
-  auto line = [&](const storage::HelpRequest& r, const std::string& status) {
+  auto line = [&](const HelpRequest& r, const std::string& status) {
     Skill s = skill_from_code(r.category).value_or(Skill::other);
     return "#" + std::to_string(r.id) + " " + std::string(skill_name(s, l)) + " — " + status;
   };
   std::string requests;
   for (const auto& r : turn.store.requests.of_resident(turn.person.id)) {
     std::string status =
-        r.status == storage::RequestStatus::open ? turn.say(Msg::status_open)
-        : r.status == storage::RequestStatus::claimed
+        r.status == RequestStatus::open ? turn.say(Msg::status_open)
+        : r.status == RequestStatus::claimed
             ? turn.say(Msg::status_claimed, {{"volunteer", turn.name_of(r.volunteer_id)}})
             : turn.say(Msg::status_done_unrated);
     requests += (requests.empty() ? "" : "\n") + line(r, status);

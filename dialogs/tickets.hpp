@@ -20,12 +20,12 @@ struct Candidate {
 
 // Volunteers to name on a card: those with the needed skill first, then by distance from the
 // resident's building, at most `n`.
-std::vector<Candidate> rank(const std::vector<storage::Volunteer>& pool, Skill need,
+std::vector<Candidate> rank(const std::vector<Volunteer>& pool, Skill need,
                             std::string_view building, std::size_t n);
 int building_distance(std::string_view a, std::string_view b);
 
 // Stores the request and posts its card; returns the ticket number.
-std::int64_t open(Turn& turn, storage::HelpRequest request);
+std::int64_t open(Turn& turn, HelpRequest request);
 // A volunteer takes ticket `id` (reply 接单 to its card, or its button).
 void take(Turn& turn, std::int64_t id);
 // A volunteer marks a task done; without a number, their only task.

@@ -2,8 +2,8 @@
 
 namespace linli {
 
-Turn::Turn(const Config& cfg, storage::Store& st, const storage::Directory& d,
-           const InboundEvent& e, storage::Person p, std::int64_t n, Outcome& out)
+Turn::Turn(const Config& cfg, Store& st, const Directory& d, const InboundEvent& e, Person p,
+           std::int64_t n, Outcome& out)
     : config(cfg), store(st), dir(d), ev(e), person(std::move(p)), now(n), out_(out) {
   if (ev.chat_kind == ChatKind::group) group = dir.group(ev.adapter, ev.chat);
   std::string community_id = group ? group->community_id : person.community_id;
@@ -18,7 +18,7 @@ Turn::Turn(const Config& cfg, storage::Store& st, const storage::Directory& d,
   lang = lang_of(person);
 }
 
-Lang Turn::lang_of(const storage::Person& p) const {
+Lang Turn::lang_of(const Person& p) const {
   Lang fallback = lang_from_code(config.lang, Lang::zh);
   if (community) fallback = lang_from_code(community->lang, fallback);
   return lang_from_code(p.lang, fallback);
@@ -70,7 +70,7 @@ std::int64_t Turn::tell(std::int64_t person_id, std::string text, SendOptions op
   return send(std::move(m));
 }
 
-std::int64_t Turn::post(const storage::Group& g, std::string text, SendOptions opt) {
+std::int64_t Turn::post(const Group& g, std::string text, SendOptions opt) {
   OutboundMessage m;
   m.adapter = g.adapter;
   m.chat = g.chat;
@@ -114,7 +114,7 @@ void Turn::answer_press(std::string text) {
 
 std::int64_t Turn::send(OutboundMessage m) {
   std::int64_t id = store.outbox.enqueue(m, now);
-  out_.messages.push_back(storage::OutboxRow{id, std::move(m), 0});
+  out_.messages.push_back(OutboxRow{id, std::move(m), 0});
   return id;
 }
 
@@ -124,14 +124,14 @@ void Turn::arm_timer_once(const std::string& key, std::int64_t due_at, const std
   if (!out_.earliest_timer || due_at < *out_.earliest_timer) out_.earliest_timer = due_at;
 }
 
-const storage::Community* Turn::coordinated() const {
+const Community* Turn::coordinated() const {
   if (community && dir.is_coordinator(community->id, person.id)) return community;
   if (group) return nullptr;  // in a group, only that group's community counts
   auto mine = dir.coordinated_by(person.id);
   return mine.empty() ? nullptr : mine.front();
 }
 
-void Turn::requeue(storage::OutboxRow row) {
+void Turn::requeue(OutboxRow row) {
   out_.messages.push_back(std::move(row));
 }
 

@@ -8,17 +8,17 @@
 #include <string>
 #include <vector>
 
-#include "bot/message.hpp"
 #include "config/config.hpp"
 #include "dialogs/catalogue.hpp"
-#include "storage/directory.hpp"
-#include "storage/store.hpp"
+#include "dialogs/directory.hpp"
+#include "dialogs/message.hpp"
+#include "dialogs/ports.hpp"
 
 namespace linli {
 
 // What one decision produced, for the dispatcher to hand on after the commit.
 struct Outcome {
-  std::vector<storage::OutboxRow> messages;  // in the order they were enqueued
+  std::vector<OutboxRow> messages;  // in the order they were enqueued
   std::optional<std::int64_t> earliest_timer;
 };
 
@@ -31,21 +31,21 @@ struct SendOptions {
 
 class Turn {
  public:
-  Turn(const Config& config, storage::Store& store, const storage::Directory& dir,
-       const InboundEvent& ev, storage::Person person, std::int64_t now, Outcome& out);
+  Turn(const Config& config, Store& store, const Directory& dir, const InboundEvent& ev,
+       Person person, std::int64_t now, Outcome& out);
 
   const Config& config;
-  storage::Store& store;
-  const storage::Directory& dir;
+  Store& store;
+  const Directory& dir;
   const InboundEvent& ev;
-  storage::Person person;
+  Person person;
   std::int64_t now;
-  Lang lang = Lang::zh;                           // the acting person's
-  const storage::Community* community = nullptr;  // where the person acts
-  const storage::Group* group = nullptr;          // the group the event came from, if any
+  Lang lang = Lang::zh;                  // the acting person's
+  const Community* community = nullptr;  // where the person acts
+  const Group* group = nullptr;          // the group the event came from, if any
 
   bool in_group() const { return ev.chat_kind == ChatKind::group; }
-  Lang lang_of(const storage::Person& p) const;
+  Lang lang_of(const Person& p) const;
   Lang lang_of(std::int64_t person_id);
   Lang group_lang() const;  // messages posted in a group speak the community's language
   std::string name_of(std::int64_t person_id);  // volunteer name, else platform name
@@ -57,7 +57,7 @@ class Turn {
   std::int64_t reply(std::string text, SendOptions opt = {});
   // In the private chat of a person, on the platform of this event if they are on it.
   std::int64_t tell(std::int64_t person_id, std::string text, SendOptions opt = {});
-  std::int64_t post(const storage::Group& g, std::string text, SendOptions opt = {});
+  std::int64_t post(const Group& g, std::string text, SendOptions opt = {});
   // Replaces the text (and buttons) of one of our messages, e.g. a task card once it is taken.
   void edit(std::int64_t outbox_id, std::string text,
             std::vector<std::vector<Button>> buttons = {});
@@ -66,7 +66,7 @@ class Turn {
   bool press_answered() const { return press_answered_; }
   std::int64_t send(OutboundMessage m);
   // Hands a row that is already in the outbox (pending again) to the sender.
-  void requeue(storage::OutboxRow row);
+  void requeue(OutboxRow row);
   void arm_timer(const std::string& key, std::int64_t due_at, const std::string& kind,
                  const std::string& payload);
   // Arms a timer unless one of that name is armed already (debouncing).
@@ -74,7 +74,7 @@ class Turn {
                       const std::string& payload);
   // The community this person coordinates from this chat: the group's, or in a private chat
   // the first they coordinate. nullptr when they coordinate none here.
-  const storage::Community* coordinated() const;
+  const Community* coordinated() const;
 
  private:
   Outcome& out_;

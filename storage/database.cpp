@@ -38,21 +38,31 @@ void Database::migrate() {
   }
 }
 
-Database::Transaction::Transaction(Database& db) : db_(db) {
-  Use(db_.begin_)->exec();
+void Database::begin() {
+  Use(begin_)->exec();
 }
 
-Database::Transaction::~Transaction() {
-  if (!done_) {
-    try {
-      Use(db_.rollback_)->exec();
-    } catch (...) {  // SQLite may have rolled back already (e.g. after SQLITE_FULL)
-    }
+void Database::commit() {
+  Use(commit_)->exec();
+}
+
+void Database::rollback() noexcept {
+  try {
+    Use(rollback_)->exec();
+  } catch (...) {  // SQLite may have rolled back already (e.g. after SQLITE_FULL)
   }
 }
 
+Database::Transaction::Transaction(Database& db) : db_(db) {
+  db_.begin();
+}
+
+Database::Transaction::~Transaction() {
+  if (!done_) db_.rollback();
+}
+
 void Database::Transaction::commit() {
-  Use(db_.commit_)->exec();
+  db_.commit();
   done_ = true;
 }
 

@@ -8,15 +8,22 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include "dialogs/ports.hpp"
+
 namespace linli::storage {
 
-class Database {
+class Database final : public Transactions {
  public:
   // `synchronous` is "normal" (WAL: durable against process crashes) or "full" (also power loss).
   Database(const std::string& path, const std::string& synchronous);
 
   SQLite::Database& sql() { return db_; }
   int schema_version();
+
+  // The unit of work of one decision: BEGIN IMMEDIATE, COMMIT, ROLLBACK, prepared once.
+  void begin() override;
+  void commit() override;
+  void rollback() noexcept override;
   static int latest_schema_version();
 
   // BEGIN IMMEDIATE ... COMMIT with prepared statements; rolls back unless committed.

@@ -3,19 +3,20 @@
 
 #include <optional>
 
+#include "dialogs/ports.hpp"
+#include "dialogs/records.hpp"
 #include "storage/database.hpp"
-#include "storage/records.hpp"
 
 namespace linli::storage {
 
-class DialogsRepo {
+class DialogsRepo final : public DialogStates {
  public:
   explicit DialogsRepo(Database& db);
 
-  std::optional<DialogRecord> get(std::int64_t person_id);
-  void put(const DialogRecord& d);
-  void erase(std::int64_t person_id);
-  std::int64_t count();
+  std::optional<DialogRecord> get(std::int64_t person_id) override;
+  void put(const DialogRecord& d) override;
+  void erase(std::int64_t person_id) override;
+  std::int64_t count() override;
 
  private:
   SQLite::Statement get_;

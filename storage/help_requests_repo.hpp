@@ -8,37 +8,42 @@
 #include <set>
 #include <vector>
 
+#include "dialogs/ports.hpp"
+#include "dialogs/records.hpp"
 #include "storage/database.hpp"
 #include "storage/field_cipher.hpp"
-#include "storage/records.hpp"
 
 namespace linli::storage {
 
-class HelpRequestsRepo {
+class HelpRequestsRepo final : public HelpRequests {
  public:
   // `cipher` (may be null: addresses stored as typed) must outlive the repository.
   explicit HelpRequestsRepo(Database& db, const FieldCipher* cipher = nullptr);
 
-  std::int64_t create(const HelpRequest& r);  // returns the ticket number
-  std::optional<HelpRequest> get(std::int64_t id);
-  void set_card(std::int64_t id, std::int64_t outbox_id);
-  bool claim(std::int64_t id, std::int64_t volunteer_id, std::int64_t now);   // open → claimed
-  bool finish(std::int64_t id, std::int64_t volunteer_id, std::int64_t now);  // claimed → done
-  bool rate(std::int64_t id, std::int64_t resident_id, int rating, const std::string& comment);
-  bool cancel(std::int64_t id, std::int64_t resident_id);  // open → cancelled
+  std::int64_t create(const HelpRequest& r) override;  // returns the ticket number
+  std::optional<HelpRequest> get(std::int64_t id) override;
+  void set_card(std::int64_t id, std::int64_t outbox_id) override;
+  bool claim(std::int64_t id, std::int64_t volunteer_id,
+             std::int64_t now) override;  // open → claimed
+  bool finish(std::int64_t id, std::int64_t volunteer_id,
+              std::int64_t now) override;  // claimed → done
+  bool rate(std::int64_t id, std::int64_t resident_id, int rating,
+            const std::string& comment) override;
+  bool cancel(std::int64_t id, std::int64_t resident_id) override;  // open → cancelled
   // A resident's requests that are not finished and rated, newest first.
-  std::vector<HelpRequest> of_resident(std::int64_t resident_id);
+  std::vector<HelpRequest> of_resident(std::int64_t resident_id) override;
   // A volunteer's claimed tasks, oldest first.
-  std::vector<HelpRequest> of_volunteer(std::int64_t volunteer_id);
+  std::vector<HelpRequest> of_volunteer(std::int64_t volunteer_id) override;
   // Erases the addresses of requests closed before `before`; returns how many. It writes '',
   // which is never encrypted: there is nothing left to hide.
-  int purge_addresses(std::int64_t before);
+  int purge_addresses(std::int64_t before) override;
   // Nobody could be found for it: an unmet need for the coordinators' statistics.
-  void mark_unmet(std::int64_t id);
+  void mark_unmet(std::int64_t id) override;
   // Open requests of a community by category; with `unmet`, the needs nobody could serve.
-  std::map<std::string, int> count_by_category(const std::string& community_id, bool unmet);
+  std::map<std::string, int> count_by_category(const std::string& community_id,
+                                               bool unmet) override;
   // Volunteers of a community who have a task in hand.
-  std::set<std::int64_t> busy_volunteers(const std::string& community_id);
+  std::set<std::int64_t> busy_volunteers(const std::string& community_id) override;
 
  private:
   HelpRequest read(SQLite::Statement& q) const;

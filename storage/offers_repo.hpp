@@ -6,23 +6,24 @@
 #include <set>
 #include <vector>
 
+#include "dialogs/ports.hpp"
+#include "dialogs/records.hpp"
 #include "storage/database.hpp"
-#include "storage/records.hpp"
 
 namespace linli::storage {
 
-class OffersRepo {
+class OffersRepo final : public Offers {
  public:
   explicit OffersRepo(Database& db);
 
-  std::int64_t create(const Offer& o);
-  std::optional<Offer> get(std::int64_t id);
+  std::int64_t create(const Offer& o) override;
+  std::optional<Offer> get(std::int64_t id) override;
   // Answers an offer that is still open; false when it was answered (or withdrawn) before.
-  bool settle(std::int64_t id, OfferStatus status, std::int64_t now);
-  std::vector<Offer> open_for(const std::string& kind, std::int64_t target_id);
+  bool settle(std::int64_t id, OfferStatus status, std::int64_t now) override;
+  std::vector<Offer> open_for(const std::string& kind, std::int64_t target_id) override;
   // Everyone a target was ever offered to, so nobody is asked twice.
-  std::vector<std::int64_t> asked(const std::string& kind, std::int64_t target_id);
-  int rounds(const std::string& kind, std::int64_t target_id);
+  std::vector<std::int64_t> asked(const std::string& kind, std::int64_t target_id) override;
+  int rounds(const std::string& kind, std::int64_t target_id) override;
 
  private:
   static Offer read(SQLite::Statement& q);
@@ -36,19 +37,19 @@ class OffersRepo {
   SQLite::Statement rounds_;
 };
 
-class ShiftsRepo {
+class ShiftsRepo final : public Shifts {
  public:
   explicit ShiftsRepo(Database& db);
 
-  std::optional<Shift> on_duty(std::int64_t person_id);
-  std::set<std::int64_t> on_duty_in(const std::string& community_id);
-  std::int64_t check_in(const Shift& s);
-  void check_out(std::int64_t id, std::int64_t at);
+  std::optional<Shift> on_duty(std::int64_t person_id) override;
+  std::set<std::int64_t> on_duty_in(const std::string& community_id) override;
+  std::int64_t check_in(const Shift& s) override;
+  void check_out(std::int64_t id, std::int64_t at) override;
   // Milliseconds served between `from` and `to` (a shift still open counts until `to`).
-  std::int64_t served(std::int64_t person_id, std::int64_t from, std::int64_t to);
+  std::int64_t served(std::int64_t person_id, std::int64_t from, std::int64_t to) override;
   // The same for every volunteer of a community who served at all, in one query.
   std::map<std::int64_t, std::int64_t> served_by(const std::string& community_id, std::int64_t from,
-                                                 std::int64_t to);
+                                                 std::int64_t to) override;
 
  private:
   Database& db_;

@@ -6,50 +6,36 @@
 #include <optional>
 #include <vector>
 
-#include "bot/message.hpp"
+#include "dialogs/ports.hpp"
+#include "dialogs/records.hpp"
 #include "storage/database.hpp"
 
 namespace linli::storage {
 
-struct OutboxRow {
-  std::int64_t id = 0;
-  OutboundMessage msg;
-  int attempts = 0;
-};
-
-struct RoutedMessage {
-  std::int64_t outbox_id = 0;
-  std::string route;
-};
-
-// held: a private message the platform refused because the person has not opened a private
-// chat with the bot yet; released (pending again) when they do.
-enum class OutboxStatus { pending = 0, sent = 1, dead = 2, held = 3 };
-
-class OutboxRepo {
+class OutboxRepo final : public Outbox {
  public:
   explicit OutboxRepo(Database& db);
 
-  std::int64_t enqueue(const OutboundMessage& m, std::int64_t now);
-  std::vector<OutboxRow> pending(std::int64_t after_id, int limit);
-  std::optional<OutboxRow> get(std::int64_t id);
-  void mark_sent(std::int64_t id, const std::string& platform_id, std::int64_t now);
-  void mark_retry(std::int64_t id, int attempts, const std::string& error);
-  void mark_dead(std::int64_t id, int attempts, const std::string& error);
+  std::int64_t enqueue(const OutboundMessage& m, std::int64_t now) override;
+  std::vector<OutboxRow> pending(std::int64_t after_id, int limit) override;
+  std::optional<OutboxRow> get(std::int64_t id) override;
+  void mark_sent(std::int64_t id, const std::string& platform_id, std::int64_t now) override;
+  void mark_retry(std::int64_t id, int attempts, const std::string& error) override;
+  void mark_dead(std::int64_t id, int attempts, const std::string& error) override;
   // A pending edit made pointless by a newer edit of the same message (never sent).
-  void mark_superseded(std::int64_t id);
+  void mark_superseded(std::int64_t id) override;
   // Drops the texts of dead letters older than `before` (they may quote private details).
-  int purge_texts(std::int64_t before);
-  void hold(std::int64_t id);
-  std::int64_t held_count(const std::string& adapter, const std::string& chat);
+  int purge_texts(std::int64_t before) override;
+  void hold(std::int64_t id) override;
+  std::int64_t held_count(const std::string& adapter, const std::string& chat) override;
   // Makes the held messages of a chat pending again and returns them, oldest first.
-  std::vector<OutboxRow> release_held(const std::string& adapter, const std::string& chat);
+  std::vector<OutboxRow> release_held(const std::string& adapter, const std::string& chat) override;
   // Our message with this platform id in this chat, and what it carried.
   std::optional<RoutedMessage> by_platform_id(const std::string& adapter, const std::string& chat,
-                                              const std::string& platform_id);
-  std::string platform_id(std::int64_t id);  // "" while not sent
-  std::optional<OutboxStatus> status(std::int64_t id);
-  std::int64_t depth();  // pending rows
+                                              const std::string& platform_id) override;
+  std::string platform_id(std::int64_t id) override;  // "" while not sent
+  std::optional<OutboxStatus> status(std::int64_t id) override;
+  std::int64_t depth() override;  // pending rows
 
   static std::string encode(const OutboundMessage& m);
   static OutboundMessage decode(const std::string& adapter, const std::string& chat, int kind,

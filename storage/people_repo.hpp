@@ -4,26 +4,29 @@
 
 #include <optional>
 
+#include "dialogs/ports.hpp"
+#include "dialogs/records.hpp"
 #include "storage/database.hpp"
-#include "storage/records.hpp"
 
 namespace linli::storage {
 
-class PeopleRepo {
+class PeopleRepo final : public People {
  public:
   explicit PeopleRepo(Database& db);
 
   // The person behind a platform identity, created on first sight with the platform's name.
   Person resolve(const std::string& adapter, const std::string& user, const std::string& name,
-                 std::int64_t now);
-  std::optional<Person> find(const std::string& adapter, const std::string& user);
-  std::optional<Person> get(std::int64_t id);
-  void set_lang(std::int64_t id, const std::string& lang, bool chosen);
-  void set_name(std::int64_t id, const std::string& name);
-  void set_community(std::int64_t id, const std::string& community_id);
-  void set_last_group(std::int64_t id, const std::string& adapter, const std::string& chat);
+                 std::int64_t now) override;
+  std::optional<Person> find(const std::string& adapter, const std::string& user) override;
+  std::optional<Person> get(std::int64_t id) override;
+  void set_lang(std::int64_t id, const std::string& lang, bool chosen) override;
+  void set_name(std::int64_t id, const std::string& name) override;
+  void set_community(std::int64_t id, const std::string& community_id) override;
+  void set_last_group(std::int64_t id, const std::string& adapter,
+                      const std::string& chat) override;
   // How to reach a person: the identity on `prefer_adapter` if they have one, else any.
-  std::optional<Identity> identity(std::int64_t person_id, const std::string& prefer_adapter);
+  std::optional<Identity> identity(std::int64_t person_id,
+                                   const std::string& prefer_adapter) override;
 
  private:
   static Person read(SQLite::Statement& q);

@@ -4,32 +4,34 @@
 #include <optional>
 #include <vector>
 
+#include "dialogs/ports.hpp"
+#include "dialogs/records.hpp"
 #include "storage/database.hpp"
-#include "storage/records.hpp"
 
 namespace linli::storage {
 
-class PostsRepo {
+class PostsRepo final : public Posts {
  public:
   explicit PostsRepo(Database& db);
 
-  std::int64_t create(const Post& p);
-  void update(const Post& p);
-  std::optional<Post> get(std::int64_t id);
+  std::int64_t create(const Post& p) override;
+  void update(const Post& p) override;
+  std::optional<Post> get(std::int64_t id) override;
   // The community's posts that have not ended by `now`, soonest first.
-  std::vector<Post> current(const std::string& community_id, std::int64_t now);
+  std::vector<Post> current(const std::string& community_id, std::int64_t now) override;
 
   // The teams the community's posts belong to, with how many posts each.
-  std::vector<std::pair<std::string, int>> teams(const std::string& community_id);
+  std::vector<std::pair<std::string, int>> teams(const std::string& community_id) override;
   // Renames a team on all the community's posts; returns how many posts changed.
-  int rename_team(const std::string& community_id, const std::string& from, const std::string& to);
+  int rename_team(const std::string& community_id, const std::string& from,
+                  const std::string& to) override;
 
-  std::int64_t create_call(const Call& c);
-  std::optional<Call> call(std::int64_t id);
-  std::optional<Call> open_call(std::int64_t post_id);
-  bool close_call(std::int64_t id);
-  void add_card(std::int64_t call_id, const CallCard& card);
-  std::vector<CallCard> cards(std::int64_t call_id);
+  std::int64_t create_call(const Call& c) override;
+  std::optional<Call> call(std::int64_t id) override;
+  std::optional<Call> open_call(std::int64_t post_id) override;
+  bool close_call(std::int64_t id) override;
+  void add_card(std::int64_t call_id, const CallCard& card) override;
+  std::vector<CallCard> cards(std::int64_t call_id) override;
 
  private:
   static Post read_post(SQLite::Statement& q);

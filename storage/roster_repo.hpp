@@ -5,27 +5,30 @@
 #include <optional>
 #include <vector>
 
+#include "dialogs/ports.hpp"
+#include "dialogs/records.hpp"
 #include "storage/database.hpp"
-#include "storage/records.hpp"
 
 namespace linli::storage {
 
-class RosterRepo {
+class RosterRepo final : public Rosters {
  public:
   explicit RosterRepo(Database& db);
 
-  std::optional<RosterEntry> get(std::int64_t post_id, std::int64_t person_id);
+  std::optional<RosterEntry> get(std::int64_t post_id, std::int64_t person_id) override;
   // Puts a person on the roster with `status`, last in its order (rejoining goes to the end).
-  void put(std::int64_t post_id, std::int64_t person_id, RosterStatus status, std::int64_t now);
+  void put(std::int64_t post_id, std::int64_t person_id, RosterStatus status,
+           std::int64_t now) override;
   // Moves a person from one status to another; false when they were not in `from`.
-  bool move(std::int64_t post_id, std::int64_t person_id, RosterStatus from, RosterStatus to);
-  void confirm(std::int64_t post_id, std::int64_t person_id);
-  void reminded(std::int64_t post_id, std::int64_t person_id, std::int64_t at);
-  RosterCounts counts(std::int64_t post_id);
-  std::vector<RosterEntry> of_post(std::int64_t post_id, RosterStatus status);
-  std::optional<RosterEntry> first_waiting(std::int64_t post_id);
+  bool move(std::int64_t post_id, std::int64_t person_id, RosterStatus from,
+            RosterStatus to) override;
+  void confirm(std::int64_t post_id, std::int64_t person_id) override;
+  void reminded(std::int64_t post_id, std::int64_t person_id, std::int64_t at) override;
+  RosterCounts counts(std::int64_t post_id) override;
+  std::vector<RosterEntry> of_post(std::int64_t post_id, RosterStatus status) override;
+  std::optional<RosterEntry> first_waiting(std::int64_t post_id) override;
   // The posts a person is on (taken, held or waiting), most recent first.
-  std::vector<RosterEntry> of_person(std::int64_t person_id);
+  std::vector<RosterEntry> of_person(std::int64_t person_id) override;
 
  private:
   static RosterEntry read(SQLite::Statement& q);

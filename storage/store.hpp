@@ -1,8 +1,10 @@
 #pragma once
-// Every repository over one Database, built once by main and passed down by reference.
-// `cipher` (null: nothing is encrypted) encrypts phone numbers and addresses at rest; it is
-// owned by main and must outlive the Store.
+// The SQLite engine: every repository over one Database, and the domain's Store of ports over
+// them. Built once by the composition root and passed down by reference. `cipher` (null:
+// nothing is encrypted) encrypts phone numbers and addresses at rest; it is owned by the
+// composition root and must outlive the store.
 
+#include "dialogs/ports.hpp"
 #include "storage/database.hpp"
 #include "storage/dialogs_repo.hpp"
 #include "storage/events_repo.hpp"
@@ -19,8 +21,9 @@
 
 namespace linli::storage {
 
-struct Store {
-  explicit Store(Database& database, const FieldCipher* cipher = nullptr)
+class SqliteStore {
+ public:
+  explicit SqliteStore(Database& database, const FieldCipher* cipher = nullptr)
       : db(database),
         people(database),
         volunteers(database, cipher),
@@ -33,7 +36,11 @@ struct Store {
         posts(database),
         roster(database),
         offers(database),
-        shifts(database) {}
+        shifts(database),
+        ports{database, people, volunteers, requests, dialogs, events,
+              outbox,   timers, posts,      roster,   offers,  shifts} {}
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
 
   Database& db;
   PeopleRepo people;
@@ -43,11 +50,12 @@ struct Store {
   EventsRepo events;
   OutboxRepo outbox;
   TimersRepo timers;
-  PlaygroundLogRepo playground;
+  PlaygroundLogRepo playground;  // the playground's own history, not a port of the domain
   PostsRepo posts;
   RosterRepo roster;
   OffersRepo offers;
   ShiftsRepo shifts;
+  Store ports;  // what the domain and the runtime use
 };
 
 }  // namespace linli::storage

@@ -5,26 +5,27 @@
 #include <optional>
 #include <vector>
 
+#include "dialogs/ports.hpp"
+#include "dialogs/records.hpp"
 #include "storage/database.hpp"
-#include "storage/records.hpp"
 
 namespace linli::storage {
 
-class TimersRepo {
+class TimersRepo final : public Timers {
  public:
   explicit TimersRepo(Database& db);
 
   // Arms (or re-arms) the timer named `key`.
   void arm(const std::string& key, std::int64_t due_at, const std::string& kind,
-           const std::string& payload);
+           const std::string& payload) override;
   // Arms the timer only if no timer of that name is armed: for debouncing ("refresh soon").
   bool arm_once(const std::string& key, std::int64_t due_at, const std::string& kind,
-                const std::string& payload);
-  void disarm(const std::string& key);
+                const std::string& payload) override;
+  void disarm(const std::string& key) override;
   // Removes the timer if it is still the one with `id` (it may have been re-armed since).
-  bool take(std::int64_t id);
-  std::optional<std::int64_t> next_due();
-  std::vector<TimerRecord> due(std::int64_t now, int limit);
+  bool take(std::int64_t id) override;
+  std::optional<std::int64_t> next_due() override;
+  std::vector<TimerRecord> due(std::int64_t now, int limit) override;
 
  private:
   SQLite::Statement arm_;

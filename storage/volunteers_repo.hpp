@@ -5,27 +5,28 @@
 #include <optional>
 #include <vector>
 
+#include "dialogs/ports.hpp"
+#include "dialogs/records.hpp"
 #include "storage/database.hpp"
 #include "storage/field_cipher.hpp"
-#include "storage/records.hpp"
 
 namespace linli::storage {
 
-class VolunteersRepo {
+class VolunteersRepo final : public Volunteers {
  public:
   // `cipher` (may be null: phones stored as typed) must outlive the repository.
   explicit VolunteersRepo(Database& db, const FieldCipher* cipher = nullptr);
 
-  std::optional<Volunteer> get(std::int64_t person_id);
+  std::optional<Volunteer> get(std::int64_t person_id) override;
   // A new sign-up, or a new attempt after a rejection; keeps the row's original created_at.
-  void upsert(const Volunteer& v);
+  void upsert(const Volunteer& v) override;
   // Returns false when the volunteer is not in `community_id` or already has `status`.
   bool set_status(std::int64_t person_id, const std::string& community_id, VolunteerStatus status,
-                  std::int64_t reviewer, std::int64_t now);
-  std::vector<Volunteer> pending(const std::string& community_id);
+                  std::int64_t reviewer, std::int64_t now) override;
+  std::vector<Volunteer> pending(const std::string& community_id) override;
   // Approved volunteers of a community, those of `building` first.
-  std::vector<Volunteer> approved(const std::string& community_id);
-  int count(const std::string& community_id, VolunteerStatus status);
+  std::vector<Volunteer> approved(const std::string& community_id) override;
+  int count(const std::string& community_id, VolunteerStatus status) override;
 
  private:
   Volunteer read(SQLite::Statement& q) const;

@@ -20,6 +20,7 @@ class PlaygroundAdapter final : public Adapter {
   WebhookResult on_webhook(const HttpRequest& request, std::int64_t now_ms) override;
   ApiCall render(const OutboundMessage& m, const std::string& target_platform_id) const override;
   SendResult interpret(const OutboundMessage& m, const ApiResponse& r) const override;
+  bool in_process() const override { return true; }
 
  private:
   AdapterConfig config_;

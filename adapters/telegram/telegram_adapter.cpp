@@ -375,9 +375,14 @@ json keyboard(const std::vector<std::vector<Button>>& rows) {
 }  // namespace
 
 TelegramAdapter::TelegramAdapter(AdapterConfig config) : config_(std::move(config)) {
-  username_ = config_.telegram.username.empty() ? config_.bot_username : config_.telegram.username;
+  const TelegramConfig* t = config_.settings_as<TelegramConfig>();
+  if (t == nullptr) {
+    throw std::invalid_argument("telegram adapter \"" + config_.name + "\": no telegram settings");
+  }
+  telegram_ = *t;
+  username_ = telegram_.username.empty() ? config_.bot_username : telegram_.username;
   if (!username_.empty() && username_.front() == '@') username_.erase(0, 1);
-  if (!sha256(config_.telegram.secret_token, secret_sha_)) {
+  if (!sha256(telegram_.secret_token, secret_sha_)) {
     throw std::runtime_error("telegram adapter \"" + config_.name + "\": SHA-256 unavailable");
   }
 }
@@ -385,7 +390,7 @@ TelegramAdapter::TelegramAdapter(AdapterConfig config) : config_(std::move(confi
 // Compares digests, not the strings: CRYPTO_memcmp takes the same time whatever the content,
 // and equal-length digests do not reveal the secret's length either.
 bool TelegramAdapter::secret_matches(std::string_view presented) const {
-  if (config_.telegram.secret_token.empty() || presented.empty()) return false;
+  if (telegram_.secret_token.empty() || presented.empty()) return false;
   std::array<unsigned char, 32> digest{};
   if (!sha256(presented, digest)) return false;
   return CRYPTO_memcmp(digest.data(), secret_sha_.data(), digest.size()) == 0;
@@ -460,7 +465,7 @@ ApiCall TelegramAdapter::render(const OutboundMessage& m,
   }
   ApiCall call;
   call.method = "POST";
-  call.url = config_.telegram.api_base + "/bot" + config_.telegram.token + "/" + method;
+  call.url = telegram_.api_base + "/bot" + telegram_.token + "/" + method;
   call.content_type = "application/json";
   // Text that is not valid UTF-8 is sent with U+FFFD instead of throwing here.
   call.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -470,7 +475,7 @@ ApiCall TelegramAdapter::render(const OutboundMessage& m,
 SendResult TelegramAdapter::interpret(const OutboundMessage& m, const ApiResponse& r) const {
   // Errors go to the log: keep them short and never let the token through (a network error
   // may quote the URL).
-  const std::string& token = config_.telegram.token;
+  const std::string& token = telegram_.token;
   auto scrub = [&token](std::string s) {
     if (!token.empty()) {
       for (auto at = s.find(token); at != std::string::npos; at = s.find(token, at)) {

@@ -10,6 +10,7 @@
 #include <array>
 
 #include "adapters/adapter.hpp"
+#include "adapters/telegram/telegram_config.hpp"
 
 namespace linli {
 
@@ -30,6 +31,7 @@ class TelegramAdapter final : public Adapter {
   bool secret_matches(std::string_view presented) const;
 
   AdapterConfig config_;
+  TelegramConfig telegram_;
   std::string username_;                        // ours, without '@': what /cmd@name must name
   std::array<unsigned char, 32> secret_sha_{};  // SHA-256 of the configured secret token
 };

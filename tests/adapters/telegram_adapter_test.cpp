@@ -3,6 +3,7 @@
 // Telegram's Updates are.
 
 #include "adapters/telegram/telegram_adapter.hpp"
+#include "adapters/telegram/telegram_config.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -32,10 +33,12 @@ AdapterConfig telegram_config() {
   c.name = "tg";
   c.webhook_path = "/telegram/tg";
   c.bot_username = "linli_bot";
-  c.telegram.token = kToken;
-  c.telegram.secret_token = kSecret;
-  c.telegram.username = "linli_bot";
-  c.telegram.api_base = "https://api.telegram.org";
+  auto t = std::make_shared<TelegramConfig>();
+  t->token = kToken;
+  t->secret_token = kSecret;
+  t->username = "linli_bot";
+  t->api_base = "https://api.telegram.org";
+  c.settings = t;
   return c;
 }
 
@@ -115,7 +118,9 @@ TEST_F(TelegramAdapterTest, WrongSecretsAreAllRefusedAlike) {
 
 TEST_F(TelegramAdapterTest, EmptyConfiguredSecretRefusesEverything) {
   AdapterConfig c = telegram_config();
-  c.telegram.secret_token.clear();
+  auto t = std::make_shared<TelegramConfig>(*c.settings_as<TelegramConfig>());
+  t->secret_token.clear();
+  c.settings = t;
   TelegramAdapter open(c);
   EXPECT_EQ(open.on_webhook(request(fixture("private_message.json"), ""), kNow).status, 401);
   EXPECT_EQ(open.on_webhook(request(fixture("private_message.json"), nullptr), kNow).status, 401);

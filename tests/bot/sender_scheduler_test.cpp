@@ -14,6 +14,7 @@
 #include "bot/dispatcher.hpp"
 #include "bot/outbox_sender.hpp"
 #include "bot/scheduler.hpp"
+#include "storage/directory_rows.hpp"
 #include "tests/support/engine_fixture.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -83,7 +84,8 @@ class SenderUnderStress : public ::testing::Test {
 
   TempDir dir_;
   storage::Database db_{dir_.path() + "/linli.db", "normal"};
-  storage::Store store_{db_};
+  storage::SqliteStore sqlite_{db_};
+  Store& store_ = sqlite_.ports;
   ManualClock clock_{1'800'000'000'000};
   Logger log_{LogLevel::error};
   SenderConfig config_;
@@ -104,9 +106,9 @@ TEST_F(SenderUnderStress, AStoreThatFailsToRecordADeadLetterDoesNotCostTheNextMe
   sender.start();
   run(sender, std::chrono::seconds(5));
   EXPECT_EQ(transport_.bodies, (std::vector<std::string>{"reject", "hello"}));
-  EXPECT_EQ(store_.outbox.status(next), storage::OutboxStatus::sent);
+  EXPECT_EQ(store_.outbox.status(next), OutboxStatus::sent);
   // What could not be recorded stays pending: it is tried again after a restart.
-  EXPECT_EQ(store_.outbox.status(refused), storage::OutboxStatus::pending);
+  EXPECT_EQ(store_.outbox.status(refused), OutboxStatus::pending);
 }
 
 TEST_F(SenderUnderStress, ChatsWithNothingToSendAreForgotten) {
@@ -152,9 +154,11 @@ TEST(SchedulerUnderStress, OneTimerThatKeepsFailingDoesNotHoldUpTheOthers) {
   Config config = community_config();
   storage::Database db(":memory:", "normal");
   storage::FieldCipher cipher(std::string(32, 'k'));
-  storage::Store store(db, &cipher);
+  storage::SqliteStore sqlite(db, &cipher);
+  Store& store = sqlite.ports;
   ManualClock clock(1'800'000'000'000);
-  storage::Directory dir(config, db, store.people, clock.now_ms());
+  Directory dir(config, store.people, clock.now_ms());
+  storage::save_directory(db, dir);
   Engine engine(config, store, dir);
   Logger log(LogLevel::error);
   net::io_context io;

@@ -4,6 +4,8 @@
 #include <fstream>
 #include <map>
 
+#include "adapters/registry.hpp"
+#include "adapters/telegram/telegram_config.hpp"
 #include "config/config.hpp"
 
 namespace linli {
@@ -59,8 +61,8 @@ TEST(Config, TheTelegramExampleIsValidOnceItsSecretsAreSet) {
   fake_env()["LINLI_TELEGRAM_TOKEN"] = "123:abc";
   fake_env()["LINLI_TELEGRAM_SECRET"] = "s3cret";
   Config c = parse_config(text, env);
-  EXPECT_EQ(c.adapters[0].telegram.api_base, "https://api.telegram.org");
-  EXPECT_EQ(c.adapters[0].open_private_url, "https://t.me/your_linli_bot?start=hi");
+  EXPECT_EQ(c.adapters[0].settings_as<TelegramConfig>()->api_base, "https://api.telegram.org");
+  EXPECT_EQ(c.adapters[0].capabilities.open_private_url, "https://t.me/your_linli_bot?start=hi");
   EXPECT_EQ(c.utc_offset_min, 480);
   fake_env().clear();
 }
@@ -99,9 +101,9 @@ TEST(Config, TelegramNeedsItsSecretsAndChecksThem) {
               R"({"type": "telegram", "name": "pg", "token": "1:x", "secret_token": "s3cret",
                                "username": "@linli_bot"})");
   Config c = parse_config(tg, env);
-  EXPECT_EQ(c.adapters[0].telegram.username, "linli_bot");
+  EXPECT_EQ(c.adapters[0].settings_as<TelegramConfig>()->username, "linli_bot");
   EXPECT_EQ(c.adapters[0].bot_username, "linli_bot");
-  EXPECT_EQ(c.adapters[0].telegram.api_base, "https://api.telegram.org");
+  EXPECT_EQ(c.adapters[0].settings_as<TelegramConfig>()->api_base, "https://api.telegram.org");
   EXPECT_EQ(error_of(replace(tg, "\"token\": \"1:x\",", "")),
             "adapters[0].token: missing (a string is required)");
   EXPECT_EQ(error_of(replace(tg, "s3cret", "not secret!")),
@@ -123,7 +125,7 @@ TEST(Config, SecretsComeFromTheEnvironment) {
                                "secret_token": "s", "username": "b"})");
   EXPECT_EQ(error_of(tg), "adapters[0].token: environment variable LINLI_TEST_TOKEN is not set");
   fake_env()["LINLI_TEST_TOKEN"] = "123:abc";
-  EXPECT_EQ(parse_config(tg, env).adapters[0].telegram.token, "123:abc");
+  EXPECT_EQ(parse_config(tg, env).adapters[0].settings_as<TelegramConfig>()->token, "123:abc");
   fake_env().clear();
 }
 

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "adapters/registry.hpp"
 #include "tests/support/engine_fixture.hpp"
 
 namespace linli::test {
@@ -37,14 +38,14 @@ class Engine : public EngineFixture {
     return find_to(sent, "li")->platform_id;
   }
   void pending_volunteer(const std::string& user) {
-    storage::Volunteer v;
+    Volunteer v;
     v.person_id = person(user);
     v.community_id = "sc";
     v.name = "王小明";
     v.phone = "13700000000";
     v.building = "31";
     v.skills = 1;
-    v.status = storage::VolunteerStatus::pending;
+    v.status = VolunteerStatus::pending;
     store_.volunteers.upsert(v);
   }
 };
@@ -53,7 +54,7 @@ TEST_F(Engine, ReplyTakeToCardAssignsTicketAndTellsEveryone) {
   std::string card = open_ticket();
   auto sent = say("chen", "gv", "接单", card);
   auto r = store_.requests.get(1);
-  EXPECT_EQ(r->status, storage::RequestStatus::claimed);
+  EXPECT_EQ(r->status, RequestStatus::claimed);
   EXPECT_EQ(r->volunteer_id, person("chen"));
   bool edited = false;
   for (const auto& s : sent) {
@@ -102,7 +103,7 @@ TEST_F(Engine, StaleButtonAnswersOnTheButtonAndChangesNothing) {
 TEST_F(Engine, ResidentWhoIsNotAVolunteerCannotTake) {
   std::string card = open_ticket();
   auto sent = say("zhang", "gv", "接单", card);
-  EXPECT_EQ(store_.requests.get(1)->status, storage::RequestStatus::open);
+  EXPECT_EQ(store_.requests.get(1)->status, RequestStatus::open);
   EXPECT_THAT(sent.at(0).msg.text, HasSubstr("审核通过的志愿者才能接单"));
 }
 
@@ -110,20 +111,20 @@ TEST_F(Engine, PendingVolunteerCannotTakeYet) {
   pending_volunteer("wang");
   std::string card = open_ticket();
   auto sent = say("wang", "gv", "接单", card);
-  EXPECT_EQ(store_.requests.get(1)->status, storage::RequestStatus::open);
+  EXPECT_EQ(store_.requests.get(1)->status, RequestStatus::open);
   EXPECT_THAT(sent.at(0).msg.text, HasSubstr("还在审核中"));
 }
 
 TEST_F(Engine, OtherRepliesToTheCardAreNeighboursTalking) {
   std::string card = open_ticket();
   EXPECT_TRUE(say("chen", "gv", "这个我晚点看看", card).empty());
-  EXPECT_EQ(store_.requests.get(1)->status, storage::RequestStatus::open);
+  EXPECT_EQ(store_.requests.get(1)->status, RequestStatus::open);
 }
 
 TEST_F(Engine, DoneAsksTheResidentToRateAndUpdatesTheCard) {
   claimed_by_chen();
   auto sent = say("chen", "gv", "完成 #1");
-  EXPECT_EQ(store_.requests.get(1)->status, storage::RequestStatus::done);
+  EXPECT_EQ(store_.requests.get(1)->status, RequestStatus::done);
   const Sent* ask = find_to(sent, "li");
   ASSERT_NE(ask, nullptr);
   EXPECT_EQ(ask->msg.route, "r:1");
@@ -138,13 +139,13 @@ TEST_F(Engine, DoneAsksTheResidentToRateAndUpdatesTheCard) {
 TEST_F(Engine, DoneWithoutNumberFinishesTheOnlyTask) {
   claimed_by_chen();
   say("chen", "chen", "/done");
-  EXPECT_EQ(store_.requests.get(1)->status, storage::RequestStatus::done);
+  EXPECT_EQ(store_.requests.get(1)->status, RequestStatus::done);
 }
 
 TEST_F(Engine, DoneOfSomeoneElsesTaskIsRefused) {
   claimed_by_chen();
   auto sent = say("zhao", "gv", "/done #1");
-  EXPECT_EQ(store_.requests.get(1)->status, storage::RequestStatus::claimed);
+  EXPECT_EQ(store_.requests.get(1)->status, RequestStatus::claimed);
   EXPECT_THAT(sent.at(0).msg.text, HasSubstr("不是你接的任务"));
 }
 
@@ -210,7 +211,7 @@ TEST_F(Engine, CoordinatorApprovesByReplyingToTheReviewMessage) {
   const Sent* review = find_to(sent, "zhou");
   ASSERT_NE(review, nullptr);
   auto decided = say("zhou", "zhou", "通过", review->platform_id);
-  EXPECT_EQ(store_.volunteers.get(person("wang"))->status, storage::VolunteerStatus::approved);
+  EXPECT_EQ(store_.volunteers.get(person("wang"))->status, VolunteerStatus::approved);
   EXPECT_THAT(texts_to(decided, "zhou").at(0), HasSubstr("已通过：王小明"));
   EXPECT_THAT(texts_to(decided, "wang").at(0), HasSubstr("山城花园社区 的志愿者"));
   EXPECT_THAT(texts_to(decided, "gv").at(0), HasSubstr("欢迎新志愿者 王小明"));
@@ -222,19 +223,19 @@ TEST_F(Engine, ApproveWithoutNumberListsWhoIsWaitingWithoutPhones) {
   EXPECT_THAT(sent.at(0).msg.text, HasSubstr("王小明"));
   EXPECT_THAT(sent.at(0).msg.text, Not(HasSubstr("13700000000")));
   say("zhou", "zhou", "/approve " + std::to_string(person("wang")));
-  EXPECT_EQ(store_.volunteers.get(person("wang"))->status, storage::VolunteerStatus::approved);
+  EXPECT_EQ(store_.volunteers.get(person("wang"))->status, VolunteerStatus::approved);
 }
 
 TEST_F(Engine, RejectButtonRejects) {
   pending_volunteer("wang");
   press("zhou", "zhou", "p1", "v:" + std::to_string(person("wang")) + ":no");
-  EXPECT_EQ(store_.volunteers.get(person("wang"))->status, storage::VolunteerStatus::rejected);
+  EXPECT_EQ(store_.volunteers.get(person("wang"))->status, VolunteerStatus::rejected);
 }
 
 TEST_F(Engine, OnlyCoordinatorsReview) {
   pending_volunteer("wang");
   auto sent = say("chen", "gv", "通过 " + std::to_string(person("wang")));
-  EXPECT_EQ(store_.volunteers.get(person("wang"))->status, storage::VolunteerStatus::pending);
+  EXPECT_EQ(store_.volunteers.get(person("wang"))->status, VolunteerStatus::pending);
   EXPECT_THAT(sent.at(0).msg.text, HasSubstr("只有本社区的协调员"));
 }
 
@@ -294,11 +295,11 @@ class Undeliverable : public EngineFixture {
 };
 
 TEST_F(Undeliverable, RefusedPrivateMessageIsHeldAndThePersonInvitedInTheirGroup) {
-  config_.adapters[0].open_private_url = "https://t.me/linli_bot?start=hi";
+  config_.adapters[0].capabilities.open_private_url = "https://t.me/linli_bot?start=hi";
   say("li", "g31", "今天天气不错");  // last seen in g31
   std::int64_t first = private_to_li("one");
   auto sent = undeliverable(first, true);
-  EXPECT_EQ(store_.outbox.status(first), storage::OutboxStatus::held);
+  EXPECT_EQ(store_.outbox.status(first), OutboxStatus::held);
   ASSERT_EQ(texts_to(sent, "g31").size(), 1u);
   EXPECT_THAT(texts_to(sent, "g31")[0], HasSubstr("https://t.me/linli_bot?start=hi"));
   EXPECT_EQ(sent[0].msg.mentions, std::vector<std::string>{"li"});
@@ -307,8 +308,8 @@ TEST_F(Undeliverable, RefusedPrivateMessageIsHeldAndThePersonInvitedInTheirGroup
   EXPECT_TRUE(undeliverable(second, true).empty());
   // Opening the private chat delivers both, in order (the fixture delivers what is handed on).
   auto opened = say("li", "li", "/start hi");
-  EXPECT_EQ(store_.outbox.status(first), storage::OutboxStatus::sent);
-  EXPECT_EQ(store_.outbox.status(second), storage::OutboxStatus::sent);
+  EXPECT_EQ(store_.outbox.status(first), OutboxStatus::sent);
+  EXPECT_EQ(store_.outbox.status(second), OutboxStatus::sent);
   std::vector<std::int64_t> ids;
   for (const auto& s : opened) ids.push_back(s.id);
   EXPECT_THAT(ids, ::testing::ElementsAre(::testing::_, first, second));
@@ -319,7 +320,7 @@ TEST_F(Undeliverable, WithoutADeepLinkNothingIsPostedButTheMessageWaits) {
   say("li", "g31", "今天天气不错");
   std::int64_t id = private_to_li("one");
   EXPECT_TRUE(undeliverable(id, true).empty());
-  EXPECT_EQ(store_.outbox.status(id), storage::OutboxStatus::held);
+  EXPECT_EQ(store_.outbox.status(id), OutboxStatus::held);
 }
 
 TEST_F(Undeliverable, DeadLetterIsReportedToTheCoordinators) {
@@ -376,23 +377,23 @@ TEST_F(TwoCommunities, ACoordinatorCannotActOnAnotherCommunity) {
               {"building", "31"},
               {"urgent", "0"}});
   say("li", "li", "是");  // #1 in 山城花园
-  storage::Volunteer v;
+  Volunteer v;
   v.person_id = person("wang");
   v.community_id = "sc";
   v.name = "王小明";
-  v.status = storage::VolunteerStatus::pending;
+  v.status = VolunteerStatus::pending;
   store_.volunteers.upsert(v);
   say("wu", "n1", "菜单");  // wu is seen in 南岸
 
   say("wu", "wu", "通过 " + std::to_string(person("wang")));
-  EXPECT_EQ(store_.volunteers.get(person("wang"))->status, storage::VolunteerStatus::pending);
+  EXPECT_EQ(store_.volunteers.get(person("wang"))->status, VolunteerStatus::pending);
   EXPECT_THAT(say("wu", "wu", "派单 #1 陈师傅").at(0).msg.text, HasSubstr("找不到"));
   EXPECT_EQ(store_.offers.rounds("request", 1), 0);
   // In the other community's group, wu is not its coordinator at all.
   EXPECT_THAT(say("wu", "gv", "/approve").at(0).msg.text, HasSubstr("只有本社区的协调员"));
   // zhou, in his own community, can.
   say("zhou", "zhou", "通过 " + std::to_string(person("wang")));
-  EXPECT_EQ(store_.volunteers.get(person("wang"))->status, storage::VolunteerStatus::approved);
+  EXPECT_EQ(store_.volunteers.get(person("wang"))->status, VolunteerStatus::approved);
 }
 
 }  // namespace

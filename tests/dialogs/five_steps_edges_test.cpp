@@ -19,12 +19,12 @@ TEST_F(Edges, HeldPlaceIsReleasedWhenTheSignUpIsCancelled) {
   make_post(1);
   auto cards = recruit();
   say("zhang", "g31", "报名", cards["g31"]);
-  ASSERT_EQ(status(1, "zhang"), storage::RosterStatus::held);
+  ASSERT_EQ(status(1, "zhang"), RosterStatus::held);
   say("chen", "gv", "报名", cards["gv"]);
-  ASSERT_EQ(status(1, "chen"), storage::RosterStatus::waiting);
+  ASSERT_EQ(status(1, "chen"), RosterStatus::waiting);
   auto sent = say("zhang", "g31", "/cancel");
-  EXPECT_EQ(status(1, "zhang"), storage::RosterStatus::gone);
-  EXPECT_EQ(status(1, "chen"), storage::RosterStatus::taken);
+  EXPECT_EQ(status(1, "zhang"), RosterStatus::gone);
+  EXPECT_EQ(status(1, "chen"), RosterStatus::taken);
   EXPECT_THAT(to(sent, "zhang"), HasSubstr("保留的名额已经取消"));
   EXPECT_THAT(to(sent, "chen"), HasSubstr("现在是你的了"));
 }
@@ -36,7 +36,7 @@ TEST_F(Edges, HeldPlaceIsReleasedWhenTheSignUpTimesOut) {
   say("chen", "gv", "报名", cards["gv"]);
   advance(config_.dialogs.timeout_s * 1000 + 1);
   EXPECT_FALSE(dialog_of("zhang"));
-  EXPECT_EQ(status(1, "chen"), storage::RosterStatus::taken);
+  EXPECT_EQ(status(1, "chen"), RosterStatus::taken);
 }
 
 TEST_F(Edges, SubmittedSignUpKeepsItsHeldPlaceUntilTheReview) {
@@ -51,7 +51,7 @@ TEST_F(Edges, SubmittedSignUpKeepsItsHeldPlaceUntilTheReview) {
               {"availability", "晚上"}});
   say("zhang", "zhang", "是");
   say("zhang", "g31", "/help");  // a new dialog later does not give the place away
-  EXPECT_EQ(status(1, "zhang"), storage::RosterStatus::held);
+  EXPECT_EQ(status(1, "zhang"), RosterStatus::held);
 }
 
 TEST_F(Edges, ApprovedVolunteerOfAnotherCommunityIsToldInsteadOfBlockingAPlace) {
@@ -59,14 +59,14 @@ TEST_F(Edges, ApprovedVolunteerOfAnotherCommunityIsToldInsteadOfBlockingAPlace) 
   auto cards = recruit();
   db_.sql().exec(
       "INSERT OR IGNORE INTO communities (id, name, lang) VALUES ('other', '别的社区', 'zh')");
-  storage::Volunteer v;
+  Volunteer v;
   v.person_id = person("wu");
   v.community_id = "other";
   v.name = "吴";
-  v.status = storage::VolunteerStatus::approved;
+  v.status = VolunteerStatus::approved;
   store_.volunteers.upsert(v);
   auto sent = say("wu", "g31", "报名", cards["g31"]);
-  EXPECT_EQ(status(1, "wu"), storage::RosterStatus::gone);
+  EXPECT_EQ(status(1, "wu"), RosterStatus::gone);
   EXPECT_THAT(to(sent, "wu"), HasSubstr("这个招募属于另一个社区"));
   EXPECT_FALSE(dialog_of("wu"));
 }
@@ -84,9 +84,9 @@ TEST_F(Edges, HeldPlaceApprovedAfterTheRemindersIsNotReplacedUnasked) {
   auto submitted = say("zhang", "zhang", "是");
   advance(90 * kMinute);
   say("zhou", "zhou", "通过", find_to(submitted, "zhou")->platform_id);
-  ASSERT_EQ(status(1, "zhang"), storage::RosterStatus::taken);
+  ASSERT_EQ(status(1, "zhang"), RosterStatus::taken);
   advance(31 * kMinute);
-  EXPECT_EQ(status(1, "zhang"), storage::RosterStatus::taken);
+  EXPECT_EQ(status(1, "zhang"), RosterStatus::taken);
 }
 
 TEST_F(Edges, AfterDowntimeNobodyIsReplacedWithoutTimeToConfirm) {
@@ -96,7 +96,7 @@ TEST_F(Edges, AfterDowntimeNobodyIsReplacedWithoutTimeToConfirm) {
   auto caught_up = advance(150 * kMinute);  // both timers fell due while nobody was looking
   EXPECT_THAT(to(caught_up, "chen"), HasSubstr("请回复这条消息「确认」"));
   EXPECT_THAT(to(caught_up, "chen"), Not(HasSubstr("名额已经让给")));
-  EXPECT_EQ(status(1, "chen"), storage::RosterStatus::taken);
+  EXPECT_EQ(status(1, "chen"), RosterStatus::taken);
 }
 
 TEST_F(Edges, ReminderAnsweredLateIsStillGivenItsGrace) {
@@ -105,9 +105,9 @@ TEST_F(Edges, ReminderAnsweredLateIsStillGivenItsGrace) {
   say("chen", "gv", "报名", cards["gv"]);
   advance(2 * kHour + 30 * kMinute);  // the reminder fired 30 minutes late (downtime)
   advance(40 * kMinute);              // the replacement is due, but the grace is not over
-  EXPECT_EQ(status(1, "chen"), storage::RosterStatus::taken);
+  EXPECT_EQ(status(1, "chen"), RosterStatus::taken);
   advance(25 * kMinute);  // a full hour after the reminder, still before the start
-  EXPECT_EQ(status(1, "chen"), storage::RosterStatus::gone);
+  EXPECT_EQ(status(1, "chen"), RosterStatus::gone);
 }
 
 TEST_F(Edges, CoordinatorOfferIsNotExpiredByTheAutomaticRound) {
@@ -117,10 +117,10 @@ TEST_F(Edges, CoordinatorOfferIsNotExpiredByTheAutomaticRound) {
   const Sent* offer = find_to(offered, "zhao");
   ASSERT_NE(offer, nullptr);
   advance(2 * kMinute);  // the automatic round starts one minute after the assignment
-  EXPECT_EQ(store_.offers.get(1)->status, storage::OfferStatus::offered);
+  EXPECT_EQ(store_.offers.get(1)->status, OfferStatus::offered);
   say("zhao", "zhao", "收到", offer->platform_id);
   EXPECT_EQ(store_.requests.get(1)->volunteer_id, person("zhao"));
-  EXPECT_EQ(store_.offers.get(1)->status, storage::OfferStatus::accepted);
+  EXPECT_EQ(store_.offers.get(1)->status, OfferStatus::accepted);
 }
 
 TEST_F(Edges, WaitingVolunteerAcceptingAnOfferForAFullPostKeepsTheirTurn) {
@@ -142,11 +142,11 @@ TEST_F(Edges, RaisingTheHeadcountPromotesTheWaitList) {
   say("zhou", "zhou", "设岗 1");
   for (const char* a : {"-", "-", "2", "-", "-", "-", "-", "是"}) say("zhou", "zhou", a);
   EXPECT_EQ(store_.posts.get(1)->headcount, 2);
-  EXPECT_EQ(status(1, "zhao"), storage::RosterStatus::taken);
+  EXPECT_EQ(status(1, "zhao"), RosterStatus::taken);
 }
 
 TEST_F(Edges, CallForAPostUnderWayStaysOpenUntilItEnds) {
-  storage::Post p;
+  Post p;
   p.community_id = "sc";
   p.team = "care";
   p.title = "三天的岗位";

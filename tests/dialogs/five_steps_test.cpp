@@ -44,9 +44,9 @@ TEST_F(FiveSteps, FirstRepliesTakeThePlacesTheRestWaitAndEveryoneIsToldPrivately
   auto a = say("chen", "gv", "报名", cards["gv"]);
   auto b = say("zhao", "g31", "+1", cards["g31"]);
   auto c = say("liu", "gv", "1", cards["gv"]);
-  EXPECT_EQ(status(1, "chen"), storage::RosterStatus::taken);
-  EXPECT_EQ(status(1, "zhao"), storage::RosterStatus::taken);
-  EXPECT_EQ(status(1, "liu"), storage::RosterStatus::waiting);
+  EXPECT_EQ(status(1, "chen"), RosterStatus::taken);
+  EXPECT_EQ(status(1, "zhao"), RosterStatus::taken);
+  EXPECT_EQ(status(1, "liu"), RosterStatus::waiting);
   EXPECT_THAT(to(a, "chen"), HasSubstr("第 1 个名额"));
   EXPECT_THAT(to(b, "zhao"), HasSubstr("第 2 个名额"));
   EXPECT_THAT(to(c, "liu"), HasSubstr("候补第 1 位"));
@@ -63,7 +63,7 @@ TEST_F(FiveSteps, FifteenRepliesForTenPlacesGiveExactlyTenPlaces) {
   EXPECT_EQ(n.waiting, 5);
   for (int i = 0; i < 15; ++i) {
     EXPECT_EQ(status(1, "v" + std::to_string(i)),
-              i < 10 ? storage::RosterStatus::taken : storage::RosterStatus::waiting);
+              i < 10 ? RosterStatus::taken : RosterStatus::waiting);
   }
 }
 
@@ -83,9 +83,9 @@ TEST_F(FiveSteps, WithdrawalGivesThePlaceToTheFirstWhoWaits) {
   say("zhao", "gv", "报名", cards["gv"]);
   say("liu", "gv", "报名", cards["gv"]);
   auto sent = say("chen", "gv", "退出", cards["gv"]);
-  EXPECT_EQ(status(1, "chen"), storage::RosterStatus::gone);
-  EXPECT_EQ(status(1, "zhao"), storage::RosterStatus::taken);
-  EXPECT_EQ(status(1, "liu"), storage::RosterStatus::waiting);
+  EXPECT_EQ(status(1, "chen"), RosterStatus::gone);
+  EXPECT_EQ(status(1, "zhao"), RosterStatus::taken);
+  EXPECT_EQ(status(1, "liu"), RosterStatus::waiting);
   EXPECT_THAT(to(sent, "zhao"), HasSubstr("空出一个名额，现在是你的了"));
   EXPECT_THAT(texts_to(sent, "gv").at(0), HasSubstr("已退出岗位 1"));
 }
@@ -95,19 +95,19 @@ TEST_F(FiveSteps, QuitCommandLeavesTheOnlyPost) {
   auto cards = recruit();
   say("chen", "gv", "报名", cards["gv"]);
   say("chen", "chen", "/quit");
-  EXPECT_EQ(status(1, "chen"), storage::RosterStatus::gone);
+  EXPECT_EQ(status(1, "chen"), RosterStatus::gone);
 }
 
 TEST_F(FiveSteps, ResidentWhoRepliesIsLedIntoSignUpWithThePlaceHeld) {
   make_post(1);
   auto cards = recruit();
   auto sent = say("zhang", "g31", "报名", cards["g31"]);
-  EXPECT_EQ(status(1, "zhang"), storage::RosterStatus::held);
+  EXPECT_EQ(status(1, "zhang"), RosterStatus::held);
   EXPECT_THAT(to(sent, "zhang"), HasSubstr("先给你留一个名额"));
   EXPECT_EQ(dialog_of("zhang")->kind, "signup");
   // The held place counts: the next approved volunteer waits.
   say("chen", "gv", "报名", cards["gv"]);
-  EXPECT_EQ(status(1, "chen"), storage::RosterStatus::waiting);
+  EXPECT_EQ(status(1, "chen"), RosterStatus::waiting);
   // The coordinator approves: the place is theirs.
   put_dialog("zhang", "signup", "confirm", "zhang",
              {{"name", "张建国"},
@@ -117,7 +117,7 @@ TEST_F(FiveSteps, ResidentWhoRepliesIsLedIntoSignUpWithThePlaceHeld) {
               {"availability", "晚上"}});
   auto submitted = say("zhang", "zhang", "是");
   auto approved = say("zhou", "zhou", "通过", find_to(submitted, "zhou")->platform_id);
-  EXPECT_EQ(status(1, "zhang"), storage::RosterStatus::taken);
+  EXPECT_EQ(status(1, "zhang"), RosterStatus::taken);
   EXPECT_THAT(to(approved, "zhang"), HasSubstr("名额已经确定"));
 }
 
@@ -126,15 +126,15 @@ TEST_F(FiveSteps, RejectedSignUpFreesTheHeldPlaceForTheWaitList) {
   auto cards = recruit();
   say("zhang", "g31", "报名", cards["g31"]);
   say("chen", "gv", "报名", cards["gv"]);
-  storage::Volunteer v;
+  Volunteer v;
   v.person_id = person("zhang");
   v.community_id = "sc";
   v.name = "张建国";
-  v.status = storage::VolunteerStatus::pending;
+  v.status = VolunteerStatus::pending;
   store_.volunteers.upsert(v);
   auto sent = say("zhou", "zhou", "拒绝 " + std::to_string(person("zhang")));
-  EXPECT_EQ(status(1, "zhang"), storage::RosterStatus::gone);
-  EXPECT_EQ(status(1, "chen"), storage::RosterStatus::taken);
+  EXPECT_EQ(status(1, "zhang"), RosterStatus::gone);
+  EXPECT_EQ(status(1, "chen"), RosterStatus::taken);
   EXPECT_THAT(to(sent, "chen"), HasSubstr("现在是你的了"));
 }
 
@@ -170,7 +170,7 @@ TEST_F(FiveSteps, JoinButtonWorksLikeAReply) {
   make_post(2);
   auto cards = recruit();
   press("chen", "gv", cards["gv"], "c:1:join");
-  EXPECT_EQ(status(1, "chen"), storage::RosterStatus::taken);
+  EXPECT_EQ(status(1, "chen"), RosterStatus::taken);
 }
 
 // ---- step 4: implement in order
@@ -276,8 +276,8 @@ TEST_F(FiveSteps, RemindersAskToConfirmAndWhoDoesNotIsReplacedFromTheWaitList) {
   EXPECT_THAT(reminder->msg.text, HasSubstr("请回复这条消息「确认」"));
   EXPECT_EQ(find_to(reminded, "zhao"), nullptr);  // waiting: nothing to confirm
   auto replaced = advance(1 * kHour);             // 1 hour before: no confirmation
-  EXPECT_EQ(status(1, "chen"), storage::RosterStatus::gone);
-  EXPECT_EQ(status(1, "zhao"), storage::RosterStatus::taken);
+  EXPECT_EQ(status(1, "chen"), RosterStatus::gone);
+  EXPECT_EQ(status(1, "zhao"), RosterStatus::taken);
   EXPECT_THAT(to(replaced, "chen"), HasSubstr("名额已经让给其他志愿者"));
   EXPECT_THAT(to(replaced, "zhao"), HasSubstr("现在是你的了"));
 }
@@ -290,7 +290,7 @@ TEST_F(FiveSteps, ConfirmingKeepsThePlace) {
   auto confirmed = say("chen", "chen", "确认", find_to(reminded, "chen")->platform_id);
   EXPECT_THAT(to(confirmed, "chen"), HasSubstr("已确认"));
   advance(1 * kHour);
-  EXPECT_EQ(status(1, "chen"), storage::RosterStatus::taken);
+  EXPECT_EQ(status(1, "chen"), RosterStatus::taken);
 }
 
 TEST_F(FiveSteps, WithoutAWaitListTheReservePoolIsAsked) {
@@ -303,7 +303,7 @@ TEST_F(FiveSteps, WithoutAWaitListTheReservePoolIsAsked) {
   ASSERT_NE(offer, nullptr);
   EXPECT_THAT(offer->msg.text, HasSubstr("还差人"));
   say("zhao", "zhao", "收到", offer->platform_id);
-  EXPECT_EQ(status(1, "zhao"), storage::RosterStatus::taken);
+  EXPECT_EQ(status(1, "zhao"), RosterStatus::taken);
 }
 
 TEST_F(FiveSteps, CheckInAndOutRecordTheHoursServed) {
@@ -378,7 +378,7 @@ TEST_F(Privacy, OpenRequestsKeepTheirAddress) {
 
 TEST_F(FiveSteps, TeamsAreListedAndACoordinatorsOwnTeamRenamed) {
   std::int64_t post = make_post(3);
-  storage::Post p = *store_.posts.get(post);
+  Post p = *store_.posts.get(post);
   p.team = "老党员服务队";  // named in the post dialog: that is how a team of one's own is made
   store_.posts.update(p);
   auto list = say("zhou", "zhou", "队伍").at(0).msg.text;

@@ -135,7 +135,7 @@ TEST_F(HelpDialog, YesCreatesTicketAndPostsCardWithoutPrivateDetails) {
   EXPECT_FALSE(dialog_of("li"));
   auto r = store_.requests.get(1);
   ASSERT_TRUE(r);
-  EXPECT_EQ(r->status, storage::RequestStatus::open);
+  EXPECT_EQ(r->status, RequestStatus::open);
   EXPECT_EQ(r->category, "repair");
   EXPECT_EQ(r->address, "31栋2单元501");
   EXPECT_TRUE(r->urgent);

@@ -152,7 +152,7 @@ TEST_F(SignupDialog, YesSubmitsPendingVolunteerAndAsksCoordinator) {
   EXPECT_FALSE(dialog_of("li"));
   auto v = store_.volunteers.get(person("li"));
   ASSERT_TRUE(v);
-  EXPECT_EQ(v->status, storage::VolunteerStatus::pending);
+  EXPECT_EQ(v->status, VolunteerStatus::pending);
   EXPECT_EQ(v->name, "李秀英");
   EXPECT_EQ(v->phone, "13800138000");
   EXPECT_EQ(v->building, "31");

@@ -5,6 +5,9 @@
 #include <set>
 #include <string>
 
+#include "adapters/playground/playground_config.hpp"
+#include "adapters/registry.hpp"
+#include "adapters/telegram/telegram_config.hpp"
 #include "config/config.hpp"
 #include "tests/fuzz/harnesses.hpp"
 
@@ -27,13 +30,17 @@ void check_adapter(const AdapterConfig& a) {
   LINLI_FUZZ_CHECK(a.limits.per_chat_per_s > 0 && a.limits.per_group_per_min > 0 &&
                    a.limits.global_per_s > 0 && a.limits.burst >= 1);
   if (a.type == "playground") {
-    for (const auto& p : a.playground.people) {
+    const auto* playground = a.settings_as<PlaygroundConfig>();
+    LINLI_FUZZ_CHECK(playground != nullptr);
+    for (const auto& p : playground->people) {
       LINLI_FUZZ_CHECK(!p.id.empty() && !p.name.empty());
       LINLI_FUZZ_CHECK(p.lang == "zh" || p.lang == "en");
     }
     return;
   }
-  const TelegramConfig& t = a.telegram;
+  const auto* telegram = a.settings_as<TelegramConfig>();
+  LINLI_FUZZ_CHECK(telegram != nullptr);
+  const TelegramConfig& t = *telegram;
   LINLI_FUZZ_CHECK(!t.token.empty());
   LINLI_FUZZ_CHECK(!t.secret_token.empty() && t.secret_token.size() <= 256);
   // The bot's own name: what "/cmd@name" and replies to the bot are recognised by.

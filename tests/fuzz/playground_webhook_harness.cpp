@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/playground/playground_adapter.hpp"
+#include "adapters/playground/playground_config.hpp"
 #include "tests/fuzz/checks.hpp"
 #include "tests/fuzz/harnesses.hpp"
 
@@ -23,7 +24,9 @@ AdapterConfig config() {
   c.name = "pg";
   c.webhook_path = "/playground/webhook";
   c.bot_username = "linli_bot";
-  c.playground.people = {{"li", "李阿姨", "zh"}, {"emma", "Emma", "en"}};
+  auto people = std::make_shared<PlaygroundConfig>();
+  people->people = {{"li", "李阿姨", "zh"}, {"emma", "Emma", "en"}};
+  c.settings = people;
   return c;
 }
 

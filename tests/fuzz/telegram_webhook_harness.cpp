@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/telegram/telegram_adapter.hpp"
+#include "adapters/telegram/telegram_config.hpp"
 #include "tests/fuzz/checks.hpp"
 #include "tests/fuzz/harnesses.hpp"
 
@@ -26,10 +27,12 @@ AdapterConfig config() {
   c.name = "tg";
   c.webhook_path = "/telegram/tg";
   c.bot_username = "linli_bot";
-  c.telegram.token = kToken;
-  c.telegram.secret_token = kSecret;
-  c.telegram.username = "linli_bot";
-  c.telegram.api_base = kApiBase;
+  auto t = std::make_shared<TelegramConfig>();
+  t->token = kToken;
+  t->secret_token = kSecret;
+  t->username = "linli_bot";
+  t->api_base = kApiBase;
+  c.settings = t;
   return c;
 }
 

@@ -46,7 +46,7 @@ class FiveStepsOnTelegram : public Telegram {
   int run_due() {
     return on_io([&] { return app_->app().scheduler().run_due(); });
   }
-  storage::RosterCounts roster() {
+  RosterCounts roster() {
     return on_io([&] { return app_->app().store().roster.counts(1); });
   }
   // 周主任 sets up the post by dialog in his private chat; it starts tomorrow at 8:00.
@@ -106,7 +106,7 @@ TEST_F(FiveStepsOnTelegram, GrandmaInBuilding31) {
   for (auto& t : threads) t.join();
 
   // Exactly ten places; five on the wait-list; everyone told which, privately.
-  storage::RosterCounts n = roster();
+  RosterCounts n = roster();
   EXPECT_EQ(n.taken, 10);
   EXPECT_EQ(n.waiting, 5);
   ASSERT_TRUE(fake_.wait_until(

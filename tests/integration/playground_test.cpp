@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/registry.hpp"
 #include "bot/outbox_sender.hpp"
 #include "bot/scheduler.hpp"
 #include "storage/store.hpp"
@@ -126,7 +127,7 @@ class Playground : public ::testing::Test {
   auto on_io(F f) {
     return app_->on_io(std::move(f));
   }
-  storage::HelpRequest ticket(std::int64_t id) {
+  HelpRequest ticket(std::int64_t id) {
     return on_io([&] { return *app_->app().store().requests.get(id); });
   }
 
@@ -179,7 +180,7 @@ TEST_F(Playground, HelpRequestIsClaimedDoneAndRated) {
   expect_bot("gv", "陈师傅 已接单", "edit");
   expect_bot("chen", "地址：2单元501");
   expect_bot("li", "陈师傅 接了你的求助 #1");
-  EXPECT_EQ(ticket(1).status, storage::RequestStatus::claimed);
+  EXPECT_EQ(ticket(1).status, RequestStatus::claimed);
 
   send("gv", "chen", "完成 #1");
   json question = expect_bot("li", "满意吗");
@@ -209,7 +210,7 @@ TEST_F(Playground, OfVolunteersClaimingAtOnceExactlyOneGetsTheTicket) {
   }
   for (auto& t : threads) t.join();
   auto r = ticket(1);
-  ASSERT_EQ(r.status, storage::RequestStatus::claimed);
+  ASSERT_EQ(r.status, RequestStatus::claimed);
   std::string winner =
       on_io([&] { return app_->app().store().volunteers.get(r.volunteer_id)->name; });
   // Everyone else hears it is taken, by the winner; only the winner gets the address.

@@ -18,7 +18,7 @@ namespace {
 class Storage : public ::testing::Test {
  protected:
   Database db_{":memory:", "normal"};
-  Store store_{db_};
+  SqliteStore store_{db_};
 };
 
 TEST_F(Storage, MigrationsBringAFreshDatabaseToTheLatestVersion) {
@@ -31,11 +31,11 @@ TEST(StorageFile, ReopeningKeepsDataAndDoesNotMigrateTwice) {
   std::string path = dir.path() + "/linli.db";
   {
     Database db(path, "normal");
-    Store store(db);
+    SqliteStore store(db);
     store.people.resolve("pg", "li", "李阿姨", 1);
   }
   Database db(path, "full");
-  Store store(db);
+  SqliteStore store(db);
   EXPECT_EQ(db.schema_version(), Database::latest_schema_version());
   EXPECT_TRUE(store.people.find("pg", "li"));
   SQLite::Statement mode(db.sql(), "PRAGMA journal_mode");
@@ -237,8 +237,8 @@ class EncryptedStorage : public ::testing::Test {
 
   Database db_{":memory:", "normal"};
   FieldCipher cipher_{kKey};
-  Store store_{db_, &cipher_};
-  Store plain_{db_};
+  SqliteStore store_{db_, &cipher_};
+  SqliteStore plain_{db_};
   std::int64_t li_ = 0, chen_ = 0, zhao_ = 0;
 };
 
@@ -308,7 +308,7 @@ TEST_F(EncryptedStorage, AnotherKeyCannotReadThem) {
   store_.volunteers.upsert(volunteer(chen_, kPhone));
   std::int64_t id = store_.requests.create(request(li_, kAddress));
   FieldCipher other_key(std::string(32, '\x01'));
-  Store other(db_, &other_key);
+  SqliteStore other(db_, &other_key);
   EXPECT_NE(error_of([&] { other.volunteers.get(chen_); }), "");
   EXPECT_NE(error_of([&] { other.requests.get(id); }), "");
 }
@@ -364,7 +364,7 @@ std::pair<std::string, std::string> bytes_after_writes(const FieldCipher* cipher
   std::string open_bytes;
   {
     Database db(path, "normal");
-    Store store(db, cipher);
+    SqliteStore store(db, cipher);
     db.sql().exec("INSERT INTO communities VALUES ('sc', 'x', 'zh')");
     Person li = store.people.resolve("pg", "li", "李阿姨", 1);
     Person chen = store.people.resolve("pg", "chen", "陈师傅", 1);

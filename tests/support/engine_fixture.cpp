@@ -1,4 +1,6 @@
 #include "tests/support/engine_fixture.hpp"
+#include "adapters/registry.hpp"
+#include "storage/directory_rows.hpp"
 
 #include "dialogs/dialog.hpp"
 #include "dialogs/vocabulary.hpp"
@@ -32,19 +34,20 @@ Config community_config() {
 }
 
 EngineFixture::EngineFixture(Config config)
-    : config_(std::move(config)), db_(":memory:", "normal"), store_(db_) {
-  dir_ = std::make_unique<storage::Directory>(config_, db_, store_.people, now_);
+    : config_(std::move(config)), db_(":memory:", "normal"), sqlite_(db_), store_(sqlite_.ports) {
+  dir_ = std::make_unique<Directory>(config_, store_.people, now_);
+  storage::save_directory(db_, *dir_);
   for (const auto& seed : config_.communities[0].volunteers) {
-    storage::Person p = store_.people.resolve(seed.adapter, seed.user, seed.name, now_);
+    Person p = store_.people.resolve(seed.adapter, seed.user, seed.name, now_);
     store_.people.set_community(p.id, "sc");
-    storage::Volunteer v;
+    Volunteer v;
     v.person_id = p.id;
     v.community_id = "sc";
     v.name = seed.name;
     v.phone = seed.phone;
     v.building = seed.building;
     for (const auto& s : seed.skills) v.skills |= bit(*parse_skill(s));
-    v.status = storage::VolunteerStatus::approved;
+    v.status = VolunteerStatus::approved;
     store_.volunteers.upsert(v);
   }
   engine_ = std::make_unique<Engine>(config_, store_, *dir_);
@@ -137,7 +140,7 @@ std::int64_t EngineFixture::person(const std::string& user) {
   return store_.people.resolve("pg", user, user, now_).id;
 }
 
-std::optional<storage::DialogRecord> EngineFixture::dialog_of(const std::string& user) {
+std::optional<DialogRecord> EngineFixture::dialog_of(const std::string& user) {
   return store_.dialogs.get(person(user));
 }
 
@@ -162,7 +165,7 @@ void EngineFixture::put_dialog(const std::string& user, const std::string& kind,
                                const std::string& state, const std::string& chat,
                                const std::map<std::string, std::string>& answers,
                                const std::vector<std::string>& path) {
-  storage::DialogRecord d;
+  DialogRecord d;
   d.person_id = person(user);
   d.kind = kind;
   d.state = state;

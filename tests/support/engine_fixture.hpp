@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "dialogs/directory.hpp"
 #include "dialogs/engine.hpp"
-#include "storage/directory.hpp"
 #include "storage/store.hpp"
 
 namespace linli::test {
@@ -43,7 +43,7 @@ class EngineFixture : public ::testing::Test {
   std::vector<Sent> undeliverable(std::int64_t id, bool forbidden);
 
   std::int64_t person(const std::string& user);  // the person id of a playground user
-  std::optional<storage::DialogRecord> dialog_of(const std::string& user);
+  std::optional<DialogRecord> dialog_of(const std::string& user);
   // The texts of the messages sent to one chat.
   static std::vector<std::string> texts_to(const std::vector<Sent>& sent, const std::string& chat);
   static const Sent* find_to(const std::vector<Sent>& sent, const std::string& chat);
@@ -55,8 +55,9 @@ class EngineFixture : public ::testing::Test {
 
   Config config_;
   storage::Database db_;
-  storage::Store store_;
-  std::unique_ptr<storage::Directory> dir_;
+  storage::SqliteStore sqlite_;
+  Store& store_;  // the domain's ports over sqlite_
+  std::unique_ptr<Directory> dir_;
   std::unique_ptr<Engine> engine_;
   std::int64_t now_ = 1'800'000'000'000;  // 2027-01-15
   int next_event_ = 1;

@@ -22,7 +22,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include "bot/http_types.hpp"
+#include "adapters/http_types.hpp"
 
 // Answers follow the Bot API reference (core.telegram.org/bots/api) and the official server
 // (github.com/tdlib/telegram-bot-api): 401 "Unauthorized" for a bad token, 404 "Not Found" for

@@ -3,6 +3,7 @@
 // talking to the fake, so that the two agree on what Telegram says.
 
 #include "tests/support/fake_telegram.hpp"
+#include "adapters/telegram/telegram_config.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -470,10 +471,12 @@ class AdapterAgainstFakeTest : public ::testing::Test {
     c.type = "telegram";
     c.name = "tg";
     c.bot_username = "linli_bot";
-    c.telegram.token = kToken;
-    c.telegram.secret_token = "wh-Secret_1";
-    c.telegram.username = "linli_bot";
-    c.telegram.api_base = tg_.base_url();
+    auto t = std::make_shared<TelegramConfig>();
+    t->token = kToken;
+    t->secret_token = "wh-Secret_1";
+    t->username = "linli_bot";
+    t->api_base = tg_.base_url();
+    c.settings = t;
     adapter_ = std::make_unique<TelegramAdapter>(c);
   }
   SendResult deliver(const OutboundMessage& m, const std::string& target = "") {

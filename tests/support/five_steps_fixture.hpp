@@ -19,7 +19,7 @@ class FiveStepsFixture : public EngineFixture {
   // A post starting in `in_hours`, for 4 hours.
   std::int64_t make_post(int headcount, const std::string& building = "31", int in_hours = 26,
                          std::uint32_t skills = 0) {
-    storage::Post p;
+    Post p;
     p.community_id = "sc";
     p.team = "care";
     p.title = "照看王奶奶";
@@ -39,13 +39,13 @@ class FiveStepsFixture : public EngineFixture {
   }
   std::int64_t add_volunteer(const std::string& user, const std::string& building,
                              std::uint32_t skills = 0) {
-    storage::Volunteer v;
+    Volunteer v;
     v.person_id = person(user);
     v.community_id = "sc";
     v.name = user;
     v.building = building;
     v.skills = skills;
-    v.status = storage::VolunteerStatus::approved;
+    v.status = VolunteerStatus::approved;
     store_.volunteers.upsert(v);
     return v.person_id;
   }
@@ -58,9 +58,9 @@ class FiveStepsFixture : public EngineFixture {
     }
     return cards;
   }
-  storage::RosterStatus status(std::int64_t post, const std::string& user) {
+  RosterStatus status(std::int64_t post, const std::string& user) {
     auto e = store_.roster.get(post, person(user));
-    return e ? e->status : storage::RosterStatus::gone;
+    return e ? e->status : RosterStatus::gone;
   }
   std::vector<Sent> advance(std::int64_t ms) {
     now_ += ms;

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/registry.hpp"
 #include "bot/outbox_sender.hpp"
 
 #include "tests/support/fake_telegram.hpp"

@@ -1,7 +1,7 @@
 #pragma once
 // Communities, their group chats and coordinators. The config file is their source of truth:
-// at start-up they are written to the database (for joins and reports) and kept in memory here
-// for the lookups every event needs.
+// they are kept in memory here for the lookups every event needs (storage also writes them to
+// the database at start-up, for joins and reports).
 
 #include <map>
 #include <set>
@@ -10,10 +10,9 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "storage/database.hpp"
-#include "storage/people_repo.hpp"
+#include "dialogs/ports.hpp"
 
-namespace linli::storage {
+namespace linli {
 
 struct Group {
   std::string adapter;
@@ -34,9 +33,11 @@ struct Community {
 
 class Directory {
  public:
-  // Writes communities, groups and coordinators of `config` to the database (creating the
-  // coordinators' people on first sight) and indexes them in memory.
-  Directory(const Config& config, Database& db, PeopleRepo& people, std::int64_t now);
+  // Indexes the communities, groups and coordinators of `config`, creating the coordinators'
+  // people on first sight.
+  Directory(const Config& config, People& people, std::int64_t now);
+  // Movable: the maps are node-based, so the pointers between their entries stay valid.
+  Directory(Directory&&) = default;
   Directory(const Directory&) = delete;
   Directory& operator=(const Directory&) = delete;
 
@@ -55,4 +56,4 @@ class Directory {
   std::vector<const Community*> order_;
 };
 
-}  // namespace linli::storage
+}  // namespace linli

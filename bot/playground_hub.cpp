@@ -1,4 +1,4 @@
-#include "adapters/playground/playground_hub.hpp"
+#include "bot/playground_hub.hpp"
 
 #include <list>
 
@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/playground/playground_assets.hpp"
+#include "adapters/playground/playground_config.hpp"
 #include "bot/log.hpp"
 
 namespace linli {
@@ -47,12 +48,17 @@ struct Actor {
 }  // namespace
 
 struct PlaygroundHub::Impl {
-  Impl(net::io_context& io, const AdapterConfig& a, storage::Store& s, const storage::Directory& d,
-       const Clock& c)
-      : io(io), adapter(a), store(s), dir(d), clock(c) {}
+  Impl(net::io_context& io, const AdapterConfig& a, Store& s, storage::PlaygroundLogRepo& h,
+       const Directory& d, const Clock& c)
+      : io(io), adapter(a), store(s), history(h), dir(d), clock(c) {}
 
+  const std::vector<PlaygroundPerson>& people() const {
+    static const std::vector<PlaygroundPerson> kNobody;
+    const auto* p = adapter.settings_as<PlaygroundConfig>();
+    return p ? p->people : kNobody;
+  }
   const PlaygroundPerson* person(const std::string& id) const {
-    for (const auto& p : adapter.playground.people) {
+    for (const auto& p : people()) {
       if (p.id == id) return &p;
     }
     return nullptr;
@@ -70,8 +76,9 @@ struct PlaygroundHub::Impl {
 
   net::io_context& io;
   const AdapterConfig& adapter;
-  storage::Store& store;
-  const storage::Directory& dir;
+  Store& store;
+  storage::PlaygroundLogRepo& history;
+  const Directory& dir;
   const Clock& clock;
   Webhook webhook;
   std::list<net::steady_timer*> waiters;  // long polls waiting for news
@@ -84,24 +91,24 @@ std::string PlaygroundHub::Impl::role_of(const std::string& user) {
   if (!p) return "resident";
   if (!dir.coordinated_by(p->id).empty()) return "coordinator";
   if (auto v = store.volunteers.get(p->id)) {
-    if (v->status == storage::VolunteerStatus::approved) return "volunteer";
-    if (v->status == storage::VolunteerStatus::pending) return "pending";
+    if (v->status == VolunteerStatus::approved) return "volunteer";
+    if (v->status == VolunteerStatus::pending) return "pending";
   }
   return "resident";
 }
 
 HttpResponse PlaygroundHub::Impl::state() {
-  json people = json::array();
-  for (const auto& p : adapter.playground.people) {
+  json list = json::array();
+  for (const auto& p : people()) {
     std::string building;
     if (auto known = store.people.find(adapter.name, p.id)) {
       if (auto v = store.volunteers.get(known->id)) building = v->building;
     }
-    people.push_back({{"id", p.id},
-                      {"name", p.name},
-                      {"lang", p.lang},
-                      {"role", role_of(p.id)},
-                      {"building", building}});
+    list.push_back({{"id", p.id},
+                    {"name", p.name},
+                    {"lang", p.lang},
+                    {"role", role_of(p.id)},
+                    {"building", building}});
   }
   json chats = json::array();
   std::string community;
@@ -118,9 +125,9 @@ HttpResponse PlaygroundHub::Impl::state() {
   json out = {{"adapter", adapter.name},
               {"bot", {{"id", kBotId}, {"name", kBotName}, {"username", adapter.bot_username}}},
               {"community", community},
-              {"people", std::move(people)},
+              {"people", std::move(list)},
               {"chats", std::move(chats)},
-              {"last", store.playground.last_seq(adapter.name)}};
+              {"last", history.last_seq(adapter.name)}};
   return HttpResponse::json(200, out.dump());
 }
 
@@ -163,7 +170,7 @@ HttpResponse PlaygroundHub::Impl::send(const HttpRequest& req) {
   std::string text = field(j, "text");
   std::string reply_to = field(j, "reply_to");
   if (text.empty() || text.size() > 4096) return error(400, "text must have 1 to 4096 bytes");
-  if (!reply_to.empty() && !store.playground.has_message(adapter.name, a.chat, reply_to)) {
+  if (!reply_to.empty() && !history.has_message(adapter.name, a.chat, reply_to)) {
     return error(400, "no message " + reply_to + " in this chat");
   }
   json entry = {{"kind", "message"},
@@ -172,7 +179,7 @@ HttpResponse PlaygroundHub::Impl::send(const HttpRequest& req) {
                 {"text", text},
                 {"private", a.priv}};
   if (!reply_to.empty()) entry["reply_to"] = reply_to;
-  std::int64_t seq = store.playground.append_message(adapter.name, a.chat, entry.dump());
+  std::int64_t seq = history.append_message(adapter.name, a.chat, entry.dump());
   notify();
   json u = update(a, "m" + std::to_string(seq));
   u["message"] = {{"id", std::to_string(seq)}, {"text", text}};
@@ -190,7 +197,7 @@ HttpResponse PlaygroundHub::Impl::press(const HttpRequest& req) {
   if (!a.error.empty()) return error(400, a.error);
   std::string message_id = field(j, "message_id");
   std::string data = field(j, "data");
-  if (data.empty() || !store.playground.has_message(adapter.name, a.chat, message_id)) {
+  if (data.empty() || !history.has_message(adapter.name, a.chat, message_id)) {
     return error(400, "no such message or button");
   }
   // The press id names who pressed, so the answer can be shown to them alone.
@@ -211,14 +218,14 @@ net::awaitable<HttpResponse> PlaygroundHub::Impl::feed(HttpRequest& req) {
   } catch (const std::exception&) {
     co_return error(400, "after and wait must be numbers");
   }
-  auto entries = store.playground.since(adapter.name, after, 500);
+  auto entries = history.since(adapter.name, after, 500);
   if (entries.empty() && wait_s > 0 && !stopped) {
     net::steady_timer timer(io, std::chrono::seconds(wait_s));
     auto self = waiters.insert(waiters.end(), &timer);
     boost::system::error_code ec;
     co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
     waiters.erase(self);
-    entries = store.playground.since(adapter.name, after, 500);
+    entries = history.since(adapter.name, after, 500);
   }
   // Entries are stored as JSON objects; the feed adds where and when they belong.
   std::string body = "{\"entries\":[";
@@ -242,10 +249,10 @@ void PlaygroundHub::Impl::notify() {
   for (auto* t : waiters) t->cancel();
 }
 
-PlaygroundHub::PlaygroundHub(net::io_context& io, const AdapterConfig& adapter,
-                             storage::Store& store, const storage::Directory& dir,
+PlaygroundHub::PlaygroundHub(net::io_context& io, const AdapterConfig& adapter, Store& store,
+                             storage::PlaygroundLogRepo& history, const Directory& dir,
                              const Clock& clock)
-    : impl_(std::make_unique<Impl>(io, adapter, store, dir, clock)) {}
+    : impl_(std::make_unique<Impl>(io, adapter, store, history, dir, clock)) {}
 
 PlaygroundHub::~PlaygroundHub() = default;
 
@@ -290,12 +297,12 @@ net::awaitable<ApiResponse> PlaygroundHub::perform(ApiCall call) {
                   {"buttons", body.value("buttons", json::array())}};
     if (body.contains("reply_to")) entry["reply_to"] = body["reply_to"];
     if (body.contains("mentions")) entry["mentions"] = body["mentions"];
-    std::int64_t seq = s.store.playground.append_message(s.adapter.name, chat, entry.dump());
+    std::int64_t seq = s.history.append_message(s.adapter.name, chat, entry.dump());
     out.status = 200;
     out.body = json{{"ok", true}, {"message_id", std::to_string(seq)}}.dump();
   } else if (method == "editMessageText") {
     std::string target = body.value("message_id", "");
-    if (!s.store.playground.has_message(s.adapter.name, chat, target)) {
+    if (!s.history.has_message(s.adapter.name, chat, target)) {
       out.status = 400;
       out.body = R"({"ok":false,"error":"message to edit not found"})";
       co_return out;
@@ -303,7 +310,7 @@ net::awaitable<ApiResponse> PlaygroundHub::perform(ApiCall call) {
     json entry = {{"kind", "edit"},
                   {"text", body.value("text", "")},
                   {"buttons", body.value("buttons", json::array())}};
-    s.store.playground.append_edit(s.adapter.name, chat, target, entry.dump());
+    s.history.append_edit(s.adapter.name, chat, target, entry.dump());
     out.status = 200;
     out.body = json{{"ok", true}, {"message_id", target}}.dump();
   } else if (method == "answerCallbackQuery") {
@@ -312,7 +319,7 @@ net::awaitable<ApiResponse> PlaygroundHub::perform(ApiCall call) {
     if (!text.empty()) {
       json entry = {
           {"kind", "toast"}, {"to", id.substr(id.find('-', id.find('-') + 1) + 1)}, {"text", text}};
-      s.store.playground.append_edit(s.adapter.name, chat, "", entry.dump());
+      s.history.append_edit(s.adapter.name, chat, "", entry.dump());
     }
     out.status = 200;
     out.body = R"({"ok":true})";

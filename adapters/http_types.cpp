@@ -1,4 +1,4 @@
-#include "bot/http_types.hpp"
+#include "adapters/http_types.hpp"
 
 namespace linli {
 namespace {

@@ -11,8 +11,9 @@
 #include "bot/clock.hpp"
 #include "bot/router.hpp"
 #include "bot/transport.hpp"
-#include "storage/directory.hpp"
-#include "storage/store.hpp"
+#include "dialogs/directory.hpp"
+#include "dialogs/ports.hpp"
+#include "storage/playground_log_repo.hpp"
 
 namespace linli {
 
@@ -20,8 +21,10 @@ class PlaygroundHub final : public Transport {
  public:
   using Webhook = std::function<HttpResponse(HttpRequest&)>;
 
-  PlaygroundHub(boost::asio::io_context& io, const AdapterConfig& adapter, storage::Store& store,
-                const storage::Directory& dir, const Clock& clock);
+  // `store` is the domain's ports, as every platform sees people; `history` is the
+  // playground's own record of what was said in its chats.
+  PlaygroundHub(boost::asio::io_context& io, const AdapterConfig& adapter, Store& store,
+                storage::PlaygroundLogRepo& history, const Directory& dir, const Clock& clock);
   ~PlaygroundHub() override;
 
   // Adds the page and its API to `router`; `webhook` is the adapter's webhook handler.

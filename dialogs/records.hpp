@@ -1,11 +1,13 @@
 #pragma once
-// Rows as the rest of Linli sees them. Plain values; repositories read and write them.
+// The domain's records: plain values that the ports (dialogs/ports.hpp) read and write.
 
 #include <cstdint>
 #include <optional>
 #include <string>
 
-namespace linli::storage {
+#include "dialogs/message.hpp"
+
+namespace linli {
 
 struct Person {
   std::int64_t id = 0;
@@ -150,4 +152,19 @@ struct TimerRecord {
   std::string payload;
 };
 
-}  // namespace linli::storage
+struct OutboxRow {
+  std::int64_t id = 0;
+  OutboundMessage msg;
+  int attempts = 0;
+};
+
+struct RoutedMessage {
+  std::int64_t outbox_id = 0;
+  std::string route;
+};
+
+// held: a private message the platform refused because the person has not opened a private
+// chat with the bot yet; released (pending again) when they do.
+enum class OutboxStatus { pending = 0, sent = 1, dead = 2, held = 3 };
+
+}  // namespace linli

@@ -1,0 +1,280 @@
+#pragma once
+// The ports of the domain (DESIGN.md §4): what the decisions need from storage, declared here and
+// implemented by storage/ (SQLite today, PostgreSQL later). Every call runs inside the unit of
+// work the dispatcher opened for one decision. An invariant that must hold across several
+// instances (a call's last place, a task claimed once) lives in the one statement behind a port
+// method, never in the caller counting first.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "dialogs/records.hpp"
+
+namespace linli {
+
+// People as platforms know them: a person behind each platform identity.
+class People {
+ public:
+  virtual ~People() = default;
+
+  // The person behind a platform identity, created on first sight with the platform's name.
+  virtual Person resolve(const std::string& adapter, const std::string& user,
+                         const std::string& name, std::int64_t now) = 0;
+  virtual std::optional<Person> find(const std::string& adapter, const std::string& user) = 0;
+  virtual std::optional<Person> get(std::int64_t id) = 0;
+  virtual void set_lang(std::int64_t id, const std::string& lang, bool chosen) = 0;
+  virtual void set_name(std::int64_t id, const std::string& name) = 0;
+  virtual void set_community(std::int64_t id, const std::string& community_id) = 0;
+  virtual void set_last_group(std::int64_t id, const std::string& adapter,
+                              const std::string& chat) = 0;
+  // How to reach a person: the identity on `prefer_adapter` if they have one, else any.
+  virtual std::optional<Identity> identity(std::int64_t person_id,
+                                           const std::string& prefer_adapter) = 0;
+};
+
+// Sign-ups and the approved pool (step 2).
+class Volunteers {
+ public:
+  virtual ~Volunteers() = default;
+  virtual std::optional<Volunteer> get(std::int64_t person_id) = 0;
+  // A new sign-up, or a new attempt after a rejection; keeps the row's original created_at.
+  virtual void upsert(const Volunteer& v) = 0;
+  // Returns false when the volunteer is not in `community_id` or already has `status`.
+  virtual bool set_status(std::int64_t person_id, const std::string& community_id,
+                          VolunteerStatus status, std::int64_t reviewer, std::int64_t now) = 0;
+  virtual std::vector<Volunteer> pending(const std::string& community_id) = 0;
+  // Approved volunteers of a community, those of `building` first.
+  virtual std::vector<Volunteer> approved(const std::string& community_id) = 0;
+  virtual int count(const std::string& community_id, VolunteerStatus status) = 0;
+};
+
+// Help requests (tickets #N). claim() is the one conditional statement that gives a ticket to one
+// volunteer only, however many answer at once.
+class HelpRequests {
+ public:
+  virtual ~HelpRequests() = default;
+  virtual std::int64_t create(const HelpRequest& r) = 0;  // returns the ticket number
+  virtual std::optional<HelpRequest> get(std::int64_t id) = 0;
+  virtual void set_card(std::int64_t id, std::int64_t outbox_id) = 0;
+  virtual bool claim(std::int64_t id, std::int64_t volunteer_id,
+                     std::int64_t now) = 0;  // open → claimed
+  virtual bool finish(std::int64_t id, std::int64_t volunteer_id,
+                      std::int64_t now) = 0;  // claimed → done
+  virtual bool rate(std::int64_t id, std::int64_t resident_id, int rating,
+                    const std::string& comment) = 0;
+  virtual bool cancel(std::int64_t id, std::int64_t resident_id) = 0;  // open → cancelled
+  // A resident's requests that are not finished and rated, newest first.
+  virtual std::vector<HelpRequest> of_resident(std::int64_t resident_id) = 0;
+  // A volunteer's claimed tasks, oldest first.
+  virtual std::vector<HelpRequest> of_volunteer(std::int64_t volunteer_id) = 0;
+  // Erases the addresses of requests closed before `before`; returns how many. It writes '',
+  // which is never encrypted: there is nothing left to hide.
+  virtual int purge_addresses(std::int64_t before) = 0;
+  // Nobody could be found for it: an unmet need for the coordinators' statistics.
+  virtual void mark_unmet(std::int64_t id) = 0;
+  // Open requests of a community by category; with `unmet`, the needs nobody could serve.
+  virtual std::map<std::string, int> count_by_category(const std::string& community_id,
+                                                       bool unmet) = 0;
+  // Volunteers of a community who have a task in hand.
+  virtual std::set<std::int64_t> busy_volunteers(const std::string& community_id) = 0;
+};
+
+// The open dialog of each person, where their next answer is expected.
+class DialogStates {
+ public:
+  virtual ~DialogStates() = default;
+
+  virtual std::optional<DialogRecord> get(std::int64_t person_id) = 0;
+  virtual void put(const DialogRecord& d) = 0;
+  virtual void erase(std::int64_t person_id) = 0;
+  virtual std::int64_t count() = 0;
+};
+
+// Inbound event ids, so that a platform's retry is handled once.
+class Inbox {
+ public:
+  virtual ~Inbox() = default;
+
+  // True the first time an id is seen; false for a retry.
+  virtual bool record(const std::string& adapter, const std::string& event_id,
+                      std::int64_t now) = 0;
+  // Forgets ids older than `before` (platforms stop retrying after hours, not days).
+  virtual int purge(std::int64_t before) = 0;
+};
+
+// Every message decided, committed with the decision, delivered later.
+class Outbox {
+ public:
+  virtual ~Outbox() = default;
+
+  virtual std::int64_t enqueue(const OutboundMessage& m, std::int64_t now) = 0;
+  virtual std::vector<OutboxRow> pending(std::int64_t after_id, int limit) = 0;
+  virtual std::optional<OutboxRow> get(std::int64_t id) = 0;
+  virtual void mark_sent(std::int64_t id, const std::string& platform_id, std::int64_t now) = 0;
+  virtual void mark_retry(std::int64_t id, int attempts, const std::string& error) = 0;
+  virtual void mark_dead(std::int64_t id, int attempts, const std::string& error) = 0;
+  // A pending edit made pointless by a newer edit of the same message (never sent).
+  virtual void mark_superseded(std::int64_t id) = 0;
+  // Drops the texts of dead letters older than `before` (they may quote private details).
+  virtual int purge_texts(std::int64_t before) = 0;
+  virtual void hold(std::int64_t id) = 0;
+  virtual std::int64_t held_count(const std::string& adapter, const std::string& chat) = 0;
+  // Makes the held messages of a chat pending again and returns them, oldest first.
+  virtual std::vector<OutboxRow> release_held(const std::string& adapter,
+                                              const std::string& chat) = 0;
+  // Our message with this platform id in this chat, and what it carried.
+  virtual std::optional<RoutedMessage> by_platform_id(const std::string& adapter,
+                                                      const std::string& chat,
+                                                      const std::string& platform_id) = 0;
+  virtual std::string platform_id(std::int64_t id) = 0;  // "" while not sent
+  virtual std::optional<OutboxStatus> status(std::int64_t id) = 0;
+  virtual std::int64_t depth() = 0;  // pending rows
+};
+
+// Stored timers: reminders, deadlines, time-outs; fired once.
+class Timers {
+ public:
+  virtual ~Timers() = default;
+
+  // Arms (or re-arms) the timer named `key`.
+  virtual void arm(const std::string& key, std::int64_t due_at, const std::string& kind,
+                   const std::string& payload) = 0;
+  // Arms the timer only if no timer of that name is armed: for debouncing ("refresh soon").
+  virtual bool arm_once(const std::string& key, std::int64_t due_at, const std::string& kind,
+                        const std::string& payload) = 0;
+  virtual void disarm(const std::string& key) = 0;
+  // Removes the timer if it is still the one with `id` (it may have been re-armed since).
+  virtual bool take(std::int64_t id) = 0;
+  virtual std::optional<std::int64_t> next_due() = 0;
+  virtual std::vector<TimerRecord> due(std::int64_t now, int limit) = 0;
+};
+
+// Posts (step 1) and their recruitment calls with the roster cards.
+class Posts {
+ public:
+  virtual ~Posts() = default;
+
+  virtual std::int64_t create(const Post& p) = 0;
+  virtual void update(const Post& p) = 0;
+  virtual std::optional<Post> get(std::int64_t id) = 0;
+  // The community's posts that have not ended by `now`, soonest first.
+  virtual std::vector<Post> current(const std::string& community_id, std::int64_t now) = 0;
+
+  // The teams the community's posts belong to, with how many posts each.
+  virtual std::vector<std::pair<std::string, int>> teams(const std::string& community_id) = 0;
+  // Renames a team on all the community's posts; returns how many posts changed.
+  virtual int rename_team(const std::string& community_id, const std::string& from,
+                          const std::string& to) = 0;
+
+  virtual std::int64_t create_call(const Call& c) = 0;
+  virtual std::optional<Call> call(std::int64_t id) = 0;
+  virtual std::optional<Call> open_call(std::int64_t post_id) = 0;
+  virtual bool close_call(std::int64_t id) = 0;
+  virtual void add_card(std::int64_t call_id, const CallCard& card) = 0;
+  virtual std::vector<CallCard> cards(std::int64_t call_id) = 0;
+};
+
+// Who is on each post. The headcount is kept by the statement that takes a place, not by the caller
+// counting first.
+class Rosters {
+ public:
+  virtual ~Rosters() = default;
+
+  virtual std::optional<RosterEntry> get(std::int64_t post_id, std::int64_t person_id) = 0;
+  // Puts a person on the roster with `status`, last in its order (rejoining goes to the end).
+  virtual void put(std::int64_t post_id, std::int64_t person_id, RosterStatus status,
+                   std::int64_t now) = 0;
+  // Moves a person from one status to another; false when they were not in `from`.
+  virtual bool move(std::int64_t post_id, std::int64_t person_id, RosterStatus from,
+                    RosterStatus to) = 0;
+  virtual void confirm(std::int64_t post_id, std::int64_t person_id) = 0;
+  virtual void reminded(std::int64_t post_id, std::int64_t person_id, std::int64_t at) = 0;
+  virtual RosterCounts counts(std::int64_t post_id) = 0;
+  virtual std::vector<RosterEntry> of_post(std::int64_t post_id, RosterStatus status) = 0;
+  virtual std::optional<RosterEntry> first_waiting(std::int64_t post_id) = 0;
+  // The posts a person is on (taken, held or waiting), most recent first.
+  virtual std::vector<RosterEntry> of_person(std::int64_t person_id) = 0;
+};
+
+// Private offers of a request or a post to one volunteer at a time.
+class Offers {
+ public:
+  virtual ~Offers() = default;
+
+  virtual std::int64_t create(const Offer& o) = 0;
+  virtual std::optional<Offer> get(std::int64_t id) = 0;
+  // Answers an offer that is still open; false when it was answered (or withdrawn) before.
+  virtual bool settle(std::int64_t id, OfferStatus status, std::int64_t now) = 0;
+  virtual std::vector<Offer> open_for(const std::string& kind, std::int64_t target_id) = 0;
+  // Everyone a target was ever offered to, so nobody is asked twice.
+  virtual std::vector<std::int64_t> asked(const std::string& kind, std::int64_t target_id) = 0;
+  virtual int rounds(const std::string& kind, std::int64_t target_id) = 0;
+};
+
+// Check-in and check-out: the service hours.
+class Shifts {
+ public:
+  virtual ~Shifts() = default;
+
+  virtual std::optional<Shift> on_duty(std::int64_t person_id) = 0;
+  virtual std::set<std::int64_t> on_duty_in(const std::string& community_id) = 0;
+  virtual std::int64_t check_in(const Shift& s) = 0;
+  virtual void check_out(std::int64_t id, std::int64_t at) = 0;
+  // Milliseconds served between `from` and `to` (a shift still open counts until `to`).
+  virtual std::int64_t served(std::int64_t person_id, std::int64_t from, std::int64_t to) = 0;
+  // The same for every volunteer of a community who served at all, in one query.
+  virtual std::map<std::int64_t, std::int64_t> served_by(const std::string& community_id,
+                                                         std::int64_t from, std::int64_t to) = 0;
+};
+
+// Begins, commits and rolls back the unit of work of one decision.
+class Transactions {
+ public:
+  virtual ~Transactions() = default;
+  virtual void begin() = 0;
+  virtual void commit() = 0;
+  virtual void rollback() noexcept = 0;
+};
+
+// Every port of one storage engine, built once by the composition root and passed down.
+struct Store {
+  Transactions& transactions;
+  People& people;
+  Volunteers& volunteers;
+  HelpRequests& requests;
+  DialogStates& dialogs;
+  Inbox& events;
+  Outbox& outbox;
+  Timers& timers;
+  Posts& posts;
+  Rosters& roster;
+  Offers& offers;
+  Shifts& shifts;
+};
+
+// One decision's unit of work: rolled back unless committed (SQLiteCpp's Transaction shape).
+class UnitOfWork {
+ public:
+  explicit UnitOfWork(Transactions& t) : t_(t) { t_.begin(); }
+  explicit UnitOfWork(Store& s) : UnitOfWork(s.transactions) {}
+  ~UnitOfWork() {
+    if (!done_) t_.rollback();
+  }
+  UnitOfWork(const UnitOfWork&) = delete;
+  UnitOfWork& operator=(const UnitOfWork&) = delete;
+  void commit() {
+    t_.commit();
+    done_ = true;
+  }
+
+ private:
+  Transactions& t_;
+  bool done_ = false;
+};
+
+}  // namespace linli
