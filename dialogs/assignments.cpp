@@ -5,6 +5,7 @@
 
 #include "dialogs/command_parser.hpp"
 #include "dialogs/recruitment.hpp"
+#include "dialogs/roster.hpp"
 #include "dialogs/tickets.hpp"
 #include "dialogs/time_text.hpp"
 
@@ -232,19 +233,17 @@ void answer(Turn& turn, std::int64_t offer_id, bool accept) {
     }
   } else if (auto p = turn.store.posts.get(o->target_id); p && p->ends_at > turn.now) {
     auto e = turn.store.roster.get(p->id, turn.person.id);
-    RosterCounts n = turn.store.roster.counts(p->id);
-    bool free = n.taken + n.held < p->headcount;
+    Roster roster(turn.store.roster, *p);
     if (e && (e->status == RosterStatus::taken || e->status == RosterStatus::held)) {
       done = true;  // already on it
     } else if (e && e->status == RosterStatus::waiting) {
       // Waiting already: a free place is theirs, keeping their turn if there is none.
-      if (free) {
-        turn.store.roster.move(p->id, turn.person.id, RosterStatus::waiting, RosterStatus::taken);
+      if (roster.move_up(turn.person.id, RosterStatus::taken)) {
         turn.store.roster.confirm(p->id, turn.person.id);  // saying yes now is the confirmation
         done = true;
       }
-    } else if (free) {
-      recruitment::place(turn, *p, turn.person.id);
+    } else if (roster.free_places() > 0 &&
+               recruitment::place(turn, *p, turn.person.id) == RosterStatus::taken) {
       turn.store.roster.confirm(p->id, turn.person.id);
       done = true;
     }

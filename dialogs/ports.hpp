@@ -186,10 +186,18 @@ class Rosters {
   virtual ~Rosters() = default;
 
   virtual std::optional<RosterEntry> get(std::int64_t post_id, std::int64_t person_id) = 0;
-  // Puts a person on the roster with `status`, last in its order (rejoining goes to the end).
-  virtual void put(std::int64_t post_id, std::int64_t person_id, RosterStatus status,
-                   std::int64_t now) = 0;
-  // Moves a person from one status to another; false when they were not in `from`.
+  // Takes a place (`status` taken or held) on the post for a person, last in its order, in one
+  // conditional statement: only while fewer than `headcount` places are taken or held, so two
+  // instances taking the last place at once cannot both get it. False: no place was free.
+  virtual bool take(std::int64_t post_id, std::int64_t person_id, RosterStatus status,
+                    int headcount, std::int64_t now) = 0;
+  // Puts a person last on the wait-list (rejoining goes to the end); returns their position.
+  virtual int wait(std::int64_t post_id, std::int64_t person_id, std::int64_t now) = 0;
+  // Moves a waiting person to a place (`to` taken or held), conditionally as take() does.
+  virtual bool move_up(std::int64_t post_id, std::int64_t person_id, RosterStatus to,
+                       int headcount) = 0;
+  // Moves a person from one status to another that needs no free place (to gone, held to
+  // taken); false when they were not in `from`.
   virtual bool move(std::int64_t post_id, std::int64_t person_id, RosterStatus from,
                     RosterStatus to) = 0;
   virtual void confirm(std::int64_t post_id, std::int64_t person_id) = 0;

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "dialogs/command_parser.hpp"
+#include "dialogs/roster.hpp"
 #include "dialogs/tickets.hpp"
 #include "dialogs/time_text.hpp"
 
@@ -82,9 +83,7 @@ std::int64_t save_post(Turn& turn, const Post& p) {
   } else {
     turn.store.posts.update(p);
     // A higher headcount frees places for those who wait.
-    RosterCounts n = turn.store.roster.counts(id);
-    for (int i = n.taken + n.held; i < p.headcount && n.waiting > 0; ++i, --n.waiting)
-      promote(turn, p);
+    for (int free = Roster(turn.store.roster, p).free_places(); free > 0; --free) promote(turn, p);
     roster_changed(turn, id);
   }
   // Reminders go out before the shift; who has not confirmed by the second time is replaced.
@@ -183,20 +182,17 @@ void recruit(Turn& turn, std::string_view args) {
 }
 
 RosterStatus place(Turn& turn, const Post& post, std::int64_t person_id) {
-  RosterCounts n = turn.store.roster.counts(post.id);
-  if (n.taken + n.held < post.headcount) {
-    turn.store.roster.put(post.id, person_id, RosterStatus::taken, turn.now);
+  Placement at = Roster(turn.store.roster, post).join(person_id, RosterStatus::taken, turn.now);
+  if (at.status == RosterStatus::taken) {
     // Whoever joins after the reminders went out has just said yes: no reminder to confirm.
     if (turn.now >= post.starts_at - turn.config.shifts.remind_before_min * kMinute) {
       turn.store.roster.confirm(post.id, person_id);
     }
-    tell_about(turn, person_id, Msg::joined_place, post,
-               {{"n", std::to_string(n.taken + n.held + 1)}});
-    return RosterStatus::taken;
+    tell_about(turn, person_id, Msg::joined_place, post, {{"n", std::to_string(at.position)}});
+  } else {
+    tell_about(turn, person_id, Msg::joined_waiting, post, {{"n", std::to_string(at.position)}});
   }
-  turn.store.roster.put(post.id, person_id, RosterStatus::waiting, turn.now);
-  tell_about(turn, person_id, Msg::joined_waiting, post, {{"n", std::to_string(n.waiting + 1)}});
-  return RosterStatus::waiting;
+  return at.status;
 }
 
 bool join(Turn& turn, std::int64_t call_id) {
@@ -226,13 +222,11 @@ bool join(Turn& turn, std::int64_t call_id) {
     return turn.tell(me, turn.say(Msg::joined_not_accepted)), false;
   } else {
     // Not (yet) a volunteer: the place is held while they sign up and a coordinator decides.
-    RosterCounts n = turn.store.roster.counts(post->id);
-    if (n.taken + n.held < post->headcount) {
-      turn.store.roster.put(post->id, me, RosterStatus::held, turn.now);
+    Placement at = Roster(turn.store.roster, *post).join(me, RosterStatus::held, turn.now);
+    if (at.status == RosterStatus::held) {
       tell_about(turn, me, Msg::joined_held, *post);
     } else {
-      turn.store.roster.put(post->id, me, RosterStatus::waiting, turn.now);
-      tell_about(turn, me, Msg::joined_waiting, *post, {{"n", std::to_string(n.waiting + 1)}});
+      tell_about(turn, me, Msg::joined_waiting, *post, {{"n", std::to_string(at.position)}});
     }
   }
   roster_changed(turn, post->id);
@@ -241,12 +235,11 @@ bool join(Turn& turn, std::int64_t call_id) {
 
 void promote(Turn& turn, const Post& post) {
   if (post.ends_at <= turn.now) return;
+  Roster roster(turn.store.roster, post);
   while (auto first = turn.store.roster.first_waiting(post.id)) {
-    RosterCounts n = turn.store.roster.counts(post.id);
-    if (n.taken + n.held >= post.headcount) return;
     auto v = turn.store.volunteers.get(first->person_id);
     if (v && v->status == VolunteerStatus::approved) {
-      turn.store.roster.move(post.id, first->person_id, RosterStatus::waiting, RosterStatus::taken);
+      if (!roster.move_up(first->person_id, RosterStatus::taken)) return;  // no place is free
       if (turn.now >= post.starts_at - turn.config.shifts.remind_before_min * kMinute) {
         turn.store.roster.confirm(post.id, first->person_id);
       }
@@ -263,7 +256,7 @@ void promote(Turn& turn, const Post& post) {
       turn.store.roster.move(post.id, first->person_id, RosterStatus::waiting, RosterStatus::gone);
       continue;
     }
-    turn.store.roster.move(post.id, first->person_id, RosterStatus::waiting, RosterStatus::held);
+    if (!roster.move_up(first->person_id, RosterStatus::held)) return;
     tell_about(turn, first->person_id, Msg::joined_held, post);
     return;
   }

@@ -1,5 +1,7 @@
 #include "dialogs/shifts.hpp"
 
+#include "dialogs/roster.hpp"
+
 #include <cstdio>
 
 #include "dialogs/assignments.hpp"
@@ -67,11 +69,9 @@ void replace(Turn& turn, std::int64_t post_id) {
               say(l, Msg::held_released, {{"id", std::to_string(post_id)}, {"title", p->title}}));
   }
   // The wait-list first, in its order; then the reserve pool.
-  RosterCounts n = turn.store.roster.counts(post_id);
-  for (int i = n.taken + n.held; i < p->headcount && n.waiting > 0; ++i, --n.waiting)
-    recruitment::promote(turn, *p);
-  n = turn.store.roster.counts(post_id);
-  assignments::fill_from_reserve(turn, *p, p->headcount - n.taken - n.held);
+  Roster roster(turn.store.roster, *p);
+  for (int free = roster.free_places(); free > 0; --free) recruitment::promote(turn, *p);
+  assignments::fill_from_reserve(turn, *p, roster.free_places());
   recruitment::roster_changed(turn, post_id);
 }
 

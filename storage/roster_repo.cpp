@@ -29,13 +29,30 @@ std::string to_string(RosterStatus s) {
 RosterRepo::RosterRepo(Database& db)
     : get_(db.sql(),
            std::string("SELECT ") + kColumns + " FROM roster WHERE post_id = ? AND person_id = ?"),
-      put_(
-          db.sql(),
-          "INSERT INTO roster (post_id, person_id, status, confirmed, joined_at, seq) VALUES "
-          "(?1, ?2, ?3, 0, ?4, (SELECT IFNULL(MAX(seq), 0) + 1 FROM roster WHERE post_id = ?1)) "
-          "ON CONFLICT (post_id, person_id) DO UPDATE SET status = excluded.status, confirmed = 0, "
-          "reminded_at = 0, "
-          "joined_at = excluded.joined_at, seq = excluded.seq"),
+      // The headcount is kept here, in the statement that takes the place: the count and the
+      // insert are one statement, so no interleaving of instances can put N+1 people on N
+      // places (PostgreSQL will lock the post's row for the same effect).
+      take_(db.sql(),
+            "INSERT INTO roster (post_id, person_id, status, confirmed, joined_at, seq) "
+            "SELECT ?1, ?2, ?3, 0, ?4, (SELECT IFNULL(MAX(seq), 0) + 1 FROM roster "
+            "WHERE post_id = ?1) "
+            "WHERE (SELECT COUNT(*) FROM roster WHERE post_id = ?1 AND person_id <> ?2 "
+            "AND status IN ('taken', 'held')) < ?5 "
+            "ON CONFLICT (post_id, person_id) DO UPDATE SET status = excluded.status, "
+            "confirmed = 0, reminded_at = 0, joined_at = excluded.joined_at, seq = excluded.seq"),
+      wait_(db.sql(),
+            "INSERT INTO roster (post_id, person_id, status, confirmed, joined_at, seq) VALUES "
+            "(?1, ?2, 'waiting', 0, ?3, (SELECT IFNULL(MAX(seq), 0) + 1 FROM roster "
+            "WHERE post_id = ?1)) "
+            "ON CONFLICT (post_id, person_id) DO UPDATE SET status = 'waiting', confirmed = 0, "
+            "reminded_at = 0, joined_at = excluded.joined_at, seq = excluded.seq"),
+      position_(db.sql(),
+                "SELECT COUNT(*) FROM roster WHERE post_id = ?1 AND status = 'waiting' AND seq <= "
+                "(SELECT seq FROM roster WHERE post_id = ?1 AND person_id = ?2)"),
+      move_up_(db.sql(),
+               "UPDATE roster SET status = ?1 WHERE post_id = ?2 AND person_id = ?3 "
+               "AND status = 'waiting' AND (SELECT COUNT(*) FROM roster WHERE post_id = ?2 "
+               "AND status IN ('taken', 'held')) < ?4"),
       move_(db.sql(),
             "UPDATE roster SET status = ? WHERE post_id = ? AND person_id = ? AND status = ?"),
       confirm_(db.sql(), "UPDATE roster SET confirmed = 1 WHERE post_id = ? AND person_id = ?"),
@@ -66,14 +83,40 @@ std::optional<RosterEntry> RosterRepo::get(std::int64_t post_id, std::int64_t pe
   return read(*q);
 }
 
-void RosterRepo::put(std::int64_t post_id, std::int64_t person_id, RosterStatus status,
-                     std::int64_t now) {
-  Use q(put_);
+bool RosterRepo::take(std::int64_t post_id, std::int64_t person_id, RosterStatus status,
+                      int headcount, std::int64_t now) {
+  Use q(take_);
   q->bind(1, post_id);
   q->bind(2, person_id);
   q->bind(3, to_string(status));
   q->bind(4, now);
-  q->exec();
+  q->bind(5, headcount);
+  return q->exec() == 1;
+}
+
+int RosterRepo::wait(std::int64_t post_id, std::int64_t person_id, std::int64_t now) {
+  {
+    Use q(wait_);
+    q->bind(1, post_id);
+    q->bind(2, person_id);
+    q->bind(3, now);
+    q->exec();
+  }
+  Use q(position_);
+  q->bind(1, post_id);
+  q->bind(2, person_id);
+  q->executeStep();
+  return q->getColumn(0).getInt();
+}
+
+bool RosterRepo::move_up(std::int64_t post_id, std::int64_t person_id, RosterStatus to,
+                         int headcount) {
+  Use q(move_up_);
+  q->bind(1, to_string(to));
+  q->bind(2, post_id);
+  q->bind(3, person_id);
+  q->bind(4, headcount);
+  return q->exec() == 1;
 }
 
 bool RosterRepo::move(std::int64_t post_id, std::int64_t person_id, RosterStatus from,

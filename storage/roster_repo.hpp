@@ -16,9 +16,11 @@ class RosterRepo final : public Rosters {
   explicit RosterRepo(Database& db);
 
   std::optional<RosterEntry> get(std::int64_t post_id, std::int64_t person_id) override;
-  // Puts a person on the roster with `status`, last in its order (rejoining goes to the end).
-  void put(std::int64_t post_id, std::int64_t person_id, RosterStatus status,
-           std::int64_t now) override;
+  bool take(std::int64_t post_id, std::int64_t person_id, RosterStatus status, int headcount,
+            std::int64_t now) override;
+  int wait(std::int64_t post_id, std::int64_t person_id, std::int64_t now) override;
+  bool move_up(std::int64_t post_id, std::int64_t person_id, RosterStatus to,
+               int headcount) override;
   // Moves a person from one status to another; false when they were not in `from`.
   bool move(std::int64_t post_id, std::int64_t person_id, RosterStatus from,
             RosterStatus to) override;
@@ -34,7 +36,10 @@ class RosterRepo final : public Rosters {
   static RosterEntry read(SQLite::Statement& q);
 
   SQLite::Statement get_;
-  SQLite::Statement put_;
+  SQLite::Statement take_;
+  SQLite::Statement wait_;
+  SQLite::Statement position_;
+  SQLite::Statement move_up_;
   SQLite::Statement move_;
   SQLite::Statement confirm_;
   SQLite::Statement reminded_;

@@ -1,0 +1,72 @@
+// The invariants live in the statements: two connections to one database file play two Linli
+// instances whose decisions interleave statement by statement. What one instance read before
+// the other wrote must not let it break the headcount or claim a task twice.
+
+#include <gtest/gtest.h>
+
+#include "storage/store.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace linli::storage {
+namespace {
+
+constexpr std::int64_t kNow = 1'800'000'000'000;
+
+class TwoInstances : public ::testing::Test {
+ protected:
+  TwoInstances() {
+    a_db_.sql().exec("INSERT INTO communities (id, name, lang) VALUES ('sc', 'Test', 'zh')");
+    for (int i = 1; i <= 20; ++i) a_.people.resolve("pg", "u" + std::to_string(i), "", kNow);
+  }
+
+  std::int64_t person(int i) { return a_.people.find("pg", "u" + std::to_string(i))->id; }
+
+  test::TempDir dir_;
+  Database a_db_{dir_.path() + "/linli.db", "normal"};
+  Database b_db_{dir_.path() + "/linli.db", "normal"};
+  SqliteStore a_{a_db_};
+  SqliteStore b_{b_db_};
+};
+
+TEST_F(TwoInstances, LastPlaceReadFreeByOneAndTakenByTheOtherIsNotGivenTwice) {
+  Post p;
+  p.community_id = "sc";
+  p.title = "Grandma";
+  p.headcount = 10;
+  p.starts_at = kNow + 3'600'000;
+  p.ends_at = kNow + 7'200'000;
+  p.created_by = person(1);
+  p.id = a_.posts.create(p);
+  for (int i = 1; i <= 9; ++i)
+    ASSERT_TRUE(a_.roster.take(p.id, person(i), RosterStatus::taken, 10, kNow));
+  RosterCounts seen_by_a = a_.roster.counts(p.id);
+  ASSERT_EQ(seen_by_a.taken, 9);  // A reads one place free...
+  EXPECT_TRUE(b_.roster.take(p.id, person(10), RosterStatus::taken, 10, kNow));  // ...B takes it
+  EXPECT_FALSE(a_.roster.take(p.id, person(11), RosterStatus::taken, 10, kNow));
+  EXPECT_EQ(a_.roster.wait(p.id, person(11), kNow), 1);
+  // A promotion on A after B filled a freed place fails the same way.
+  ASSERT_TRUE(b_.roster.move(p.id, person(1), RosterStatus::taken, RosterStatus::gone));
+  EXPECT_TRUE(b_.roster.take(p.id, person(12), RosterStatus::held, 10, kNow));
+  EXPECT_FALSE(a_.roster.move_up(p.id, person(11), RosterStatus::taken, 10));
+  RosterCounts n = b_.roster.counts(p.id);
+  EXPECT_EQ(n.taken + n.held, 10);
+  EXPECT_EQ(n.waiting, 1);
+}
+
+TEST_F(TwoInstances, ATaskIsClaimedOnceWhateverEachInstanceReadBefore) {
+  HelpRequest r;
+  r.community_id = "sc";
+  r.resident_id = person(1);
+  r.category = "repair";
+  r.details = "水管漏水";
+  r.created_at = kNow;
+  std::int64_t id = a_.requests.create(r);
+  ASSERT_EQ(a_.requests.get(id)->status, RequestStatus::open);  // both read it open
+  ASSERT_EQ(b_.requests.get(id)->status, RequestStatus::open);
+  EXPECT_TRUE(b_.requests.claim(id, person(2), kNow));
+  EXPECT_FALSE(a_.requests.claim(id, person(3), kNow));
+  EXPECT_EQ(a_.requests.get(id)->volunteer_id, person(2));
+}
+
+}  // namespace
+}  // namespace linli::storage
