@@ -1,9 +1,13 @@
 // The outbox sender and the scheduler when things go wrong underneath them: a store that fails
-// to record an outcome, a timer whose decision keeps failing, and a city's worth of chats.
+// to record an outcome, a timer whose decision keeps failing, a city's worth of chats, and the
+// backlogs a restart finds (messages to send, timers due).
 // A scripted transport stands in for the platform here; delivery against a fake Telegram API
 // is tested in tests/integration.
 
 #include <gtest/gtest.h>
+
+#include <map>
+#include <set>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -114,8 +118,8 @@ TEST_F(SenderUnderStress, ChatsWithNothingToSendAreForgotten) {
   OutboxSender sender(io_, store_, clock_, config_, log_);
   sender.add_adapter(adapter_, transport_);
   for (int i = 0; i < 2000; ++i) store_.outbox.enqueue(message("u" + std::to_string(i), "hi"), 1);
-  sender.start();  // takes up what the outbox holds
-  EXPECT_EQ(sender.chats_in_memory(), 2000u);
+  sender.start();  // takes up a first batch of what the outbox holds
+  EXPECT_EQ(sender.chats_in_memory(), static_cast<std::size_t>(config_.resume_batch));
   // Deliver everything, then give the sweep a moment after the buckets have refilled.
   net::co_spawn(
       io_,
@@ -145,6 +149,51 @@ TEST_F(SenderUnderStress, ANewerEditOfAMessageReplacesTheOneStillWaiting) {
   run(sender, std::chrono::seconds(5));
   // The card, and one edit with the latest text.
   EXPECT_EQ(transport_.bodies, (std::vector<std::string>{"card v1", "card v5"}));
+  EXPECT_EQ(store_.outbox.depth(), 0);
+}
+
+TEST_F(SenderUnderStress, ABacklogIsReadInBatchesAndSentOnceInEachChatsOrder) {
+  config_.resume_batch = 100;
+  constexpr int kRows = 5000;
+  constexpr int kChats = 50;
+  auto chat_of = [](int i) { return "u" + std::to_string(i % kChats); };
+  {
+    storage::Database::Transaction txn(db_);
+    for (int i = 0; i < kRows; ++i)
+      store_.outbox.enqueue(message(chat_of(i), std::to_string(i)), 1);
+    txn.commit();
+  }
+  OutboxSender sender(io_, store_, clock_, config_, log_);
+  sender.add_adapter(adapter_, transport_);
+  std::size_t most_queued = 0;
+  sender.on_sent = [&](const storage::OutboxRow& row, const SendResult&) {
+    most_queued = std::max(most_queued, sender.queued());
+    // Halfway, a decision commits a message to a chat whose older ones are still only in the
+    // database: it must go after them.
+    if (row.msg.text == "2500") {
+      OutboundMessage late = message(chat_of(kRows - 1), "late");
+      std::int64_t id = store_.outbox.enqueue(late, 2);
+      sender.push({storage::OutboxRow{id, late, 0}});
+    }
+  };
+  sender.start();
+  most_queued = std::max(most_queued, sender.queued());
+  run(sender, std::chrono::seconds(30));
+
+  EXPECT_LE(most_queued, 100u);
+  ASSERT_EQ(transport_.bodies.size(), static_cast<std::size_t>(kRows + 1));
+  EXPECT_EQ(std::set<std::string>(transport_.bodies.begin(), transport_.bodies.end()).size(),
+            static_cast<std::size_t>(kRows + 1));
+  std::map<std::string, std::vector<std::string>> per_chat;
+  for (const auto& body : transport_.bodies) {
+    per_chat[body == "late" ? chat_of(kRows - 1) : chat_of(std::stoi(body))].push_back(body);
+  }
+  for (int c = 0; c < kChats; ++c) {
+    std::vector<std::string> expected;
+    for (int i = c; i < kRows; i += kChats) expected.push_back(std::to_string(i));
+    if (c == (kRows - 1) % kChats) expected.push_back("late");
+    EXPECT_EQ(per_chat[chat_of(c)], expected) << chat_of(c);
+  }
   EXPECT_EQ(store_.outbox.depth(), 0);
 }
 
