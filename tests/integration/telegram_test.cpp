@@ -9,6 +9,7 @@
 
 #include "bot/outbox_sender.hpp"
 #include "storage/store.hpp"
+#include "tests/support/raw_socket.hpp"
 #include "tests/support/telegram_fixture.hpp"
 
 namespace linli::test {
@@ -18,6 +19,7 @@ using namespace std::chrono_literals;
 using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using ::testing::StartsWith;
 
 TEST_F(Telegram, HelpRequestFromTheGroupToTheRating) {
   // The command comes after an emoji and Chinese text: found by its entity's UTF-16 offset.
@@ -124,6 +126,16 @@ TEST_F(Telegram, WrongOrMissingSecretIsRefusedWithoutEffect) {
   EXPECT_EQ(on_io([&] { return app_->app().store().outbox.depth(); }), 0);
   EXPECT_FALSE(on_io([&] { return app_->app().store().people.find("tg", "1001").has_value(); }));
   EXPECT_TRUE(fake_.calls("sendMessage").empty());
+}
+
+TEST_F(Telegram, WrongSecretIsRefusedBeforeTheBodyIsRead) {
+  RawSocket s(app_->port());
+  // The headers of an update of almost a megabyte, which never comes: a server that waited for
+  // it would hold the connection for the body time-out (15 s) before answering.
+  ASSERT_TRUE(
+      s.send("POST /telegram/tg HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+             "X-Telegram-Bot-Api-Secret-Token: wrong\r\nContent-Length: 1000000\r\n\r\n"));
+  EXPECT_THAT(s.read(5s), StartsWith("HTTP/1.1 401"));
 }
 
 TEST_F(Telegram, PrivateChatNotOpenedYetIsReachedThroughTheDeepLink) {
