@@ -3,6 +3,7 @@
 // group of three residents and three volunteers, Chinese text and emoji around commands.
 
 #include <gmock/gmock.h>
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -218,6 +219,23 @@ TEST_F(TelegramDeadLetters, MessageThatNeverGoesThroughIsDeadLetteredAndTheCoord
   EXPECT_THAT(notice.text, HasSubstr("试了 3 次"));
   EXPECT_EQ(on_io([&] { return app_->app().sender().stats().dead; }), 1u);
   EXPECT_EQ(fake_.calls("sendMessage").size(), 4u);  // three tries for Li, one notice
+}
+
+// ---- The fixture itself ----
+
+TEST_F(Telegram, WaitingForTheServiceToRecordAnAnswerFailsTheTestWhenItRunsOut) {
+  fake_.add_fault(TelegramFault::slow("sendMessage", 2s));
+  say(kLi.id, kLi, "/menu");
+  ASSERT_TRUE(fake_.wait_until([](const FakeTelegram& f) { return f.held() == 1; }, 10s));
+  ::testing::TestPartResultArray failures;
+  {
+    ::testing::ScopedFakeTestPartResultReporter intercept(
+        ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &failures);
+    wait_recorded(100ms);  // the answer is held for 2 s
+  }
+  ASSERT_EQ(failures.size(), 1);
+  EXPECT_THAT(failures.GetTestPartResult(0).message(), HasSubstr("had not recorded"));
+  EXPECT_TRUE(wait_recorded(10s));
 }
 
 }  // namespace
