@@ -70,6 +70,10 @@ class Adapter {
   virtual const AdapterConfig& config() const = 0;
   const std::string& name() const { return config().name; }
 
+  // Looks at a webhook request's headers before its body is read: 0 to read the body, or the
+  // HTTP status that refuses the request (401 without the platform's secret), so that requests
+  // nobody sent us cost no body's worth of memory. Compares secrets in constant time.
+  virtual int check_headers(const HttpRequest& /*head*/) const { return 0; }
   // Verifies (secrets, signatures, over the raw body) and decodes one webhook request.
   virtual WebhookResult on_webhook(const HttpRequest& request, std::int64_t now_ms) = 0;
   // The API call that delivers `m`. For an edit, `target_platform_id` is the platform's id of

@@ -121,8 +121,10 @@ struct App::Impl {
     }
     for (const auto& a : adapters) {
       Adapter* raw = a.get();
-      router.add("POST", a->config().webhook_path,
-                 [this, raw](HttpRequest& r) { return webhook(*raw, r); });
+      router.add(
+          "POST", a->config().webhook_path,
+          [this, raw](HttpRequest& r) { return webhook(*raw, r); },
+          [this, raw](const HttpRequest& head) { return check_headers(*raw, head); });
     }
     router.add("GET", "/healthz", [this](HttpRequest&) {
       return HttpResponse::json(ready ? 200 : 503,
@@ -136,14 +138,25 @@ struct App::Impl {
     });
   }
 
+  // Before a webhook's body is read: a request without the platform's secret goes no further.
+  int check_headers(const Adapter& adapter, const HttpRequest& head) {
+    int status = adapter.check_headers(head);
+    if (status != 0) refused(adapter, status);
+    return status;
+  }
+
+  void refused(const Adapter& adapter, int status) {
+    metrics.webhook(adapter.name(),
+                    status == 401 || status == 403 ? "unauthorized" : "bad_request");
+    log.info("webhook_refused", {{"adapter", adapter.name()}, {"status", status}});
+  }
+
   // Every platform's webhook: verify and decode, decide and commit each event, then answer.
   HttpResponse webhook(Adapter& adapter, HttpRequest& req) {
     auto started = std::chrono::steady_clock::now();
     WebhookResult result = adapter.on_webhook(req, clock.now_ms());
     if (result.status != 200) {
-      metrics.webhook(adapter.name(), result.status == 401 || result.status == 403 ? "unauthorized"
-                                                                                   : "bad_request");
-      log.info("webhook_refused", {{"adapter", adapter.name()}, {"status", result.status}});
+      refused(adapter, result.status);
       return HttpResponse{result.status, result.content_type, std::move(result.body), {}};
     }
     try {

@@ -133,6 +133,13 @@ bool closed_by_peer(beast::error_code ec) {
          ec == net::error::broken_pipe || ec == ssl::error::stream_truncated;
 }
 
+// Methods that may be sent again after a failure without changing the outcome (RFC 9110
+// §9.2.2). POST is not one: Bot API calls send messages.
+bool idempotent(http::verb v) {
+  return v == http::verb::get || v == http::verb::head || v == http::verb::options ||
+         v == http::verb::put || v == http::verb::delete_ || v == http::verb::trace;
+}
+
 // Asio's host_name_verification only says no; setting the reason makes the handshake's error
 // say "hostname mismatch" rather than nothing in particular.
 struct HostNameCheck {
@@ -147,8 +154,8 @@ struct HostNameCheck {
 };
 
 // True when an idle connection can no longer carry a request: the server closed it, reset it or
-// sent something unasked. Checked without blocking before the request is written, so that the
-// retry in perform() is left for a close that crosses our request on the wire.
+// sent something unasked. Checked without blocking before the request is written: a close
+// seen here costs nothing, while one that crosses our request on the wire fails a POST.
 bool idle_connection_broken(tcp::socket& socket) {
   pollfd p{socket.native_handle(), POLLIN | POLLRDHUP, 0};
   return ::poll(&p, 1, 0) != 0;
@@ -180,6 +187,7 @@ struct HttpClient::Impl {
   struct Attempt {
     beast::error_code ec;
     const char* op = "";
+    bool unsent = false;     // the write failed before the kernel took any byte of it
     bool got_bytes = false;  // of the response: after that, the request was surely processed
     bool reusable = false;
     http::response<http::string_body> response;
@@ -339,9 +347,11 @@ net::awaitable<HttpClient::Impl::Attempt> HttpClient::Impl::exchange(Stream& str
   Attempt a;
   beast::tcp_stream& base = beast::get_lowest_layer(stream);
   base.expires_after(options.request_timeout);
-  co_await http::async_write(stream, req, net::redirect_error(net::use_awaitable, a.ec));
+  std::size_t written =
+      co_await http::async_write(stream, req, net::redirect_error(net::use_awaitable, a.ec));
   if (a.ec) {
     a.op = "write";
+    a.unsent = written == 0;
     co_return a;
   }
   beast::flat_buffer buffer;
@@ -428,11 +438,14 @@ net::awaitable<ApiResponse> HttpClient::perform(ApiCall call) {
       if (a.reusable) s.put_idle(url->key, std::move(conn));
       co_return r;
     }
-    // A kept-alive connection that the server closed while our request was on its way. The
-    // server may have read the request, but one that closes an idle connection does not act on
-    // what arrives after; curl and browsers resend in this case too. Once any byte of an answer
-    // has come, or on a fresh connection, the outcome is the caller's to judge.
-    if (reused && !a.got_bytes && closed_by_peer(a.ec)) {
+    // A kept-alive connection that the server closed while our request was on its way. When
+    // none of the request left us, resending it is safe. Otherwise the server may have read it
+    // and acted on it (a server that reads a request and then dies does exactly that): only an
+    // idempotent request may go again (RFC 9110 §9.2.2), and a message sent twice is a message
+    // posted twice, so a POST is the caller's to judge. So is anything on a fresh connection or
+    // after any byte of an answer.
+    bool may_resend = a.unsent || (idempotent(verb) && !a.got_bytes);
+    if (reused && may_resend && closed_by_peer(a.ec)) {
       s.log.debug("http_client_retry", {{"host", url->host}, {"port", url->port}});
       reused = false;
       conn.reset();

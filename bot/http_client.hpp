@@ -37,8 +37,9 @@ class HttpClient final : public Transport {
   HttpClient& operator=(const HttpClient&) = delete;
 
   // Accepts http://host[:port]/target and https://host[:port]/target. A request that may have
-  // reached the server is never sent twice: the one retry is for a kept-alive connection that
-  // the server had closed, and only when no byte of an answer came back.
+  // reached the server is never sent twice unless it is idempotent (GET, HEAD, ...): the one
+  // retry is for a kept-alive connection that the server had closed, when none of the request
+  // had left us, or for an idempotent request of which no byte of an answer came back.
   boost::asio::awaitable<ApiResponse> perform(ApiCall call) override;
 
   struct Stats {

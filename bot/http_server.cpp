@@ -1,6 +1,8 @@
 #include "bot/http_server.hpp"
 
+#include <array>
 #include <list>
+#include <optional>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -18,6 +20,30 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using namespace std::chrono_literals;
 
+namespace {
+
+// How long a connection whose request body was left unread is drained before it is closed.
+constexpr auto kLinger = 1s;
+
+// The request line and headers as the router sees them; the body comes later, if at all.
+HttpRequest head_of(const http::request<http::string_body>& msg) {
+  HttpRequest req;
+  req.method = std::string(msg.method_string());
+  req.target = std::string(msg.target());
+  auto q = req.target.find('?');
+  req.path = req.target.substr(0, q);
+  if (q != std::string::npos) req.query = req.target.substr(q + 1);
+  req.headers.reserve(16);
+  for (const auto& f : msg) {
+    std::string name(f.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    req.headers.emplace_back(std::move(name), std::string(f.value()));
+  }
+  return req;
+}
+
+}  // namespace
+
 struct HttpServer::Impl {
   Impl(net::io_context& io, const ServerConfig& c, const Router& r, Logger& l)
       : io(io), config(c), router(r), log(l), acceptor(io) {}
@@ -31,6 +57,9 @@ struct HttpServer::Impl {
   net::awaitable<void> accept_loop();
   net::awaitable<void> session(tcp::socket socket);
   net::awaitable<bool> write(beast::tcp_stream& stream, http::response<http::string_body>& res);
+  net::awaitable<void> read_failed(beast::tcp_stream& stream, beast::error_code ec);
+  net::awaitable<void> linger(beast::tcp_stream& stream);
+  HttpResponse internal_error(const HttpRequest& req, const std::exception& e);
   http::response<http::string_body> to_beast(HttpResponse&& r, unsigned version, bool keep_alive);
   void fail(beast::error_code ec, const char* what);
 
@@ -140,6 +169,47 @@ net::awaitable<bool> HttpServer::Impl::write(beast::tcp_stream& stream,
   co_return !ec;
 }
 
+// A request that could not be read: too large (413), malformed (400), too slow or gone.
+net::awaitable<void> HttpServer::Impl::read_failed(beast::tcp_stream& stream,
+                                                   beast::error_code ec) {
+  if (ec == http::error::body_limit) {
+    ++stats.too_large;
+    auto res = to_beast(HttpResponse::text(413, "request body too large\n"), 11, false);
+    if (co_await write(stream, res)) co_await linger(stream);
+  } else if (ec == beast::error::timeout) {
+    ++stats.timeouts;
+  } else if (ec != http::error::end_of_stream && ec != net::error::operation_aborted &&
+             ec != net::error::eof && ec != net::error::connection_reset) {
+    ++stats.bad_requests;
+    auto res = to_beast(HttpResponse::text(400, "bad request\n"), 11, false);
+    co_await write(stream, res);
+  }
+  fail(ec, "read");
+}
+
+// After an answer that leaves the request's body unread. Closing at once, with unread bytes,
+// makes the kernel send a reset that can destroy the answer before the client reads it (RFC 9112
+// §9.6), so the sending side is shut first and what still comes is dropped through a small
+// buffer, for a moment at most and never more than a body's worth: nothing of it is kept.
+net::awaitable<void> HttpServer::Impl::linger(beast::tcp_stream& stream) {
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream.expires_after(kLinger);
+  std::array<char, 4096> scratch;
+  std::size_t dropped = 0;
+  while (!ec && dropped <= config.body_limit) {
+    dropped += co_await stream.async_read_some(net::buffer(scratch),
+                                               net::redirect_error(net::use_awaitable, ec));
+  }
+}
+
+// Where unexpected failures of routes and handlers are caught: the event is not acknowledged,
+// so the platform retries it, and nothing of it was committed.
+HttpResponse HttpServer::Impl::internal_error(const HttpRequest& req, const std::exception& e) {
+  log.error("handler_failed", {{"path", req.path}, {"error", e.what()}});
+  return HttpResponse::text(500, "internal error\n");
+}
+
 net::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
   auto self = conns.insert(conns.end(), Conn{&stream, false});
@@ -170,53 +240,49 @@ net::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
     stream.expires_after(std::chrono::milliseconds(config.header_timeout_ms));
     co_await http::async_read_header(stream, buffer, parser,
                                      net::redirect_error(net::use_awaitable, ec));
-    if (!ec && !parser.is_done()) {
-      stream.expires_after(std::chrono::milliseconds(config.body_timeout_ms));
-      co_await http::async_read(stream, buffer, parser,
-                                net::redirect_error(net::use_awaitable, ec));
-    }
     if (ec) {
-      if (ec == http::error::body_limit) {
-        ++stats.too_large;
-        auto res = to_beast(HttpResponse::text(413, "request body too large\n"), 11, false);
-        co_await write(stream, res);
-      } else if (ec == beast::error::timeout) {
-        ++stats.timeouts;
-      } else if (ec != http::error::end_of_stream && ec != net::error::operation_aborted &&
-                 ec != net::error::eof && ec != net::error::connection_reset) {
-        ++stats.bad_requests;
-        auto res = to_beast(HttpResponse::text(400, "bad request\n"), 11, false);
-        co_await write(stream, res);
-      }
-      fail(ec, "read");
+      co_await read_failed(stream, ec);
       break;
     }
     ++stats.requests;
     auto& msg = parser.get();
-    HttpRequest req;
-    req.method = std::string(msg.method_string());
-    req.target = std::string(msg.target());
-    auto q = req.target.find('?');
-    req.path = req.target.substr(0, q);
-    if (q != std::string::npos) req.query = req.target.substr(q + 1);
-    req.headers.reserve(16);
-    for (const auto& f : msg) {
-      std::string name(f.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      req.headers.emplace_back(std::move(name), std::string(f.value()));
-    }
-    req.body = std::move(msg.body());
+    HttpRequest req = head_of(msg);
     bool keep_alive = msg.keep_alive();
     unsigned version = msg.version();
+    // The route decides from the head whether it wants the body: a request it refuses (a wrong
+    // secret, an unknown path) is answered before its body is read, and costs no memory for it.
+    std::optional<HttpResponse> refusal;
+    try {
+      refusal = router.admit(req);
+    } catch (const std::exception& e) {
+      refusal = internal_error(req, e);
+    }
+    if (refusal) {
+      bool body_unread = !parser.is_done();
+      if (req.method == "HEAD") refusal->body.clear();
+      auto res = to_beast(std::move(*refusal), version, keep_alive && !body_unread && !stopping);
+      bool written = co_await write(stream, res);
+      self->busy = false;
+      if (written && res.keep_alive()) continue;
+      if (written && body_unread) co_await linger(stream);
+      break;
+    }
+    if (!parser.is_done()) {
+      stream.expires_after(std::chrono::milliseconds(config.body_timeout_ms));
+      co_await http::async_read(stream, buffer, parser,
+                                net::redirect_error(net::use_awaitable, ec));
+      if (ec) {
+        co_await read_failed(stream, ec);
+        break;
+      }
+    }
+    req.body = std::move(msg.body());
 
     HttpResponse out;
     try {
       out = co_await router.handle(req);
     } catch (const std::exception& e) {
-      // The one place where unexpected failures are caught: the event is not acknowledged, so
-      // the platform retries it, and nothing of it was committed.
-      log.error("handler_failed", {{"path", req.path}, {"error", e.what()}});
-      out = HttpResponse::text(500, "internal error\n");
+      out = internal_error(req, e);
     }
     if (req.method == "HEAD") out.body.clear();
     auto res = to_beast(std::move(out), version, keep_alive && !stopping);

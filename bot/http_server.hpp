@@ -1,7 +1,8 @@
 #pragma once
 // The HTTP server: an acceptor coroutine and one coroutine per connection (STYLE 2), on the one
 // io_context thread. Keep-alive; a body limit; a deadline for the headers (from the first byte),
-// for the body, and for an idle connection; a cap on open connections. Beast stays in the .cpp.
+// for the body, and for an idle connection; a cap on open connections. The body is read only
+// once the router has admitted the request from its headers. Beast stays in the .cpp.
 
 #include <cstdint>
 #include <memory>

@@ -92,6 +92,7 @@ struct OutboxSender::Impl {
   void settle(Chat& c, const SendResult& r, Steady::time_point now);
   void dead(Chat& c, const SendResult& r);
   void sweep(Steady::time_point now);
+  void refill();
 
   net::io_context& io;
   Store& store;
@@ -107,6 +108,10 @@ struct OutboxSender::Impl {
   bool wake_pending = false;
   bool running = false;
   bool stopped = false;
+  // Resuming after a restart: pending rows with an id above `backlog_after` are in the database
+  // only, and are read in batches as the queue drains.
+  bool backlog = false;
+  std::int64_t backlog_after = 0;
   int inflight = 0;
   std::size_t queued = 0;
   SenderStats stats;
@@ -177,6 +182,7 @@ net::awaitable<void> OutboxSender::Impl::loop() {
   const auto sweep_every = milliseconds(config.idle_sweep_ms);
   while (!stopped) {
     wake_pending = false;
+    refill();
     auto now = Steady::now();
     if (now - last_sweep >= sweep_every) {
       sweep(now);
@@ -352,6 +358,23 @@ void OutboxSender::Impl::sweep(Steady::time_point now) {
   }
 }
 
+// Reads the next rows of the backlog once half of those in memory have gone, so that at most
+// `resume_batch` rows are held however many the outbox has, and sending does not pause between
+// batches. Rows are read in id order, which keeps each chat's order. A batch held up by paused
+// chats holds up the rest of the backlog until they go on: the price of the bound.
+void OutboxSender::Impl::refill() {
+  const std::size_t batch = static_cast<std::size_t>(std::max(1, config.resume_batch));
+  while (backlog && queued <= batch / 2) {
+    const std::size_t room = batch - queued;
+    auto rows = store.outbox.pending(backlog_after, static_cast<int>(room));
+    if (rows.size() < room) backlog = false;
+    for (auto& r : rows) {
+      backlog_after = r.id;
+      enqueue(std::move(r));
+    }
+  }
+}
+
 OutboxSender::OutboxSender(net::io_context& io, Store& store, const Clock& clock,
                            const SenderConfig& config, Logger& log)
     : impl_(std::make_unique<Impl>(io, store, clock, config, log)) {
@@ -370,28 +393,29 @@ void OutboxSender::add_adapter(const Adapter& adapter, Transport& transport) {
 }
 
 void OutboxSender::start() {
-  std::int64_t after = 0;
-  for (;;) {
-    auto rows = impl_->store.outbox.pending(after, 1000);
-    for (auto& r : rows) {
-      after = r.id;
-      impl_->enqueue(std::move(r));
-    }
-    if (rows.size() < 1000) break;
+  if (std::int64_t pending = impl_->store.outbox.depth(); pending > 0) {
+    impl_->log.info("outbox_resumed", {{"pending", pending}});
   }
-  if (impl_->queued) impl_->log.info("outbox_resumed", {{"pending", impl_->queued}});
+  impl_->backlog = true;
+  impl_->backlog_after = 0;
+  impl_->refill();
   impl_->running = true;
   net::co_spawn(impl_->io, impl_->loop(), net::detached);
 }
 
 void OutboxSender::push(std::vector<OutboxRow> rows) {
-  for (auto& r : rows) impl_->enqueue(std::move(r));
+  for (auto& r : rows) {
+    // Committed behind a backlog still being read: it is read in its turn, after the older rows
+    // of its chat. (A held message released again keeps its old id, before the backlog's end.)
+    if (impl_->backlog && r.id > impl_->backlog_after) continue;
+    impl_->enqueue(std::move(r));
+  }
 }
 
 net::awaitable<bool> OutboxSender::drain(std::chrono::milliseconds limit) {
   auto deadline = Steady::now() + limit;
   net::steady_timer t(impl_->io);
-  while (impl_->queued > 0 || impl_->inflight > 0) {
+  while (impl_->queued > 0 || impl_->inflight > 0 || impl_->backlog) {
     if (Steady::now() >= deadline) co_return false;
     t.expires_after(milliseconds(20));
     boost::system::error_code ec;

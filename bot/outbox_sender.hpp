@@ -40,7 +40,8 @@ class OutboxSender {
   OutboxSender& operator=(const OutboxSender&) = delete;
 
   void add_adapter(const Adapter& adapter, Transport& transport);
-  // Queues the rows still pending in the outbox (after a restart) and starts delivering.
+  // Starts delivering the rows still pending in the outbox (after a restart), reading them a
+  // batch (SenderConfig::resume_batch) at a time as they go out.
   void start();
   // Messages a decision just committed.
   void push(std::vector<OutboxRow> rows);

@@ -2,29 +2,47 @@
 
 namespace linli {
 
-void Router::add(std::string method, std::string path, Handler h) {
-  routes_[std::move(path)].push_back(Route{std::move(method), std::move(h), nullptr});
+void Router::add(std::string method, std::string path, Handler h, HeaderCheck check) {
+  routes_[std::move(path)].push_back(
+      Route{std::move(method), std::move(h), nullptr, std::move(check)});
 }
 
-void Router::add_async(std::string method, std::string path, AsyncHandler h) {
-  routes_[std::move(path)].push_back(Route{std::move(method), nullptr, std::move(h)});
+void Router::add_async(std::string method, std::string path, AsyncHandler h, HeaderCheck check) {
+  routes_[std::move(path)].push_back(
+      Route{std::move(method), nullptr, std::move(h), std::move(check)});
+}
+
+const Router::Route* Router::find(const HttpRequest& request, HttpResponse& refusal) const {
+  auto it = routes_.find(request.path);
+  if (it == routes_.end()) {
+    refusal = HttpResponse::text(404, "not found\n");
+    return nullptr;
+  }
+  std::string allowed;
+  for (const Route& r : it->second) {
+    if (r.method == request.method || (r.method == "GET" && request.method == "HEAD")) return &r;
+    allowed += (allowed.empty() ? "" : ", ") + r.method;
+  }
+  refusal = HttpResponse::text(405, "method not allowed\n");
+  refusal.headers.emplace_back("Allow", allowed);
+  return nullptr;
+}
+
+std::optional<HttpResponse> Router::admit(const HttpRequest& head) const {
+  HttpResponse refusal;
+  const Route* route = find(head, refusal);
+  if (!route) return refusal;
+  int status = route->check ? route->check(head) : 0;
+  if (status == 0) return std::nullopt;
+  return HttpResponse::text(status, status == 401 ? "unauthorized\n" : "refused\n");
 }
 
 boost::asio::awaitable<HttpResponse> Router::handle(HttpRequest& request) const {
-  auto it = routes_.find(request.path);
-  if (it == routes_.end()) co_return HttpResponse::text(404, "not found\n");
-  std::string allowed;
-  for (const Route& r : it->second) {
-    bool match = r.method == request.method || (r.method == "GET" && request.method == "HEAD");
-    if (match) {
-      if (r.sync) co_return r.sync(request);
-      co_return co_await r.async(request);
-    }
-    allowed += (allowed.empty() ? "" : ", ") + r.method;
-  }
-  HttpResponse res = HttpResponse::text(405, "method not allowed\n");
-  res.headers.emplace_back("Allow", allowed);
-  co_return res;
+  HttpResponse refusal;
+  const Route* route = find(request, refusal);
+  if (!route) co_return refusal;
+  if (route->sync) co_return route->sync(request);
+  co_return co_await route->async(request);
 }
 
 }  // namespace linli

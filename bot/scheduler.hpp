@@ -24,8 +24,8 @@ class Scheduler {
   void start();
   void stop();
   void wake(std::int64_t due_at);
-  // Fires every timer due now; returns how many fired. The loop calls it; so can tests that
-  // move a manual clock.
+  // Fires every timer due now; returns how many fired. For tests that move a manual clock: the
+  // loop fires them in batches, serving the io_context's other work in between.
   int run_due();
 
  private:

@@ -156,6 +156,9 @@ struct SenderConfig {
   int concurrency = 64;  // API calls in flight at once, all chats together
   // How often chats with nothing to send are forgotten (not a config key: tests shorten it).
   std::int64_t idle_sweep_ms = 30'000;
+  // The most outbox rows held in memory while resuming a backlog after a restart; more are read
+  // as these go out (not a config key: tests shorten it).
+  int resume_batch = 1000;
 };
 
 struct Config {

@@ -18,6 +18,7 @@ class TelegramAdapter final : public Adapter {
  public:
   explicit TelegramAdapter(AdapterConfig config);
   const AdapterConfig& config() const override { return config_; }
+  int check_headers(const HttpRequest& head) const override;  // the secret token header
   WebhookResult on_webhook(const HttpRequest& request, std::int64_t now_ms) override;
   ApiCall render(const OutboundMessage& m, const std::string& target_platform_id) const override;
   SendResult interpret(const OutboundMessage& m, const ApiResponse& r) const override;

@@ -104,6 +104,12 @@ TEST_F(TelegramAdapterTest, MissingSecretIsRefusedBeforeTheBodyIsRead) {
   EXPECT_TRUE(r.events.empty());
 }
 
+TEST_F(TelegramAdapterTest, TheHeadersAloneTellWhetherTheBodyIsWanted) {
+  EXPECT_EQ(adapter_.check_headers(request("")), 0);
+  EXPECT_EQ(adapter_.check_headers(request("", nullptr)), 401);
+  EXPECT_EQ(adapter_.check_headers(request("", "wrong")), 401);
+}
+
 TEST_F(TelegramAdapterTest, WrongSecretsAreAllRefusedAlike) {
   std::string s = kSecret;
   for (std::string wrong :

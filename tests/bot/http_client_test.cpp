@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdio>
 #include <fstream>
 #include <functional>
@@ -180,6 +181,11 @@ class FakeServer {
            target;
   }
   int accepted() const { return accepted_; }
+  // Waits (at most 5 s) until the server has closed `n` connections.
+  bool wait_closed(int n) const {
+    std::unique_lock lock(mutex_);
+    return closed_cv_.wait_for(lock, 5s, [&] { return closed_ >= n; });
+  }
   std::vector<Seen> seen() const {
     std::lock_guard lock(mutex_);
     return seen_;
@@ -194,7 +200,15 @@ class FakeServer {
     }
   }
 
+  // Its stream is gone, and so the socket closed, when this returns.
   net::awaitable<void> session(tcp::socket socket, int connection) {
+    co_await talk(std::move(socket), connection);
+    std::lock_guard lock(mutex_);
+    ++closed_;
+    closed_cv_.notify_all();
+  }
+
+  net::awaitable<void> talk(tcp::socket socket, int connection) {
     beast::error_code ec;
     if (!tls_) {
       beast::tcp_stream stream(std::move(socket));
@@ -269,8 +283,10 @@ class FakeServer {
 
   Handler handler_;
   ssl::context* tls_;
-  mutable std::mutex mutex_;  // seen_ is written on the server thread, read by the test
+  mutable std::mutex mutex_;  // seen_ and closed_ are written on the server thread
+  mutable std::condition_variable closed_cv_;
   std::vector<Seen> seen_;
+  int closed_ = 0;
   std::atomic<int> accepted_{0};
   net::io_context io_{1};
   tcp::acceptor acceptor_;
@@ -486,23 +502,44 @@ TEST_F(HttpClientTest, ConnectsAfreshAfterTheServerClosedAnIdleConnection) {
   for (int i = 0; i < 3; ++i) {
     ApiResponse r = perform(post(server.url("/send")));
     EXPECT_EQ(r.status, 200) << r.error;
+    // The close is on the client's side of the wire before the next request is written.
+    ASSERT_TRUE(server.wait_closed(i + 1));
   }
   EXPECT_EQ(server.accepted(), 3);
-  // Each request reached the server once, whether the close was noticed before sending or not.
   EXPECT_EQ(server.seen().size(), 3u);
+  EXPECT_EQ(client_->stats().reused, 0u);
 }
 
-TEST_F(HttpClientTest, RetriesOnceWhenAKeptAliveConnectionDiesUnderTheRequest) {
-  // The server takes the second request on the first connection and closes without a word,
-  // as a server does whose idle time-out crosses the request on the wire.
-  FakeServer server([](const Seen& s) {
-    Answer a = ok("{\"conn\":" + std::to_string(s.connection) + "}");
-    if (s.connection == 1 && s.nth == 2) a.kind = Answer::Kind::drop;
-    return a;
-  });
+// The server takes the second request on the first connection and closes without a word, as a
+// server does whose idle time-out crosses the request on the wire, or one that dies at work.
+Answer drop_second_on_first_connection(const Seen& s) {
+  Answer a = ok("{\"conn\":" + std::to_string(s.connection) + "}");
+  if (s.connection == 1 && s.nth == 2) a.kind = Answer::Kind::drop;
+  return a;
+}
+
+TEST_F(HttpClientTest, NeverSendsAPostAgainThatTheServerMayHaveRead) {
+  FakeServer server(drop_second_on_first_connection);
   client();
   EXPECT_EQ(perform(post(server.url("/first"))).status, 200);
-  ApiResponse r = perform(post(server.url("/second")));
+  ApiResponse r = perform(post(server.url("/second"), "{\"text\":\"once\"}"));
+  // A failure the sender retries later with backoff (transient), not a message posted twice.
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.error, "");
+  int seconds = 0;
+  for (const auto& seen : server.seen()) seconds += seen.target == "/second";
+  EXPECT_EQ(seconds, 1);
+  EXPECT_EQ(server.accepted(), 1);
+  EXPECT_EQ(client_->stats().failures, 1u);
+}
+
+TEST_F(HttpClientTest, RetriesAGetOnceWhenAKeptAliveConnectionDiesUnderIt) {
+  FakeServer server(drop_second_on_first_connection);
+  client();
+  EXPECT_EQ(perform(post(server.url("/first"))).status, 200);
+  ApiCall get = post(server.url("/second"), "");
+  get.method = "GET";
+  ApiResponse r = perform(get);
   EXPECT_EQ(r.status, 200) << r.error;
   EXPECT_EQ(r.body, "{\"conn\":2}");
   EXPECT_EQ(server.accepted(), 2);
@@ -609,7 +646,9 @@ TEST_F(HttpClientTest, LogsHostAndPortButNeverThePathOrTheBody) {
     };
     std::string url = server.url("/bot123456:SECRET-TOKEN/sendMessage");
     EXPECT_EQ(run(post(url, "{\"text\":\"private words\"}")).status, 200);
-    EXPECT_EQ(run(post(url, "{\"text\":\"private words\"}")).status, 200);  // retried
+    ApiCall get = post(url + "?text=private", "");
+    get.method = "GET";
+    EXPECT_EQ(run(get).status, 200);  // retried
     ApiResponse failed = run(post("http://127.0.0.1:1/bot123456:SECRET-TOKEN/sendMessage"));
     EXPECT_EQ(failed.status, 0);
     EXPECT_THAT(failed.error, Not(HasSubstr("SECRET")));
@@ -704,20 +743,26 @@ TEST_F(HttpClientTlsTest, ReusesTlsConnectionsToo) {
   EXPECT_EQ(client_->stats().reused, 2u);
 }
 
-TEST_F(HttpClientTlsTest, RetriesOnceWhenAKeptAliveTlsConnectionDies) {
+TEST_F(HttpClientTlsTest, RetriesAGetOnceWhenAKeptAliveTlsConnectionDies) {
   auto tls = server_tls("localhost");
-  FakeServer server(
-      [](const Seen& s) {
-        Answer a = ok();
-        if (s.connection == 1 && s.nth == 2) a.kind = Answer::Kind::drop;
-        return a;
-      },
-      tls.get());
+  FakeServer server(drop_second_on_first_connection, tls.get());
   client(trusting());
   EXPECT_EQ(perform(post(server.url("/first"))).status, 200);
-  ApiResponse r = perform(post(server.url("/second")));
+  ApiCall get = post(server.url("/second"), "");
+  get.method = "GET";
+  ApiResponse r = perform(get);
   EXPECT_EQ(r.status, 200) << r.error;
   EXPECT_EQ(server.accepted(), 2);
+}
+
+TEST_F(HttpClientTlsTest, NeverSendsAPostAgainOnADeadTlsConnection) {
+  auto tls = server_tls("localhost");
+  FakeServer server(drop_second_on_first_connection, tls.get());
+  client(trusting());
+  EXPECT_EQ(perform(post(server.url("/first"))).status, 200);
+  EXPECT_EQ(perform(post(server.url("/second"))).status, 0);
+  EXPECT_EQ(server.seen().size(), 2u);
+  EXPECT_EQ(server.accepted(), 1);
 }
 
 TEST_F(HttpClientTlsTest, AMissingCaFileIsAConfigError) {

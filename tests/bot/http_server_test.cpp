@@ -143,6 +143,55 @@ TEST_F(HttpServerTest, UnknownPathIs404AndWrongMethodIs405) {
   EXPECT_EQ(r.header("Allow"), "POST");
 }
 
+// A route that wants its body only from whoever knows the secret.
+void add_secret_route(Router& router) {
+  router.add(
+      "POST", "/hook", [](HttpRequest& r) { return HttpResponse::text(200, r.body); },
+      [](const HttpRequest& head) { return head.header("x-secret") == "open sesame" ? 0 : 401; });
+}
+
+TEST_F(HttpServerTest, ARequestItsRouteRefusesOnTheHeadersIsAnsweredBeforeTheBodyComes) {
+  add_secret_route(router_);
+  ServerConfig c;
+  c.body_timeout_ms = 60'000;  // a server waiting for the body would wait this long
+  start(c);
+  RawSocket s(port_);
+  // The headers of a body of almost a megabyte, which never comes.
+  ASSERT_TRUE(s.send(
+      "POST /hook HTTP/1.1\r\nHost: x\r\nX-Secret: wrong\r\nContent-Length: 1000000\r\n\r\n"));
+  bool closed = false;
+  std::string got = s.read(5s, &closed);
+  EXPECT_THAT(got, StartsWith("HTTP/1.1 401"));
+  EXPECT_TRUE(closed);  // the body was never read, so the connection cannot carry another request
+
+  HttpClient client(port_);
+  HttpReply ok = client.post("/hook", "the body", {{"X-Secret", "open sesame"}});
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.body, "the body");
+}
+
+TEST_F(HttpServerTest, AnUnknownPathIsAnsweredBeforeTheBodyComes) {
+  ServerConfig c;
+  c.body_timeout_ms = 60'000;
+  start(c);
+  RawSocket s(port_);
+  ASSERT_TRUE(s.send("POST /nowhere HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n"));
+  EXPECT_THAT(s.read(5s), StartsWith("HTTP/1.1 404"));
+}
+
+TEST_F(HttpServerTest, ARefusalWithItsBodyAlreadyOnTheWayReachesTheClient) {
+  add_secret_route(router_);
+  ServerConfig c;
+  c.body_limit = 16 << 20;
+  start(c);
+  // The whole request at once, more than the sockets' buffers hold: the server answers before
+  // reading the body and must not reset the connection under its own answer.
+  HttpClient client(port_);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(client.post("/hook", std::string(8 << 20, 'x'), {{"X-Secret", "no"}}).status, 401);
+  }
+}
+
 TEST_F(HttpServerTest, GarbageIsABadRequest) {
   start({});
   RawSocket s(port_);

@@ -81,10 +81,8 @@ class Playground : public ::testing::Test {
             e.value("text", "").find(containing) != std::string::npos) {
           // The page shows a message before the service has recorded its id (which routes
           // replies to it); a person is slower than that, a test is not.
-          for (int k = 0;
-               k < 500 && app_->on_io([&] { return app_->app().sender().in_flight(); }) > 0; ++k) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-          }
+          EXPECT_TRUE(app_->wait_nothing_in_flight())
+              << "the service had not recorded what it sent after 5 s";
           return e;
         }
       }

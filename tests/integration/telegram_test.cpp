@@ -3,12 +3,14 @@
 // group of three residents and three volunteers, Chinese text and emoji around commands.
 
 #include <gmock/gmock.h>
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "bot/outbox_sender.hpp"
 #include "storage/store.hpp"
+#include "tests/support/raw_socket.hpp"
 #include "tests/support/telegram_fixture.hpp"
 
 namespace linli::test {
@@ -18,6 +20,7 @@ using namespace std::chrono_literals;
 using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using ::testing::StartsWith;
 
 TEST_F(Telegram, HelpRequestFromTheGroupToTheRating) {
   // The command comes after an emoji and Chinese text: found by its entity's UTF-16 offset.
@@ -126,6 +129,16 @@ TEST_F(Telegram, WrongOrMissingSecretIsRefusedWithoutEffect) {
   EXPECT_TRUE(fake_.calls("sendMessage").empty());
 }
 
+TEST_F(Telegram, WrongSecretIsRefusedBeforeTheBodyIsRead) {
+  RawSocket s(app_->port());
+  // The headers of an update of almost a megabyte, which never comes: a server that waited for
+  // it would hold the connection for the body time-out (15 s) before answering.
+  ASSERT_TRUE(
+      s.send("POST /telegram/tg HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+             "X-Telegram-Bot-Api-Secret-Token: wrong\r\nContent-Length: 1000000\r\n\r\n"));
+  EXPECT_THAT(s.read(5s), StartsWith("HTTP/1.1 401"));
+}
+
 TEST_F(Telegram, PrivateChatNotOpenedYetIsReachedThroughTheDeepLink) {
   fake_.block_private(kLi.id);
   say(kResidents, kLi, "/help 漏水");
@@ -206,6 +219,23 @@ TEST_F(TelegramDeadLetters, MessageThatNeverGoesThroughIsDeadLetteredAndTheCoord
   EXPECT_THAT(notice.text, HasSubstr("试了 3 次"));
   EXPECT_EQ(on_io([&] { return app_->app().sender().stats().dead; }), 1u);
   EXPECT_EQ(fake_.calls("sendMessage").size(), 4u);  // three tries for Li, one notice
+}
+
+// ---- The fixture itself ----
+
+TEST_F(Telegram, WaitingForTheServiceToRecordAnAnswerFailsTheTestWhenItRunsOut) {
+  fake_.add_fault(TelegramFault::slow("sendMessage", 2s));
+  say(kLi.id, kLi, "/menu");
+  ASSERT_TRUE(fake_.wait_until([](const FakeTelegram& f) { return f.held() == 1; }, 10s));
+  ::testing::TestPartResultArray failures;
+  {
+    ::testing::ScopedFakeTestPartResultReporter intercept(
+        ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &failures);
+    wait_recorded(100ms);  // the answer is held for 2 s
+  }
+  ASSERT_EQ(failures.size(), 1);
+  EXPECT_THAT(failures.GetTestPartResult(0).message(), HasSubstr("had not recorded"));
+  EXPECT_TRUE(wait_recorded(10s));
 }
 
 }  // namespace

@@ -288,6 +288,7 @@ struct FakeTelegram::Impl {
   json chat_json(std::int64_t id) const;
   json message_json(const TelegramMessage& m) const;
   void record(TelegramCall call);
+  void hold(bool held_back);
 
   // Set in the constructor, read-only afterwards.
   const std::string token;
@@ -309,7 +310,8 @@ struct FakeTelegram::Impl {
   // Shared with the tests' threads, under `mu`.
   mutable std::mutex mu;
   mutable std::condition_variable changed;
-  std::uint64_t generation = 0;  // one more per answered call
+  std::uint64_t generation = 0;  // one more per answered call, and per call held or let go
+  std::size_t held = 0;          // calls waiting out a fault's delay
   std::deque<TelegramCall> calls;
   std::map<std::int64_t, std::vector<TelegramMessage>> chats;
   std::map<std::int64_t, std::int64_t> last_id;  // per chat
@@ -361,8 +363,10 @@ net::awaitable<void> FakeTelegram::Impl::session(tcp::socket socket) {
     Routed routed = route(req);
     if (routed.fault && routed.fault->delay > 0ms) {
       // A timer of this session's own: the other connections are answered meanwhile.
+      hold(true);
       timer.expires_after(std::min(routed.fault->delay, kMaxDelay));
       co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
+      hold(false);
       if (stopping) break;
     }
     Reply reply = answer(routed);
@@ -471,6 +475,13 @@ Reply FakeTelegram::Impl::answer(const Routed& r) {
 void FakeTelegram::Impl::record(TelegramCall call) {
   calls.push_back(std::move(call));
   if (calls.size() > kMaxCalls) calls.pop_front();
+  ++generation;
+  changed.notify_all();
+}
+
+void FakeTelegram::Impl::hold(bool held_back) {
+  std::lock_guard lock(mu);
+  held = held_back ? held + 1 : held - 1;
   ++generation;
   changed.notify_all();
 }
@@ -769,6 +780,11 @@ std::vector<TelegramMessage> FakeTelegram::messages(std::int64_t chat_id) const 
   std::lock_guard lock(impl_->mu);
   auto it = impl_->chats.find(chat_id);
   return it == impl_->chats.end() ? std::vector<TelegramMessage>{} : it->second;
+}
+
+std::size_t FakeTelegram::held() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->held;
 }
 
 std::string FakeTelegram::webhook_url() const {

@@ -87,11 +87,14 @@ class FakeTelegram {
   std::vector<TelegramCall> calls(const std::string& method) const;
   // What the chat shows: the bot's messages in order, with edits applied.
   std::vector<TelegramMessage> messages(std::int64_t chat_id) const;
+  // Requests read and held back by a slow fault, not answered yet: what a test waits for to
+  // know that a slow request has arrived.
+  std::size_t held() const;
   // As set by setWebhook ("" when none).
   std::string webhook_url() const;
   std::string webhook_secret() const;
 
-  // Waits until `pred(*this)` holds, re-checking after each answered call; false when
+  // Waits until `pred(*this)` holds, re-checking after each answered or held call; false when
   // `timeout` (at most a minute) passes first. `pred` may call the accessors above.
   bool wait_until(const std::function<bool(const FakeTelegram&)>& pred,
                   std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;

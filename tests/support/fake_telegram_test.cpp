@@ -8,7 +8,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <atomic>
+#include <future>
 #include <thread>
 
 #include "adapters/telegram/telegram_adapter.hpp"
@@ -314,8 +314,7 @@ TEST_F(FakeTelegramTest, FaultsMatchTheirMethodAndChatInTheOrderAdded) {
 }
 
 TEST_F(FakeTelegramTest, SlowAnswerHoldsUpOnlyItsOwnConnection) {
-  tg_.add_fault(TelegramFault::slow("sendMessage", 800ms));
-  std::atomic<bool> slow_done{false};
+  tg_.add_fault(TelegramFault::slow("sendMessage", 1000ms));
   auto start = std::chrono::steady_clock::now();
   std::chrono::steady_clock::duration slow_took{};
   int slow_status = 0;
@@ -325,16 +324,20 @@ TEST_F(FakeTelegramTest, SlowAnswerHoldsUpOnlyItsOwnConnection) {
                            json{{"chat_id", kGroup}, {"text", "slow"}}.dump())
                       .status;
     slow_took = std::chrono::steady_clock::now() - start;
-    slow_done = true;
   });
-  // The slow request is in (recorded only once answered, so wait on the wire a moment).
-  std::this_thread::sleep_for(100ms);
+  // The slow request has arrived and is being held before the others are sent.
+  EXPECT_TRUE(tg_.wait_until([](const FakeTelegram& t) { return t.held() == 1; }, 10s));
   ok_result("getMe", json::object());
   ok_result("sendMessage", {{"chat_id", kPerson}, {"text", "fast"}});
-  EXPECT_FALSE(slow_done) << "the other connection waited for the slow one";
+  EXPECT_EQ(tg_.held(), 1u) << "the other connection waited for the slow one";
   slow.join();
   EXPECT_EQ(slow_status, 200);
-  EXPECT_GE(slow_took, 800ms);
+  EXPECT_GE(slow_took, 1000ms);
+  EXPECT_EQ(tg_.held(), 0u);
+  // Answered in this order: the fast ones while the slow one, which came first, was held.
+  std::vector<std::string> answered;
+  for (const auto& c : tg_.calls()) answered.push_back(c.params.value("text", c.method));
+  EXPECT_THAT(answered, ElementsAre("getMe", "fast", "slow"));
   EXPECT_EQ(tg_.messages(kGroup).size(), 1u);  // slow, but sent
 }
 
@@ -377,13 +380,28 @@ TEST_F(FakeTelegramTest, CallsRecordParametersStatusAndArrivalTime) {
 }
 
 TEST_F(FakeTelegramTest, WaitUntilWakesOnTheCallThatMakesItTrue) {
-  std::thread later([&] {
-    std::this_thread::sleep_for(100ms);
+  // The call is made only once wait_until has found the condition false: it must wake on it,
+  // long before its time-out (its last look at the time-out would also say true).
+  std::promise<void> looked;
+  std::thread later([&, asked = looked.get_future()] {
+    if (asked.wait_for(10s) != std::future_status::ready) return;
     HttpClient own(tg_.port());
     own.post("/bot" + kToken + "/sendMessage", json{{"chat_id", kGroup}, {"text", "x"}}.dump());
   });
-  EXPECT_TRUE(
-      tg_.wait_until([](const FakeTelegram& t) { return t.messages(kGroup).size() == 1; }, 10s));
+  bool told = false;
+  auto began = std::chrono::steady_clock::now();
+  EXPECT_TRUE(tg_.wait_until(
+      [&](const FakeTelegram& t) {
+        bool there = t.messages(kGroup).size() == 1;
+        if (!there && !told) {
+          told = true;
+          looked.set_value();
+        }
+        return there;
+      },
+      30s));
+  EXPECT_LT(std::chrono::steady_clock::now() - began, 15s);
+  EXPECT_TRUE(told);
   later.join();
   auto start = std::chrono::steady_clock::now();
   EXPECT_FALSE(tg_.wait_until([](const FakeTelegram&) { return false; }, 200ms));
@@ -423,7 +441,9 @@ TEST(FakeTelegramLifetime, StopsPromptlyWhileAnAnswerIsHeldBack) {
     HttpClient own(port, 20s);
     status = own.post("/bot" + kToken + "/sendMessage", R"({"chat_id":1,"text":"x"})").status;
   });
-  std::this_thread::sleep_for(200ms);
+  // The request is in and held: a client that came after the stop would be refused at once and
+  // prove nothing.
+  EXPECT_TRUE(tg->wait_until([](const FakeTelegram& t) { return t.held() == 1; }, 10s));
   auto start = std::chrono::steady_clock::now();
   tg.reset();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);

@@ -6,8 +6,6 @@
 
 #include <gtest/gtest.h>
 
-#include <thread>
-
 #include <nlohmann/json.hpp>
 
 #include "adapters/registry.hpp"
@@ -148,12 +146,14 @@ class Telegram : public ::testing::Test {
   }
   // The fake has a message as soon as it answers; the service knows its message id (to route
   // replies to it) a moment later, when it has read the answer. People are slower than that;
-  // a test is not, so it waits until nothing is on the wire (at most 5 s).
-  void wait_recorded() {
-    for (int i = 0; i < 500; ++i) {
-      if (app_->on_io([&] { return app_->app().sender().in_flight(); }) == 0) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+  // a test is not, so it waits until nothing is on the wire (at most `limit`): the test fails
+  // when something still is, as the steps after it would act on a message the service cannot
+  // route.
+  bool wait_recorded(std::chrono::milliseconds limit = std::chrono::seconds(5)) {
+    if (app_->wait_nothing_in_flight(limit)) return true;
+    ADD_FAILURE() << "the service had not recorded the platform's answers after " << limit.count()
+                  << " ms";
+    return false;
   }
   std::string button(const TelegramMessage& m, int row, int col) {
     return m.reply_markup["inline_keyboard"][row][col]["callback_data"].get<std::string>();

@@ -37,6 +37,9 @@ class TestApp {
     boost::asio::post(app_->io(), [&task] { task(); });
     return result.get();
   }
+  // Waits (at most `limit`) until no platform call is on the wire, so that the service has
+  // recorded every answer it got; false when the limit runs out first.
+  bool wait_nothing_in_flight(std::chrono::milliseconds limit = std::chrono::seconds(5));
   // Stops the App gracefully and starts a new one on the same database and config.
   void restart();
   // Stops the App gracefully, giving the outbox `flush` to drain; start() brings it back.
