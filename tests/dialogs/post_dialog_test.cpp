@@ -176,6 +176,14 @@ TEST_F(PostDialog, UnreadableTimeIsAskedAgain) {
   EXPECT_EQ(state(), "time");
 }
 
+TEST_F(PostDialog, DateThatDoesNotExistIsAskedAgainInsteadOfMovedToMarch) {
+  for (const char* text : {"2月30日 8:00-12:00", "4/31 8:00-12:00"}) {
+    at("time");
+    EXPECT_THAT(answer(text), HasSubstr("没看懂这个时间")) << text;
+    EXPECT_EQ(state(), "time");
+  }
+}
+
 TEST_F(PostDialog, KeepingTheTime) {
   at("time", {{"post_id", "1"}, {"time", "1|2"}});
   answer("-");
