@@ -29,9 +29,9 @@ void remind(Turn& turn, std::int64_t post_id) {
               say(l, Msg::shift_remind,
                   {{"id", std::to_string(post_id)},
                    {"title", p->title},
-                   {"time", format_time(p->starts_at, turn.config.utc_offset_min, l)},
+                   {"time", format_time(p->starts_at, turn.utc_offset_min(p->community_id), l)},
                    {"place", recruitment::post_place(*p, l)},
-                   {"deadline", format_time(deadline, turn.config.utc_offset_min, l)}}),
+                   {"deadline", format_time(deadline, turn.utc_offset_min(p->community_id), l)}}),
               std::move(opt));
     turn.store.roster.reminded(post_id, e.person_id, turn.now);
   }
@@ -100,11 +100,12 @@ void check_in(Turn& turn) {
   if (auto on = turn.store.shifts.on_duty(turn.person.id)) {
     return turn.reply(turn.say(
                Msg::checkin_already,
-               {{"time", format_time(on->checkin_at, turn.config.utc_offset_min, turn.lang)}})),
+               {{"time",
+                 format_time(on->checkin_at, turn.utc_offset_min(v->community_id), turn.lang)}})),
            void();
   }
   std::int64_t today = turn.store.shifts.served(
-      turn.person.id, local_day_start(turn.now, turn.config.utc_offset_min), turn.now);
+      turn.person.id, local_day_start(turn.now, turn.utc_offset_min(v->community_id)), turn.now);
   auto cap_ms = static_cast<std::int64_t>(turn.config.shifts.daily_hours_cap * kHour);
   if (today >= cap_ms) {
     return turn.reply(turn.say(Msg::checkin_cap,
@@ -127,9 +128,10 @@ void check_in(Turn& turn) {
     }
   }
   turn.store.shifts.check_in(s);
-  turn.reply(turn.say(Msg::checkin_ok,
-                      {{"post", post_text},
-                       {"time", format_time(turn.now, turn.config.utc_offset_min, turn.lang)}}));
+  turn.reply(
+      turn.say(Msg::checkin_ok,
+               {{"post", post_text},
+                {"time", format_time(turn.now, turn.utc_offset_min(v->community_id), turn.lang)}}));
 }
 
 void check_out(Turn& turn) {
@@ -139,22 +141,22 @@ void check_out(Turn& turn) {
   turn.reply(turn.say(
       Msg::checkout_ok,
       {{"hours", hours_text(turn.now - on->checkin_at)},
-       {"today",
-        hours_text(turn.store.shifts.served(
-            turn.person.id, local_day_start(turn.now, turn.config.utc_offset_min), turn.now))},
+       {"today", hours_text(turn.store.shifts.served(
+                     turn.person.id,
+                     local_day_start(turn.now, turn.utc_offset_min(on->community_id)), turn.now))},
        {"week",
         hours_text(turn.store.shifts.served(turn.person.id, turn.now - 7 * kDay, turn.now))}}));
 }
 
 void hours(Turn& turn) {
   std::int64_t me = turn.person.id;
-  turn.reply(turn.say(
-      Msg::hours_report,
-      {{"name", turn.name_of(me)},
-       {"today", hours_text(turn.store.shifts.served(
-                     me, local_day_start(turn.now, turn.config.utc_offset_min), turn.now))},
-       {"week", hours_text(turn.store.shifts.served(me, turn.now - 7 * kDay, turn.now))},
-       {"total", hours_text(turn.store.shifts.served(me, 0, turn.now))}}));
+  turn.reply(
+      turn.say(Msg::hours_report,
+               {{"name", turn.name_of(me)},
+                {"today", hours_text(turn.store.shifts.served(
+                              me, local_day_start(turn.now, turn.utc_offset_min()), turn.now))},
+                {"week", hours_text(turn.store.shifts.served(me, turn.now - 7 * kDay, turn.now))},
+                {"total", hours_text(turn.store.shifts.served(me, 0, turn.now))}}));
 }
 
 }  // namespace linli::shifts

@@ -23,6 +23,7 @@ Directory::Directory(const Config& config, Database& db, PeopleRepo& people, std
     community.id = c.id;
     community.name = c.name;
     community.lang = c.lang;
+    community.utc_offset_min = c.utc_offset_min;
     order_.push_back(&community);
     {
       Use q(upsert_community);

@@ -28,6 +28,7 @@ struct Community {
   std::string id;
   std::string name;
   std::string lang;
+  int utc_offset_min = 0;  // the zone its people read and write times in
   std::vector<const Group*> groups;
   std::set<std::int64_t> coordinators;  // person ids
 };
