@@ -189,6 +189,8 @@ enum class Msg {
   checkin_cap,
   checkout_ok,
   checkout_none,
+  checkout_auto_cap,
+  checkout_auto_post,
   hours_report,
   assign_usage,
   assign_offer,

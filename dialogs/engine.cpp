@@ -443,7 +443,7 @@ void Engine::fire(const storage::TimerRecord& timer, std::int64_t now, Outcome& 
     return;
   }
   if (timer.kind != "dialog") {
-    // Timers about posts, calls, offers and requests: their payload is the id.
+    // Timers about posts, calls, offers, requests and shifts: their payload is the id.
     std::int64_t id = 0;
     auto [p, ec] =
         std::from_chars(timer.payload.data(), timer.payload.data() + timer.payload.size(), id);
@@ -465,6 +465,8 @@ void Engine::fire(const storage::TimerRecord& timer, std::int64_t now, Outcome& 
       }
     } else if (timer.kind == "unclaimed") {
       if (auto r = store_.requests.get(id)) community = r->community_id;
+    } else if (timer.kind == "shift") {
+      if (auto s = store_.shifts.get(id)) community = s->community_id;
     }
     turn.community = dir_.community(community);
     if (turn.community == nullptr) return;
@@ -474,6 +476,7 @@ void Engine::fire(const storage::TimerRecord& timer, std::int64_t now, Outcome& 
     if (timer.kind == "replace") shifts::replace(turn, id);
     if (timer.kind == "offer") assignments::expire(turn, id);
     if (timer.kind == "unclaimed") assignments::unclaimed(turn, id);
+    if (timer.kind == "shift") shifts::close(turn, id);
     return;
   }
   auto route = parse_route(timer.key);
