@@ -64,6 +64,8 @@ constexpr Entry kEntries[] = {
     {Msg::yes_no_hint, "请回复「是」或「否」，也可以发送「返回」修改上一步。",
      "Please answer yes or no, or send /back to change the previous answer."},
     {Msg::question_for_other, "这个问题是问 {name} 的。", "That question was for {name}."},
+    {Msg::question_moved_on, "这个问题已经过去了，请回答最新的问题。",
+     "That question has moved on: please answer the latest one."},
     // sign-up
     {Msg::signup_ask_name, "报名志愿者（1/5）：请问你的姓名？",
      "Volunteer sign-up (1/5): what is your name?"},

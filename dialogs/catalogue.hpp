@@ -40,6 +40,7 @@ enum class Msg {
   continue_private,
   yes_no_hint,
   question_for_other,
+  question_moved_on,
   // sign-up
   signup_ask_name,
   signup_hint_name,

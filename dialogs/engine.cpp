@@ -166,8 +166,10 @@ void Engine::on_button(Turn& turn) {
                             : turn.say(Msg::nothing_to_cancel));
       return;
     }
+    auto value = pressed_choice(*dialog, route->value);
+    if (!value) return turn.answer_press(turn.say(Msg::question_moved_on));
     ParsedCommand none;
-    on_dialog_input(turn, std::move(*dialog), none, route->value);
+    on_dialog_input(turn, std::move(*dialog), none, *value);
   } else if (route->kind == "t") {
     tickets::take(turn, route->id);
   } else if (route->kind == "r") {
