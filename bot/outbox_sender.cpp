@@ -242,8 +242,10 @@ net::awaitable<void> OutboxSender::Impl::send(Chat* c) {
     if (row.msg.kind == OutKind::edit && target.empty()) {
       result.status = SendStatus::rejected;
       result.error = "the message to edit was never delivered";
+    } else if (ApiCall call = lane.adapter->render(row.msg, target); !call.refused.empty()) {
+      result.status = SendStatus::rejected;
+      result.error = "refused: " + call.refused;
     } else {
-      ApiCall call = lane.adapter->render(row.msg, target);
       ApiResponse response = co_await lane.transport->perform(std::move(call));
       result = lane.adapter->interpret(row.msg, response);
     }
