@@ -61,6 +61,10 @@ class OutboxSender {
   std::function<void(const storage::OutboxRow&, const SendResult&)> on_undeliverable;
   // A message delivered: the playground and tests watch this.
   std::function<void(const storage::OutboxRow&, const SendResult&)> on_sent;
+  // The platform moved a chat to a new id (a Telegram group upgraded to a supergroup): its
+  // messages have been re-sent there; the caller points the group there too.
+  std::function<void(const std::string& adapter, const std::string& from, const std::string& to)>
+      on_chat_moved;
 
  private:
   struct Impl;

@@ -2,8 +2,39 @@
 
 namespace linli::storage {
 
-Directory::Directory(const Config& config, Database& db, PeopleRepo& people, std::int64_t now) {
+namespace {
+
+// Where chat `chat` is now, after the moves recorded in `moves` (old -> new); a cycle, which
+// no platform makes, stops where it closes.
+std::string current_chat(const std::map<std::string, std::string>& moves, std::string chat) {
+  std::set<std::string> seen{chat};
+  for (auto it = moves.find(chat); it != moves.end(); it = moves.find(chat)) {
+    if (!seen.insert(it->second).second) break;
+    chat = it->second;
+  }
+  return chat;
+}
+
+}  // namespace
+
+Directory::Directory(const Config& config, Database& db, PeopleRepo& people, std::int64_t now)
+    : record_move_(db.sql(),
+                   "INSERT INTO chat_migrations (adapter, old_chat, new_chat, at) "
+                   "VALUES (?, ?, ?, ?) ON CONFLICT (adapter, old_chat) DO UPDATE SET "
+                   "new_chat = excluded.new_chat, at = excluded.at"),
+      move_group_(db.sql(), "UPDATE chat_groups SET chat = ? WHERE adapter = ? AND chat = ?") {
   Database::Transaction txn(db);
+  std::map<std::string, std::map<std::string, std::string>> moves;  // adapter -> old -> new
+  {
+    SQLite::Statement q(db.sql(), "SELECT adapter, old_chat, new_chat FROM chat_migrations");
+    while (q.executeStep()) {
+      moves[q.getColumn(0).getString()][q.getColumn(1).getString()] = q.getColumn(2).getString();
+    }
+  }
+  std::set<std::pair<std::string, std::string>> configured;
+  for (const auto& c : config.communities) {
+    for (const auto& g : c.groups) configured.insert({g.adapter, g.chat});
+  }
   SQLite::Statement upsert_community(
       db.sql(),
       "INSERT INTO communities (id, name, lang) VALUES (?, ?, ?) "
@@ -33,12 +64,16 @@ Directory::Directory(const Config& config, Database& db, PeopleRepo& people, std
       q->exec();
     }
     for (const auto& g : c.groups) {
-      Group& group = groups_[{g.adapter, g.chat}];
-      group = Group{g.adapter, g.chat, c.id, g.kind, g.building, g.title};
+      std::string chat = current_chat(moves[g.adapter], g.chat);
+      // Once the config names the new chat as well, each entry is taken as it is written.
+      if (configured.count({g.adapter, chat})) chat = g.chat;
+      if (chat != g.chat) moved_.push_back({g.adapter, g.chat, chat});
+      Group& group = groups_[{g.adapter, chat}];
+      group = Group{g.adapter, chat, c.id, g.kind, g.building, g.title};
       community.groups.push_back(&group);
       Use q(upsert_group);
       q->bind(1, g.adapter);
-      q->bind(2, g.chat);
+      q->bind(2, chat);
       q->bind(3, c.id);
       q->bind(4, g.kind == GroupKind::residents ? "residents" : "volunteers");
       q->bind(5, g.building);
@@ -61,6 +96,32 @@ Directory::Directory(const Config& config, Database& db, PeopleRepo& people, std
     }
   }
   txn.commit();
+}
+
+const Group* Directory::move_chat(const std::string& adapter, const std::string& from,
+                                  const std::string& to, std::int64_t now) {
+  {
+    Use q(record_move_);
+    q->bind(1, adapter);
+    q->bind(2, from);
+    q->bind(3, to);
+    q->bind(4, now);
+    q->exec();
+  }
+  // A chat the config names twice over (old and new id) keeps both as they are.
+  if (!groups_.count({adapter, from}) || groups_.count({adapter, to})) return nullptr;
+  {
+    Use q(move_group_);
+    q->bind(1, to);
+    q->bind(2, adapter);
+    q->bind(3, from);
+    q->exec();
+  }
+  // The node keeps its element: the communities' pointers to the group stay valid.
+  auto node = groups_.extract({adapter, from});
+  node.key().second = to;
+  node.mapped().chat = to;
+  return &groups_.insert(std::move(node)).position->second;
 }
 
 const Group* Directory::group(const std::string& adapter, const std::string& chat) const {

@@ -44,6 +44,10 @@ class OutboxRepo {
   std::int64_t held_count(const std::string& adapter, const std::string& chat);
   // Makes the held messages of a chat pending again and returns them, oldest first.
   std::vector<OutboxRow> release_held(const std::string& adapter, const std::string& chat);
+  // The chat moved to a new id (a group upgraded to a supergroup): its pending messages go
+  // there, without quoting a message of the old chat (ids do not carry over). Edits stay: the
+  // messages they edit are in the old chat.
+  void readdress(const std::string& adapter, const std::string& from, const std::string& to);
   // Our message with this platform id in this chat, and what it carried.
   std::optional<RoutedMessage> by_platform_id(const std::string& adapter, const std::string& chat,
                                               const std::string& platform_id);
@@ -69,6 +73,7 @@ class OutboxRepo {
   SQLite::Statement held_count_;
   SQLite::Statement held_;
   SQLite::Statement release_;
+  SQLite::Statement readdress_;
   SQLite::Statement by_platform_id_;
   SQLite::Statement platform_id_;
   SQLite::Statement status_;
