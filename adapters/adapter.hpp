@@ -39,6 +39,9 @@ struct ApiCall {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Not "": the message breaks a limit of the platform's that no retry can fix (why, for the
+  // log, never its text). The sender does not call; it dead-letters the message at once.
+  std::string refused;
 };
 
 struct ApiResponse {

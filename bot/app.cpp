@@ -71,7 +71,7 @@ void import_rosters(const Config& config, Store& store, std::int64_t now) {
 Directory make_directory(const Config& config, Store& store, storage::Database& db,
                          std::int64_t now) {
   UnitOfWork txn(store);
-  Directory dir(config, store.people, now);
+  Directory dir(config, store.people, now, storage::load_chat_moves(db));
   txn.commit();
   storage::save_directory(db, dir);
   return dir;
@@ -98,6 +98,19 @@ struct App::Impl {
         scheduler(io, store, clock, dispatcher, log),
         server(io, config.server, router, log) {
     import_rosters(config, store, clock.now_ms());
+    for (const auto& m : dir.moved()) warn_group_moved(m.adapter, m.configured_chat, m.chat);
+    sender.on_chat_moved = [this](const std::string& adapter, const std::string& from,
+                                  const std::string& to) {
+      try {
+        UnitOfWork txn(store);
+        storage::record_chat_move(db, adapter, from, to, clock.now_ms());
+        txn.commit();
+        const Group* g = dir.move_chat(adapter, from, to);
+        if (g) warn_group_moved(adapter, from, to);
+      } catch (const std::exception& e) {
+        log.error("chat_move_failed", {{"adapter", adapter}, {"from", from}, {"error", e.what()}});
+      }
+    };
     sender.on_undeliverable = [this](const OutboxRow& row, const SendResult& r) {
       try {
         dispatcher.undeliverable(row, r.status == SendStatus::forbidden, r.error);
@@ -168,6 +181,17 @@ struct App::Impl {
     metrics.webhook(adapter.name(), "ok");
     metrics.decision(std::chrono::steady_clock::now() - started);
     return HttpResponse{200, result.content_type, std::move(result.body), {}};
+  }
+
+  // The config is the source of truth for groups: until it names the new chat, every start
+  // says so.
+  void warn_group_moved(const std::string& adapter, const std::string& from,
+                        const std::string& to) {
+    log.warn("group_moved", {{"adapter", adapter},
+                             {"config_chat", from},
+                             {"chat", to},
+                             {"fix", "set this group's \"chat\" to \"" + adapter + ":" + to +
+                                         "\" in the config"}});
   }
 
   // One client for every platform reached over HTTP(S), made when the first one needs it.

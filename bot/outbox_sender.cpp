@@ -91,6 +91,7 @@ struct OutboxSender::Impl {
   net::awaitable<void> send(Chat* c);
   void settle(Chat& c, const SendResult& r, Steady::time_point now);
   void dead(Chat& c, const SendResult& r);
+  void move_chat(Chat& c, const SendResult& r);
   void sweep(Steady::time_point now);
   void refill();
 
@@ -248,8 +249,10 @@ net::awaitable<void> OutboxSender::Impl::send(Chat* c) {
     if (row.msg.kind == OutKind::edit && target.empty()) {
       result.status = SendStatus::rejected;
       result.error = "the message to edit was never delivered";
+    } else if (ApiCall call = lane.adapter->render(row.msg, target); !call.refused.empty()) {
+      result.status = SendStatus::rejected;
+      result.error = "refused: " + call.refused;
     } else {
-      ApiCall call = lane.adapter->render(row.msg, target);
       ApiResponse response = co_await lane.transport->perform(std::move(call));
       result = lane.adapter->interpret(row.msg, response);
     }
@@ -319,8 +322,38 @@ void OutboxSender::Impl::settle(Chat& c, const SendResult& r, Steady::time_point
       return dead(c, r);
     case SendStatus::rejected:
       row.attempts += 1;
+      // Tries count here too, so that chats moving in a circle cannot go on for ever.
+      if (!r.migrated_chat.empty() && r.migrated_chat != row.msg.chat &&
+          row.msg.kind == OutKind::send && row.attempts < config.max_attempts) {
+        return move_chat(c, r);
+      }
       return dead(c, r);
   }
+}
+
+// The chat has a new id: what waits for the old one goes there, in its order and without
+// quoting messages of the old chat (ids do not carry over). Edits stay behind and fail: the
+// messages they would edit are in the old chat.
+void OutboxSender::Impl::move_chat(Chat& c, const SendResult& r) {
+  const std::string from = c.queue.front().msg.chat;
+  const std::string& to = r.migrated_chat;
+  store.outbox.mark_retry(c.queue.front().id, c.queue.front().attempts, r.error);
+  store.outbox.readdress(c.adapter, from, to);
+  std::vector<OutboxRow> moved;
+  for (auto it = c.queue.begin(); it != c.queue.end();) {
+    if (it->msg.kind != OutKind::send) {
+      ++it;
+      continue;
+    }
+    it->msg.chat = to;
+    it->msg.reply_to.clear();
+    moved.push_back(std::move(*it));
+    it = c.queue.erase(it);
+    --queued;
+  }
+  log.warn("chat_moved", {{"adapter", c.adapter}, {"from", from}, {"to", to}});
+  if (owner->on_chat_moved) owner->on_chat_moved(c.adapter, from, to);
+  for (auto& row : moved) enqueue(std::move(row));
 }
 
 // A message the sender gives up on. A refused private message is not marked dead here: the

@@ -40,8 +40,7 @@ class OutboxSender {
   OutboxSender& operator=(const OutboxSender&) = delete;
 
   void add_adapter(const Adapter& adapter, Transport& transport);
-  // Starts delivering the rows still pending in the outbox (after a restart), reading them a
-  // batch (SenderConfig::resume_batch) at a time as they go out.
+  // Queues the rows still pending in the outbox (after a restart) and starts delivering.
   void start();
   // Messages a decision just committed.
   void push(std::vector<OutboxRow> rows);
@@ -62,6 +61,10 @@ class OutboxSender {
   std::function<void(const OutboxRow&, const SendResult&)> on_undeliverable;
   // A message delivered: the playground and tests watch this.
   std::function<void(const OutboxRow&, const SendResult&)> on_sent;
+  // The platform moved a chat to a new id (a Telegram group upgraded to a supergroup): its
+  // messages have been re-sent there; the caller points the group there too.
+  std::function<void(const std::string& adapter, const std::string& from, const std::string& to)>
+      on_chat_moved;
 
  private:
   struct Impl;

@@ -99,12 +99,30 @@ AdapterConfig parse_adapter(const ConfigSection& r, std::span<const PlatformPars
   return a;
 }
 
+// "+08:00", "-05:30", "UTC": a fixed offset, which is what the communities we serve use.
+int parse_utc_offset(const ConfigSection& r, const char* key, int fallback) {
+  if (!r.has(key)) return fallback;
+  std::string tz = r.str(key);
+  if (tz == "UTC" || tz == "Z") return 0;
+  if (tz.size() == 6 && (tz[0] == '+' || tz[0] == '-') && tz[3] == ':' &&
+      std::isdigit(static_cast<unsigned char>(tz[1])) &&
+      std::isdigit(static_cast<unsigned char>(tz[2])) &&
+      std::isdigit(static_cast<unsigned char>(tz[4])) &&
+      std::isdigit(static_cast<unsigned char>(tz[5]))) {
+    int minutes = ((tz[1] - '0') * 10 + (tz[2] - '0')) * 60 + (tz[4] - '0') * 10 + (tz[5] - '0');
+    if (minutes > 14 * 60) r.fail(key, "offset beyond ±14:00");
+    return tz[0] == '-' ? -minutes : minutes;
+  }
+  r.fail(key, "must be an offset like \"+08:00\" or \"UTC\"");
+}
+
 CommunityConfig parse_community(const ConfigSection& r, const Config& c) {
-  r.allow({"id", "name", "lang", "coordinators", "groups", "volunteers"});
+  r.allow({"id", "name", "lang", "timezone", "coordinators", "groups", "volunteers"});
   CommunityConfig m;
   m.id = r.nonempty("id");
   m.name = r.nonempty("name");
   m.lang = r.one_of("lang", c.lang, {"zh", "en"});
+  m.utc_offset_min = parse_utc_offset(r, "timezone", c.utc_offset_min);
   auto known_adapter = [&](const std::string& name, const std::string& where) {
     if (!c.adapter(name)) throw ConfigError(where + ": no adapter is named \"" + name + "\"");
   };
@@ -194,23 +212,7 @@ Config parse_config(const std::string& json_text, EnvLookup env,
     c.dialogs.timeout_s =
         d.integer("timeout_minutes", c.dialogs.timeout_s / 60, 1, 7 * 24 * 60) * 60;
   }
-  {
-    // "+08:00", "-05:30", "UTC": a fixed offset, which is what the communities we serve use.
-    std::string tz = r.str("timezone", "+08:00");
-    if (tz == "UTC" || tz == "Z") {
-      c.utc_offset_min = 0;
-    } else if (tz.size() == 6 && (tz[0] == '+' || tz[0] == '-') && tz[3] == ':' &&
-               std::isdigit(static_cast<unsigned char>(tz[1])) &&
-               std::isdigit(static_cast<unsigned char>(tz[2])) &&
-               std::isdigit(static_cast<unsigned char>(tz[4])) &&
-               std::isdigit(static_cast<unsigned char>(tz[5]))) {
-      int minutes = ((tz[1] - '0') * 10 + (tz[2] - '0')) * 60 + (tz[4] - '0') * 10 + (tz[5] - '0');
-      if (minutes > 14 * 60) r.fail("timezone", "offset beyond ±14:00");
-      c.utc_offset_min = tz[0] == '-' ? -minutes : minutes;
-    } else {
-      r.fail("timezone", "must be an offset like \"+08:00\" or \"UTC\"");
-    }
-  }
+  c.utc_offset_min = parse_utc_offset(r, "timezone", c.utc_offset_min);
   {
     ConfigSection s = r.sub("recruitment");
     s.allow({"card_refresh_seconds", "deadline_hours"});

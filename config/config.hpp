@@ -100,6 +100,7 @@ struct CommunityConfig {
   std::string id;
   std::string name;
   std::string lang = "zh";
+  int utc_offset_min = 480;  // "timezone", else the top-level one: how its people read times
   std::vector<std::string> coordinators;  // "<adapter name>:<user id>"
   std::vector<GroupConfig> groups;
   std::vector<VolunteerSeed> volunteers;
@@ -168,7 +169,8 @@ struct Config {
   std::string lang = "zh";             // default language of people we know nothing about
   DialogConfig dialogs;
   FloodConfig flood;
-  int utc_offset_min = 480;  // "timezone": "+08:00": how people read and write times
+  // "timezone": "+08:00": how people read and write times, in communities that name no zone.
+  int utc_offset_min = 480;
   RecruitmentConfig recruitment;
   AssignmentConfig assignments;
   ShiftConfig shifts;

@@ -143,7 +143,7 @@ std::vector<Candidate> rank(Turn& turn, const std::string& community_id, std::ui
   auto pool = turn.store.volunteers.approved(community_id);
   auto week = turn.store.shifts.served_by(community_id, turn.now - 7 * kDay, turn.now);
   auto today = turn.store.shifts.served_by(
-      community_id, local_day_start(turn.now, turn.config.utc_offset_min), turn.now);
+      community_id, local_day_start(turn.now, turn.utc_offset_min(community_id)), turn.now);
   auto on_duty = turn.store.shifts.on_duty_in(community_id);
   auto busy = turn.store.requests.busy_volunteers(community_id);
   auto cap_ms = static_cast<std::int64_t>(turn.config.shifts.daily_hours_cap * kHour);

@@ -64,6 +64,8 @@ constexpr Entry kEntries[] = {
     {Msg::yes_no_hint, "请回复「是」或「否」，也可以发送「返回」修改上一步。",
      "Please answer yes or no, or send /back to change the previous answer."},
     {Msg::question_for_other, "这个问题是问 {name} 的。", "That question was for {name}."},
+    {Msg::question_moved_on, "这个问题已经过去了，请回答最新的问题。",
+     "That question has moved on: please answer the latest one."},
     // sign-up
     {Msg::signup_ask_name, "报名志愿者（1/5）：请问你的姓名？",
      "Volunteer sign-up (1/5): what is your name?"},
@@ -376,6 +378,15 @@ constexpr Entry kEntries[] = {
      "已签退，这次服务 {hours} 小时。今天共 {today} 小时，近 7 天共 {week} 小时。",
      "Checked out: {hours} hours this time; {today} hours today, {week} hours in the last 7 days."},
     {Msg::checkout_none, "你现在没有签到。", "You are not checked in."},
+    {Msg::checkout_auto_cap,
+     "你今天的服务到了每天 {cap} 小时的上限，已自动为你签退：这次服务 {hours} 小时。请好好休息。",
+     "You have reached the daily cap of {cap} hours of service, so you were checked out: {hours} "
+     "hours this time. Please rest."},
+    {Msg::checkout_auto_post,
+     "岗位 {id}「{title}」已在 {time} 结束，已自动为你签退：这次服务 {hours} "
+     "小时。下次结束时请发送「签退」。",
+     "Post {id} \"{title}\" ended at {time}, so you were checked out: {hours} hours this time. "
+     "Next time, send /checkout when you finish."},
     {Msg::hours_report,
      "{name}的服务时长：今天 {today} 小时，近 7 天 {week} 小时，累计 {total} 小时。",
      "{name}'s service hours: {today} today, {week} in the last 7 days, {total} in all."},

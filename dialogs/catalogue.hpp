@@ -40,6 +40,7 @@ enum class Msg {
   continue_private,
   yes_no_hint,
   question_for_other,
+  question_moved_on,
   // sign-up
   signup_ask_name,
   signup_hint_name,
@@ -189,6 +190,8 @@ enum class Msg {
   checkin_cap,
   checkout_ok,
   checkout_none,
+  checkout_auto_cap,
+  checkout_auto_post,
   hours_report,
   assign_usage,
   assign_offer,

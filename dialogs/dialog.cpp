@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 
 #include <nlohmann/json.hpp>
 
@@ -46,7 +47,7 @@ void hint_yes_no(DialogCtx& c) {
   c.say(Msg::yes_no_hint);
 }
 
-std::vector<std::vector<Button>> DialogCtx::yes_no_buttons(Msg no_label) const {
+std::vector<std::vector<Button>> DialogCtx::yes_no_buttons(Msg no_label) {
   return {{button(turn.say(Msg::submit_button), "yes"), button(turn.say(no_label), "no")}};
 }
 
@@ -58,12 +59,15 @@ std::string dialog_timer_key(std::int64_t person_id) {
   return "d:" + std::to_string(person_id);
 }
 
-std::string encode_dialog_data(const Answers& answers, const std::vector<std::string>& path) {
+std::string encode_dialog_data(const Answers& answers, const std::vector<std::string>& path,
+                               const Choices& choices) {
   nlohmann::json j = {{"answers", answers}, {"path", path}};
+  if (!choices.empty()) j["choices"] = choices;
   return j.dump();
 }
 
-void decode_dialog_data(const std::string& data, Answers& answers, std::vector<std::string>& path) {
+void decode_dialog_data(const std::string& data, Answers& answers, std::vector<std::string>& path,
+                        Choices* choices) {
   auto j = nlohmann::json::parse(data, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return;
   if (j.contains("answers") && j["answers"].is_object()) {
@@ -76,6 +80,25 @@ void decode_dialog_data(const std::string& data, Answers& answers, std::vector<s
       if (s.is_string()) path.push_back(s.get<std::string>());
     }
   }
+  if (choices && j.contains("choices") && j["choices"].is_array()) {
+    for (const auto& s : j["choices"])
+      choices->push_back(s.is_string() ? s.get<std::string>() : "");
+  }
+}
+
+std::optional<std::string> pressed_choice(const DialogRecord& d, std::string_view pressed) {
+  auto dot = pressed.rfind('.');
+  if (dot == std::string_view::npos || pressed.substr(0, dot) != d.state) return std::nullopt;
+  std::string_view digits = pressed.substr(dot + 1);
+  std::size_t index = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
+  if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+  Answers answers;
+  std::vector<std::string> path;
+  Choices choices;
+  decode_dialog_data(d.data, answers, path, &choices);
+  if (index >= choices.size()) return std::nullopt;
+  return choices[index];
 }
 
 void DialogCtx::say(std::string body, std::vector<std::vector<Button>> buttons) {
@@ -99,9 +122,14 @@ void DialogCtx::say(std::string body, std::vector<std::vector<Button>> buttons) 
   turn.send(std::move(m));
 }
 
-Button DialogCtx::button(std::string label, std::string_view value) const {
-  return Button{std::move(label),
-                "d:" + std::to_string(record.person_id) + ":" + std::string(value)};
+Button DialogCtx::button(std::string label, std::string_view value) {
+  // The question's state names the question, so a press on an older question's button is not
+  // read as an answer to the current one; a value offered twice keeps its index.
+  auto it = std::find(choices.begin(), choices.end(), value);
+  auto index = static_cast<std::size_t>(it - choices.begin());
+  if (it == choices.end()) choices.emplace_back(value);
+  return Button{std::move(label), "d:" + std::to_string(record.person_id) + ":" + record.state +
+                                      "." + std::to_string(index)};
 }
 
 const DialogSpec* DialogRunner::spec(std::string_view kind) const {
@@ -128,7 +156,8 @@ void DialogRunner::start(Turn& turn, const DialogSpec& spec, Answers initial) {
   record.private_chat = turn.ev.chat_kind == ChatKind::private_chat;
   record.community_id = turn.community ? turn.community->id : "";
   std::vector<std::string> path;
-  run(turn, spec, record, initial, path, Input::begin, "");
+  Choices choices;
+  run(turn, spec, record, initial, path, choices, Input::begin, "");
 }
 
 void DialogRunner::feed(Turn& turn, DialogRecord record, Input input, std::string text) {
@@ -139,13 +168,15 @@ void DialogRunner::feed(Turn& turn, DialogRecord record, Input input, std::strin
   }
   Answers answers;
   std::vector<std::string> path;
-  decode_dialog_data(record.data, answers, path);
-  run(turn, *s, record, answers, path, input, std::move(text));
+  Choices choices;
+  decode_dialog_data(record.data, answers, path, &choices);
+  run(turn, *s, record, answers, path, choices, input, std::move(text));
 }
 
 void DialogRunner::run(Turn& turn, const DialogSpec& spec, DialogRecord& record, Answers& answers,
-                       std::vector<std::string>& path, Input input, std::string text) {
-  DialogCtx ctx(turn, spec, record, answers, path, std::move(text));
+                       std::vector<std::string>& path, Choices& choices, Input input,
+                       std::string text) {
+  DialogCtx ctx(turn, spec, record, answers, path, choices, std::move(text));
   const Transition* row = nullptr;
   for (auto table : {spec.table, common_transitions()}) {
     for (const Transition& t : table) {
@@ -168,7 +199,7 @@ void DialogRunner::run(Turn& turn, const DialogSpec& spec, DialogRecord& record,
     return;
   }
   if (row->to == kSame) {
-    save(turn, record, answers, path);
+    save(turn, record, answers, path, choices);
     return;
   }
   std::string next;
@@ -185,29 +216,32 @@ void DialogRunner::run(Turn& turn, const DialogSpec& spec, DialogRecord& record,
     }
   }
   record.state = next;
-  if (const StateSpec* s = find_state(spec, next)) ask(turn, spec, record, answers, path, *s);
-  save(turn, record, answers, path);
+  choices.clear();  // the buttons of the question answered: its state no longer matches theirs
+  if (const StateSpec* s = find_state(spec, next)) {
+    ask(turn, spec, record, answers, path, choices, *s);
+  }
+  save(turn, record, answers, path, choices);
 }
 
 void DialogRunner::ask(Turn& turn, const DialogSpec& spec, DialogRecord& record, Answers& answers,
-                       std::vector<std::string>& path, const StateSpec& state) {
+                       std::vector<std::string>& path, Choices& choices, const StateSpec& state) {
   if (state.private_only && !record.private_chat) {
     auto who = turn.store.people.identity(record.person_id, record.adapter);
     if (who) {
-      DialogCtx notice(turn, spec, record, answers, path, "");
+      DialogCtx notice(turn, spec, record, answers, path, choices, "");
       notice.say(Msg::continue_private);
       record.chat = who->user;
       record.thread.clear();
       record.private_chat = true;
     }
   }
-  DialogCtx ctx(turn, spec, record, answers, path, "");
+  DialogCtx ctx(turn, spec, record, answers, path, choices, "");
   state.ask(ctx);
 }
 
 void DialogRunner::save(Turn& turn, DialogRecord& record, const Answers& answers,
-                        const std::vector<std::string>& path) {
-  record.data = encode_dialog_data(answers, path);
+                        const std::vector<std::string>& path, const Choices& choices) {
+  record.data = encode_dialog_data(answers, path, choices);
   record.updated_at = turn.now;
   turn.store.dialogs.put(record);
   turn.arm_timer(dialog_timer_key(record.person_id),

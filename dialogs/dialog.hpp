@@ -5,6 +5,7 @@
 // and moves on, asking the next state's question.
 
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -18,6 +19,9 @@ namespace linli {
 enum class Input { begin, answer, yes, no, back, cancel, timeout };
 
 using Answers = std::map<std::string, std::string>;
+// The values of the current question's buttons. A button carries the index of its value, never
+// the value itself: a platform's button data is short (Telegram: 64 bytes), a name may not be.
+using Choices = std::vector<std::string>;
 
 class DialogCtx;
 using Guard = bool (*)(const DialogCtx&);
@@ -63,12 +67,13 @@ std::span<const Transition> common_transitions();
 class DialogCtx {
  public:
   DialogCtx(Turn& turn, const DialogSpec& spec, DialogRecord& record, Answers& answers,
-            std::vector<std::string>& path, std::string text)
+            std::vector<std::string>& path, Choices& choices, std::string text)
       : turn(turn),
         spec(spec),
         record(record),
         answers(answers),
         path(path),
+        choices(choices),
         text(std::move(text)) {}
 
   Turn& turn;
@@ -76,6 +81,7 @@ class DialogCtx {
   DialogRecord& record;
   Answers& answers;
   std::vector<std::string>& path;  // states answered before the current one
+  Choices& choices;                // of the current question's buttons
   std::string text;                // the answer, trimmed
   Lang lang() const { return turn.lang; }
   std::string get(const std::string& key) const {
@@ -86,10 +92,11 @@ class DialogCtx {
   // routed back to this dialog.
   void say(std::string text, std::vector<std::vector<Button>> buttons = {});
   void say(Msg m, std::initializer_list<Arg> args = {}) { say(turn.say(m, args)); }
-  // A button whose press answers this dialog with `value`.
-  Button button(std::string label, std::string_view value) const;
+  // A button whose press answers this dialog with `value`, as if typed. Its data is a short
+  // route whatever the value's length: "d:<person>:<state>.<index of the value in choices>".
+  Button button(std::string label, std::string_view value);
   // "Yes, submit" and `no_label`, for a confirmation question.
-  std::vector<std::vector<Button>> yes_no_buttons(Msg no_label) const;
+  std::vector<std::vector<Button>> yes_no_buttons(Msg no_label);
 };
 
 // The action of a confirmation state when the answer is neither yes nor no.
@@ -109,19 +116,24 @@ class DialogRunner {
 
  private:
   void run(Turn& turn, const DialogSpec& spec, DialogRecord& record, Answers& answers,
-           std::vector<std::string>& path, Input input, std::string text);
+           std::vector<std::string>& path, Choices& choices, Input input, std::string text);
   void ask(Turn& turn, const DialogSpec& spec, DialogRecord& record, Answers& answers,
-           std::vector<std::string>& path, const StateSpec& state);
+           std::vector<std::string>& path, Choices& choices, const StateSpec& state);
   void save(Turn& turn, DialogRecord& record, const Answers& answers,
-            const std::vector<std::string>& path);
+            const std::vector<std::string>& path, const Choices& choices);
   void finish(Turn& turn, const DialogRecord& record);
 
   std::span<const DialogSpec* const> specs_;
 };
 
-// Dialog data on disk: {"answers": {...}, "path": [...]}.
-std::string encode_dialog_data(const Answers& answers, const std::vector<std::string>& path);
-void decode_dialog_data(const std::string& data, Answers& answers, std::vector<std::string>& path);
+// Dialog data on disk: {"answers": {...}, "path": [...], "choices": [...]}.
+std::string encode_dialog_data(const Answers& answers, const std::vector<std::string>& path,
+                               const Choices& choices = {});
+void decode_dialog_data(const std::string& data, Answers& answers, std::vector<std::string>& path,
+                        Choices* choices = nullptr);
+// The value a pressed button of dialog `d` stands for (`pressed`: what follows "d:<person>:");
+// nullopt for a button of a question that is no longer the current one.
+std::optional<std::string> pressed_choice(const DialogRecord& d, std::string_view pressed);
 
 std::string dialog_timer_key(std::int64_t person_id);
 

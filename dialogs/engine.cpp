@@ -165,8 +165,10 @@ void Engine::on_button(Turn& turn) {
                             : turn.say(Msg::nothing_to_cancel));
       return;
     }
+    auto value = pressed_choice(*dialog, route->value);
+    if (!value) return turn.answer_press(turn.say(Msg::question_moved_on));
     ParsedCommand none;
-    on_dialog_input(turn, std::move(*dialog), none, route->value);
+    on_dialog_input(turn, std::move(*dialog), none, *value);
   } else if (route->kind == "t") {
     tickets::take(turn, route->id);
   } else if (route->kind == "r") {
@@ -441,7 +443,7 @@ void Engine::fire(const TimerRecord& timer, std::int64_t now, Outcome& out) {
     return;
   }
   if (timer.kind != "dialog") {
-    // Timers about posts, calls, offers and requests: their payload is the id.
+    // Timers about posts, calls, offers, requests and shifts: their payload is the id.
     std::int64_t id = 0;
     auto [p, ec] =
         std::from_chars(timer.payload.data(), timer.payload.data() + timer.payload.size(), id);
@@ -463,6 +465,8 @@ void Engine::fire(const TimerRecord& timer, std::int64_t now, Outcome& out) {
       }
     } else if (timer.kind == "unclaimed") {
       if (auto r = store_.requests.get(id)) community = r->community_id;
+    } else if (timer.kind == "shift") {
+      if (auto s = store_.shifts.get(id)) community = s->community_id;
     }
     turn.community = dir_.community(community);
     if (turn.community == nullptr) return;
@@ -472,6 +476,7 @@ void Engine::fire(const TimerRecord& timer, std::int64_t now, Outcome& out) {
     if (timer.kind == "replace") shifts::replace(turn, id);
     if (timer.kind == "offer") assignments::expire(turn, id);
     if (timer.kind == "unclaimed") assignments::unclaimed(turn, id);
+    if (timer.kind == "shift") shifts::close(turn, id);
     return;
   }
   auto route = parse_route(timer.key);

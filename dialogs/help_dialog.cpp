@@ -15,7 +15,7 @@ bool is_urgent(const DialogCtx& c) {
 }
 
 // ---- questions
-std::vector<std::vector<Button>> category_buttons(const DialogCtx& c) {
+std::vector<std::vector<Button>> category_buttons(DialogCtx& c) {
   std::vector<std::vector<Button>> rows(2);
   for (const auto& s : skills()) {
     rows[rows[0].size() < 4 ? 0 : 1].push_back(

@@ -125,6 +125,11 @@ class Outbox {
   virtual void hold(std::int64_t id) = 0;
   virtual std::int64_t held_count(const std::string& adapter, const std::string& chat) = 0;
   // Makes the held messages of a chat pending again and returns them, oldest first.
+  // The chat moved to a new id (a group upgraded to a supergroup): its pending messages go
+  // there, without quoting a message of the old chat (ids do not carry over). Edits stay: the
+  // messages they edit are in the old chat.
+  virtual void readdress(const std::string& adapter, const std::string& from,
+                         const std::string& to) = 0;
   virtual std::vector<OutboxRow> release_held(const std::string& adapter,
                                               const std::string& chat) = 0;
   // Our message with this platform id in this chat, and what it carried.
@@ -230,6 +235,7 @@ class Shifts {
   virtual ~Shifts() = default;
 
   virtual std::optional<Shift> on_duty(std::int64_t person_id) = 0;
+  virtual std::optional<Shift> get(std::int64_t id) = 0;
   virtual std::set<std::int64_t> on_duty_in(const std::string& community_id) = 0;
   virtual std::int64_t check_in(const Shift& s) = 0;
   virtual void check_out(std::int64_t id, std::int64_t at) = 0;
@@ -238,6 +244,9 @@ class Shifts {
   // The same for every volunteer of a community who served at all, in one query.
   virtual std::map<std::int64_t, std::int64_t> served_by(const std::string& community_id,
                                                          std::int64_t from, std::int64_t to) = 0;
+  // A person's shifts that overlap [from, to), oldest first (open ones with checkout_at 0).
+  virtual std::vector<Shift> of_person(std::int64_t person_id, std::int64_t from,
+                                       std::int64_t to) = 0;
 };
 
 // Begins, commits and rolls back the unit of work of one decision.

@@ -71,7 +71,7 @@ std::string shown(const DialogCtx& c, const std::string& key) {
   if (key == "time") {
     auto bar = v.find('|');
     return format_time_window({std::stoll(v.substr(0, bar)), std::stoll(v.substr(bar + 1))},
-                              c.turn.config.utc_offset_min, l);
+                              c.turn.utc_offset_min(c.record.community_id), l);
   }
   return v;
 }
@@ -138,7 +138,8 @@ bool valid_place(const DialogCtx& c) {
   return n >= 1 && n <= 60 && c.text[0] != '/';
 }
 bool valid_time(const DialogCtx& c) {
-  return parse_time_window(c.text, c.turn.now, c.turn.config.utc_offset_min).has_value();
+  return parse_time_window(c.text, c.turn.now, c.turn.utc_offset_min(c.record.community_id))
+      .has_value();
 }
 bool valid_risk(const DialogCtx& c) {
   return high_risk(c.text).has_value();
@@ -170,7 +171,7 @@ void save_place(DialogCtx& c) {
   c.answers["building"] = b;
 }
 void save_time(DialogCtx& c) {
-  auto w = *parse_time_window(c.text, c.turn.now, c.turn.config.utc_offset_min);
+  auto w = *parse_time_window(c.text, c.turn.now, c.turn.utc_offset_min(c.record.community_id));
   c.answers["time"] = std::to_string(w.starts_at) + "|" + std::to_string(w.ends_at);
 }
 void save_risk(DialogCtx& c) {

@@ -50,7 +50,7 @@ void tell_about(Turn& turn, std::int64_t person_id, Msg m, const Post& p,
 }  // namespace
 
 std::string post_time(const Turn& turn, const Post& p, Lang l) {
-  return format_time_window({p.starts_at, p.ends_at}, turn.config.utc_offset_min, l);
+  return format_time_window({p.starts_at, p.ends_at}, turn.utc_offset_min(p.community_id), l);
 }
 
 std::string post_place(const Post& p, Lang l) {
@@ -172,13 +172,13 @@ void recruit(Turn& turn, std::string_view args) {
   }
   turn.arm_timer("call:" + std::to_string(call.id), call.deadline_at, "deadline",
                  std::to_string(call.id));
-  turn.reply(turn.say(
-      Msg::recruit_sent,
-      {{"groups", std::to_string(groups.size())},
-       {"id", std::to_string(post->id)},
-       {"title", post->title},
-       {"headcount", std::to_string(post->headcount)},
-       {"deadline", format_time(call.deadline_at, turn.config.utc_offset_min, turn.lang)}}));
+  turn.reply(
+      turn.say(Msg::recruit_sent,
+               {{"groups", std::to_string(groups.size())},
+                {"id", std::to_string(post->id)},
+                {"title", post->title},
+                {"headcount", std::to_string(post->headcount)},
+                {"deadline", format_time(call.deadline_at, turn.utc_offset_min(), turn.lang)}}));
 }
 
 RosterStatus place(Turn& turn, const Post& post, std::int64_t person_id) {

@@ -8,11 +8,16 @@
 namespace linli {
 namespace {
 
+bool valid_name_text(std::string_view text) {
+  auto n = utf8_length(text);
+  return n >= 1 && n <= 30 && text[0] != '/';
+}
+
 // ---- questions
 void ask_name(DialogCtx& c) {
   std::vector<std::vector<Button>> buttons;
-  // Offer the platform's name as a one-tap answer.
-  if (!c.turn.person.name.empty() && c.turn.person.name.size() <= 60) {
+  // Offer the platform's name as a one-tap answer, when it would be taken as one.
+  if (valid_name_text(c.turn.person.name)) {
     buttons.push_back({c.button(c.turn.person.name, c.turn.person.name)});
   }
   c.say(c.turn.say(Msg::signup_ask_name), std::move(buttons));
@@ -43,8 +48,7 @@ void ask_confirm(DialogCtx& c) {
 
 // ---- guards
 bool valid_name(const DialogCtx& c) {
-  auto n = utf8_length(c.text);
-  return n >= 1 && n <= 30 && c.text[0] != '/';
+  return valid_name_text(c.text);
 }
 
 // Mainland mobile numbers (1[3-9] and 9 more digits, "+86" allowed) or an international

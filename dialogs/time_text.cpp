@@ -53,8 +53,26 @@ struct Cursor {
   }
 };
 
-std::int64_t days_from_civil(int y, unsigned m, unsigned d) {
-  return sys_days{year{y} / month{m} / day{d}}.time_since_epoch().count();
+// The day number of a date, or nullopt for one that does not exist: 2月30日 would otherwise
+// silently become 2 March.
+std::optional<std::int64_t> days_from_civil(int y, int m, int d) {
+  year_month_day ymd{year{y}, month{static_cast<unsigned>(m)}, day{static_cast<unsigned>(d)}};
+  if (!ymd.ok()) return std::nullopt;
+  return sys_days{ymd}.time_since_epoch().count();
+}
+
+// A date typed without its year: this year's, unless that is already past (before yesterday,
+// which a night shift typed after midnight may still mean), then next year's: "1-05" in
+// December. "2月29日" is refused, not moved, when the year it falls in has none.
+std::optional<std::int64_t> date_ahead(int m, int d, std::int64_t today) {
+  year_month_day yesterday{sys_days{days{today - 1}}};
+  year_month_day now{sys_days{days{today}}};
+  int y = static_cast<int>(now.year());
+  bool past = yesterday.year() == now.year() &&
+              (static_cast<unsigned>(yesterday.month()) > static_cast<unsigned>(m) ||
+               (static_cast<unsigned>(yesterday.month()) == static_cast<unsigned>(m) &&
+                static_cast<unsigned>(yesterday.day()) > static_cast<unsigned>(d)));
+  return days_from_civil(past ? y + 1 : y, m, d);
 }
 
 // A clock time: "8:00", "08:00", "8点", "8点半", "8", "20：30".
@@ -88,8 +106,6 @@ std::optional<TimeWindow> parse_window(std::string_view t, std::int64_t now_ms, 
   Cursor c{t};
   std::int64_t local_now = now_ms + utc_offset_min * kMinute;
   std::int64_t today = local_now >= 0 ? local_now / kDay : (local_now - kDay + 1) / kDay;
-  year_month_day now_ymd{sys_days{days{today}}};
-  int now_year = static_cast<int>(now_ymd.year());
 
   // The day: relative words, YYYY-MM-DD, MM-DD, M月D日, or nothing (today).
   std::int64_t day = today;
@@ -108,24 +124,26 @@ std::optional<TimeWindow> parse_window(std::string_view t, std::int64_t now_ms, 
         if (!d || *a < 2000) return std::nullopt;
         c.eat("日");
         c.eat("号");
-        if (*b < 1 || *b > 12 || *d < 1 || *d > 31) return std::nullopt;
-        day = days_from_civil(*a, *b, *d);
+        auto date = days_from_civil(*a, *b, *d);
+        if (!date) return std::nullopt;
+        day = *date;
         have_day = true;
       } else if (b) {  // MM-DD
         c.eat("日");
         c.eat("号");
-        if (*a < 1 || *a > 12 || *b < 1 || *b > 31) return std::nullopt;
-        day = days_from_civil(now_year, *a, *b);
-        if (day < today - 1) day = days_from_civil(now_year + 1, *a, *b);  // "1-05" in December
+        auto date = date_ahead(*a, *b, today);
+        if (!date) return std::nullopt;
+        day = *date;
         have_day = true;
       }
     } else if (c.eat("月")) {
       auto d = c.number(2);
-      if (!d || *a < 1 || *a > 12 || *d < 1 || *d > 31) return std::nullopt;
+      if (!d) return std::nullopt;
       c.eat("日");
       c.eat("号");
-      day = days_from_civil(now_year, *a, *d);
-      if (day < today - 1) day = days_from_civil(now_year + 1, *a, *d);
+      auto date = date_ahead(*a, *d, today);
+      if (!date) return std::nullopt;
+      day = *date;
       have_day = true;
     }
     if (!have_day) c.i = save;  // it was the start time

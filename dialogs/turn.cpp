@@ -35,6 +35,15 @@ Lang Turn::group_lang() const {
   return community ? lang_from_code(community->lang, fallback) : fallback;
 }
 
+int Turn::utc_offset_min() const {
+  return community ? community->utc_offset_min : config.utc_offset_min;
+}
+
+int Turn::utc_offset_min(const std::string& community_id) const {
+  const Community* c = dir.community(community_id);
+  return c ? c->utc_offset_min : utc_offset_min();
+}
+
 std::string Turn::name_of(std::int64_t person_id) {
   if (auto v = store.volunteers.get(person_id); v && !v->name.empty()) return v->name;
   if (person_id == person.id && !person.name.empty()) return person.name;

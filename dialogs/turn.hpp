@@ -48,6 +48,11 @@ class Turn {
   Lang lang_of(const Person& p) const;
   Lang lang_of(std::int64_t person_id);
   Lang group_lang() const;  // messages posted in a group speak the community's language
+  // The UTC offset in minutes that the people of the turn's community read and write times in
+  // (the service's default when the turn has no community), and that of a given community (a
+  // post's, a volunteer's) whatever community the turn is in.
+  int utc_offset_min() const;
+  int utc_offset_min(const std::string& community_id) const;
   std::string name_of(std::int64_t person_id);  // volunteer name, else platform name
   std::string say(Msg m, std::initializer_list<Arg> args = {}) const {
     return linli::say(lang, m, args);

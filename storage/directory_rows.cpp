@@ -50,4 +50,32 @@ void save_directory(Database& db, const Directory& dir) {
   txn.commit();
 }
 
+ChatMoves load_chat_moves(Database& db) {
+  ChatMoves moves;
+  SQLite::Statement q(db.sql(), "SELECT adapter, old_chat, new_chat FROM chat_migrations");
+  while (q.executeStep()) {
+    moves[q.getColumn(0).getString()][q.getColumn(1).getString()] = q.getColumn(2).getString();
+  }
+  return moves;
+}
+
+void record_chat_move(Database& db, const std::string& adapter, const std::string& from,
+                      const std::string& to, std::int64_t now) {
+  SQLite::Statement record(db.sql(),
+                           "INSERT INTO chat_migrations (adapter, old_chat, new_chat, at) "
+                           "VALUES (?, ?, ?, ?) ON CONFLICT (adapter, old_chat) DO UPDATE SET "
+                           "new_chat = excluded.new_chat, at = excluded.at");
+  record.bind(1, adapter);
+  record.bind(2, from);
+  record.bind(3, to);
+  record.bind(4, now);
+  record.exec();
+  SQLite::Statement move(db.sql(),
+                         "UPDATE chat_groups SET chat = ? WHERE adapter = ? AND chat = ?");
+  move.bind(1, to);
+  move.bind(2, adapter);
+  move.bind(3, from);
+  move.exec();
+}
+
 }  // namespace linli::storage

@@ -245,7 +245,19 @@ constexpr std::string_view kM4 = R"sql(
 ALTER TABLE roster ADD COLUMN reminded_at INTEGER NOT NULL DEFAULT 0;
 )sql";
 
-constexpr std::array<std::string_view, 4> kMigrations = {kM1, kM2, kM3, kM4};
+// A group that a platform moved to a new chat id (Telegram: upgraded to a supergroup). The config
+// names the old id until the operator updates it; the directory applies these at start-up.
+constexpr std::string_view kM5 = R"sql(
+CREATE TABLE chat_migrations (
+  adapter  TEXT NOT NULL,
+  old_chat TEXT NOT NULL,
+  new_chat TEXT NOT NULL,
+  at       INTEGER NOT NULL,
+  PRIMARY KEY (adapter, old_chat)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<std::string_view, 5> kMigrations = {kM1, kM2, kM3, kM4, kM5};
 
 }  // namespace
 

@@ -13,6 +13,9 @@ OfferStatus offer_status(const std::string& s) {
   return OfferStatus::offered;
 }
 
+constexpr const char* kShiftColumns =
+    "id, person_id, community_id, IFNULL(post_id, 0), checkin_at, IFNULL(checkout_at, 0)";
+
 // Overlap of [checkin, checkout or `to`) with [from, to), summed.
 constexpr const char* kServed =
     "SUM(MAX(0, MIN(IFNULL(checkout_at, :to), :to) - MAX(checkin_at, :from)))";
@@ -119,9 +122,10 @@ int OffersRepo::rounds(const std::string& kind, std::int64_t target_id) {
 
 ShiftsRepo::ShiftsRepo(Database& db)
     : db_(db),
-      on_duty_(db.sql(),
-               "SELECT id, person_id, community_id, IFNULL(post_id, 0), checkin_at FROM shifts "
-               "WHERE person_id = ? AND checkout_at IS NULL ORDER BY id DESC LIMIT 1"),
+      on_duty_(db.sql(), std::string("SELECT ") + kShiftColumns +
+                             " FROM shifts WHERE person_id = ? AND checkout_at IS NULL "
+                             "ORDER BY id DESC LIMIT 1"),
+      get_(db.sql(), std::string("SELECT ") + kShiftColumns + " FROM shifts WHERE id = ?"),
       on_duty_in_(
           db.sql(),
           "SELECT DISTINCT person_id FROM shifts WHERE community_id = ? AND checkout_at IS NULL"),
@@ -136,14 +140,40 @@ ShiftsRepo::ShiftsRepo(Database& db)
       served_by_(db.sql(),
                  std::string("SELECT person_id, ") + kServed +
                      " FROM shifts WHERE community_id = :community AND checkin_at < :to AND "
-                     "(checkout_at IS NULL OR checkout_at > :from) GROUP BY person_id") {}
+                     "(checkout_at IS NULL OR checkout_at > :from) GROUP BY person_id"),
+      of_person_(db.sql(), std::string("SELECT ") + kShiftColumns +
+                               " FROM shifts WHERE person_id = :person AND checkin_at < :to AND "
+                               "(checkout_at IS NULL OR checkout_at > :from) ORDER BY checkin_at") {
+}
+
+Shift ShiftsRepo::read(SQLite::Statement& q) {
+  return Shift{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getString(),
+               q.getColumn(3).getInt64(), q.getColumn(4).getInt64(), q.getColumn(5).getInt64()};
+}
 
 std::optional<Shift> ShiftsRepo::on_duty(std::int64_t person_id) {
   Use q(on_duty_);
   q->bind(1, person_id);
   if (!q->executeStep()) return std::nullopt;
-  return Shift{q->getColumn(0).getInt64(), q->getColumn(1).getInt64(), q->getColumn(2).getString(),
-               q->getColumn(3).getInt64(), q->getColumn(4).getInt64(), 0};
+  return read(*q);
+}
+
+std::optional<Shift> ShiftsRepo::get(std::int64_t id) {
+  Use q(get_);
+  q->bind(1, id);
+  if (!q->executeStep()) return std::nullopt;
+  return read(*q);
+}
+
+std::vector<Shift> ShiftsRepo::of_person(std::int64_t person_id, std::int64_t from,
+                                         std::int64_t to) {
+  Use q(of_person_);
+  q->bind(":person", person_id);
+  q->bind(":from", from);
+  q->bind(":to", to);
+  std::vector<Shift> out;
+  while (q->executeStep()) out.push_back(read(*q));
+  return out;
 }
 
 std::set<std::int64_t> ShiftsRepo::on_duty_in(const std::string& community_id) {

@@ -42,6 +42,7 @@ class ShiftsRepo final : public Shifts {
   explicit ShiftsRepo(Database& db);
 
   std::optional<Shift> on_duty(std::int64_t person_id) override;
+  std::optional<Shift> get(std::int64_t id) override;
   std::set<std::int64_t> on_duty_in(const std::string& community_id) override;
   std::int64_t check_in(const Shift& s) override;
   void check_out(std::int64_t id, std::int64_t at) override;
@@ -50,15 +51,20 @@ class ShiftsRepo final : public Shifts {
   // The same for every volunteer of a community who served at all, in one query.
   std::map<std::int64_t, std::int64_t> served_by(const std::string& community_id, std::int64_t from,
                                                  std::int64_t to) override;
+  std::vector<Shift> of_person(std::int64_t person_id, std::int64_t from, std::int64_t to) override;
 
  private:
+  static Shift read(SQLite::Statement& q);
+
   Database& db_;
   SQLite::Statement on_duty_;
+  SQLite::Statement get_;
   SQLite::Statement on_duty_in_;
   SQLite::Statement insert_;
   SQLite::Statement check_out_;
   SQLite::Statement served_;
   SQLite::Statement served_by_;
+  SQLite::Statement of_person_;
 };
 
 std::string to_string(OfferStatus s);

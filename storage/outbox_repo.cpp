@@ -88,6 +88,9 @@ OutboxRepo::OutboxRepo(Database& db)
       release_(db.sql(),
                "UPDATE outbox SET status = 0, attempts = 0 WHERE status = 3 AND adapter = ? AND "
                "chat = ?"),
+      readdress_(db.sql(),
+                 "UPDATE outbox SET chat = :to, payload = json_remove(payload, '$.reply_to') "
+                 "WHERE status = 0 AND kind = :send AND adapter = :adapter AND chat = :from"),
       by_platform_id_(db.sql(),
                       "SELECT id, route FROM outbox WHERE adapter = ? AND chat = ? AND "
                       "platform_id = ? ORDER BY id DESC LIMIT 1"),
@@ -202,6 +205,16 @@ std::vector<OutboxRow> OutboxRepo::release_held(const std::string& adapter,
   q->bind(2, chat);
   q->exec();
   return out;
+}
+
+void OutboxRepo::readdress(const std::string& adapter, const std::string& from,
+                           const std::string& to) {
+  Use q(readdress_);
+  q->bind(":to", to);
+  q->bind(":send", static_cast<int>(OutKind::send));
+  q->bind(":adapter", adapter);
+  q->bind(":from", from);
+  q->exec();
 }
 
 std::optional<RoutedMessage> OutboxRepo::by_platform_id(const std::string& adapter,

@@ -30,6 +30,8 @@ class OutboxRepo final : public Outbox {
   std::int64_t held_count(const std::string& adapter, const std::string& chat) override;
   // Makes the held messages of a chat pending again and returns them, oldest first.
   std::vector<OutboxRow> release_held(const std::string& adapter, const std::string& chat) override;
+  void readdress(const std::string& adapter, const std::string& from,
+                 const std::string& to) override;
   // Our message with this platform id in this chat, and what it carried.
   std::optional<RoutedMessage> by_platform_id(const std::string& adapter, const std::string& chat,
                                               const std::string& platform_id) override;
@@ -55,6 +57,7 @@ class OutboxRepo final : public Outbox {
   SQLite::Statement held_count_;
   SQLite::Statement held_;
   SQLite::Statement release_;
+  SQLite::Statement readdress_;
   SQLite::Statement by_platform_id_;
   SQLite::Statement platform_id_;
   SQLite::Statement status_;

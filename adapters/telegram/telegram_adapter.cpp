@@ -24,7 +24,7 @@
 //    is_topic_message says it is a forum topic (tdlib/telegram-bot-api#356, levlam).
 //  - CallbackQuery.message is absent for inline-mode buttons; InaccessibleMessage has date 0.
 //  - sendMessage text 1-4096 characters; answerCallbackQuery text 0-200 characters;
-//    callback_data 1-64 bytes, else 400 "BUTTON_DATA_INVALID".
+//    callback_data 1-64 bytes, else 400 "BUTTON_DATA_INVALID" (refused before the call).
 //  - ReplyParameters{message_id, allow_sending_without_reply}.
 //  - editMessageText returns the edited Message, or True for inline messages.
 //  - ResponseParameters{retry_after, migrate_to_chat_id}; a 429 reads "Too Many Requests:
@@ -357,14 +357,20 @@ std::optional<InboundEvent> from_callback(const json& q, std::int64_t now_ms) {
   return ev;
 }
 
-json keyboard(const std::vector<std::vector<Button>>& rows) {
+// The inline keyboard, or why Telegram would refuse it. A button's data is a route, never a
+// payload, so data that does not fit is a bug to hear about: dropping the button quietly would
+// leave a question without the answer it offers.
+json keyboard(const std::vector<std::vector<Button>>& rows, std::string& refused) {
   json out = json::array();
   for (const auto& row : rows) {
     json r = json::array();
     for (const auto& b : row) {
-      // A button whose data does not fit is dropped: one bad button must not lose the message
-      // to BUTTON_DATA_INVALID, and the data is a route, never a payload to squeeze in.
-      if (b.data.empty() || b.data.size() > TelegramAdapter::kMaxCallbackBytes) continue;
+      if (b.data.empty() || b.data.size() > TelegramAdapter::kMaxCallbackBytes) {
+        refused = "button data of " + std::to_string(b.data.size()) +
+                  " bytes: Telegram takes 1 to " +
+                  std::to_string(TelegramAdapter::kMaxCallbackBytes);
+        return json::array();
+      }
       r.push_back(json{{"text", b.label}, {"callback_data", b.data}});
     }
     if (!r.empty()) out.push_back(std::move(r));
@@ -433,6 +439,7 @@ ApiCall TelegramAdapter::render(const OutboundMessage& m,
                                 const std::string& target_platform_id) const {
   json body = json::object();
   std::string method;
+  std::string refused;
   switch (m.kind) {
     case OutKind::send:
       method = "sendMessage";
@@ -445,7 +452,7 @@ ApiCall TelegramAdapter::render(const OutboundMessage& m,
         body["reply_parameters"] = {{"message_id", id_value(m.reply_to)},
                                     {"allow_sending_without_reply", true}};
       }
-      if (json rows = keyboard(m.buttons); !rows.empty()) {
+      if (json rows = keyboard(m.buttons, refused); !rows.empty()) {
         body["reply_markup"] = {{"inline_keyboard", std::move(rows)}};
       } else if (m.force_reply) {
         // Selective: only the person whose message this replies to gets the reply box.
@@ -458,7 +465,7 @@ ApiCall TelegramAdapter::render(const OutboundMessage& m,
       body["message_id"] = id_value(target_platform_id);
       body["text"] = fit(m.text, kMaxTextUnits);
       // Always sent: an empty keyboard is how an edit takes the buttons away.
-      body["reply_markup"] = {{"inline_keyboard", keyboard(m.buttons)}};
+      body["reply_markup"] = {{"inline_keyboard", keyboard(m.buttons, refused)}};
       break;
     case OutKind::answer_callback:
       method = "answerCallbackQuery";
@@ -467,6 +474,7 @@ ApiCall TelegramAdapter::render(const OutboundMessage& m,
       break;
   }
   ApiCall call;
+  call.refused = std::move(refused);
   call.method = "POST";
   call.url = telegram_.api_base + "/bot" + telegram_.token + "/" + method;
   call.content_type = "application/json";

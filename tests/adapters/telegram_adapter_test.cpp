@@ -525,20 +525,33 @@ TEST_F(TelegramAdapterTest, ChatThatIsNoNumberStaysAString) {
             "@xingfu_notices");
 }
 
-TEST_F(TelegramAdapterTest, ButtonsWhoseDataDoesNotFitIn64BytesAreDropped) {
+TEST_F(TelegramAdapterTest, ButtonDataOfUpTo64BytesIsSentAsItIs) {
   OutboundMessage m = send_to("1", "选一个");
   std::string max(64, 'd');
+  m.buttons = {{{"a", max}}, {{"e", "ok"}}};
+  ApiCall call = adapter_.render(m, "");
+  EXPECT_EQ(call.refused, "");
+  EXPECT_EQ(body_of(call)["reply_markup"],
+            json::parse(R"({"inline_keyboard": [
+      [{"text": "a", "callback_data": ")" +
+                        max + R"("}], [{"text": "e", "callback_data": "ok"}]]})"));
+}
+
+// Telegram would answer BUTTON_DATA_INVALID; dropping the button instead would leave a question
+// without the answer it offers. The sender dead-letters a refused call without making it.
+TEST_F(TelegramAdapterTest, ButtonWhoseDataDoesNotFitIn64BytesRefusesTheMessageLoudly) {
   std::string chinese_66 = "任务";  // 6 bytes
   for (int i = 0; i < 10; ++i) chinese_66 += "任务";
-  m.buttons = {{{"a", max}, {"b", max + "x"}, {"c", ""}}, {{"d", chinese_66}}, {{"e", "ok"}}};
-  json body = body_of(adapter_.render(m, ""));
-  EXPECT_EQ(body["reply_markup"], json::parse(R"({"inline_keyboard": [
-      [{"text": "a", "callback_data": ")" + max +
-                                              R"("}], [{"text": "e", "callback_data": "ok"}]]})"));
-  EXPECT_THAT(body.dump(), Not(HasSubstr(chinese_66)));
-
-  m.buttons = {{{"b", max + "x"}}};
-  EXPECT_FALSE(body_of(adapter_.render(m, "")).contains("reply_markup"));
+  for (const std::string& data : {std::string(65, 'd'), chinese_66, std::string()}) {
+    OutboundMessage m = send_to("1", "选一个");
+    m.buttons = {{{"a", "ok"}, {"b", data}}, {{"e", "ok"}}};
+    ApiCall call = adapter_.render(m, "");
+    EXPECT_EQ(call.refused,
+              "button data of " + std::to_string(data.size()) + " bytes: Telegram takes 1 to 64");
+    EXPECT_THAT(call.refused, Not(HasSubstr("选一个")));
+    m.kind = OutKind::edit;
+    EXPECT_NE(adapter_.render(m, "5311").refused, "") << "an edit is refused alike";
+  }
 }
 
 TEST_F(TelegramAdapterTest, TextOverTelegramsLimitIsCutBetweenCodePointsWithAnEllipsis) {

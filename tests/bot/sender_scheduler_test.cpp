@@ -29,7 +29,8 @@ namespace {
 
 namespace net = boost::asio;
 
-// A platform in process: the message text "reject" is refused for good, anything else sent.
+// A platform in process: the message text "reject" is refused for good, "unsendable" refused
+// before any call (as a button too big for the platform is), anything else sent.
 class ScriptedAdapter : public Adapter {
  public:
   ScriptedAdapter() {
@@ -43,6 +44,7 @@ class ScriptedAdapter : public Adapter {
     ApiCall c;
     c.url = "scripted:";
     c.body = m.text;
+    if (m.text == "unsendable") c.refused = "too big";
     return c;
   }
   SendResult interpret(const OutboundMessage& m, const ApiResponse&) const override {
@@ -115,6 +117,22 @@ TEST_F(SenderUnderStress, AStoreThatFailsToRecordADeadLetterDoesNotCostTheNextMe
   EXPECT_EQ(store_.outbox.status(next), OutboxStatus::sent);
   // What could not be recorded stays pending: it is tried again after a restart.
   EXPECT_EQ(store_.outbox.status(refused), OutboxStatus::pending);
+}
+
+TEST_F(SenderUnderStress, AMessageTheAdapterRefusesIsDeadLetteredWithoutACall) {
+  OutboxSender sender(io_, store_, clock_, config_, log_);
+  sender.add_adapter(adapter_, transport_);
+  std::string why;
+  sender.on_undeliverable = [&](const OutboxRow&, const SendResult& r) { why = r.error; };
+  std::int64_t refused = store_.outbox.enqueue(message("u1", "unsendable"), 1);
+  std::int64_t next = store_.outbox.enqueue(message("u1", "hello"), 2);
+  sender.start();
+  run(sender, std::chrono::seconds(5));
+  EXPECT_EQ(transport_.bodies, (std::vector<std::string>{"hello"}));
+  EXPECT_EQ(store_.outbox.status(refused), OutboxStatus::dead);
+  EXPECT_EQ(store_.outbox.status(next), OutboxStatus::sent);
+  EXPECT_EQ(why, "refused: too big");
+  EXPECT_EQ(sender.stats().dead, 1u);
 }
 
 TEST_F(SenderUnderStress, ChatsWithNothingToSendAreForgotten) {

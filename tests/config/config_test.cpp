@@ -138,6 +138,46 @@ TEST(Config, AChatBelongsToOneCommunity) {
   EXPECT_EQ(error_of(two), "communities[1].groups: chat \"pg:gv\" belongs to two communities");
 }
 
+// ---- "timezone": one for the service, and one per community that has its own
+
+// Two communities: "c" with `c_zone` set (no key when empty), "d" without, under `top` (ditto).
+std::string zones(const std::string& top, const std::string& c_zone) {
+  std::string text = replace(
+      kMinimal, R"(]}]
+})",
+      R"(]}, {"id": "d", "name": "D", "coordinators": ["pg:zhou"], "groups": [{"chat": "pg:dv", "kind": "volunteers"}]}]
+})");
+  if (!c_zone.empty()) {
+    text = replace(text, R"("name": "C",)", R"("name": "C", "timezone": )" + c_zone + ",");
+  }
+  if (!top.empty()) {
+    text = replace(text, "\"database\": \"x.db\",",
+                   "\"database\": \"x.db\", \"timezone\": " + top + ",");
+  }
+  return text;
+}
+
+TEST(Config, ACommunityReadsTimesInItsOwnZoneElseTheServicesOne) {
+  Config c = parse_config(zones("\"-05:00\"", "\"+09:30\""), env);
+  EXPECT_EQ(c.utc_offset_min, -300);
+  EXPECT_EQ(c.communities[0].utc_offset_min, 9 * 60 + 30);
+  EXPECT_EQ(c.communities[1].utc_offset_min, -300);  // inherited
+  EXPECT_EQ(parse_config(zones("", "\"UTC\""), env).communities[0].utc_offset_min, 0);
+  Config defaults = parse_config(zones("", ""), env);
+  EXPECT_EQ(defaults.communities[0].utc_offset_min, 480);
+  EXPECT_EQ(defaults.communities[1].utc_offset_min, 480);
+}
+
+TEST(Config, ABadCommunityZoneNamesItsKey) {
+  EXPECT_EQ(error_of(zones("", "\"+8\"")),
+            "communities[0].timezone: must be an offset like \"+08:00\" or \"UTC\"");
+  EXPECT_EQ(error_of(zones("", "\"+14:30\"")), "communities[0].timezone: offset beyond ±14:00");
+  EXPECT_EQ(error_of(zones("", "8")),
+            "communities[0].timezone: must be a string or {\"env\": \"VARIABLE\"}");
+  EXPECT_EQ(error_of(zones("\"Asia/Shanghai\"", "")),
+            "timezone: must be an offset like \"+08:00\" or \"UTC\"");
+}
+
 // ---- "encryption_key": phone numbers and addresses encrypted at rest
 
 // base64 of the bytes 0, 1, ..., 31.

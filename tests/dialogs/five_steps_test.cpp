@@ -327,6 +327,64 @@ TEST_F(FiveSteps, CheckInIsRefusedAtTheDailyCap) {
   EXPECT_THAT(say("chen", "chen", "签到").at(0).msg.text, HasSubstr("每天 8.0 小时的上限"));
 }
 
+// The fixture's clock reads 16:00 in China: today began 16 hours ago.
+TEST_F(FiveSteps, ShiftIsCheckedOutWhenItReachesTheDailyCapCountingEarlierHours) {
+  std::int64_t earlier = store_.shifts.check_in({0, person("chen"), "sc", 0, now_ - 7 * kHour, 0});
+  store_.shifts.check_out(earlier, now_ - 4 * kHour);  // 3 hours this morning
+  say("chen", "chen", "签到");
+  EXPECT_TRUE(texts_to(advance(5 * kHour - kMinute), "chen").empty());
+  auto sent = advance(kMinute);
+  EXPECT_THAT(to(sent, "chen"),
+              HasSubstr("到了每天 8.0 小时的上限，已自动为你签退：这次服务 5.0 小时"));
+  EXPECT_FALSE(store_.shifts.on_duty(person("chen")));
+  EXPECT_THAT(say("chen", "chen", "时长").at(0).msg.text, HasSubstr("今天 8.0 小时"));
+  EXPECT_THAT(say("chen", "chen", "签到").at(0).msg.text, HasSubstr("每天 8.0 小时的上限"));
+}
+
+TEST_F(FiveSteps, ShiftOnAPostLeftOpenIsCheckedOutWhenThePostEnds) {
+  make_post(1, "31", 1);  // 17:00-21:00
+  auto cards = recruit();
+  say("chen", "gv", "报名", cards["gv"]);
+  now_ += kHour;
+  say("chen", "chen", "签到");
+  auto sent = advance(4 * kHour);
+  EXPECT_THAT(
+      to(sent, "chen"),
+      HasSubstr("岗位 1「照看王奶奶」已在 1月15日 21:00 结束，已自动为你签退：这次服务 4.0 小时"));
+  EXPECT_FALSE(store_.shifts.on_duty(person("chen")));
+  // Checking out by hand later finds nothing open; the hours are those of the post.
+  now_ += 2 * kHour;
+  EXPECT_THAT(say("chen", "chen", "签退").at(0).msg.text, HasSubstr("没有签到"));
+  EXPECT_THAT(say("chen", "chen", "时长").at(0).msg.text, HasSubstr("累计 4.0 小时"));
+}
+
+TEST_F(FiveSteps, NightShiftRunsUntilTheCapOfTheDayItRunsInto) {
+  now_ += 6 * kHour;  // 22:00
+  say("chen", "chen", "签到");
+  EXPECT_TRUE(texts_to(advance(10 * kHour - kMinute), "chen").empty());  // 2 h, then 8 h
+  EXPECT_THAT(to(advance(kMinute), "chen"), HasSubstr("已自动为你签退：这次服务 10.0 小时"));
+  EXPECT_THAT(say("chen", "chen", "时长").at(0).msg.text,
+              HasSubstr("今天 8.0 小时，近 7 天 10.0 小时"));
+}
+
+TEST_F(FiveSteps, HoursShownNeverExceedTheCapOfADay) {
+  // Recorded before the cap closed shifts: 12 hours today and 10 hours yesterday.
+  std::int64_t a = store_.shifts.check_in({0, person("chen"), "sc", 0, now_ - 14 * kHour, 0});
+  store_.shifts.check_out(a, now_ - 2 * kHour);
+  std::int64_t b = store_.shifts.check_in({0, person("chen"), "sc", 0, now_ - 30 * kHour, 0});
+  store_.shifts.check_out(b, now_ - 20 * kHour);
+  EXPECT_THAT(say("chen", "chen", "时长").at(0).msg.text,
+              HasSubstr("今天 8.0 小时，近 7 天 16.0 小时，累计 16.0 小时"));
+}
+
+TEST_F(FiveSteps, ShiftStillOpenPastTheCapIsRecordedCappedWhenCheckedOut) {
+  // Open since this morning, and the timer has not fired (the service was down).
+  store_.shifts.check_in({0, person("zhao"), "sc", 0, now_ - 11 * kHour, 0});
+  EXPECT_THAT(say("zhao", "zhao", "/hours").at(0).msg.text, HasSubstr("今天 8.0 小时"));
+  EXPECT_THAT(say("zhao", "zhao", "签退").at(0).msg.text,
+              HasSubstr("这次服务 8.0 小时。今天共 8.0 小时"));
+}
+
 TEST_F(FiveSteps, StatsShowUnmetNeedsByCategory) {
   open_request("medical", "量血压");
   store_.requests.mark_unmet(1);

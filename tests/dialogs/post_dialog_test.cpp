@@ -5,6 +5,7 @@
 
 #include "dialogs/dialog.hpp"
 #include "dialogs/post_dialog.hpp"
+#include "dialogs/time_text.hpp"
 #include "tests/support/engine_fixture.hpp"
 
 namespace linli::test {
@@ -14,6 +15,7 @@ using ::testing::HasSubstr;
 
 class PostDialog : public EngineFixture {
  protected:
+  using EngineFixture::EngineFixture;
   Answers answers() {
     Answers a;
     std::vector<std::string> p;
@@ -176,6 +178,14 @@ TEST_F(PostDialog, UnreadableTimeIsAskedAgain) {
   EXPECT_EQ(state(), "time");
 }
 
+TEST_F(PostDialog, DateThatDoesNotExistIsAskedAgainInsteadOfMovedToMarch) {
+  for (const char* text : {"2月30日 8:00-12:00", "4/31 8:00-12:00"}) {
+    at("time");
+    EXPECT_THAT(answer(text), HasSubstr("没看懂这个时间")) << text;
+    EXPECT_EQ(state(), "time");
+  }
+}
+
 TEST_F(PostDialog, KeepingTheTime) {
   at("time", {{"post_id", "1"}, {"time", "1|2"}});
   answer("-");
@@ -245,6 +255,75 @@ TEST_F(PostDialog, NeitherYesNorNoIsAskedAgain) {
   at("confirm", complete());
   EXPECT_THAT(answer("再想想"), HasSubstr("「是」或「否」"));
   EXPECT_EQ(state(), "confirm");
+}
+
+// Two communities in two zones: "sc" in China (+08:00, the service's default) and "lk" on UTC,
+// coordinated by "tom".
+Config two_zones() {
+  Config c = community_config();
+  CommunityConfig lk;
+  lk.id = "lk";
+  lk.name = "Lakeside";
+  lk.utc_offset_min = 0;
+  lk.coordinators = {"pg:tom"};
+  lk.groups = {GroupConfig{"pg", "lv", GroupKind::volunteers, "", "Lakeside volunteers"}};
+  c.communities.push_back(lk);
+  return c;
+}
+
+class TwoZones : public PostDialog {
+ protected:
+  TwoZones() : PostDialog(two_zones()) {}
+  // `coordinator` of `community`, in their private chat, at the post dialog's time question.
+  void at_time(const std::string& coordinator, const std::string& community) {
+    DialogRecord d;
+    d.person_id = person(coordinator);
+    d.kind = "post";
+    d.state = "time";
+    d.adapter = "pg";
+    d.chat = coordinator;
+    d.private_chat = true;
+    d.community_id = community;
+    d.data = encode_dialog_data({}, {});
+    d.updated_at = now_;
+    store_.dialogs.put(d);
+  }
+  std::int64_t typed_start(const std::string& coordinator) {
+    Answers a;
+    std::vector<std::string> path;
+    decode_dialog_data(dialog_of(coordinator)->data, a, path);
+    return std::stoll(a["time"].substr(0, a["time"].find('|')));
+  }
+};
+
+TEST_F(TwoZones, ATypedTimeIsReadInTheCommunitysZone) {
+  at_time("zhou", "sc");
+  at_time("tom", "lk");
+  say("zhou", "zhou", "明天 8:00-12:00");
+  say("tom", "tom", "明天 8:00-12:00");
+  ASSERT_EQ(dialog_of("zhou")->state, "risk");
+  ASSERT_EQ(dialog_of("tom")->state, "risk");
+  // 2027-01-15 16:00 in China is 08:00 on the lake: "tomorrow 8:00" is 2027-01-16 08:00 in each.
+  EXPECT_EQ(typed_start("zhou"), now_ + 16 * kHour);
+  EXPECT_EQ(typed_start("tom"), now_ + 24 * kHour);
+}
+
+TEST_F(TwoZones, TheSamePostTimeIsWrittenInEachCommunitysZone) {
+  for (const char* community : {"sc", "lk"}) {
+    Post p;
+    p.community_id = community;
+    p.team = "care";
+    p.title = "Night watch";
+    p.starts_at = now_ + 10 * kHour;  // 2027-01-15 18:00 UTC
+    p.ends_at = p.starts_at + 4 * kHour;
+    p.created_by = person("zhou");
+    p.created_at = now_;
+    store_.posts.create(p);
+  }
+  EXPECT_THAT(say("zhou", "zhou", "招募").at(0).msg.text,
+              HasSubstr("Night watch (1月16日 02:00–06:00)"));
+  EXPECT_THAT(say("tom", "tom", "招募").at(0).msg.text,
+              HasSubstr("Night watch (1月15日 18:00–22:00)"));
 }
 
 }  // namespace

@@ -55,6 +55,38 @@ TEST_F(SignupDialog, JoinInGroupAsksNameInThatGroup) {
   EXPECT_EQ(sent[0].msg.buttons[0][0].label, "李阿姨");
 }
 
+TEST_F(SignupDialog, LongNameIsStillOfferedAsAButtonWhoseDataIsAShortRoute) {
+  // 25 Chinese characters: a valid name of 75 bytes, more than a Telegram button can carry.
+  std::string name;
+  for (int i = 0; i < 5; ++i) name += "欧阳娜娜丽";
+  ASSERT_EQ(name.size(), 75u);
+  InboundEvent ev = event("ouyang", "g31");
+  ev.user_name = name;
+  ev.message_id = "m1";
+  ev.text = "报名志愿者";
+  auto sent = handle(ev);
+  ASSERT_EQ(sent.at(0).msg.buttons.size(), 1u);
+  const Button& b = sent[0].msg.buttons[0][0];
+  EXPECT_EQ(b.label, name);
+  EXPECT_LE(b.data.size(), 64u);
+  EXPECT_EQ(b.data.find(name), std::string::npos);  // a route, never the payload
+  press("ouyang", "g31", sent[0].platform_id, b.data);
+  EXPECT_EQ(dialog_of("ouyang")->state, "phone");
+  EXPECT_EQ(answers("ouyang")["name"], name);
+}
+
+TEST_F(SignupDialog, ButtonOfAQuestionAnsweredBeforeIsNotReadAsTheNextAnswer) {
+  auto sent = say("li", "g31", "报名志愿者");
+  std::string data = sent.at(0).msg.buttons.at(0).at(0).data;
+  press("li", "g31", sent[0].platform_id, data);
+  ASSERT_EQ(dialog_of("li")->state, "phone");
+  auto again = press("li", "g31", sent[0].platform_id, data);
+  EXPECT_EQ(dialog_of("li")->state, "phone");
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].msg.kind, OutKind::answer_callback);
+  EXPECT_THAT(again[0].msg.text, HasSubstr("这个问题已经过去了"));
+}
+
 TEST_F(SignupDialog, ValidNameMovesToPhoneInPrivateChat) {
   put_dialog("li", "signup", "name", "g31", {});
   auto sent = say("li", "g31", "李秀英");

@@ -51,6 +51,30 @@ TEST(TimeText, WindowsInThePastOrNonsenseAreRefused) {
   EXPECT_EQ(shown("24:00-次日00:00"), "none");
 }
 
+TEST(TimeText, DatesThatDoNotExistAreNotUnderstoodInsteadOfMovedToMarch) {
+  // 2026-11-29: the next February is 2027's, which has no 29th.
+  for (const char* text :
+       {"2月30日 8:00-12:00", "2月31号 8:00-12:00", "4月31日 8:00-12:00", "2月29日 8:00-12:00",
+        "13月1日 8:00-9:00", "0月1日 8:00-9:00", "12月0日 8:00-9:00", "2/30 8:00-12:00",
+        "4/31 8:00-12:00", "02-30 8:00-12:00", "2027-02-29 8:00-12:00", "2026-11-31 14:00-18:00",
+        "2026/6/31 8:00-9:00"}) {
+    EXPECT_EQ(shown(text), "none") << text;
+  }
+  EXPECT_EQ(shown("2月28日 8:00-12:00"), "2月28日 08:00–12:00");
+  EXPECT_EQ(shown("4/30 8:00-12:00"), "4月30日 08:00–12:00");
+  EXPECT_EQ(shown("2028-02-29 8:00-12:00"), "2月29日 08:00–12:00");
+}
+
+TEST(TimeText, TheTwentyNinthOfFebruaryIsFoundInTheLeapYearAhead) {
+  // 2027-12-01 10:00 in China: the next February is 2028's.
+  constexpr std::int64_t kDecember2027 = 1'827'626'400'000;
+  ASSERT_EQ(format_time(kDecember2027, kChina, Lang::zh), "12月1日 10:00");
+  auto w = parse_time_window("2月29日 8:00-12:00", kDecember2027, kChina);
+  ASSERT_TRUE(w);
+  EXPECT_EQ(format_time_window(*w, kChina, Lang::en), "Feb 29, 08:00–12:00");
+  EXPECT_FALSE(parse_time_window("2/30 8:00-12:00", kDecember2027, kChina));
+}
+
 TEST(TimeText, EndsAreExactInstants) {
   auto w = parse_time_window("明天 8:00-12:00", kNow, kChina);
   ASSERT_TRUE(w);

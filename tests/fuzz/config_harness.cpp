@@ -70,6 +70,7 @@ void check_config(const Config& c) {
   }
   for (const CommunityConfig& m : c.communities) {
     LINLI_FUZZ_CHECK(!m.id.empty() && !m.coordinators.empty());
+    LINLI_FUZZ_CHECK(m.utc_offset_min >= -14 * 60 && m.utc_offset_min <= 14 * 60);
     bool volunteers = false;
     for (const GroupConfig& g : m.groups) {
       LINLI_FUZZ_CHECK(c.adapter(g.adapter) != nullptr && !g.chat.empty());

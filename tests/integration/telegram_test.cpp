@@ -206,6 +206,70 @@ TEST_F(Telegram, MessagesLeftInTheOutboxAtAStopArriveOnceAfterTheRestart) {
   EXPECT_EQ(fake_.messages(kZhang.id).size(), 1u);
 }
 
+// The residents' group as the config knew it, a basic group, which Telegram then upgrades to a
+// supergroup with a new id.
+constexpr std::int64_t kBasicGroup = -4000000031;
+constexpr std::int64_t kSupergroup = -1001000000777;
+
+class TelegramGroupUpgrade : public Telegram {
+ protected:
+  TelegramGroupUpgrade() {
+    app_.reset();
+    Config c = telegram_config(dir_.path() + "/linli.db", fake_.base_url());
+    c.communities[0].groups[0].chat = std::to_string(kBasicGroup);
+    app_ = std::make_unique<TestApp>(c, clock_);
+  }
+  void add_post(const std::string& title) {
+    on_io([&] {
+      Post p;
+      p.community_id = "sc";
+      p.team = "care";
+      p.title = title;
+      p.building = "31";
+      p.place = "31栋";
+      p.starts_at = clock_.now_ms() + 26 * 3'600'000LL;
+      p.ends_at = p.starts_at + 4 * 3'600'000LL;
+      p.created_by = app_->app().store().people.find("tg", "3001")->id;
+      p.created_at = clock_.now_ms();
+      return app_->app().store().posts.create(p);
+    });
+  }
+  std::size_t calls_to(std::int64_t chat) {
+    std::size_t n = 0;
+    for (const auto& c : fake_.calls("sendMessage")) n += c.params["chat_id"] == chat;
+    return n;
+  }
+};
+
+TEST_F(TelegramGroupUpgrade, MessagesFollowTheGroupToItsSupergroupAlsoAfterARestart) {
+  fake_.migrate_chat(kBasicGroup, kSupergroup);
+  // Li wrote in the group just before the upgrade: the answer is sent again to the supergroup,
+  // without quoting her message (its id means nothing there).
+  say(kBasicGroup, kLi, "/menu");
+  TelegramMessage menu = expect(kSupergroup, "你可以");
+  EXPECT_EQ(menu.reply_to, 0);
+  EXPECT_EQ(calls_to(kBasicGroup), 1u);
+  // The group is known by its new id: a call reaches it at once, and a dialog started there
+  // goes on there by reply.
+  add_post("夜间巡逻");
+  say(kZhou.id, kZhou, "招募 1");
+  expect(kSupergroup, "岗位 1：夜间巡逻");
+  say(kSupergroup, kLi, "求助");
+  TelegramMessage ask = expect(kSupergroup, "需要哪方面的帮助");
+  say(kSupergroup, kLi, "1", TelegramMessageOptions{}.replying_to_bot(ask.message_id));
+  expect(kSupergroup, "简单说说");
+  EXPECT_EQ(calls_to(kBasicGroup), 1u);
+  EXPECT_EQ(on_io([&] { return app_->app().sender().stats().dead; }), 0u);
+  EXPECT_EQ(count(kZhou.id, "没有送达"), 0);
+
+  // The config still names the old id; the database remembers the new one.
+  app_->restart();
+  add_post("代购药品");
+  say(kZhou.id, kZhou, "招募 2");
+  expect(kSupergroup, "岗位 2：代购药品");
+  EXPECT_EQ(calls_to(kBasicGroup), 1u);
+}
+
 class TelegramDeadLetters : public Telegram {
  protected:
   TelegramDeadLetters()

@@ -7,6 +7,8 @@
 #include <iterator>
 
 #include "bot/app.hpp"
+#include "dialogs/directory.hpp"
+#include "storage/directory_rows.hpp"
 #include "storage/field_cipher.hpp"
 #include "storage/migrations.hpp"
 #include "storage/store.hpp"
@@ -434,6 +436,45 @@ TEST(StorageFile, TheAppEncryptsWhenTheConfigHasAKey) {
   SQLite::Statement q(db.sql(), "SELECT phone FROM volunteers");
   ASSERT_TRUE(q.executeStep());
   EXPECT_TRUE(q.getColumn(0).getString().starts_with("enc1:"));
+}
+
+// A group the platform moved to a new chat id (a Telegram group upgraded to a supergroup) is
+// found there from then on, and by every directory built later from the same config.
+TEST_F(Storage, AGroupMovedToANewChatIsFoundThereAlsoByTheNextDirectory) {
+  Config config;
+  CommunityConfig sc;
+  sc.id = "sc";
+  sc.name = "山城花园社区";
+  sc.coordinators = {"pg:zhou"};
+  sc.groups.push_back({"pg", "old", GroupKind::residents, "31", "31栋"});
+  sc.groups.push_back({"pg", "gv", GroupKind::volunteers, "", "volunteers"});
+  config.communities.push_back(sc);
+  {
+    Directory dir(config, store_.people, 1, load_chat_moves(db_));
+    save_directory(db_, dir);
+    Database::Transaction txn(db_);
+    record_chat_move(db_, "pg", "old", "new", 2);
+    txn.commit();
+    const Group* g = dir.move_chat("pg", "old", "new");
+    ASSERT_NE(g, nullptr);
+    EXPECT_EQ(g->chat, "new");
+    EXPECT_EQ(g->building, "31");
+    EXPECT_EQ(dir.group("pg", "old"), nullptr);
+    EXPECT_EQ(dir.group("pg", "new"), g);
+    EXPECT_EQ(dir.community("sc")->groups.at(0), g);
+    EXPECT_EQ(dir.move_chat("pg", "not-ours", "elsewhere"), nullptr);
+  }
+  Directory next(config, store_.people, 4, load_chat_moves(db_));
+  ASSERT_NE(next.group("pg", "new"), nullptr);
+  EXPECT_EQ(next.group("pg", "old"), nullptr);
+  ASSERT_EQ(next.moved().size(), 1u);
+  EXPECT_EQ(next.moved()[0].configured_chat, "old");
+  EXPECT_EQ(next.moved()[0].chat, "new");
+  // Once the operator has put the new id into the config, there is nothing left to say.
+  config.communities[0].groups[0].chat = "new";
+  Directory updated(config, store_.people, 5, load_chat_moves(db_));
+  EXPECT_TRUE(updated.moved().empty());
+  EXPECT_NE(updated.group("pg", "new"), nullptr);
 }
 
 }  // namespace

@@ -278,6 +278,7 @@ struct FakeTelegram::Impl {
   Reply fault_reply(const TelegramFault& f) const;
   Reply set_webhook(const json& p);
   Reply get_webhook_info() const;
+  std::optional<Reply> moved(std::int64_t chat) const;
   Reply send_message(const json& p);
   Reply edit_message_text(const json& p);
   Reply answer_callback_query(const json& p);
@@ -317,6 +318,7 @@ struct FakeTelegram::Impl {
   std::map<std::int64_t, std::int64_t> last_id;  // per chat
   std::vector<TelegramFault> faults;
   std::set<std::int64_t> blocked;
+  std::map<std::int64_t, std::int64_t> migrated;  // group -> the supergroup it became
   std::string webhook_url;
   std::string webhook_secret;
   json webhook_allowed_updates = json::array();
@@ -625,9 +627,19 @@ TelegramMessage* FakeTelegram::Impl::find(std::int64_t chat, std::int64_t id) {
   return nullptr;
 }
 
+// A group upgraded to a supergroup answers every call with the supergroup's id.
+std::optional<Reply> FakeTelegram::Impl::moved(std::int64_t chat) const {
+  auto it = migrated.find(chat);
+  if (it == migrated.end()) return std::nullopt;
+  Reply r = bad_request("group chat was upgraded to a supergroup chat");
+  r.body["parameters"] = {{"migrate_to_chat_id", it->second}};
+  return r;
+}
+
 Reply FakeTelegram::Impl::send_message(const json& p) {
   auto chat = int_param(p, "chat_id");
   if (!chat) return bad_request("chat not found");
+  if (auto r = moved(*chat)) return *r;
   std::string text = string_param(p, "text").value_or("");
   if (blank(text)) return bad_request("message text is empty");
   if (utf16_units(text) > kMaxTextUnits) return bad_request("message is too long");
@@ -656,6 +668,7 @@ Reply FakeTelegram::Impl::edit_message_text(const json& p) {
     return bad_request(p.contains("inline_message_id") ? "message to edit not found"
                                                        : "chat not found");
   }
+  if (auto r = moved(*chat)) return *r;
   std::string text = string_param(p, "text").value_or("");
   if (blank(text)) return bad_request("message text is empty");
   if (utf16_units(text) > kMaxTextUnits) return bad_request("message is too long");
@@ -833,6 +846,11 @@ void FakeTelegram::block_private(std::int64_t user_id) {
 void FakeTelegram::open_private(std::int64_t user_id) {
   std::lock_guard lock(impl_->mu);
   impl_->blocked.erase(user_id);
+}
+
+void FakeTelegram::migrate_chat(std::int64_t group, std::int64_t supergroup) {
+  std::lock_guard lock(impl_->mu);
+  impl_->migrated[group] = supergroup;
 }
 
 }  // namespace linli::test

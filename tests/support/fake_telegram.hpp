@@ -105,6 +105,9 @@ class FakeTelegram {
   // until open_private: they have not pressed Start (or blocked the bot).
   void block_private(std::int64_t user_id);
   void open_private(std::int64_t user_id);
+  // The group was upgraded to a supergroup: from now on sendMessage and editMessageText to it
+  // answer 400 with parameters.migrate_to_chat_id = `supergroup`, as Telegram does.
+  void migrate_chat(std::int64_t group, std::int64_t supergroup);
 
  private:
   struct Impl;

@@ -361,6 +361,21 @@ TEST_F(FakeTelegramTest, BlockedPrivateChatAnswers403UntilOpened) {
   EXPECT_THAT(statuses("sendMessage"), ElementsAre(403, 200, 200));
 }
 
+TEST_F(FakeTelegramTest, UpgradedGroupAnswersWithItsSupergroupsId) {
+  constexpr std::int64_t kBasicGroup = -4000000031;
+  tg_.migrate_chat(kBasicGroup, kGroup);
+  HttpReply r = call("sendMessage", {{"chat_id", kBasicGroup}, {"text", "通知"}});
+  EXPECT_EQ(r.status, 400);
+  json j = parse(r);
+  EXPECT_EQ(j["description"], "Bad Request: group chat was upgraded to a supergroup chat");
+  EXPECT_EQ(j["parameters"]["migrate_to_chat_id"], kGroup);
+  EXPECT_EQ(
+      refusal("editMessageText", {{"chat_id", kBasicGroup}, {"message_id", 1}, {"text", "x"}}),
+      "Bad Request: group chat was upgraded to a supergroup chat");
+  ok_result("sendMessage", {{"chat_id", kGroup}, {"text", "通知"}});
+  EXPECT_TRUE(tg_.messages(kBasicGroup).empty());
+}
+
 // ---- Records and waiting ----
 
 TEST_F(FakeTelegramTest, CallsRecordParametersStatusAndArrivalTime) {
