@@ -66,6 +66,10 @@ Person Engine::identify(const InboundEvent& ev, std::int64_t now) {
       p.lang = code;
     }
   }
+  if (ev.chat_kind == ChatKind::private_chat && !ev.chat.empty() && !ev.user.empty()) {
+    // Where this person is reached privately on this platform (Recipient): a no-op once known.
+    store_.people.set_private_chat(ev.adapter, ev.user, ev.chat);
+  }
   if (ev.chat_kind == ChatKind::group) {
     if (const Group* g = dir_.group(ev.adapter, ev.chat); g && g->community_id != p.community_id) {
       store_.people.set_community(p.id, g->community_id);
@@ -383,7 +387,7 @@ void Engine::undeliverable(const OutboxRow& row, bool forbidden, const std::stri
   const OutboundMessage& m = row.msg;
   if (forbidden && m.private_chat) {
     store_.outbox.hold(row.id);
-    auto person = store_.people.find(m.adapter, m.chat);  // a private chat's id is the user's
+    auto person = store_.people.find_by_private_chat(m.adapter, m.chat);
     const AdapterConfig* adapter = config_.adapter(m.adapter);
     // One invitation per wait: later messages join the first one that is held.
     if (!person || !adapter || adapter->capabilities.open_private_url.empty() ||
@@ -394,10 +398,10 @@ void Engine::undeliverable(const OutboxRow& row, bool forbidden, const std::stri
     ev.adapter = person->last_group_adapter;
     ev.chat = person->last_group_chat;
     ev.chat_kind = ChatKind::group;
-    ev.user = m.chat;
+    ev.user = m.user.empty() ? m.chat : m.user;
     Turn turn(config_, store_, dir_, ev, *person, now, out);
     SendOptions opt;
-    opt.mentions = {m.chat};
+    opt.mentions = {ev.user};
     turn.reply(say(turn.group_lang(), Msg::open_private_chat,
                    {{"name", person->name}, {"link", adapter->capabilities.open_private_url}}),
                std::move(opt));
@@ -413,7 +417,7 @@ void Engine::undeliverable(const OutboxRow& row, bool forbidden, const std::stri
   Person about;
   std::string to;
   if (m.private_chat) {
-    if (auto p = store_.people.find(m.adapter, m.chat)) about = *p;
+    if (auto p = store_.people.find_by_private_chat(m.adapter, m.chat)) about = *p;
     to = about.name.empty() ? m.chat : about.name;
   } else {
     const Group* g = dir_.group(m.adapter, m.chat);

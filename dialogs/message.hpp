@@ -41,12 +41,36 @@ struct Button {
 
 enum class OutKind { send, edit, answer_callback };
 
+// Where a message goes: a platform (adapter instance), a chat there, and a thread in it.
+struct Address {
+  std::string adapter;
+  std::string chat;
+  std::string thread;
+};
+
+// A person to reach privately on one platform. The private chat is the platform's own: the
+// user id on Telegram and the playground, a chat of its own on Slack, Feishu or WeCom, learned
+// when the person first writes to the bot privately.
+struct Recipient {
+  std::string adapter;
+  std::string user;
+  std::string private_chat;  // "" while not learned
+
+  // The private chat to address, or none yet: on a platform whose private chats are not named
+  // by the user id, the adapter must open one from `user` (OutboundMessage::user).
+  Address address(bool private_chat_is_user_id) const {
+    if (!private_chat.empty()) return {adapter, private_chat, ""};
+    return {adapter, private_chat_is_user_id ? user : "", ""};
+  }
+};
+
 // One message the bot decided to send. Stored in the outbox in the same transaction as the
 // decision, delivered later by the outbox sender through the adapter that owns `adapter`.
 struct OutboundMessage {
   OutKind kind = OutKind::send;
   std::string adapter;
   std::string chat;    // platform chat id; for a private message, the person's private chat
+  std::string user;    // a private message: the person's user id (to open a private chat)
   std::string thread;  // forum topic / thread to post into
   bool private_chat = false;
   std::string text;

@@ -26,12 +26,18 @@ class People {
   virtual Person resolve(const std::string& adapter, const std::string& user,
                          const std::string& name, std::int64_t now) = 0;
   virtual std::optional<Person> find(const std::string& adapter, const std::string& user) = 0;
+  // The person whose private chat with the bot on `adapter` is `chat`.
+  virtual std::optional<Person> find_by_private_chat(const std::string& adapter,
+                                                     const std::string& chat) = 0;
   virtual std::optional<Person> get(std::int64_t id) = 0;
   virtual void set_lang(std::int64_t id, const std::string& lang, bool chosen) = 0;
   virtual void set_name(std::int64_t id, const std::string& name) = 0;
   virtual void set_community(std::int64_t id, const std::string& community_id) = 0;
   virtual void set_last_group(std::int64_t id, const std::string& adapter,
                               const std::string& chat) = 0;
+  // The person wrote to the bot in their private chat `chat` on `adapter`.
+  virtual void set_private_chat(const std::string& adapter, const std::string& user,
+                                const std::string& chat) = 0;
   // How to reach a person: the identity on `prefer_adapter` if they have one, else any.
   virtual std::optional<Identity> identity(std::int64_t person_id,
                                            const std::string& prefer_adapter) = 0;

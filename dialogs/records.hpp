@@ -19,10 +19,12 @@ struct Person {
   std::string last_group_chat;     // a platform refuses private messages
 };
 
-// A person as a platform knows them: "<adapter>:<user id>".
+// A person as a platform knows them: "<adapter>:<user id>", and their private chat with the bot
+// there once they have written in it ("" until then).
 struct Identity {
   std::string adapter;
   std::string user;
+  std::string private_chat;
 };
 
 enum class VolunteerStatus { pending, approved, rejected };

@@ -68,9 +68,13 @@ std::int64_t Turn::reply(std::string text, SendOptions opt) {
 std::int64_t Turn::tell(std::int64_t person_id, std::string text, SendOptions opt) {
   auto who = store.people.identity(person_id, ev.adapter);
   if (!who) return 0;  // a person always has an identity; nothing to do if the row is gone
+  const AdapterConfig* platform = config.adapter(who->adapter);
+  Recipient to{who->adapter, who->user, who->private_chat};
+  Address at = to.address(platform == nullptr || platform->capabilities.private_chat_is_user_id);
   OutboundMessage m;
-  m.adapter = who->adapter;
-  m.chat = who->user;  // a private chat is addressed by the user id on every platform we have
+  m.adapter = at.adapter;
+  m.chat = at.chat;
+  m.user = who->user;
   m.private_chat = true;
   m.text = std::move(text);
   m.reply_to = std::move(opt.reply_to);

@@ -257,7 +257,13 @@ CREATE TABLE chat_migrations (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<std::string_view, 5> kMigrations = {kM1, kM2, kM3, kM4, kM5};
+// A person's private chat on each platform, learned when they write there: on Slack, Feishu and
+// WeCom it is not their user id ('' until then; Telegram's is the user id).
+constexpr std::string_view kM6 = R"sql(
+ALTER TABLE identities ADD COLUMN private_chat TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr std::array<std::string_view, 6> kMigrations = {kM1, kM2, kM3, kM4, kM5, kM6};
 
 }  // namespace
 

@@ -11,6 +11,7 @@ std::string OutboxRepo::encode(const OutboundMessage& m) {
   if (!m.text.empty()) j["text"] = m.text;
   if (!m.thread.empty()) j["thread"] = m.thread;
   if (m.private_chat) j["private"] = true;
+  if (!m.user.empty()) j["user"] = m.user;
   if (!m.reply_to.empty()) j["reply_to"] = m.reply_to;
   if (m.edit_of != 0) j["edit_of"] = m.edit_of;
   if (!m.callback_id.empty()) j["callback_id"] = m.callback_id;
@@ -37,6 +38,7 @@ OutboundMessage OutboxRepo::decode(const std::string& adapter, const std::string
   m.route = route;
   json j = json::parse(payload);
   m.text = j.value("text", "");
+  m.user = j.value("user", "");
   m.thread = j.value("thread", "");
   m.private_chat = j.value("private", false);
   m.reply_to = j.value("reply_to", "");

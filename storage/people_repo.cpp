@@ -20,8 +20,18 @@ PeopleRepo::PeopleRepo(Database& db)
       set_last_group_(db.sql(),
                       "UPDATE people SET last_group_adapter = ?, last_group_chat = ? WHERE id = ?"),
       identity_(db.sql(),
-                "SELECT adapter, user_id FROM identities WHERE person_id = ? "
-                "ORDER BY adapter = ? DESC LIMIT 1") {}
+                "SELECT adapter, user_id, private_chat FROM identities WHERE person_id = ? "
+                "ORDER BY adapter = ? DESC LIMIT 1"),
+      set_private_chat_(db.sql(),
+                        "UPDATE identities SET private_chat = ?3 WHERE adapter = ?1 AND "
+                        "user_id = ?2 AND private_chat <> ?3"),
+      // A private chat is the user's own where the platform does not name it otherwise.
+      find_by_private_chat_(
+          db.sql(),
+          "SELECT p.id, p.name, p.lang, p.lang_chosen, IFNULL(p.community_id, ''), "
+          "p.last_group_adapter, p.last_group_chat FROM identities i JOIN people p ON "
+          "p.id = i.person_id WHERE i.adapter = ?1 AND (i.private_chat = ?2 OR "
+          "(i.private_chat = '' AND i.user_id = ?2)) LIMIT 1") {}
 
 Person PeopleRepo::read(SQLite::Statement& q) {
   return Person{q.getColumn(0).getInt64(),  q.getColumn(1).getString(),
@@ -102,7 +112,26 @@ std::optional<Identity> PeopleRepo::identity(std::int64_t person_id,
   q->bind(1, person_id);
   q->bind(2, prefer_adapter);
   if (!q->executeStep()) return std::nullopt;
-  return Identity{q->getColumn(0).getString(), q->getColumn(1).getString()};
+  return Identity{q->getColumn(0).getString(), q->getColumn(1).getString(),
+                  q->getColumn(2).getString()};
+}
+
+void PeopleRepo::set_private_chat(const std::string& adapter, const std::string& user,
+                                  const std::string& chat) {
+  Use q(set_private_chat_);
+  q->bind(1, adapter);
+  q->bind(2, user);
+  q->bind(3, chat);
+  q->exec();
+}
+
+std::optional<Person> PeopleRepo::find_by_private_chat(const std::string& adapter,
+                                                       const std::string& chat) {
+  Use q(find_by_private_chat_);
+  q->bind(1, adapter);
+  q->bind(2, chat);
+  if (!q->executeStep()) return std::nullopt;
+  return read(*q);
 }
 
 }  // namespace linli::storage

@@ -25,6 +25,10 @@ class PeopleRepo final : public People {
   void set_last_group(std::int64_t id, const std::string& adapter,
                       const std::string& chat) override;
   // How to reach a person: the identity on `prefer_adapter` if they have one, else any.
+  void set_private_chat(const std::string& adapter, const std::string& user,
+                        const std::string& chat) override;
+  std::optional<Person> find_by_private_chat(const std::string& adapter,
+                                             const std::string& chat) override;
   std::optional<Identity> identity(std::int64_t person_id,
                                    const std::string& prefer_adapter) override;
 
@@ -41,6 +45,8 @@ class PeopleRepo final : public People {
   SQLite::Statement set_community_;
   SQLite::Statement set_last_group_;
   SQLite::Statement identity_;
+  SQLite::Statement set_private_chat_;
+  SQLite::Statement find_by_private_chat_;
 };
 
 }  // namespace linli::storage

@@ -398,3 +398,37 @@ TEST_F(TwoCommunities, ACoordinatorCannotActOnAnotherCommunity) {
 
 }  // namespace
 }  // namespace linli::test
+
+namespace linli::test {
+namespace {
+
+// On Slack, Feishu and WeCom a person's private chat with the bot is not named by their user id.
+// Whatever the platform, what goes to a person privately goes to the private chat they wrote
+// from, learned when they wrote there, never to a chat guessed from the user id.
+TEST_F(Engine, PrivateMessagesGoToThePrivateChatThePersonWroteFrom) {
+  InboundEvent ev = event("chen", "chen");
+  ev.chat = "dm-chen";  // the platform's own id of the private chat
+  ev.text = "/menu";
+  auto menu = handle(ev);
+  ASSERT_FALSE(menu.empty());
+  EXPECT_EQ(menu.front().msg.chat, "dm-chen");
+  std::string card = open_ticket();
+  auto sent = say("chen", "gv", "接单", card);
+  const Sent* address = find_to(sent, "dm-chen");
+  ASSERT_NE(address, nullptr) << "the claimed task's address goes to chen's private chat";
+  EXPECT_THAT(address->msg.text, HasSubstr("2单元501"));
+  EXPECT_EQ(address->msg.user, "chen");
+  EXPECT_EQ(find_to(sent, "chen"), nullptr);
+}
+
+TEST(Recipient, AddressesTheLearnedPrivateChatElseTheUserIdWhereThePlatformDoes) {
+  Recipient learned{"slack", "U123", "D456"};
+  EXPECT_EQ(learned.address(false).chat, "D456");
+  Recipient telegram{"tg", "42", ""};
+  EXPECT_EQ(telegram.address(true).chat, "42");
+  Recipient unknown{"slack", "U123", ""};
+  EXPECT_EQ(unknown.address(false).chat, "") << "the adapter opens one from the user id";
+}
+
+}  // namespace
+}  // namespace linli::test
