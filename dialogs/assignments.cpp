@@ -6,6 +6,7 @@
 #include "dialogs/command_parser.hpp"
 #include "dialogs/recruitment.hpp"
 #include "dialogs/roster.hpp"
+#include "dialogs/route.hpp"
 #include "dialogs/tickets.hpp"
 #include "dialogs/time_text.hpp"
 
@@ -17,8 +18,8 @@ std::string where(Lang l, const std::string& building) {
 }
 
 std::vector<std::vector<Button>> offer_buttons(Lang l, std::int64_t offer_id) {
-  return {{Button{say(l, Msg::accept_button), "o:" + std::to_string(offer_id) + ":yes"},
-           Button{say(l, Msg::decline_button), "o:" + std::to_string(offer_id) + ":no"}}};
+  return {{Button{say(l, Msg::accept_button), Route{RouteKind::offer, offer_id, "yes"}.str()},
+           Button{say(l, Msg::decline_button), Route{RouteKind::offer, offer_id, "no"}.str()}}};
 }
 
 void tell_coordinators(Turn& turn, const std::string& community_id, Msg m, std::vector<Arg> args) {
@@ -66,7 +67,7 @@ std::int64_t offer(Turn& turn, const std::string& kind, std::int64_t target, std
     text = say(l, offered_by ? Msg::assign_offer_post : Msg::reserve_offer, args);
   }
   SendOptions opt;
-  opt.route = "o:" + std::to_string(o.id);
+  opt.route = Route{RouteKind::offer, o.id}.str();
   opt.buttons = offer_buttons(l, o.id);
   turn.tell(person, std::move(text), std::move(opt));
   if (own_timer) {

@@ -1,5 +1,7 @@
 #include "dialogs/dialog.hpp"
 
+#include "dialogs/route.hpp"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -56,7 +58,7 @@ std::span<const Transition> common_transitions() {
 }
 
 std::string dialog_timer_key(std::int64_t person_id) {
-  return "d:" + std::to_string(person_id);
+  return Route{RouteKind::dialog, person_id}.str();
 }
 
 std::string encode_dialog_data(const Answers& answers, const std::vector<std::string>& path,
@@ -115,7 +117,7 @@ void DialogCtx::say(std::string body, std::vector<std::vector<Button>> buttons) 
     if (ev.adapter == record.adapter && ev.chat == record.chat) m.reply_to = ev.message_id;
   }
   m.text = std::move(body);
-  m.route = "d:" + std::to_string(record.person_id);
+  m.route = Route{RouteKind::dialog, record.person_id}.str();
   // In a group the answer must come back as a reply (privacy-mode bots see nothing else).
   m.force_reply = !record.private_chat && buttons.empty() && !m.reply_to.empty();
   m.buttons = std::move(buttons);
@@ -128,8 +130,9 @@ Button DialogCtx::button(std::string label, std::string_view value) {
   auto it = std::find(choices.begin(), choices.end(), value);
   auto index = static_cast<std::size_t>(it - choices.begin());
   if (it == choices.end()) choices.emplace_back(value);
-  return Button{std::move(label), "d:" + std::to_string(record.person_id) + ":" + record.state +
-                                      "." + std::to_string(index)};
+  return Button{
+      std::move(label),
+      Route{RouteKind::dialog, record.person_id, record.state + "." + std::to_string(index)}.str()};
 }
 
 const DialogSpec* DialogRunner::spec(std::string_view kind) const {

@@ -8,6 +8,7 @@
 #include "dialogs/post_dialog.hpp"
 #include "dialogs/recruitment.hpp"
 #include "dialogs/review.hpp"
+#include "dialogs/route.hpp"
 #include "dialogs/shifts.hpp"
 #include "dialogs/signup_dialog.hpp"
 #include "dialogs/stats.hpp"
@@ -19,27 +20,6 @@ namespace {
 
 const std::array<const DialogSpec*, 3> kDialogs = {&signup_dialog(), &help_dialog(),
                                                    &post_dialog()};
-
-// Routes carried by our messages and buttons: "<kind>:<id>[:<value>]".
-struct Route {
-  std::string kind;
-  std::int64_t id = 0;
-  std::string value;
-};
-
-std::optional<Route> parse_route(std::string_view s) {
-  auto c1 = s.find(':');
-  if (c1 == std::string_view::npos) return std::nullopt;
-  auto c2 = s.find(':', c1 + 1);
-  std::string_view num =
-      s.substr(c1 + 1, c2 == std::string_view::npos ? std::string_view::npos : c2 - c1 - 1);
-  Route r;
-  r.kind = std::string(s.substr(0, c1));
-  auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), r.id);
-  if (ec != std::errc() || p != num.data() + num.size() || r.id <= 0) return std::nullopt;
-  if (c2 != std::string_view::npos) r.value = std::string(s.substr(c2 + 1));
-  return r;
-}
 
 // Whether a message is an answer to the dialog: from the chat the dialog is in.
 bool in_dialog_chat(const DialogRecord& d, const InboundEvent& ev) {
@@ -157,9 +137,9 @@ void Engine::on_dialog_input(Turn& turn, DialogRecord dialog, const ParsedComman
 }
 
 void Engine::on_button(Turn& turn) {
-  auto route = parse_route(turn.ev.button);
+  auto route = Route::parse(turn.ev.button);
   if (!route) return;
-  if (route->kind == "d") {
+  if (route->kind == RouteKind::dialog) {
     auto dialog = store_.dialogs.get(turn.person.id);
     if (route->id != turn.person.id || !dialog) {
       // Someone else's question, or a dialog that has ended: the button is stale.
@@ -173,42 +153,42 @@ void Engine::on_button(Turn& turn) {
     if (!value) return turn.answer_press(turn.say(Msg::question_moved_on));
     ParsedCommand none;
     on_dialog_input(turn, std::move(*dialog), none, *value);
-  } else if (route->kind == "t") {
+  } else if (route->kind == RouteKind::ticket) {
     tickets::take(turn, route->id);
-  } else if (route->kind == "r") {
+  } else if (route->kind == RouteKind::rating) {
     tickets::rate(turn, route->id, route->value);
-  } else if (route->kind == "v") {
+  } else if (route->kind == RouteKind::review) {
     review::decide(turn, route->id, route->value == "ok");
-  } else if (route->kind == "c") {
+  } else if (route->kind == RouteKind::call) {
     if (recruitment::join(turn, route->id)) start_signup(turn);
-  } else if (route->kind == "s") {
+  } else if (route->kind == RouteKind::shift) {
     shifts::answer(turn, route->id, route->value == "yes");
-  } else if (route->kind == "o") {
+  } else if (route->kind == RouteKind::offer) {
     assignments::answer(turn, route->id, route->value == "yes");
   }
 }
 
 bool Engine::on_reply(Turn& turn, const std::string& route_text, const ParsedCommand& cmd) {
-  auto route = parse_route(route_text);
+  auto route = Route::parse(route_text);
   if (!route) return false;
   const std::string& text = turn.ev.text;
-  if (route->kind == "d") {
+  if (route->kind == RouteKind::dialog) {
     if (route->id != turn.person.id) return true;  // someone else's question: not for us to answer
     auto dialog = store_.dialogs.get(turn.person.id);
     if (!dialog) return false;
     on_dialog_input(turn, std::move(*dialog), cmd, text);
     return true;
   }
-  if (route->kind == "t") {
+  if (route->kind == RouteKind::ticket) {
     if (parse_reply_word(text) != ReplyWord::take) return false;
     tickets::take(turn, route->id);
     return true;
   }
-  if (route->kind == "r") {
+  if (route->kind == RouteKind::rating) {
     tickets::rate(turn, route->id, text);
     return true;
   }
-  if (route->kind == "v") {
+  if (route->kind == RouteKind::review) {
     bool approve;
     if (cmd.kind == ParseKind::ours &&
         (cmd.command == Command::approve || cmd.command == Command::reject)) {
@@ -229,7 +209,7 @@ bool Engine::on_reply(Turn& turn, const std::string& route_text, const ParsedCom
     return true;
   }
   ReplyWord word = parse_reply_word(text);
-  if (route->kind == "c") {  // a recruitment call's card
+  if (route->kind == RouteKind::call) {  // a recruitment call's card
     if (word == ReplyWord::join) {
       if (recruitment::join(turn, route->id)) start_signup(turn);
       return true;
@@ -241,11 +221,12 @@ bool Engine::on_reply(Turn& turn, const std::string& route_text, const ParsedCom
     }
     return false;
   }
-  if (route->kind == "s" || route->kind == "o") {  // a shift reminder, an offer
+  if (route->kind == RouteKind::shift ||
+      route->kind == RouteKind::offer) {  // a shift reminder, an offer
     bool yes = word == ReplyWord::take;
     if (!yes && word != ReplyWord::decline && parse_yes_no(text) == YesNo::neither) return false;
     if (!yes && word != ReplyWord::decline) yes = parse_yes_no(text) == YesNo::yes;
-    if (route->kind == "s") {
+    if (route->kind == RouteKind::shift) {
       shifts::answer(turn, route->id, yes);
     } else {
       assignments::answer(turn, route->id, yes);
@@ -409,7 +390,7 @@ void Engine::undeliverable(const OutboxRow& row, bool forbidden, const std::stri
   }
   // A dead letter. The notice about one is never itself the subject of another; a button's
   // answer or a card's edit that did not go through is not worth a coordinator's attention.
-  if (m.route == "n:dead" || m.kind != OutKind::send) return;
+  if (m.route == kDeadLetterRoute || m.kind != OutKind::send) return;
   InboundEvent ev;
   ev.adapter = m.adapter;
   ev.chat = m.chat;
@@ -427,7 +408,7 @@ void Engine::undeliverable(const OutboxRow& row, bool forbidden, const std::stri
   if (turn.community == nullptr) return;
   for (std::int64_t coordinator : turn.community->coordinators) {
     SendOptions opt;
-    opt.route = "n:dead";
+    opt.route = kDeadLetterRoute;
     turn.tell(coordinator,
               say(turn.lang_of(coordinator), Msg::dead_letter,
                   {{"to", to}, {"tries", std::to_string(row.attempts)}, {"error", error}}),
@@ -483,7 +464,7 @@ void Engine::fire(const TimerRecord& timer, std::int64_t now, Outcome& out) {
     if (timer.kind == "shift") shifts::close(turn, id);
     return;
   }
-  auto route = parse_route(timer.key);
+  auto route = Route::parse(timer.key);
   if (!route) return;
   auto dialog = store_.dialogs.get(route->id);
   // The dialog may have moved on since the timer was armed; its own timer is armed anew.

@@ -6,6 +6,7 @@
 
 #include "dialogs/command_parser.hpp"
 #include "dialogs/roster.hpp"
+#include "dialogs/route.hpp"
 #include "dialogs/tickets.hpp"
 #include "dialogs/time_text.hpp"
 
@@ -31,8 +32,8 @@ std::string card_text(Turn& turn, const Call& call, const Post& p) {
 }
 
 std::vector<std::vector<Button>> card_buttons(Turn& turn, std::int64_t call_id) {
-  return {
-      {Button{say(turn.group_lang(), Msg::join_button), "c:" + std::to_string(call_id) + ":join"}}};
+  return {{Button{say(turn.group_lang(), Msg::join_button),
+                  Route{RouteKind::call, call_id, "join"}.str()}}};
 }
 
 // Tells a person, in their language, something about a post.
@@ -165,7 +166,7 @@ void recruit(Turn& turn, std::string_view args) {
   std::string text = card_text(turn, call, *post);
   for (const Group* g : groups) {
     SendOptions opt;
-    opt.route = "c:" + std::to_string(call.id);
+    opt.route = Route{RouteKind::call, call.id}.str();
     opt.buttons = card_buttons(turn, call.id);
     std::int64_t card = turn.post(*g, text, std::move(opt));
     turn.store.posts.add_card(call.id, {g->adapter, g->chat, card});

@@ -2,6 +2,7 @@
 
 #include "dialogs/command_parser.hpp"
 #include "dialogs/recruitment.hpp"
+#include "dialogs/route.hpp"
 
 namespace linli::review {
 namespace {
@@ -19,10 +20,11 @@ void notify_coordinators(Turn& turn, const Volunteer& v) {
   for (std::int64_t coordinator : c->coordinators) {
     Lang l = turn.lang_of(coordinator);
     SendOptions opt;
-    opt.route = "v:" + std::to_string(v.person_id);
-    opt.buttons = {
-        {Button{say(l, Msg::review_approve_button), "v:" + std::to_string(v.person_id) + ":ok"},
-         Button{say(l, Msg::review_reject_button), "v:" + std::to_string(v.person_id) + ":no"}}};
+    opt.route = Route{RouteKind::review, v.person_id}.str();
+    opt.buttons = {{Button{say(l, Msg::review_approve_button),
+                           Route{RouteKind::review, v.person_id, "ok"}.str()},
+                    Button{say(l, Msg::review_reject_button),
+                           Route{RouteKind::review, v.person_id, "no"}.str()}}};
     turn.tell(coordinator,
               say(l, Msg::review_request,
                   {{"id", std::to_string(v.person_id)},

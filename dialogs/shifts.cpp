@@ -8,6 +8,7 @@
 
 #include "dialogs/assignments.hpp"
 #include "dialogs/recruitment.hpp"
+#include "dialogs/route.hpp"
 #include "dialogs/time_text.hpp"
 
 namespace linli::shifts {
@@ -26,9 +27,10 @@ void remind(Turn& turn, std::int64_t post_id) {
     if (e.confirmed) continue;
     Lang l = turn.lang_of(e.person_id);
     SendOptions opt;
-    opt.route = "s:" + std::to_string(post_id);
-    opt.buttons = {{Button{say(l, Msg::confirm_button), "s:" + std::to_string(post_id) + ":yes"},
-                    Button{say(l, Msg::cannot_button), "s:" + std::to_string(post_id) + ":no"}}};
+    opt.route = Route{RouteKind::shift, post_id}.str();
+    opt.buttons = {
+        {Button{say(l, Msg::confirm_button), Route{RouteKind::shift, post_id, "yes"}.str()},
+         Button{say(l, Msg::cannot_button), Route{RouteKind::shift, post_id, "no"}.str()}}};
     turn.tell(e.person_id,
               say(l, Msg::shift_remind,
                   {{"id", std::to_string(post_id)},

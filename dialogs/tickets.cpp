@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "dialogs/assignments.hpp"
+#include "dialogs/route.hpp"
 #include "dialogs/vocabulary.hpp"
 
 namespace linli::tickets {
@@ -83,8 +84,9 @@ std::int64_t open(Turn& turn, HelpRequest r) {
     }
     suggest = say(l, Msg::card_suggest, {{"names", names}});
   }
-  opt.route = "t:" + std::to_string(r.id);
-  opt.buttons = {{Button{say(l, Msg::card_take_button), "t:" + std::to_string(r.id) + ":take"}}};
+  opt.route = Route{RouteKind::ticket, r.id}.str();
+  opt.buttons = {
+      {Button{say(l, Msg::card_take_button), Route{RouteKind::ticket, r.id, "take"}.str()}}};
   std::int64_t card = turn.post(*group, card_text(turn, r, Msg::card, suggest), std::move(opt));
   turn.store.requests.set_card(r.id, card);
   assignments::request_opened(turn, r.id);
@@ -173,9 +175,9 @@ void finish(Turn& turn, std::optional<std::int64_t> id) {
   Lang rl = turn.lang_of(r->resident_id);
   std::vector<Button> stars;
   for (int i = 1; i <= 5; ++i)
-    stars.push_back({std::to_string(i), "r:" + std::to_string(*id) + ":" + std::to_string(i)});
+    stars.push_back({std::to_string(i), Route{RouteKind::rating, *id, std::to_string(i)}.str()});
   SendOptions opt;
-  opt.route = "r:" + std::to_string(*id);
+  opt.route = Route{RouteKind::rating, *id}.str();
   opt.buttons = {std::move(stars)};
   turn.tell(r->resident_id,
             say(rl, Msg::rate_ask, {{"id", std::to_string(*id)}, {"volunteer", me}}),
