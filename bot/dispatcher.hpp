@@ -29,10 +29,12 @@ class Dispatcher {
              const FloodConfig& flood, Logger& log);
 
   enum class Result { handled, duplicate, flooded };
-  // Decides one inbound event in one transaction. Throws when the store fails: then nothing of
-  // the event was committed and the webhook must not be acknowledged.
+  // Decides one inbound event in one transaction. Throws when the decision or its commit fails:
+  // then nothing of the event was committed and the webhook must not be acknowledged. Once
+  // committed, nothing throws: the webhook is acknowledged.
   Result dispatch(const InboundEvent& ev);
-  // Fires one due timer, once: taking it from the timers table is part of the transaction.
+  // Fires one due timer, once: taking it from the timers table is part of the transaction, and
+  // nothing after the commit throws, so a timer that fired is never tried again.
   void fire(const TimerRecord& timer);
   // A message the sender gave up on (see Engine::undeliverable).
   void undeliverable(const OutboxRow& row, bool forbidden, const std::string& error);
@@ -42,7 +44,9 @@ class Dispatcher {
   const DispatchStats& stats() const { return stats_; }
 
  private:
-  void hand_on(Outcome& out);
+  // Gives a committed outcome to the sender and the scheduler. Never throws: the decision is
+  // committed whatever happens here.
+  void hand_on(Outcome& out) noexcept;
 
   Store& store_;
   Engine& engine_;

@@ -139,13 +139,13 @@ void OutboxSender::Impl::enqueue(OutboxRow row) {
   }
   Chat& c = chat_for(row.msg);
   if (row.msg.kind == OutKind::edit) {
-    // A newer edit of a message whose previous edit still waits replaces it: a roster card
-    // edited a hundred times while the group is paced goes out once, with the latest count.
+    // A newer edit of a message whose previous edit still waits takes its place: the outbox
+    // marked the older one superseded when the newer was enqueued (Outbox::enqueue), so this is
+    // memory only, as everything handed on after a commit must be.
     std::size_t first = c.state == Chat::State::sending ? 1 : 0;  // the front is on the wire
     for (std::size_t i = first; i < c.queue.size(); ++i) {
       auto& queued_row = c.queue[i];
       if (queued_row.msg.kind == OutKind::edit && queued_row.msg.edit_of == row.msg.edit_of) {
-        store.outbox.mark_superseded(queued_row.id);
         queued_row = std::move(row);
         return;
       }

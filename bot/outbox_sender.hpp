@@ -42,7 +42,8 @@ class OutboxSender {
   void add_adapter(const Adapter& adapter, Transport& transport);
   // Queues the rows still pending in the outbox (after a restart) and starts delivering.
   void start();
-  // Messages a decision just committed.
+  // Messages a decision just committed. Memory only: it writes nothing to the database, since
+  // it runs after the commit (Dispatcher::hand_on).
   void push(std::vector<OutboxRow> rows);
   // Resolves when nothing is queued or in flight, or after `limit`.
   boost::asio::awaitable<bool> drain(std::chrono::milliseconds limit);

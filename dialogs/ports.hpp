@@ -112,14 +112,14 @@ class Outbox {
  public:
   virtual ~Outbox() = default;
 
+  // An edit supersedes the older edits of the same message that are still pending: they are
+  // never sent.
   virtual std::int64_t enqueue(const OutboundMessage& m, std::int64_t now) = 0;
   virtual std::vector<OutboxRow> pending(std::int64_t after_id, int limit) = 0;
   virtual std::optional<OutboxRow> get(std::int64_t id) = 0;
   virtual void mark_sent(std::int64_t id, const std::string& platform_id, std::int64_t now) = 0;
   virtual void mark_retry(std::int64_t id, int attempts, const std::string& error) = 0;
   virtual void mark_dead(std::int64_t id, int attempts, const std::string& error) = 0;
-  // A pending edit made pointless by a newer edit of the same message (never sent).
-  virtual void mark_superseded(std::int64_t id) = 0;
   // Drops the texts of dead letters older than `before` (they may quote private details).
   virtual int purge_texts(std::int64_t before) = 0;
   virtual void hold(std::int64_t id) = 0;

@@ -245,7 +245,20 @@ constexpr std::string_view kM4 = R"sql(
 ALTER TABLE roster ADD COLUMN reminded_at INTEGER NOT NULL DEFAULT 0;
 )sql";
 
-constexpr std::array<std::string_view, 4> kMigrations = {kM1, kM2, kM3, kM4};
+// The message an edit replaces, as a column: a newer edit supersedes the older ones still pending
+// in the statement that enqueues it, inside the decision's transaction, instead of the sender
+// writing it after the commit. Edits already waiting are given it, and only their newest stays.
+constexpr std::string_view kM5 = R"sql(
+ALTER TABLE outbox ADD COLUMN edit_of INTEGER;
+UPDATE outbox SET edit_of = json_extract(payload, '$.edit_of') WHERE kind = 1;
+CREATE INDEX outbox_pending_edits ON outbox(edit_of) WHERE status = 0 AND edit_of IS NOT NULL;
+UPDATE outbox SET status = 1, last_error = 'superseded',
+  payload = json_remove(payload, '$.text', '$.buttons', '$.mentions')
+WHERE status = 0 AND edit_of IS NOT NULL
+  AND id < (SELECT MAX(o.id) FROM outbox o WHERE o.status = 0 AND o.edit_of = outbox.edit_of);
+)sql";
+
+constexpr std::array<std::string_view, 5> kMigrations = {kM1, kM2, kM3, kM4, kM5};
 
 }  // namespace
 

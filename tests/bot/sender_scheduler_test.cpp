@@ -11,9 +11,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <sqlite3.h>
+
 #include "bot/dispatcher.hpp"
 #include "bot/outbox_sender.hpp"
 #include "bot/scheduler.hpp"
+#include "dialogs/time_text.hpp"
 #include "storage/directory_rows.hpp"
 #include "tests/support/engine_fixture.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -26,9 +29,9 @@ namespace net = boost::asio;
 // A platform in process: the message text "reject" is refused for good, anything else sent.
 class ScriptedAdapter : public Adapter {
  public:
-  ScriptedAdapter() {
+  explicit ScriptedAdapter(std::string name = "sc") {
     config_.type = "scripted";
-    config_.name = "sc";
+    config_.name = std::move(name);
     config_.limits = RateLimits{1000, 60000, 1e9, 100};
   }
   const AdapterConfig& config() const override { return config_; }
@@ -185,6 +188,136 @@ TEST(SchedulerUnderStress, OneTimerThatKeepsFailingDoesNotHoldUpTheOthers) {
   }
   for (const auto& t : store.timers.due(clock.now_ms() + 3'600'000, 10))
     EXPECT_NE(t.key, "unclaimed:7");
+}
+
+// The runtime as App builds it, on one thread and without a network: the example community
+// (tests/support/engine_fixture.hpp) with its fields encrypted, the engine, the dispatcher, the
+// sender (to a scripted platform named "pg", not started: what it is handed stays queued) and
+// the scheduler.
+class Runtime : public ::testing::Test {
+ protected:
+  Runtime() {
+    storage::save_directory(db_, dir_);
+    sender_.add_adapter(adapter_, transport_);
+  }
+
+  InboundEvent event(const std::string& user, const std::string& chat) {
+    InboundEvent ev;
+    ev.adapter = "pg";
+    ev.event_id = "e" + std::to_string(++events_);
+    ev.message_id = "m" + std::to_string(events_);
+    ev.chat = chat;
+    ev.chat_kind = chat == user ? ChatKind::private_chat : ChatKind::group;
+    ev.user = user;
+    ev.user_name = user;
+    return ev;
+  }
+  InboundEvent press(const std::string& user, const std::string& chat, const std::string& data) {
+    InboundEvent ev = event(user, chat);
+    ev.button = data;
+    ev.callback_id = "cb" + ev.event_id;
+    return ev;
+  }
+  Person volunteer(const std::string& user) {
+    Person p = store_.people.resolve("pg", user, user, clock_.now_ms());
+    Volunteer v;
+    v.person_id = p.id;
+    v.community_id = "sc";
+    v.name = user;
+    v.building = "31";
+    v.status = VolunteerStatus::approved;
+    store_.volunteers.upsert(v);
+    return p;
+  }
+  // A help request with its card in the volunteers' group, delivered; returns the ticket.
+  HelpRequest ticket_with_card() {
+    HelpRequest r;
+    r.community_id = "sc";
+    r.resident_id = store_.people.resolve("pg", "li", "李阿姨", clock_.now_ms()).id;
+    r.category = "repair";
+    r.details = "水管漏了";
+    r.building = "31";
+    r.created_at = clock_.now_ms();
+    r.id = store_.requests.create(r);
+    OutboundMessage card;
+    card.adapter = "pg";
+    card.chat = "gv";
+    card.text = "#1 维修";
+    r.card_outbox_id = store_.outbox.enqueue(card, clock_.now_ms());
+    store_.outbox.mark_sent(r.card_outbox_id, "p1", clock_.now_ms());
+    store_.requests.set_card(r.id, r.card_outbox_id);
+    return r;
+  }
+  // From now on the database refuses every write to `table` that is not part of a unit of
+  // work, as a full disk would refuse it: what is written after a commit fails.
+  void refuse_writes_after_commits(const std::string& table) {
+    db_.sql().createFunction("in_unit_of_work", 0, false, nullptr,
+                             [](sqlite3_context* ctx, int, sqlite3_value**) {
+                               sqlite3* db = sqlite3_context_db_handle(ctx);
+                               sqlite3_result_int(ctx, sqlite3_get_autocommit(db) == 0);
+                             });
+    for (const char* op : {"INSERT", "UPDATE", "DELETE"}) {
+      db_.sql().exec("CREATE TEMP TRIGGER refuse_" + std::string(op) + "_" + table + " BEFORE " +
+                     op + " ON " + table +
+                     " WHEN NOT in_unit_of_work() BEGIN "
+                     "SELECT RAISE(ABORT, 'database or disk is full'); END");
+    }
+  }
+
+  Config config_ = community_config();
+  storage::Database db_{":memory:", "normal"};
+  storage::FieldCipher cipher_{std::string(32, 'k')};
+  storage::SqliteStore sqlite_{db_, &cipher_};
+  Store& store_ = sqlite_.ports;
+  ManualClock clock_{1'800'000'000'000};
+  Directory dir_{config_, store_.people, clock_.now_ms()};
+  Engine engine_{config_, store_, dir_};
+  Logger log_{LogLevel::error};
+  net::io_context io_;
+  ScriptedAdapter adapter_{"pg"};
+  ScriptedTransport transport_;
+  OutboxSender sender_{io_, store_, clock_, config_.sender, log_};
+  Dispatcher dispatcher_{store_, engine_, clock_, sender_, config_.flood, log_};
+  Scheduler scheduler_{io_, store_, clock_, dispatcher_, log_};
+  int events_ = 0;
+};
+
+TEST_F(Runtime, ACommittedEventIsDoneEvenIfTheDatabaseRefusesWritesAfterTheCommit) {
+  volunteer("chen");
+  HelpRequest r = ticket_with_card();
+  // An edit of the card that a decision before committed is still waiting in the sender.
+  OutboundMessage older;
+  older.kind = OutKind::edit;
+  older.adapter = "pg";
+  older.chat = "gv";
+  older.edit_of = r.card_outbox_id;
+  older.text = "#1 维修 (edited)";
+  std::int64_t older_id = store_.outbox.enqueue(older, clock_.now_ms());
+  sender_.push({OutboxRow{older_id, older, 0}});
+  refuse_writes_after_commits("outbox");
+  refuse_writes_after_commits("timers");
+
+  // Chen takes the ticket: the card is edited again, which makes the waiting edit pointless.
+  InboundEvent take = press("chen", "gv", "t:" + std::to_string(r.id));
+  EXPECT_EQ(dispatcher_.dispatch(take), Dispatcher::Result::handled);
+  EXPECT_EQ(store_.requests.get(r.id)->status, RequestStatus::claimed);
+  // The older edit was superseded by the decision itself, inside its transaction.
+  EXPECT_EQ(store_.outbox.status(older_id), OutboxStatus::sent);
+  // The platform retries the event: it is done, and not decided again.
+  EXPECT_EQ(dispatcher_.dispatch(take), Dispatcher::Result::duplicate);
+  EXPECT_EQ(dispatcher_.stats().handled, 1u);
+}
+
+TEST_F(Runtime, ATimerThatFiredIsNotFiredAgainWhenHandingOnFails) {
+  std::int64_t start = clock_.now_ms();
+  store_.timers.arm("purge", start - 5, "purge", "");
+  // Waking the scheduler for the next day's purge fails, after the commit.
+  dispatcher_.on_timer_armed = [](std::int64_t) { throw std::runtime_error("wake failed"); };
+  EXPECT_EQ(scheduler_.run_due(), 1);
+  clock_.advance_ms(10 * 60'000);
+  EXPECT_EQ(scheduler_.run_due(), 0);
+  EXPECT_EQ(dispatcher_.stats().timers, 1u);
+  EXPECT_EQ(store_.timers.next_due(), start + kDay);
 }
 
 }  // namespace

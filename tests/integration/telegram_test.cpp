@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bot/dispatcher.hpp"
 #include "bot/outbox_sender.hpp"
 #include "storage/store.hpp"
 #include "tests/support/telegram_fixture.hpp"
@@ -191,6 +192,22 @@ TEST_F(Telegram, MessagesLeftInTheOutboxAtAStopArriveOnceAfterTheRestart) {
   EXPECT_THAT(li[0].text, HasSubstr("你可以"));
   EXPECT_THAT(li[2].text, HasSubstr("I'll speak English"));
   EXPECT_EQ(fake_.messages(kZhang.id).size(), 1u);
+}
+
+TEST_F(Telegram, AnUpdateIsAcknowledgedOnceCommittedEvenIfHandingItOnFails) {
+  // Waking the scheduler for the sign-up's time-out fails, after the commit.
+  on_io([&] {
+    app_->app().dispatcher().on_timer_armed = [](std::int64_t) {
+      throw std::runtime_error("wake failed");
+    };
+    return 0;
+  });
+  json join = ups_.message(kLi.id, "private", kLi, "/join");
+  EXPECT_EQ(post(join), 200);
+  EXPECT_EQ(post(join), 200);  // Telegram's retry of the same update
+  expect(kLi.id, "请问你的姓名");
+  EXPECT_EQ(count(kLi.id, "请问你的姓名"), 1);
+  EXPECT_EQ(on_io([&] { return app_->app().dispatcher().stats().duplicates; }), 1u);
 }
 
 class TelegramDeadLetters : public Telegram {
