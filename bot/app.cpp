@@ -99,11 +99,7 @@ struct App::Impl {
         server(io, config.server, router, log) {
     import_rosters(config, store, clock.now_ms());
     sender.on_undeliverable = [this](const OutboxRow& row, const SendResult& r) {
-      try {
-        dispatcher.undeliverable(row, r.status == SendStatus::forbidden, r.error);
-      } catch (const std::exception& e) {
-        log.error("undeliverable_failed", {{"id", row.id}, {"error", e.what()}});
-      }
+      dispatcher.undeliverable(row, r.status == SendStatus::forbidden, r.error);
     };
     for (const auto& a : config.adapters) {
       std::unique_ptr<Adapter> adapter = make_adapter(a);

@@ -36,7 +36,8 @@ class Dispatcher {
   // Fires one due timer, once: taking it from the timers table is part of the transaction, and
   // nothing after the commit throws, so a timer that fired is never tried again.
   void fire(const TimerRecord& timer);
-  // A message the sender gave up on (see Engine::undeliverable).
+  // A message the sender gave up on, marked dead (or held) in the transaction that decides whom
+  // to tell (see Engine::undeliverable). Throws when that fails: then neither happened.
   void undeliverable(const OutboxRow& row, bool forbidden, const std::string& error);
 
   // Told the due time of every timer a decision armed, to wake the scheduler.

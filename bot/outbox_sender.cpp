@@ -317,20 +317,23 @@ void OutboxSender::Impl::settle(Chat& c, const SendResult& r, Steady::time_point
   }
 }
 
-// A message the sender gives up on. A refused private message is not marked dead here: the
-// decision about it (hold it until the person opens the chat) is taken with its effects, in one
-// transaction, by on_undeliverable.
+// A message the sender gives up on. It is not marked dead here: on_undeliverable records it
+// (dead, or held until the person opens the chat) in the transaction that decides whom to tell.
+// When that fails, neither happened: the row stays pending in the outbox and is tried again
+// after a restart.
 void OutboxSender::Impl::dead(Chat& c, const SendResult& r) {
-  OutboxRow& front = c.queue.front();
-  if (r.status != SendStatus::forbidden) store.outbox.mark_dead(front.id, front.attempts, r.error);
-  OutboxRow row = std::move(front);
+  OutboxRow row = std::move(c.queue.front());
   c.queue.pop_front();
   --queued;
   ++stats.dead;
   log.warn(
       "send_dead",
       {{"adapter", c.adapter}, {"id", row.id}, {"attempts", row.attempts}, {"error", r.error}});
-  if (owner->on_undeliverable) owner->on_undeliverable(row, r);
+  try {
+    if (owner->on_undeliverable) owner->on_undeliverable(row, r);
+  } catch (const std::exception& e) {
+    log.error("undeliverable_failed", {{"id", row.id}, {"error", e.what()}});
+  }
 }
 
 // A chat with nothing to send is forgotten once its buckets are full again, so a city's worth
@@ -356,6 +359,11 @@ OutboxSender::OutboxSender(net::io_context& io, Store& store, const Clock& clock
                            const SenderConfig& config, Logger& log)
     : impl_(std::make_unique<Impl>(io, store, clock, config, log)) {
   impl_->owner = this;
+  on_undeliverable = [&store](const OutboxRow& row, const SendResult& r) {
+    UnitOfWork txn(store);
+    store.outbox.mark_dead(row.id, row.attempts, r.error);
+    txn.commit();
+  };
 }
 
 OutboxSender::~OutboxSender() = default;

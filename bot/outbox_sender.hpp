@@ -58,7 +58,9 @@ class OutboxSender {
   std::size_t in_flight() const;
   const SenderStats& stats() const;
   // A message that will not be delivered (dead-lettered, or a private chat the platform
-  // refuses): the caller decides whom to tell. Called on the io_context thread.
+  // refuses): records it as dead (or held) together with whom to tell, in one transaction. If
+  // it throws, neither happened and the row stays pending. By default, with nobody to tell, it
+  // only marks the row dead. Called on the io_context thread.
   std::function<void(const OutboxRow&, const SendResult&)> on_undeliverable;
   // A message delivered: the playground and tests watch this.
   std::function<void(const OutboxRow&, const SendResult&)> on_sent;

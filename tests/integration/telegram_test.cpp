@@ -214,6 +214,21 @@ class TelegramDeadLetters : public Telegram {
  protected:
   TelegramDeadLetters()
       : Telegram(json{{"sender", {{"max_attempts", 3}, {"backoff_initial_ms", 10}}}}) {}
+
+  // The service's database, opened beside it as an operator's shell would.
+  SQLite::Database& sql() {
+    if (!sql_) sql_.emplace(dir_.path() + "/linli.db", SQLite::OPEN_READWRITE);
+    return *sql_;
+  }
+  // The one message the bot sent to a private chat.
+  std::optional<OutboxStatus> status_of_message_to(std::int64_t chat) {
+    SQLite::Statement q(sql(), "SELECT status FROM outbox WHERE chat = ? AND kind = 0");
+    q.bind(1, std::to_string(chat));
+    if (!q.executeStep()) return std::nullopt;
+    return static_cast<OutboxStatus>(q.getColumn(0).getInt());
+  }
+
+  std::optional<SQLite::Database> sql_;
 };
 
 TEST_F(TelegramDeadLetters, MessageThatNeverGoesThroughIsDeadLetteredAndTheCoordinatorTold) {
@@ -223,6 +238,30 @@ TEST_F(TelegramDeadLetters, MessageThatNeverGoesThroughIsDeadLetteredAndTheCoord
   EXPECT_THAT(notice.text, HasSubstr("试了 3 次"));
   EXPECT_EQ(on_io([&] { return app_->app().sender().stats().dead; }), 1u);
   EXPECT_EQ(fake_.calls("sendMessage").size(), 4u);  // three tries for Li, one notice
+  EXPECT_EQ(status_of_message_to(kLi.id), OutboxStatus::dead);
+}
+
+TEST_F(TelegramDeadLetters, ADeadLetterAndTheNoticeAboutItAreRecordedTogetherOrNotAtAll) {
+  // The database refuses the coordinators' notice, as a full disk would.
+  sql().exec(
+      "CREATE TRIGGER refuse_notice BEFORE INSERT ON outbox WHEN NEW.route = 'n:dead' "
+      "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+  fake_.add_fault(TelegramFault::server_error("sendMessage", 502, 1000).in_chat(kLi.id));
+  say(kLi.id, kLi, "/menu");
+  for (int i = 0; i < 1000; ++i) {  // at most 10 s for the three tries
+    if (on_io([&] { return app_->app().sender().stats().dead; }) == 1u) break;
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_EQ(on_io([&] { return app_->app().sender().stats().dead; }), 1u);
+  // Neither: the message is not dead but pending, to be tried again.
+  EXPECT_EQ(status_of_message_to(kLi.id), OutboxStatus::pending);
+  // Both, once the database takes the notice: after a restart the message is tried again (its
+  // third try), dead-lettered, and the coordinator told.
+  sql().exec("DROP TRIGGER refuse_notice");
+  app_->restart();
+  TelegramMessage notice = expect(kZhou.id, "没有送达");
+  EXPECT_THAT(notice.text, HasSubstr("试了 3 次"));
+  EXPECT_EQ(status_of_message_to(kLi.id), OutboxStatus::dead);
 }
 
 }  // namespace
