@@ -1,12 +1,19 @@
 #include "dialogs/signup_dialog.hpp"
 
 #include <array>
+#include <limits>
 
 #include "dialogs/recruitment.hpp"
 #include "dialogs/review.hpp"
 
 namespace linli {
 namespace {
+
+// The skills answered, as stored in the dialog's row; nullopt when the row holds something else
+// (written by an older version, or damaged): then the question is asked again.
+std::optional<std::uint32_t> answered_skills(const DialogCtx& c) {
+  return parse_number<std::uint32_t>(c.get("skills"), 1, std::numeric_limits<std::uint32_t>::max());
+}
 
 // ---- questions
 void ask_name(DialogCtx& c) {
@@ -35,8 +42,7 @@ void ask_confirm(DialogCtx& c) {
                    {{"name", c.get("name")},
                     {"phone", c.get("phone")},
                     {"building", c.get("building")},
-                    {"skills",
-                     skill_list_names(static_cast<std::uint32_t>(std::stoul(c.get("skills"))), l)},
+                    {"skills", skill_list_names(answered_skills(c).value_or(0), l)},
                     {"availability", c.get("availability")}}),
         c.yes_no_buttons(Msg::restart_button));
 }
@@ -86,6 +92,9 @@ bool valid_availability(const DialogCtx& c) {
   auto n = utf8_length(c.text);
   return n >= 1 && n <= 100;
 }
+bool skills_lost(const DialogCtx& c) {
+  return !answered_skills(c);
+}
 
 // ---- actions
 void save_name(DialogCtx& c) {
@@ -134,7 +143,7 @@ void submit(DialogCtx& c) {
   v.name = c.get("name");
   v.phone = c.get("phone");
   v.building = c.get("building");
-  v.skills = static_cast<std::uint32_t>(std::stoul(c.get("skills")));
+  v.skills = answered_skills(c).value_or(0);  // the table asks again when there is none
   v.availability = c.get("availability");
   v.status = VolunteerStatus::pending;
   v.created_at = c.turn.now;
@@ -153,7 +162,7 @@ constexpr std::array<StateSpec, 6> kStates = {{
     {"confirm", ask_confirm, false, true},
 }};
 
-constexpr std::array<Transition, 14> kTable = {{
+constexpr std::array<Transition, 15> kTable = {{
     // state          input           guard               action             next
     {kStart, Input::begin, nullptr, nullptr, "name"},
     {"name", Input::answer, valid_name, save_name, "phone"},
@@ -166,6 +175,7 @@ constexpr std::array<Transition, 14> kTable = {{
     {"skills", Input::answer, nullptr, hint_skills, kSame},
     {"availability", Input::answer, valid_availability, save_availability, "confirm"},
     {"availability", Input::answer, nullptr, hint_availability, kSame},
+    {"confirm", Input::yes, skills_lost, nullptr, "skills"},
     {"confirm", Input::yes, nullptr, submit, kEnd},
     {"confirm", Input::no, nullptr, restart, "name"},
     {"confirm", Input::answer, nullptr, hint_yes_no, kSame},
