@@ -1,7 +1,6 @@
 #include "bot/scheduler.hpp"
 
 #include <algorithm>
-#include <map>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -28,11 +27,7 @@ struct Scheduler::Impl {
   net::steady_timer timer;
   std::int64_t sleeping_until = 0;  // wall-clock ms the loop sleeps until; 0 while awake
   bool stopped = false;
-  std::map<std::string, int> failures;  // timers whose decision failed, and how often
 };
-
-// A timer whose decision fails this often is dropped.
-constexpr int kMaxTimerFailures = 6;
 
 // The loop never sleeps longer than this, so a clock that jumps is noticed.
 constexpr std::int64_t kMaxSleepMs = 30'000;
@@ -69,29 +64,9 @@ int Scheduler::Impl::run_due() {
   for (;;) {
     auto due = store.timers.due(clock.now_ms(), 100);
     for (const auto& t : due) {
-      try {
-        dispatcher.fire(t);
-        ++fired;
-      } catch (const std::exception& e) {
-        // Nothing of the failed decision was committed. The timer is tried again later, with a
-        // growing delay, so that one broken timer does not hold up all those behind it; after
-        // a few failures it is dropped (the log says which).
-        int n = ++failures[t.key];
-        log.error("timer_failed",
-                  {{"key", t.key}, {"kind", t.kind}, {"failures", n}, {"error", e.what()}});
-        try {
-          if (n >= kMaxTimerFailures) {
-            store.timers.disarm(t.key);
-            failures.erase(t.key);
-          } else {
-            store.timers.arm(t.key, clock.now_ms() + (1000LL << std::min(n, 16)), t.kind,
-                             t.payload);
-          }
-        } catch (const std::exception& again) {
-          log.error("timer_failed", {{"key", t.key}, {"error", again.what()}});
-          return fired;  // the store itself is failing: try again on the next pass
-        }
-      }
+      // A timer whose decision fails is put back later or parked by the dispatcher, so that it
+      // does not hold up those behind it; fire() throws only when the store itself is failing.
+      if (dispatcher.fire(t) == Dispatcher::Fired::fired) ++fired;
     }
     if (due.size() < 100) return fired;
   }

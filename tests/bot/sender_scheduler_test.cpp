@@ -153,43 +153,6 @@ TEST_F(SenderUnderStress, ANewerEditOfAMessageReplacesTheOneStillWaiting) {
   EXPECT_EQ(store_.outbox.depth(), 0);
 }
 
-TEST(SchedulerUnderStress, OneTimerThatKeepsFailingDoesNotHoldUpTheOthers) {
-  Config config = community_config();
-  storage::Database db(":memory:", "normal");
-  storage::FieldCipher cipher(std::string(32, 'k'));
-  storage::SqliteStore sqlite(db, &cipher);
-  Store& store = sqlite.ports;
-  ManualClock clock(1'800'000'000'000);
-  Directory dir(config, store.people, clock.now_ms());
-  storage::save_directory(db, dir);
-  Engine engine(config, store, dir);
-  Logger log(LogLevel::error);
-  net::io_context io;
-  OutboxSender sender(io, store, clock, config.sender, log);
-  Dispatcher dispatcher(store, engine, clock, sender, config.flood, log);
-  Scheduler scheduler(io, store, clock, dispatcher, log);
-  // A request whose stored address cannot be decrypted: every decision about it throws.
-  auto li = store.people.resolve("pg", "li", "李阿姨", clock.now_ms());
-  db.sql().exec(
-      "INSERT INTO help_requests (id, community_id, resident_id, category, details, building, "
-      "address, status, created_at) VALUES (7, 'sc', " +
-      std::to_string(li.id) + ", 'repair', 'x', '31', 'enc1:not-base64!', 'open', 0)");
-  std::int64_t now = clock.now_ms();
-  store.timers.arm("unclaimed:7", now - 10, "unclaimed", "7");
-  store.timers.arm("purge", now - 5, "purge", "");
-  scheduler.run_due();
-  bool purge_still_due = false;
-  for (const auto& t : store.timers.due(now, 10)) purge_still_due |= t.key == "purge";
-  EXPECT_FALSE(purge_still_due);
-  // The failing one is tried again later, and dropped after a few failures.
-  for (int i = 0; i < 10; ++i) {
-    clock.advance_ms(120'000);
-    scheduler.run_due();
-  }
-  for (const auto& t : store.timers.due(clock.now_ms() + 3'600'000, 10))
-    EXPECT_NE(t.key, "unclaimed:7");
-}
-
 // The runtime as App builds it, on one thread and without a network: the example community
 // (tests/support/engine_fixture.hpp) with its fields encrypted, the engine, the dispatcher, the
 // sender (to a scripted platform named "pg", not started: what it is handed stays queued) and
@@ -248,6 +211,16 @@ class Runtime : public ::testing::Test {
     store_.requests.set_card(r.id, r.card_outbox_id);
     return r;
   }
+  // A help request whose stored address cannot be decrypted (damaged, or copied from another
+  // row): every decision that reads it throws, every time.
+  std::int64_t request_with_damaged_address() {
+    auto li = store_.people.resolve("pg", "li", "李阿姨", clock_.now_ms());
+    db_.sql().exec(
+        "INSERT INTO help_requests (id, community_id, resident_id, category, details, building, "
+        "address, status, created_at) VALUES (7, 'sc', " +
+        std::to_string(li.id) + ", 'repair', 'x', '31', 'enc1:not-base64!', 'open', 0)");
+    return 7;
+  }
   // From now on the database refuses every write to `table` that is not part of a unit of
   // work, as a full disk would refuse it: what is written after a commit fails.
   void refuse_writes_after_commits(const std::string& table) {
@@ -277,7 +250,7 @@ class Runtime : public ::testing::Test {
   ScriptedAdapter adapter_{"pg"};
   ScriptedTransport transport_;
   OutboxSender sender_{io_, store_, clock_, config_.sender, log_};
-  Dispatcher dispatcher_{store_, engine_, clock_, sender_, config_.flood, log_};
+  Dispatcher dispatcher_{store_, engine_, clock_, sender_, config_.flood, config_.dispatcher, log_};
   Scheduler scheduler_{io_, store_, clock_, dispatcher_, log_};
   int events_ = 0;
 };
@@ -318,6 +291,30 @@ TEST_F(Runtime, ATimerThatFiredIsNotFiredAgainWhenHandingOnFails) {
   EXPECT_EQ(scheduler_.run_due(), 0);
   EXPECT_EQ(dispatcher_.stats().timers, 1u);
   EXPECT_EQ(store_.timers.next_due(), start + kDay);
+}
+
+TEST_F(Runtime, ATimerThatAlwaysFailsIsParkedAfterItsLastTryAndTheOthersStillFire) {
+  std::int64_t request = request_with_damaged_address();
+  std::int64_t start = clock_.now_ms();
+  store_.timers.arm("unclaimed:7", start - 10, "unclaimed", std::to_string(request));
+  store_.timers.arm("purge", start - 5, "purge", "");
+  EXPECT_EQ(scheduler_.run_due(), 1);  // the purge; the broken one is put back for later
+  EXPECT_EQ(store_.timers.due(start, 10).size(), 0u);
+  // Tried again with a growing delay (2, 4, 8, 16 s) until its last try parks it.
+  for (int i = 1; i < config_.dispatcher.max_event_attempts; ++i) {
+    clock_.advance_ms(60'000);
+    EXPECT_EQ(scheduler_.run_due(), 0);
+  }
+  EXPECT_EQ(dispatcher_.stats().timers_parked, 1u);
+  EXPECT_EQ(store_.timers.next_due(), start + kDay);  // only the next purge is armed
+  SQLite::Statement q(db_.sql(), "SELECT key, attempts, error FROM parked_timers");
+  ASSERT_TRUE(q.executeStep());
+  EXPECT_EQ(q.getColumn(0).getString(), "unclaimed:7");
+  EXPECT_EQ(q.getColumn(1).getInt(), config_.dispatcher.max_event_attempts);
+  EXPECT_NE(q.getColumn(2).getString().find("cannot decrypt"), std::string::npos);
+  // A timer armed after it fires as any other.
+  store_.timers.arm("purge", clock_.now_ms(), "purge", "");
+  EXPECT_EQ(scheduler_.run_due(), 1);
 }
 
 }  // namespace

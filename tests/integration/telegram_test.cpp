@@ -215,11 +215,6 @@ class TelegramDeadLetters : public Telegram {
   TelegramDeadLetters()
       : Telegram(json{{"sender", {{"max_attempts", 3}, {"backoff_initial_ms", 10}}}}) {}
 
-  // The service's database, opened beside it as an operator's shell would.
-  SQLite::Database& sql() {
-    if (!sql_) sql_.emplace(dir_.path() + "/linli.db", SQLite::OPEN_READWRITE);
-    return *sql_;
-  }
   // The one message the bot sent to a private chat.
   std::optional<OutboxStatus> status_of_message_to(std::int64_t chat) {
     SQLite::Statement q(sql(), "SELECT status FROM outbox WHERE chat = ? AND kind = 0");
@@ -227,8 +222,6 @@ class TelegramDeadLetters : public Telegram {
     if (!q.executeStep()) return std::nullopt;
     return static_cast<OutboxStatus>(q.getColumn(0).getInt());
   }
-
-  std::optional<SQLite::Database> sql_;
 };
 
 TEST_F(TelegramDeadLetters, MessageThatNeverGoesThroughIsDeadLetteredAndTheCoordinatorTold) {
@@ -262,6 +255,46 @@ TEST_F(TelegramDeadLetters, ADeadLetterAndTheNoticeAboutItAreRecordedTogetherOrN
   TelegramMessage notice = expect(kZhou.id, "没有送达");
   EXPECT_THAT(notice.text, HasSubstr("试了 3 次"));
   EXPECT_EQ(status_of_message_to(kLi.id), OutboxStatus::dead);
+}
+
+// Phone numbers and addresses encrypted at rest, as an operator sets it up.
+class TelegramEncrypted : public Telegram {
+ protected:
+  TelegramEncrypted() {
+    app_.reset();
+    Config config = telegram_config(dir_.path() + "/linli.db", fake_.base_url());
+    config.encryption_key = std::string(32, 'k');
+    app_ = std::make_unique<TestApp>(config, clock_);
+  }
+};
+
+TEST_F(TelegramEncrypted, AnUpdateThatFailsEveryTimeIsParkedAtItsLastTryAndCounted) {
+  say(kLi.id, kLi, "/menu");
+  expect(kLi.id, "你可以");
+  // Li's request holds an address that cannot be decrypted (damaged, or copied from another
+  // row): every decision that reads her requests throws, on every retry.
+  sql().exec(
+      "INSERT INTO help_requests (id, community_id, resident_id, category, details, building, "
+      "address, status, created_at) SELECT 7, 'sc', person_id, 'repair', 'x', '31', "
+      "'enc1:not-base64!', 'open', 0 FROM identities WHERE adapter = 'tg' AND user_id = '" +
+      std::to_string(kLi.id) + "'");
+  json mine = ups_.message(kLi.id, "private", kLi, "/mine");
+  const int tries = 5;  // the default dispatcher.max_event_attempts
+  for (int i = 1; i < tries; ++i) EXPECT_EQ(post(mine), 500) << "try " << i;
+  EXPECT_EQ(post(mine), 200);  // the last try parks it: Telegram stops retrying
+  EXPECT_EQ(post(mine), 200);  // a late retry is a duplicate
+  // Recorded for the operator, without the message.
+  SQLite::Statement q(sql(),
+                      "SELECT attempts, error, parked_at IS NOT NULL FROM event_failures "
+                      "WHERE adapter = 'tg'");
+  ASSERT_TRUE(q.executeStep());
+  EXPECT_EQ(q.getColumn(0).getInt(), tries);
+  EXPECT_THAT(q.getColumn(1).getString(), HasSubstr("cannot decrypt help_requests.address"));
+  EXPECT_EQ(q.getColumn(2).getInt(), 1);
+  EXPECT_THAT(client().get("/metrics").body, HasSubstr("linli_events_total{result=\"parked\"} 1"));
+  // Everybody else is served as before.
+  say(kZhang.id, kZhang, "/menu");
+  expect(kZhang.id, "你可以");
 }
 
 }  // namespace
