@@ -73,15 +73,24 @@ int Scheduler::Impl::run_due() {
 }
 
 net::awaitable<void> Scheduler::Impl::loop() {
+  int store_failures = 0;  // passes in a row on which the store failed
   while (!stopped) {
-    run_due();
-    std::int64_t now = clock.now_ms();
-    auto next = store.timers.next_due();
-    // A timer still due after run_due() failed to fire: try again in a second, not at once.
-    std::int64_t wait = !next          ? kMaxSleepMs
-                        : *next <= now ? 1000
-                                       : std::min(*next - now, kMaxSleepMs);
-    sleeping_until = now + wait;
+    std::int64_t wait = kMaxSleepMs;
+    try {
+      run_due();
+      std::int64_t now = clock.now_ms();
+      auto next = store.timers.next_due();
+      // A timer still due after run_due() failed to fire: try again in a second, not at once.
+      wait = !next ? kMaxSleepMs : *next <= now ? 1000 : std::min(*next - now, kMaxSleepMs);
+      store_failures = 0;
+    } catch (const std::exception& e) {
+      // The store itself failed (a full disk, a database locked for too long): the timers are
+      // still armed, nothing is lost. The process goes on; the next pass comes later each time.
+      ++store_failures;
+      wait = std::min(std::int64_t{1000} << std::min(store_failures - 1, 5), kMaxSleepMs);
+      log.error("timers_failed", {{"error", e.what()}, {"retry_in_ms", wait}});
+    }
+    sleeping_until = clock.now_ms() + wait;
     timer.expires_after(std::chrono::milliseconds(wait));
     boost::system::error_code ec;
     co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));

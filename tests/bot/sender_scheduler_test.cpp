@@ -317,5 +317,64 @@ TEST_F(Runtime, ATimerThatAlwaysFailsIsParkedAfterItsLastTryAndTheOthersStillFir
   EXPECT_EQ(scheduler_.run_due(), 1);
 }
 
+// The timers port as the scheduler sees it, failing the next `failures` reads of due timers.
+class FlakyTimers final : public Timers {
+ public:
+  FlakyTimers(Timers& real, int failures) : real_(real), failures_(failures) {}
+  void arm(const std::string& key, std::int64_t due_at, const std::string& kind,
+           const std::string& payload) override {
+    real_.arm(key, due_at, kind, payload);
+  }
+  bool arm_once(const std::string& key, std::int64_t due_at, const std::string& kind,
+                const std::string& payload) override {
+    return real_.arm_once(key, due_at, kind, payload);
+  }
+  void disarm(const std::string& key) override { real_.disarm(key); }
+  bool take(std::int64_t id) override { return real_.take(id); }
+  std::optional<std::int64_t> next_due() override { return real_.next_due(); }
+  std::vector<TimerRecord> due(std::int64_t now, int limit) override {
+    if (failures_ > 0) {
+      --failures_;
+      throw std::runtime_error("database is locked");
+    }
+    return real_.due(now, limit);
+  }
+  bool retry(std::int64_t id, int attempts, std::int64_t retry_at) override {
+    return real_.retry(id, attempts, retry_at);
+  }
+  bool park(std::int64_t id, int attempts, const std::string& error, std::int64_t now) override {
+    return real_.park(id, attempts, error, now);
+  }
+  int failures_left() const { return failures_; }
+
+ private:
+  Timers& real_;
+  int failures_;
+};
+
+TEST_F(Runtime, ATimersTableThatCannotBeReadIsReadAgainLaterAndTheProcessGoesOn) {
+  FlakyTimers flaky(store_.timers, 2);
+  Store seen{store_.transactions, store_.people, store_.volunteers, store_.requests,
+             store_.dialogs,      store_.events, store_.outbox,     flaky,
+             store_.posts,        store_.roster, store_.offers,     store_.shifts};
+  Scheduler scheduler(io_, seen, clock_, dispatcher_, log_);
+  store_.timers.arm("purge", clock_.now_ms() - 5, "purge", "");
+  scheduler.start();
+  net::co_spawn(
+      io_,
+      [&]() -> net::awaitable<void> {
+        net::steady_timer t(io_);
+        for (int i = 0; i < 500 && dispatcher_.stats().timers == 0; ++i) {  // at most 10 s
+          t.expires_after(std::chrono::milliseconds(20));
+          co_await t.async_wait(net::use_awaitable);
+        }
+        scheduler.stop();
+      },
+      net::detached);
+  io_.run_for(std::chrono::seconds(15));
+  EXPECT_EQ(flaky.failures_left(), 0);
+  EXPECT_EQ(dispatcher_.stats().timers, 1u);
+}
+
 }  // namespace
 }  // namespace linli::test
