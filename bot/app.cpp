@@ -94,7 +94,7 @@ struct App::Impl {
         dir(make_directory(config, store, db, clock.now_ms())),
         engine(config, store, dir),
         sender(io, store, clock, config.sender, log),
-        dispatcher(store, engine, clock, sender, config.flood, log),
+        dispatcher(store, engine, clock, sender, config.flood, config.dispatcher, log),
         scheduler(io, store, clock, dispatcher, log),
         server(io, config.server, router, log) {
     import_rosters(config, store, clock.now_ms());
@@ -112,11 +112,7 @@ struct App::Impl {
       }
     };
     sender.on_undeliverable = [this](const OutboxRow& row, const SendResult& r) {
-      try {
-        dispatcher.undeliverable(row, r.status == SendStatus::forbidden, r.error);
-      } catch (const std::exception& e) {
-        log.error("undeliverable_failed", {{"id", row.id}, {"error", e.what()}});
-      }
+      dispatcher.undeliverable(row, r.status == SendStatus::forbidden, r.error);
     };
     for (const auto& a : config.adapters) {
       std::unique_ptr<Adapter> adapter = make_adapter(a);
@@ -217,8 +213,13 @@ struct App::Impl {
     metrics.render(out);
     const DispatchStats& d = dispatcher.stats();
     append_family(out, "linli_events_total", "counter", "Inbound events by outcome.", "result",
-                  {{"handled", d.handled}, {"duplicate", d.duplicates}, {"flooded", d.flooded}});
+                  {{"handled", d.handled},
+                   {"duplicate", d.duplicates},
+                   {"flooded", d.flooded},
+                   {"parked", d.parked}});
     append_metric(out, "linli_timers_fired_total", "counter", "Stored timers fired.", d.timers);
+    append_metric(out, "linli_timers_parked_total", "counter",
+                  "Timers given up on after their last failed try.", d.timers_parked);
     const SenderStats& s = sender.stats();
     append_family(out, "linli_sends_total", "counter", "Platform API calls by result.", "result",
                   {{"ok", s.sent},

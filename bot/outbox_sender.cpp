@@ -145,13 +145,13 @@ void OutboxSender::Impl::enqueue(OutboxRow row) {
   }
   Chat& c = chat_for(row.msg);
   if (row.msg.kind == OutKind::edit) {
-    // A newer edit of a message whose previous edit still waits replaces it: a roster card
-    // edited a hundred times while the group is paced goes out once, with the latest count.
+    // A newer edit of a message whose previous edit still waits takes its place: the outbox
+    // marked the older one superseded when the newer was enqueued (Outbox::enqueue), so this is
+    // memory only, as everything handed on after a commit must be.
     std::size_t first = c.state == Chat::State::sending ? 1 : 0;  // the front is on the wire
     for (std::size_t i = first; i < c.queue.size(); ++i) {
       auto& queued_row = c.queue[i];
       if (queued_row.msg.kind == OutKind::edit && queued_row.msg.edit_of == row.msg.edit_of) {
-        store.outbox.mark_superseded(queued_row.id);
         queued_row = std::move(row);
         return;
       }
@@ -356,24 +356,25 @@ void OutboxSender::Impl::move_chat(Chat& c, const SendResult& r) {
   for (auto& row : moved) enqueue(std::move(row));
 }
 
-// A message the sender gives up on. A refused private message is not marked dead here: the
-// decision about it (hold it until the person opens the chat) is taken with its effects, in one
-// transaction, by on_undeliverable.
+// A message the sender gives up on. It is not marked dead here: on_undeliverable records it
+// (dead, or held until the person opens the chat) in the transaction that decides whom to tell.
+// When that fails, neither happened: the row stays pending in the outbox and is tried again
+// after a restart.
 void OutboxSender::Impl::dead(Chat& c, const SendResult& r) {
-  OutboxRow& front = c.queue.front();
-  if (r.status != SendStatus::forbidden) store.outbox.mark_dead(front.id, front.attempts, r.error);
-  OutboxRow row = std::move(front);
+  OutboxRow row = std::move(c.queue.front());
   c.queue.pop_front();
   --queued;
   ++stats.dead;
   log.warn(
       "send_dead",
       {{"adapter", c.adapter}, {"id", row.id}, {"attempts", row.attempts}, {"error", r.error}});
-  if (owner->on_undeliverable) owner->on_undeliverable(row, r);
+  try {
+    if (owner->on_undeliverable) owner->on_undeliverable(row, r);
+  } catch (const std::exception& e) {
+    log.error("undeliverable_failed", {{"id", row.id}, {"error", e.what()}});
+  }
 }
 
-// A chat with nothing to send is forgotten once its buckets are full again, so a city's worth
-// of private chats does not stay in memory; forgetting it earlier would let it burst again.
 // Forgets chats with nothing to send whose buckets have filled up again: they are no different
 // from chats never seen, and a city's worth of private chats must not stay in memory.
 // Forgetting one earlier would let it burst again.
@@ -412,6 +413,11 @@ OutboxSender::OutboxSender(net::io_context& io, Store& store, const Clock& clock
                            const SenderConfig& config, Logger& log)
     : impl_(std::make_unique<Impl>(io, store, clock, config, log)) {
   impl_->owner = this;
+  on_undeliverable = [&store](const OutboxRow& row, const SendResult& r) {
+    UnitOfWork txn(store);
+    store.outbox.mark_dead(row.id, row.attempts, r.error);
+    txn.commit();
+  };
 }
 
 OutboxSender::~OutboxSender() = default;

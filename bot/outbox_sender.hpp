@@ -42,7 +42,8 @@ class OutboxSender {
   void add_adapter(const Adapter& adapter, Transport& transport);
   // Queues the rows still pending in the outbox (after a restart) and starts delivering.
   void start();
-  // Messages a decision just committed.
+  // Messages a decision just committed. Memory only: it writes nothing to the database, since
+  // it runs after the commit (Dispatcher::hand_on).
   void push(std::vector<OutboxRow> rows);
   // Resolves when nothing is queued or in flight, or after `limit`.
   boost::asio::awaitable<bool> drain(std::chrono::milliseconds limit);
@@ -57,7 +58,9 @@ class OutboxSender {
   std::size_t in_flight() const;
   const SenderStats& stats() const;
   // A message that will not be delivered (dead-lettered, or a private chat the platform
-  // refuses): the caller decides whom to tell. Called on the io_context thread.
+  // refuses): records it as dead (or held) together with whom to tell, in one transaction. If
+  // it throws, neither happened and the row stays pending. By default, with nobody to tell, it
+  // only marks the row dead. Called on the io_context thread.
   std::function<void(const OutboxRow&, const SendResult&)> on_undeliverable;
   // A message delivered: the playground and tests watch this.
   std::function<void(const OutboxRow&, const SendResult&)> on_sent;

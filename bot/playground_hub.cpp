@@ -1,5 +1,6 @@
 #include "bot/playground_hub.hpp"
 
+#include <limits>
 #include <list>
 
 #include <boost/asio/redirect_error.hpp>
@@ -10,6 +11,7 @@
 #include "adapters/playground/playground_assets.hpp"
 #include "adapters/playground/playground_config.hpp"
 #include "bot/log.hpp"
+#include "dialogs/vocabulary.hpp"
 
 namespace linli {
 
@@ -212,12 +214,17 @@ HttpResponse PlaygroundHub::Impl::press(const HttpRequest& req) {
 net::awaitable<HttpResponse> PlaygroundHub::Impl::feed(HttpRequest& req) {
   std::int64_t after = 0;
   int wait_s = 0;
-  try {
-    if (auto a = req.query_param("after"); !a.empty()) after = std::stoll(a);
-    if (auto w = req.query_param("wait"); !w.empty()) wait_s = std::clamp(std::stoi(w), 0, 25);
-  } catch (const std::exception&) {
+  auto a = req.query_param("after");
+  auto w = req.query_param("wait");
+  using Int64 = std::numeric_limits<std::int64_t>;
+  using Int = std::numeric_limits<int>;
+  auto after_n = parse_number(std::string_view(a), Int64::min(), Int64::max());
+  auto wait_n = parse_number(std::string_view(w), Int::min(), Int::max());
+  if ((!a.empty() && !after_n) || (!w.empty() && !wait_n)) {
     co_return error(400, "after and wait must be numbers");
   }
+  if (after_n) after = *after_n;
+  if (wait_n) wait_s = std::clamp(*wait_n, 0, 25);
   auto entries = history.since(adapter.name, after, 500);
   if (entries.empty() && wait_s > 0 && !stopped) {
     net::steady_timer timer(io, std::chrono::seconds(wait_s));

@@ -1,7 +1,6 @@
 #include "bot/scheduler.hpp"
 
 #include <algorithm>
-#include <map>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -34,15 +33,11 @@ struct Scheduler::Impl {
   net::steady_timer timer;
   std::int64_t sleeping_until = 0;  // wall-clock ms the loop sleeps until; 0 while awake
   bool stopped = false;
-  std::map<std::string, int> failures;  // timers whose decision failed, and how often
 };
 
 // Timers fired in one go. After downtime thousands may be due: between batches the loop lets the
 // io_context serve webhooks and sends.
 constexpr int kFireBatch = 100;
-
-// A timer whose decision fails this often is dropped.
-constexpr int kMaxTimerFailures = 6;
 
 // The loop never sleeps longer than this, so a clock that jumps is noticed.
 constexpr std::int64_t kMaxSleepMs = 30'000;
@@ -83,46 +78,40 @@ Scheduler::Impl::Batch Scheduler::Impl::fire_batch() {
   Batch b;
   auto due = store.timers.due(clock.now_ms(), kFireBatch);
   for (const auto& t : due) {
-    try {
-      dispatcher.fire(t);
-      ++b.fired;
-    } catch (const std::exception& e) {
-      // Nothing of the failed decision was committed. The timer is tried again later, with a
-      // growing delay, so that one broken timer does not hold up all those behind it; after
-      // a few failures it is dropped (the log says which).
-      int n = ++failures[t.key];
-      log.error("timer_failed",
-                {{"key", t.key}, {"kind", t.kind}, {"failures", n}, {"error", e.what()}});
-      try {
-        if (n >= kMaxTimerFailures) {
-          store.timers.disarm(t.key);
-          failures.erase(t.key);
-        } else {
-          store.timers.arm(t.key, clock.now_ms() + (1000LL << std::min(n, 16)), t.kind, t.payload);
-        }
-      } catch (const std::exception& again) {
-        log.error("timer_failed", {{"key", t.key}, {"error", again.what()}});
-        return b;  // the store itself is failing: try again on the next pass
-      }
-    }
+    // A timer whose decision fails is put back later or parked by the dispatcher, so that it
+    // does not hold up those behind it; fire() throws only when the store itself is failing.
+    if (dispatcher.fire(t) == Dispatcher::Fired::fired) ++b.fired;
   }
   b.more = due.size() == static_cast<std::size_t>(kFireBatch);
   return b;
 }
 
 net::awaitable<void> Scheduler::Impl::loop() {
+  int store_failures = 0;  // passes in a row on which the store failed
   while (!stopped) {
-    if (fire_batch().more) {
+    std::int64_t wait = kMaxSleepMs;
+    bool more = false;
+    try {
+      more = fire_batch().more;
+      if (!more) {
+        std::int64_t now = clock.now_ms();
+        auto next = store.timers.next_due();
+        // A timer still due after the last batch failed to fire: try again in a second.
+        wait = !next ? kMaxSleepMs : *next <= now ? 1000 : std::min(*next - now, kMaxSleepMs);
+      }
+      store_failures = 0;
+    } catch (const std::exception& e) {
+      // The store itself failed (a full disk, a database locked for too long): the timers are
+      // still armed, nothing is lost. The process goes on; the next pass comes later each time.
+      ++store_failures;
+      wait = std::min(std::int64_t{1000} << std::min(store_failures - 1, 5), kMaxSleepMs);
+      log.error("timers_failed", {{"error", e.what()}, {"retry_in_ms", wait}});
+    }
+    if (more) {
       co_await net::post(io, net::use_awaitable);
       continue;
     }
-    std::int64_t now = clock.now_ms();
-    auto next = store.timers.next_due();
-    // A timer still due after the last batch failed to fire: try again in a second, not at once.
-    std::int64_t wait = !next          ? kMaxSleepMs
-                        : *next <= now ? 1000
-                                       : std::min(*next - now, kMaxSleepMs);
-    sleeping_until = now + wait;
+    sleeping_until = clock.now_ms() + wait;
     timer.expires_after(std::chrono::milliseconds(wait));
     boost::system::error_code ec;
     co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));

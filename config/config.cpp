@@ -179,8 +179,8 @@ Config parse_config(const std::string& json_text, EnvLookup env,
   if (j.is_discarded()) throw ConfigError("the file is not valid JSON");
   ConfigSection r(j, "", env);
   r.allow({"server", "database", "synchronous", "lang", "timezone", "dialogs", "flood",
-           "recruitment", "assignments", "shifts", "sender", "http_client", "privacy", "log_level",
-           "encryption_key", "communities", "adapters"});
+           "recruitment", "assignments", "shifts", "dispatcher", "sender", "http_client", "privacy",
+           "log_level", "encryption_key", "communities", "adapters"});
   Config c;
   c.server = parse_server(r.sub("server"));
   c.database = r.nonempty("database");
@@ -270,6 +270,12 @@ Config parse_config(const std::string& json_text, EnvLookup env,
         static_cast<int>(f.integer("messages_per_minute", c.flood.messages_per_minute, 1, 100'000));
     c.flood.burst = static_cast<int>(f.integer("burst", c.flood.burst, 1, 10'000));
     c.flood.pause_s = f.integer("pause_s", c.flood.pause_s, 1, 86'400);
+  }
+  {
+    ConfigSection d = r.sub("dispatcher");
+    d.allow({"max_event_attempts"});
+    c.dispatcher.max_event_attempts =
+        static_cast<int>(d.integer("max_event_attempts", c.dispatcher.max_event_attempts, 1, 1000));
   }
   {
     ConfigSection s = r.sub("sender");

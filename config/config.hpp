@@ -148,6 +148,13 @@ struct HttpClientConfig {
   std::string ca_file;                       // extra trusted CAs (PEM), on top of the system's
 };
 
+// What the dispatcher does with an event whose decision keeps failing.
+struct DispatcherConfig {
+  // Tries of one inbound event (the platform retries it after each 500) or one timer before it
+  // is parked: acknowledged without a decision, recorded for the operator, logged and counted.
+  int max_event_attempts = 5;
+};
+
 struct SenderConfig {
   // 12 tries with doubling backoff (capped at backoff_max) span about 17 minutes: a platform
   // outage of a few minutes delays messages instead of dead-lettering them.
@@ -174,6 +181,7 @@ struct Config {
   RecruitmentConfig recruitment;
   AssignmentConfig assignments;
   ShiftConfig shifts;
+  DispatcherConfig dispatcher;
   SenderConfig sender;
   HttpClientConfig http_client;
   PrivacyConfig privacy;

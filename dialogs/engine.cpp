@@ -366,6 +366,8 @@ void Engine::set_lang(Turn& turn, const std::string& args) {
 void Engine::undeliverable(const OutboxRow& row, bool forbidden, const std::string& error,
                            std::int64_t now, Outcome& out) {
   const OutboundMessage& m = row.msg;
+  // The row is held or marked dead here, in the unit of work that decides whom to tell: a crash
+  // cannot record a dead letter and lose the notice about it.
   if (forbidden && m.private_chat) {
     store_.outbox.hold(row.id);
     auto person = store_.people.find_by_private_chat(m.adapter, m.chat);
@@ -390,6 +392,7 @@ void Engine::undeliverable(const OutboxRow& row, bool forbidden, const std::stri
   }
   // A dead letter. The notice about one is never itself the subject of another; a button's
   // answer or a card's edit that did not go through is not worth a coordinator's attention.
+  store_.outbox.mark_dead(row.id, row.attempts, error);
   if (m.route == kDeadLetterRoute || m.kind != OutKind::send) return;
   InboundEvent ev;
   ev.adapter = m.adapter;

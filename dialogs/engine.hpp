@@ -24,7 +24,8 @@ class Engine {
   // A stored timer fell due (the dispatcher has taken it from the timers table).
   void fire(const TimerRecord& timer, std::int64_t now, Outcome& out);
   // A message the sender gave up on: `forbidden` is a private chat the person has not opened
-  // yet (held until they do); anything else is a dead letter the coordinators hear about.
+  // yet (held until they do); anything else is a dead letter the coordinators hear about. The
+  // row is held or marked dead here, with the decision, in the caller's unit of work.
   void undeliverable(const OutboxRow& row, bool forbidden, const std::string& error,
                      std::int64_t now, Outcome& out);
 

@@ -109,8 +109,16 @@ class Inbox {
   // True the first time an id is seen; false for a retry.
   virtual bool record(const std::string& adapter, const std::string& event_id,
                       std::int64_t now) = 0;
-  // Forgets ids older than `before` (platforms stop retrying after hours, not days).
+  // Forgets ids older than `before` (platforms stop retrying after hours, not days), and the
+  // failures of events that were not parked.
   virtual int purge(std::int64_t before) = 0;
+  // Counts one failed attempt at deciding an event (its unit of work rolled back) with the
+  // error, never the message; returns how many attempts have failed.
+  virtual int failed(const std::string& adapter, const std::string& event_id,
+                     const std::string& error, std::int64_t now) = 0;
+  // Gives up on an event: kept as parked for the operator, and recorded as by record(), so that
+  // the platform's retries are answered as duplicates.
+  virtual void park(const std::string& adapter, const std::string& event_id, std::int64_t now) = 0;
 };
 
 // Every message decided, committed with the decision, delivered later.
@@ -118,14 +126,14 @@ class Outbox {
  public:
   virtual ~Outbox() = default;
 
+  // An edit supersedes the older edits of the same message that are still pending: they are
+  // never sent.
   virtual std::int64_t enqueue(const OutboundMessage& m, std::int64_t now) = 0;
   virtual std::vector<OutboxRow> pending(std::int64_t after_id, int limit) = 0;
   virtual std::optional<OutboxRow> get(std::int64_t id) = 0;
   virtual void mark_sent(std::int64_t id, const std::string& platform_id, std::int64_t now) = 0;
   virtual void mark_retry(std::int64_t id, int attempts, const std::string& error) = 0;
   virtual void mark_dead(std::int64_t id, int attempts, const std::string& error) = 0;
-  // A pending edit made pointless by a newer edit of the same message (never sent).
-  virtual void mark_superseded(std::int64_t id) = 0;
   // Drops the texts of dead letters older than `before` (they may quote private details).
   virtual int purge_texts(std::int64_t before) = 0;
   virtual void hold(std::int64_t id) = 0;
@@ -152,7 +160,7 @@ class Timers {
  public:
   virtual ~Timers() = default;
 
-  // Arms (or re-arms) the timer named `key`.
+  // Arms (or re-arms) the timer named `key`; a re-armed timer starts without failures.
   virtual void arm(const std::string& key, std::int64_t due_at, const std::string& kind,
                    const std::string& payload) = 0;
   // Arms the timer only if no timer of that name is armed: for debouncing ("refresh soon").
@@ -163,6 +171,12 @@ class Timers {
   virtual bool take(std::int64_t id) = 0;
   virtual std::optional<std::int64_t> next_due() = 0;
   virtual std::vector<TimerRecord> due(std::int64_t now, int limit) = 0;
+  // Firing timer `id` failed for the `attempts`th time: it is tried again at `retry_at`. False
+  // when it was re-armed or taken meanwhile.
+  virtual bool retry(std::int64_t id, int attempts, std::int64_t retry_at) = 0;
+  // Gives up on timer `id`: moved to the parked timers with its failures and the last error.
+  // False when it was re-armed or taken meanwhile.
+  virtual bool park(std::int64_t id, int attempts, const std::string& error, std::int64_t now) = 0;
 };
 
 // Posts (step 1) and their recruitment calls with the roster cards.

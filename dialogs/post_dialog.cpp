@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 
 #include "dialogs/recruitment.hpp"
 #include "dialogs/time_text.hpp"
@@ -17,13 +18,7 @@ std::optional<int> headcount(std::string_view text) {
       t = trim(std::string_view(t).substr(0, t.size() - unit.size()));
     }
   }
-  if (t.empty() || t.size() > 4 ||
-      !std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return std::nullopt;
-  }
-  int n = std::stoi(t);
-  if (n < 1 || n > 1000) return std::nullopt;
-  return n;
+  return parse_number(t, 1, 1000);
 }
 
 std::optional<std::uint32_t> skills_needed(std::string_view text) {
@@ -41,19 +36,52 @@ std::optional<bool> high_risk(std::string_view text) {
   return std::nullopt;
 }
 
-Post post_of(const DialogCtx& c) {
+// The numbers among the answers, as the dialog's row stores them: nullopt when the row holds
+// something else (written by an older version, or damaged). Such an answer is not kept or shown,
+// and its question is asked again.
+std::optional<std::uint32_t> stored_skills(std::string_view v) {
+  return parse_number<std::uint32_t>(v, 0, std::numeric_limits<std::uint32_t>::max());
+}
+std::optional<TimeWindow> stored_window(std::string_view v) {
+  auto bar = v.find('|');
+  if (bar == std::string_view::npos) return std::nullopt;
+  constexpr auto lo = std::numeric_limits<std::int64_t>::min();
+  constexpr auto hi = std::numeric_limits<std::int64_t>::max();
+  auto starts = parse_number(v.substr(0, bar), lo, hi);
+  auto ends = parse_number(v.substr(bar + 1), lo, hi);
+  if (!starts || !ends) return std::nullopt;
+  return TimeWindow{*starts, *ends};
+}
+std::optional<std::int64_t> stored_post_id(std::string_view v) {
+  if (v.empty()) return 0;  // a new post
+  return parse_number<std::int64_t>(v, 1, std::numeric_limits<std::int64_t>::max());
+}
+bool usable(const DialogCtx& c, const std::string& key) {
+  std::string v = c.get(key);
+  if (v.empty()) return false;
+  if (key == "headcount") return headcount(v).has_value();
+  if (key == "skills") return stored_skills(v).has_value();
+  if (key == "time") return stored_window(v).has_value();
+  return true;
+}
+
+std::optional<Post> post_of(const DialogCtx& c) {
+  auto id = stored_post_id(c.get("post_id"));
+  auto count = headcount(c.get("headcount"));
+  auto skills = stored_skills(c.get("skills"));
+  auto window = stored_window(c.get("time"));
+  if (!id || !count || !skills || !window) return std::nullopt;
   Post p;
-  p.id = c.get("post_id").empty() ? 0 : std::stoll(c.get("post_id"));
+  p.id = *id;
   p.community_id = c.record.community_id;
   p.team = c.get("team");
   p.title = c.get("title");
-  p.headcount = std::stoi(c.get("headcount"));
-  p.skills = static_cast<std::uint32_t>(std::stoul(c.get("skills")));
+  p.headcount = *count;
+  p.skills = *skills;
   p.place = c.get("place");
   p.building = c.get("building");
-  auto bar = c.get("time").find('|');
-  p.starts_at = std::stoll(c.get("time").substr(0, bar));
-  p.ends_at = std::stoll(c.get("time").substr(bar + 1));
+  p.starts_at = window->starts_at;
+  p.ends_at = window->ends_at;
   p.high_risk = c.get("risk") == "high";
   p.created_by = c.turn.person.id;
   p.created_at = c.turn.now;
@@ -65,19 +93,22 @@ std::string shown(const DialogCtx& c, const std::string& key) {
   Lang l = c.lang();
   std::string v = c.get(key);
   if (key == "team") return team_name(v, l);
-  if (key == "skills")
-    return v == "0" ? c.turn.say(Msg::skills_any) : skill_list_names(std::stoul(v), l);
+  if (key == "skills") {
+    auto skills = stored_skills(v);
+    if (!skills) return "";
+    return *skills == 0 ? c.turn.say(Msg::skills_any) : skill_list_names(*skills, l);
+  }
   if (key == "risk") return c.turn.say(v == "high" ? Msg::risk_high : Msg::risk_low);
   if (key == "time") {
-    auto bar = v.find('|');
-    return format_time_window({std::stoll(v.substr(0, bar)), std::stoll(v.substr(bar + 1))},
-                              c.turn.utc_offset_min(c.record.community_id), l);
+    auto window = stored_window(v);
+    return window ? format_time_window(*window, c.turn.utc_offset_min(c.record.community_id), l)
+                  : "";
   }
   return v;
 }
 
 void ask(DialogCtx& c, std::string question, const std::string& key) {
-  if (!c.get("post_id").empty() && !c.get(key).empty()) {
+  if (!c.get("post_id").empty() && usable(c, key)) {
     question += c.turn.say(Msg::keep_hint, {{"value", shown(c, key)}});
   }
   c.say(std::move(question));
@@ -118,7 +149,14 @@ void ask_confirm(DialogCtx& c) {
 // ---- guards
 // "-" keeps what an edited post says.
 bool keeps(const DialogCtx& c) {
-  return c.text == "-" && !c.get(c.record.state).empty();
+  return c.text == "-" && usable(c, c.record.state);
+}
+// The post being edited is not known any more: its id in the row is damaged.
+bool post_lost(const DialogCtx& c) {
+  return !stored_post_id(c.get("post_id"));
+}
+bool incomplete(const DialogCtx& c) {
+  return !post_of(c);
 }
 bool valid_team(const DialogCtx& c) {
   return team_to_store(c.text).has_value();
@@ -202,7 +240,9 @@ void drop(DialogCtx& c) {
   c.say(Msg::post_dropped);
 }
 void save(DialogCtx& c) {
-  Post p = post_of(c);
+  auto post = post_of(c);
+  if (!post) return;  // the table asks again first
+  Post& p = *post;
   bool fresh = p.id == 0;
   std::int64_t id = recruitment::save_post(c.turn, p);
   c.say(fresh ? Msg::post_created : Msg::post_updated,
@@ -221,7 +261,7 @@ constexpr std::array<StateSpec, 8> kStates = {{
     {"confirm", ask_confirm, false, true},
 }};
 
-constexpr std::array<Transition, 25> kTable = {{
+constexpr std::array<Transition, 27> kTable = {{
     // state        input          guard            action           next
     {kStart, Input::begin, nullptr, nullptr, "team"},
     {"team", Input::answer, keeps, nullptr, "title"},
@@ -245,6 +285,8 @@ constexpr std::array<Transition, 25> kTable = {{
     {"risk", Input::answer, keeps, nullptr, "confirm"},
     {"risk", Input::answer, valid_risk, save_risk, "confirm"},
     {"risk", Input::answer, nullptr, hint_risk, kSame},
+    {"confirm", Input::yes, post_lost, drop, kEnd},
+    {"confirm", Input::yes, incomplete, nullptr, "team"},  // what cannot be read is asked again
     {"confirm", Input::yes, nullptr, save, kEnd},
     {"confirm", Input::no, nullptr, drop, kEnd},
     {"confirm", Input::answer, nullptr, hint_yes_no, kSame},

@@ -152,6 +152,7 @@ struct TimerRecord {
   std::int64_t due_at = 0;
   std::string kind;
   std::string payload;
+  int attempts = 0;  // failed firings so far
 };
 
 struct OutboxRow {

@@ -1,6 +1,7 @@
 #include "dialogs/signup_dialog.hpp"
 
 #include <array>
+#include <limits>
 
 #include "dialogs/recruitment.hpp"
 #include "dialogs/review.hpp"
@@ -11,6 +12,12 @@ namespace {
 bool valid_name_text(std::string_view text) {
   auto n = utf8_length(text);
   return n >= 1 && n <= 30 && text[0] != '/';
+}
+
+// The skills answered, as stored in the dialog's row; nullopt when the row holds something else
+// (written by an older version, or damaged): then the question is asked again.
+std::optional<std::uint32_t> answered_skills(const DialogCtx& c) {
+  return parse_number<std::uint32_t>(c.get("skills"), 1, std::numeric_limits<std::uint32_t>::max());
 }
 
 // ---- questions
@@ -40,8 +47,7 @@ void ask_confirm(DialogCtx& c) {
                    {{"name", c.get("name")},
                     {"phone", c.get("phone")},
                     {"building", c.get("building")},
-                    {"skills",
-                     skill_list_names(static_cast<std::uint32_t>(std::stoul(c.get("skills"))), l)},
+                    {"skills", skill_list_names(answered_skills(c).value_or(0), l)},
                     {"availability", c.get("availability")}}),
         c.yes_no_buttons(Msg::restart_button));
 }
@@ -89,6 +95,9 @@ bool valid_skills(const DialogCtx& c) {
 bool valid_availability(const DialogCtx& c) {
   auto n = utf8_length(c.text);
   return n >= 1 && n <= 100;
+}
+bool skills_lost(const DialogCtx& c) {
+  return !answered_skills(c);
 }
 
 // ---- actions
@@ -138,7 +147,7 @@ void submit(DialogCtx& c) {
   v.name = c.get("name");
   v.phone = c.get("phone");
   v.building = c.get("building");
-  v.skills = static_cast<std::uint32_t>(std::stoul(c.get("skills")));
+  v.skills = answered_skills(c).value_or(0);  // the table asks again when there is none
   v.availability = c.get("availability");
   v.status = VolunteerStatus::pending;
   v.created_at = c.turn.now;
@@ -157,7 +166,7 @@ constexpr std::array<StateSpec, 6> kStates = {{
     {"confirm", ask_confirm, false, true},
 }};
 
-constexpr std::array<Transition, 14> kTable = {{
+constexpr std::array<Transition, 15> kTable = {{
     // state          input           guard               action             next
     {kStart, Input::begin, nullptr, nullptr, "name"},
     {"name", Input::answer, valid_name, save_name, "phone"},
@@ -170,6 +179,7 @@ constexpr std::array<Transition, 14> kTable = {{
     {"skills", Input::answer, nullptr, hint_skills, kSame},
     {"availability", Input::answer, valid_availability, save_availability, "confirm"},
     {"availability", Input::answer, nullptr, hint_availability, kSame},
+    {"confirm", Input::yes, skills_lost, nullptr, "skills"},
     {"confirm", Input::yes, nullptr, submit, kEnd},
     {"confirm", Input::no, nullptr, restart, "name"},
     {"confirm", Input::answer, nullptr, hint_yes_no, kSame},

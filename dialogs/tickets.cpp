@@ -33,12 +33,9 @@ std::string card_text(Turn& turn, const HelpRequest& r, Msg m, const std::string
 int building_distance(std::string_view a, std::string_view b) {
   if (a.empty() || b.empty()) return 1000;
   if (a == b) return 0;
-  auto numeric = [](std::string_view s) {
-    return s.size() <= 6 &&
-           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-  };
-  if (numeric(a) && numeric(b))
-    return std::min(999, std::abs(std::stoi(std::string(a)) - std::stoi(std::string(b))));
+  auto x = parse_number(a, 0, 999'999);
+  auto y = parse_number(b, 0, 999'999);
+  if (x && y) return std::min(999, std::abs(*x - *y));
   return 1000;
 }
 

@@ -124,8 +124,8 @@ std::optional<Skill> parse_skill(std::string_view word) {
   if (w.empty()) return std::nullopt;
   if (w.size() <= 2 &&
       std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    int n = std::stoi(w);
-    if (n >= 1 && n <= static_cast<int>(kSkills.size())) return kSkills[n - 1].skill;
+    auto n = parse_number<std::size_t>(w, 1, kSkills.size());
+    if (n) return kSkills[*n - 1].skill;
     return std::nullopt;
   }
   for (const auto& s : kSkills) {

@@ -2,6 +2,7 @@
 // The words Linli understands in both languages: skills (which are also help categories, so a
 // request is served by the volunteers with that skill), languages, yes/no and reply keywords.
 
+#include <charconv>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -78,6 +79,17 @@ std::size_t utf8_length(std::string_view s);
 std::string lower_ascii(std::string_view s);
 // Replaces runs of 7 or more digits (phone numbers) with "***": for text posted in groups.
 std::string mask_phone_numbers(std::string_view s);
+
+// The whole of `s` as a decimal number in [lo, hi]; nullopt for anything else (letters, spaces,
+// a number too big for T). Never throws, unlike std::stoi: what people type and what the
+// database holds is checked, not trusted, so a bad value cannot fail an event for ever.
+template <typename T>
+std::optional<T> parse_number(std::string_view s, T lo, T hi) {
+  T v{};
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || v < lo || v > hi) return std::nullopt;
+  return v;
+}
 
 }  // namespace linli
 

@@ -263,7 +263,49 @@ constexpr std::string_view kM6 = R"sql(
 ALTER TABLE identities ADD COLUMN private_chat TEXT NOT NULL DEFAULT '';
 )sql";
 
-constexpr std::array<std::string_view, 6> kMigrations = {kM1, kM2, kM3, kM4, kM5, kM6};
+// The message an edit replaces, as a column: a newer edit supersedes the older ones still pending
+// in the statement that enqueues it, inside the decision's transaction, instead of the sender
+// writing it after the commit. Edits already waiting are given it, and only their newest stays.
+constexpr std::string_view kM7 = R"sql(
+ALTER TABLE outbox ADD COLUMN edit_of INTEGER;
+UPDATE outbox SET edit_of = json_extract(payload, '$.edit_of') WHERE kind = 1;
+CREATE INDEX outbox_pending_edits ON outbox(edit_of) WHERE status = 0 AND edit_of IS NOT NULL;
+UPDATE outbox SET status = 1, last_error = 'superseded',
+  payload = json_remove(payload, '$.text', '$.buttons', '$.mentions')
+WHERE status = 0 AND edit_of IS NOT NULL
+  AND id < (SELECT MAX(o.id) FROM outbox o WHERE o.status = 0 AND o.edit_of = outbox.edit_of);
+)sql";
+
+// Events and timers whose decision keeps failing (a bug, damaged data) are parked after
+// dispatcher.max_event_attempts tries instead of being retried for ever. An event's failures are
+// counted per (adapter, event id) in a transaction of their own, after the rollback; a parked
+// one keeps its row here for the operator (parked_at) and is recorded in processed_events, so
+// that the platform's retries are answered as duplicates. Never the message's text. A timer
+// counts its failures itself (reset when it is armed again) and moves to parked_timers.
+constexpr std::string_view kM8 = R"sql(
+CREATE TABLE event_failures (
+  adapter   TEXT NOT NULL,
+  event_id  TEXT NOT NULL,
+  attempts  INTEGER NOT NULL,
+  error     TEXT NOT NULL,
+  at        INTEGER NOT NULL,
+  parked_at INTEGER,
+  PRIMARY KEY (adapter, event_id)
+) WITHOUT ROWID;
+
+ALTER TABLE timers ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE parked_timers (
+  id        INTEGER PRIMARY KEY,
+  key       TEXT NOT NULL,
+  kind      TEXT NOT NULL,
+  payload   TEXT NOT NULL,
+  attempts  INTEGER NOT NULL,
+  error     TEXT NOT NULL,
+  parked_at INTEGER NOT NULL
+);
+)sql";
+
+constexpr std::array<std::string_view, 8> kMigrations = {kM1, kM2, kM3, kM4, kM5, kM6, kM7, kM8};
 
 }  // namespace
 

@@ -58,8 +58,8 @@ OutboundMessage OutboxRepo::decode(const std::string& adapter, const std::string
 OutboxRepo::OutboxRepo(Database& db)
     : db_(db),
       insert_(db.sql(),
-              "INSERT INTO outbox (adapter, chat, kind, payload, route, created_at) "
-              "VALUES (?, ?, ?, ?, ?, ?)"),
+              "INSERT INTO outbox (adapter, chat, kind, payload, route, created_at, edit_of) "
+              "VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, 0))"),
       pending_(db.sql(),
                "SELECT id, adapter, chat, kind, route, payload, attempts FROM outbox "
                "WHERE status = 0 AND id > ? ORDER BY id LIMIT ?"),
@@ -74,7 +74,7 @@ OutboxRepo::OutboxRepo(Database& db)
       superseded_(db.sql(),
                   "UPDATE outbox SET status = 1, last_error = 'superseded', "
                   "payload = json_remove(payload, '$.text', '$.buttons', '$.mentions') "
-                  "WHERE id = ? AND status = 0"),
+                  "WHERE edit_of = ? AND status = 0"),
       purge_texts_(db.sql(),
                    "UPDATE outbox SET payload = json_remove(payload, '$.text', '$.buttons', "
                    "'$.mentions') WHERE status = 2 AND created_at < ? AND json_extract(payload, "
@@ -101,6 +101,15 @@ OutboxRepo::OutboxRepo(Database& db)
       depth_(db.sql(), "SELECT COUNT(*) FROM outbox WHERE status = 0") {}
 
 std::int64_t OutboxRepo::enqueue(const OutboundMessage& m, std::int64_t now) {
+  if (m.kind == OutKind::edit) {
+    // A newer edit of a message makes the older ones still waiting pointless (a roster card
+    // edited a hundred times while the group is paced goes out once, with the latest count).
+    // Superseding them here puts it into the decision's transaction; an older edit already on
+    // the wire is then recorded as sent when its answer comes.
+    Use s(superseded_);
+    s->bind(1, m.edit_of);
+    s->exec();
+  }
   Use q(insert_);
   q->bind(1, m.adapter);
   q->bind(2, m.chat);
@@ -108,6 +117,7 @@ std::int64_t OutboxRepo::enqueue(const OutboundMessage& m, std::int64_t now) {
   q->bind(4, encode(m));
   q->bind(5, m.route);
   q->bind(6, now);
+  q->bind(7, m.edit_of);
   q->exec();
   return db_.sql().getLastInsertRowid();
 }
@@ -161,12 +171,6 @@ void OutboxRepo::mark_dead(std::int64_t id, int attempts, const std::string& err
   q->bind(1, attempts);
   q->bind(2, error);
   q->bind(3, id);
-  q->exec();
-}
-
-void OutboxRepo::mark_superseded(std::int64_t id) {
-  Use q(superseded_);
-  q->bind(1, id);
   q->exec();
 }
 

@@ -22,8 +22,6 @@ class OutboxRepo final : public Outbox {
   void mark_sent(std::int64_t id, const std::string& platform_id, std::int64_t now) override;
   void mark_retry(std::int64_t id, int attempts, const std::string& error) override;
   void mark_dead(std::int64_t id, int attempts, const std::string& error) override;
-  // A pending edit made pointless by a newer edit of the same message (never sent).
-  void mark_superseded(std::int64_t id) override;
   // Drops the texts of dead letters older than `before` (they may quote private details).
   int purge_texts(std::int64_t before) override;
   void hold(std::int64_t id) override;

@@ -6,15 +6,20 @@ TimersRepo::TimersRepo(Database& db)
     : arm_(db.sql(),
            "INSERT INTO timers (key, due_at, kind, payload) VALUES (?, ?, ?, ?) "
            "ON CONFLICT (key) DO UPDATE SET id = (SELECT IFNULL(MAX(id), 0) + 1 FROM timers), "
-           "due_at = excluded.due_at, kind = excluded.kind, payload = excluded.payload"),
+           "due_at = excluded.due_at, kind = excluded.kind, payload = excluded.payload, "
+           "attempts = 0"),
       arm_once_(db.sql(),
                 "INSERT OR IGNORE INTO timers (key, due_at, kind, payload) VALUES (?, ?, ?, ?)"),
       disarm_(db.sql(), "DELETE FROM timers WHERE key = ?"),
       take_(db.sql(), "DELETE FROM timers WHERE id = ?"),
       next_(db.sql(), "SELECT MIN(due_at) FROM timers"),
       due_(db.sql(),
-           "SELECT id, key, due_at, kind, payload FROM timers WHERE due_at <= ? "
-           "ORDER BY due_at, id LIMIT ?") {}
+           "SELECT id, key, due_at, kind, payload, attempts FROM timers WHERE due_at <= ? "
+           "ORDER BY due_at, id LIMIT ?"),
+      retry_(db.sql(), "UPDATE timers SET attempts = ?, due_at = ? WHERE id = ?"),
+      park_(db.sql(),
+            "INSERT INTO parked_timers (key, kind, payload, attempts, error, parked_at) "
+            "SELECT key, kind, payload, ?, ?, ? FROM timers WHERE id = ?") {}
 
 void TimersRepo::arm(const std::string& key, std::int64_t due_at, const std::string& kind,
                      const std::string& payload) {
@@ -63,9 +68,29 @@ std::vector<TimerRecord> TimersRepo::due(std::int64_t now, int limit) {
   while (q->executeStep()) {
     out.push_back(TimerRecord{q->getColumn(0).getInt64(), q->getColumn(1).getString(),
                               q->getColumn(2).getInt64(), q->getColumn(3).getString(),
-                              q->getColumn(4).getString()});
+                              q->getColumn(4).getString(), q->getColumn(5).getInt()});
   }
   return out;
+}
+
+bool TimersRepo::retry(std::int64_t id, int attempts, std::int64_t retry_at) {
+  Use q(retry_);
+  q->bind(1, attempts);
+  q->bind(2, retry_at);
+  q->bind(3, id);
+  return q->exec() == 1;
+}
+
+bool TimersRepo::park(std::int64_t id, int attempts, const std::string& error, std::int64_t now) {
+  {
+    Use q(park_);
+    q->bind(1, attempts);
+    q->bind(2, error);
+    q->bind(3, now);
+    q->bind(4, id);
+    if (q->exec() != 1) return false;
+  }
+  return take(id);
 }
 
 }  // namespace linli::storage

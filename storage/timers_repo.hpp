@@ -26,6 +26,8 @@ class TimersRepo final : public Timers {
   bool take(std::int64_t id) override;
   std::optional<std::int64_t> next_due() override;
   std::vector<TimerRecord> due(std::int64_t now, int limit) override;
+  bool retry(std::int64_t id, int attempts, std::int64_t retry_at) override;
+  bool park(std::int64_t id, int attempts, const std::string& error, std::int64_t now) override;
 
  private:
   SQLite::Statement arm_;
@@ -34,6 +36,8 @@ class TimersRepo final : public Timers {
   SQLite::Statement take_;
   SQLite::Statement next_;
   SQLite::Statement due_;
+  SQLite::Statement retry_;
+  SQLite::Statement park_;
 };
 
 }  // namespace linli::storage

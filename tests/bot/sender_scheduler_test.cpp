@@ -17,9 +17,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <sqlite3.h>
+
 #include "bot/dispatcher.hpp"
 #include "bot/outbox_sender.hpp"
 #include "bot/scheduler.hpp"
+#include "dialogs/time_text.hpp"
 #include "storage/directory_rows.hpp"
 #include "tests/support/engine_fixture.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -33,9 +36,9 @@ namespace net = boost::asio;
 // before any call (as a button too big for the platform is), anything else sent.
 class ScriptedAdapter : public Adapter {
  public:
-  ScriptedAdapter() {
+  explicit ScriptedAdapter(std::string name = "sc") {
     config_.type = "scripted";
-    config_.name = "sc";
+    config_.name = std::move(name);
     config_.limits = RateLimits{1000, 60000, 1e9, 100};
   }
   const AdapterConfig& config() const override { return config_; }
@@ -123,7 +126,11 @@ TEST_F(SenderUnderStress, AMessageTheAdapterRefusesIsDeadLetteredWithoutACall) {
   OutboxSender sender(io_, store_, clock_, config_, log_);
   sender.add_adapter(adapter_, transport_);
   std::string why;
-  sender.on_undeliverable = [&](const OutboxRow&, const SendResult& r) { why = r.error; };
+  auto record = sender.on_undeliverable;  // marks the row dead, as App's does with its notice
+  sender.on_undeliverable = [&, record](const OutboxRow& row, const SendResult& r) {
+    why = r.error;
+    record(row, r);
+  };
   std::int64_t refused = store_.outbox.enqueue(message("u1", "unsendable"), 1);
   std::int64_t next = store_.outbox.enqueue(message("u1", "hello"), 2);
   sender.start();
@@ -233,7 +240,7 @@ struct SchedulerParts {
   Logger log{LogLevel::error};
   net::io_context io;
   OutboxSender sender{io, store, clock, config.sender, log};
-  Dispatcher dispatcher{store, engine, clock, sender, config.flood, log};
+  Dispatcher dispatcher{store, engine, clock, sender, config.flood, config.dispatcher, log};
   Scheduler scheduler{io, store, clock, dispatcher, log};
 };
 
@@ -272,28 +279,227 @@ TEST(SchedulerUnderStress, TimersDueAfterDowntimeFireInBatchesWhileTheLoopServes
   EXPECT_FALSE(p.store.timers.next_due().has_value());
 }
 
-TEST(SchedulerUnderStress, OneTimerThatKeepsFailingDoesNotHoldUpTheOthers) {
-  SchedulerParts p;
-  // A request whose stored address cannot be decrypted: every decision about it throws.
-  auto li = p.store.people.resolve("pg", "li", "李阿姨", p.clock.now_ms());
-  p.db.sql().exec(
-      "INSERT INTO help_requests (id, community_id, resident_id, category, details, building, "
-      "address, status, created_at) VALUES (7, 'sc', " +
-      std::to_string(li.id) + ", 'repair', 'x', '31', 'enc1:not-base64!', 'open', 0)");
-  std::int64_t now = p.clock.now_ms();
-  p.store.timers.arm("unclaimed:7", now - 10, "unclaimed", "7");
-  p.store.timers.arm("purge", now - 5, "purge", "");
-  p.scheduler.run_due();
-  bool purge_still_due = false;
-  for (const auto& t : p.store.timers.due(now, 10)) purge_still_due |= t.key == "purge";
-  EXPECT_FALSE(purge_still_due);
-  // The failing one is tried again later, and dropped after a few failures.
-  for (int i = 0; i < 10; ++i) {
-    p.clock.advance_ms(120'000);
-    p.scheduler.run_due();
+// The runtime as App builds it, on one thread and without a network: the example community
+// (tests/support/engine_fixture.hpp) with its fields encrypted, the engine, the dispatcher, the
+// sender (to a scripted platform named "pg", not started: what it is handed stays queued) and
+// the scheduler.
+class Runtime : public ::testing::Test {
+ protected:
+  Runtime() {
+    storage::save_directory(db_, dir_);
+    sender_.add_adapter(adapter_, transport_);
   }
-  for (const auto& t : p.store.timers.due(p.clock.now_ms() + 3'600'000, 10))
-    EXPECT_NE(t.key, "unclaimed:7");
+
+  InboundEvent event(const std::string& user, const std::string& chat) {
+    InboundEvent ev;
+    ev.adapter = "pg";
+    ev.event_id = "e" + std::to_string(++events_);
+    ev.message_id = "m" + std::to_string(events_);
+    ev.chat = chat;
+    ev.chat_kind = chat == user ? ChatKind::private_chat : ChatKind::group;
+    ev.user = user;
+    ev.user_name = user;
+    return ev;
+  }
+  InboundEvent press(const std::string& user, const std::string& chat, const std::string& data) {
+    InboundEvent ev = event(user, chat);
+    ev.button = data;
+    ev.callback_id = "cb" + ev.event_id;
+    return ev;
+  }
+  Person volunteer(const std::string& user) {
+    Person p = store_.people.resolve("pg", user, user, clock_.now_ms());
+    Volunteer v;
+    v.person_id = p.id;
+    v.community_id = "sc";
+    v.name = user;
+    v.building = "31";
+    v.status = VolunteerStatus::approved;
+    store_.volunteers.upsert(v);
+    return p;
+  }
+  // A help request with its card in the volunteers' group, delivered; returns the ticket.
+  HelpRequest ticket_with_card() {
+    HelpRequest r;
+    r.community_id = "sc";
+    r.resident_id = store_.people.resolve("pg", "li", "李阿姨", clock_.now_ms()).id;
+    r.category = "repair";
+    r.details = "水管漏了";
+    r.building = "31";
+    r.created_at = clock_.now_ms();
+    r.id = store_.requests.create(r);
+    OutboundMessage card;
+    card.adapter = "pg";
+    card.chat = "gv";
+    card.text = "#1 维修";
+    r.card_outbox_id = store_.outbox.enqueue(card, clock_.now_ms());
+    store_.outbox.mark_sent(r.card_outbox_id, "p1", clock_.now_ms());
+    store_.requests.set_card(r.id, r.card_outbox_id);
+    return r;
+  }
+  // A help request whose stored address cannot be decrypted (damaged, or copied from another
+  // row): every decision that reads it throws, every time.
+  std::int64_t request_with_damaged_address() {
+    auto li = store_.people.resolve("pg", "li", "李阿姨", clock_.now_ms());
+    db_.sql().exec(
+        "INSERT INTO help_requests (id, community_id, resident_id, category, details, building, "
+        "address, status, created_at) VALUES (7, 'sc', " +
+        std::to_string(li.id) + ", 'repair', 'x', '31', 'enc1:not-base64!', 'open', 0)");
+    return 7;
+  }
+  // From now on the database refuses every write to `table` that is not part of a unit of
+  // work, as a full disk would refuse it: what is written after a commit fails.
+  void refuse_writes_after_commits(const std::string& table) {
+    db_.sql().createFunction("in_unit_of_work", 0, false, nullptr,
+                             [](sqlite3_context* ctx, int, sqlite3_value**) {
+                               sqlite3* db = sqlite3_context_db_handle(ctx);
+                               sqlite3_result_int(ctx, sqlite3_get_autocommit(db) == 0);
+                             });
+    for (const char* op : {"INSERT", "UPDATE", "DELETE"}) {
+      db_.sql().exec("CREATE TEMP TRIGGER refuse_" + std::string(op) + "_" + table + " BEFORE " +
+                     op + " ON " + table +
+                     " WHEN NOT in_unit_of_work() BEGIN "
+                     "SELECT RAISE(ABORT, 'database or disk is full'); END");
+    }
+  }
+
+  Config config_ = community_config();
+  storage::Database db_{":memory:", "normal"};
+  storage::FieldCipher cipher_{std::string(32, 'k')};
+  storage::SqliteStore sqlite_{db_, &cipher_};
+  Store& store_ = sqlite_.ports;
+  ManualClock clock_{1'800'000'000'000};
+  Directory dir_{config_, store_.people, clock_.now_ms()};
+  Engine engine_{config_, store_, dir_};
+  Logger log_{LogLevel::error};
+  net::io_context io_;
+  ScriptedAdapter adapter_{"pg"};
+  ScriptedTransport transport_;
+  OutboxSender sender_{io_, store_, clock_, config_.sender, log_};
+  Dispatcher dispatcher_{store_, engine_, clock_, sender_, config_.flood, config_.dispatcher, log_};
+  Scheduler scheduler_{io_, store_, clock_, dispatcher_, log_};
+  int events_ = 0;
+};
+
+TEST_F(Runtime, ACommittedEventIsDoneEvenIfTheDatabaseRefusesWritesAfterTheCommit) {
+  volunteer("chen");
+  HelpRequest r = ticket_with_card();
+  // An edit of the card that a decision before committed is still waiting in the sender.
+  OutboundMessage older;
+  older.kind = OutKind::edit;
+  older.adapter = "pg";
+  older.chat = "gv";
+  older.edit_of = r.card_outbox_id;
+  older.text = "#1 维修 (edited)";
+  std::int64_t older_id = store_.outbox.enqueue(older, clock_.now_ms());
+  sender_.push({OutboxRow{older_id, older, 0}});
+  refuse_writes_after_commits("outbox");
+  refuse_writes_after_commits("timers");
+
+  // Chen takes the ticket: the card is edited again, which makes the waiting edit pointless.
+  InboundEvent take = press("chen", "gv", "t:" + std::to_string(r.id));
+  EXPECT_EQ(dispatcher_.dispatch(take), Dispatcher::Result::handled);
+  EXPECT_EQ(store_.requests.get(r.id)->status, RequestStatus::claimed);
+  // The older edit was superseded by the decision itself, inside its transaction.
+  EXPECT_EQ(store_.outbox.status(older_id), OutboxStatus::sent);
+  // The platform retries the event: it is done, and not decided again.
+  EXPECT_EQ(dispatcher_.dispatch(take), Dispatcher::Result::duplicate);
+  EXPECT_EQ(dispatcher_.stats().handled, 1u);
+}
+
+TEST_F(Runtime, ATimerThatFiredIsNotFiredAgainWhenHandingOnFails) {
+  std::int64_t start = clock_.now_ms();
+  store_.timers.arm("purge", start - 5, "purge", "");
+  // Waking the scheduler for the next day's purge fails, after the commit.
+  dispatcher_.on_timer_armed = [](std::int64_t) { throw std::runtime_error("wake failed"); };
+  EXPECT_EQ(scheduler_.run_due(), 1);
+  clock_.advance_ms(10 * 60'000);
+  EXPECT_EQ(scheduler_.run_due(), 0);
+  EXPECT_EQ(dispatcher_.stats().timers, 1u);
+  EXPECT_EQ(store_.timers.next_due(), start + kDay);
+}
+
+TEST_F(Runtime, ATimerThatAlwaysFailsIsParkedAfterItsLastTryAndTheOthersStillFire) {
+  std::int64_t request = request_with_damaged_address();
+  std::int64_t start = clock_.now_ms();
+  store_.timers.arm("unclaimed:7", start - 10, "unclaimed", std::to_string(request));
+  store_.timers.arm("purge", start - 5, "purge", "");
+  EXPECT_EQ(scheduler_.run_due(), 1);  // the purge; the broken one is put back for later
+  EXPECT_EQ(store_.timers.due(start, 10).size(), 0u);
+  // Tried again with a growing delay (2, 4, 8, 16 s) until its last try parks it.
+  for (int i = 1; i < config_.dispatcher.max_event_attempts; ++i) {
+    clock_.advance_ms(60'000);
+    EXPECT_EQ(scheduler_.run_due(), 0);
+  }
+  EXPECT_EQ(dispatcher_.stats().timers_parked, 1u);
+  EXPECT_EQ(store_.timers.next_due(), start + kDay);  // only the next purge is armed
+  SQLite::Statement q(db_.sql(), "SELECT key, attempts, error FROM parked_timers");
+  ASSERT_TRUE(q.executeStep());
+  EXPECT_EQ(q.getColumn(0).getString(), "unclaimed:7");
+  EXPECT_EQ(q.getColumn(1).getInt(), config_.dispatcher.max_event_attempts);
+  EXPECT_NE(q.getColumn(2).getString().find("cannot decrypt"), std::string::npos);
+  // A timer armed after it fires as any other.
+  store_.timers.arm("purge", clock_.now_ms(), "purge", "");
+  EXPECT_EQ(scheduler_.run_due(), 1);
+}
+
+// The timers port as the scheduler sees it, failing the next `failures` reads of due timers.
+class FlakyTimers final : public Timers {
+ public:
+  FlakyTimers(Timers& real, int failures) : real_(real), failures_(failures) {}
+  void arm(const std::string& key, std::int64_t due_at, const std::string& kind,
+           const std::string& payload) override {
+    real_.arm(key, due_at, kind, payload);
+  }
+  bool arm_once(const std::string& key, std::int64_t due_at, const std::string& kind,
+                const std::string& payload) override {
+    return real_.arm_once(key, due_at, kind, payload);
+  }
+  void disarm(const std::string& key) override { real_.disarm(key); }
+  bool take(std::int64_t id) override { return real_.take(id); }
+  std::optional<std::int64_t> next_due() override { return real_.next_due(); }
+  std::vector<TimerRecord> due(std::int64_t now, int limit) override {
+    if (failures_ > 0) {
+      --failures_;
+      throw std::runtime_error("database is locked");
+    }
+    return real_.due(now, limit);
+  }
+  bool retry(std::int64_t id, int attempts, std::int64_t retry_at) override {
+    return real_.retry(id, attempts, retry_at);
+  }
+  bool park(std::int64_t id, int attempts, const std::string& error, std::int64_t now) override {
+    return real_.park(id, attempts, error, now);
+  }
+  int failures_left() const { return failures_; }
+
+ private:
+  Timers& real_;
+  int failures_;
+};
+
+TEST_F(Runtime, ATimersTableThatCannotBeReadIsReadAgainLaterAndTheProcessGoesOn) {
+  FlakyTimers flaky(store_.timers, 2);
+  Store seen{store_.transactions, store_.people, store_.volunteers, store_.requests,
+             store_.dialogs,      store_.events, store_.outbox,     flaky,
+             store_.posts,        store_.roster, store_.offers,     store_.shifts};
+  Scheduler scheduler(io_, seen, clock_, dispatcher_, log_);
+  store_.timers.arm("purge", clock_.now_ms() - 5, "purge", "");
+  scheduler.start();
+  net::co_spawn(
+      io_,
+      [&]() -> net::awaitable<void> {
+        net::steady_timer t(io_);
+        for (int i = 0; i < 500 && dispatcher_.stats().timers == 0; ++i) {  // at most 10 s
+          t.expires_after(std::chrono::milliseconds(20));
+          co_await t.async_wait(net::use_awaitable);
+        }
+        scheduler.stop();
+      },
+      net::detached);
+  io_.run_for(std::chrono::seconds(15));
+  EXPECT_EQ(flaky.failures_left(), 0);
+  EXPECT_EQ(dispatcher_.stats().timers, 1u);
 }
 
 }  // namespace

@@ -74,6 +74,17 @@ TEST(Config, DefaultsAreSensible) {
   EXPECT_EQ(c.dialogs.timeout_s, 30 * 60);
   EXPECT_EQ(c.adapters[0].webhook_path, "/playground/webhook");
   EXPECT_EQ(c.communities[0].lang, "zh");
+  EXPECT_EQ(c.dispatcher.max_event_attempts, 5);
+}
+
+TEST(Config, EventsAreTriedAtLeastOnceBeforeTheyAreParked) {
+  auto with = [](const std::string& v) {
+    return replace(kMinimal, "\"database\": \"x.db\",",
+                   "\"database\": \"x.db\", \"dispatcher\": {\"max_event_attempts\": " + v + "},");
+  };
+  EXPECT_EQ(parse_config(with("2"), env).dispatcher.max_event_attempts, 2);
+  EXPECT_EQ(error_of(with("0")), "dispatcher.max_event_attempts: must be between 1 and 1000");
+  EXPECT_EQ(error_of(with("\"5\"")), "dispatcher.max_event_attempts: must be an integer");
 }
 
 TEST(Config, ErrorsNameTheExactKey) {

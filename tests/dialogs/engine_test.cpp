@@ -330,6 +330,7 @@ TEST_F(Undeliverable, DeadLetterIsReportedToTheCoordinators) {
   m.text = "card";
   std::int64_t id = store_.outbox.enqueue(m, now_);
   auto sent = undeliverable(id, false);
+  EXPECT_EQ(store_.outbox.status(id), OutboxStatus::dead);
   ASSERT_EQ(texts_to(sent, "zhou").size(), 1u);
   EXPECT_THAT(texts_to(sent, "zhou")[0], HasSubstr("志愿者群"));
   EXPECT_THAT(texts_to(sent, "zhou")[0], HasSubstr("HTTP 500"));

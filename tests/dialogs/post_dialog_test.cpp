@@ -114,6 +114,33 @@ TEST_F(PostDialog, HeadcountMustBeANumberFromOneToAThousand) {
   EXPECT_EQ(state(), "headcount");
 }
 
+TEST_F(PostDialog, AHugeHeadcountIsAskedAgain) {
+  at("headcount");
+  EXPECT_THAT(answer("99999999999999999999"), HasSubstr("1 到 1000"));
+  EXPECT_EQ(state(), "headcount");
+}
+
+// The dialog's row holds numbers that cannot be read (an older version's, or damaged): the
+// questions go on, and such an answer is asked again instead of being kept.
+TEST_F(PostDialog, AStoredNumberThatCannotBeReadIsAskedAgainNotKept) {
+  Answers a = complete();
+  a["post_id"] = "1";
+  a["skills"] = "99999999999999999999";
+  at("headcount", a);
+  EXPECT_THAT(answer("5"), HasSubstr("需要什么技能"));
+  EXPECT_THAT(answer("-"), HasSubstr("请回复列表里的编号"));  // not understood, as any other
+  EXPECT_EQ(state(), "skills");
+}
+
+TEST_F(PostDialog, AtTheConfirmationWhatCannotBeReadIsAskedAgain) {
+  Answers a = complete();
+  a["time"] = "tomorrow";
+  at("confirm", a);
+  EXPECT_THAT(answer("是"), HasSubstr("哪个队伍"));
+  EXPECT_EQ(state(), "team");
+  EXPECT_TRUE(store_.posts.current("sc", now_).empty());
+}
+
 TEST_F(PostDialog, KeepingTheHeadcount) {
   at("headcount", {{"post_id", "1"}, {"headcount", "5"}});
   answer("-");

@@ -199,6 +199,22 @@ TEST_F(SignupDialog, YesSubmitsPendingVolunteerAndAsksCoordinator) {
   ASSERT_EQ(review->msg.buttons.at(0).size(), 2u);
 }
 
+// The skills in the dialog's row cannot be read (an older version's, or damaged): the question
+// is asked again instead of the sign-up failing.
+TEST_F(SignupDialog, SkillsThatCannotBeReadAreAskedAgainAtTheConfirmation) {
+  put_dialog("li", "signup", "confirm", "li",
+             {{"name", "李秀英"},
+              {"phone", "13800138000"},
+              {"building", "31"},
+              {"skills", "99999999999999999999"},
+              {"availability", "周末"}},
+             {"name", "phone", "building", "skills", "availability"});
+  auto sent = say("li", "li", "是");
+  EXPECT_EQ(dialog_of("li")->state, "skills");
+  EXPECT_THAT(texts_to(sent, "li").at(0), HasSubstr("你能做什么"));
+  EXPECT_FALSE(store_.volunteers.get(person("li")));
+}
+
 TEST_F(SignupDialog, NoStartsOverFromTheName) {
   at_confirm();
   auto sent = say("li", "li", "不对");

@@ -20,6 +20,18 @@ TEST(Vocabulary, SkillsByNumberCodeAndNameInBothLanguages) {
   EXPECT_EQ(parse_skill("disinfection"), Skill::disinfection);
 }
 
+TEST(Vocabulary, NumbersAreWholeAndInRangeOrNothing) {
+  EXPECT_EQ(parse_number("42", 1, 1000), 42);
+  EXPECT_EQ(parse_number("0042", 1, 1000), 42);
+  EXPECT_EQ(parse_number("1001", 1, 1000), std::nullopt);
+  EXPECT_EQ(parse_number("-1", 1, 1000), std::nullopt);
+  EXPECT_EQ(parse_number("4 2", 1, 1000), std::nullopt);
+  EXPECT_EQ(parse_number("42x", 1, 1000), std::nullopt);
+  EXPECT_EQ(parse_number("", 1, 1000), std::nullopt);
+  EXPECT_EQ(parse_number<std::uint32_t>("99999999999999999999", 0, 4'000'000'000u), std::nullopt);
+  EXPECT_EQ(parse_number<std::int64_t>("9223372036854775807", 0, INT64_MAX), INT64_MAX);
+}
+
 TEST(Vocabulary, SkillListsWithAnySeparator) {
   EXPECT_EQ(parse_skill_list("1 5"), bit(Skill::repair) | bit(Skill::shopping));
   EXPECT_EQ(parse_skill_list("维修、驾驶，心理"),

@@ -378,6 +378,9 @@ TEST_F(Playground, PageRequestsOfTheWrongShapeAreRefusedWith400) {
                 .status,
             400);
   EXPECT_EQ(client().post("/playground/api/send", "[1, 2]").status, 400);
+  for (const char* query : {"after=abc", "after=12abc", "wait=99999999999999999999"}) {
+    EXPECT_EQ(client().get(std::string("/playground/api/feed?") + query).status, 400) << query;
+  }
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bot/dispatcher.hpp"
 #include "bot/outbox_sender.hpp"
 #include "storage/store.hpp"
 #include "tests/support/raw_socket.hpp"
@@ -270,10 +271,34 @@ TEST_F(TelegramGroupUpgrade, MessagesFollowTheGroupToItsSupergroupAlsoAfterARest
   EXPECT_EQ(calls_to(kBasicGroup), 1u);
 }
 
+TEST_F(Telegram, AnUpdateIsAcknowledgedOnceCommittedEvenIfHandingItOnFails) {
+  // Waking the scheduler for the sign-up's time-out fails, after the commit.
+  on_io([&] {
+    app_->app().dispatcher().on_timer_armed = [](std::int64_t) {
+      throw std::runtime_error("wake failed");
+    };
+    return 0;
+  });
+  json join = ups_.message(kLi.id, "private", kLi, "/join");
+  EXPECT_EQ(post(join), 200);
+  EXPECT_EQ(post(join), 200);  // Telegram's retry of the same update
+  expect(kLi.id, "请问你的姓名");
+  EXPECT_EQ(count(kLi.id, "请问你的姓名"), 1);
+  EXPECT_EQ(on_io([&] { return app_->app().dispatcher().stats().duplicates; }), 1u);
+}
+
 class TelegramDeadLetters : public Telegram {
  protected:
   TelegramDeadLetters()
       : Telegram(json{{"sender", {{"max_attempts", 3}, {"backoff_initial_ms", 10}}}}) {}
+
+  // The one message the bot sent to a private chat.
+  std::optional<OutboxStatus> status_of_message_to(std::int64_t chat) {
+    SQLite::Statement q(sql(), "SELECT status FROM outbox WHERE chat = ? AND kind = 0");
+    q.bind(1, std::to_string(chat));
+    if (!q.executeStep()) return std::nullopt;
+    return static_cast<OutboxStatus>(q.getColumn(0).getInt());
+  }
 };
 
 TEST_F(TelegramDeadLetters, MessageThatNeverGoesThroughIsDeadLetteredAndTheCoordinatorTold) {
@@ -283,6 +308,70 @@ TEST_F(TelegramDeadLetters, MessageThatNeverGoesThroughIsDeadLetteredAndTheCoord
   EXPECT_THAT(notice.text, HasSubstr("试了 3 次"));
   EXPECT_EQ(on_io([&] { return app_->app().sender().stats().dead; }), 1u);
   EXPECT_EQ(fake_.calls("sendMessage").size(), 4u);  // three tries for Li, one notice
+  EXPECT_EQ(status_of_message_to(kLi.id), OutboxStatus::dead);
+}
+
+TEST_F(TelegramDeadLetters, ADeadLetterAndTheNoticeAboutItAreRecordedTogetherOrNotAtAll) {
+  // The database refuses the coordinators' notice, as a full disk would.
+  sql().exec(
+      "CREATE TRIGGER refuse_notice BEFORE INSERT ON outbox WHEN NEW.route = 'n:1:dead' "
+      "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+  fake_.add_fault(TelegramFault::server_error("sendMessage", 502, 1000).in_chat(kLi.id));
+  say(kLi.id, kLi, "/menu");
+  for (int i = 0; i < 1000; ++i) {  // at most 10 s for the three tries
+    if (on_io([&] { return app_->app().sender().stats().dead; }) == 1u) break;
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_EQ(on_io([&] { return app_->app().sender().stats().dead; }), 1u);
+  // Neither: the message is not dead but pending, to be tried again.
+  EXPECT_EQ(status_of_message_to(kLi.id), OutboxStatus::pending);
+  // Both, once the database takes the notice: after a restart the message is tried again (its
+  // third try), dead-lettered, and the coordinator told.
+  sql().exec("DROP TRIGGER refuse_notice");
+  app_->restart();
+  TelegramMessage notice = expect(kZhou.id, "没有送达");
+  EXPECT_THAT(notice.text, HasSubstr("试了 3 次"));
+  EXPECT_EQ(status_of_message_to(kLi.id), OutboxStatus::dead);
+}
+
+// Phone numbers and addresses encrypted at rest, as an operator sets it up.
+class TelegramEncrypted : public Telegram {
+ protected:
+  TelegramEncrypted() {
+    app_.reset();
+    Config config = telegram_config(dir_.path() + "/linli.db", fake_.base_url());
+    config.encryption_key = std::string(32, 'k');
+    app_ = std::make_unique<TestApp>(config, clock_);
+  }
+};
+
+TEST_F(TelegramEncrypted, AnUpdateThatFailsEveryTimeIsParkedAtItsLastTryAndCounted) {
+  say(kLi.id, kLi, "/menu");
+  expect(kLi.id, "你可以");
+  // Li's request holds an address that cannot be decrypted (damaged, or copied from another
+  // row): every decision that reads her requests throws, on every retry.
+  sql().exec(
+      "INSERT INTO help_requests (id, community_id, resident_id, category, details, building, "
+      "address, status, created_at) SELECT 7, 'sc', person_id, 'repair', 'x', '31', "
+      "'enc1:not-base64!', 'open', 0 FROM identities WHERE adapter = 'tg' AND user_id = '" +
+      std::to_string(kLi.id) + "'");
+  json mine = ups_.message(kLi.id, "private", kLi, "/mine");
+  const int tries = 5;  // the default dispatcher.max_event_attempts
+  for (int i = 1; i < tries; ++i) EXPECT_EQ(post(mine), 500) << "try " << i;
+  EXPECT_EQ(post(mine), 200);  // the last try parks it: Telegram stops retrying
+  EXPECT_EQ(post(mine), 200);  // a late retry is a duplicate
+  // Recorded for the operator, without the message.
+  SQLite::Statement q(sql(),
+                      "SELECT attempts, error, parked_at IS NOT NULL FROM event_failures "
+                      "WHERE adapter = 'tg'");
+  ASSERT_TRUE(q.executeStep());
+  EXPECT_EQ(q.getColumn(0).getInt(), tries);
+  EXPECT_THAT(q.getColumn(1).getString(), HasSubstr("cannot decrypt help_requests.address"));
+  EXPECT_EQ(q.getColumn(2).getInt(), 1);
+  EXPECT_THAT(client().get("/metrics").body, HasSubstr("linli_events_total{result=\"parked\"} 1"));
+  // Everybody else is served as before.
+  say(kZhang.id, kZhang, "/menu");
+  expect(kZhang.id, "你可以");
 }
 
 // ---- The fixture itself ----

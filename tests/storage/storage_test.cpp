@@ -69,6 +69,25 @@ TEST_F(Storage, AnEventIdIsRecordedOnce) {
   EXPECT_TRUE(store_.events.record("tg", "100", 3));
 }
 
+TEST_F(Storage, FailuresOfAnEventAreCountedAndAParkedEventIsAFollowingDuplicate) {
+  EXPECT_EQ(store_.events.failed("tg", "100", "stoul", 1), 1);
+  EXPECT_EQ(store_.events.failed("tg", "100", "stoul", 2), 2);
+  EXPECT_EQ(store_.events.failed("pg", "100", "other", 2), 1);  // per adapter
+  store_.events.park("tg", "100", 3);
+  EXPECT_FALSE(store_.events.record("tg", "100", 4));  // the platform's retry: a duplicate
+  SQLite::Statement q(db_.sql(),
+                      "SELECT attempts, error, parked_at FROM event_failures WHERE adapter = 'tg'");
+  ASSERT_TRUE(q.executeStep());
+  EXPECT_EQ(q.getColumn(0).getInt(), 2);
+  EXPECT_EQ(q.getColumn(1).getString(), "stoul");
+  EXPECT_EQ(q.getColumn(2).getInt64(), 3);
+  // The purge forgets the counts of events that were not parked, and keeps the parked.
+  store_.events.purge(10);
+  EXPECT_EQ(store_.events.failed("pg", "100", "other", 11), 1);
+  EXPECT_EQ(
+      db_.sql().execAndGet("SELECT COUNT(*) FROM event_failures WHERE adapter = 'tg'").getInt(), 1);
+}
+
 TEST_F(Storage, ATransactionThatIsNotCommittedLeavesNothing) {
   {
     Database::Transaction txn(db_);
@@ -155,6 +174,50 @@ TEST_F(Storage, ReArmedTimerIsNotTakenByItsOldId) {
   store_.timers.arm("d:1", 500, "dialog", "");
   EXPECT_FALSE(store_.timers.take(old.id));
   EXPECT_EQ(store_.timers.next_due(), 500);
+}
+
+TEST_F(Storage, AFailingTimerIsPutBackOrParkedAndStartsOverWhenReArmed) {
+  store_.timers.arm("unclaimed:7", 100, "unclaimed", "7");
+  auto t = store_.timers.due(100, 10).at(0);
+  EXPECT_EQ(t.attempts, 0);
+  EXPECT_TRUE(store_.timers.retry(t.id, 1, 2100));
+  EXPECT_TRUE(store_.timers.due(2000, 10).empty());
+  t = store_.timers.due(2100, 10).at(0);
+  EXPECT_EQ(t.attempts, 1);
+  store_.timers.arm("unclaimed:7", 3000, "unclaimed", "7");  // armed anew by a decision
+  EXPECT_FALSE(store_.timers.retry(t.id, 2, 5000));          // not the same timer any more
+  t = store_.timers.due(3000, 10).at(0);
+  EXPECT_EQ(t.attempts, 0);
+  EXPECT_TRUE(store_.timers.park(t.id, 5, "cannot decrypt", 4000));
+  EXPECT_FALSE(store_.timers.next_due());
+  EXPECT_FALSE(store_.timers.park(t.id, 5, "cannot decrypt", 4000));
+  SQLite::Statement q(db_.sql(), "SELECT key, kind, payload, attempts, error FROM parked_timers");
+  ASSERT_TRUE(q.executeStep());
+  EXPECT_EQ(q.getColumn(0).getString(), "unclaimed:7");
+  EXPECT_EQ(q.getColumn(2).getString(), "7");
+  EXPECT_EQ(q.getColumn(3).getInt(), 5);
+  EXPECT_EQ(q.getColumn(4).getString(), "cannot decrypt");
+  EXPECT_FALSE(q.executeStep());
+}
+
+TEST_F(Storage, ANewerEditSupersedesTheOlderEditsOfTheSameMessageStillPending) {
+  OutboundMessage card;
+  card.adapter = "tg";
+  card.chat = "-100";
+  card.text = "card";
+  std::int64_t card_id = store_.outbox.enqueue(card, 1);
+  OutboundMessage edit = card;
+  edit.kind = OutKind::edit;
+  edit.edit_of = card_id;
+  std::int64_t first = store_.outbox.enqueue(edit, 2);
+  OutboundMessage other = edit;
+  other.edit_of = card_id + 100;  // another message's edit stays
+  std::int64_t unrelated = store_.outbox.enqueue(other, 2);
+  std::int64_t second = store_.outbox.enqueue(edit, 3);
+  EXPECT_EQ(store_.outbox.status(first), OutboxStatus::sent);
+  EXPECT_EQ(store_.outbox.status(second), OutboxStatus::pending);
+  EXPECT_EQ(store_.outbox.status(unrelated), OutboxStatus::pending);
+  EXPECT_EQ(store_.outbox.status(card_id), OutboxStatus::pending);
 }
 
 TEST_F(Storage, DialogsArePutAndErased) {

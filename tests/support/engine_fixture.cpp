@@ -123,7 +123,6 @@ std::vector<EngineFixture::Sent> EngineFixture::fire_due() {
 std::vector<EngineFixture::Sent> EngineFixture::undeliverable(std::int64_t id, bool forbidden) {
   auto row = store_.outbox.get(id);
   EXPECT_TRUE(row);
-  store_.outbox.mark_dead(id, 1, forbidden ? "forbidden" : "HTTP 500");
   row->attempts = 1;
   Outcome out;
   {

@@ -6,6 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <thread>
+
+#include <SQLiteCpp/Database.h>
 #include <nlohmann/json.hpp>
 
 #include "adapters/registry.hpp"
@@ -167,6 +171,11 @@ class Telegram : public ::testing::Test {
   auto on_io(F f) {
     return app_->on_io(std::move(f));
   }
+  // The service's database, opened beside it as an operator's shell would.
+  SQLite::Database& sql() {
+    if (!sql_) sql_.emplace(dir_.path() + "/linli.db", SQLite::OPEN_READWRITE);
+    return *sql_;
+  }
 
   TempDir dir_;
   ManualClock clock_{1'800'000'000'000};
@@ -175,6 +184,7 @@ class Telegram : public ::testing::Test {
   std::unique_ptr<HttpClient> client_;
   std::uint16_t port_ = 0;
   TelegramUpdates ups_;
+  std::optional<SQLite::Database> sql_;
 };
 
 }  // namespace linli::test
