@@ -191,13 +191,40 @@ TEST_F(Engine, OnlyTheResidentRates) {
 
 TEST_F(Engine, MineListsRequestsAndTasks) {
   claimed_by_chen();
-  auto resident = say("li", "g31", "我的");
+  auto resident = say("li", "li", "我的");
   EXPECT_THAT(resident.at(0).msg.text, HasSubstr("#1 维修 — 陈师傅 已接单"));
   auto volunteer = say("chen", "chen", "/mine");
   EXPECT_THAT(volunteer.at(0).msg.text, HasSubstr("我的任务"));
   EXPECT_THAT(volunteer.at(0).msg.text, HasSubstr("#1 维修"));
   auto nobody = say("zhang", "zhang", "/mine");
   EXPECT_THAT(nobody.at(0).msg.text, HasSubstr("没有进行中的求助或任务"));
+}
+
+TEST_F(Engine, MineAskedInAGroupIsAnsweredPrivately) {
+  claimed_by_chen();
+  auto resident = say("li", "g31", "我的");
+  ASSERT_EQ(texts_to(resident, "g31").size(), 1u);
+  EXPECT_THAT(texts_to(resident, "g31").at(0), HasSubstr("私信"));
+  EXPECT_THAT(texts_to(resident, "g31").at(0), Not(HasSubstr("#1")));
+  ASSERT_EQ(texts_to(resident, "li").size(), 1u);
+  EXPECT_THAT(texts_to(resident, "li").at(0), HasSubstr("#1 维修 — 陈师傅 已接单"));
+  auto volunteer = say("chen", "gv", "/mine");
+  EXPECT_THAT(texts_to(volunteer, "gv").at(0), Not(HasSubstr("#1")));
+  EXPECT_THAT(texts_to(volunteer, "chen").at(0), HasSubstr("我的任务"));
+}
+
+TEST_F(Engine, AnAddressTypedIntoTheDetailsIsNotOnTheCard) {
+  put_dialog("li", "help", "confirm", "li",
+             {{"category", "repair"},
+              {"details", "解放碑路88号 31栋2单元501 厨房漏水"},
+              {"address", "31栋"},
+              {"building", "31"},
+              {"urgent", "0"}});
+  auto card = texts_to(say("li", "li", "是"), "gv");
+  ASSERT_EQ(card.size(), 1u);
+  EXPECT_THAT(card[0], HasSubstr("解放碑路*** 31栋*** 厨房漏水"));
+  EXPECT_THAT(card[0], Not(HasSubstr("88")));
+  EXPECT_THAT(card[0], Not(HasSubstr("501")));
 }
 
 TEST_F(Engine, CoordinatorApprovesByReplyingToTheReviewMessage) {
