@@ -1,6 +1,7 @@
 // The engine's routing and the life of a ticket: claim, done, rating; review; /mine; /lang.
 
 #include <gmock/gmock.h>
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include "adapters/registry.hpp"
@@ -225,6 +226,40 @@ TEST_F(Engine, AnAddressTypedIntoTheDetailsIsNotOnTheCard) {
   EXPECT_THAT(card[0], HasSubstr("解放碑路*** 31栋*** 厨房漏水"));
   EXPECT_THAT(card[0], Not(HasSubstr("88")));
   EXPECT_THAT(card[0], Not(HasSubstr("501")));
+}
+
+TEST_F(Engine, AnAddressTypedThroughTheHelpDialogReachesOnlyTheVolunteerWhoTakesIt) {
+  // The fixture fails any test that posts a phone or an address people gave in a group; here
+  // the resident also repeats the address in the details.
+  say("li", "g31", "求助 厨房漏水，31栋2单元501");
+  say("li", "g31", "维修");
+  say("li", "li", "31栋2单元501");
+  say("li", "li", "急");
+  auto card = say("li", "li", "是");
+  ASSERT_EQ(texts_to(card, "gv").size(), 1u);
+  EXPECT_THAT(texts_to(card, "gv").at(0), HasSubstr("厨房漏水，31栋***"));
+  auto taken = say("chen", "gv", "接单", find_to(card, "gv")->platform_id);
+  EXPECT_THAT(texts_to(taken, "chen").at(0), HasSubstr("地址：31栋2单元501"));
+}
+
+TEST_F(Engine, TheFixtureFailsATestThatPostsAPhoneOrAnAddressInAGroup) {
+  keep_secret("31栋2单元501");
+  OutboundMessage group;
+  group.chat = "gv";
+  group.text = "#1 维修 · 31栋\n31栋2单元501";
+  EXPECT_NONFATAL_FAILURE(check_nothing_private_in_groups({{1, group, "p1"}}),
+                          "is in a message to group gv");
+  group.text = "#1 维修 · 31栋\n2单元501";
+  EXPECT_NONFATAL_FAILURE(check_nothing_private_in_groups({{1, group, "p1"}}), "2单元501");
+  group.text = "陈师傅 13800000001";  // a volunteer's phone from the config
+  EXPECT_NONFATAL_FAILURE(check_nothing_private_in_groups({{1, group, "p1"}}), "13800000001");
+  group.text = "#1 维修 · 31栋\n31栋***";
+  check_nothing_private_in_groups({{1, group, "p1"}});  // the building alone is no secret
+  OutboundMessage private_message = group;
+  private_message.chat = "chen";
+  private_message.private_chat = true;
+  private_message.text = "地址：31栋2单元501";
+  check_nothing_private_in_groups({{2, private_message, "p2"}});
 }
 
 TEST_F(Engine, CoordinatorApprovesByReplyingToTheReviewMessage) {
