@@ -34,7 +34,13 @@ Config community_config() {
 }
 
 EngineFixture::EngineFixture(Config config)
-    : config_(std::move(config)), db_(":memory:", "normal"), sqlite_(db_), store_(sqlite_.ports) {
+    : config_(std::move(config)),
+      db_(config_.database, "normal"),
+      cipher_(config_.encryption_key.empty()
+                  ? std::nullopt
+                  : std::make_optional<storage::FieldCipher>(config_.encryption_key)),
+      sqlite_(db_, cipher_ ? &*cipher_ : nullptr),
+      store_(sqlite_.ports) {
   dir_ = std::make_unique<Directory>(config_, store_.people, now_);
   storage::save_directory(db_, *dir_);
   for (const auto& seed : config_.communities[0].volunteers) {

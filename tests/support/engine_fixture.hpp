@@ -1,11 +1,13 @@
 #pragma once
-// Decisions without a network: a fresh in-memory database per test, the example community, and
-// helpers that play a platform (each delivered message gets a platform id, so replies route).
+// Decisions without a network: a fresh in-memory database per test (or the file and the
+// encryption key a test's config names), the example community, and helpers that play a
+// platform (each delivered message gets a platform id, so replies route).
 
 #include <gtest/gtest.h>
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -63,7 +65,8 @@ class EngineFixture : public ::testing::Test {
   void check_nothing_private_in_groups(const std::vector<Sent>& sent);
 
   Config config_;
-  storage::Database db_;
+  storage::Database db_;  // config_.database: ":memory:" unless a test wants a file
+  std::optional<storage::FieldCipher> cipher_;  // with config_.encryption_key
   storage::SqliteStore sqlite_;
   Store& store_;  // the domain's ports over sqlite_
   std::unique_ptr<Directory> dir_;
