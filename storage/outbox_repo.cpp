@@ -126,6 +126,10 @@ OutboxRepo::OutboxRepo(Database& db, const FieldCipher* cipher)
                                  " WHERE status = 2 AND created_at < ? AND "
                                  "(json_type(payload, '$.text') IS NOT NULL OR "
                                  "json_type(payload, '$.sealed') IS NOT NULL)"),
+      // Given up rather than deleted: a deleted last row's id would be handed out again.
+      purge_held_(db.sql(), std::string("UPDATE outbox SET status = 2, last_error = 'held too "
+                                        "long', payload = ") +
+                                kDropShown + " WHERE status = 3 AND created_at < ?"),
       retry_(db.sql(), "UPDATE outbox SET attempts = ?, last_error = ? WHERE id = ?"),
       dead_(db.sql(), "UPDATE outbox SET status = 2, attempts = ?, last_error = ? WHERE id = ?"),
       hold_(db.sql(), "UPDATE outbox SET status = 3 WHERE id = ?"),
@@ -216,6 +220,12 @@ void OutboxRepo::mark_superseded(std::int64_t id) {
 
 int OutboxRepo::purge_texts(std::int64_t before) {
   Use q(purge_texts_);
+  q->bind(1, before);
+  return q->exec();
+}
+
+int OutboxRepo::purge_held(std::int64_t before) {
+  Use q(purge_held_);
   q->bind(1, before);
   return q->exec();
 }

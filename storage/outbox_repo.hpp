@@ -30,6 +30,9 @@ class OutboxRepo final : public Outbox {
   void mark_superseded(std::int64_t id) override;
   // Drops the texts of dead letters older than `before` (they may quote private details).
   int purge_texts(std::int64_t before) override;
+  // Gives up the messages held since before `before` for a private chat nobody opened: dead
+  // letters now, without what they showed.
+  int purge_held(std::int64_t before) override;
   void hold(std::int64_t id) override;
   std::int64_t held_count(const std::string& adapter, const std::string& chat) override;
   // Makes the held messages of a chat pending again and returns them, oldest first.
@@ -60,6 +63,7 @@ class OutboxRepo final : public Outbox {
   SQLite::Statement sent_;
   SQLite::Statement superseded_;
   SQLite::Statement purge_texts_;
+  SQLite::Statement purge_held_;
   SQLite::Statement retry_;
   SQLite::Statement dead_;
   SQLite::Statement hold_;

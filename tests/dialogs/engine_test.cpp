@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "adapters/registry.hpp"
+#include "dialogs/time_text.hpp"
 #include "tests/support/engine_fixture.hpp"
 
 namespace linli::test {
@@ -383,6 +384,22 @@ TEST_F(Undeliverable, WithoutADeepLinkNothingIsPostedButTheMessageWaits) {
   std::int64_t id = private_to_li("one");
   EXPECT_TRUE(undeliverable(id, true).empty());
   EXPECT_EQ(store_.outbox.status(id), OutboxStatus::held);
+}
+
+TEST_F(Undeliverable, AMessageHeldPastTheRetentionIsPurgedByTheDailyPurge) {
+  say("li", "g31", "今天天气不错");
+  std::int64_t id = private_to_li("地址：31栋2单元501");
+  undeliverable(id, true);
+  store_.timers.arm("purge", now_, "purge", "");
+  fire_due();
+  EXPECT_EQ(store_.outbox.status(id), OutboxStatus::held);  // held just now: kept
+  now_ += config_.privacy.address_retention_days * kDay + 1;
+  fire_due();
+  EXPECT_EQ(store_.outbox.status(id), OutboxStatus::dead);
+  EXPECT_EQ(store_.outbox.get(id)->msg.text, "");
+  EXPECT_EQ(store_.outbox.held_count("pg", "li"), 0);
+  auto opened = say("li", "li", "/start");  // too late for it: nothing stale comes out
+  for (const auto& s : opened) EXPECT_NE(s.id, id);
 }
 
 TEST_F(Undeliverable, DeadLetterIsReportedToTheCoordinators) {

@@ -407,6 +407,26 @@ TEST_F(EncryptedStorage, DeadLettersLoseTheirSealedTextsAfterTheRetention) {
   EXPECT_EQ(store_.outbox.purge_texts(2), 0);
 }
 
+TEST_F(Storage, HeldMessagesArePurgedAfterTheRetention) {
+  OutboundMessage m = task_message();
+  std::int64_t held_old = store_.outbox.enqueue(m, 1);
+  std::int64_t held_new = store_.outbox.enqueue(m, 5);
+  std::int64_t pending_old = store_.outbox.enqueue(m, 1);
+  std::int64_t sent_old = store_.outbox.enqueue(m, 1);
+  store_.outbox.hold(held_old);
+  store_.outbox.hold(held_new);
+  store_.outbox.mark_sent(sent_old, "7", 2);
+  EXPECT_EQ(store_.outbox.purge_held(3), 1);
+  EXPECT_EQ(store_.outbox.status(held_old), OutboxStatus::dead);  // given up, and its text gone
+  EXPECT_EQ(store_.outbox.get(held_old)->msg.text, "");
+  EXPECT_EQ(store_.outbox.get(held_old)->msg.route, "o:1");
+  EXPECT_EQ(store_.outbox.status(held_new), OutboxStatus::held);
+  EXPECT_EQ(store_.outbox.status(pending_old), OutboxStatus::pending);
+  EXPECT_EQ(store_.outbox.status(sent_old), OutboxStatus::sent);
+  EXPECT_EQ(store_.outbox.held_count("pg", "chen"), 1);
+  EXPECT_EQ(store_.outbox.purge_held(3), 0);
+}
+
 TEST_F(EncryptedStorage, ATicketIsCreatedWholeInsideTheCallersTransactionOrItsOwn) {
   {
     Database::Transaction txn(db_);
@@ -457,6 +477,32 @@ std::pair<std::string, std::string> bytes_after_writes(const FieldCipher* cipher
     open_bytes = file_bytes(path);
   }
   return {open_bytes, file_bytes(path)};
+}
+
+TEST(StorageFile, DeletedAnswersAndPurgedAddressesLeaveNoBytesBehindInTheFile) {
+  // Without a key too: what is deleted must not stay in a page's free space (SQLite keeps it
+  // there unless secure_delete is on, and whether it is on by default depends on the build).
+  test::TempDir dir;
+  std::string path = dir.path() + "/linli.db";
+  {
+    Database db(path, "normal");
+    SqliteStore store(db);
+    db.sql().exec("INSERT INTO communities VALUES ('sc', 'x', 'zh')");
+    Person li = store.people.resolve("pg", "li", "李阿姨", 1);
+    Person chen = store.people.resolve("pg", "chen", "陈师傅", 1);
+    std::string answers = R"({"answers":{"address":"解放碑路88号7楼"}})";
+    store.dialogs.put({li.id, "help", "urgency", "pg", "li", "", true, "sc", answers, 1});
+    store.dialogs.erase(li.id);  // the dialog ended
+    std::int64_t id = store.requests.create(request(li.id, kAddress));
+    ASSERT_TRUE(store.requests.claim(id, chen.id, 2));
+    ASSERT_TRUE(store.requests.finish(id, chen.id, 3));
+    ASSERT_EQ(store.requests.purge_addresses(4), 1);
+  }
+  std::string bytes = file_bytes(path);
+  EXPECT_NE(bytes.find("漏水"), std::string::npos);  // the request is there, its address is not
+  for (const std::string& gone : {std::string("解放碑路88号7楼"), kAddress}) {
+    EXPECT_EQ(bytes.find(gone), std::string::npos) << gone;
+  }
 }
 
 TEST(StorageFile, WithoutAKeyThePhoneAndAddressAreInTheFileInPlaintext) {
