@@ -224,6 +224,7 @@ constexpr Entry kEntries[] = {
     {Msg::mine_tasks, "我的任务：\n{list}", "My tasks:\n{list}"},
     {Msg::mine_none, "没有进行中的求助或任务。", "No open requests or tasks."},
     {Msg::mine_pending_volunteer, "志愿者报名：等待审核", "Volunteer sign-up: waiting for review"},
+    {Msg::mine_sent_private, "{name}，我私信发给你了。", "{name}, I've sent it to you privately."},
     {Msg::status_open, "等待接单", "waiting for a volunteer"},
     {Msg::status_claimed, "{volunteer} 已接单", "taken by {volunteer}"},
     {Msg::status_done_unrated, "已完成，等你评价", "done, waiting for your rating"},

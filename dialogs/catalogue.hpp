@@ -116,6 +116,7 @@ enum class Msg {
   mine_tasks,
   mine_none,
   mine_pending_volunteer,
+  mine_sent_private,
   status_open,
   status_claimed,
   status_done_unrated,

@@ -424,6 +424,7 @@ void Engine::fire(const TimerRecord& timer, std::int64_t now, Outcome& out) {
     // Once a day: addresses of closed requests, and event ids older than platforms retry.
     store_.requests.purge_addresses(now - config_.privacy.address_retention_days * kDay);
     store_.outbox.purge_texts(now - config_.privacy.address_retention_days * kDay);
+    store_.outbox.purge_held(now - config_.privacy.address_retention_days * kDay);
     store_.events.purge(now - config_.privacy.event_retention_days * kDay);
     InboundEvent ev;
     Turn turn(config_, store_, dir_, ev, Person{}, now, out);

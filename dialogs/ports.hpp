@@ -136,6 +136,9 @@ class Outbox {
   virtual void mark_dead(std::int64_t id, int attempts, const std::string& error) = 0;
   // Drops the texts of dead letters older than `before` (they may quote private details).
   virtual int purge_texts(std::int64_t before) = 0;
+  // Gives up the messages held since before `before` for a private chat nobody opened: they
+  // may quote private details too, and are stale by then. Their texts go as the dead letters'.
+  virtual int purge_held(std::int64_t before) = 0;
   virtual void hold(std::int64_t id) = 0;
   virtual std::int64_t held_count(const std::string& adapter, const std::string& chat) = 0;
   // Makes the held messages of a chat pending again and returns them, oldest first.

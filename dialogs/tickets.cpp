@@ -22,8 +22,8 @@ std::string card_text(Turn& turn, const HelpRequest& r, Msg m, const std::string
               {"category", std::string(skill_name(s, l))},
               {"building", building_or_dash(r.building)},
               {"urgent", r.urgent ? " · " + say(l, Msg::urgent_word) : ""},
-              // Residents sometimes type their phone number into the details: not in a group.
-              {"details", mask_phone_numbers(r.details)},
+              // Residents type their phone number or address into the details: not in a group.
+              {"details", mask_for_group(r.details)},
               {"suggest", extra},
               {"volunteer", extra}});
 }
@@ -287,6 +287,12 @@ void mine(Turn& turn) {
     any = true;
   }
   if (!any) text += "\n" + turn.say(Msg::mine_none);
+  // Whose requests these are is nobody else's business: asked in a group, answered privately.
+  if (turn.in_group()) {
+    turn.tell(turn.person.id, std::move(text));
+    turn.reply(turn.say(Msg::mine_sent_private, {{"name", turn.person.name}}));
+    return;
+  }
   turn.reply(text);
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <optional>
 #include <vector>
 
 namespace linli {
@@ -294,39 +295,49 @@ std::string lower_ascii(std::string_view s) {
   return out;
 }
 
-std::string mask_phone_numbers(std::string_view s) {
-  // Reads the text as characters: ASCII digits and the full-width ones of Chinese keyboards
-  // (０–９) count as digits; the separators people put inside phone numbers (space, -, －, .,
-  // brackets, +) may stand between them.
-  struct Char {
-    std::size_t at, len;
-    bool digit, sep;
-  };
-  std::vector<Char> chars;
+namespace {
+
+// One character of UTF-8 text; a stray byte that is not UTF-8 is a character of its own.
+struct Utf8Char {
+  std::size_t at, len;
+  bool digit;  // ASCII 0–9, or the full-width ０–９ of Chinese keyboards
+};
+
+std::vector<Utf8Char> utf8_chars(std::string_view s) {
+  std::vector<Utf8Char> chars;
   for (std::size_t i = 0; i < s.size();) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;  // a stray byte is one
+    std::size_t len = c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
     len = std::min(len, s.size() - i);
     for (std::size_t k = 1; k < len; ++k) {
       if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) len = k;  // cut short: stop there
     }
-    std::string_view ch = s.substr(i, len);
-    bool full_digit = len == 3 && ch[0] == '\xEF' && ch[1] == '\xBC' &&
-                      static_cast<unsigned char>(ch[2]) >= 0x90 &&
-                      static_cast<unsigned char>(ch[2]) <= 0x99;
-    bool digit = (len == 1 && std::isdigit(c)) || full_digit;
-    bool sep =
-        (len == 1 && (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '+')) ||
-        ch == "\xEF\xBC\x8D" /* － */ || ch == "\xEF\xBC\x88" /* （ */ ||
-        ch == "\xEF\xBC\x89" /* ） */;
-    chars.push_back({i, len, digit, sep});
+    bool full_digit = len == 3 && s[i] == '\xEF' && s[i + 1] == '\xBC' &&
+                      static_cast<unsigned char>(s[i + 2]) >= 0x90 &&
+                      static_cast<unsigned char>(s[i + 2]) <= 0x99;
+    chars.push_back({i, len, (len == 1 && std::isdigit(c)) || full_digit});
     i += len;
   }
+  return chars;
+}
+
+}  // namespace
+
+std::string mask_phone_numbers(std::string_view s) {
+  // Reads the text as characters: digits, and the separators people put inside phone numbers
+  // (space, -, －, ., brackets, +) that may stand between them.
+  std::vector<Utf8Char> chars = utf8_chars(s);
+  auto sep = [&](std::size_t k) {
+    std::string_view ch = s.substr(chars[k].at, chars[k].len);
+    return ch == " " || ch == "-" || ch == "." || ch == "(" || ch == ")" || ch == "+" ||
+           ch == "\xEF\xBC\x8D" /* － */ || ch == "\xEF\xBC\x88" /* （ */ ||
+           ch == "\xEF\xBC\x89" /* ） */;
+  };
   std::string out;
   std::size_t i = 0;
   while (i < chars.size()) {
     if (!chars[i].digit &&
-        !(chars[i].sep && i + 1 < chars.size() && chars[i + 1].digit &&
+        !(sep(i) && i + 1 < chars.size() && chars[i + 1].digit &&
           (s[chars[i].at] == '+' || s[chars[i].at] == '(' || chars[i].len == 3))) {
       out.append(s.substr(chars[i].at, chars[i].len));
       ++i;
@@ -334,8 +345,8 @@ std::string mask_phone_numbers(std::string_view s) {
     }
     // A run of digits with single separators between them (and an opening + or bracket).
     std::size_t j = i, digits = 0;
-    while (j < chars.size() && (chars[j].digit || (chars[j].sep && j + 1 < chars.size() &&
-                                                   (chars[j + 1].digit || chars[j + 1].sep)))) {
+    while (j < chars.size() && (chars[j].digit || (sep(j) && j + 1 < chars.size() &&
+                                                   (chars[j + 1].digit || sep(j + 1))))) {
       digits += chars[j].digit;
       ++j;
     }
@@ -352,6 +363,226 @@ std::string mask_phone_numbers(std::string_view s) {
     i = j;
   }
   return out;
+}
+
+namespace {
+
+// What a word after a number says about it in a Chinese address.
+enum class Mark { none, building, part, number };
+
+struct Marker {
+  std::string_view word;
+  Mark mark;
+};
+// Longest first: 号楼 is a building, 号 alone a house number (or a day of the month).
+constexpr std::array<Marker, 10> kMarkers = {{
+    {"号楼", Mark::building},
+    {"单元", Mark::part},
+    {"栋", Mark::building},
+    {"幢", Mark::building},
+    {"座", Mark::building},
+    {"层", Mark::part},
+    {"楼", Mark::part},
+    {"室", Mark::part},
+    {"户", Mark::part},
+    {"号", Mark::number},
+}};
+
+// The words before a house number: 解放碑路88号.
+constexpr std::array<std::string_view, 5> kRoads = {"路", "街", "巷", "道", "弄"};
+
+// English words before a flat's number ("Room 501"); "no." needs its dot ("No. 88").
+constexpr std::array<std::string_view, 9> kUnitWords = {
+    "room", "rm", "flat", "apt", "apartment", "unit", "suite", "floor", "no."};
+// English words after a street's name: the number before the name is a house ("12 Baker St.").
+constexpr std::array<std::string_view, 10> kStreetWords = {
+    "road", "rd", "street", "st", "lane", "ln", "avenue", "ave", "alley", "drive"};
+
+bool ascii_alnum(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0;
+}
+
+// Reads addresses in a text as characters. Only the building may stay: it is what the card
+// already shows, and it tells volunteers where to go without telling the group whose door.
+class AddressMasker {
+ public:
+  explicit AddressMasker(std::string_view s) : s_(s), chars_(utf8_chars(s)) {}
+
+  std::string run() {
+    std::size_t i = 0;
+    while (i < chars_.size()) {
+      if (std::size_t end = unit_word_at(i)) {
+        out_ += "***";
+        i = end;
+      } else if (chars_[i].digit) {
+        i = number_at(i);
+      } else {
+        copy(i, i + 1);
+        ++i;
+      }
+    }
+    return std::move(out_);
+  }
+
+ private:
+  // Digit groups joined by dashes ("2-501"), and the marker after them ("室", " 室") if any.
+  struct Segment {
+    std::size_t begin = 0, end = 0;  // characters
+    int groups = 0;
+    std::size_t first_group_digits = 0;
+    long value = 0;  // of the first group, up to 6 digits
+    Mark mark = Mark::none;
+  };
+
+  std::string_view ch(std::size_t k) const {
+    return k < chars_.size() ? s_.substr(chars_[k].at, chars_[k].len) : std::string_view();
+  }
+  bool digit(std::size_t k) const { return k < chars_.size() && chars_[k].digit; }
+  bool dash(std::size_t k) const { return ch(k) == "-" || ch(k) == "\xEF\xBC\x8D"; }
+  void copy(std::size_t from, std::size_t to) {
+    if (from >= to) return;
+    std::size_t end = to < chars_.size() ? chars_[to].at : s_.size();
+    out_.append(s_.substr(chars_[from].at, end - chars_[from].at));
+  }
+  // The marker that starts at character k: its mark and its length in characters.
+  std::pair<Mark, std::size_t> marker_at(std::size_t k) const {
+    if (k >= chars_.size()) return {Mark::none, 0};
+    std::string_view rest = s_.substr(chars_[k].at);
+    for (const Marker& m : kMarkers) {
+      if (rest.starts_with(m.word)) return {m.mark, utf8_length(m.word)};
+    }
+    return {Mark::none, 0};
+  }
+
+  std::optional<Segment> segment_at(std::size_t k) const {
+    Segment seg;
+    seg.begin = k;
+    std::size_t j = k;
+    while (digit(j)) {
+      std::size_t start = j;
+      while (digit(j)) {
+        if (seg.groups == 0 && j - start < 6) {
+          std::string_view d = ch(j);
+          seg.value = seg.value * 10 + (d.size() == 1 ? d[0] - '0' : d[2] - '\x90');
+        }
+        ++j;
+      }
+      if (seg.groups++ == 0) seg.first_group_digits = j - start;
+      if (dash(j) && digit(j + 1)) ++j;
+    }
+    if (seg.groups == 0) return std::nullopt;
+    std::size_t m = ch(j) == " " && marker_at(j + 1).first != Mark::none ? j + 1 : j;
+    auto [mark, len] = marker_at(m);
+    seg.mark = mark;
+    seg.end = mark == Mark::none ? j : m + len;
+    return seg;
+  }
+
+  // After a road's name, with a space at most between: 解放碑路88号, 解放碑路 88号.
+  bool after_road(std::size_t k) const {
+    if (k > 0 && ch(k - 1) == " ") --k;
+    if (k == 0) return false;
+    return std::find(kRoads.begin(), kRoads.end(), ch(k - 1)) != kRoads.end();
+  }
+
+  // The ASCII word at character k, lower-cased, with a '.' right after it included.
+  std::string word_at(std::size_t k, std::size_t& end) const {
+    std::string w;
+    end = k;
+    while (end < chars_.size() && std::isalpha(static_cast<unsigned char>(s_[chars_[end].at])) &&
+           chars_[end].len == 1) {
+      w += static_cast<char>(std::tolower(static_cast<unsigned char>(s_[chars_[end].at])));
+      ++end;
+    }
+    if (!w.empty() && ch(end) == ".") {
+      w += '.';
+      ++end;
+    }
+    return w;
+  }
+
+  // "Room 501", "Flat 5", "Unit 2", "No. 88": the end of the whole, or 0 when none starts here.
+  std::size_t unit_word_at(std::size_t k) const {
+    if (chars_[k].len != 1 || !std::isalpha(static_cast<unsigned char>(s_[chars_[k].at]))) return 0;
+    if (k > 0 && ascii_alnum(s_[chars_[k - 1].at])) return 0;
+    std::size_t end = k;
+    std::string w = word_at(k, end);
+    if (w.size() > 1 && w.back() == '.' && w != "no.") w.pop_back();  // "Rm. 5", "Apt. 3"
+    if (std::find(kUnitWords.begin(), kUnitWords.end(), w) == kUnitWords.end()) return 0;
+    while (ch(end) == " " || ch(end) == "#") ++end;
+    if (!digit(end)) return 0;
+    while (digit(end) || dash(end) || (end < chars_.size() && ascii_alnum(s_[chars_[end].at])))
+      ++end;
+    return end;
+  }
+
+  // "12 Baker St.", "88 Jiefangbei Road": a number, one or two words, a street word.
+  bool before_street(const Segment& seg) const {
+    if (seg.groups != 1 || ch(seg.end) != " ") return false;
+    std::size_t k = seg.end;
+    for (int words = 0; words <= 2 && ch(k) == " "; ++words) {
+      std::size_t end = k + 1;
+      std::string w = word_at(k + 1, end);
+      if (w.empty()) return false;
+      if (w.back() == '.') w.pop_back();
+      if (words > 0 && std::find(kStreetWords.begin(), kStreetWords.end(), w) != kStreetWords.end())
+        return true;
+      k = end;
+    }
+    return false;
+  }
+
+  // A number and what follows it; returns where to go on.
+  std::size_t number_at(std::size_t i) {
+    std::optional<Segment> first = segment_at(i);  // digit(i): there is one
+    std::vector<Segment> chain = {*first};
+    // Building, unit, floor and room in a row: 31栋2单元501, 31栋 2单元 501室, 5号附2号.
+    // A bare number ends the chain only right after the one before ("2单元501"): after a space
+    // it is something else ("3号 5个人"). A building starts an address of its own.
+    while (chain.back().mark != Mark::none) {
+      std::size_t k = chain.back().end;
+      bool apart = (ch(k) == " " || dash(k) || ch(k) == "附") && digit(k + 1);
+      if (apart) ++k;
+      std::optional<Segment> next = digit(k) ? segment_at(k) : std::nullopt;
+      if (!next || next->mark == Mark::building || (apart && next->mark == Mark::none)) break;
+      next->begin = chain.back().end;
+      chain.push_back(*next);
+    }
+    const Segment& head = chain.front();
+    std::size_t end = chain.back().end;
+    bool road = after_road(i);
+    if (head.mark == Mark::building && !road) {
+      copy(head.begin, head.end);  // "31栋" alone says which building, not whose door
+      if (chain.size() > 1) out_ += "***";
+      return end;
+    }
+    bool address =
+        road || head.mark == Mark::part || chain.size() > 1 ||
+        (head.mark == Mark::number && (head.groups > 1 || head.value > 31)) ||  // "3号" is a day
+        (head.mark == Mark::none && head.groups >= 3 &&
+         head.first_group_digits <= 3) ||  // 31-2-501
+        (head.mark == Mark::none && before_street(head));
+    if (address) {
+      out_ += "***";
+    } else {
+      copy(head.begin, head.end);
+    }
+    return address ? end : head.end;
+  }
+
+  std::string_view s_;
+  std::vector<Utf8Char> chars_;
+  std::string out_;
+};
+
+}  // namespace
+
+std::string mask_addresses(std::string_view s) {
+  return AddressMasker(s).run();
+}
+
+std::string mask_for_group(std::string_view s) {
+  return mask_addresses(mask_phone_numbers(s));
 }
 
 }  // namespace linli

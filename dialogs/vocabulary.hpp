@@ -77,8 +77,14 @@ ReplyWord parse_reply_word(std::string_view text);
 std::string trim(std::string_view s);
 std::size_t utf8_length(std::string_view s);
 std::string lower_ascii(std::string_view s);
-// Replaces runs of 7 or more digits (phone numbers) with "***": for text posted in groups.
+// Replaces runs of 7 or more digits (phone numbers) with "***".
 std::string mask_phone_numbers(std::string_view s);
+// Replaces addresses with "***": unit, floor and room ("31栋2单元501" → "31栋***", "501室"),
+// house numbers on a road ("解放碑路88号" → "解放碑路***"), "31-2-501", and in English "Room 501",
+// "Unit 2", "No. 88", "12 Baker St.". A building alone stays ("31栋"): the card shows it anyway.
+std::string mask_addresses(std::string_view s);
+// What free text may show in a group (DESIGN.md §6): neither phone numbers nor addresses.
+std::string mask_for_group(std::string_view s);
 
 // The whole of `s` as a decimal number in [lo, hi]; nullopt for anything else (letters, spaces,
 // a number too big for T). Never throws, unlike std::stoi: what people type and what the

@@ -13,6 +13,9 @@ Database::Database(const std::string& path, const std::string& synchronous)
   db_.exec(synchronous == "full" ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
   db_.exec("PRAGMA foreign_keys = ON");
   db_.exec("PRAGMA temp_store = MEMORY");
+  // Deleted content is zeroed, so an ended dialog's answers or a purged address do not linger
+  // in a page's free space. Debian's SQLite is built with it on; other builds are not.
+  db_.exec("PRAGMA secure_delete = ON");
   // Another process (an operator's sqlite3 shell, a backup) may hold the lock for a moment.
   db_.setBusyTimeout(5000);
   migrate();

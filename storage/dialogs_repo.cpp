@@ -1,9 +1,14 @@
 #include "storage/dialogs_repo.hpp"
 
 namespace linli::storage {
+namespace {
+// The associated data of sealed answers: this column, and person_id as the row.
+constexpr std::string_view kData = "dialogs.data";
+}  // namespace
 
-DialogsRepo::DialogsRepo(Database& db)
-    : get_(
+DialogsRepo::DialogsRepo(Database& db, const FieldCipher* cipher)
+    : cipher_(cipher),
+      get_(
           db.sql(),
           "SELECT person_id, kind, state, adapter, chat, thread, private_chat, community_id, data, "
           "updated_at FROM dialogs WHERE person_id = ?"),
@@ -27,6 +32,7 @@ std::optional<DialogRecord> DialogsRepo::get(std::int64_t person_id) {
   d.private_chat = q->getColumn(6).getInt() != 0;
   d.community_id = q->getColumn(7).getString();
   d.data = q->getColumn(8).getString();
+  if (cipher_) d.data = cipher_->open(d.data, kData, d.person_id);
   d.updated_at = q->getColumn(9).getInt64();
   return d;
 }
@@ -41,7 +47,7 @@ void DialogsRepo::put(const DialogRecord& d) {
   q->bind(6, d.thread);
   q->bind(7, d.private_chat ? 1 : 0);
   q->bind(8, d.community_id);
-  q->bind(9, d.data);
+  q->bind(9, cipher_ ? cipher_->seal(d.data, kData, d.person_id) : d.data);
   q->bind(10, d.updated_at);
   q->exec();
 }

@@ -1,8 +1,21 @@
 #include "storage/outbox_repo.hpp"
 
+#include <array>
+
 #include <nlohmann/json.hpp>
 
 namespace linli::storage {
+namespace {
+
+// The associated data of a sealed payload: this column, and the outbox id as the row.
+constexpr std::string_view kPayload = "outbox.payload";
+// What a message shows, kept only until it is delivered (or given up): it may quote an address
+// or a phone number, to the one who needs it.
+constexpr std::array<const char*, 3> kShown = {"text", "buttons", "mentions"};
+constexpr const char* kDropShown =
+    "json_remove(payload, '$.text', '$.buttons', '$.mentions', '$.sealed')";
+
+}  // namespace
 
 using nlohmann::json;
 
@@ -55,30 +68,70 @@ OutboundMessage OutboxRepo::decode(const std::string& adapter, const std::string
   return m;
 }
 
-OutboxRepo::OutboxRepo(Database& db)
+std::string OutboxRepo::seal(std::string payload, std::int64_t id) const {
+  if (!cipher_) return payload;
+  json j = json::parse(payload);
+  json shown = json::object();
+  for (const char* key : kShown) {
+    if (auto it = j.find(key); it != j.end()) {
+      shown[key] = std::move(*it);
+      j.erase(key);
+    }
+  }
+  if (shown.empty()) return payload;
+  j["sealed"] = cipher_->seal(shown.dump(), kPayload, id);
+  return j.dump();
+}
+
+std::string OutboxRepo::unseal(std::string payload, std::int64_t id) const {
+  if (payload.find("\"sealed\"") == std::string::npos) return payload;
+  json j = json::parse(payload);
+  auto sealed = j.find("sealed");
+  if (sealed == j.end()) return payload;
+  // Without the key a sealed text cannot be read: the message goes out empty, the platform
+  // refuses it, and the coordinators hear of a dead letter instead of residents of a cipher.
+  if (cipher_) j.update(json::parse(cipher_->open(sealed->get<std::string>(), kPayload, id)));
+  j.erase("sealed");
+  return j.dump();
+}
+
+OutboxRow OutboxRepo::read(SQLite::Statement& q) const {
+  OutboxRow r;
+  r.id = q.getColumn(0).getInt64();
+  r.msg = decode(q.getColumn(1).getString(), q.getColumn(2).getString(), q.getColumn(3).getInt(),
+                 q.getColumn(4).getString(), unseal(q.getColumn(5).getString(), r.id));
+  r.attempts = q.getColumn(6).getInt();
+  return r;
+}
+
+OutboxRepo::OutboxRepo(Database& db, const FieldCipher* cipher)
     : db_(db),
+      cipher_(cipher),
       insert_(db.sql(),
               "INSERT INTO outbox (adapter, chat, kind, payload, route, created_at, edit_of) "
               "VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, 0))"),
+      seal_(db.sql(), "UPDATE outbox SET payload = ? WHERE id = ?"),
       pending_(db.sql(),
                "SELECT id, adapter, chat, kind, route, payload, attempts FROM outbox "
                "WHERE status = 0 AND id > ? ORDER BY id LIMIT ?"),
       get_(db.sql(),
            "SELECT id, adapter, chat, kind, route, payload, attempts FROM outbox WHERE id = ?"),
-      // Once delivered, only what routes replies is kept: the text (which may quote an address
-      // or a phone number, to the one who needs it) goes.
-      sent_(db.sql(),
-            "UPDATE outbox SET status = 1, platform_id = NULLIF(?, ''), sent_at = ?, "
-            "attempts = attempts + 1, payload = json_remove(payload, '$.text', '$.buttons', "
-            "'$.mentions') WHERE id = ?"),
-      superseded_(db.sql(),
-                  "UPDATE outbox SET status = 1, last_error = 'superseded', "
-                  "payload = json_remove(payload, '$.text', '$.buttons', '$.mentions') "
-                  "WHERE edit_of = ? AND status = 0"),
-      purge_texts_(db.sql(),
-                   "UPDATE outbox SET payload = json_remove(payload, '$.text', '$.buttons', "
-                   "'$.mentions') WHERE status = 2 AND created_at < ? AND json_extract(payload, "
-                   "'$.text') IS NOT NULL"),
+      // Once delivered, only what routes replies is kept: what the message showed goes.
+      sent_(db.sql(), std::string("UPDATE outbox SET status = 1, platform_id = NULLIF(?, ''), "
+                                  "sent_at = ?, attempts = attempts + 1, payload = ") +
+                          kDropShown + " WHERE id = ?"),
+      superseded_(
+          db.sql(),
+          std::string("UPDATE outbox SET status = 1, last_error = 'superseded', payload = ") +
+              kDropShown + " WHERE edit_of = ? AND status = 0"),
+      purge_texts_(db.sql(), std::string("UPDATE outbox SET payload = ") + kDropShown +
+                                 " WHERE status = 2 AND created_at < ? AND "
+                                 "(json_type(payload, '$.text') IS NOT NULL OR "
+                                 "json_type(payload, '$.sealed') IS NOT NULL)"),
+      // Given up rather than deleted: a deleted last row's id would be handed out again.
+      purge_held_(db.sql(), std::string("UPDATE outbox SET status = 2, last_error = 'held too "
+                                        "long', payload = ") +
+                                kDropShown + " WHERE status = 3 AND created_at < ?"),
       retry_(db.sql(), "UPDATE outbox SET attempts = ?, last_error = ? WHERE id = ?"),
       dead_(db.sql(), "UPDATE outbox SET status = 2, attempts = ?, last_error = ? WHERE id = ?"),
       hold_(db.sql(), "UPDATE outbox SET status = 3 WHERE id = ?"),
@@ -110,36 +163,36 @@ std::int64_t OutboxRepo::enqueue(const OutboundMessage& m, std::int64_t now) {
     s->bind(1, m.edit_of);
     s->exec();
   }
-  Use q(insert_);
-  q->bind(1, m.adapter);
-  q->bind(2, m.chat);
-  q->bind(3, static_cast<int>(m.kind));
-  q->bind(4, encode(m));
-  q->bind(5, m.route);
-  q->bind(6, now);
-  q->bind(7, m.edit_of);
-  q->exec();
-  return db_.sql().getLastInsertRowid();
+  std::int64_t id = 0;
+  {
+    Use q(insert_);
+    q->bind(1, m.adapter);
+    q->bind(2, m.chat);
+    q->bind(3, static_cast<int>(m.kind));
+    // A sealed payload is bound to its row's id, which exists once the row does: the row is
+    // inserted without what it shows and sealed right after, so no plaintext reaches a page.
+    q->bind(4, cipher_ ? std::string("{}") : encode(m));
+    q->bind(5, m.route);
+    q->bind(6, now);
+    q->bind(7, m.edit_of);
+    q->exec();
+    id = db_.sql().getLastInsertRowid();
+  }
+  if (cipher_) {
+    Use q(seal_);
+    q->bind(1, seal(encode(m), id));
+    q->bind(2, id);
+    q->exec();
+  }
+  return id;
 }
-
-namespace {
-OutboxRow read_row(SQLite::Statement& q) {
-  OutboxRow r;
-  r.id = q.getColumn(0).getInt64();
-  r.msg = OutboxRepo::decode(q.getColumn(1).getString(), q.getColumn(2).getString(),
-                             q.getColumn(3).getInt(), q.getColumn(4).getString(),
-                             q.getColumn(5).getString());
-  r.attempts = q.getColumn(6).getInt();
-  return r;
-}
-}  // namespace
 
 std::vector<OutboxRow> OutboxRepo::pending(std::int64_t after_id, int limit) {
   Use q(pending_);
   q->bind(1, after_id);
   q->bind(2, limit);
   std::vector<OutboxRow> out;
-  while (q->executeStep()) out.push_back(read_row(*q));
+  while (q->executeStep()) out.push_back(read(*q));
   return out;
 }
 
@@ -147,7 +200,7 @@ std::optional<OutboxRow> OutboxRepo::get(std::int64_t id) {
   Use q(get_);
   q->bind(1, id);
   if (!q->executeStep()) return std::nullopt;
-  return read_row(*q);
+  return read(*q);
 }
 
 void OutboxRepo::mark_sent(std::int64_t id, const std::string& platform_id, std::int64_t now) {
@@ -180,6 +233,12 @@ int OutboxRepo::purge_texts(std::int64_t before) {
   return q->exec();
 }
 
+int OutboxRepo::purge_held(std::int64_t before) {
+  Use q(purge_held_);
+  q->bind(1, before);
+  return q->exec();
+}
+
 void OutboxRepo::hold(std::int64_t id) {
   Use q(hold_);
   q->bind(1, id);
@@ -202,7 +261,7 @@ std::vector<OutboxRow> OutboxRepo::release_held(const std::string& adapter,
     q->bind(1, adapter);
     q->bind(2, chat);
     while (q->executeStep()) {
-      out.push_back(read_row(*q));
+      out.push_back(read(*q));
       out.back().attempts = 0;
     }
   }

@@ -1,7 +1,9 @@
 #pragma once
 // The outbox: every message a decision wants sent, committed with the decision and delivered
 // by the outbox sender. Sent rows keep the platform's message id, so that a reply to one of our
-// messages finds the route it carried.
+// messages finds the route it carried. With a FieldCipher what a message shows (text, buttons,
+// mentions: a task's address, a sign-up's phone) is encrypted until it is sent and dropped;
+// where it goes and what it carries (adapter, chat, route, ids) stay readable.
 
 #include <optional>
 #include <vector>
@@ -9,12 +11,14 @@
 #include "dialogs/ports.hpp"
 #include "dialogs/records.hpp"
 #include "storage/database.hpp"
+#include "storage/field_cipher.hpp"
 
 namespace linli::storage {
 
 class OutboxRepo final : public Outbox {
  public:
-  explicit OutboxRepo(Database& db);
+  // `cipher` (may be null: texts stored as they are) must outlive the repository.
+  explicit OutboxRepo(Database& db, const FieldCipher* cipher = nullptr);
 
   std::int64_t enqueue(const OutboundMessage& m, std::int64_t now) override;
   std::vector<OutboxRow> pending(std::int64_t after_id, int limit) override;
@@ -24,6 +28,9 @@ class OutboxRepo final : public Outbox {
   void mark_dead(std::int64_t id, int attempts, const std::string& error) override;
   // Drops the texts of dead letters older than `before` (they may quote private details).
   int purge_texts(std::int64_t before) override;
+  // Gives up the messages held since before `before` for a private chat nobody opened: dead
+  // letters now, without what they showed.
+  int purge_held(std::int64_t before) override;
   void hold(std::int64_t id) override;
   std::int64_t held_count(const std::string& adapter, const std::string& chat) override;
   // Makes the held messages of a chat pending again and returns them, oldest first.
@@ -42,13 +49,21 @@ class OutboxRepo final : public Outbox {
                                 const std::string& route, const std::string& payload);
 
  private:
+  // With a cipher, what an encoded payload of row `id` shows goes into its "sealed" member.
+  std::string seal(std::string payload, std::int64_t id) const;
+  std::string unseal(std::string payload, std::int64_t id) const;
+  OutboxRow read(SQLite::Statement& q) const;
+
   Database& db_;
+  const FieldCipher* cipher_;
   SQLite::Statement insert_;
+  SQLite::Statement seal_;
   SQLite::Statement pending_;
   SQLite::Statement get_;
   SQLite::Statement sent_;
   SQLite::Statement superseded_;
   SQLite::Statement purge_texts_;
+  SQLite::Statement purge_held_;
   SQLite::Statement retry_;
   SQLite::Statement dead_;
   SQLite::Statement hold_;

@@ -1,8 +1,9 @@
 #pragma once
 // The SQLite engine: every repository over one Database, and the domain's Store of ports over
 // them. Built once by the composition root and passed down by reference. `cipher` (null:
-// nothing is encrypted) encrypts phone numbers and addresses at rest; it is owned by the
-// composition root and must outlive the store.
+// nothing is encrypted) encrypts phone numbers and addresses at rest, and what may quote them:
+// open dialogs' answers and the outbox's texts. It is owned by the composition root and must
+// outlive the store.
 
 #include "dialogs/ports.hpp"
 #include "storage/database.hpp"
@@ -28,9 +29,9 @@ class SqliteStore {
         people(database),
         volunteers(database, cipher),
         requests(database, cipher),
-        dialogs(database),
+        dialogs(database, cipher),
         events(database),
-        outbox(database),
+        outbox(database, cipher),
         timers(database),
         playground(database),
         posts(database),

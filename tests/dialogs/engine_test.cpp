@@ -1,9 +1,11 @@
 // The engine's routing and the life of a ticket: claim, done, rating; review; /mine; /lang.
 
 #include <gmock/gmock.h>
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include "adapters/registry.hpp"
+#include "dialogs/time_text.hpp"
 #include "tests/support/engine_fixture.hpp"
 
 namespace linli::test {
@@ -191,13 +193,74 @@ TEST_F(Engine, OnlyTheResidentRates) {
 
 TEST_F(Engine, MineListsRequestsAndTasks) {
   claimed_by_chen();
-  auto resident = say("li", "g31", "我的");
+  auto resident = say("li", "li", "我的");
   EXPECT_THAT(resident.at(0).msg.text, HasSubstr("#1 维修 — 陈师傅 已接单"));
   auto volunteer = say("chen", "chen", "/mine");
   EXPECT_THAT(volunteer.at(0).msg.text, HasSubstr("我的任务"));
   EXPECT_THAT(volunteer.at(0).msg.text, HasSubstr("#1 维修"));
   auto nobody = say("zhang", "zhang", "/mine");
   EXPECT_THAT(nobody.at(0).msg.text, HasSubstr("没有进行中的求助或任务"));
+}
+
+TEST_F(Engine, MineAskedInAGroupIsAnsweredPrivately) {
+  claimed_by_chen();
+  auto resident = say("li", "g31", "我的");
+  ASSERT_EQ(texts_to(resident, "g31").size(), 1u);
+  EXPECT_THAT(texts_to(resident, "g31").at(0), HasSubstr("私信"));
+  EXPECT_THAT(texts_to(resident, "g31").at(0), Not(HasSubstr("#1")));
+  ASSERT_EQ(texts_to(resident, "li").size(), 1u);
+  EXPECT_THAT(texts_to(resident, "li").at(0), HasSubstr("#1 维修 — 陈师傅 已接单"));
+  auto volunteer = say("chen", "gv", "/mine");
+  EXPECT_THAT(texts_to(volunteer, "gv").at(0), Not(HasSubstr("#1")));
+  EXPECT_THAT(texts_to(volunteer, "chen").at(0), HasSubstr("我的任务"));
+}
+
+TEST_F(Engine, AnAddressTypedIntoTheDetailsIsNotOnTheCard) {
+  put_dialog("li", "help", "confirm", "li",
+             {{"category", "repair"},
+              {"details", "解放碑路88号 31栋2单元501 厨房漏水"},
+              {"address", "31栋"},
+              {"building", "31"},
+              {"urgent", "0"}});
+  auto card = texts_to(say("li", "li", "是"), "gv");
+  ASSERT_EQ(card.size(), 1u);
+  EXPECT_THAT(card[0], HasSubstr("解放碑路*** 31栋*** 厨房漏水"));
+  EXPECT_THAT(card[0], Not(HasSubstr("88")));
+  EXPECT_THAT(card[0], Not(HasSubstr("501")));
+}
+
+TEST_F(Engine, AnAddressTypedThroughTheHelpDialogReachesOnlyTheVolunteerWhoTakesIt) {
+  // The fixture fails any test that posts a phone or an address people gave in a group; here
+  // the resident also repeats the address in the details.
+  say("li", "g31", "求助 厨房漏水，31栋2单元501");
+  say("li", "g31", "维修");
+  say("li", "li", "31栋2单元501");
+  say("li", "li", "急");
+  auto card = say("li", "li", "是");
+  ASSERT_EQ(texts_to(card, "gv").size(), 1u);
+  EXPECT_THAT(texts_to(card, "gv").at(0), HasSubstr("厨房漏水，31栋***"));
+  auto taken = say("chen", "gv", "接单", find_to(card, "gv")->platform_id);
+  EXPECT_THAT(texts_to(taken, "chen").at(0), HasSubstr("地址：31栋2单元501"));
+}
+
+TEST_F(Engine, TheFixtureFailsATestThatPostsAPhoneOrAnAddressInAGroup) {
+  keep_secret("31栋2单元501");
+  OutboundMessage group;
+  group.chat = "gv";
+  group.text = "#1 维修 · 31栋\n31栋2单元501";
+  EXPECT_NONFATAL_FAILURE(check_nothing_private_in_groups({{1, group, "p1"}}),
+                          "is in a message to group gv");
+  group.text = "#1 维修 · 31栋\n2单元501";
+  EXPECT_NONFATAL_FAILURE(check_nothing_private_in_groups({{1, group, "p1"}}), "2单元501");
+  group.text = "陈师傅 13800000001";  // a volunteer's phone from the config
+  EXPECT_NONFATAL_FAILURE(check_nothing_private_in_groups({{1, group, "p1"}}), "13800000001");
+  group.text = "#1 维修 · 31栋\n31栋***";
+  check_nothing_private_in_groups({{1, group, "p1"}});  // the building alone is no secret
+  OutboundMessage private_message = group;
+  private_message.chat = "chen";
+  private_message.private_chat = true;
+  private_message.text = "地址：31栋2单元501";
+  check_nothing_private_in_groups({{2, private_message, "p2"}});
 }
 
 TEST_F(Engine, CoordinatorApprovesByReplyingToTheReviewMessage) {
@@ -321,6 +384,22 @@ TEST_F(Undeliverable, WithoutADeepLinkNothingIsPostedButTheMessageWaits) {
   std::int64_t id = private_to_li("one");
   EXPECT_TRUE(undeliverable(id, true).empty());
   EXPECT_EQ(store_.outbox.status(id), OutboxStatus::held);
+}
+
+TEST_F(Undeliverable, AMessageHeldPastTheRetentionIsPurgedByTheDailyPurge) {
+  say("li", "g31", "今天天气不错");
+  std::int64_t id = private_to_li("地址：31栋2单元501");
+  undeliverable(id, true);
+  store_.timers.arm("purge", now_, "purge", "");
+  fire_due();
+  EXPECT_EQ(store_.outbox.status(id), OutboxStatus::held);  // held just now: kept
+  now_ += config_.privacy.address_retention_days * kDay + 1;
+  fire_due();
+  EXPECT_EQ(store_.outbox.status(id), OutboxStatus::dead);
+  EXPECT_EQ(store_.outbox.get(id)->msg.text, "");
+  EXPECT_EQ(store_.outbox.held_count("pg", "li"), 0);
+  auto opened = say("li", "li", "/start");  // too late for it: nothing stale comes out
+  for (const auto& s : opened) EXPECT_NE(s.id, id);
 }
 
 TEST_F(Undeliverable, DeadLetterIsReportedToTheCoordinators) {

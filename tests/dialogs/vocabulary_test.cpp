@@ -64,13 +64,40 @@ TEST(Vocabulary, BuildingsAsPeopleWriteThem) {
 TEST(Vocabulary, PhoneNumbersAreMaskedForGroups) {
   EXPECT_EQ(mask_phone_numbers("请打 13912345678 谢谢"), "请打 *** 谢谢");
   EXPECT_EQ(mask_phone_numbers("call 139-1234-5678"), "call ***");
-  EXPECT_EQ(mask_phone_numbers("31栋2单元501"), "31栋2单元501");
   // Chinese keyboards type full-width digits and dashes.
   EXPECT_EQ(mask_phone_numbers("电话１３８００１３８０００"), "电话***");
   EXPECT_EQ(mask_phone_numbers("电话：１３８－００１３－８０００，谢谢"), "电话：***，谢谢");
   EXPECT_EQ(mask_phone_numbers("+86 (138) 0013.8000"), "***");
   EXPECT_EQ(mask_phone_numbers("12:00-14:00 见"), "12:00-14:00 见");
-  EXPECT_EQ(mask_phone_numbers("2-501 室"), "2-501 室");
+}
+
+// Nothing personal in a group (DESIGN.md §6): what a resident types into a request's details
+// is posted on the volunteers' card, so an address in it goes, all but the building.
+TEST(Vocabulary, AddressesAreMaskedForGroups) {
+  EXPECT_EQ(mask_for_group("31栋2单元501"), "31栋***");
+  EXPECT_EQ(mask_for_group("我住31栋2单元501室，水管漏了"), "我住31栋***，水管漏了");
+  EXPECT_EQ(mask_for_group("3号楼 2单元 501室"), "3号楼***");
+  EXPECT_EQ(mask_for_group("2单元501"), "***");
+  EXPECT_EQ(mask_for_group("2-501 室"), "***");
+  EXPECT_EQ(mask_for_group("５０１室"), "***");
+  EXPECT_EQ(mask_for_group("住5楼"), "住***");
+  EXPECT_EQ(mask_for_group("31-2-501 漏水"), "*** 漏水");
+  EXPECT_EQ(mask_for_group("解放碑路88号"), "解放碑路***");
+  EXPECT_EQ(mask_for_group("民生路 88号附2号"), "民生路 ***");
+  EXPECT_EQ(mask_for_group("A座2单元501"), "A座***");
+  EXPECT_EQ(mask_for_group("Room 501, please"), "***, please");
+  EXPECT_EQ(mask_for_group("Unit 2, Flat 5"), "***, ***");
+  EXPECT_EQ(mask_for_group("No. 88 Jiefangbei Road"), "*** Jiefangbei Road");
+  EXPECT_EQ(mask_for_group("Flat 5, 12 Baker St."), "***, *** Baker St.");
+  EXPECT_EQ(mask_for_group("call 139-1234-5678, Rm. 12"), "call ***, ***");
+  // A building alone, times, days, counts and dates are not addresses.
+  EXPECT_EQ(mask_for_group("31栋"), "31栋");
+  EXPECT_EQ(mask_for_group("Building 31"), "Building 31");
+  EXPECT_EQ(mask_for_group("12:00-14:00 见"), "12:00-14:00 见");
+  EXPECT_EQ(mask_for_group("11月3号 5个人 2次"), "11月3号 5个人 2次");
+  EXPECT_EQ(mask_for_group("2 bags from the street"), "2 bags from the street");
+  EXPECT_EQ(mask_addresses("2022-11-20"), "2022-11-20");  // (a phone number to the other)
+  EXPECT_EQ(mask_for_group("no 2 units"), "no 2 units");
 }
 
 TEST(Vocabulary, YesAndNoInBothLanguages) {

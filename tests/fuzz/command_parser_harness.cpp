@@ -92,10 +92,11 @@ void check_vocabulary(std::string_view text) {
   std::string leading = leading_building(text);
   LINLI_FUZZ_CHECK(leading.find_first_not_of("0123456789") == std::string::npos);
 
-  // No phone number survives: at most six digits in a row. Promised for UTF-8, which is what
-  // texts are (they come out of JSON strings); other bytes must only not crash it.
-  std::string masked = mask_phone_numbers(text);
-  if (is_valid_utf8(text)) {
+  // No phone number survives: at most six digits in a row, whether only phone numbers or
+  // addresses too are masked. Promised for UTF-8, which is what texts are (they come out of
+  // JSON strings); other bytes must only not crash it.
+  for (const std::string& masked : {mask_phone_numbers(text), mask_for_group(text)}) {
+    if (!is_valid_utf8(text)) continue;
     std::size_t run = 0;
     for (char c : masked) {
       run = c >= '0' && c <= '9' ? run + 1 : 0;

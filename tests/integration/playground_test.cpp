@@ -188,7 +188,8 @@ TEST_F(Playground, HelpRequestIsClaimedDoneAndRated) {
   EXPECT_EQ(ticket(1).rating, 5);
 
   send("g31", "li", "我的");
-  expect_bot("g31", "没有进行中的求助或任务");
+  expect_bot("g31", "我私信发给你了");
+  expect_bot("li", "没有进行中的求助或任务");
 }
 
 TEST_F(Playground, OfVolunteersClaimingAtOnceExactlyOneGetsTheTicket) {

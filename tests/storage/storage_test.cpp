@@ -1,5 +1,6 @@
 // Repositories on a fresh database per test (STYLE 8, 15).
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include "storage/field_cipher.hpp"
 #include "storage/migrations.hpp"
 #include "storage/store.hpp"
+#include "tests/support/engine_fixture.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace linli::storage {
@@ -396,6 +398,100 @@ TEST_F(EncryptedStorage, TheAddressPurgeWritesAnEmptyAddress) {
   EXPECT_EQ(raw("SELECT address FROM help_requests WHERE id = " + std::to_string(none)), "");
 }
 
+TEST_F(EncryptedStorage, DialogAnswersAreStoredSealedWholeAndOldRowsStayReadable) {
+  std::string answers = R"({"answers":{"address":"31栋2单元501","phone":"13912345678"}})";
+  plain_.dialogs.put({li_, "help", "urgency", "pg", "li", "", true, "sc", answers, 1});
+  EXPECT_EQ(store_.dialogs.get(li_)->data, answers);  // written before the key
+  store_.dialogs.put({li_, "help", "confirm", "pg", "li", "", true, "sc", answers, 2});
+  std::string data = raw("SELECT data FROM dialogs");
+  EXPECT_TRUE(data.starts_with("enc1:")) << data;
+  EXPECT_EQ(data.find("501"), std::string::npos);
+  EXPECT_EQ(store_.dialogs.get(li_)->data, answers);
+  EXPECT_EQ(store_.dialogs.get(li_)->state, "confirm");  // the rest stays readable
+  // Bound to its person: the answers of one are not the answers of another.
+  store_.dialogs.put({chen_, "signup", "name", "pg", "chen", "", true, "sc", "{}", 3});
+  db_.sql().exec("UPDATE dialogs SET data = '" + data +
+                 "' WHERE person_id = " + std::to_string(chen_));
+  EXPECT_NE(error_of([&] { store_.dialogs.get(chen_); }), "");
+}
+
+OutboundMessage task_message() {
+  OutboundMessage m;
+  m.adapter = "pg";
+  m.chat = "chen";
+  m.private_chat = true;
+  m.text = "你接了 #1（维修）。\n地址：" + kAddress;
+  m.route = "o:1";
+  m.mentions = {"chen"};
+  m.buttons = {{{"接受 " + kAddress, "o:1:yes"}}};
+  return m;
+}
+
+TEST_F(EncryptedStorage, OutboxTextsAreSealedUntilSentAndReadBackForTheSender) {
+  std::int64_t id = store_.outbox.enqueue(task_message(), 1);
+  std::string payload = raw("SELECT payload FROM outbox");
+  EXPECT_EQ(payload.find("501"), std::string::npos) << payload;
+  EXPECT_EQ(payload.find("o:1:yes"), std::string::npos) << payload;
+  EXPECT_NE(payload.find("\"sealed\":\"enc1:"), std::string::npos) << payload;
+  EXPECT_NE(payload.find("\"private\":true"), std::string::npos) << payload;
+  EXPECT_EQ(raw("SELECT route || ' ' || chat FROM outbox"), "o:1 chen");  // where it goes: clear
+  auto pending = store_.outbox.pending(0, 10);
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].msg.text, task_message().text);
+  EXPECT_EQ(pending[0].msg.buttons.at(0).at(0).label, "接受 " + kAddress);
+  EXPECT_EQ(pending[0].msg.buttons.at(0).at(0).data, "o:1:yes");
+  EXPECT_EQ(pending[0].msg.mentions, task_message().mentions);
+  EXPECT_TRUE(pending[0].msg.private_chat);
+  EXPECT_EQ(store_.outbox.get(id)->msg.text, task_message().text);
+  store_.outbox.mark_sent(id, "9", 2);  // delivered: nothing of what it showed is kept
+  EXPECT_EQ(raw("SELECT payload FROM outbox"), R"({"private":true})");
+  EXPECT_EQ(store_.outbox.by_platform_id("pg", "chen", "9")->route, "o:1");
+}
+
+TEST_F(EncryptedStorage, OutboxRowsWrittenBeforeTheKeyStayReadableAndSealsDoNotMove) {
+  std::int64_t old = plain_.outbox.enqueue(task_message(), 1);
+  EXPECT_NE(raw("SELECT payload FROM outbox").find(kAddress), std::string::npos);
+  EXPECT_EQ(store_.outbox.get(old)->msg.text, task_message().text);
+  std::int64_t sealed = store_.outbox.enqueue(task_message(), 2);
+  db_.sql().exec("UPDATE outbox SET payload = (SELECT payload FROM outbox WHERE id = " +
+                 std::to_string(sealed) + ") WHERE id = " + std::to_string(old));
+  std::string error = error_of([&] { store_.outbox.get(old); });
+  EXPECT_NE(error.find("outbox.payload"), std::string::npos) << error;
+  EXPECT_EQ(error.find("501"), std::string::npos) << error;
+  // Without the key a sealed text is not shown at all, rather than as a cipher in a chat.
+  EXPECT_EQ(plain_.outbox.get(sealed)->msg.text, "");
+  EXPECT_EQ(plain_.outbox.get(sealed)->msg.route, "o:1");
+}
+
+TEST_F(EncryptedStorage, DeadLettersLoseTheirSealedTextsAfterTheRetention) {
+  std::int64_t id = store_.outbox.enqueue(task_message(), 1);
+  store_.outbox.mark_dead(id, 5, "HTTP 500");
+  EXPECT_EQ(store_.outbox.purge_texts(1), 0);  // not older than that yet
+  EXPECT_EQ(store_.outbox.purge_texts(2), 1);
+  EXPECT_EQ(raw("SELECT payload FROM outbox"), R"({"private":true})");
+  EXPECT_EQ(store_.outbox.purge_texts(2), 0);
+}
+
+TEST_F(Storage, HeldMessagesArePurgedAfterTheRetention) {
+  OutboundMessage m = task_message();
+  std::int64_t held_old = store_.outbox.enqueue(m, 1);
+  std::int64_t held_new = store_.outbox.enqueue(m, 5);
+  std::int64_t pending_old = store_.outbox.enqueue(m, 1);
+  std::int64_t sent_old = store_.outbox.enqueue(m, 1);
+  store_.outbox.hold(held_old);
+  store_.outbox.hold(held_new);
+  store_.outbox.mark_sent(sent_old, "7", 2);
+  EXPECT_EQ(store_.outbox.purge_held(3), 1);
+  EXPECT_EQ(store_.outbox.status(held_old), OutboxStatus::dead);  // given up, and its text gone
+  EXPECT_EQ(store_.outbox.get(held_old)->msg.text, "");
+  EXPECT_EQ(store_.outbox.get(held_old)->msg.route, "o:1");
+  EXPECT_EQ(store_.outbox.status(held_new), OutboxStatus::held);
+  EXPECT_EQ(store_.outbox.status(pending_old), OutboxStatus::pending);
+  EXPECT_EQ(store_.outbox.status(sent_old), OutboxStatus::sent);
+  EXPECT_EQ(store_.outbox.held_count("pg", "chen"), 1);
+  EXPECT_EQ(store_.outbox.purge_held(3), 0);
+}
+
 TEST_F(EncryptedStorage, ATicketIsCreatedWholeInsideTheCallersTransactionOrItsOwn) {
   {
     Database::Transaction txn(db_);
@@ -448,6 +544,32 @@ std::pair<std::string, std::string> bytes_after_writes(const FieldCipher* cipher
   return {open_bytes, file_bytes(path)};
 }
 
+TEST(StorageFile, DeletedAnswersAndPurgedAddressesLeaveNoBytesBehindInTheFile) {
+  // Without a key too: what is deleted must not stay in a page's free space (SQLite keeps it
+  // there unless secure_delete is on, and whether it is on by default depends on the build).
+  test::TempDir dir;
+  std::string path = dir.path() + "/linli.db";
+  {
+    Database db(path, "normal");
+    SqliteStore store(db);
+    db.sql().exec("INSERT INTO communities VALUES ('sc', 'x', 'zh')");
+    Person li = store.people.resolve("pg", "li", "李阿姨", 1);
+    Person chen = store.people.resolve("pg", "chen", "陈师傅", 1);
+    std::string answers = R"({"answers":{"address":"解放碑路88号7楼"}})";
+    store.dialogs.put({li.id, "help", "urgency", "pg", "li", "", true, "sc", answers, 1});
+    store.dialogs.erase(li.id);  // the dialog ended
+    std::int64_t id = store.requests.create(request(li.id, kAddress));
+    ASSERT_TRUE(store.requests.claim(id, chen.id, 2));
+    ASSERT_TRUE(store.requests.finish(id, chen.id, 3));
+    ASSERT_EQ(store.requests.purge_addresses(4), 1);
+  }
+  std::string bytes = file_bytes(path);
+  EXPECT_NE(bytes.find("漏水"), std::string::npos);  // the request is there, its address is not
+  for (const std::string& gone : {std::string("解放碑路88号7楼"), kAddress}) {
+    EXPECT_EQ(bytes.find(gone), std::string::npos) << gone;
+  }
+}
+
 TEST(StorageFile, WithoutAKeyThePhoneAndAddressAreInTheFileInPlaintext) {
   // The control for the test below: the search finds them when they are there.
   auto [open_bytes, closed_bytes] = bytes_after_writes(nullptr);
@@ -467,6 +589,105 @@ TEST(StorageFile, WithAKeyNeitherThePhoneNorTheAddressIsInTheFile) {
     EXPECT_EQ(bytes.find(kAddress), std::string::npos);
     EXPECT_EQ(bytes.find("2单元501"), std::string::npos);
   }
+}
+
+// ---- Through the real dialogs: what they write on the way (answers, messages) as well
+
+// A folder for the database file, made before the fixture opens the file in it.
+struct FileFolder {
+  test::TempDir folder;
+};
+
+class DialogsOnFile : public FileFolder, public test::EngineFixture {
+ protected:
+  static constexpr std::string_view kSignUpPhone = "13912345678";
+  static constexpr std::string_view kHalfwayPhone = "13611112222";
+  static constexpr std::string_view kHelpAddress = "31栋2单元501";
+  static constexpr std::string_view kHalfwayAddress = "解放碑路88号7楼";
+
+  explicit DialogsOnFile(const std::string& key) : EngineFixture(on_file(folder.path(), key)) {}
+
+  static Config on_file(const std::string& folder, const std::string& key) {
+    Config c = test::community_config();
+    c.database = folder + "/linli.db";
+    c.encryption_key = key;
+    return c;
+  }
+
+  // A sign-up with a phone, which the coordinator gets to review; a help request with an
+  // address, which the volunteer who takes it gets; and, half way, a sign-up after its phone
+  // and a help request after its address. Returns the bytes of the file and its log.
+  std::string write_through_the_dialogs() {
+    say("wang", "g31", "报名志愿者");
+    say("wang", "g31", "王小明");
+    say("wang", "wang", std::string(kSignUpPhone));
+    say("wang", "wang", "31栋");
+    say("wang", "wang", "1");
+    say("wang", "wang", "周末");
+    EXPECT_THAT(texts_to(say("wang", "wang", "是"), "zhou").at(0),
+                ::testing::HasSubstr(std::string(kSignUpPhone)));
+    say("li", "g31", "求助 厨房漏水");
+    say("li", "g31", "维修");
+    say("li", "li", std::string(kHelpAddress));
+    say("li", "li", "急");
+    auto card = say("li", "li", "是");
+    auto taken = say("chen", "gv", "接单", find_to(card, "gv")->platform_id);
+    EXPECT_THAT(texts_to(taken, "chen").at(0), ::testing::HasSubstr(std::string(kHelpAddress)));
+
+    say("zhang", "g31", "报名志愿者");
+    say("zhang", "g31", "张三");
+    say("zhang", "zhang", std::string(kHalfwayPhone));
+    say("wu", "g31", "求助 买菜");
+    say("wu", "g31", "5");
+    say("wu", "wu", std::string(kHalfwayAddress));
+    EXPECT_EQ(dialog_of("zhang")->state, "building");
+    EXPECT_EQ(dialog_of("wu")->state, "urgency");
+    EXPECT_TRUE(std::filesystem::exists(config_.database + "-wal"));
+    return file_bytes(config_.database);
+  }
+
+  // The phone numbers and addresses, and the telling part of each, as UTF-8 bytes.
+  static std::vector<std::string> private_details() {
+    return {std::string(kSignUpPhone),
+            std::string(kHalfwayPhone),
+            std::string(kHelpAddress),
+            "2单元501",
+            std::string(kHalfwayAddress),
+            "88号7楼",
+            "13800000001" /* chen's, from the config */};
+  }
+};
+
+class DialogsOnFileWithoutAKey : public DialogsOnFile {
+ protected:
+  DialogsOnFileWithoutAKey() : DialogsOnFile("") {}
+};
+
+class DialogsOnFileWithAKey : public DialogsOnFile {
+ protected:
+  DialogsOnFileWithAKey() : DialogsOnFile(kKey) {}
+};
+
+TEST_F(DialogsOnFileWithoutAKey, ThePhonesAndAddressesAreInTheFileInPlaintext) {
+  // The control for the test below: the search finds them when they are there.
+  std::string bytes = write_through_the_dialogs();
+  for (const std::string& detail : private_details()) {
+    EXPECT_NE(bytes.find(detail), std::string::npos) << detail;
+  }
+}
+
+TEST_F(DialogsOnFileWithAKey, NoPhoneOrAddressIsInTheFileOrItsLog) {
+  std::string bytes = write_through_the_dialogs();
+  EXPECT_NE(bytes.find("enc1:"), std::string::npos);
+  EXPECT_NE(bytes.find("王小明"), std::string::npos);  // the search does read the file
+  for (const std::string& detail : private_details()) {
+    EXPECT_EQ(bytes.find(detail), std::string::npos) << detail;
+  }
+  // And all of it reads back: the answers so far, the pending messages, the records.
+  EXPECT_EQ(store_.volunteers.get(person("wang"))->phone, kSignUpPhone);
+  EXPECT_EQ(store_.requests.get(1)->address, kHelpAddress);
+  EXPECT_THAT(dialog_of("zhang")->data, ::testing::HasSubstr(std::string(kHalfwayPhone)));
+  EXPECT_THAT(dialog_of("wu")->data, ::testing::HasSubstr(std::string(kHalfwayAddress)));
 }
 
 TEST(StorageFile, TheAppEncryptsWhenTheConfigHasAKey) {

@@ -34,7 +34,13 @@ Config community_config() {
 }
 
 EngineFixture::EngineFixture(Config config)
-    : config_(std::move(config)), db_(":memory:", "normal"), sqlite_(db_), store_(sqlite_.ports) {
+    : config_(std::move(config)),
+      db_(config_.database, "normal"),
+      cipher_(config_.encryption_key.empty()
+                  ? std::nullopt
+                  : std::make_optional<storage::FieldCipher>(config_.encryption_key)),
+      sqlite_(db_, cipher_ ? &*cipher_ : nullptr),
+      store_(sqlite_.ports) {
   dir_ = std::make_unique<Directory>(config_, store_.people, now_);
   storage::save_directory(db_, *dir_);
   for (const auto& seed : config_.communities[0].volunteers) {
@@ -49,11 +55,91 @@ EngineFixture::EngineFixture(Config config)
     for (const auto& s : seed.skills) v.skills |= bit(*parse_skill(s));
     v.status = VolunteerStatus::approved;
     store_.volunteers.upsert(v);
+    keep_secret(seed.phone);
   }
   engine_ = std::make_unique<Engine>(config_, store_, *dir_);
 }
 
+namespace {
+
+// The digits of a text, the full-width ones of Chinese keyboards as ASCII.
+std::string digits_of(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] >= '0' && s[i] <= '9') {
+      out += s[i];
+    } else if (s.substr(i, 2) == "\xEF\xBC" && i + 2 < s.size() &&
+               static_cast<unsigned char>(s[i + 2]) >= 0x90 &&
+               static_cast<unsigned char>(s[i + 2]) <= 0x99) {
+      out += static_cast<char>('0' + (static_cast<unsigned char>(s[i + 2]) - 0x90));
+      i += 2;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void EngineFixture::keep_secret(const std::string& phone_or_address) {
+  std::string value = trim(phone_or_address);
+  std::string digits = digits_of(value);
+  if (digits.size() >= 7) {  // a phone number, as typed and as stored
+    secrets_.insert(value);
+    secrets_.insert(digits);
+    return;
+  }
+  // An address says more than its building ("31栋" alone is on every card) when a number
+  // follows the building: then neither the whole nor what follows the building may be shown.
+  std::string building = leading_building(value);
+  std::string_view rest = value;
+  if (!building.empty()) {
+    rest.remove_prefix(rest.find(building) + building.size());
+    for (std::string_view marker : {"号楼", "栋", "幢", "-", " ", ",", "，", "#"}) {
+      if (rest.starts_with(marker)) {
+        rest.remove_prefix(marker.size());
+        break;
+      }
+    }
+  }
+  if (digits_of(rest).empty()) return;
+  secrets_.insert(value);
+  if (utf8_length(rest) >= 3) secrets_.insert(std::string(rest));
+}
+
+void EngineFixture::note_private_answer(const InboundEvent& ev) {
+  if (ev.text.empty()) return;
+  auto who = store_.people.find(ev.adapter, ev.user);
+  auto d = who ? store_.dialogs.get(who->id) : std::nullopt;
+  if (d && ((d->kind == "signup" && d->state == "phone") ||
+            (d->kind == "help" && d->state == "address"))) {
+    keep_secret(ev.text);
+  }
+}
+
+void EngineFixture::check_nothing_private_in_groups(const std::vector<Sent>& sent) {
+  // Volunteers a test put in the store itself have phones too.
+  for (const auto& c : config_.communities) {
+    for (const auto& v : store_.volunteers.pending(c.id)) keep_secret(v.phone);
+    for (const auto& v : store_.volunteers.approved(c.id)) keep_secret(v.phone);
+  }
+  for (const auto& s : sent) {
+    if (s.msg.private_chat || s.msg.kind == OutKind::answer_callback) continue;
+    std::string shown = s.msg.text;
+    for (const auto& row : s.msg.buttons) {
+      for (const auto& b : row) shown += "\n" + b.label;
+    }
+    for (const auto& secret : secrets_) {
+      if (shown.find(secret) != std::string::npos) {
+        ADD_FAILURE() << "\"" << secret << "\" is in a message to group " << s.msg.chat << ":\n"
+                      << shown;
+        break;  // one failure per message
+      }
+    }
+  }
+}
+
 std::vector<EngineFixture::Sent> EngineFixture::handle(const InboundEvent& ev) {
+  note_private_answer(ev);
   Outcome out;
   {
     storage::Database::Transaction txn(db_);
@@ -67,6 +153,7 @@ std::vector<EngineFixture::Sent> EngineFixture::handle(const InboundEvent& ev) {
     store_.outbox.mark_sent(row.id, row.msg.kind == OutKind::send ? pid : "", now_);
     sent.push_back({row.id, std::move(row.msg), pid});
   }
+  check_nothing_private_in_groups(sent);
   return sent;
 }
 
@@ -117,6 +204,7 @@ std::vector<EngineFixture::Sent> EngineFixture::fire_due() {
       sent.push_back({row.id, std::move(row.msg), "p" + std::to_string(row.id)});
     }
   }
+  check_nothing_private_in_groups(sent);
   return sent;
 }
 
@@ -132,6 +220,7 @@ std::vector<EngineFixture::Sent> EngineFixture::undeliverable(std::int64_t id, b
   }
   std::vector<Sent> sent;
   for (auto& r : out.messages) sent.push_back({r.id, std::move(r.msg), "p" + std::to_string(r.id)});
+  check_nothing_private_in_groups(sent);
   return sent;
 }
 
@@ -175,6 +264,9 @@ void EngineFixture::put_dialog(const std::string& user, const std::string& kind,
   d.data = encode_dialog_data(answers, path);
   d.updated_at = now_;
   store_.dialogs.put(d);
+  for (const char* key : {"phone", "address"}) {
+    if (auto it = answers.find(key); it != answers.end()) keep_secret(it->second);
+  }
 }
 
 }  // namespace linli::test

@@ -1,10 +1,14 @@
 #pragma once
-// Decisions without a network: a fresh in-memory database per test, the example community, and
-// helpers that play a platform (each delivered message gets a platform id, so replies route).
+// Decisions without a network: a fresh in-memory database per test (or the file and the
+// encryption key a test's config names), the example community, and helpers that play a
+// platform (each delivered message gets a platform id, so replies route).
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -53,14 +57,28 @@ class EngineFixture : public ::testing::Test {
                   const std::string& chat, const std::map<std::string, std::string>& answers,
                   const std::vector<std::string>& path = {});
 
+  // Nothing personal in a group, ever (DESIGN.md §6), checked in every test: the phone numbers
+  // and addresses people gave (the volunteers' phones, what was typed or put as a dialog's
+  // phone or address answer) must not appear in any message to a group.
+  void keep_secret(const std::string& phone_or_address);
+  // Fails the test (non-fatally) for each message of `sent` that shows a secret in a group.
+  void check_nothing_private_in_groups(const std::vector<Sent>& sent);
+
   Config config_;
-  storage::Database db_;
+  storage::Database db_;  // config_.database: ":memory:" unless a test wants a file
+  std::optional<storage::FieldCipher> cipher_;  // with config_.encryption_key
   storage::SqliteStore sqlite_;
   Store& store_;  // the domain's ports over sqlite_
   std::unique_ptr<Directory> dir_;
   std::unique_ptr<Engine> engine_;
   std::int64_t now_ = 1'800'000'000'000;  // 2027-01-15
   int next_event_ = 1;
+
+ private:
+  // What `ev` answers, when it answers a question for a phone number or an address.
+  void note_private_answer(const InboundEvent& ev);
+
+  std::set<std::string> secrets_;
 };
 
 }  // namespace linli::test

@@ -173,7 +173,10 @@ class Telegram : public ::testing::Test {
   }
   // The service's database, opened beside it as an operator's shell would.
   SQLite::Database& sql() {
-    if (!sql_) sql_.emplace(dir_.path() + "/linli.db", SQLite::OPEN_READWRITE);
+    if (!sql_) {
+      sql_.emplace(dir_.path() + "/linli.db", SQLite::OPEN_READWRITE);
+      sql_->setBusyTimeout(5000);  // the service writes on its own thread meanwhile
+    }
     return *sql_;
   }
 
