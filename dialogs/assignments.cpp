@@ -141,25 +141,38 @@ void next(Turn& turn, const Offer& o) {
 std::vector<Candidate> rank(Turn& turn, const std::string& community_id, std::uint32_t skills,
                             const std::string& building, const std::set<std::int64_t>& exclude,
                             std::size_t n) {
-  auto pool = turn.store.volunteers.approved(community_id);
-  auto week = turn.store.shifts.served_by(community_id, turn.now - 7 * kDay, turn.now);
-  auto today = turn.store.shifts.served_by(
-      community_id, local_day_start(turn.now, turn.utc_offset_min(community_id)), turn.now);
-  auto on_duty = turn.store.shifts.on_duty_in(community_id);
+  // The nearest few of each kind, never the whole pool (DESIGN.md §7: a city has 549,000). Past
+  // those already asked, kLookAhead more leave room for whom the rules set aside or put last
+  // (at the cap, busy): among the same kind, someone further down is asked only if they do not.
+  constexpr std::size_t kLookAhead = 16;
+  auto pool = turn.store.volunteers.nearest(community_id, skills, building,
+                                            static_cast<int>(n + exclude.size() + kLookAhead));
   auto busy = turn.store.requests.busy_volunteers(community_id);
+  std::int64_t week_from = turn.now - 7 * kDay;
+  std::int64_t day_from = local_day_start(turn.now, turn.utc_offset_min(community_id));
   auto cap_ms = static_cast<std::int64_t>(turn.config.shifts.daily_hours_cap * kHour);
   std::vector<Candidate> all;
   for (const auto& v : pool) {
-    if (exclude.count(v.person_id)) continue;
-    if (today.count(v.person_id) && today[v.person_id] >= cap_ms) continue;
     Candidate c;
     c.person_id = v.person_id;
     c.name = v.name;
     c.distance = tickets::building_distance(v.building, building);
     c.same_building = c.distance == 0;
     c.skilled = skills == 0 || (v.skills & skills) != 0;
-    c.free = !on_duty.count(v.person_id) && !busy.count(v.person_id);
-    c.served_7d_ms = week.count(v.person_id) ? week[v.person_id] : 0;
+    // The pool comes kind by kind in the order of the key below: once a kind is over and
+    // enough are found, nobody further can rank among the first n.
+    if (all.size() >= n && !all.empty() &&
+        std::make_pair(all.back().same_building, all.back().skilled) !=
+            std::make_pair(c.same_building, c.skilled)) {
+      break;
+    }
+    if (exclude.count(v.person_id)) continue;
+    c.served_7d_ms = turn.store.shifts.served(v.person_id, week_from, turn.now);
+    // Today is within the week: nobody who served nothing this week is at today's cap.
+    std::int64_t today =
+        c.served_7d_ms > 0 ? turn.store.shifts.served(v.person_id, day_from, turn.now) : 0;
+    if (today > 0 && today >= cap_ms) continue;
+    c.free = !busy.count(v.person_id) && !turn.store.shifts.on_duty(v.person_id);
     all.push_back(std::move(c));
   }
   auto key = [](const Candidate& c) {

@@ -56,6 +56,13 @@ class Volunteers {
   virtual std::vector<Volunteer> pending(const std::string& community_id) = 0;
   // Approved volunteers of a community, those of `building` first.
   virtual std::vector<Volunteer> approved(const std::string& community_id) = 0;
+  // The candidates for a need, without reading the whole pool (a city has 549,000): at most
+  // `limit` approved volunteers of each kind, in this order: of `building` with any of `skills`
+  // (0: everyone has them), of `building` without; of other buildings with the skills, nearest
+  // building number first; of other buildings without, nearest first. Buildings without a
+  // number come after the numbered ones of their kind.
+  virtual std::vector<PoolMember> nearest(const std::string& community_id, std::uint32_t skills,
+                                          const std::string& building, int limit) = 0;
   virtual int count(const std::string& community_id, VolunteerStatus status) = 0;
 };
 
@@ -264,9 +271,6 @@ class Shifts {
   virtual void check_out(std::int64_t id, std::int64_t at) = 0;
   // Milliseconds served between `from` and `to` (a shift still open counts until `to`).
   virtual std::int64_t served(std::int64_t person_id, std::int64_t from, std::int64_t to) = 0;
-  // The same for every volunteer of a community who served at all, in one query.
-  virtual std::map<std::int64_t, std::int64_t> served_by(const std::string& community_id,
-                                                         std::int64_t from, std::int64_t to) = 0;
   // A person's shifts that overlap [from, to), oldest first (open ones with checkout_at 0).
   virtual std::vector<Shift> of_person(std::int64_t person_id, std::int64_t from,
                                        std::int64_t to) = 0;

@@ -41,6 +41,14 @@ struct Volunteer {
   std::int64_t created_at = 0;
 };
 
+// An approved volunteer as ranking reads them: no phone, so nothing is decrypted to rank.
+struct PoolMember {
+  std::int64_t person_id = 0;
+  std::string name;
+  std::string building;
+  std::uint32_t skills = 0;  // bit set of dialogs/vocabulary.hpp Skill
+};
+
 enum class RequestStatus { open, claimed, done, cancelled };
 
 struct HelpRequest {

@@ -33,13 +33,13 @@ std::string card_text(Turn& turn, const HelpRequest& r, Msg m, const std::string
 int building_distance(std::string_view a, std::string_view b) {
   if (a.empty() || b.empty()) return 1000;
   if (a == b) return 0;
-  auto x = parse_number(a, 0, 999'999);
-  auto y = parse_number(b, 0, 999'999);
+  auto x = building_number(a);
+  auto y = building_number(b);
   if (x && y) return std::min(999, std::abs(*x - *y));
   return 1000;
 }
 
-std::vector<Candidate> rank(const std::vector<Volunteer>& pool, Skill need,
+std::vector<Candidate> rank(const std::vector<PoolMember>& pool, Skill need,
                             std::string_view building, std::size_t n) {
   std::vector<Candidate> all;
   all.reserve(pool.size());
@@ -63,7 +63,9 @@ std::int64_t open(Turn& turn, HelpRequest r) {
   const Group* group = turn.dir.volunteers_group(r.community_id, turn.ev.adapter);
   if (group == nullptr) return r.id;  // the config guarantees one; nothing to post to otherwise
   Skill need = skill_from_code(r.category).value_or(Skill::other);
-  auto named = rank(turn.store.volunteers.approved(r.community_id), need, r.building, 3);
+  constexpr std::size_t kNamed = 3;
+  auto named = rank(turn.store.volunteers.nearest(r.community_id, bit(need), r.building, kNamed),
+                    need, r.building, kNamed);
   std::string suggest;
   SendOptions opt;
   Lang l = turn.group_lang();

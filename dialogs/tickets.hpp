@@ -19,8 +19,8 @@ struct Candidate {
 };
 
 // Volunteers to name on a card: those with the needed skill first, then by distance from the
-// resident's building, at most `n`.
-std::vector<Candidate> rank(const std::vector<Volunteer>& pool, Skill need,
+// resident's building, at most `n` (of Volunteers::nearest with `n` of each kind).
+std::vector<Candidate> rank(const std::vector<PoolMember>& pool, Skill need,
                             std::string_view building, std::size_t n);
 int building_distance(std::string_view a, std::string_view b);
 

@@ -634,4 +634,9 @@ std::string leading_building(std::string_view address) {
   return {};
 }
 
+std::optional<int> building_number(std::string_view building) {
+  if (building.size() > 6) return std::nullopt;
+  return parse_number(building, 0, 999'999);
+}
+
 }  // namespace linli

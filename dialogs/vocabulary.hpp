@@ -105,4 +105,7 @@ namespace linli {
 std::string normalize_building(std::string_view text);
 // The building at the start of an address: "31栋2单元501" → "31", "31-2-501" → "31".
 std::string leading_building(std::string_view address);
+// The number of a building named by a number (up to 6 ASCII digits), which says how near two
+// buildings are; nullopt for a name ("A座") or nothing.
+std::optional<int> building_number(std::string_view building);
 }  // namespace linli

@@ -137,10 +137,6 @@ ShiftsRepo::ShiftsRepo(Database& db)
       served_(db.sql(), std::string("SELECT IFNULL(") + kServed +
                             ", 0) FROM shifts WHERE person_id = :person AND checkin_at < :to AND "
                             "(checkout_at IS NULL OR checkout_at > :from)"),
-      served_by_(db.sql(),
-                 std::string("SELECT person_id, ") + kServed +
-                     " FROM shifts WHERE community_id = :community AND checkin_at < :to AND "
-                     "(checkout_at IS NULL OR checkout_at > :from) GROUP BY person_id"),
       of_person_(db.sql(), std::string("SELECT ") + kShiftColumns +
                                " FROM shifts WHERE person_id = :person AND checkin_at < :to AND "
                                "(checkout_at IS NULL OR checkout_at > :from) ORDER BY checkin_at") {
@@ -208,17 +204,6 @@ std::int64_t ShiftsRepo::served(std::int64_t person_id, std::int64_t from, std::
   q->bind(":to", to);
   q->executeStep();
   return q->getColumn(0).getInt64();
-}
-
-std::map<std::int64_t, std::int64_t> ShiftsRepo::served_by(const std::string& community_id,
-                                                           std::int64_t from, std::int64_t to) {
-  Use q(served_by_);
-  q->bind(":community", community_id);
-  q->bind(":from", from);
-  q->bind(":to", to);
-  std::map<std::int64_t, std::int64_t> out;
-  while (q->executeStep()) out[q->getColumn(0).getInt64()] = q->getColumn(1).getInt64();
-  return out;
 }
 
 }  // namespace linli::storage

@@ -48,9 +48,6 @@ class ShiftsRepo final : public Shifts {
   void check_out(std::int64_t id, std::int64_t at) override;
   // Milliseconds served between `from` and `to` (a shift still open counts until `to`).
   std::int64_t served(std::int64_t person_id, std::int64_t from, std::int64_t to) override;
-  // The same for every volunteer of a community who served at all, in one query.
-  std::map<std::int64_t, std::int64_t> served_by(const std::string& community_id, std::int64_t from,
-                                                 std::int64_t to) override;
   std::vector<Shift> of_person(std::int64_t person_id, std::int64_t from, std::int64_t to) override;
 
  private:
@@ -63,7 +60,6 @@ class ShiftsRepo final : public Shifts {
   SQLite::Statement insert_;
   SQLite::Statement check_out_;
   SQLite::Statement served_;
-  SQLite::Statement served_by_;
   SQLite::Statement of_person_;
 };
 

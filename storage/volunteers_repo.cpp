@@ -1,11 +1,27 @@
 #include "storage/volunteers_repo.hpp"
 
+#include <algorithm>
+#include <cstdlib>
+
+#include "dialogs/vocabulary.hpp"
+
 namespace linli::storage {
 namespace {
 constexpr const char* kColumns =
     "person_id, community_id, name, phone, building, skills, availability, status, created_at";
 // The associated data of a sealed phone: this column, and person_id as the row.
 constexpr std::string_view kPhone = "volunteers.phone";
+
+// The candidates' statements: who they are, without the phone, among the approved of a
+// community who have (:skilled = 1) or do not have (0) any of :skills (0: everyone has them).
+constexpr const char* kNearest =
+    "SELECT person_id, name, building, skills, IFNULL(building_no, -1) FROM volunteers "
+    "INDEXED BY volunteers_nearest "
+    "WHERE community_id = :community AND status = 'approved' "
+    "AND (:skills = 0 OR (skills & :skills) <> 0) = :skilled AND ";
+std::string nearest_sql(const char* where_order) {
+  return std::string(kNearest) + where_order + " LIMIT :limit";
+}
 }  // namespace
 
 std::string to_string(VolunteerStatus s) {
@@ -45,6 +61,17 @@ VolunteersRepo::VolunteersRepo(Database& db, const FieldCipher* cipher)
       approved_(db.sql(), std::string("SELECT ") + kColumns +
                               " FROM volunteers WHERE community_id = ? AND status = 'approved' "
                               "ORDER BY person_id"),
+      // :same is the need's building (NULL when it has none); :number its number (NULL: none).
+      nearest_same_(db.sql(), nearest_sql("building_no IS :number AND building = :same "
+                                          "ORDER BY person_id")),
+      // In the index's order both ways, so that nothing is sorted and LIMIT ends the scan.
+      nearest_up_(db.sql(), nearest_sql("building_no >= :number AND building IS NOT :same "
+                                        "ORDER BY building_no, building, person_id")),
+      nearest_down_(db.sql(), nearest_sql("building_no < :number AND building IS NOT :same "
+                                          "ORDER BY building_no DESC, building DESC, "
+                                          "person_id DESC")),
+      nearest_unnumbered_(db.sql(), nearest_sql("building_no IS NULL AND building IS NOT :same "
+                                                "ORDER BY building, person_id")),
       count_(db.sql(), "SELECT COUNT(*) FROM volunteers WHERE community_id = ? AND status = ?") {}
 
 Volunteer VolunteersRepo::read(SQLite::Statement& q) const {
@@ -112,6 +139,78 @@ std::vector<Volunteer> VolunteersRepo::approved(const std::string& community_id)
   q->bind(1, community_id);
   std::vector<Volunteer> out;
   while (q->executeStep()) out.push_back(read(*q));
+  return out;
+}
+
+std::vector<PoolMember> VolunteersRepo::members(SQLite::Statement& s,
+                                                const std::string& community_id,
+                                                std::uint32_t skills, bool skilled,
+                                                const std::string& building, int number,
+                                                int limit) {
+  Use q(s);
+  q->bind(":community", community_id);
+  q->bind(":skills", static_cast<std::int64_t>(skills));
+  q->bind(":skilled", skilled ? 1 : 0);
+  if (building.empty()) {
+    q->bind(":same");  // NULL: nobody is of the same building
+  } else {
+    q->bind(":same", building);
+  }
+  if (q->getIndex(":number") != 0) {
+    if (number < 0) {
+      q->bind(":number");  // NULL: a building without a number
+    } else {
+      q->bind(":number", number);
+    }
+  }
+  q->bind(":limit", limit);
+  std::vector<PoolMember> out;
+  while (q->executeStep()) {
+    out.push_back({q->getColumn(0).getInt64(), q->getColumn(1).getString(),
+                   q->getColumn(2).getString(),
+                   static_cast<std::uint32_t>(q->getColumn(3).getInt64())});
+  }
+  return out;
+}
+
+std::vector<PoolMember> VolunteersRepo::nearest(const std::string& community_id,
+                                                std::uint32_t skills, const std::string& building,
+                                                int limit) {
+  std::optional<int> number = building_number(building);
+  std::vector<PoolMember> out;
+  for (bool skilled : {true, false}) {
+    if (!skilled && skills == 0) break;  // everyone has "no skill needed"
+    if (!building.empty()) {
+      auto same = members(nearest_same_, community_id, skills, skilled, building,
+                          number.value_or(-1), limit);
+      out.insert(out.end(), same.begin(), same.end());
+    }
+  }
+  for (bool skilled : {true, false}) {
+    if (!skilled && skills == 0) break;
+    // Numbered buildings nearest first: the nearest `limit` above and the nearest `limit` below,
+    // put together. (Of a building with more than that, which are read is the index's order.)
+    // Without a number of its own, no building is nearer than another: from the lowest number.
+    auto others =
+        members(nearest_up_, community_id, skills, skilled, building, number.value_or(0), limit);
+    if (number) {
+      auto below = members(nearest_down_, community_id, skills, skilled, building, *number, limit);
+      others.insert(others.end(), below.begin(), below.end());
+      auto distance = [&](const PoolMember& m) {
+        return std::make_pair(std::abs(*building_number(m.building) - *number), m.person_id);
+      };
+      std::sort(others.begin(), others.end(), [&](const PoolMember& a, const PoolMember& b) {
+        return distance(a) < distance(b);
+      });
+    }
+    if (others.size() > static_cast<std::size_t>(limit)) others.resize(limit);
+    if (others.size() < static_cast<std::size_t>(limit)) {
+      auto rest = members(nearest_unnumbered_, community_id, skills, skilled, building, -1,
+                          limit - static_cast<int>(others.size()));
+      others.insert(others.end(), rest.begin(), rest.end());
+    }
+    out.insert(out.end(), others.begin(), others.end());
+  }
   return out;
 }
 

@@ -26,10 +26,17 @@ class VolunteersRepo final : public Volunteers {
   std::vector<Volunteer> pending(const std::string& community_id) override;
   // Approved volunteers of a community, those of `building` first.
   std::vector<Volunteer> approved(const std::string& community_id) override;
+  // Each kind is one or two range scans of the index volunteers_nearest, bounded by `limit`.
+  std::vector<PoolMember> nearest(const std::string& community_id, std::uint32_t skills,
+                                  const std::string& building, int limit) override;
   int count(const std::string& community_id, VolunteerStatus status) override;
 
  private:
   Volunteer read(SQLite::Statement& q) const;
+  // Runs one of the nearest_* statements for those with (`skilled`) or without the skills.
+  std::vector<PoolMember> members(SQLite::Statement& s, const std::string& community_id,
+                                  std::uint32_t skills, bool skilled, const std::string& building,
+                                  int number, int limit);
 
   const FieldCipher* cipher_;
   SQLite::Statement get_;
@@ -37,6 +44,10 @@ class VolunteersRepo final : public Volunteers {
   SQLite::Statement set_status_;
   SQLite::Statement pending_;
   SQLite::Statement approved_;
+  SQLite::Statement nearest_same_;
+  SQLite::Statement nearest_up_;
+  SQLite::Statement nearest_down_;
+  SQLite::Statement nearest_unnumbered_;
   SQLite::Statement count_;
 };
 

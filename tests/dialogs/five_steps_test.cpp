@@ -265,6 +265,80 @@ TEST_F(FiveSteps, NobodyAtTheDailyCapIsAsked) {
   }
 }
 
+// The volunteers' port over the real one, counting what ranking reads of it.
+class CountingVolunteers final : public Volunteers {
+ public:
+  explicit CountingVolunteers(Volunteers& real) : real_(real) {}
+
+  std::optional<Volunteer> get(std::int64_t person_id) override { return real_.get(person_id); }
+  void upsert(const Volunteer& v) override { real_.upsert(v); }
+  bool set_status(std::int64_t person_id, const std::string& community_id, VolunteerStatus status,
+                  std::int64_t reviewer, std::int64_t now) override {
+    return real_.set_status(person_id, community_id, status, reviewer, now);
+  }
+  std::vector<Volunteer> pending(const std::string& community_id) override {
+    return real_.pending(community_id);
+  }
+  std::vector<Volunteer> approved(const std::string& community_id) override {
+    ++whole_pool_reads;
+    return real_.approved(community_id);
+  }
+  std::vector<PoolMember> nearest(const std::string& community_id, std::uint32_t skills,
+                                  const std::string& building, int limit) override {
+    auto found = real_.nearest(community_id, skills, building, limit);
+    rows_read += found.size();
+    return found;
+  }
+  int count(const std::string& community_id, VolunteerStatus status) override {
+    return real_.count(community_id, status);
+  }
+
+  int whole_pool_reads = 0;
+  std::size_t rows_read = 0;
+
+ private:
+  Volunteers& real_;
+};
+
+// A community far larger than any look-ahead, with the engine reading volunteers through
+// CountingVolunteers.
+class LargePool : public FiveStepsFixture {
+ protected:
+  LargePool()
+      : counting_(store_.volunteers), counted_{store_.transactions, store_.people,  counting_,
+                                               store_.requests,     store_.dialogs, store_.events,
+                                               store_.outbox,       store_.timers,  store_.posts,
+                                               store_.roster,       store_.offers,  store_.shifts} {
+    engine_ = std::make_unique<linli::Engine>(config_, counted_, *dir_);
+  }
+
+  CountingVolunteers counting_;
+  Store counted_;
+};
+
+TEST_F(LargePool, RankingReadsTheNearestFewNotTheWholePool) {
+  // 1,200 volunteers without the skill around building 31, then those with it, further away.
+  for (int i = 0; i < 1200; ++i) add_volunteer("v" + std::to_string(i), std::to_string(i % 29));
+  for (int b : {90, 36, 5, 28, 35, 60}) {
+    add_volunteer("doc" + std::to_string(b), std::to_string(b), bit(Skill::medical));
+  }
+  auto card = texts_to(open_request("medical", "量血压"), "gv");
+  ASSERT_EQ(card.size(), 1u);
+  // The card names the nearest with the skill: 刘医生 in 32, then 28 and 35.
+  EXPECT_THAT(card[0],
+              HasSubstr("推荐：@刘医生（32栋·医护）、@doc28（28栋·医护）、@doc35（35栋·医护）"));
+  advance(config_.assignments.unclaimed_after_min * kMinute);  // the first round
+  auto second = advance(config_.assignments.offer_timeout_min * kMinute);
+  std::vector<std::string> offered;
+  for (const auto& s : second) {
+    if (s.msg.route.rfind("o:", 0) == 0) offered.push_back(s.msg.chat);
+  }
+  // After 陈师傅 and 赵姐 (same building) and 刘医生 (32): the nearest with the skill.
+  EXPECT_EQ(offered, (std::vector<std::string>{"doc28", "doc35", "doc36"}));
+  EXPECT_EQ(counting_.whole_pool_reads, 0);
+  EXPECT_LT(counting_.rows_read, 200u);
+}
+
 TEST_F(FiveSteps, RemindersAskToConfirmAndWhoDoesNotIsReplacedFromTheWaitList) {
   make_post(1, "31", 3);
   auto cards = recruit();

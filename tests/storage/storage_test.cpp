@@ -9,6 +9,7 @@
 
 #include "bot/app.hpp"
 #include "dialogs/directory.hpp"
+#include "dialogs/vocabulary.hpp"
 #include "storage/directory_rows.hpp"
 #include "storage/field_cipher.hpp"
 #include "storage/migrations.hpp"
@@ -244,6 +245,118 @@ TEST_F(Storage, PlaygroundLogKeepsMessagesAndEditsInOrder) {
   EXPECT_TRUE(store_.playground.has_message("pg", "g31", std::to_string(a)));
   EXPECT_FALSE(store_.playground.has_message("pg", "gv", std::to_string(a)));
   EXPECT_EQ(store_.playground.last_seq("pg"), entries[1].seq);
+}
+
+// ---- Candidates for a need, by indexed queries (DESIGN.md §7)
+
+class Candidates : public Storage {
+ protected:
+  Candidates() {
+    db_.sql().exec("INSERT INTO communities VALUES ('sc', 'x', 'zh'), ('na', 'y', 'zh')");
+  }
+  void add(const std::string& name, const std::string& building, std::uint32_t skills,
+           VolunteerStatus status = VolunteerStatus::approved,
+           const std::string& community = "sc") {
+    Volunteer v;
+    v.person_id = store_.people.resolve("pg", name, name, 1).id;
+    v.community_id = community;
+    v.name = name;
+    v.phone = "13900000000";
+    v.building = building;
+    v.skills = skills;
+    v.status = status;
+    store_.volunteers.upsert(v);
+  }
+  std::vector<std::string> nearest(std::uint32_t skills, const std::string& building, int limit) {
+    std::vector<std::string> names;
+    for (const auto& m : store_.volunteers.nearest("sc", skills, building, limit)) {
+      names.push_back(m.name);
+    }
+    return names;
+  }
+  // A community's pool in the order people signed up, so that ids do not follow the ranking.
+  void add_pool() {
+    constexpr std::uint32_t kMedical = bit(Skill::medical), kRepair = bit(Skill::repair);
+    add("m100", "100", kMedical);
+    add("u31a", "31", kRepair);
+    add("s31b", "31", kMedical | kRepair);
+    add("mA", "A座", kMedical);
+    add("u40", "40", 0);
+    add("s31a", "31", kMedical);
+    add("m29", "29", kMedical);
+    add("uNone", "", 0);
+    add("m35", "35", kMedical);
+    add("u31b", "31", 0);
+    add("m32", "32", kMedical);
+    add("u30", "30", 0);
+    add("s31c", "31", kMedical);
+    add("pending31", "31", kMedical, VolunteerStatus::pending);
+    add("rejected31", "31", kMedical, VolunteerStatus::rejected);
+    add("elsewhere31", "31", kMedical, VolunteerStatus::approved, "na");
+  }
+};
+
+TEST_F(Candidates, AtMostTheLimitOfEachKindNearestFirst) {
+  add_pool();
+  // Of building 31 with the skill, without; of other buildings with, without; `limit` of each,
+  // in the order people signed up within a building, nearest building first elsewhere.
+  EXPECT_EQ(nearest(bit(Skill::medical), "31", 2),
+            (std::vector<std::string>{"s31b", "s31a", "u31a", "u31b", "m32", "m29", "u30", "u40"}));
+  // All of them: buildings without a number after the numbered ones of their kind.
+  EXPECT_EQ(nearest(bit(Skill::medical), "31", 10),
+            (std::vector<std::string>{"s31b", "s31a", "s31c", "u31a", "u31b", "m32", "m29", "m35",
+                                      "m100", "mA", "u30", "u40", "uNone"}));
+  EXPECT_EQ(nearest(bit(Skill::medical), "31", 1),
+            (std::vector<std::string>{"s31b", "u31a", "m32", "u30"}));
+}
+
+TEST_F(Candidates, NoSkillNeededMakesEveryoneSkilled) {
+  add_pool();
+  // Building 32 and 30 are as near as each other: the earlier sign-up first.
+  EXPECT_EQ(nearest(0, "31", 3),
+            (std::vector<std::string>{"u31a", "s31b", "s31a", "m32", "u30", "m29"}));
+}
+
+TEST_F(Candidates, ANamedBuildingOrNoneHasNoNearerBuildings) {
+  add_pool();
+  EXPECT_EQ(nearest(bit(Skill::medical), "A座", 2),
+            (std::vector<std::string>{"mA", "m29", "s31b", "u30", "u31a"}));
+  EXPECT_EQ(nearest(bit(Skill::medical), "", 2),
+            (std::vector<std::string>{"m29", "s31b", "u30", "u31a"}));
+  EXPECT_TRUE(store_.volunteers.nearest("nobody", 0, "31", 5).empty());
+}
+
+TEST_F(Candidates, RankingReadsNoPhone) {
+  add_pool();
+  // A phone that does not decrypt: the whole pool cannot be read, the candidates can.
+  db_.sql().exec("UPDATE volunteers SET phone = 'enc1:AAAA'");
+  FieldCipher cipher(std::string(32, 'k'));
+  SqliteStore keyed(db_, &cipher);
+  EXPECT_THROW(keyed.volunteers.approved("sc"), FieldCipherError);
+  EXPECT_EQ(keyed.volunteers.nearest("sc", bit(Skill::medical), "31", 1).size(), 4u);
+}
+
+TEST(StorageFile, TheMigrationNumbersTheBuildingsOfExistingVolunteers) {
+  test::TempDir dir;
+  std::string path = dir.path() + "/linli.db";
+  {
+    SQLite::Database old(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    for (int v = 0; v < 4; ++v) old.exec(std::string(migrations()[v]));
+    old.exec("PRAGMA user_version = 4");
+    old.exec("INSERT INTO communities VALUES ('sc', 'x', 'zh')");
+    old.exec("INSERT INTO people (id, created_at) VALUES (1, 1), (2, 1), (3, 1)");
+    old.exec(
+        "INSERT INTO volunteers (person_id, community_id, name, building, skills, status, "
+        "created_at) VALUES (1, 'sc', 'far', '40', 2, 'approved', 1), "
+        "(2, 'sc', 'near', '32', 2, 'approved', 1), (3, 'sc', 'named', 'A座', 2, 'approved', 1)");
+  }
+  Database db(path, "normal");
+  SqliteStore store(db);
+  EXPECT_EQ(db.schema_version(), Database::latest_schema_version());
+  std::vector<std::string> names;
+  for (const auto& m : store.volunteers.nearest("sc", bit(Skill::medical), "31", 5))
+    names.push_back(m.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"near", "far", "named"}));
 }
 
 // ---- Phone numbers and addresses encrypted at rest (storage/field_cipher.hpp)

@@ -66,15 +66,15 @@ class FiveStepsFixture : public EngineFixture {
     now_ += ms;
     return fire_due();
   }
-  // 李阿姨 confirms a request of `category`: ticket #1.
-  void open_request(const std::string& category, const std::string& details) {
+  // 李阿姨 confirms a request of `category`: ticket #1. Returns what that sent.
+  std::vector<Sent> open_request(const std::string& category, const std::string& details) {
     put_dialog("li", "help", "confirm", "li",
                {{"category", category},
                 {"details", details},
                 {"address", "31栋2单元501"},
                 {"building", "31"},
                 {"urgent", "0"}});
-    say("li", "li", "是");
+    return say("li", "li", "是");
   }
   // The private messages one person got.
   static std::string to(const std::vector<Sent>& sent, const std::string& user) {
