@@ -272,7 +272,7 @@ App::~App() = default;
 std::uint16_t App::start() {
   std::uint16_t port = impl_->server.listen();
   // The daily purge of what must not be kept (addresses of closed requests, old event ids).
-  impl_->store.timers.arm_once("purge", impl_->clock.now_ms(), "purge", "");
+  impl_->store.timers.arm_once(Timer{TimerKind::purge}, impl_->clock.now_ms());
   impl_->sender.start();
   impl_->scheduler.start();
   impl_->ready = true;

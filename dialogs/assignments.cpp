@@ -71,9 +71,8 @@ std::int64_t offer(Turn& turn, const std::string& kind, std::int64_t target, std
   opt.buttons = offer_buttons(l, o.id);
   turn.tell(person, std::move(text), std::move(opt));
   if (own_timer) {
-    turn.arm_timer("offer:" + std::to_string(o.id),
-                   turn.now + turn.config.assignments.offer_timeout_min * kMinute, "offer",
-                   std::to_string(o.id));
+    turn.arm(Timer{TimerKind::offer, o.id},
+             turn.now + turn.config.assignments.offer_timeout_min * kMinute);
   }
   return o.id;
 }
@@ -85,7 +84,7 @@ std::set<std::int64_t> asked(Turn& turn, const std::string& kind, std::int64_t t
 
 void escalate_request(Turn& turn, const HelpRequest& r, int rounds) {
   turn.store.requests.mark_unmet(r.id);
-  turn.store.timers.disarm("unclaimed:" + std::to_string(r.id));
+  turn.disarm(Timer{TimerKind::unclaimed, r.id});
   Lang l = turn.group_lang();
   Skill s = skill_from_code(r.category).value_or(Skill::other);
   tell_coordinators(turn, r.community_id, Msg::escalate_request,
@@ -229,7 +228,7 @@ void answer(Turn& turn, std::int64_t offer_id, bool accept) {
   if (!o || o->person_id != turn.person.id) return;
   turn.answer_press();
   if (o->status != OfferStatus::offered) return turn.reply(turn.say(Msg::offer_gone)), void();
-  turn.store.timers.disarm("offer:" + std::to_string(offer_id));
+  turn.disarm(Timer{TimerKind::offer, offer_id});
   if (!accept) {
     turn.store.offers.settle(offer_id, OfferStatus::declined, turn.now);
     turn.reply(turn.say(Msg::offer_declined_ok));
@@ -289,26 +288,25 @@ void expire(Turn& turn, std::int64_t offer_id) {
 }
 
 void request_opened(Turn& turn, std::int64_t request_id) {
-  turn.arm_timer("unclaimed:" + std::to_string(request_id),
-                 turn.now + turn.config.assignments.unclaimed_after_min * kMinute, "unclaimed",
-                 std::to_string(request_id));
+  turn.arm(Timer{TimerKind::unclaimed, request_id},
+           turn.now + turn.config.assignments.unclaimed_after_min * kMinute);
 }
 
 void request_claimed(Turn& turn, std::int64_t request_id) {
-  turn.store.timers.disarm("unclaimed:" + std::to_string(request_id));
+  turn.disarm(Timer{TimerKind::unclaimed, request_id});
   for (const auto& o : turn.store.offers.open_for("request", request_id)) {
     // The one who took it may have done so by accepting their own offer.
     bool theirs = o.person_id == turn.person.id;
     turn.store.offers.settle(o.id, theirs ? OfferStatus::accepted : OfferStatus::withdrawn,
                              turn.now);
-    turn.store.timers.disarm("offer:" + std::to_string(o.id));
+    turn.disarm(Timer{TimerKind::offer, o.id});
   }
 }
 
 void unclaimed(Turn& turn, std::int64_t request_id) {
   auto r = turn.store.requests.get(request_id);
   if (!r || r->status != RequestStatus::open) return;
-  turn.store.timers.disarm("unclaimed:" + std::to_string(request_id));
+  turn.disarm(Timer{TimerKind::unclaimed, request_id});
   // The last round's automatic offers are over; a coordinator's offer keeps its own time.
   for (const auto& o : turn.store.offers.open_for("request", request_id)) {
     if (o.offered_by == 0) turn.store.offers.settle(o.id, OfferStatus::expired, turn.now);
@@ -321,9 +319,8 @@ void unclaimed(Turn& turn, std::int64_t request_id) {
            static_cast<std::size_t>(turn.config.assignments.batch_size));
   if (batch.empty()) return escalate_request(turn, *r, round - 1);
   for (const auto& c : batch) offer(turn, "request", request_id, c.person_id, round, 0, false);
-  turn.arm_timer("unclaimed:" + std::to_string(request_id),
-                 turn.now + turn.config.assignments.offer_timeout_min * kMinute, "unclaimed",
-                 std::to_string(request_id));
+  turn.arm(Timer{TimerKind::unclaimed, request_id},
+           turn.now + turn.config.assignments.offer_timeout_min * kMinute);
 }
 
 void fill_from_reserve(Turn& turn, const Post& post, int missing) {

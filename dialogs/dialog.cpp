@@ -57,10 +57,6 @@ std::span<const Transition> common_transitions() {
   return kCommon;
 }
 
-std::string dialog_timer_key(std::int64_t person_id) {
-  return Route{RouteKind::dialog, person_id}.str();
-}
-
 std::string encode_dialog_data(const Answers& answers, const std::vector<std::string>& path,
                                const Choices& choices) {
   nlohmann::json j = {{"answers", answers}, {"path", path}};
@@ -109,12 +105,15 @@ void DialogCtx::say(std::string body, std::vector<std::vector<Button>> buttons) 
   m.chat = record.chat;
   m.thread = record.thread;
   m.private_chat = record.private_chat;
-  if (!record.private_chat) {
+  if (record.private_chat) {
+    // Where private chats are not named by the user id, the adapter may have to open one.
+    if (auto who = turn.store.people.identity(record.person_id, record.adapter)) m.user = who->user;
+  } else {
     // Several people may be in dialogs in one group: every question names whom it asks and
     // answers the message it follows.
     body = turn.say(Msg::addressed, {{"name", turn.person.name}, {"text", body}});
-    const InboundEvent& ev = turn.ev;
-    if (ev.adapter == record.adapter && ev.chat == record.chat) m.reply_to = ev.message_id;
+    const InboundEvent* ev = turn.origin.event;
+    if (ev && ev->adapter == record.adapter && ev->chat == record.chat) m.reply_to = ev->message_id;
   }
   m.text = std::move(body);
   m.route = Route{RouteKind::dialog, record.person_id}.str();
@@ -153,10 +152,10 @@ void DialogRunner::start(Turn& turn, const DialogSpec& spec, Answers initial) {
   record.person_id = turn.person.id;
   record.kind = std::string(spec.kind);
   record.state = std::string(kStart);
-  record.adapter = turn.ev.adapter;
-  record.chat = turn.ev.chat;
-  record.thread = turn.ev.thread;
-  record.private_chat = turn.ev.chat_kind == ChatKind::private_chat;
+  record.adapter = turn.origin.chat.adapter;
+  record.chat = turn.origin.chat.chat;
+  record.thread = turn.origin.chat.thread;
+  record.private_chat = !turn.in_group();
   record.community_id = turn.community ? turn.community->id : "";
   std::vector<std::string> path;
   Choices choices;
@@ -233,7 +232,7 @@ void DialogRunner::ask(Turn& turn, const DialogSpec& spec, DialogRecord& record,
     if (who) {
       DialogCtx notice(turn, spec, record, answers, path, choices, "");
       notice.say(Msg::continue_private);
-      record.chat = who->user;
+      record.chat = turn.private_address(*who).chat;
       record.thread.clear();
       record.private_chat = true;
     }
@@ -247,14 +246,13 @@ void DialogRunner::save(Turn& turn, DialogRecord& record, const Answers& answers
   record.data = encode_dialog_data(answers, path, choices);
   record.updated_at = turn.now;
   turn.store.dialogs.put(record);
-  turn.arm_timer(dialog_timer_key(record.person_id),
-                 turn.now + turn.config.dialogs.timeout_s * 1000, "dialog",
-                 std::to_string(turn.now));
+  turn.arm(Timer{TimerKind::dialog, record.person_id},
+           turn.now + turn.config.dialogs.timeout_s * 1000);
 }
 
 void DialogRunner::finish(Turn& turn, const DialogRecord& record) {
   turn.store.dialogs.erase(record.person_id);
-  turn.store.timers.disarm(dialog_timer_key(record.person_id));
+  turn.disarm(Timer{TimerKind::dialog, record.person_id});
 }
 
 }  // namespace linli

@@ -135,6 +135,4 @@ void decode_dialog_data(const std::string& data, Answers& answers, std::vector<s
 // nullopt for a button of a question that is no longer the current one.
 std::optional<std::string> pressed_choice(const DialogRecord& d, std::string_view pressed);
 
-std::string dialog_timer_key(std::int64_t person_id);
-
 }  // namespace linli

@@ -1,7 +1,7 @@
 #include "dialogs/engine.hpp"
 
 #include <array>
-#include <charconv>
+#include <stdexcept>
 
 #include "dialogs/assignments.hpp"
 #include "dialogs/help_dialog.hpp"
@@ -66,7 +66,7 @@ Person Engine::identify(const InboundEvent& ev, std::int64_t now) {
 
 void Engine::handle(const InboundEvent& ev, std::int64_t now, Outcome& out) {
   if (ev.addressed_to_other_bot) return;
-  Turn turn(config_, store_, dir_, ev, identify(ev, now), now, out);
+  Turn turn(config_, store_, dir_, Origin::of(ev), identify(ev, now), now, out);
 
   if (!ev.button.empty()) {
     on_button(turn);
@@ -108,7 +108,7 @@ void Engine::handle(const InboundEvent& ev, std::int64_t now, Outcome& out) {
 }
 
 void Engine::slow_down(const InboundEvent& ev, std::int64_t now, Outcome& out) {
-  Turn turn(config_, store_, dir_, ev, identify(ev, now), now, out);
+  Turn turn(config_, store_, dir_, Origin::of(ev), identify(ev, now), now, out);
   std::string text = turn.say(Msg::slow_down, {{"name", turn.person.name},
                                                {"seconds", std::to_string(config_.flood.pause_s)}});
   if (!ev.callback_id.empty()) {
@@ -137,7 +137,7 @@ void Engine::on_dialog_input(Turn& turn, DialogRecord dialog, const ParsedComman
 }
 
 void Engine::on_button(Turn& turn) {
-  auto route = Route::parse(turn.ev.button);
+  auto route = Route::parse(turn.origin.event->button);
   if (!route) return;
   if (route->kind == RouteKind::dialog) {
     auto dialog = store_.dialogs.get(turn.person.id);
@@ -171,7 +171,7 @@ void Engine::on_button(Turn& turn) {
 bool Engine::on_reply(Turn& turn, const std::string& route_text, const ParsedCommand& cmd) {
   auto route = Route::parse(route_text);
   if (!route) return false;
-  const std::string& text = turn.ev.text;
+  const std::string& text = turn.origin.event->text;
   if (route->kind == RouteKind::dialog) {
     if (route->id != turn.person.id) return true;  // someone else's question: not for us to answer
     auto dialog = store_.dialogs.get(turn.person.id);
@@ -316,7 +316,7 @@ void Engine::menu(Turn& turn) {
 // deep link adds a payload): deliver what was held for them, then show the menu.
 void Engine::start(Turn& turn) {
   if (!turn.in_group()) {
-    auto held = store_.outbox.release_held(turn.ev.adapter, turn.ev.chat);
+    auto held = store_.outbox.release_held(turn.origin.chat.adapter, turn.origin.chat.chat);
     if (!held.empty()) {
       turn.reply(turn.say(Msg::start_private_ok, {{"name", turn.person.name}}));
       for (auto& row : held) turn.requeue(std::move(row));
@@ -377,14 +377,12 @@ void Engine::undeliverable(const OutboxRow& row, bool forbidden, const std::stri
         person->last_group_chat.empty() || store_.outbox.held_count(m.adapter, m.chat) > 1) {
       return;
     }
-    InboundEvent ev;
-    ev.adapter = person->last_group_adapter;
-    ev.chat = person->last_group_chat;
-    ev.chat_kind = ChatKind::group;
-    ev.user = m.user.empty() ? m.chat : m.user;
-    Turn turn(config_, store_, dir_, ev, *person, now, out);
+    // Asked in the group they last wrote in, naming them, to open the private chat.
+    std::string user = m.user.empty() ? m.chat : m.user;
+    Origin group{{person->last_group_adapter, person->last_group_chat, ""}, ChatKind::group, user};
+    Turn turn(config_, store_, dir_, std::move(group), *person, now, out);
     SendOptions opt;
-    opt.mentions = {ev.user};
+    opt.mentions = {user};
     turn.reply(say(turn.group_lang(), Msg::open_private_chat,
                    {{"name", person->name}, {"link", adapter->capabilities.open_private_url}}),
                std::move(opt));
@@ -394,10 +392,7 @@ void Engine::undeliverable(const OutboxRow& row, bool forbidden, const std::stri
   // answer or a card's edit that did not go through is not worth a coordinator's attention.
   store_.outbox.mark_dead(row.id, row.attempts, error);
   if (m.route == kDeadLetterRoute || m.kind != OutKind::send) return;
-  InboundEvent ev;
-  ev.adapter = m.adapter;
-  ev.chat = m.chat;
-  ev.chat_kind = m.private_chat ? ChatKind::private_chat : ChatKind::group;
+  // The coordinators of the community the message was for: the group's, or the person's.
   Person about;
   std::string to;
   if (m.private_chat) {
@@ -407,7 +402,9 @@ void Engine::undeliverable(const OutboxRow& row, bool forbidden, const std::stri
     const Group* g = dir_.group(m.adapter, m.chat);
     to = g && !g->title.empty() ? g->title : m.chat;
   }
-  Turn turn(config_, store_, dir_, ev, about, now, out);
+  Origin where{
+      {m.adapter, m.chat, m.thread}, m.private_chat ? ChatKind::private_chat : ChatKind::group, ""};
+  Turn turn(config_, store_, dir_, std::move(where), about, now, out);
   if (turn.community == nullptr) return;
   for (std::int64_t coordinator : turn.community->coordinators) {
     SendOptions opt;
@@ -419,70 +416,108 @@ void Engine::undeliverable(const OutboxRow& row, bool forbidden, const std::stri
   }
 }
 
-void Engine::fire(const TimerRecord& timer, std::int64_t now, Outcome& out) {
-  if (timer.kind == "purge") {
-    // Once a day: addresses of closed requests, and event ids older than platforms retry.
-    store_.requests.purge_addresses(now - config_.privacy.address_retention_days * kDay);
-    store_.outbox.purge_texts(now - config_.privacy.address_retention_days * kDay);
-    store_.outbox.purge_held(now - config_.privacy.address_retention_days * kDay);
-    store_.events.purge(now - config_.privacy.event_retention_days * kDay);
-    InboundEvent ev;
-    Turn turn(config_, store_, dir_, ev, Person{}, now, out);
-    turn.arm_timer("purge", now + kDay, "purge", "");
-    return;
-  }
-  if (timer.kind != "dialog") {
-    // Timers about posts, calls, offers, requests and shifts: their payload is the id.
-    std::int64_t id = 0;
-    auto [p, ec] =
-        std::from_chars(timer.payload.data(), timer.payload.data() + timer.payload.size(), id);
-    if (ec != std::errc() || id <= 0) return;
-    InboundEvent ev;
-    ev.adapter = "timer";
-    ev.chat_kind = ChatKind::private_chat;
-    Turn turn(config_, store_, dir_, ev, Person{}, now, out);
-    std::string community;
-    if (timer.kind == "cards" || timer.kind == "deadline") {
-      if (auto c = store_.posts.call(id)) community = c->community_id;
-    } else if (timer.kind == "remind" || timer.kind == "replace") {
-      if (auto post = store_.posts.get(id)) community = post->community_id;
-    } else if (timer.kind == "offer") {
-      if (auto o = store_.offers.get(id)) {
-        auto post = o->kind == "post" ? store_.posts.get(o->target_id) : std::nullopt;
-        auto r = o->kind == "request" ? store_.requests.get(o->target_id) : std::nullopt;
-        community = post ? post->community_id : r ? r->community_id : "";
+namespace {
+
+// The community a timer about a post, call, offer, request or shift belongs to; "" when what it
+// is about is gone.
+std::string community_of(Store& store, const Timer& t) {
+  switch (t.kind) {
+    case TimerKind::cards:
+    case TimerKind::deadline:
+      if (auto c = store.posts.call(t.subject)) return c->community_id;
+      return "";
+    case TimerKind::remind:
+    case TimerKind::replace:
+      if (auto p = store.posts.get(t.subject)) return p->community_id;
+      return "";
+    case TimerKind::offer:
+      if (auto o = store.offers.get(t.subject)) {
+        if (o->kind == "post") {
+          if (auto p = store.posts.get(o->target_id)) return p->community_id;
+        } else if (auto r = store.requests.get(o->target_id)) {
+          return r->community_id;
+        }
       }
-    } else if (timer.kind == "unclaimed") {
-      if (auto r = store_.requests.get(id)) community = r->community_id;
-    } else if (timer.kind == "shift") {
-      if (auto s = store_.shifts.get(id)) community = s->community_id;
-    }
-    turn.community = dir_.community(community);
-    if (turn.community == nullptr) return;
-    if (timer.kind == "cards") recruitment::refresh_cards(turn, id);
-    if (timer.kind == "deadline") recruitment::close_call(turn, id);
-    if (timer.kind == "remind") shifts::remind(turn, id);
-    if (timer.kind == "replace") shifts::replace(turn, id);
-    if (timer.kind == "offer") assignments::expire(turn, id);
-    if (timer.kind == "unclaimed") assignments::unclaimed(turn, id);
-    if (timer.kind == "shift") shifts::close(turn, id);
-    return;
+      return "";
+    case TimerKind::unclaimed:
+      if (auto r = store.requests.get(t.subject)) return r->community_id;
+      return "";
+    case TimerKind::shift:
+      if (auto s = store.shifts.get(t.subject)) return s->community_id;
+      return "";
+    case TimerKind::dialog:
+    case TimerKind::purge:
+      return "";
   }
-  auto route = Route::parse(timer.key);
-  if (!route) return;
-  auto dialog = store_.dialogs.get(route->id);
+  return "";
+}
+
+}  // namespace
+
+void Engine::fire(const TimerRecord& record, std::int64_t now, Outcome& out) {
+  auto timer = Timer::of(record);
+  if (!timer) {
+    // Written by a newer version, or damaged: failing lets the dispatcher park it and say so.
+    throw std::runtime_error("a timer this version does not know: kind '" + record.kind +
+                             "', key '" + record.key + "'");
+  }
+  switch (timer->kind) {
+    case TimerKind::purge:
+      return purge(now, out);
+    case TimerKind::dialog:
+      return dialog_timeout(timer->subject, now, out);
+    default:
+      break;
+  }
+  // Linli acts by itself, in no chat: in the community of what the timer is about.
+  Turn turn(config_, store_, dir_, Origin{}, Person{}, now, out);
+  turn.community = dir_.community(community_of(store_, *timer));
+  if (turn.community == nullptr) return;
+  const std::int64_t id = timer->subject;
+  switch (timer->kind) {
+    case TimerKind::cards:
+      return recruitment::refresh_cards(turn, id);
+    case TimerKind::deadline:
+      return recruitment::close_call(turn, id);
+    case TimerKind::remind:
+      return shifts::remind(turn, id);
+    case TimerKind::replace:
+      return shifts::replace(turn, id);
+    case TimerKind::offer:
+      return assignments::expire(turn, id);
+    case TimerKind::unclaimed:
+      return assignments::unclaimed(turn, id);
+    case TimerKind::shift:
+      return shifts::close(turn, id);
+    case TimerKind::dialog:
+    case TimerKind::purge:
+      return;
+  }
+}
+
+// Once a day: addresses of closed requests, and event ids older than platforms retry.
+void Engine::purge(std::int64_t now, Outcome& out) {
+  const std::int64_t kept_from = now - config_.privacy.address_retention_days * kDay;
+  store_.requests.purge_addresses(kept_from);
+  store_.outbox.purge_texts(kept_from);
+  store_.outbox.purge_held(kept_from);
+  store_.events.purge(now - config_.privacy.event_retention_days * kDay);
+  Turn turn(config_, store_, dir_, Origin{}, Person{}, now, out);
+  turn.arm(Timer{TimerKind::purge, 0}, now + kDay);
+}
+
+// A dialog nobody answered: it times out in its own chat, unless it moved on since.
+void Engine::dialog_timeout(std::int64_t person_id, std::int64_t now, Outcome& out) {
+  auto dialog = store_.dialogs.get(person_id);
   // The dialog may have moved on since the timer was armed; its own timer is armed anew.
   if (!dialog || dialog->updated_at + config_.dialogs.timeout_s * 1000 > now) return;
-  auto person = store_.people.get(route->id);
-  auto who = store_.people.identity(route->id, dialog->adapter);
+  auto person = store_.people.get(person_id);
+  auto who = store_.people.identity(person_id, dialog->adapter);
   if (!person || !who) return;
-  InboundEvent ev;
-  ev.adapter = dialog->adapter;
-  ev.chat = dialog->chat;
-  ev.chat_kind = dialog->private_chat ? ChatKind::private_chat : ChatKind::group;
-  ev.thread = dialog->thread;
-  ev.user = who->user;
-  Turn turn(config_, store_, dir_, ev, *person, now, out);
+  Origin where{{dialog->adapter, dialog->chat, dialog->thread},
+               dialog->private_chat ? ChatKind::private_chat : ChatKind::group,
+               who->user};
+  Turn turn(config_, store_, dir_, std::move(where), *person, now, out);
   dialogs_.feed(turn, std::move(*dialog), Input::timeout, "");
 }
 

@@ -21,7 +21,8 @@ class Engine {
   void handle(const InboundEvent& ev, std::int64_t now, Outcome& out);
   // The one polite answer to someone who sends too much too fast, instead of handling `ev`.
   void slow_down(const InboundEvent& ev, std::int64_t now, Outcome& out);
-  // A stored timer fell due (the dispatcher has taken it from the timers table).
+  // A stored timer fell due (the dispatcher has taken it from the timers table). Throws for a
+  // timer this version does not know, which the dispatcher parks after its last try.
   void fire(const TimerRecord& timer, std::int64_t now, Outcome& out);
   // A message the sender gave up on: `forbidden` is a private chat the person has not opened
   // yet (held until they do); anything else is a dead letter the coordinators hear about. The
@@ -42,6 +43,8 @@ class Engine {
   void start_post(Turn& turn, const std::string& args);
   void set_lang(Turn& turn, const std::string& args);
   Person identify(const InboundEvent& ev, std::int64_t now);
+  void purge(std::int64_t now, Outcome& out);
+  void dialog_timeout(std::int64_t person_id, std::int64_t now, Outcome& out);
 
   const Config& config_;
   Store& store_;

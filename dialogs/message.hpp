@@ -11,7 +11,7 @@ namespace linli {
 enum class ChatKind { private_chat, group };
 
 // One thing a person did on a platform: a message, a reply to one of our messages, or a press on
-// one of our buttons. A timer that falls due arrives as an InboundEvent too (adapter "timer").
+// one of our buttons.
 struct InboundEvent {
   std::string adapter;   // adapter instance name, e.g. "tg"
   std::string event_id;  // unique per adapter; platforms retry, we handle each id once

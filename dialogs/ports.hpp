@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "dialogs/records.hpp"
+#include "dialogs/timer.hpp"
 
 namespace linli {
 
@@ -170,13 +171,11 @@ class Timers {
  public:
   virtual ~Timers() = default;
 
-  // Arms (or re-arms) the timer named `key`; a re-armed timer starts without failures.
-  virtual void arm(const std::string& key, std::int64_t due_at, const std::string& kind,
-                   const std::string& payload) = 0;
-  // Arms the timer only if no timer of that name is armed: for debouncing ("refresh soon").
-  virtual bool arm_once(const std::string& key, std::int64_t due_at, const std::string& kind,
-                        const std::string& payload) = 0;
-  virtual void disarm(const std::string& key) = 0;
+  // Arms (or re-arms) the timer; a re-armed timer starts without failures.
+  virtual void arm(const Timer& timer, std::int64_t due_at) = 0;
+  // Arms the timer only if it is not armed already: for debouncing ("refresh soon").
+  virtual bool arm_once(const Timer& timer, std::int64_t due_at) = 0;
+  virtual void disarm(const Timer& timer) = 0;
   // Removes the timer if it is still the one with `id` (it may have been re-armed since).
   virtual bool take(std::int64_t id) = 0;
   virtual std::optional<std::int64_t> next_due() = 0;

@@ -88,14 +88,13 @@ std::int64_t save_post(Turn& turn, const Post& p) {
     roster_changed(turn, id);
   }
   // Reminders go out before the shift; who has not confirmed by the second time is replaced.
-  std::string key = std::to_string(id);
   std::int64_t remind_at = p.starts_at - turn.config.shifts.remind_before_min * kMinute;
-  turn.arm_timer("remind:" + key, std::max(remind_at, turn.now), "remind", key);
+  turn.arm(Timer{TimerKind::remind, id}, std::max(remind_at, turn.now));
   std::int64_t replace_at = p.starts_at - turn.config.shifts.replace_before_min * kMinute;
   if (replace_at > turn.now) {
-    turn.arm_timer("replace:" + key, replace_at, "replace", key);
+    turn.arm(Timer{TimerKind::replace, id}, replace_at);
   } else {
-    turn.store.timers.disarm("replace:" + key);
+    turn.disarm(Timer{TimerKind::replace, id});
   }
   return id;
 }
@@ -171,8 +170,7 @@ void recruit(Turn& turn, std::string_view args) {
     std::int64_t card = turn.post(*g, text, std::move(opt));
     turn.store.posts.add_card(call.id, {g->adapter, g->chat, card});
   }
-  turn.arm_timer("call:" + std::to_string(call.id), call.deadline_at, "deadline",
-                 std::to_string(call.id));
+  turn.arm(Timer{TimerKind::deadline, call.id}, call.deadline_at);
   turn.reply(
       turn.say(Msg::recruit_sent,
                {{"groups", std::to_string(groups.size())},
@@ -332,9 +330,8 @@ void roster_changed(Turn& turn, std::int64_t post_id) {
   if (!call) return;
   if (turn.config.recruitment.card_refresh_s == 0) return refresh_cards(turn, call->id);
   // Many replies in a burst make one edit of each card, not one per reply.
-  turn.arm_timer_once("cards:" + std::to_string(call->id),
-                      turn.now + turn.config.recruitment.card_refresh_s * 1000, "cards",
-                      std::to_string(call->id));
+  turn.arm_once(Timer{TimerKind::cards, call->id},
+                turn.now + turn.config.recruitment.card_refresh_s * 1000);
 }
 
 void refresh_cards(Turn& turn, std::int64_t call_id) {
@@ -354,7 +351,7 @@ void refresh_cards(Turn& turn, std::int64_t call_id) {
 
 void close_call(Turn& turn, std::int64_t call_id) {
   if (!turn.store.posts.close_call(call_id)) return;
-  turn.store.timers.disarm("cards:" + std::to_string(call_id));
+  turn.disarm(Timer{TimerKind::cards, call_id});
   refresh_cards(turn, call_id);
 }
 

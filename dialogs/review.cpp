@@ -8,7 +8,7 @@ namespace linli::review {
 namespace {
 
 void respond(Turn& turn, std::string text) {
-  if (!turn.ev.callback_id.empty()) turn.answer_press(text);
+  if (turn.pressed()) turn.answer_press(text);
   turn.reply(std::move(text));
 }
 
@@ -58,7 +58,7 @@ void decide(Turn& turn, std::int64_t volunteer_id, bool approve) {
                               {{"community", c ? c->name : ""}}));
   recruitment::volunteer_decided(turn, volunteer_id, approve);
   if (approve) {
-    if (const auto* g = turn.dir.volunteers_group(v->community_id, turn.ev.adapter)) {
+    if (const auto* g = turn.dir.volunteers_group(v->community_id, turn.adapter())) {
       turn.post(*g,
                 say(turn.group_lang(), Msg::welcome_volunteer,
                     {{"name", v->name}, {"building", v->building.empty() ? "—" : v->building}}));

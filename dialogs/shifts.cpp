@@ -63,8 +63,7 @@ void replace(Turn& turn, std::int64_t post_id) {
     turn.tell(e.person_id,
               say(l, Msg::shift_replaced, {{"id", std::to_string(post_id)}, {"title", p->title}}));
   }
-  if (again != 0)
-    turn.arm_timer("replace:" + std::to_string(post_id), again, "replace", std::to_string(post_id));
+  if (again != 0) turn.arm(Timer{TimerKind::replace, post_id}, again);
   // A place still held for an unfinished or unreviewed sign-up cannot wait any longer.
   for (const auto& e : turn.store.roster.of_post(post_id, RosterStatus::held)) {
     turn.store.roster.move(post_id, e.person_id, RosterStatus::held, RosterStatus::gone);
@@ -146,10 +145,6 @@ std::optional<Post> post_of(Turn& turn, const Shift& s) {
   return s.post_id == 0 ? std::nullopt : turn.store.posts.get(s.post_id);
 }
 
-std::string shift_timer_key(std::int64_t shift_id) {
-  return "shift:" + std::to_string(shift_id);
-}
-
 }  // namespace
 
 void check_in(Turn& turn) {
@@ -188,8 +183,7 @@ void check_in(Turn& turn) {
     }
   }
   s.id = turn.store.shifts.check_in(s);
-  std::string key = std::to_string(s.id);
-  turn.arm_timer(shift_timer_key(s.id), shift_end(turn, s, post).at, "shift", key);
+  turn.arm(Timer{TimerKind::shift, s.id}, shift_end(turn, s, post).at);
   turn.reply(turn.say(Msg::checkin_ok,
                       {{"post", post_text}, {"time", format_time(turn.now, offset, turn.lang)}}));
 }
@@ -200,7 +194,7 @@ void check_out(Turn& turn) {
   // After downtime the shift may have ended by itself before its timer could fire.
   std::int64_t end = std::min(turn.now, shift_end(turn, *on, post_of(turn, *on)).at);
   turn.store.shifts.check_out(on->id, end);
-  turn.store.timers.disarm(shift_timer_key(on->id));
+  turn.disarm(Timer{TimerKind::shift, on->id});
   const int offset = turn.utc_offset_min(on->community_id);
   std::int64_t me = turn.person.id;
   turn.reply(turn.say(
@@ -218,7 +212,7 @@ void close(Turn& turn, std::int64_t shift_id) {
   auto post = post_of(turn, *s);
   ShiftEnd end = shift_end(turn, *s, post);
   if (end.at > turn.now) {  // the post was moved later since the timer was armed
-    turn.arm_timer(shift_timer_key(shift_id), end.at, "shift", std::to_string(shift_id));
+    turn.arm(Timer{TimerKind::shift, shift_id}, end.at);
     return;
   }
   turn.store.shifts.check_out(shift_id, end.at);

@@ -60,7 +60,7 @@ std::vector<Candidate> rank(const std::vector<PoolMember>& pool, Skill need,
 
 std::int64_t open(Turn& turn, HelpRequest r) {
   r.id = turn.store.requests.create(r);
-  const Group* group = turn.dir.volunteers_group(r.community_id, turn.ev.adapter);
+  const Group* group = turn.dir.volunteers_group(r.community_id, turn.adapter());
   if (group == nullptr) return r.id;  // the config guarantees one; nothing to post to otherwise
   Skill need = skill_from_code(r.category).value_or(Skill::other);
   constexpr std::size_t kNamed = 3;
@@ -96,7 +96,7 @@ void take(Turn& turn, std::int64_t id) {
   auto r = turn.store.requests.get(id);
   // A refused button press is answered on the button; a refused reply, in the chat.
   auto refuse = [&](std::string text) {
-    if (!turn.ev.callback_id.empty()) {
+    if (turn.pressed()) {
       turn.answer_press(std::move(text));
     } else {
       turn.reply(std::move(text));

@@ -2,10 +2,16 @@
 
 namespace linli {
 
-Turn::Turn(const Config& cfg, Store& st, const Directory& d, const InboundEvent& e, Person p,
-           std::int64_t n, Outcome& out)
-    : config(cfg), store(st), dir(d), ev(e), person(std::move(p)), now(n), out_(out) {
-  if (ev.chat_kind == ChatKind::group) group = dir.group(ev.adapter, ev.chat);
+Turn::Turn(const Config& cfg, Store& st, const Directory& d, Origin o, Person p, std::int64_t n,
+           Outcome& out)
+    : config(cfg),
+      store(st),
+      dir(d),
+      origin(std::move(o)),
+      person(std::move(p)),
+      now(n),
+      out_(out) {
+  if (in_group()) group = dir.group(origin.chat.adapter, origin.chat.chat);
   std::string community_id = group ? group->community_id : person.community_id;
   if (community_id.empty()) {
     auto coordinated = dir.coordinated_by(person.id);
@@ -52,25 +58,31 @@ std::string Turn::name_of(std::int64_t person_id) {
 }
 
 std::int64_t Turn::reply(std::string text, SendOptions opt) {
+  if (origin.chat.adapter.empty() || origin.chat.chat.empty()) return 0;
   OutboundMessage m;
-  m.adapter = ev.adapter;
-  m.chat = ev.chat;
-  m.thread = ev.thread;
-  m.private_chat = ev.chat_kind == ChatKind::private_chat;
+  m.adapter = origin.chat.adapter;
+  m.chat = origin.chat.chat;
+  m.thread = origin.chat.thread;
+  m.private_chat = !in_group();
   m.text = std::move(text);
-  m.reply_to = opt.reply_to.empty() && in_group() ? ev.message_id : opt.reply_to;
+  m.reply_to = opt.reply_to;
+  if (m.reply_to.empty() && in_group() && origin.event) m.reply_to = origin.event->message_id;
   m.route = std::move(opt.route);
   m.buttons = std::move(opt.buttons);
   m.mentions = std::move(opt.mentions);
   return send(std::move(m));
 }
 
+Address Turn::private_address(const Identity& who) const {
+  const AdapterConfig* platform = config.adapter(who.adapter);
+  Recipient to{who.adapter, who.user, who.private_chat};
+  return to.address(platform == nullptr || platform->capabilities.private_chat_is_user_id);
+}
+
 std::int64_t Turn::tell(std::int64_t person_id, std::string text, SendOptions opt) {
-  auto who = store.people.identity(person_id, ev.adapter);
+  auto who = store.people.identity(person_id, adapter());
   if (!who) return 0;  // a person always has an identity; nothing to do if the row is gone
-  const AdapterConfig* platform = config.adapter(who->adapter);
-  Recipient to{who->adapter, who->user, who->private_chat};
-  Address at = to.address(platform == nullptr || platform->capabilities.private_chat_is_user_id);
+  Address at = private_address(*who);
   OutboundMessage m;
   m.adapter = at.adapter;
   m.chat = at.chat;
@@ -113,14 +125,14 @@ void Turn::edit(std::int64_t outbox_id, std::string text,
 }
 
 void Turn::answer_press(std::string text) {
-  if (ev.callback_id.empty() || press_answered_) return;
+  if (!pressed() || press_answered_) return;
   press_answered_ = true;
   OutboundMessage m;
   m.kind = OutKind::answer_callback;
-  m.adapter = ev.adapter;
-  m.chat = ev.chat;
+  m.adapter = origin.chat.adapter;
+  m.chat = origin.chat.chat;
   m.private_chat = !in_group();
-  m.callback_id = ev.callback_id;
+  m.callback_id = origin.event->callback_id;
   m.text = std::move(text);
   send(std::move(m));
 }
@@ -131,9 +143,8 @@ std::int64_t Turn::send(OutboundMessage m) {
   return id;
 }
 
-void Turn::arm_timer_once(const std::string& key, std::int64_t due_at, const std::string& kind,
-                          const std::string& payload) {
-  if (!store.timers.arm_once(key, due_at, kind, payload)) return;
+void Turn::arm_once(const Timer& timer, std::int64_t due_at) {
+  if (!store.timers.arm_once(timer, due_at)) return;
   if (!out_.earliest_timer || due_at < *out_.earliest_timer) out_.earliest_timer = due_at;
 }
 
@@ -148,9 +159,8 @@ void Turn::requeue(OutboxRow row) {
   out_.messages.push_back(std::move(row));
 }
 
-void Turn::arm_timer(const std::string& key, std::int64_t due_at, const std::string& kind,
-                     const std::string& payload) {
-  store.timers.arm(key, due_at, kind, payload);
+void Turn::arm(const Timer& timer, std::int64_t due_at) {
+  store.timers.arm(timer, due_at);
   if (!out_.earliest_timer || due_at < *out_.earliest_timer) out_.earliest_timer = due_at;
 }
 

@@ -1,7 +1,9 @@
 #pragma once
-// One event being decided: who acts, where, in which language, and what the decision sends.
-// Everything a Turn writes goes into the transaction the dispatcher opened for the event, and
-// every message it sends is an outbox row; nothing leaves the process from here.
+// One decision being made: who acts, where, in which language, and what the decision sends.
+// A decision is about an event from a chat, or Linli's own work (a timer that fell due, a
+// message that could not be delivered), which has no event. Everything a Turn writes goes into
+// the unit of work the dispatcher opened, and every message it sends is an outbox row; nothing
+// leaves the process from here.
 
 #include <cstdint>
 #include <optional>
@@ -29,22 +31,40 @@ struct SendOptions {
   std::string reply_to;  // platform message id; Turn::reply fills in the event's message
 };
 
+// Where a decision happens: the chat an event came from, or the chat Linli acts in of its own
+// accord (a dialog's, a group's); none for a timer about a post. `event` is the event decided,
+// null when Linli acts by itself.
+struct Origin {
+  Address chat;  // adapter "" when there is no chat to answer in
+  ChatKind kind = ChatKind::private_chat;
+  std::string user;  // the platform user who acts, "" for Linli itself
+  const InboundEvent* event = nullptr;
+
+  static Origin of(const InboundEvent& ev) {
+    return Origin{{ev.adapter, ev.chat, ev.thread}, ev.chat_kind, ev.user, &ev};
+  }
+};
+
 class Turn {
  public:
-  Turn(const Config& config, Store& store, const Directory& dir, const InboundEvent& ev,
-       Person person, std::int64_t now, Outcome& out);
+  Turn(const Config& config, Store& store, const Directory& dir, Origin origin, Person person,
+       std::int64_t now, Outcome& out);
 
   const Config& config;
   Store& store;
   const Directory& dir;
-  const InboundEvent& ev;
+  const Origin origin;
   Person person;
   std::int64_t now;
   Lang lang = Lang::zh;                  // the acting person's
   const Community* community = nullptr;  // where the person acts
   const Group* group = nullptr;          // the group the event came from, if any
 
-  bool in_group() const { return ev.chat_kind == ChatKind::group; }
+  bool in_group() const { return origin.kind == ChatKind::group; }
+  // The platform this decision happens on ("" for a timer).
+  const std::string& adapter() const { return origin.chat.adapter; }
+  // Whether the decision is about a press of one of our buttons, which wants an answer.
+  bool pressed() const { return origin.event != nullptr && !origin.event->callback_id.empty(); }
   Lang lang_of(const Person& p) const;
   Lang lang_of(std::int64_t person_id);
   Lang group_lang() const;  // messages posted in a group speak the community's language
@@ -58,8 +78,13 @@ class Turn {
     return linli::say(lang, m, args);
   }
 
-  // In the chat (and topic) the event came from, as a reply to it when in a group.
+  // In the chat (and topic) of the origin, as a reply to the event when in a group. Nothing when
+  // the decision has no chat (a timer): it tells people and posts to groups instead.
   std::int64_t reply(std::string text, SendOptions opt = {});
+  // Where a person is reached privately on one platform (Recipient): the private chat they
+  // wrote from, else their user id where the platform names private chats by it, else no chat
+  // (the adapter opens one from the user id the message carries).
+  Address private_address(const Identity& who) const;
   // In the private chat of a person, on the platform of this event if they are on it.
   std::int64_t tell(std::int64_t person_id, std::string text, SendOptions opt = {});
   std::int64_t post(const Group& g, std::string text, SendOptions opt = {});
@@ -72,11 +97,10 @@ class Turn {
   std::int64_t send(OutboundMessage m);
   // Hands a row that is already in the outbox (pending again) to the sender.
   void requeue(OutboxRow row);
-  void arm_timer(const std::string& key, std::int64_t due_at, const std::string& kind,
-                 const std::string& payload);
-  // Arms a timer unless one of that name is armed already (debouncing).
-  void arm_timer_once(const std::string& key, std::int64_t due_at, const std::string& kind,
-                      const std::string& payload);
+  void arm(const Timer& timer, std::int64_t due_at);
+  // Arms a timer unless it is armed already (debouncing).
+  void arm_once(const Timer& timer, std::int64_t due_at);
+  void disarm(const Timer& timer) { store.timers.disarm(timer); }
   // The community this person coordinates from this chat: the group's, or in a private chat
   // the first they coordinate. nullptr when they coordinate none here.
   const Community* coordinated() const;

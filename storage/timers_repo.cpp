@@ -21,29 +21,32 @@ TimersRepo::TimersRepo(Database& db)
             "INSERT INTO parked_timers (key, kind, payload, attempts, error, parked_at) "
             "SELECT key, kind, payload, ?, ?, ? FROM timers WHERE id = ?") {}
 
-void TimersRepo::arm(const std::string& key, std::int64_t due_at, const std::string& kind,
-                     const std::string& payload) {
+namespace {
+
+void bind_timer(SQLite::Statement& q, const Timer& t, std::int64_t due_at) {
+  q.bind(1, t.key());
+  q.bind(2, due_at);
+  q.bind(3, std::string(to_string(t.kind)));
+  q.bind(4, t.kind == TimerKind::purge ? std::string() : std::to_string(t.subject));
+}
+
+}  // namespace
+
+void TimersRepo::arm(const Timer& timer, std::int64_t due_at) {
   Use q(arm_);
-  q->bind(1, key);
-  q->bind(2, due_at);
-  q->bind(3, kind);
-  q->bind(4, payload);
+  bind_timer(*q, timer, due_at);
   q->exec();
 }
 
-bool TimersRepo::arm_once(const std::string& key, std::int64_t due_at, const std::string& kind,
-                          const std::string& payload) {
+bool TimersRepo::arm_once(const Timer& timer, std::int64_t due_at) {
   Use q(arm_once_);
-  q->bind(1, key);
-  q->bind(2, due_at);
-  q->bind(3, kind);
-  q->bind(4, payload);
+  bind_timer(*q, timer, due_at);
   return q->exec() == 1;
 }
 
-void TimersRepo::disarm(const std::string& key) {
+void TimersRepo::disarm(const Timer& timer) {
   Use q(disarm_);
-  q->bind(1, key);
+  q->bind(1, timer.key());
   q->exec();
 }
 

@@ -15,13 +15,10 @@ class TimersRepo final : public Timers {
  public:
   explicit TimersRepo(Database& db);
 
-  // Arms (or re-arms) the timer named `key`.
-  void arm(const std::string& key, std::int64_t due_at, const std::string& kind,
-           const std::string& payload) override;
-  // Arms the timer only if no timer of that name is armed: for debouncing ("refresh soon").
-  bool arm_once(const std::string& key, std::int64_t due_at, const std::string& kind,
-                const std::string& payload) override;
-  void disarm(const std::string& key) override;
+  // Stored as its key, its kind's name and its subject, which earlier versions wrote the same.
+  void arm(const Timer& timer, std::int64_t due_at) override;
+  bool arm_once(const Timer& timer, std::int64_t due_at) override;
+  void disarm(const Timer& timer) override;
   // Removes the timer if it is still the one with `id` (it may have been re-armed since).
   bool take(std::int64_t id) override;
   std::optional<std::int64_t> next_due() override;

@@ -252,7 +252,7 @@ TEST(SchedulerUnderStress, TimersDueAfterDowntimeFireInBatchesWhileTheLoopServes
     storage::Database::Transaction txn(p.db);
     // Reminders of a shift that is gone: each fires and decides nothing.
     for (std::uint64_t i = 0; i < kTimers; ++i) {
-      p.store.timers.arm("remind:" + std::to_string(i), now - 60'000, "remind", "0");
+      p.store.timers.arm(Timer{TimerKind::remind, static_cast<std::int64_t>(i) + 1}, now - 60'000);
     }
     txn.commit();
   }
@@ -409,7 +409,7 @@ TEST_F(Runtime, ACommittedEventIsDoneEvenIfTheDatabaseRefusesWritesAfterTheCommi
 
 TEST_F(Runtime, ATimerThatFiredIsNotFiredAgainWhenHandingOnFails) {
   std::int64_t start = clock_.now_ms();
-  store_.timers.arm("purge", start - 5, "purge", "");
+  store_.timers.arm(Timer{TimerKind::purge}, start - 5);
   // Waking the scheduler for the next day's purge fails, after the commit.
   dispatcher_.on_timer_armed = [](std::int64_t) { throw std::runtime_error("wake failed"); };
   EXPECT_EQ(scheduler_.run_due(), 1);
@@ -422,8 +422,8 @@ TEST_F(Runtime, ATimerThatFiredIsNotFiredAgainWhenHandingOnFails) {
 TEST_F(Runtime, ATimerThatAlwaysFailsIsParkedAfterItsLastTryAndTheOthersStillFire) {
   std::int64_t request = request_with_damaged_address();
   std::int64_t start = clock_.now_ms();
-  store_.timers.arm("unclaimed:7", start - 10, "unclaimed", std::to_string(request));
-  store_.timers.arm("purge", start - 5, "purge", "");
+  store_.timers.arm(Timer{TimerKind::unclaimed, request}, start - 10);
+  store_.timers.arm(Timer{TimerKind::purge}, start - 5);
   EXPECT_EQ(scheduler_.run_due(), 1);  // the purge; the broken one is put back for later
   EXPECT_EQ(store_.timers.due(start, 10).size(), 0u);
   // Tried again with a growing delay (2, 4, 8, 16 s) until its last try parks it.
@@ -439,23 +439,35 @@ TEST_F(Runtime, ATimerThatAlwaysFailsIsParkedAfterItsLastTryAndTheOthersStillFir
   EXPECT_EQ(q.getColumn(1).getInt(), config_.dispatcher.max_event_attempts);
   EXPECT_NE(q.getColumn(2).getString().find("cannot decrypt"), std::string::npos);
   // A timer armed after it fires as any other.
-  store_.timers.arm("purge", clock_.now_ms(), "purge", "");
+  store_.timers.arm(Timer{TimerKind::purge}, clock_.now_ms());
   EXPECT_EQ(scheduler_.run_due(), 1);
+}
+
+TEST_F(Runtime, ATimerOfAKindThisVersionDoesNotKnowIsParkedWithWhy) {
+  // Written by a newer version (a rollback), or damaged by hand.
+  db_.sql().exec(
+      "INSERT INTO timers (key, due_at, kind, payload) VALUES ('survey:3', 0, 'survey', '3')");
+  for (int i = 0; i < config_.dispatcher.max_event_attempts; ++i) {
+    EXPECT_EQ(scheduler_.run_due(), 0);
+    clock_.advance_ms(60'000);
+  }
+  EXPECT_EQ(dispatcher_.stats().timers_parked, 1u);
+  EXPECT_FALSE(store_.timers.next_due());
+  SQLite::Statement q(db_.sql(), "SELECT key, error FROM parked_timers");
+  ASSERT_TRUE(q.executeStep());
+  EXPECT_EQ(q.getColumn(0).getString(), "survey:3");
+  EXPECT_NE(q.getColumn(1).getString().find("does not know"), std::string::npos);
 }
 
 // The timers port as the scheduler sees it, failing the next `failures` reads of due timers.
 class FlakyTimers final : public Timers {
  public:
   FlakyTimers(Timers& real, int failures) : real_(real), failures_(failures) {}
-  void arm(const std::string& key, std::int64_t due_at, const std::string& kind,
-           const std::string& payload) override {
-    real_.arm(key, due_at, kind, payload);
+  void arm(const Timer& timer, std::int64_t due_at) override { real_.arm(timer, due_at); }
+  bool arm_once(const Timer& timer, std::int64_t due_at) override {
+    return real_.arm_once(timer, due_at);
   }
-  bool arm_once(const std::string& key, std::int64_t due_at, const std::string& kind,
-                const std::string& payload) override {
-    return real_.arm_once(key, due_at, kind, payload);
-  }
-  void disarm(const std::string& key) override { real_.disarm(key); }
+  void disarm(const Timer& timer) override { real_.disarm(timer); }
   bool take(std::int64_t id) override { return real_.take(id); }
   std::optional<std::int64_t> next_due() override { return real_.next_due(); }
   std::vector<TimerRecord> due(std::int64_t now, int limit) override {
@@ -484,7 +496,7 @@ TEST_F(Runtime, ATimersTableThatCannotBeReadIsReadAgainLaterAndTheProcessGoesOn)
              store_.dialogs,      store_.events, store_.outbox,     flaky,
              store_.posts,        store_.roster, store_.offers,     store_.shifts};
   Scheduler scheduler(io_, seen, clock_, dispatcher_, log_);
-  store_.timers.arm("purge", clock_.now_ms() - 5, "purge", "");
+  store_.timers.arm(Timer{TimerKind::purge}, clock_.now_ms() - 5);
   scheduler.start();
   net::co_spawn(
       io_,

@@ -390,7 +390,7 @@ TEST_F(Undeliverable, AMessageHeldPastTheRetentionIsPurgedByTheDailyPurge) {
   say("li", "g31", "今天天气不错");
   std::int64_t id = private_to_li("地址：31栋2单元501");
   undeliverable(id, true);
-  store_.timers.arm("purge", now_, "purge", "");
+  store_.timers.arm(Timer{TimerKind::purge}, now_);
   fire_due();
   EXPECT_EQ(store_.outbox.status(id), OutboxStatus::held);  // held just now: kept
   now_ += config_.privacy.address_retention_days * kDay + 1;

@@ -200,7 +200,8 @@ TEST_F(FiveSteps, DeclinedOfferGoesToTheNextRankedCandidate) {
 
 TEST_F(FiveSteps, UnansweredOffersMoveOnThenEscalate) {
   open_request("medical", "量血压");
-  store_.timers.disarm("unclaimed:1");  // only the coordinator's offers in this test
+  store_.timers.disarm(
+      Timer{TimerKind::unclaimed, 1});  // only the coordinator's offers in this test
   say("zhou", "zhou", "派单 #1 赵姐");
   std::vector<std::string> asked = {"zhao"};
   std::vector<Sent> last;
@@ -245,7 +246,7 @@ TEST_F(FiveSteps, RankingFollowsTheOrderOfTheMethod) {
   store_.shifts.check_out(tired, now_ - 44 * kHour);
   InboundEvent ev = event("zhou", "zhou");
   Outcome out;
-  Turn turn(config_, store_, *dir_, ev, *store_.people.get(person("zhou")), now_, out);
+  Turn turn(config_, store_, *dir_, Origin::of(ev), *store_.people.get(person("zhou")), now_, out);
   auto ranked = assignments::rank(turn, "sc", bit(Skill::medical), "31", {}, 5);
   std::vector<std::string> names;
   for (const auto& c : ranked) names.push_back(c.name);
@@ -259,7 +260,7 @@ TEST_F(FiveSteps, NobodyAtTheDailyCapIsAsked) {
   store_.shifts.check_out(s, now_ - kMinute);
   InboundEvent ev = event("zhou", "zhou");
   Outcome out;
-  Turn turn(config_, store_, *dir_, ev, *store_.people.get(person("zhou")), now_, out);
+  Turn turn(config_, store_, *dir_, Origin::of(ev), *store_.people.get(person("zhou")), now_, out);
   for (const auto& c : assignments::rank(turn, "sc", bit(Skill::medical), "31", {}, 10)) {
     EXPECT_NE(c.name, "worked_out");
   }
@@ -487,7 +488,7 @@ TEST_F(Privacy, AddressesOfClosedRequestsArePurgedAfterTheRetention) {
   say("li", "li", "是");
   say("chen", "gv", "接单", "p" + std::to_string(store_.requests.get(1)->card_outbox_id));
   say("chen", "gv", "完成 #1");
-  store_.timers.arm("purge", now_, "purge", "");
+  store_.timers.arm(Timer{TimerKind::purge}, now_);
   fire_due();
   EXPECT_EQ(store_.requests.get(1)->address, "31栋2单元501");  // closed just now: kept
   now_ += config_.privacy.address_retention_days * 24 * 3'600'000LL + 1;

@@ -55,6 +55,22 @@ TEST_F(HelpDialog, CategoryWithInlineDetailsSkipsToAddress) {
   EXPECT_THAT(texts_to(sent, "li").at(0), HasSubstr("只有接单的志愿者能看到"));
 }
 
+TEST_F(HelpDialog, TheAddressIsAskedInThePrivateChatThePersonWroteFrom) {
+  // On Slack, Feishu or WeCom a private chat has an id of its own, not the person's user id.
+  InboundEvent dm = event("li", "li");
+  dm.chat = "dm-li";
+  dm.text = "/menu";
+  handle(dm);
+  say("li", "g31", "/help 厨房水管漏水了");
+  auto sent = say("li", "g31", "维修");
+  auto d = dialog_of("li");
+  ASSERT_TRUE(d && d->private_chat);
+  EXPECT_EQ(d->chat, "dm-li");
+  ASSERT_FALSE(texts_to(sent, "dm-li").empty());
+  EXPECT_THAT(texts_to(sent, "dm-li").at(0), HasSubstr("只有接单的志愿者能看到"));
+  EXPECT_TRUE(texts_to(sent, "li").empty()) << "not to a chat guessed from the user id";
+}
+
 TEST_F(HelpDialog, CategoryWithoutDetailsAsksDetails) {
   put_dialog("li", "help", "category", "g31", {{"group_building", "31"}});
   auto sent = say("li", "g31", "5");

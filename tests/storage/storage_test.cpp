@@ -155,40 +155,41 @@ TEST_F(Storage, OutboxRowsRoundTripAndRouteRepliesByPlatformId) {
 }
 
 TEST_F(Storage, TimersReArmByKeyAndAreTakenOnce) {
-  store_.timers.arm("d:1", 100, "dialog", "a");
-  store_.timers.arm("d:1", 200, "dialog", "b");  // re-armed: one timer, the later time
-  store_.timers.arm("d:2", 150, "dialog", "");
+  store_.timers.arm(Timer{TimerKind::dialog, 1}, 100);
+  store_.timers.arm(Timer{TimerKind::dialog, 1}, 200);  // re-armed: one timer, the later time
+  store_.timers.arm(Timer{TimerKind::dialog, 2}, 150);
   EXPECT_EQ(store_.timers.next_due(), 150);
   auto due = store_.timers.due(199, 10);
   ASSERT_EQ(due.size(), 1u);
   EXPECT_EQ(due[0].key, "d:2");
   due = store_.timers.due(200, 10);
   ASSERT_EQ(due.size(), 2u);
-  EXPECT_EQ(due[1].payload, "b");
+  EXPECT_EQ(due[1].key, "d:1");
+  EXPECT_EQ(due[1].due_at, 200);
   EXPECT_TRUE(store_.timers.take(due[0].id));
   EXPECT_FALSE(store_.timers.take(due[0].id));
-  store_.timers.disarm("d:1");
+  store_.timers.disarm(Timer{TimerKind::dialog, 1});
   EXPECT_FALSE(store_.timers.next_due());
 }
 
 TEST_F(Storage, ReArmedTimerIsNotTakenByItsOldId) {
-  store_.timers.arm("d:1", 100, "dialog", "");
+  store_.timers.arm(Timer{TimerKind::dialog, 1}, 100);
   auto old = store_.timers.due(100, 10).at(0);
-  store_.timers.arm("d:1", 500, "dialog", "");
+  store_.timers.arm(Timer{TimerKind::dialog, 1}, 500);
   EXPECT_FALSE(store_.timers.take(old.id));
   EXPECT_EQ(store_.timers.next_due(), 500);
 }
 
 TEST_F(Storage, AFailingTimerIsPutBackOrParkedAndStartsOverWhenReArmed) {
-  store_.timers.arm("unclaimed:7", 100, "unclaimed", "7");
+  store_.timers.arm(Timer{TimerKind::unclaimed, 7}, 100);
   auto t = store_.timers.due(100, 10).at(0);
   EXPECT_EQ(t.attempts, 0);
   EXPECT_TRUE(store_.timers.retry(t.id, 1, 2100));
   EXPECT_TRUE(store_.timers.due(2000, 10).empty());
   t = store_.timers.due(2100, 10).at(0);
   EXPECT_EQ(t.attempts, 1);
-  store_.timers.arm("unclaimed:7", 3000, "unclaimed", "7");  // armed anew by a decision
-  EXPECT_FALSE(store_.timers.retry(t.id, 2, 5000));          // not the same timer any more
+  store_.timers.arm(Timer{TimerKind::unclaimed, 7}, 3000);  // armed anew by a decision
+  EXPECT_FALSE(store_.timers.retry(t.id, 2, 5000));         // not the same timer any more
   t = store_.timers.due(3000, 10).at(0);
   EXPECT_EQ(t.attempts, 0);
   EXPECT_TRUE(store_.timers.park(t.id, 5, "cannot decrypt", 4000));

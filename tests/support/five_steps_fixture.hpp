@@ -34,7 +34,8 @@ class FiveStepsFixture : public EngineFixture {
     // As the post dialog saves it: with its reminders armed.
     InboundEvent ev = event("zhou", "zhou");
     Outcome out;
-    Turn turn(config_, store_, *dir_, ev, *store_.people.get(person("zhou")), now_, out);
+    Turn turn(config_, store_, *dir_, Origin::of(ev), *store_.people.get(person("zhou")), now_,
+              out);
     return recruitment::save_post(turn, p);
   }
   std::int64_t add_volunteer(const std::string& user, const std::string& building,
