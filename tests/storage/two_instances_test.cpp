@@ -68,5 +68,33 @@ TEST_F(TwoInstances, ATaskIsClaimedOnceWhateverEachInstanceReadBefore) {
   EXPECT_EQ(a_.requests.get(id)->volunteer_id, person(2));
 }
 
+// /checkin from two chats, decided on two instances: both read that the person is not on duty,
+// both open a shift. Only one may be open; the other instance is told there is one.
+TEST_F(TwoInstances, TwoCheckInsOfOnePersonOpenOneShift) {
+  Shift s{0, person(1), "sc", 0, kNow, 0};
+  ASSERT_FALSE(a_.shifts.on_duty(person(1)));  // both read them off duty
+  ASSERT_FALSE(b_.shifts.on_duty(person(1)));
+  std::optional<std::int64_t> theirs = b_.shifts.check_in(s);
+  ASSERT_TRUE(theirs);
+  EXPECT_FALSE(a_.shifts.check_in(s));
+  EXPECT_EQ(a_.shifts.on_duty(person(1))->id, *theirs);
+  EXPECT_EQ(
+      a_db_.sql().execAndGet("SELECT COUNT(*) FROM shifts WHERE checkout_at IS NULL").getInt(), 1);
+  // Checked out, they can check in again.
+  EXPECT_TRUE(a_.shifts.check_out(*theirs, kNow + 1000));
+  EXPECT_TRUE(a_.shifts.check_in({0, person(1), "sc", 0, kNow + 2000, 0}));
+}
+
+// The shift's timer closes it on one instance while the person checks out by hand on the other:
+// closed once, at the time of whoever was first.
+TEST_F(TwoInstances, AShiftIsCheckedOutOnce) {
+  std::int64_t id = *a_.shifts.check_in({0, person(1), "sc", 0, kNow, 0});
+  ASSERT_EQ(a_.shifts.get(id)->checkout_at, 0);  // both read it open
+  ASSERT_EQ(b_.shifts.get(id)->checkout_at, 0);
+  EXPECT_TRUE(b_.shifts.check_out(id, kNow + 1000));
+  EXPECT_FALSE(a_.shifts.check_out(id, kNow + 2000));
+  EXPECT_EQ(a_.shifts.get(id)->checkout_at, kNow + 1000);
+}
+
 }  // namespace
 }  // namespace linli::storage
