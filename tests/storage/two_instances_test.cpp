@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "storage/migrations.hpp"
 #include "storage/store.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -94,6 +95,40 @@ TEST_F(TwoInstances, AShiftIsCheckedOutOnce) {
   EXPECT_TRUE(b_.shifts.check_out(id, kNow + 1000));
   EXPECT_FALSE(a_.shifts.check_out(id, kNow + 2000));
   EXPECT_EQ(a_.shifts.get(id)->checkout_at, kNow + 1000);
+}
+
+// Before the check-in was one conditional statement, such races left people with two open
+// shifts. The migration keeps the oldest open (the shift they are on) and checks the others out
+// at their own check-in: no hour is counted twice. Then the database itself refuses a second one.
+TEST(TwoInstancesBefore, TheMigrationLeavesOneOpenShiftPerPerson) {
+  test::TempDir dir;
+  std::string path = dir.path() + "/linli.db";
+  {
+    SQLite::Database old(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    for (int v = 0; v < 9; ++v) old.exec(std::string(migrations()[v]));
+    old.exec("PRAGMA user_version = 9");
+    old.exec("INSERT INTO communities VALUES ('sc', 'x', 'zh')");
+    old.exec("INSERT INTO people (id, created_at) VALUES (1, 1), (2, 1)");
+    old.exec(
+        "INSERT INTO shifts (id, person_id, community_id, checkin_at, checkout_at) VALUES "
+        "(1, 1, 'sc', 2000, NULL), (2, 1, 'sc', 1000, NULL), (3, 1, 'sc', 3000, NULL), "
+        "(4, 1, 'sc', 500, 900), (5, 2, 'sc', 1500, NULL)");
+  }
+  Database db(path, "normal");
+  SqliteStore store(db);
+  EXPECT_EQ(db.schema_version(), Database::latest_schema_version());
+  EXPECT_EQ(store.shifts.on_duty(1)->id, 2);
+  EXPECT_EQ(db.sql().execAndGet("SELECT COUNT(*) FROM shifts WHERE checkout_at IS NULL").getInt(),
+            2);
+  EXPECT_EQ(store.shifts.get(1)->checkout_at, 2000);
+  EXPECT_EQ(store.shifts.get(3)->checkout_at, 3000);
+  EXPECT_EQ(store.shifts.get(4)->checkout_at, 900);
+  EXPECT_EQ(store.shifts.served(1, 0, 4000), 400 + 3000);  // 500-900, and 1000 until 4000
+  EXPECT_EQ(store.shifts.on_duty(2)->id, 5);
+  EXPECT_FALSE(store.shifts.check_in({0, 1, "sc", 0, 5000, 0}));
+  EXPECT_THROW(db.sql().exec("INSERT INTO shifts (person_id, community_id, checkin_at) "
+                             "VALUES (1, 'sc', 6000)"),
+               SQLite::Exception);
 }
 
 }  // namespace
