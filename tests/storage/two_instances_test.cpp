@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include "storage/migrations.hpp"
 #include "storage/store.hpp"
+#include "tests/support/old_database.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace linli::storage {
@@ -101,20 +101,12 @@ TEST_F(TwoInstances, AShiftIsCheckedOutOnce) {
 // shifts. The migration keeps the oldest open (the shift they are on) and checks the others out
 // at their own check-in: no hour is counted twice. Then the database itself refuses a second one.
 TEST(TwoInstancesBefore, TheMigrationLeavesOneOpenShiftPerPerson) {
-  test::TempDir dir;
-  std::string path = dir.path() + "/linli.db";
-  {
-    SQLite::Database old(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    for (int v = 0; v < 9; ++v) old.exec(std::string(migrations()[v]));
-    old.exec("PRAGMA user_version = 9");
-    old.exec("INSERT INTO communities VALUES ('sc', 'x', 'zh')");
-    old.exec("INSERT INTO people (id, created_at) VALUES (1, 1), (2, 1)");
-    old.exec(
-        "INSERT INTO shifts (id, person_id, community_id, checkin_at, checkout_at) VALUES "
-        "(1, 1, 'sc', 2000, NULL), (2, 1, 'sc', 1000, NULL), (3, 1, 'sc', 3000, NULL), "
-        "(4, 1, 'sc', 500, 900), (5, 2, 'sc', 1500, NULL)");
-  }
-  Database db(path, "normal");
+  test::OldDatabase old(
+      9, 2,
+      {"INSERT INTO shifts (id, person_id, community_id, checkin_at, checkout_at) VALUES "
+       "(1, 1, 'sc', 2000, NULL), (2, 1, 'sc', 1000, NULL), (3, 1, 'sc', 3000, NULL), "
+       "(4, 1, 'sc', 500, 900), (5, 2, 'sc', 1500, NULL)"});
+  Database db(old.path(), "normal");
   SqliteStore store(db);
   EXPECT_EQ(db.schema_version(), Database::latest_schema_version());
   EXPECT_EQ(store.shifts.on_duty(1)->id, 2);
