@@ -258,7 +258,8 @@ class Offers {
   virtual int rounds(const std::string& kind, std::int64_t target_id) = 0;
 };
 
-// Check-in and check-out: the service hours.
+// Check-in and check-out: the service hours. One open shift per person is kept by the statement
+// that opens it, not by the caller reading first (dialogs/shift.hpp).
 class Shifts {
  public:
   virtual ~Shifts() = default;
@@ -266,8 +267,13 @@ class Shifts {
   virtual std::optional<Shift> on_duty(std::int64_t person_id) = 0;
   virtual std::optional<Shift> get(std::int64_t id) = 0;
   virtual std::set<std::int64_t> on_duty_in(const std::string& community_id) = 0;
-  virtual std::int64_t check_in(const Shift& s) = 0;
-  virtual void check_out(std::int64_t id, std::int64_t at) = 0;
+  // Opens a shift in one conditional statement: only while the person has no open shift, so two
+  // check-ins at once (two instances, two chats) cannot open two. The new shift's id; nullopt
+  // when one was open.
+  virtual std::optional<std::int64_t> check_in(const Shift& s) = 0;
+  // Checks out a shift that is still open; false when it was closed before (by hand or by its
+  // timer), so that whoever closes it is the only one to say so.
+  virtual bool check_out(std::int64_t id, std::int64_t at) = 0;
   // Milliseconds served between `from` and `to` (a shift still open counts until `to`).
   virtual std::int64_t served(std::int64_t person_id, std::int64_t from, std::int64_t to) = 0;
   // A person's shifts that overlap [from, to), oldest first (open ones with checkout_at 0).

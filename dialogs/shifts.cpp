@@ -1,14 +1,13 @@
 #include "dialogs/shifts.hpp"
 
 #include <algorithm>
-#include "dialogs/roster.hpp"
-
 #include <cstdio>
-#include <map>
 
 #include "dialogs/assignments.hpp"
 #include "dialogs/recruitment.hpp"
+#include "dialogs/roster.hpp"
 #include "dialogs/route.hpp"
+#include "dialogs/shift.hpp"
 #include "dialogs/time_text.hpp"
 
 namespace linli::shifts {
@@ -95,54 +94,18 @@ void answer(Turn& turn, std::int64_t post_id, bool yes) {
 
 namespace {
 
-std::int64_t cap_ms(const Turn& turn) {
-  return static_cast<std::int64_t>(turn.config.shifts.daily_hours_cap * kHour);
-}
-
-// What a person served in [from, to), counting at most the daily cap in each day of their
-// community's zone: the hours people are shown never exceed the cap, even for a shift recorded
-// before the cap closed shifts, or one still open past it until its timer fires.
-std::int64_t served_capped(Turn& turn, std::int64_t person_id, const std::string& community_id,
-                           std::int64_t from, std::int64_t to) {
-  const int offset = turn.utc_offset_min(community_id);
-  std::map<std::int64_t, std::int64_t> per_day;  // local midnight -> ms served that day
-  for (const auto& s : turn.store.shifts.of_person(person_id, from, to)) {
-    std::int64_t begin = std::max(s.checkin_at, from);
-    std::int64_t end = std::min(s.checkout_at == 0 ? to : s.checkout_at, to);
-    while (begin < end) {
-      std::int64_t day = local_day_start(begin, offset);
-      std::int64_t part_end = std::min(end, day + kDay);
-      per_day[day] += part_end - begin;
-      begin = part_end;
-    }
-  }
-  std::int64_t total = 0;
-  for (const auto& [day, ms] : per_day) total += std::min(ms, cap_ms(turn));
-  return total;
-}
-
-struct ShiftEnd {
-  std::int64_t at = 0;
-  bool post_ended = false;  // the post's window, not the cap
-};
-
-// When an open shift ends by itself. At the latest when the person reaches the daily cap,
-// counting what they served earlier that day; for a shift that runs past midnight, the cap of
-// the day it runs into. A shift on a post ends when the post's time window ends, if that is
-// earlier: a coordinator reads hours as time on the post, and a volunteer who forgets to check
-// out after the post must not go on collecting hours until the cap. (Who stays on can check in
-// again; that shift is held to the cap alone.)
-ShiftEnd shift_end(Turn& turn, const Shift& s, const std::optional<Post>& post) {
-  const std::int64_t day = local_day_start(s.checkin_at, turn.utc_offset_min(s.community_id));
-  const std::int64_t before = turn.store.shifts.served(s.person_id, day, s.checkin_at);
-  std::int64_t at = s.checkin_at + std::max<std::int64_t>(0, cap_ms(turn) - before);
-  if (at > day + kDay) at = day + kDay + cap_ms(turn);
-  if (post && post->ends_at < at) return {std::max(post->ends_at, s.checkin_at), true};
-  return {at, false};
+// The rules of shifts in a community: the daily cap, and where its days begin.
+ShiftRules rules_of(const Turn& turn, const std::string& community_id) {
+  return ShiftRules(turn.config.shifts.daily_hours_cap, turn.utc_offset_min(community_id));
 }
 
 std::optional<Post> post_of(Turn& turn, const Shift& s) {
   return s.post_id == 0 ? std::nullopt : turn.store.posts.get(s.post_id);
+}
+
+std::optional<std::int64_t> ends_at(const std::optional<Post>& post) {
+  if (!post) return std::nullopt;
+  return post->ends_at;
 }
 
 }  // namespace
@@ -153,18 +116,6 @@ void check_in(Turn& turn) {
     return turn.reply(turn.say(Msg::claim_not_volunteer)), void();
   }
   const int offset = turn.utc_offset_min(v->community_id);
-  if (auto on = turn.store.shifts.on_duty(turn.person.id)) {
-    return turn.reply(turn.say(Msg::checkin_already,
-                               {{"time", format_time(on->checkin_at, offset, turn.lang)}})),
-           void();
-  }
-  std::int64_t today =
-      turn.store.shifts.served(turn.person.id, local_day_start(turn.now, offset), turn.now);
-  if (today >= cap_ms(turn)) {
-    return turn.reply(turn.say(Msg::checkin_cap,
-                               {{"hours", hours_text(today)}, {"cap", hours_text(cap_ms(turn))}})),
-           void();
-  }
   // The post this is for: one of theirs that is on now (or starts within the hour).
   Shift s;
   s.person_id = turn.person.id;
@@ -182,8 +133,21 @@ void check_in(Turn& turn) {
       break;
     }
   }
-  s.id = turn.store.shifts.check_in(s);
-  turn.arm(Timer{TimerKind::shift, s.id}, shift_end(turn, s, post).at);
+  const ShiftRules rules = rules_of(turn, v->community_id);
+  // On duty already: from another chat too, even one whose check-in is being decided right now.
+  CheckIn in = Duty(turn.store.shifts, rules).check_in(s, ends_at(post));
+  if (in.outcome == CheckIn::Outcome::on_duty) {
+    return turn.reply(turn.say(Msg::checkin_already,
+                               {{"time", format_time(in.shift.checkin_at, offset, turn.lang)}})),
+           void();
+  }
+  if (in.outcome == CheckIn::Outcome::at_cap) {
+    return turn.reply(turn.say(Msg::checkin_cap, {{"hours", hours_text(in.served_today)},
+                                                  {"cap", hours_text(rules.cap_ms())}})),
+           void();
+  }
+  s = in.shift;
+  turn.arm(Timer{TimerKind::shift, s.id}, in.end.at);
   turn.reply(turn.say(Msg::checkin_ok,
                       {{"post", post_text}, {"time", format_time(turn.now, offset, turn.lang)}}));
 }
@@ -191,31 +155,34 @@ void check_in(Turn& turn) {
 void check_out(Turn& turn) {
   auto on = turn.store.shifts.on_duty(turn.person.id);
   if (!on) return turn.reply(turn.say(Msg::checkout_none)), void();
+  Duty duty(turn.store.shifts, rules_of(turn, on->community_id));
   // After downtime the shift may have ended by itself before its timer could fire.
-  std::int64_t end = std::min(turn.now, shift_end(turn, *on, post_of(turn, *on)).at);
-  turn.store.shifts.check_out(on->id, end);
+  std::optional<std::int64_t> end = duty.check_out(*on, ends_at(post_of(turn, *on)), turn.now);
   turn.disarm(Timer{TimerKind::shift, on->id});
+  // Its timer closed it meanwhile on another instance, and told them so.
+  if (!end) return turn.reply(turn.say(Msg::checkout_none)), void();
   const int offset = turn.utc_offset_min(on->community_id);
   std::int64_t me = turn.person.id;
   turn.reply(turn.say(
       Msg::checkout_ok,
-      {{"hours", hours_text(end - on->checkin_at)},
-       {"today", hours_text(served_capped(turn, me, on->community_id,
-                                          local_day_start(turn.now, offset), turn.now))},
-       {"week",
-        hours_text(served_capped(turn, me, on->community_id, turn.now - 7 * kDay, turn.now))}}));
+      {{"hours", hours_text(*end - on->checkin_at)},
+       {"today", hours_text(duty.served_capped(me, local_day_start(turn.now, offset), turn.now))},
+       {"week", hours_text(duty.served_capped(me, turn.now - 7 * kDay, turn.now))}}));
 }
 
 void close(Turn& turn, std::int64_t shift_id) {
   auto s = turn.store.shifts.get(shift_id);
   if (!s || s->checkout_at != 0) return;  // checked out by hand meanwhile
   auto post = post_of(turn, *s);
-  ShiftEnd end = shift_end(turn, *s, post);
-  if (end.at > turn.now) {  // the post was moved later since the timer was armed
+  const ShiftRules rules = rules_of(turn, s->community_id);
+  Closing closing = Duty(turn.store.shifts, rules).close(*s, ends_at(post), turn.now);
+  const ShiftEnd end = closing.end;
+  if (closing.outcome == Closing::Outcome::later) {  // the post was moved later since armed
     turn.arm(Timer{TimerKind::shift, shift_id}, end.at);
     return;
   }
-  turn.store.shifts.check_out(shift_id, end.at);
+  // Checked out by hand on another instance between the read above and the write: told there.
+  if (closing.outcome != Closing::Outcome::closed) return;
   Lang l = turn.lang_of(s->person_id);
   std::string hours = hours_text(end.at - s->checkin_at);
   if (end.post_ended) {
@@ -227,7 +194,7 @@ void close(Turn& turn, std::int64_t shift_id) {
                    {"hours", hours}}));
   } else {
     turn.tell(s->person_id, say(l, Msg::checkout_auto_cap,
-                                {{"cap", hours_text(cap_ms(turn))}, {"hours", hours}}));
+                                {{"cap", hours_text(rules.cap_ms())}, {"hours", hours}}));
   }
 }
 
@@ -236,12 +203,12 @@ void hours(Turn& turn) {
   auto v = turn.store.volunteers.get(me);
   std::string community = v ? v->community_id : turn.community ? turn.community->id : "";
   std::int64_t day = local_day_start(turn.now, turn.utc_offset_min(community));
-  turn.reply(turn.say(
-      Msg::hours_report,
-      {{"name", turn.name_of(me)},
-       {"today", hours_text(served_capped(turn, me, community, day, turn.now))},
-       {"week", hours_text(served_capped(turn, me, community, turn.now - 7 * kDay, turn.now))},
-       {"total", hours_text(served_capped(turn, me, community, 0, turn.now))}}));
+  Duty duty(turn.store.shifts, rules_of(turn, community));
+  turn.reply(turn.say(Msg::hours_report,
+                      {{"name", turn.name_of(me)},
+                       {"today", hours_text(duty.served_capped(me, day, turn.now))},
+                       {"week", hours_text(duty.served_capped(me, turn.now - 7 * kDay, turn.now))},
+                       {"total", hours_text(duty.served_capped(me, 0, turn.now))}}));
 }
 
 }  // namespace linli::shifts

@@ -11,7 +11,8 @@ void remind(Turn& turn, std::int64_t post_id);   // timer: ask for confirmations
 void replace(Turn& turn, std::int64_t post_id);  // timer: replace who did not confirm
 // The answer to a reminder: yes confirms, no gives the place up.
 void answer(Turn& turn, std::int64_t post_id, bool yes);
-// Checking in arms a timer that checks the person out by themselves (see shift_end).
+// Checking in arms a timer that checks the person out by themselves (see ShiftRules::end_of,
+// dialogs/shift.hpp).
 void check_in(Turn& turn);
 void check_out(Turn& turn);
 void close(Turn& turn, std::int64_t shift_id);  // timer: a shift that ends by itself

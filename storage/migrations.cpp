@@ -317,8 +317,24 @@ CREATE INDEX volunteers_nearest
   ON volunteers(community_id, status, building_no, building, person_id, skills);
 )sql";
 
-constexpr std::array<std::string_view, 9> kMigrations = {kM1, kM2, kM3, kM4, kM5,
-                                                         kM6, kM7, kM8, kM9};
+// One open shift per person, kept by the database as well as by the check-in's statement. Until
+// check-in was one conditional statement it read "off duty" and then inserted, so two instances
+// (or two quick /checkin from two chats) could leave a person with two open shifts; the index
+// cannot be built over those. The oldest open one is kept: it is the shift the person is on, and
+// its timer ends it at the cap. The others are checked out at their own check-in, so they count
+// no hours: the time they covered is the oldest one's already, and counting it twice would only
+// be taken back by the daily cap. Their rows stay, and their timers find them closed.
+constexpr std::string_view kM10 = R"sql(
+UPDATE shifts SET checkout_at = checkin_at
+WHERE checkout_at IS NULL AND EXISTS (
+  SELECT 1 FROM shifts o
+  WHERE o.person_id = shifts.person_id AND o.checkout_at IS NULL
+    AND (o.checkin_at < shifts.checkin_at OR (o.checkin_at = shifts.checkin_at AND o.id < shifts.id)));
+CREATE UNIQUE INDEX shifts_one_open ON shifts(person_id) WHERE checkout_at IS NULL;
+)sql";
+
+constexpr std::array<std::string_view, 10> kMigrations = {kM1, kM2, kM3, kM4, kM5,
+                                                          kM6, kM7, kM8, kM9, kM10};
 
 }  // namespace
 

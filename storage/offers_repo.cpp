@@ -129,9 +129,12 @@ ShiftsRepo::ShiftsRepo(Database& db)
       on_duty_in_(
           db.sql(),
           "SELECT DISTINCT person_id FROM shifts WHERE community_id = ? AND checkout_at IS NULL"),
+      // One open shift per person, in the statement: a check-in that another one (another
+      // instance, another chat) beat to it inserts nothing.
       insert_(db.sql(),
-              "INSERT INTO shifts (person_id, community_id, post_id, checkin_at) VALUES (?, ?, "
-              "NULLIF(?, 0), ?)"),
+              "INSERT INTO shifts (person_id, community_id, post_id, checkin_at) "
+              "SELECT :person, :community, NULLIF(:post, 0), :at WHERE NOT EXISTS "
+              "(SELECT 1 FROM shifts WHERE person_id = :person AND checkout_at IS NULL)"),
       check_out_(db.sql(),
                  "UPDATE shifts SET checkout_at = ? WHERE id = ? AND checkout_at IS NULL"),
       served_(db.sql(), std::string("SELECT IFNULL(") + kServed +
@@ -180,21 +183,21 @@ std::set<std::int64_t> ShiftsRepo::on_duty_in(const std::string& community_id) {
   return out;
 }
 
-std::int64_t ShiftsRepo::check_in(const Shift& s) {
+std::optional<std::int64_t> ShiftsRepo::check_in(const Shift& s) {
   Use q(insert_);
-  q->bind(1, s.person_id);
-  q->bind(2, s.community_id);
-  q->bind(3, s.post_id);
-  q->bind(4, s.checkin_at);
-  q->exec();
+  q->bind(":person", s.person_id);
+  q->bind(":community", s.community_id);
+  q->bind(":post", s.post_id);
+  q->bind(":at", s.checkin_at);
+  if (q->exec() == 0) return std::nullopt;
   return db_.sql().getLastInsertRowid();
 }
 
-void ShiftsRepo::check_out(std::int64_t id, std::int64_t at) {
+bool ShiftsRepo::check_out(std::int64_t id, std::int64_t at) {
   Use q(check_out_);
   q->bind(1, at);
   q->bind(2, id);
-  q->exec();
+  return q->exec() > 0;
 }
 
 std::int64_t ShiftsRepo::served(std::int64_t person_id, std::int64_t from, std::int64_t to) {

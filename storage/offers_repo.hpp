@@ -44,8 +44,8 @@ class ShiftsRepo final : public Shifts {
   std::optional<Shift> on_duty(std::int64_t person_id) override;
   std::optional<Shift> get(std::int64_t id) override;
   std::set<std::int64_t> on_duty_in(const std::string& community_id) override;
-  std::int64_t check_in(const Shift& s) override;
-  void check_out(std::int64_t id, std::int64_t at) override;
+  std::optional<std::int64_t> check_in(const Shift& s) override;
+  bool check_out(std::int64_t id, std::int64_t at) override;
   // Milliseconds served between `from` and `to` (a shift still open counts until `to`).
   std::int64_t served(std::int64_t person_id, std::int64_t from, std::int64_t to) override;
   std::vector<Shift> of_person(std::int64_t person_id, std::int64_t from, std::int64_t to) override;

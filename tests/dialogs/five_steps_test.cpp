@@ -242,7 +242,7 @@ TEST_F(FiveSteps, RankingFollowsTheOrderOfTheMethod) {
   add_volunteer("far_skilled", "40", bit(Skill::medical));
   store_.shifts.check_in({0, person("near_skilled_busy"), "sc", 0, now_ - kHour, 0});  // on duty
   std::int64_t tired =
-      store_.shifts.check_in({0, person("near_skilled_tired"), "sc", 0, now_ - 48 * kHour, 0});
+      *store_.shifts.check_in({0, person("near_skilled_tired"), "sc", 0, now_ - 48 * kHour, 0});
   store_.shifts.check_out(tired, now_ - 44 * kHour);
   InboundEvent ev = event("zhou", "zhou");
   Outcome out;
@@ -256,7 +256,7 @@ TEST_F(FiveSteps, RankingFollowsTheOrderOfTheMethod) {
 
 TEST_F(FiveSteps, NobodyAtTheDailyCapIsAsked) {
   add_volunteer("worked_out", "31", bit(Skill::medical));
-  std::int64_t s = store_.shifts.check_in({0, person("worked_out"), "sc", 0, now_ - 9 * kHour, 0});
+  std::int64_t s = *store_.shifts.check_in({0, person("worked_out"), "sc", 0, now_ - 9 * kHour, 0});
   store_.shifts.check_out(s, now_ - kMinute);
   InboundEvent ev = event("zhou", "zhou");
   Outcome out;
@@ -396,7 +396,7 @@ TEST_F(FiveSteps, CheckInAndOutRecordTheHoursServed) {
 }
 
 TEST_F(FiveSteps, CheckInIsRefusedAtTheDailyCap) {
-  std::int64_t s = store_.shifts.check_in({0, person("chen"), "sc", 0, now_ - 8 * kHour, 0});
+  std::int64_t s = *store_.shifts.check_in({0, person("chen"), "sc", 0, now_ - 8 * kHour, 0});
   store_.shifts.check_out(s, now_);
   // The fixture's day starts at 16:00 UTC (midnight in China); keep the shift inside it.
   EXPECT_THAT(say("chen", "chen", "签到").at(0).msg.text, HasSubstr("每天 8.0 小时的上限"));
@@ -404,7 +404,7 @@ TEST_F(FiveSteps, CheckInIsRefusedAtTheDailyCap) {
 
 // The fixture's clock reads 16:00 in China: today began 16 hours ago.
 TEST_F(FiveSteps, ShiftIsCheckedOutWhenItReachesTheDailyCapCountingEarlierHours) {
-  std::int64_t earlier = store_.shifts.check_in({0, person("chen"), "sc", 0, now_ - 7 * kHour, 0});
+  std::int64_t earlier = *store_.shifts.check_in({0, person("chen"), "sc", 0, now_ - 7 * kHour, 0});
   store_.shifts.check_out(earlier, now_ - 4 * kHour);  // 3 hours this morning
   say("chen", "chen", "签到");
   EXPECT_TRUE(texts_to(advance(5 * kHour - kMinute), "chen").empty());
@@ -444,9 +444,9 @@ TEST_F(FiveSteps, NightShiftRunsUntilTheCapOfTheDayItRunsInto) {
 
 TEST_F(FiveSteps, HoursShownNeverExceedTheCapOfADay) {
   // Recorded before the cap closed shifts: 12 hours today and 10 hours yesterday.
-  std::int64_t a = store_.shifts.check_in({0, person("chen"), "sc", 0, now_ - 14 * kHour, 0});
+  std::int64_t a = *store_.shifts.check_in({0, person("chen"), "sc", 0, now_ - 14 * kHour, 0});
   store_.shifts.check_out(a, now_ - 2 * kHour);
-  std::int64_t b = store_.shifts.check_in({0, person("chen"), "sc", 0, now_ - 30 * kHour, 0});
+  std::int64_t b = *store_.shifts.check_in({0, person("chen"), "sc", 0, now_ - 30 * kHour, 0});
   store_.shifts.check_out(b, now_ - 20 * kHour);
   EXPECT_THAT(say("chen", "chen", "时长").at(0).msg.text,
               HasSubstr("今天 8.0 小时，近 7 天 16.0 小时，累计 16.0 小时"));

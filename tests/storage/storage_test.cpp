@@ -15,6 +15,7 @@
 #include "storage/migrations.hpp"
 #include "storage/store.hpp"
 #include "tests/support/engine_fixture.hpp"
+#include "tests/support/old_database.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace linli::storage {
@@ -338,20 +339,12 @@ TEST_F(Candidates, RankingReadsNoPhone) {
 }
 
 TEST(StorageFile, TheMigrationNumbersTheBuildingsOfExistingVolunteers) {
-  test::TempDir dir;
-  std::string path = dir.path() + "/linli.db";
-  {
-    SQLite::Database old(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    for (int v = 0; v < 4; ++v) old.exec(std::string(migrations()[v]));
-    old.exec("PRAGMA user_version = 4");
-    old.exec("INSERT INTO communities VALUES ('sc', 'x', 'zh')");
-    old.exec("INSERT INTO people (id, created_at) VALUES (1, 1), (2, 1), (3, 1)");
-    old.exec(
-        "INSERT INTO volunteers (person_id, community_id, name, building, skills, status, "
-        "created_at) VALUES (1, 'sc', 'far', '40', 2, 'approved', 1), "
-        "(2, 'sc', 'near', '32', 2, 'approved', 1), (3, 'sc', 'named', 'A座', 2, 'approved', 1)");
-  }
-  Database db(path, "normal");
+  test::OldDatabase old(
+      4, 3,
+      {"INSERT INTO volunteers (person_id, community_id, name, building, skills, status, "
+       "created_at) VALUES (1, 'sc', 'far', '40', 2, 'approved', 1), "
+       "(2, 'sc', 'near', '32', 2, 'approved', 1), (3, 'sc', 'named', 'A座', 2, 'approved', 1)"});
+  Database db(old.path(), "normal");
   SqliteStore store(db);
   EXPECT_EQ(db.schema_version(), Database::latest_schema_version());
   std::vector<std::string> names;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "storage/store.hpp"
+#include "tests/support/old_database.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace linli::storage {
@@ -66,6 +67,60 @@ TEST_F(TwoInstances, ATaskIsClaimedOnceWhateverEachInstanceReadBefore) {
   EXPECT_TRUE(b_.requests.claim(id, person(2), kNow));
   EXPECT_FALSE(a_.requests.claim(id, person(3), kNow));
   EXPECT_EQ(a_.requests.get(id)->volunteer_id, person(2));
+}
+
+// /checkin from two chats, decided on two instances: both read that the person is not on duty,
+// both open a shift. Only one may be open; the other instance is told there is one.
+TEST_F(TwoInstances, TwoCheckInsOfOnePersonOpenOneShift) {
+  Shift s{0, person(1), "sc", 0, kNow, 0};
+  ASSERT_FALSE(a_.shifts.on_duty(person(1)));  // both read them off duty
+  ASSERT_FALSE(b_.shifts.on_duty(person(1)));
+  std::optional<std::int64_t> theirs = b_.shifts.check_in(s);
+  ASSERT_TRUE(theirs);
+  EXPECT_FALSE(a_.shifts.check_in(s));
+  EXPECT_EQ(a_.shifts.on_duty(person(1))->id, *theirs);
+  EXPECT_EQ(
+      a_db_.sql().execAndGet("SELECT COUNT(*) FROM shifts WHERE checkout_at IS NULL").getInt(), 1);
+  // Checked out, they can check in again.
+  EXPECT_TRUE(a_.shifts.check_out(*theirs, kNow + 1000));
+  EXPECT_TRUE(a_.shifts.check_in({0, person(1), "sc", 0, kNow + 2000, 0}));
+}
+
+// The shift's timer closes it on one instance while the person checks out by hand on the other:
+// closed once, at the time of whoever was first.
+TEST_F(TwoInstances, AShiftIsCheckedOutOnce) {
+  std::int64_t id = *a_.shifts.check_in({0, person(1), "sc", 0, kNow, 0});
+  ASSERT_EQ(a_.shifts.get(id)->checkout_at, 0);  // both read it open
+  ASSERT_EQ(b_.shifts.get(id)->checkout_at, 0);
+  EXPECT_TRUE(b_.shifts.check_out(id, kNow + 1000));
+  EXPECT_FALSE(a_.shifts.check_out(id, kNow + 2000));
+  EXPECT_EQ(a_.shifts.get(id)->checkout_at, kNow + 1000);
+}
+
+// Before the check-in was one conditional statement, such races left people with two open
+// shifts. The migration keeps the oldest open (the shift they are on) and checks the others out
+// at their own check-in: no hour is counted twice. Then the database itself refuses a second one.
+TEST(TwoInstancesBefore, TheMigrationLeavesOneOpenShiftPerPerson) {
+  test::OldDatabase old(
+      9, 2,
+      {"INSERT INTO shifts (id, person_id, community_id, checkin_at, checkout_at) VALUES "
+       "(1, 1, 'sc', 2000, NULL), (2, 1, 'sc', 1000, NULL), (3, 1, 'sc', 3000, NULL), "
+       "(4, 1, 'sc', 500, 900), (5, 2, 'sc', 1500, NULL)"});
+  Database db(old.path(), "normal");
+  SqliteStore store(db);
+  EXPECT_EQ(db.schema_version(), Database::latest_schema_version());
+  EXPECT_EQ(store.shifts.on_duty(1)->id, 2);
+  EXPECT_EQ(db.sql().execAndGet("SELECT COUNT(*) FROM shifts WHERE checkout_at IS NULL").getInt(),
+            2);
+  EXPECT_EQ(store.shifts.get(1)->checkout_at, 2000);
+  EXPECT_EQ(store.shifts.get(3)->checkout_at, 3000);
+  EXPECT_EQ(store.shifts.get(4)->checkout_at, 900);
+  EXPECT_EQ(store.shifts.served(1, 0, 4000), 400 + 3000);  // 500-900, and 1000 until 4000
+  EXPECT_EQ(store.shifts.on_duty(2)->id, 5);
+  EXPECT_FALSE(store.shifts.check_in({0, 1, "sc", 0, 5000, 0}));
+  EXPECT_THROW(db.sql().exec("INSERT INTO shifts (person_id, community_id, checkin_at) "
+                             "VALUES (1, 'sc', 6000)"),
+               SQLite::Exception);
 }
 
 }  // namespace
