@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,21 +16,6 @@
 #include "dialogs/message.hpp"
 
 namespace linli {
-
-struct WebhookResult {
-  int status = 200;  // 401/403 for a bad secret, 400 for a malformed body
-  std::string content_type = "application/json";
-  std::string body = "{}";
-  std::vector<InboundEvent> events;  // often one, none for kinds we ignore
-
-  static WebhookResult reject(int status, std::string why) {
-    WebhookResult r;
-    r.status = status;
-    r.body = std::move(why);
-    r.content_type = "text/plain; charset=utf-8";
-    return r;
-  }
-};
 
 // One platform API call, rendered. The URL's scheme picks the transport: http(s) for real
 // platforms and their fakes, "playground:" for the in-process playground.
@@ -42,6 +28,24 @@ struct ApiCall {
   // Not "": the message breaks a limit of the platform's that no retry can fix (why, for the
   // log, never its text). The sender does not call; it dead-letters the message at once.
   std::string refused;
+};
+
+struct WebhookResult {
+  int status = 200;  // 401/403 for a bad secret, 400 for a malformed body
+  std::string content_type = "application/json";
+  std::string body = "{}";
+  std::vector<InboundEvent> events;  // often one, none for kinds we ignore
+  // Calls of the platform's own housekeeping that the request asks for, made after the answer
+  // and outside the outbox: XMPP rejoining a room it was kicked from. Never a message of ours.
+  std::vector<ApiCall> calls;
+
+  static WebhookResult reject(int status, std::string why) {
+    WebhookResult r;
+    r.status = status;
+    r.body = std::move(why);
+    r.content_type = "text/plain; charset=utf-8";
+    return r;
+  }
 };
 
 struct ApiResponse {
@@ -65,6 +69,9 @@ struct SendResult {
   std::int64_t retry_after_ms = 0;
   std::string error;          // a short reason for the log, never message text
   std::string migrated_chat;  // Telegram: the group became a supergroup with this id
+  // The platform refused the access token (expired early, revoked): the adapter forgets it,
+  // fetches a new one, and the message is sent again (with status transient).
+  bool token_rejected = false;
 };
 
 class Adapter {
@@ -73,6 +80,9 @@ class Adapter {
   virtual const AdapterConfig& config() const = 0;
   const std::string& name() const { return config().name; }
 
+  // The HTTP methods of the webhook: POST, and GET where the platform checks the URL by one
+  // (WeCom's echostr).
+  virtual std::vector<std::string> webhook_methods() const { return {"POST"}; }
   // Looks at a webhook request's headers before its body is read: 0 to read the body, or the
   // HTTP status that refuses the request (401 without the platform's secret), so that requests
   // nobody sent us cost no body's worth of memory. Compares secrets in constant time.
@@ -83,6 +93,21 @@ class Adapter {
   // the message being edited.
   virtual ApiCall render(const OutboundMessage& m, const std::string& target_platform_id) const = 0;
   virtual SendResult interpret(const OutboundMessage& m, const ApiResponse& r) const = 0;
+
+  // Platforms whose API wants a short-lived access token (WeCom, Feishu, DingTalk): the call
+  // that fetches one when the adapter has none or it expires soon; nullopt when the platform
+  // needs none or the token is good at `now_ms`. The sender makes it, one at a time per
+  // adapter, before it renders a message, and hands the answer to on_token.
+  virtual std::optional<ApiCall> token_call(std::int64_t /*now_ms*/) const { return std::nullopt; }
+  // Keeps the token the answer carries; false (and the reason in `error`) when it has none.
+  virtual bool on_token(const ApiResponse& /*r*/, std::int64_t /*now_ms*/, std::string& /*error*/) {
+    return true;
+  }
+  // After SendResult::token_rejected: the next token_call fetches a new one.
+  virtual void forget_token() {}
+  // Calls made once when the service starts, outside the outbox: XMPP joins its rooms.
+  virtual std::vector<ApiCall> start_calls() const { return {}; }
+
   // True for the playground, whose platform side runs inside Linli (bot/playground_hub.hpp);
   // every other platform is reached over HTTP(S).
   virtual bool in_process() const { return false; }

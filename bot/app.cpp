@@ -1,6 +1,7 @@
 #include "bot/app.hpp"
 
 #include <optional>
+#include <utility>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -130,10 +131,12 @@ struct App::Impl {
     }
     for (const auto& a : adapters) {
       Adapter* raw = a.get();
-      router.add(
-          "POST", a->config().webhook_path,
-          [this, raw](HttpRequest& r) { return webhook(*raw, r); },
-          [this, raw](const HttpRequest& head) { return check_headers(*raw, head); });
+      for (const std::string& method : raw->webhook_methods()) {
+        router.add(
+            method, a->config().webhook_path,
+            [this, raw](HttpRequest& r) { return webhook(*raw, r); },
+            [this, raw](const HttpRequest& head) { return check_headers(*raw, head); });
+      }
     }
     router.add("GET", "/healthz", [this](HttpRequest&) {
       return HttpResponse::json(ready ? 200 : 503,
@@ -176,7 +179,26 @@ struct App::Impl {
     }
     metrics.webhook(adapter.name(), "ok");
     metrics.decision(std::chrono::steady_clock::now() - started);
+    housekeeping(adapter, std::move(result.calls));
     return HttpResponse{200, result.content_type, std::move(result.body), {}};
+  }
+
+  // The platform's own calls an adapter asks for (joining rooms), outside the outbox: made in
+  // order, after the answer; a failure is logged, and the platform's next event asks again.
+  void housekeeping(const Adapter& adapter, std::vector<ApiCall> calls) {
+    if (calls.empty() || adapter.in_process()) return;
+    net::co_spawn(
+        io,
+        [this, name = adapter.name(), calls = std::move(calls)]() -> net::awaitable<void> {
+          for (const ApiCall& call : calls) {
+            ApiResponse r = co_await http_client().perform(call);
+            if (r.status < 200 || r.status > 299) {
+              log.warn("platform_call_failed",
+                       {{"adapter", name}, {"status", r.status}, {"error", r.error}});
+            }
+          }
+        },
+        net::detached);
   }
 
   // The config is the source of truth for groups: until it names the new chat, every start
@@ -275,6 +297,7 @@ std::uint16_t App::start() {
   impl_->store.timers.arm_once(Timer{TimerKind::purge}, impl_->clock.now_ms());
   impl_->sender.start();
   impl_->scheduler.start();
+  for (const auto& a : impl_->adapters) impl_->housekeeping(*a, a->start_calls());
   impl_->ready = true;
   impl_->log.info("listening", {{"address", impl_->config.server.address},
                                 {"port", port},

@@ -64,8 +64,12 @@ struct Chat {
 // One adapter: its transport, its limits, the bucket for the whole bot, and the chats that may
 // send now, oldest first.
 struct Lane {
-  const Adapter* adapter = nullptr;
+  Adapter* adapter = nullptr;
   Transport* transport = nullptr;
+  // An access token is being fetched (Adapter::token_call): the lane's other sends wait on the
+  // gate, which the fetch cancels when it is done.
+  bool fetching_token = false;
+  std::unique_ptr<net::steady_timer> token_gate;
   RateLimits limits;
   TokenBucket global;
   std::deque<Chat*> runnable;
@@ -89,6 +93,8 @@ struct OutboxSender::Impl {
   void poke();
   net::awaitable<void> loop();
   net::awaitable<void> send(Chat* c);
+  // Makes sure the lane's adapter has its access token; "" or why it has none.
+  net::awaitable<std::string> ensure_token(Lane& lane);
   void settle(Chat& c, const SendResult& r, Steady::time_point now);
   void dead(Chat& c, const SendResult& r);
   void move_chat(Chat& c, const SendResult& r);
@@ -249,12 +255,19 @@ net::awaitable<void> OutboxSender::Impl::send(Chat* c) {
     if (row.msg.kind == OutKind::edit && target.empty()) {
       result.status = SendStatus::rejected;
       result.error = "the message to edit was never delivered";
+    } else if (std::string no_token = co_await ensure_token(lane); !no_token.empty()) {
+      result.status = SendStatus::transient;
+      result.error = "no access token: " + no_token;
     } else if (ApiCall call = lane.adapter->render(row.msg, target); !call.refused.empty()) {
       result.status = SendStatus::rejected;
       result.error = "refused: " + call.refused;
     } else {
       ApiResponse response = co_await lane.transport->perform(std::move(call));
       result = lane.adapter->interpret(row.msg, response);
+      if (result.token_rejected) {
+        lane.adapter->forget_token();
+        if (result.status == SendStatus::ok) result.status = SendStatus::transient;
+      }
     }
   } catch (const std::exception& e) {
     result = SendResult{};
@@ -276,6 +289,30 @@ net::awaitable<void> OutboxSender::Impl::send(Chat* c) {
   c->state = Chat::State::idle;
   if (!c->queue.empty()) make_ready(*c, Steady::now());
   poke();
+}
+
+net::awaitable<std::string> OutboxSender::Impl::ensure_token(Lane& lane) {
+  while (lane.fetching_token) {
+    // Another send is fetching it: wait for the gate to be cancelled, then look again.
+    lane.token_gate->expires_at(Steady::time_point::max());
+    boost::system::error_code ec;
+    co_await lane.token_gate->async_wait(net::redirect_error(net::use_awaitable, ec));
+  }
+  std::optional<ApiCall> call = lane.adapter->token_call(clock.now_ms());
+  if (!call) co_return std::string();
+  lane.fetching_token = true;
+  std::string error;
+  try {
+    ApiResponse r = co_await lane.transport->perform(std::move(*call));
+    if (!lane.adapter->on_token(r, clock.now_ms(), error) && error.empty()) error = "refused";
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  lane.fetching_token = false;
+  lane.token_gate->cancel();
+  if (!error.empty())
+    log.warn("access_token_failed", {{"adapter", lane.adapter->name()}, {"error", error}});
+  co_return error;
 }
 
 void OutboxSender::Impl::settle(Chat& c, const SendResult& r, Steady::time_point now) {
@@ -422,10 +459,11 @@ OutboxSender::OutboxSender(net::io_context& io, Store& store, const Clock& clock
 
 OutboxSender::~OutboxSender() = default;
 
-void OutboxSender::add_adapter(const Adapter& adapter, Transport& transport) {
+void OutboxSender::add_adapter(Adapter& adapter, Transport& transport) {
   Lane& lane = impl_->lanes[adapter.name()];
   lane.adapter = &adapter;
   lane.transport = &transport;
+  lane.token_gate = std::make_unique<net::steady_timer>(impl_->io);
   lane.limits = adapter.config().limits;
   lane.global.init(lane.limits.global_per_s, std::max(1.0, lane.limits.global_per_s),
                    Steady::now());

@@ -39,7 +39,8 @@ class OutboxSender {
   OutboxSender(const OutboxSender&) = delete;
   OutboxSender& operator=(const OutboxSender&) = delete;
 
-  void add_adapter(const Adapter& adapter, Transport& transport);
+  // The adapter's access token (Adapter::token_call) is fetched through its transport too.
+  void add_adapter(Adapter& adapter, Transport& transport);
   // Queues the rows still pending in the outbox (after a restart) and starts delivering.
   void start();
   // Messages a decision just committed. Memory only: it writes nothing to the database, since

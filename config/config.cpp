@@ -1,5 +1,7 @@
 #include "config/config.hpp"
 
+#include "config/base64.hpp"
+
 #include <fstream>
 #include <initializer_list>
 #include <optional>
@@ -24,30 +26,6 @@ std::pair<std::string, std::string> split_qualified(const std::string& s,
     throw ConfigError(where + ": \"" + s + "\" must be \"<adapter name>:<platform id>\"");
   }
   return {s.substr(0, colon), s.substr(colon + 1)};
-}
-
-// Standard padded base64, strictly (the unused bits of the last character must be zero);
-// nullopt for anything else. Only the encryption key needs it, and config/ does not link OpenSSL.
-std::optional<std::string> decode_base64(std::string_view s) {
-  constexpr std::string_view kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  if (s.size() % 4 != 0) return std::nullopt;
-  std::size_t padding = s.ends_with("==") ? 2 : s.ends_with('=') ? 1 : 0;
-  std::string out;
-  std::uint32_t bits = 0;
-  int held = 0;
-  for (char ch : s.substr(0, s.size() - padding)) {
-    std::size_t v = kAlphabet.find(ch);
-    if (v == std::string_view::npos) return std::nullopt;
-    bits = (bits << 6) | static_cast<std::uint32_t>(v);
-    held += 6;
-    if (held >= 8) {
-      held -= 8;
-      out += static_cast<char>((bits >> held) & 0xff);
-    }
-  }
-  if ((bits & ((1u << held) - 1)) != 0) return std::nullopt;
-  return out;
 }
 
 ServerConfig parse_server(const ConfigSection& r) {

@@ -1,8 +1,5 @@
 #include "adapters/telegram/telegram_adapter.hpp"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <charconv>
 #include <limits>
@@ -11,6 +8,8 @@
 #include <string_view>
 
 #include <nlohmann/json.hpp>
+
+#include "adapters/crypto.hpp"
 
 // Where the Telegram facts below come from. Re-read for this file through the stored copies of
 // the Bot API reference (core.telegram.org/bots/api, as quoted by grammy.dev, aiogram,
@@ -222,12 +221,6 @@ json id_value(const std::string& s) {
   return v ? json(*v) : json(s);
 }
 
-bool sha256(std::string_view s, std::array<unsigned char, 32>& out) {
-  unsigned int n = 0;
-  return EVP_Digest(s.data(), s.size(), out.data(), &n, EVP_sha256(), nullptr) == 1 &&
-         n == out.size();
-}
-
 // ---- Update → InboundEvent. ----
 
 // chat, chat_kind and thread from a Message (or an InaccessibleMessage); false for a channel,
@@ -388,18 +381,14 @@ TelegramAdapter::TelegramAdapter(AdapterConfig config) : config_(std::move(confi
   telegram_ = *t;
   username_ = telegram_.username.empty() ? config_.bot_username : telegram_.username;
   if (!username_.empty() && username_.front() == '@') username_.erase(0, 1);
-  if (!sha256(telegram_.secret_token, secret_sha_)) {
-    throw std::runtime_error("telegram adapter \"" + config_.name + "\": SHA-256 unavailable");
-  }
+  secret_sha_ = crypto::sha256(telegram_.secret_token);
 }
 
-// Compares digests, not the strings: CRYPTO_memcmp takes the same time whatever the content,
+// Compares digests, not the strings: crypto::equal takes the same time whatever the content,
 // and equal-length digests do not reveal the secret's length either.
 bool TelegramAdapter::secret_matches(std::string_view presented) const {
   if (telegram_.secret_token.empty() || presented.empty()) return false;
-  std::array<unsigned char, 32> digest{};
-  if (!sha256(presented, digest)) return false;
-  return CRYPTO_memcmp(digest.data(), secret_sha_.data(), digest.size()) == 0;
+  return crypto::equal(crypto::sha256(presented), secret_sha_);
 }
 
 int TelegramAdapter::check_headers(const HttpRequest& head) const {

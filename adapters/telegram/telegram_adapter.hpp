@@ -34,7 +34,7 @@ class TelegramAdapter final : public Adapter {
   AdapterConfig config_;
   TelegramConfig telegram_;
   std::string username_;                        // ours, without '@': what /cmd@name must name
-  std::array<unsigned char, 32> secret_sha_{};  // SHA-256 of the configured secret token
+  std::string secret_sha_;  // SHA-256 of the configured secret token
 };
 
 }  // namespace linli

@@ -122,6 +122,86 @@ TEST_F(SenderUnderStress, AStoreThatFailsToRecordADeadLetterDoesNotCostTheNextMe
   EXPECT_EQ(store_.outbox.status(refused), OutboxStatus::pending);
 }
 
+// A platform whose API wants an access token (as WeCom's, Feishu's and DingTalk's do): the
+// token is the body of the answer to "token?", and a message "expired" is refused once for
+// its token, as a platform does when a token is revoked before its time.
+class TokenAdapter : public ScriptedAdapter {
+ public:
+  std::optional<ApiCall> token_call(std::int64_t) const override {
+    if (!token_.empty()) return std::nullopt;
+    ApiCall c;
+    c.url = "scripted:";
+    c.body = "token?";
+    return c;
+  }
+  bool on_token(const ApiResponse& r, std::int64_t, std::string& error) override {
+    if (r.body.empty()) error = "no token in the answer";
+    token_ = r.body;
+    return !token_.empty();
+  }
+  void forget_token() override { token_.clear(); }
+  ApiCall render(const OutboundMessage& m, const std::string&) const override {
+    ApiCall c;
+    c.url = "scripted:";
+    c.body = token_ + "|" + m.text;
+    return c;
+  }
+  SendResult interpret(const OutboundMessage& m, const ApiResponse&) const override {
+    SendResult r;
+    r.platform_id = "p";
+    if (m.text == "expired" && !refused_once_) {
+      refused_once_ = true;
+      r.status = SendStatus::transient;
+      r.token_rejected = true;
+    }
+    return r;
+  }
+  std::string token_;
+  mutable bool refused_once_ = false;
+};
+
+class TokenTransport : public Transport {
+ public:
+  explicit TokenTransport(net::io_context& io) : io_(io) {}
+  net::awaitable<ApiResponse> perform(ApiCall call) override {
+    bodies.push_back(call.body);
+    if (call.body != "token?") co_return ApiResponse{200, "{}", "", ""};
+    // The token's answer takes a while: other sends must wait for it, not fetch their own.
+    net::steady_timer t(io_, std::chrono::milliseconds(20));
+    co_await t.async_wait(net::use_awaitable);
+    co_return ApiResponse{200, "T" + std::to_string(++tokens), "", ""};
+  }
+  net::io_context& io_;
+  std::vector<std::string> bodies;
+  int tokens = 0;
+};
+
+TEST_F(SenderUnderStress, OneAccessTokenIsFetchedForManySendsAndARejectedOneIsReplaced) {
+  TokenAdapter adapter;
+  TokenTransport transport(io_);
+  OutboxSender sender(io_, store_, clock_, config_, log_);
+  sender.add_adapter(adapter, transport);
+  std::vector<std::int64_t> ids;
+  for (const char* chat : {"u1", "u2", "u3"})
+    ids.push_back(store_.outbox.enqueue(message(chat, "hi"), 1));
+  sender.start();
+  run(sender, std::chrono::seconds(5));
+  EXPECT_EQ(transport.tokens, 1) << "sends that start together share one fetch";
+  EXPECT_EQ(std::count(transport.bodies.begin(), transport.bodies.end(), "T1|hi"), 3);
+  for (auto id : ids) EXPECT_EQ(store_.outbox.status(id), OutboxStatus::sent);
+
+  // The platform refuses the token: a new one is fetched and the message sent with it.
+  OutboxSender again(io_, store_, clock_, config_, log_);
+  again.add_adapter(adapter, transport);
+  std::int64_t expired = store_.outbox.enqueue(message("u1", "expired"), 2);
+  io_.restart();
+  again.start();
+  run(again, std::chrono::seconds(10));
+  EXPECT_EQ(transport.tokens, 2);
+  EXPECT_EQ(transport.bodies.back(), "T2|expired");
+  EXPECT_EQ(store_.outbox.status(expired), OutboxStatus::sent);
+}
+
 TEST_F(SenderUnderStress, AMessageTheAdapterRefusesIsDeadLetteredWithoutACall) {
   OutboxSender sender(io_, store_, clock_, config_, log_);
   sender.add_adapter(adapter_, transport_);
