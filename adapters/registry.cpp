@@ -6,6 +6,7 @@
 #include "adapters/playground/playground_config.hpp"
 #include "adapters/telegram/telegram_adapter.hpp"
 #include "adapters/telegram/telegram_config.hpp"
+#include "adapters/wecom/wecom_adapter.hpp"
 
 namespace linli {
 namespace {
@@ -19,6 +20,9 @@ std::unique_ptr<Adapter> make(const AdapterConfig& config) {
 constexpr RateLimits kPlaygroundLimits{50, 6000, 1000, 50};
 // Telegram's FAQ: about 1 message a second per chat, 20 a minute per group, 30 a second in all.
 constexpr RateLimits kTelegramLimits{1.0, 20, 30, 3};
+// WeCom: an app may send one member 30 messages a minute; 20 a minute to a group; 20 a second
+// across chats keeps far below the API's per-minute frequency limits (errcode 45009).
+constexpr RateLimits kWecomLimits{0.5, 20, 20, 3};
 
 struct Platform {
   PlatformParser parser;
@@ -28,6 +32,7 @@ struct Platform {
 constexpr std::array kPlatforms = {
     Platform{{"playground", kPlaygroundLimits, parse_playground_config}, make<PlaygroundAdapter>},
     Platform{{"telegram", kTelegramLimits, parse_telegram_config}, make<TelegramAdapter>},
+    Platform{{"wecom", kWecomLimits, parse_wecom_config}, make<WecomAdapter>},
 };
 
 constexpr auto kParsers = [] {
