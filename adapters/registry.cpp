@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "adapters/feishu/feishu_adapter.hpp"
 #include "adapters/playground/playground_adapter.hpp"
 #include "adapters/playground/playground_config.hpp"
 #include "adapters/telegram/telegram_adapter.hpp"
@@ -20,6 +21,10 @@ constexpr RateLimits kPlaygroundLimits{50, 6000, 1000, 50};
 // Telegram's FAQ: about 1 message a second per chat, 20 a minute per group, 30 a second in all.
 constexpr RateLimits kTelegramLimits{1.0, 20, 30, 3};
 
+// Feishu's IM API: 5 messages a second to one user or one group (shared by the group's bots),
+// and 1000 calls a minute (50 a second) for the app as a whole: ~16 a second sustained.
+constexpr RateLimits kFeishuLimits{5.0, 300, 16, 5};
+
 struct Platform {
   PlatformParser parser;
   std::unique_ptr<Adapter> (*make)(const AdapterConfig&);
@@ -28,6 +33,7 @@ struct Platform {
 constexpr std::array kPlatforms = {
     Platform{{"playground", kPlaygroundLimits, parse_playground_config}, make<PlaygroundAdapter>},
     Platform{{"telegram", kTelegramLimits, parse_telegram_config}, make<TelegramAdapter>},
+    Platform{{"feishu", kFeishuLimits, parse_feishu_config}, make<FeishuAdapter>},
 };
 
 constexpr auto kParsers = [] {
