@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "adapters/feishu/feishu_adapter.hpp"
 #include "adapters/playground/playground_adapter.hpp"
 #include "adapters/playground/playground_config.hpp"
 #include "adapters/telegram/telegram_adapter.hpp"
@@ -24,6 +25,10 @@ constexpr RateLimits kTelegramLimits{1.0, 20, 30, 3};
 // across chats keeps far below the API's per-minute frequency limits (errcode 45009).
 constexpr RateLimits kWecomLimits{0.5, 20, 20, 3};
 
+// Feishu's IM API: 5 messages a second to one user or one group (shared by the group's bots),
+// and 1000 calls a minute (50 a second) for the app as a whole: ~16 a second sustained.
+constexpr RateLimits kFeishuLimits{5.0, 300, 16, 5};
+
 struct Platform {
   PlatformParser parser;
   std::unique_ptr<Adapter> (*make)(const AdapterConfig&);
@@ -33,6 +38,7 @@ constexpr std::array kPlatforms = {
     Platform{{"playground", kPlaygroundLimits, parse_playground_config}, make<PlaygroundAdapter>},
     Platform{{"telegram", kTelegramLimits, parse_telegram_config}, make<TelegramAdapter>},
     Platform{{"wecom", kWecomLimits, parse_wecom_config}, make<WecomAdapter>},
+    Platform{{"feishu", kFeishuLimits, parse_feishu_config}, make<FeishuAdapter>},
 };
 
 constexpr auto kParsers = [] {
