@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "adapters/dingtalk/dingtalk_adapter.hpp"
 #include "adapters/playground/playground_adapter.hpp"
 #include "adapters/playground/playground_config.hpp"
 #include "adapters/telegram/telegram_adapter.hpp"
@@ -20,6 +21,9 @@ constexpr RateLimits kPlaygroundLimits{50, 6000, 1000, 50};
 // Telegram's FAQ: about 1 message a second per chat, 20 a minute per group, 30 a second in all.
 constexpr RateLimits kTelegramLimits{1.0, 20, 30, 3};
 
+// DingTalk: 20 messages a minute per group (its robots' documented limit; more is throttled).
+constexpr RateLimits kDingTalkLimits{1.0, 20, 20, 3};
+
 struct Platform {
   PlatformParser parser;
   std::unique_ptr<Adapter> (*make)(const AdapterConfig&);
@@ -28,6 +32,7 @@ struct Platform {
 constexpr std::array kPlatforms = {
     Platform{{"playground", kPlaygroundLimits, parse_playground_config}, make<PlaygroundAdapter>},
     Platform{{"telegram", kTelegramLimits, parse_telegram_config}, make<TelegramAdapter>},
+    Platform{{"dingtalk", kDingTalkLimits, parse_dingtalk_config}, make<DingTalkAdapter>},
 };
 
 constexpr auto kParsers = [] {
