@@ -7,6 +7,7 @@
 #include "adapters/playground/playground_config.hpp"
 #include "adapters/telegram/telegram_adapter.hpp"
 #include "adapters/telegram/telegram_config.hpp"
+#include "adapters/webhook/webhook_adapter.hpp"
 
 namespace linli {
 namespace {
@@ -24,6 +25,9 @@ constexpr RateLimits kTelegramLimits{1.0, 20, 30, 3};
 // DingTalk: 20 messages a minute per group (its robots' documented limit; more is throttled).
 constexpr RateLimits kDingTalkLimits{1.0, 20, 20, 3};
 
+// A bridge of our own: its platform's limits are the bridge's to keep; these only bound a burst.
+constexpr RateLimits kWebhookLimits{5.0, 60, 50, 10};
+
 struct Platform {
   PlatformParser parser;
   std::unique_ptr<Adapter> (*make)(const AdapterConfig&);
@@ -33,6 +37,7 @@ constexpr std::array kPlatforms = {
     Platform{{"playground", kPlaygroundLimits, parse_playground_config}, make<PlaygroundAdapter>},
     Platform{{"telegram", kTelegramLimits, parse_telegram_config}, make<TelegramAdapter>},
     Platform{{"dingtalk", kDingTalkLimits, parse_dingtalk_config}, make<DingTalkAdapter>},
+    Platform{{"webhook", kWebhookLimits, parse_webhook_config}, make<WebhookAdapter>},
 };
 
 constexpr auto kParsers = [] {
