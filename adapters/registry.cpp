@@ -2,11 +2,13 @@
 
 #include <array>
 
+#include "adapters/dingtalk/dingtalk_adapter.hpp"
 #include "adapters/feishu/feishu_adapter.hpp"
 #include "adapters/playground/playground_adapter.hpp"
 #include "adapters/playground/playground_config.hpp"
 #include "adapters/telegram/telegram_adapter.hpp"
 #include "adapters/telegram/telegram_config.hpp"
+#include "adapters/webhook/webhook_adapter.hpp"
 #include "adapters/wecom/wecom_adapter.hpp"
 
 namespace linli {
@@ -29,6 +31,12 @@ constexpr RateLimits kWecomLimits{0.5, 20, 20, 3};
 // and 1000 calls a minute (50 a second) for the app as a whole: ~16 a second sustained.
 constexpr RateLimits kFeishuLimits{5.0, 300, 16, 5};
 
+// DingTalk: 20 messages a minute per group (its robots' documented limit; more is throttled).
+constexpr RateLimits kDingTalkLimits{1.0, 20, 20, 3};
+
+// A bridge of our own: its platform's limits are the bridge's to keep; these only bound a burst.
+constexpr RateLimits kWebhookLimits{5.0, 60, 50, 10};
+
 struct Platform {
   PlatformParser parser;
   std::unique_ptr<Adapter> (*make)(const AdapterConfig&);
@@ -39,6 +47,8 @@ constexpr std::array kPlatforms = {
     Platform{{"telegram", kTelegramLimits, parse_telegram_config}, make<TelegramAdapter>},
     Platform{{"wecom", kWecomLimits, parse_wecom_config}, make<WecomAdapter>},
     Platform{{"feishu", kFeishuLimits, parse_feishu_config}, make<FeishuAdapter>},
+    Platform{{"dingtalk", kDingTalkLimits, parse_dingtalk_config}, make<DingTalkAdapter>},
+    Platform{{"webhook", kWebhookLimits, parse_webhook_config}, make<WebhookAdapter>},
 };
 
 constexpr auto kParsers = [] {

@@ -178,7 +178,7 @@ constexpr Entry kEntries[] = {
      "#{id} {category} · building {building}{urgent}\n{details}\n{suggest}Reply 接单 (or ok) to "
      "this message to take it"},
     {Msg::card_suggest, "推荐：{names}\n", "Suggested: {names}\n"},
-    {Msg::card_take_button, "接单", "Take it"},
+    {Msg::card_take_button, "接单 #{id}", "Take #{id}"},
     {Msg::card_taken, "#{id} {category} · {building}栋 — {volunteer} 已接单",
      "#{id} {category} · building {building} — taken by {volunteer}"},
     {Msg::card_done, "#{id} {category} · {building}栋 — ✅ {volunteer} 已完成",
@@ -318,7 +318,7 @@ constexpr Entry kEntries[] = {
      "{waiting}"},
     {Msg::call_skills, " · 技能：{skills}", " · skills: {skills}"},
     {Msg::call_high_risk, " · 高风险", " · high risk"},
-    {Msg::join_button, "报名", "Join"},
+    {Msg::join_button, "报名 {id}", "Join {id}"},
     {Msg::joined_place,
      "你报上了岗位 {id}「{title}」（第 {n} "
      "个名额）。时间：{time}，地点：{place}。开始前我会提醒你确认。",

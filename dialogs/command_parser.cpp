@@ -1,6 +1,7 @@
 #include "dialogs/command_parser.hpp"
 
 #include <array>
+#include <cctype>
 
 #include "dialogs/vocabulary.hpp"
 
@@ -12,7 +13,7 @@ struct Name {
   Command command;
 };
 
-constexpr std::array<Name, 25> kSlashNames = {{
+constexpr std::array<Name, 27> kSlashNames = {{
     {"start", Command::start},     {"menu", Command::menu},         {"join", Command::join},
     {"help", Command::help},       {"mine", Command::mine},         {"cancel", Command::cancel},
     {"back", Command::back},       {"lang", Command::lang},         {"language", Command::lang},
@@ -21,28 +22,33 @@ constexpr std::array<Name, 25> kSlashNames = {{
     {"recruit", Command::recruit}, {"quit", Command::quit},         {"assign", Command::assign},
     {"checkin", Command::checkin}, {"checkout", Command::checkout}, {"hours", Command::hours},
     {"stats", Command::stats},     {"withdraw", Command::quit},     {"team", Command::team},
-    {"teams", Command::team},
+    {"teams", Command::team},      {"take", Command::take},         {"enlist", Command::enlist},
 }};
 
 struct Keyword {
   std::string_view word;
   Command command;
   bool takes_args;  // "求助 水管漏了" yes; "取消了吗" is not "取消"
+  // Only followed by a number ("接单 #12", "take 12"): alone, or before other words, these are
+  // reply words (dialogs/vocabulary.hpp) or neighbours talking, not commands.
+  bool needs_number = false;
 };
 
 // Longer words first: "报名志愿者" before anything that is its prefix.
-constexpr std::array<Keyword, 21> kKeywords = {{
-    {"报名志愿者", Command::join, false}, {"菜单", Command::menu, false},
-    {"帮助", Command::menu, false},       {"求助", Command::help, true},
-    {"我的", Command::mine, false},       {"取消", Command::cancel, false},
-    {"返回", Command::back, false},       {"上一步", Command::back, false},
-    {"完成", Command::done, true},        {"通过", Command::approve, true},
-    {"拒绝", Command::reject, true},      {"语言", Command::lang, true},
-    {"设岗", Command::post, true},        {"招募", Command::recruit, true},
-    {"退出", Command::quit, true},        {"派单", Command::assign, true},
-    {"签到", Command::checkin, false},    {"签退", Command::checkout, false},
-    {"时长", Command::hours, false},      {"统计", Command::stats, false},
-    {"队伍", Command::team, true},
+constexpr std::array<Keyword, 25> kKeywords = {{
+    {"报名志愿者", Command::join, false},  {"菜单", Command::menu, false},
+    {"帮助", Command::menu, false},        {"求助", Command::help, true},
+    {"我的", Command::mine, false},        {"取消", Command::cancel, false},
+    {"返回", Command::back, false},        {"上一步", Command::back, false},
+    {"完成", Command::done, true},         {"通过", Command::approve, true},
+    {"拒绝", Command::reject, true},       {"语言", Command::lang, true},
+    {"设岗", Command::post, true},         {"招募", Command::recruit, true},
+    {"退出", Command::quit, true},         {"派单", Command::assign, true},
+    {"签到", Command::checkin, false},     {"签退", Command::checkout, false},
+    {"时长", Command::hours, false},       {"统计", Command::stats, false},
+    {"队伍", Command::team, true},         {"接单", Command::take, true, true},
+    {"报名", Command::enlist, true, true}, {"take", Command::take, true, true},
+    {"join", Command::enlist, true, true},
 }};
 
 // Trailing punctuation people add to a bare keyword: "取消！", "菜单?"
@@ -54,6 +60,21 @@ bool only_punctuation(std::string_view s) {
     }
   }
   return t.empty();
+}
+
+// Nothing but a number, as "#12", "＃12" or "12", and perhaps punctuation after it: "take 5
+// minutes" is not a command about ticket 5.
+bool only_number(std::string_view s) {
+  std::string t = trim(s);
+  std::string_view v = t;
+  if (!v.empty() && v[0] == '#') {
+    v.remove_prefix(1);
+  } else if (v.rfind("\xEF\xBC\x83", 0) == 0) {  // ＃ FULLWIDTH NUMBER SIGN
+    v.remove_prefix(3);
+  }
+  std::size_t digits = 0;
+  while (digits < v.size() && std::isdigit(static_cast<unsigned char>(v[digits]))) ++digits;
+  return digits > 0 && digits <= 15 && only_punctuation(v.substr(digits));
 }
 
 }  // namespace
@@ -110,10 +131,12 @@ ParsedCommand parse_command(std::string_view raw, std::string_view bot_username)
     // non-word byte, and what follows is its argument.
     return command_from_name(name, rest);
   }
+  const std::string lower = lower_ascii(t);
   for (const auto& k : kKeywords) {
-    if (t.rfind(k.word, 0) != 0) continue;
+    if (lower.rfind(k.word, 0) != 0) continue;
     std::string_view rest = t.substr(k.word.size());
     if (!k.takes_args && !only_punctuation(rest)) continue;
+    if (k.needs_number && !only_number(rest)) continue;
     ParsedCommand p;
     p.kind = ParseKind::ours;
     p.command = k.command;

@@ -284,6 +284,25 @@ void Engine::on_command(Turn& turn, const ParsedCommand& cmd) {
       return stats::report(turn);
     case Command::team:
       return recruitment::teams(turn, cmd.args);
+    case Command::take: {
+      // What replying 接单 to the card does, for platforms that do not say what a message
+      // replies to (DingTalk).
+      auto id = parse_ticket_number(cmd.args);
+      if (!id) return turn.reply(turn.say(Msg::ticket_not_found, {{"id", trim(cmd.args)}})), void();
+      return tickets::take(turn, *id);
+    }
+    case Command::enlist: {
+      // What replying 报名 to a call's card does: the post's open call, by the post's number.
+      auto post = recruitment::find_post(turn, cmd.args);
+      if (!post) return turn.reply(turn.say(Msg::post_not_found, {{"id", trim(cmd.args)}})), void();
+      auto call = store_.posts.open_call(post->id);
+      if (!call) {
+        return turn.reply(turn.say(Msg::call_closed_reply, {{"id", std::to_string(post->id)}})),
+               void();
+      }
+      if (recruitment::join(turn, call->id)) start_signup(turn);
+      return;
+    }
   }
 }
 

@@ -31,8 +31,11 @@ std::string card_text(Turn& turn, const Call& call, const Post& p) {
               {"waiting", std::to_string(n.waiting)}});
 }
 
-std::vector<std::vector<Button>> card_buttons(Turn& turn, std::int64_t call_id) {
-  return {{Button{say(turn.group_lang(), Msg::join_button),
+// Labelled with what a person may type instead ("报名 3": the post's number), for platforms
+// whose buttons are shown as text (DingTalk).
+std::vector<std::vector<Button>> card_buttons(Turn& turn, std::int64_t call_id,
+                                              std::int64_t post_id) {
+  return {{Button{say(turn.group_lang(), Msg::join_button, {{"id", std::to_string(post_id)}}),
                   Route{RouteKind::call, call_id, "join"}.str()}}};
 }
 
@@ -166,7 +169,7 @@ void recruit(Turn& turn, std::string_view args) {
   for (const Group* g : groups) {
     SendOptions opt;
     opt.route = Route{RouteKind::call, call.id}.str();
-    opt.buttons = card_buttons(turn, call.id);
+    opt.buttons = card_buttons(turn, call.id, post->id);
     std::int64_t card = turn.post(*g, text, std::move(opt));
     turn.store.posts.add_card(call.id, {g->adapter, g->chat, card});
   }
@@ -343,8 +346,9 @@ void refresh_cards(Turn& turn, std::int64_t call_id) {
   turn.community = turn.dir.community(call->community_id);
   std::string text = card_text(turn, *call, *post);
   for (const auto& card : turn.store.posts.cards(call_id)) {
-    turn.edit(card.outbox_id, text,
-              call->open ? card_buttons(turn, call_id) : std::vector<std::vector<Button>>{});
+    turn.edit(
+        card.outbox_id, text,
+        call->open ? card_buttons(turn, call_id, post->id) : std::vector<std::vector<Button>>{});
   }
   turn.community = saved;
 }

@@ -84,8 +84,8 @@ std::int64_t open(Turn& turn, HelpRequest r) {
     suggest = say(l, Msg::card_suggest, {{"names", names}});
   }
   opt.route = Route{RouteKind::ticket, r.id}.str();
-  opt.buttons = {
-      {Button{say(l, Msg::card_take_button), Route{RouteKind::ticket, r.id, "take"}.str()}}};
+  opt.buttons = {{Button{say(l, Msg::card_take_button, {{"id", std::to_string(r.id)}}),
+                         Route{RouteKind::ticket, r.id, "take"}.str()}}};
   std::int64_t card = turn.post(*group, card_text(turn, r, Msg::card, suggest), std::move(opt));
   turn.store.requests.set_card(r.id, card);
   assignments::request_opened(turn, r.id);

@@ -57,6 +57,27 @@ TEST(CommandParser, KeywordWithoutArgumentsMustStandAlone) {
   EXPECT_EQ(parse("我的天").kind, ParseKind::none);
 }
 
+// Typed where a platform cannot say what a message replies to (DingTalk): a card's number.
+TEST(CommandParser, TakeAndEnlistAreCommandsOnlyWithANumber) {
+  const std::pair<const char*, Command> cases[] = {
+      {"接单 #12", Command::take},   {"接单#12", Command::take}, {"接单 ＃12！", Command::take},
+      {"Take #12", Command::take},   {"take 12", Command::take}, {"/take 12", Command::take},
+      {"报名 1", Command::enlist},   {"报名1", Command::enlist}, {"join 3", Command::enlist},
+      {"/enlist 3", Command::enlist}};
+  for (const auto& [text, cmd] : cases) {
+    auto p = parse(text);
+    EXPECT_EQ(p.kind, ParseKind::ours) << text;
+    EXPECT_EQ(p.command, cmd) << text;
+  }
+  EXPECT_EQ(parse("接单 #12").args, "#12");
+  // Alone, or before other words, they stay reply words or talk.
+  for (const char* text :
+       {"接单", "接单！", "报名", "take 5 minutes", "join us", "报名志愿者了吗"}) {
+    EXPECT_EQ(parse(text).kind, ParseKind::none) << text;
+  }
+  EXPECT_EQ(parse("报名志愿者").command, Command::join);
+}
+
 TEST(CommandParser, BotNameSuffixIsOursOnlyWhenItNamesUs) {
   EXPECT_EQ(parse("/join@linli_bot").kind, ParseKind::ours);
   EXPECT_EQ(parse("/join@LINLI_BOT").kind, ParseKind::ours);  // usernames are case-insensitive

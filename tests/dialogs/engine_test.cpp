@@ -75,6 +75,32 @@ TEST_F(Engine, ReplyTakeToCardAssignsTicketAndTellsEveryone) {
   for (const auto& t : texts_to(sent, "gv")) EXPECT_THAT(t, Not(HasSubstr("501")));
 }
 
+// On a platform that does not say what a message replies to (DingTalk), the card's number is
+// typed instead: the same claim, the same race.
+TEST_F(Engine, TypedTakeWithTheTicketNumberClaimsWithoutAReply) {
+  open_ticket();
+  auto sent = say("chen", "gv", "接单 #1");
+  EXPECT_EQ(store_.requests.get(1)->volunteer_id, person("chen"));
+  EXPECT_THAT(texts_to(sent, "chen").at(0), HasSubstr("31栋2单元501"));
+  sent = say("zhao", "gv", "take 1");
+  EXPECT_EQ(store_.requests.get(1)->volunteer_id, person("chen"));
+  EXPECT_THAT(sent.at(0).msg.text, HasSubstr("#1 已经由 陈师傅 接单了"));
+  sent = say("zhao", "gv", "接单 #9");
+  EXPECT_THAT(sent.at(0).msg.text, HasSubstr("找不到求助 #9"));
+}
+
+TEST_F(Engine, TheCardsButtonIsLabelledWithWhatToType) {
+  put_dialog("li", "help", "confirm", "li",
+             {{"category", "repair"},
+              {"details", "漏水"},
+              {"address", "31栋2单元501"},
+              {"building", "31"},
+              {"urgent", "0"}},
+             {"category", "details", "address", "urgency"});
+  auto sent = say("li", "li", "是");
+  EXPECT_EQ(find_to(sent, "gv")->msg.buttons.at(0).at(0).label, "接单 #1");
+}
+
 TEST_F(Engine, SecondVolunteerIsToldTheTicketIsTaken) {
   std::string card = open_ticket();
   say("zhao", "gv", "ok", card);

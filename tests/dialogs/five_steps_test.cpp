@@ -67,6 +67,21 @@ TEST_F(FiveSteps, FifteenRepliesForTenPlacesGiveExactlyTenPlaces) {
   }
 }
 
+// Typed with the post's number, as the card's button is labelled, where a platform cannot say
+// what a message replies to (DingTalk).
+TEST_F(FiveSteps, TypedEnlistWithThePostNumberJoinsItsOpenCall) {
+  make_post(1);
+  for (int i = 0; i < 2; ++i) add_volunteer("v" + std::to_string(i), "31");
+  auto cards = recruit();
+  auto first = say("v0", "g31", "报名 1");
+  EXPECT_EQ(status(1, "v0"), RosterStatus::taken);
+  EXPECT_THAT(to(first, "v0"), HasSubstr("第 1 个名额"));
+  say("v1", "g31", "join #1");
+  EXPECT_EQ(status(1, "v1"), RosterStatus::waiting);
+  auto none = say("v1", "g31", "报名 7");
+  EXPECT_THAT(texts_to(none, "g31").at(0), HasSubstr("找不到岗位「7」"));
+}
+
 TEST_F(FiveSteps, AskingTwiceKeepsOnePlace) {
   make_post(2);
   auto cards = recruit();
