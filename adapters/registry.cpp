@@ -6,6 +6,8 @@
 #include "adapters/playground/playground_config.hpp"
 #include "adapters/telegram/telegram_adapter.hpp"
 #include "adapters/telegram/telegram_config.hpp"
+#include "adapters/xmpp/xmpp_adapter.hpp"
+#include "adapters/xmpp/xmpp_config.hpp"
 
 namespace linli {
 namespace {
@@ -19,6 +21,9 @@ std::unique_ptr<Adapter> make(const AdapterConfig& config) {
 constexpr RateLimits kPlaygroundLimits{50, 6000, 1000, 50};
 // Telegram's FAQ: about 1 message a second per chat, 20 a minute per group, 30 a second in all.
 constexpr RateLimits kTelegramLimits{1.0, 20, 30, 3};
+// Prosody sets no message rate of its own (mod_rest, MUC); these are ours, to keep a room
+// readable: 1 a second per room and per person, 30 a minute per room, 20 a second in all.
+constexpr RateLimits kXmppLimits{1.0, 30, 20, 5};
 
 struct Platform {
   PlatformParser parser;
@@ -28,6 +33,7 @@ struct Platform {
 constexpr std::array kPlatforms = {
     Platform{{"playground", kPlaygroundLimits, parse_playground_config}, make<PlaygroundAdapter>},
     Platform{{"telegram", kTelegramLimits, parse_telegram_config}, make<TelegramAdapter>},
+    Platform{{"xmpp", kXmppLimits, parse_xmpp_config}, make<XmppAdapter>},
 };
 
 constexpr auto kParsers = [] {
