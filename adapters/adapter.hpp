@@ -28,16 +28,27 @@ struct ApiCall {
   // Not "": the message breaks a limit of the platform's that no retry can fix (why, for the
   // log, never its text). The sender does not call; it dead-letters the message at once.
   std::string refused;
+  // Not "": the id the message will have on the platform, chosen by us when the platform lets
+  // the sender name its messages (XMPP: the stanza's id; mod_rest answers 202 without one). The
+  // sender records it when interpret() names none.
+  std::string platform_id;
 };
 
 struct WebhookResult {
-  int status = 200;  // 401/403 for a bad secret, 400 for a malformed body
+  // 401/403 for a bad secret, 400 for a malformed body; 202/204 for platforms that read a 200
+  // as a reply to send back (mod_rest).
+  int status = 200;
   std::string content_type = "application/json";
   std::string body = "{}";
   std::vector<InboundEvent> events;  // often one, none for kinds we ignore
   // Calls of the platform's own housekeeping that the request asks for, made after the answer
   // and outside the outbox: XMPP rejoining a room it was kicked from. Never a message of ours.
   std::vector<ApiCall> calls;
+  // What the server answers when deciding an event fails: 500 asks the platform to retry. A
+  // platform that turns an error answer into something worse and never retries (mod_rest: an
+  // error stanza to the sender, and the room kicks the bot) names a 2xx here; the event is then
+  // logged and dropped.
+  int failure_status = 500;
 
   static WebhookResult reject(int status, std::string why) {
     WebhookResult r;

@@ -10,6 +10,8 @@
 #include "adapters/telegram/telegram_config.hpp"
 #include "adapters/webhook/webhook_adapter.hpp"
 #include "adapters/wecom/wecom_adapter.hpp"
+#include "adapters/xmpp/xmpp_adapter.hpp"
+#include "adapters/xmpp/xmpp_config.hpp"
 
 namespace linli {
 namespace {
@@ -36,6 +38,9 @@ constexpr RateLimits kDingTalkLimits{1.0, 20, 20, 3};
 
 // A bridge of our own: its platform's limits are the bridge's to keep; these only bound a burst.
 constexpr RateLimits kWebhookLimits{5.0, 60, 50, 10};
+// Prosody sets no message rate of its own (mod_rest, MUC); these are ours, to keep a room
+// readable: 1 a second per room and per person, 30 a minute per room, 20 a second in all.
+constexpr RateLimits kXmppLimits{1.0, 30, 20, 5};
 
 struct Platform {
   PlatformParser parser;
@@ -49,6 +54,7 @@ constexpr std::array kPlatforms = {
     Platform{{"feishu", kFeishuLimits, parse_feishu_config}, make<FeishuAdapter>},
     Platform{{"dingtalk", kDingTalkLimits, parse_dingtalk_config}, make<DingTalkAdapter>},
     Platform{{"webhook", kWebhookLimits, parse_webhook_config}, make<WebhookAdapter>},
+    Platform{{"xmpp", kXmppLimits, parse_xmpp_config}, make<XmppAdapter>},
 };
 
 constexpr auto kParsers = [] {

@@ -167,20 +167,23 @@ struct App::Impl {
   HttpResponse webhook(Adapter& adapter, HttpRequest& req) {
     auto started = std::chrono::steady_clock::now();
     WebhookResult result = adapter.on_webhook(req, clock.now_ms());
-    if (result.status != 200) {
+    if (result.status < 200 || result.status > 299) {
       refused(adapter, result.status);
       return HttpResponse{result.status, result.content_type, std::move(result.body), {}};
     }
     try {
       for (const auto& ev : result.events) dispatcher.dispatch(ev);
-    } catch (...) {
+    } catch (const std::exception& e) {
       metrics.webhook(adapter.name(), "error");
-      throw;  // answered 500 at the session boundary: the platform will retry
+      if (result.failure_status < 200 || result.failure_status > 299) throw;  // answered 500 at
+      // the session boundary: the platform will retry. This one would not: the event is lost.
+      log.error("webhook_event_dropped", {{"adapter", adapter.name()}, {"error", e.what()}});
+      return HttpResponse{result.failure_status, result.content_type, std::move(result.body), {}};
     }
     metrics.webhook(adapter.name(), "ok");
     metrics.decision(std::chrono::steady_clock::now() - started);
     housekeeping(adapter, std::move(result.calls));
-    return HttpResponse{200, result.content_type, std::move(result.body), {}};
+    return HttpResponse{result.status, result.content_type, std::move(result.body), {}};
   }
 
   // The platform's own calls an adapter asks for (joining rooms), outside the outbox: made in

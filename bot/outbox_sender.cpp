@@ -262,8 +262,12 @@ net::awaitable<void> OutboxSender::Impl::send(Chat* c) {
       result.status = SendStatus::rejected;
       result.error = "refused: " + call.refused;
     } else {
+      std::string chosen_id = call.platform_id;
       ApiResponse response = co_await lane.transport->perform(std::move(call));
       result = lane.adapter->interpret(row.msg, response);
+      if (result.status == SendStatus::ok && result.platform_id.empty()) {
+        result.platform_id = std::move(chosen_id);
+      }
       if (result.token_rejected) {
         lane.adapter->forget_token();
         if (result.status == SendStatus::ok) result.status = SendStatus::transient;

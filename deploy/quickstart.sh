@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 # libboost-all-dev) is all the build needs, and saves CI minutes over the full set.
 PACKAGES=(g++ cmake ninja-build ccache pkg-config libboost-dev libssl-dev nlohmann-json3-dev
           libsqlitecpp-dev libsqlite3-dev libgtest-dev libgmock-dev ca-certificates)
+# For the tests only: a real Prosody and real XMPP clients (tests/xmpp/run_e2e.sh).
+TEST_PACKAGES=(prosody python3-slixmpp)
 
 source deploy/install_missing.sh
 
@@ -30,7 +32,7 @@ case "${1:-}" in
     exec build/linli serve --config "$config"
     ;;
   test)
-    install_missing "${PACKAGES[@]}"
+    install_missing "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     build build
     (cd build && ctest --output-on-failure --parallel "$(nproc)" --timeout 300)
     # The whole suite again with AddressSanitizer and UndefinedBehaviorSanitizer; the crash
