@@ -28,6 +28,9 @@ struct ApiCall {
   // Not "": the message breaks a limit of the platform's that no retry can fix (why, for the
   // log, never its text). The sender does not call; it dead-letters the message at once.
   std::string refused;
+  // True: there is nothing to call, the message is done. Slack stops a pressed button's spinner
+  // on the webhook's 200, so a press answered without text needs no call of its own.
+  bool nothing = false;
 };
 
 struct WebhookResult {

@@ -4,6 +4,7 @@
 
 #include "adapters/playground/playground_adapter.hpp"
 #include "adapters/playground/playground_config.hpp"
+#include "adapters/slack/slack_adapter.hpp"
 #include "adapters/telegram/telegram_adapter.hpp"
 #include "adapters/telegram/telegram_config.hpp"
 
@@ -19,6 +20,9 @@ std::unique_ptr<Adapter> make(const AdapterConfig& config) {
 constexpr RateLimits kPlaygroundLimits{50, 6000, 1000, 50};
 // Telegram's FAQ: about 1 message a second per chat, 20 a minute per group, 30 a second in all.
 constexpr RateLimits kTelegramLimits{1.0, 20, 30, 3};
+// Slack's rate limits page: chat.postMessage about 1 message a second per channel, short bursts
+// allowed, under a workspace-wide limit it does not publish (10 a second is our guess).
+constexpr RateLimits kSlackLimits{1.0, 60, 10, 3};
 
 struct Platform {
   PlatformParser parser;
@@ -28,6 +32,7 @@ struct Platform {
 constexpr std::array kPlatforms = {
     Platform{{"playground", kPlaygroundLimits, parse_playground_config}, make<PlaygroundAdapter>},
     Platform{{"telegram", kTelegramLimits, parse_telegram_config}, make<TelegramAdapter>},
+    Platform{{"slack", kSlackLimits, parse_slack_config}, make<SlackAdapter>},
 };
 
 constexpr auto kParsers = [] {
