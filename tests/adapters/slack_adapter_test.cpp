@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/registry.hpp"
+#include "tests/support/fake_slack.hpp"
 
 namespace linli::test {
 namespace {
@@ -87,18 +88,7 @@ json channel_message(const std::string& text, const std::string& ts = "171800099
 }
 
 std::string press_form(const json& payload) {
-  std::string raw = payload.dump();
-  std::string out = "payload=";
-  for (unsigned char c : raw) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
+  return slack_press_form(payload);
 }
 
 json press_payload(const std::string& value, const std::string& channel = "C0VOL") {
