@@ -65,7 +65,8 @@ std::string text_at(const json& j, const char* key) {
 
 std::optional<std::int64_t> digits(std::string_view s) {
   std::int64_t v = 0;
-  if (s.empty() || s.size() > 18) return std::nullopt;
+  // At most 15 digits: seconds times 1000 still fit in 64 bits.
+  if (s.empty() || s.size() > 15) return std::nullopt;
   for (char c : s) {
     if (c < '0' || c > '9') return std::nullopt;
   }

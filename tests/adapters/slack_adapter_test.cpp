@@ -193,6 +193,9 @@ TEST(SlackSignature, EveryRefusalIs401AndNoEvent) {
   EXPECT_EQ(a.check_headers(no_ts), 401);
   EXPECT_EQ(a.check_headers(doc_request(kDocBody, kDocSignature, "15314x0618")), 401);
   EXPECT_EQ(a.check_headers(doc_request()), 0);
+  // A timestamp that would overflow once in milliseconds is no timestamp.
+  EXPECT_EQ(a.check_headers(doc_request(kDocBody, kDocSignature, "9999999999999999999")), 401);
+  refused(doc_request(kDocBody, kDocSignature, "999999999999999"), kDocNowMs, "far future");
 }
 
 TEST(SlackSignature, FiveMinutesEitherWayAndNotOneSecondMore) {
