@@ -356,6 +356,53 @@ TEST_F(SlackAdapterTest, FieldsOfTheWrongTypeCountAsMissing) {
   EXPECT_EQ(adapter_.on_webhook(signed_request("{not json", kSecret, now_ts()), kNow).status, 400);
 }
 
+// Every field of every kind of body, replaced by a value of every other type: no throw, no
+// crash, an answer of 200 or 400, and any event it yields is a whole one.
+TEST_F(SlackAdapterTest, AnyFieldOfAnyTypeIsHandled) {
+  json thread = channel_message("接单", "1718000991.000300");
+  thread["thread_ts"] = "1718000900.000200";
+  thread["parent_user_id"] = kBot;
+  thread["user_profile"] = {{"display_name", "陈"}};
+  const std::vector<json> values = {nullptr,
+                                    42,
+                                    -1,
+                                    1.5,
+                                    true,
+                                    "",
+                                    json::array(),
+                                    json::object(),
+                                    "x",
+                                    std::string(5000, 'a'),
+                                    "<@UBOT0001>"};
+  std::vector<std::pair<std::string, json>> bodies = {
+      {"application/json", envelope(channel_message("求助 <https://a.b|地图> &amp;"))},
+      {"application/json", envelope(thread)},
+      {"application/x-www-form-urlencoded", press_payload("t:1")}};
+  int answered = 0;
+  for (const auto& [type, original] : bodies) {
+    json flat = original.flatten();
+    for (const auto& [pointer, unused] : flat.items()) {
+      for (const json& v : values) {
+        json body = original;
+        body[json::json_pointer(pointer)] = v;
+        std::string raw = type == "application/json" ? body.dump() : press_form(body);
+        WebhookResult r;
+        ASSERT_NO_THROW(r = adapter_.on_webhook(signed_request(raw, kSecret, now_ts(), type), kNow))
+            << pointer << " = " << v.dump();
+        EXPECT_TRUE(r.status == 200 || r.status == 400) << pointer << " = " << v.dump();
+        for (const auto& ev : r.events) {
+          EXPECT_FALSE(ev.event_id.empty());
+          EXPECT_FALSE(ev.chat.empty());
+          EXPECT_FALSE(ev.user.empty());
+          EXPECT_TRUE(!ev.text.empty() || !ev.button.empty());
+        }
+        ++answered;
+      }
+    }
+  }
+  EXPECT_GT(answered, 300);
+}
+
 // ---- Presses. ----
 
 TEST_F(SlackAdapterTest, PressIsAFormSignedOverItsRawBody) {

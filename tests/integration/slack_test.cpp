@@ -273,6 +273,29 @@ TEST_F(FiveStepsOnSlack, FifteenRepliesForTenPlaces) {
         10s))
         << channel;
   }
+
+  // Two hours before: everyone with a place is asked to confirm, in their DM, with buttons.
+  std::int64_t starts_at = on_io([&] { return app_->app().store().posts.get(1)->starts_at; });
+  clock_.set_ms(starts_at - 2 * kHour);
+  on_io([&] { return app_->app().scheduler().run_due(); });
+  std::vector<std::pair<SlackUser, SlackMessage>> reminders;
+  ASSERT_TRUE(fake_.wait_until(
+      [&](const FakeSlack& f) {
+        reminders.clear();
+        for (int i = 1; i <= kNeighbours; ++i) {
+          for (const auto& m : f.messages(FakeSlack::dm_of(neighbour(i).id))) {
+            if (m.text.find("提醒：岗位 1") != std::string::npos)
+              reminders.push_back({neighbour(i), m});
+          }
+        }
+        return reminders.size() == 10;
+      },
+      10s));
+  wait_recorded();
+  // A press in the DM (whose channel Linli had never seen) confirms.
+  const auto& [who, reminder] = reminders.front();
+  press(FakeSlack::dm_of(who.id), who, reminder, 0, 0);
+  expect_private(who, "已确认");
 }
 
 }  // namespace
