@@ -32,6 +32,9 @@ struct ApiCall {
   // the sender name its messages (XMPP: the stanza's id; mod_rest answers 202 without one). The
   // sender records it when interpret() names none.
   std::string platform_id;
+  // True: there is nothing to call, the message is done. Slack stops a pressed button's spinner
+  // on the webhook's 200, so a press answered without text needs no call of its own.
+  bool nothing = false;
 };
 
 struct WebhookResult {

@@ -6,6 +6,7 @@
 #include "adapters/feishu/feishu_adapter.hpp"
 #include "adapters/playground/playground_adapter.hpp"
 #include "adapters/playground/playground_config.hpp"
+#include "adapters/slack/slack_adapter.hpp"
 #include "adapters/telegram/telegram_adapter.hpp"
 #include "adapters/telegram/telegram_config.hpp"
 #include "adapters/webhook/webhook_adapter.hpp"
@@ -41,6 +42,9 @@ constexpr RateLimits kWebhookLimits{5.0, 60, 50, 10};
 // Prosody sets no message rate of its own (mod_rest, MUC); these are ours, to keep a room
 // readable: 1 a second per room and per person, 30 a minute per room, 20 a second in all.
 constexpr RateLimits kXmppLimits{1.0, 30, 20, 5};
+// Slack's rate limits page: chat.postMessage about 1 message a second per channel, short bursts
+// allowed, under a workspace-wide limit it does not publish (10 a second is our guess).
+constexpr RateLimits kSlackLimits{1.0, 60, 10, 3};
 
 struct Platform {
   PlatformParser parser;
@@ -55,6 +59,7 @@ constexpr std::array kPlatforms = {
     Platform{{"dingtalk", kDingTalkLimits, parse_dingtalk_config}, make<DingTalkAdapter>},
     Platform{{"webhook", kWebhookLimits, parse_webhook_config}, make<WebhookAdapter>},
     Platform{{"xmpp", kXmppLimits, parse_xmpp_config}, make<XmppAdapter>},
+    Platform{{"slack", kSlackLimits, parse_slack_config}, make<SlackAdapter>},
 };
 
 constexpr auto kParsers = [] {

@@ -261,6 +261,8 @@ net::awaitable<void> OutboxSender::Impl::send(Chat* c) {
     } else if (ApiCall call = lane.adapter->render(row.msg, target); !call.refused.empty()) {
       result.status = SendStatus::rejected;
       result.error = "refused: " + call.refused;
+    } else if (call.nothing) {
+      result = SendResult{};
     } else {
       std::string chosen_id = call.platform_id;
       ApiResponse response = co_await lane.transport->perform(std::move(call));
