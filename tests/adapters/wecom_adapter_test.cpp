@@ -381,6 +381,45 @@ TEST(WecomWebhook, RobotMentionInAGroupIsTheTextAfterTheMention) {
   EXPECT_TRUE(r.events.empty());
 }
 
+TEST(WecomWebhook, TypingACardsButtonInItsGroupPressesIt) {
+  WecomAdapter a(config_of(section(kPy)));
+  auto mention = [&](const std::string& chat, const std::string& text) {
+    json msg = {
+        {"msgid", "m-" + chat + text}, {"chatid", chat},
+        {"chattype", "group"},         {"from", {{"userid", "chenshifu"}}},
+        {"msgtype", "text"},           {"text", {{"content", "@邻里助手\xE2\x80\x85" + text}}}};
+    auto s = sign(kPy, msg.dump(), "", true);
+    auto r = a.on_webhook(request("POST", s.query, s.body), kNow);
+    EXPECT_EQ(r.events.size(), 1u);
+    return r.events.empty() ? InboundEvent{} : r.events[0];
+  };
+  // Before any card: text.
+  EXPECT_EQ(mention("volunteers", "接单").button, "");
+  OutboundMessage card;
+  card.chat = "volunteers";
+  card.text = "#1 维修 · 31栋";
+  card.buttons = {{{"接单", "t:1:take"}}};
+  a.render(card, "");
+  card.text = "#2 购物 · 32栋";
+  card.buttons = {{{"接单", "t:2:take"}}};
+  a.render(card, "");
+  // The latest card so labelled, with "！" or spaces around.
+  InboundEvent ev = mention("volunteers", " 接单！ ");
+  EXPECT_EQ(ev.button, "t:2:take");
+  EXPECT_THAT(ev.text, HasSubstr("接单！"));  // the text stays, for the record
+  // Not another text, nor in another group.
+  EXPECT_EQ(mention("volunteers", "接单了吗").button, "");
+  EXPECT_EQ(mention("building31", "接单").button, "");
+  // A question answering someone's message: its options are answers the dialog reads as text.
+  OutboundMessage question;
+  question.chat = "building31";
+  question.reply_to = "m-building31求助";
+  question.text = "需要哪方面的帮助？";
+  question.buttons = {{{"维修", "d:7:category.0"}}};
+  a.render(question, "");
+  EXPECT_EQ(mention("building31", "维修").button, "");
+}
+
 TEST(WecomWebhook, ARetryCarriesTheSameEventId) {
   WecomAdapter a(config_of(section(kPy)));
   const std::string msg =

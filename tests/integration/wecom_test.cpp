@@ -6,15 +6,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <optional>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "bot/outbox_sender.hpp"
 #include "bot/scheduler.hpp"
 #include "storage/store.hpp"
+#include "tests/support/at_once.hpp"
 #include "tests/support/fake_wecom.hpp"
 #include "tests/support/telegram_fixture.hpp"
 
@@ -140,6 +139,21 @@ class Wecom : public ::testing::Test {
   WecomMessage expect_in(const std::string& chat, const std::string& text) {
     return expect(chat, text, true);
   }
+  // 李秀英 asks in 31栋's group for a repair (the category typed as `category`: "维修" or its
+  // number), at 2单元501, urgent when `urgent` is "1": request #1.
+  void ask_for_repair(const std::string& details, const std::string& category = "维修",
+                      const std::string& urgent = "2") {
+    say_in(kBuilding31, kLi, "求助 " + details);
+    expect_in(kBuilding31, "需要哪方面的帮助");
+    say_in(kBuilding31, kLi, category);
+    expect(kLi, "具体地址");  // by the app, one to one: she never wrote to it before
+    say(kLi, "2单元501");
+    expect(kLi, "急吗");
+    say(kLi, urgent);
+    expect(kLi, "请确认你的求助");
+    say(kLi, "是");
+    expect(kLi, "已提交，编号 #1");
+  }
   int run_due() {
     return app_->on_io([&] { return app_->app().scheduler().run_due(); });
   }
@@ -154,24 +168,16 @@ class Wecom : public ::testing::Test {
 };
 
 TEST_F(Wecom, HelpRequestFromTheGroupToTheRating) {
-  say_in(kBuilding31, kLi, "求助 厨房水管漏水了😭");
-  WecomMessage ask = expect_in(kBuilding31, "需要哪方面的帮助");
-  EXPECT_THAT(ask.text, HasSubstr("[维修]"));  // the options, to type: groups show no buttons
-  say_in(kBuilding31, kLi, "1");
+  ask_for_repair("厨房水管漏水了😭", "1", "1");
+  // The options to type (groups show no buttons), and where the questions went on.
+  EXPECT_THAT(expect_in(kBuilding31, "需要哪方面的帮助").text, HasSubstr("[维修]"));
   expect_in(kBuilding31, "私信");
-  expect(kLi, "具体地址");  // by the app, one to one: she never wrote to it before
-  say(kLi, "2单元501");
-  expect(kLi, "急吗");
-  say(kLi, "1");
-  expect(kLi, "请确认你的求助");
-  say(kLi, "是");
-  expect(kLi, "已提交，编号 #1");
   WecomMessage card = expect_in(kHelpers, "厨房水管漏水了😭");
   EXPECT_THAT(card.text, HasSubstr("#1 维修 · 31栋 · 急"));
   EXPECT_THAT(card.text, HasSubstr("[接单]"));
 
-  // A group card on WeCom has no buttons and no reply to route: nobody has taken it when the
-  // time runs out, and the nearest volunteers are asked privately, by a card with buttons.
+  // Nobody takes it in the group (typing "接单" there would: see the next test): when the time
+  // runs out, the nearest volunteers are asked privately, by a card with buttons to press.
   clock_.advance_ms(21 * 60'000);
   EXPECT_GE(run_due(), 1);
   WecomMessage offer = expect(kChen, "还没有人接");
@@ -198,6 +204,23 @@ TEST_F(Wecom, HelpRequestFromTheGroupToTheRating) {
     }
   }
   EXPECT_EQ(fake_.tokens_issued(), 1);  // one token for the whole story
+}
+
+TEST_F(Wecom, VolunteerTakesTheGroupCardByTypingItsButton) {
+  ask_for_repair("厨房水管漏水了");
+  WecomMessage card = expect_in(kHelpers, "厨房水管漏水了");
+  EXPECT_THAT(card.text, HasSubstr("[接单]"));
+  // "@邻里 接单" in the volunteers' group: the card's button, typed.
+  say_in(kHelpers, kChen, "接单");
+  expect(kChen, "地址：2单元501");
+  expect_in(kHelpers, "陈师傅 接了 #1");
+  expect(kLi, "陈师傅 接了你的求助 #1");
+  // Too late, typed the same way: told who has it, and nothing changes.
+  say_in(kHelpers, "zhaojie", "接单！");
+  expect_in(kHelpers, "已经由 陈师傅 接单了");
+  EXPECT_EQ(app_->on_io([&] { return app_->app().store().requests.get(1)->status; }),
+            RequestStatus::claimed);
+  for (const auto& m : fake_.in_chat(kHelpers)) EXPECT_THAT(m.text, Not(HasSubstr("501")));
 }
 
 TEST_F(Wecom, EnglishSpeakerIsAnsweredInEnglish) {
@@ -277,6 +300,70 @@ TEST_F(Wecom, ExpiredTokenIsFetchedAnewAndTheMessageDelivered) {
   EXPECT_EQ(fake_.to_user(kLi).size(), 2u);
 }
 
+// ---- The recruitment race ----
+
+constexpr int kNeighbours = 15;
+
+std::string neighbour(int i) {
+  return "linju" + std::to_string(i);
+}
+
+class WecomRecruitment : public Wecom {
+ protected:
+  WecomRecruitment()
+      : Wecom([](json& c) {
+          for (int i = 1; i <= kNeighbours; ++i) {
+            c["communities"][0]["volunteers"].push_back(
+                volunteer("wc:" + neighbour(i), "邻居" + std::to_string(i), "", "31", ""));
+          }
+        }) {}
+};
+
+TEST_F(WecomRecruitment, FifteenAnswerACallForTenPlacesAndExactlyTenGetOne) {
+  say(kZhou, "设岗");
+  expect(kZhou, "哪个队伍");
+  for (const char* answer :
+       {"6", "照看31栋独居的王奶奶", "10", "0", "31栋", "明天 8:00-12:00", "1"}) {
+    say(kZhou, answer);
+  }
+  expect(kZhou, "请确认岗位");
+  say(kZhou, "是");
+  expect(kZhou, "岗位 1 已保存");
+  say(kZhou, "招募 1");
+  expect(kZhou, "招募已发到 2 个群");
+  WecomMessage card = expect_in(kBuilding31, "【招募】岗位 1：照看31栋独居的王奶奶");
+  EXPECT_THAT(card.text, HasSubstr("需要 10 人"));
+  EXPECT_THAT(card.text, HasSubstr("[报名]"));
+
+  // Fifteen "@邻里 报名" in the residents' group at the same moment, on fifteen connections.
+  std::vector<PostAtOnce> mentions;
+  for (int i = 1; i <= kNeighbours; ++i) {
+    WecomCallback c = calls_.robot_mention(kBuilding31, neighbour(i), "报名");
+    mentions.push_back({c.target, c.body, {}});
+  }
+  post_at_once(app_->port(), mentions);
+
+  RosterCounts n = app_->on_io([&] { return app_->app().store().roster.counts(1); });
+  EXPECT_EQ(n.taken, 10);
+  EXPECT_EQ(n.waiting, 5);
+  // Everyone is told which, privately, by the app.
+  ASSERT_TRUE(fake_.wait_until([](const FakeWecom& f) {
+    for (int i = 1; i <= kNeighbours; ++i) {
+      if (f.to_user(neighbour(i)).empty()) return false;
+    }
+    return true;
+  }));
+  int places = 0, waiting = 0;
+  for (int i = 1; i <= kNeighbours; ++i) {
+    std::string t = fake_.to_user(neighbour(i)).back().text;
+    places += t.find("个名额") != std::string::npos;
+    waiting += t.find("候补第") != std::string::npos;
+  }
+  EXPECT_EQ(places, 10);
+  EXPECT_EQ(waiting, 5);
+  for (const auto& m : fake_.in_chat(kBuilding31)) EXPECT_THAT(m.text, Not(HasSubstr("个名额")));
+}
+
 // ---- Two platforms in one community ----
 
 // The fake Telegram exists before the App that is pointed at it.
@@ -309,16 +396,7 @@ class WecomAndTelegram : protected FakeTelegramFirst, public Wecom {
 };
 
 TEST_F(WecomAndTelegram, RequestAskedOnWecomIsClaimedOnTelegramAcrossTwoPlatforms) {
-  say_in(kBuilding31, kLi, "求助 厨房水管漏水了");
-  expect_in(kBuilding31, "需要哪方面的帮助");
-  say_in(kBuilding31, kLi, "维修");
-  expect(kLi, "具体地址");
-  say(kLi, "2单元501");
-  expect(kLi, "急吗");
-  say(kLi, "2");
-  expect(kLi, "请确认你的求助");
-  say(kLi, "是");
-  expect(kLi, "已提交，编号 #1");
+  ask_for_repair("厨房水管漏水了");
 
   // The card reaches the volunteers' group on Telegram, with its button, without the address.
   std::optional<TelegramMessage> card;
