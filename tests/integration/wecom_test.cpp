@@ -300,6 +300,21 @@ TEST_F(Wecom, ExpiredTokenIsFetchedAnewAndTheMessageDelivered) {
   EXPECT_EQ(fake_.to_user(kLi).size(), 2u);
 }
 
+class WecomWrongSecret : public Wecom {
+ protected:
+  WecomWrongSecret() : Wecom([](json& c) { c["adapters"][0]["secret"] = "not-the-app-secret"; }) {}
+};
+
+TEST_F(WecomWrongSecret, NothingIsSentWithoutATokenAndTheMessageWaitsInTheOutbox) {
+  say(kLi, "菜单");
+  ASSERT_TRUE(fake_.wait_until([](const FakeWecom& f) { return f.token_refusals() >= 2; }));
+  EXPECT_EQ(fake_.tokens_issued(), 0);
+  EXPECT_TRUE(fake_.answers().empty());  // no send was tried without a token
+  EXPECT_GE(app_->on_io([&] { return app_->app().sender().stats().transient; }),
+            1u);  // the first try, settled before the second
+  EXPECT_EQ(app_->on_io([&] { return app_->app().sender().stats().sent; }), 0u);
+}
+
 // ---- The recruitment race ----
 
 constexpr int kNeighbours = 15;

@@ -47,9 +47,9 @@ FakeHttpAnswer FakeWecom::answer(const HttpRequest& r) {
   if (r.path == "/cgi-bin/gettoken") {
     if (r.method != "GET") return errcode(43001, "require GET method");
     // Global error codes (/90313): 40013 invalid corpid, 40001 invalid secret.
-    if (r.query_param("corpid") != corp_id_) return errcode(40013, "invalid corpid");
-    if (r.query_param("corpsecret") != secret_) return errcode(40001, "invalid secret");
     std::lock_guard lock(mutex_);
+    if (r.query_param("corpid") != corp_id_) return ++refused_, errcode(40013, "invalid corpid");
+    if (r.query_param("corpsecret") != secret_) return ++refused_, errcode(40001, "invalid secret");
     std::string token =
         "ACCESS_TOKEN_" + std::to_string(++issued_) + "_" + crypto::hex(crypto::random_bytes(8));
     valid_tokens_.push_back(token);
@@ -152,6 +152,11 @@ std::vector<WecomMessage> FakeWecom::all() const {
 int FakeWecom::tokens_issued() const {
   std::lock_guard lock(mutex_);
   return issued_;
+}
+
+int FakeWecom::token_refusals() const {
+  std::lock_guard lock(mutex_);
+  return refused_;
 }
 
 std::vector<std::pair<std::string, int>> FakeWecom::answers() const {

@@ -47,8 +47,9 @@ class FakeWecom {
   // What a group chat shows (appchat/send chatid), in order.
   std::vector<WecomMessage> in_chat(const std::string& chatid) const;
   std::vector<WecomMessage> all() const;
-  // Access tokens gettoken has handed out.
+  // Access tokens gettoken has handed out, and gettoken calls refused (wrong corpid or secret).
   int tokens_issued() const;
+  int token_refusals() const;
   // Every send answered so far with its errcode, in order: ("message/send", 45009), ...
   std::vector<std::pair<std::string, int>> answers() const;
 
@@ -73,6 +74,7 @@ class FakeWecom {
   std::vector<std::string> valid_tokens_;
   std::vector<std::string> expired_tokens_;
   int issued_ = 0;
+  int refused_ = 0;
   std::int64_t next_msgid_ = 1;
   struct Fault {
     int errcode;
