@@ -19,7 +19,8 @@
 //  - 接收消息 (/90238, /90240): ToUserName, FromUserName, CreateTime, MsgType, Content, MsgId,
 //    AgentID; events add Event, EventKey; a template card's button press is the event
 //    "template_card_event" with EventKey (the button's key) and TaskId. WeCom retries a callback
-//    not answered in 5 s: de-duplicate by MsgId, events by FromUserName + CreateTime.
+//    not answered in 5 s: de-duplicate by MsgId, events by FromUserName + CreateTime (and, for a
+//    card's press, its TaskId and EventKey, which a retry repeats too).
 //  - 智能机器人 接收消息 (/100719): JSON {msgid, aibotid, chatid, chattype "group"|"single",
 //    from{userid}, response_url, msgtype "text", text{content}} for an @-mention in a group or a
 //    message in a one-to-one chat; same signature and encryption, the envelope {"encrypt": ...}.
@@ -159,7 +160,9 @@ std::optional<InboundEvent> from_app_xml(const wecom::XmlFields& f) {
   if (type == "event" && field(f, "Event") == "template_card_event") {
     ev.button = field(f, "EventKey");
     if (ev.button.empty()) return std::nullopt;
-    ev.event_id = "ev:" + ev.user + ":" + created;
+    // WeCom advises FromUserName + CreateTime; a second press within the same second, on
+    // another card or button, is no retry: the card's TaskId and the key tell them apart.
+    ev.event_id = "ev:" + ev.user + ":" + created + ":" + field(f, "TaskId") + ":" + ev.button;
     // WeCom acknowledges a press itself: there is nothing to answer, so no callback_id.
     return ev;
   }

@@ -333,7 +333,8 @@ TEST(WecomWebhook, CardButtonPressIsAButtonOfItsPerson) {
   EXPECT_EQ(r.events[0].button, "t:12:claim");
   EXPECT_EQ(r.events[0].user, "chen");
   EXPECT_EQ(r.events[0].chat, "chen");
-  EXPECT_EQ(r.events[0].event_id, "ev:chen:1800000001");  // FromUserName + CreateTime
+  // FromUserName + CreateTime, as WeCom advises, and the card and button: a retry repeats them.
+  EXPECT_EQ(r.events[0].event_id, "ev:chen:1800000001:linli_ab:t:12:claim");
   EXPECT_TRUE(r.events[0].callback_id.empty());
   // Other events (entering the app) are acknowledged and dropped.
   s = sign(kPy,
@@ -434,6 +435,24 @@ TEST(WecomWebhook, ARetryCarriesTheSameEventId) {
   ASSERT_EQ(r2.events.size(), 1u);
   EXPECT_EQ(r1.events[0].event_id, "777");
   EXPECT_EQ(r1.events[0].event_id, r2.events[0].event_id);
+}
+
+TEST(WecomWebhook, TwoPressesInOneSecondAreTwoEvents) {
+  WecomAdapter a(config_of(section(kPy)));
+  auto press = [&](const std::string& task, const std::string& key) {
+    auto s = sign(kPy,
+                  "<xml><FromUserName>chen</FromUserName><CreateTime>1800000001</CreateTime>"
+                  "<MsgType>event</MsgType><Event>template_card_event</Event><EventKey>" +
+                      key + "</EventKey><TaskId>" + task + "</TaskId></xml>",
+                  kPy.corp_id, false);
+    auto r = a.on_webhook(request("POST", s.query, s.body), kNow);
+    EXPECT_EQ(r.events.size(), 1u);
+    return r.events.empty() ? std::string() : r.events[0].event_id;
+  };
+  // 陈师傅 accepts two offers, card after card, within the second: neither is a retry.
+  std::string first = press("linli_01", "o:1:yes");
+  EXPECT_NE(first, press("linli_02", "o:2:yes"));
+  EXPECT_EQ(first, press("linli_01", "o:1:yes"));  // WeCom's retry of the first
 }
 
 // ---- The XML reader. ----
