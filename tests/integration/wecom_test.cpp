@@ -300,6 +300,17 @@ TEST_F(Wecom, ExpiredTokenIsFetchedAnewAndTheMessageDelivered) {
   EXPECT_EQ(fake_.to_user(kLi).size(), 2u);
 }
 
+TEST_F(Wecom, TokenIsFetchedAgainBeforeItExpires) {
+  say(kLi, "菜单");
+  expect(kLi, "你可以");
+  // 7200 s less four minutes later: within the five minutes before it expires.
+  clock_.advance_ms((7200 - 240) * 1000LL);
+  say(kLi, "/mine");
+  expect(kLi, "没有进行中的求助");
+  EXPECT_EQ(fake_.tokens_issued(), 2);
+  for (const auto& [api, code] : fake_.answers()) EXPECT_EQ(code, 0) << api;
+}
+
 class WecomWrongSecret : public Wecom {
  protected:
   WecomWrongSecret() : Wecom([](json& c) { c["adapters"][0]["secret"] = "not-the-app-secret"; }) {}
