@@ -19,7 +19,8 @@
 //  - 接收消息 (/90238, /90240): ToUserName, FromUserName, CreateTime, MsgType, Content, MsgId,
 //    AgentID; events add Event, EventKey; a template card's button press is the event
 //    "template_card_event" with EventKey (the button's key) and TaskId. WeCom retries a callback
-//    not answered in 5 s: de-duplicate by MsgId, events by FromUserName + CreateTime.
+//    not answered in 5 s: de-duplicate by MsgId, events by FromUserName + CreateTime (and, for a
+//    card's press, its TaskId and EventKey, which a retry repeats too).
 //  - 智能机器人 接收消息 (/100719): JSON {msgid, aibotid, chatid, chattype "group"|"single",
 //    from{userid}, response_url, msgtype "text", text{content}} for an @-mention in a group or a
 //    message in a one-to-one chat; same signature and encryption, the envelope {"encrypt": ...}.
@@ -159,7 +160,9 @@ std::optional<InboundEvent> from_app_xml(const wecom::XmlFields& f) {
   if (type == "event" && field(f, "Event") == "template_card_event") {
     ev.button = field(f, "EventKey");
     if (ev.button.empty()) return std::nullopt;
-    ev.event_id = "ev:" + ev.user + ":" + created;
+    // WeCom advises FromUserName + CreateTime; a second press within the same second, on
+    // another card or button, is no retry: the card's TaskId and the key tell them apart.
+    ev.event_id = "ev:" + ev.user + ":" + created + ":" + field(f, "TaskId") + ":" + ev.button;
     // WeCom acknowledges a press itself: there is nothing to answer, so no callback_id.
     return ev;
   }
@@ -197,6 +200,25 @@ std::string typed_options(const std::vector<std::vector<Button>>& rows) {
     for (const auto& b : row) out += (out.empty() ? "" : " ") + ("[" + b.label + "]");
   }
   return out;
+}
+
+// What someone typed, as a label to compare: without surrounding spaces and trailing "!" or
+// "。" ("接单！").
+std::string as_label(std::string_view s) {
+  std::size_t b = 0;
+  while (b < s.size() && space_at(s, b)) b += space_at(s, b);
+  s.remove_prefix(b);
+  for (bool cut = true; cut && !s.empty();) {
+    cut = false;
+    for (std::string_view tail : {" ", "\t", "\n", "\r", "!", ".", "\xEF\xBC\x81", "\xE3\x80\x82",
+                                  "\xE2\x80\x85", "\xC2\xA0", "\xE3\x80\x80"}) {
+      if (s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail) {
+        s.remove_suffix(tail.size());
+        cut = true;
+      }
+    }
+  }
+  return std::string(s);
 }
 
 std::size_t button_count(const std::vector<std::vector<Button>>& rows) {
@@ -288,6 +310,9 @@ WebhookResult WecomAdapter::on_webhook(const HttpRequest& request, std::int64_t 
     json j = json::parse(msg, nullptr, /*allow_exceptions=*/false);
     if (!j.is_object()) return WebhookResult::reject(400, "message is neither XML nor JSON");
     ev = from_robot_json(j);
+    if (ev && ev->chat_kind == ChatKind::group) {
+      if (auto data = typed_press(ev->chat, ev->text)) ev->button = std::move(*data);
+    }
   }
   // An empty answer: no passive reply (ours go through the API). Kinds we do not read are
   // acknowledged too, or WeCom would send them again.
@@ -343,6 +368,35 @@ bool WecomAdapter::on_token(const ApiResponse& r, std::int64_t now_ms, std::stri
   return true;
 }
 
+void WecomAdapter::remember_typed(const OutboundMessage& m) const {
+  std::lock_guard lock(mutex_);
+  auto it = typed_.find(m.chat);
+  if (it == typed_.end()) {
+    if (typed_.size() >= kTypedChats) typed_.erase(typed_.begin());
+    it = typed_.emplace(m.chat, std::deque<std::pair<std::string, std::string>>()).first;
+  }
+  for (const auto& row : m.buttons) {
+    for (const auto& b : row) {
+      std::string label = as_label(b.label);
+      if (label.empty()) continue;
+      it->second.emplace_back(std::move(label), b.data);
+      if (it->second.size() > kTypedPerChat) it->second.pop_front();
+    }
+  }
+}
+
+std::optional<std::string> WecomAdapter::typed_press(const std::string& chat,
+                                                     const std::string& text) const {
+  std::string label = as_label(text);
+  std::lock_guard lock(mutex_);
+  auto it = typed_.find(chat);
+  if (label.empty() || it == typed_.end()) return std::nullopt;
+  for (auto b = it->second.rbegin(); b != it->second.rend(); ++b) {
+    if (b->first == label) return b->second;
+  }
+  return std::nullopt;
+}
+
 void WecomAdapter::forget_token() {
   std::lock_guard lock(mutex_);
   access_token_.clear();
@@ -390,6 +444,9 @@ ApiCall WecomAdapter::render(const OutboundMessage& m, const std::string& /*targ
     }
     call.url = wecom_.api_base + "/cgi-bin/message/send?access_token=" + token();
   } else {
+    // A message to the whole group (not a question answering someone's message): its buttons,
+    // written as text, may be pressed by typing them.
+    if (!m.buttons.empty() && m.reply_to.empty() && m.kind == OutKind::send) remember_typed(m);
     body["chatid"] = m.chat;
     body["msgtype"] = "text";
     body["text"] = {{"content", fit_bytes(text, kMaxTextBytes)}};

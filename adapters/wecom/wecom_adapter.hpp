@@ -5,10 +5,20 @@
 // through the app's message API (private chats) and the app chat API (groups), with an access
 // token fetched by gettoken and kept here until shortly before it expires.
 //
-// Threads: every method may be called from any thread; the access token is the only mutable
-// state and is guarded by a mutex.
+// Groups show no buttons and the robot's @-mentions reply to nothing: the buttons of a message
+// to a whole group (a card; not a question answering someone, whose options the dialog reads
+// as typed text) are written "[接单]", and an @-mention that is exactly such a label, in that
+// chat, is read as a press of the latest button so labelled there. Remembered in memory only
+// (after a restart, only cards sent since then can be pressed by typing).
+//
+// Threads: every method may be called from any thread; the access token and the typed buttons
+// are the only mutable state and are guarded by a mutex.
 
+#include <deque>
+#include <map>
 #include <mutex>
+#include <optional>
+#include <utility>
 
 #include "adapters/adapter.hpp"
 #include "adapters/wecom/wecom_config.hpp"
@@ -31,15 +41,21 @@ class WecomAdapter final : public Adapter {
   static constexpr std::size_t kMaxTextBytes = 2048;  // text.content of message/send, appchat
   static constexpr std::size_t kMaxCardButtons = 6;   // button_interaction's button_list
   static constexpr std::int64_t kRefreshBeforeMs = 300'000;  // fetch a new token 5 min early
+  static constexpr std::size_t kTypedPerChat = 64;           // typed buttons remembered per group
+  static constexpr std::size_t kTypedChats = 4096;           // groups remembered
 
  private:
   std::string token() const;
+  void remember_typed(const OutboundMessage& m) const;
+  std::optional<std::string> typed_press(const std::string& chat, const std::string& text) const;
 
   AdapterConfig config_;
   WecomConfig wecom_;
   mutable std::mutex mutex_;
   std::string access_token_;
   std::int64_t token_expires_ms_ = 0;
+  // chat → (label, data) of the buttons written as text there, newest last.
+  mutable std::map<std::string, std::deque<std::pair<std::string, std::string>>> typed_;
 };
 
 }  // namespace linli

@@ -333,7 +333,8 @@ TEST(WecomWebhook, CardButtonPressIsAButtonOfItsPerson) {
   EXPECT_EQ(r.events[0].button, "t:12:claim");
   EXPECT_EQ(r.events[0].user, "chen");
   EXPECT_EQ(r.events[0].chat, "chen");
-  EXPECT_EQ(r.events[0].event_id, "ev:chen:1800000001");  // FromUserName + CreateTime
+  // FromUserName + CreateTime, as WeCom advises, and the card and button: a retry repeats them.
+  EXPECT_EQ(r.events[0].event_id, "ev:chen:1800000001:linli_ab:t:12:claim");
   EXPECT_TRUE(r.events[0].callback_id.empty());
   // Other events (entering the app) are acknowledged and dropped.
   s = sign(kPy,
@@ -381,6 +382,45 @@ TEST(WecomWebhook, RobotMentionInAGroupIsTheTextAfterTheMention) {
   EXPECT_TRUE(r.events.empty());
 }
 
+TEST(WecomWebhook, TypingACardsButtonInItsGroupPressesIt) {
+  WecomAdapter a(config_of(section(kPy)));
+  auto mention = [&](const std::string& chat, const std::string& text) {
+    json msg = {
+        {"msgid", "m-" + chat + text}, {"chatid", chat},
+        {"chattype", "group"},         {"from", {{"userid", "chenshifu"}}},
+        {"msgtype", "text"},           {"text", {{"content", "@邻里助手\xE2\x80\x85" + text}}}};
+    auto s = sign(kPy, msg.dump(), "", true);
+    auto r = a.on_webhook(request("POST", s.query, s.body), kNow);
+    EXPECT_EQ(r.events.size(), 1u);
+    return r.events.empty() ? InboundEvent{} : r.events[0];
+  };
+  // Before any card: text.
+  EXPECT_EQ(mention("volunteers", "接单").button, "");
+  OutboundMessage card;
+  card.chat = "volunteers";
+  card.text = "#1 维修 · 31栋";
+  card.buttons = {{{"接单", "t:1:take"}}};
+  a.render(card, "");
+  card.text = "#2 购物 · 32栋";
+  card.buttons = {{{"接单", "t:2:take"}}};
+  a.render(card, "");
+  // The latest card so labelled, with "！" or spaces around.
+  InboundEvent ev = mention("volunteers", " 接单！ ");
+  EXPECT_EQ(ev.button, "t:2:take");
+  EXPECT_THAT(ev.text, HasSubstr("接单！"));  // the text stays, for the record
+  // Not another text, nor in another group.
+  EXPECT_EQ(mention("volunteers", "接单了吗").button, "");
+  EXPECT_EQ(mention("building31", "接单").button, "");
+  // A question answering someone's message: its options are answers the dialog reads as text.
+  OutboundMessage question;
+  question.chat = "building31";
+  question.reply_to = "m-building31求助";
+  question.text = "需要哪方面的帮助？";
+  question.buttons = {{{"维修", "d:7:category.0"}}};
+  a.render(question, "");
+  EXPECT_EQ(mention("building31", "维修").button, "");
+}
+
 TEST(WecomWebhook, ARetryCarriesTheSameEventId) {
   WecomAdapter a(config_of(section(kPy)));
   const std::string msg =
@@ -395,6 +435,24 @@ TEST(WecomWebhook, ARetryCarriesTheSameEventId) {
   ASSERT_EQ(r2.events.size(), 1u);
   EXPECT_EQ(r1.events[0].event_id, "777");
   EXPECT_EQ(r1.events[0].event_id, r2.events[0].event_id);
+}
+
+TEST(WecomWebhook, TwoPressesInOneSecondAreTwoEvents) {
+  WecomAdapter a(config_of(section(kPy)));
+  auto press = [&](const std::string& task, const std::string& key) {
+    auto s = sign(kPy,
+                  "<xml><FromUserName>chen</FromUserName><CreateTime>1800000001</CreateTime>"
+                  "<MsgType>event</MsgType><Event>template_card_event</Event><EventKey>" +
+                      key + "</EventKey><TaskId>" + task + "</TaskId></xml>",
+                  kPy.corp_id, false);
+    auto r = a.on_webhook(request("POST", s.query, s.body), kNow);
+    EXPECT_EQ(r.events.size(), 1u);
+    return r.events.empty() ? std::string() : r.events[0].event_id;
+  };
+  // 陈师傅 accepts two offers, card after card, within the second: neither is a retry.
+  std::string first = press("linli_01", "o:1:yes");
+  EXPECT_NE(first, press("linli_02", "o:2:yes"));
+  EXPECT_EQ(first, press("linli_01", "o:1:yes"));  // WeCom's retry of the first
 }
 
 // ---- The XML reader. ----

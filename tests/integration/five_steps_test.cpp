@@ -13,6 +13,7 @@
 #include "bot/scheduler.hpp"
 #include "dialogs/time_text.hpp"
 #include "storage/store.hpp"
+#include "tests/support/at_once.hpp"
 #include "tests/support/telegram_fixture.hpp"
 
 namespace linli::test {
@@ -85,25 +86,14 @@ TEST_F(FiveStepsOnTelegram, GrandmaInBuilding31) {
   EXPECT_THAT(card.text, HasSubstr("需要 10 人"));
 
   // Fifteen replies to the card at the same moment, on fifteen connections.
-  std::vector<json> replies;
+  std::vector<PostAtOnce> replies;
   for (int i = 1; i <= kNeighbours; ++i) {
-    replies.push_back(ups_.message(kResidents, "supergroup", neighbour(i), i % 2 ? "+1" : "报名",
-                                   TelegramMessageOptions{}.replying_to_bot(card.message_id)));
+    json reply = ups_.message(kResidents, "supergroup", neighbour(i), i % 2 ? "+1" : "报名",
+                              TelegramMessageOptions{}.replying_to_bot(card.message_id));
+    replies.push_back(
+        {"/telegram/tg", reply.dump(), {{"X-Telegram-Bot-Api-Secret-Token", kSecret}}});
   }
-  std::atomic<int> ready{0};
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kNeighbours; ++i) {
-    threads.emplace_back([&, i] {
-      HttpClient own(app_->port());
-      ++ready;
-      while (ready < kNeighbours) std::this_thread::yield();
-      EXPECT_EQ(own.post("/telegram/tg", replies[i].dump(),
-                         {{"X-Telegram-Bot-Api-Secret-Token", kSecret}})
-                    .status,
-                200);
-    });
-  }
-  for (auto& t : threads) t.join();
+  post_at_once(app_->port(), replies);
 
   // Exactly ten places; five on the wait-list; everyone told which, privately.
   RosterCounts n = roster();
