@@ -28,6 +28,37 @@ bool in_dialog_chat(const DialogRecord& d, const InboundEvent& ev) {
   return ev.chat == d.chat && ev.thread == d.thread;
 }
 
+// Yes or no to the last thing Linli asked this person privately, when they answer without
+// replying to it: on platforms that carry no reply (DingTalk) and in clients that cannot reply.
+// Whichever was asked last of an open offer and an unconfirmed shift reminder is answered.
+bool answer_without_reply(Turn& turn, const std::string& text) {
+  ReplyWord word = parse_reply_word(text);
+  YesNo yn = parse_yes_no(text);
+  bool yes = word == ReplyWord::take || yn == YesNo::yes;
+  bool no = word == ReplyWord::decline || yn == YesNo::no;
+  if (yes == no) return false;  // neither, or both ("好的不行")
+  std::optional<Offer> offer;
+  for (auto& o : turn.store.offers.open_to(turn.person.id)) {
+    if (!offer || o.offered_at > offer->offered_at) offer = std::move(o);
+  }
+  std::optional<RosterEntry> shift;
+  for (auto& e : turn.store.roster.of_person(turn.person.id)) {
+    if (e.status != RosterStatus::taken || e.confirmed || e.reminded_at == 0) continue;
+    auto p = turn.store.posts.get(e.post_id);
+    if (!p || p->starts_at <= turn.now) continue;
+    if (!shift || e.reminded_at > shift->reminded_at) shift = std::move(e);
+  }
+  if (offer && (!shift || offer->offered_at >= shift->reminded_at)) {
+    assignments::answer(turn, offer->id, yes);
+    return true;
+  }
+  if (shift) {
+    shifts::answer(turn, shift->post_id, yes);
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Engine::Engine(const Config& config, Store& store, const Directory& dir)
@@ -97,6 +128,8 @@ void Engine::handle(const InboundEvent& ev, std::int64_t now, Outcome& out) {
         auto waiting = tickets::awaiting_rating(turn);
         if (waiting && tickets::parse_rating(ev.text)) {
           tickets::rate(turn, *waiting, ev.text);
+        } else if (answer_without_reply(turn, ev.text)) {
+          // answered an offer or a shift reminder
         } else {
           turn.reply(turn.say(Msg::unknown_private));
         }

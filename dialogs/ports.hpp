@@ -253,6 +253,8 @@ class Offers {
   // Answers an offer that is still open; false when it was answered (or withdrawn) before.
   virtual bool settle(std::int64_t id, OfferStatus status, std::int64_t now) = 0;
   virtual std::vector<Offer> open_for(const std::string& kind, std::int64_t target_id) = 0;
+  // The offers still waiting for a person's answer, newest first.
+  virtual std::vector<Offer> open_to(std::int64_t person_id) = 0;
   // Everyone a target was ever offered to, so nobody is asked twice.
   virtual std::vector<std::int64_t> asked(const std::string& kind, std::int64_t target_id) = 0;
   virtual int rounds(const std::string& kind, std::int64_t target_id) = 0;

@@ -50,6 +50,9 @@ OffersRepo::OffersRepo(Database& db)
           db.sql(),
           std::string("SELECT ") + kColumns +
               " FROM offers WHERE kind = ? AND target_id = ? AND status = 'offered' ORDER BY id"),
+      open_to_(db.sql(), std::string("SELECT ") + kColumns +
+                             " FROM offers WHERE person_id = ? AND status = 'offered' ORDER BY id "
+                             "DESC LIMIT 20"),
       asked_(db.sql(), "SELECT DISTINCT person_id FROM offers WHERE kind = ? AND target_id = ?"),
       rounds_(db.sql(),
               "SELECT IFNULL(MAX(round), 0) FROM offers WHERE kind = ? AND target_id = ?") {}
@@ -98,6 +101,14 @@ std::vector<Offer> OffersRepo::open_for(const std::string& kind, std::int64_t ta
   Use q(open_for_);
   q->bind(1, kind);
   q->bind(2, target_id);
+  std::vector<Offer> out;
+  while (q->executeStep()) out.push_back(read(*q));
+  return out;
+}
+
+std::vector<Offer> OffersRepo::open_to(std::int64_t person_id) {
+  Use q(open_to_);
+  q->bind(1, person_id);
   std::vector<Offer> out;
   while (q->executeStep()) out.push_back(read(*q));
   return out;

@@ -21,6 +21,7 @@ class OffersRepo final : public Offers {
   // Answers an offer that is still open; false when it was answered (or withdrawn) before.
   bool settle(std::int64_t id, OfferStatus status, std::int64_t now) override;
   std::vector<Offer> open_for(const std::string& kind, std::int64_t target_id) override;
+  std::vector<Offer> open_to(std::int64_t person_id) override;
   // Everyone a target was ever offered to, so nobody is asked twice.
   std::vector<std::int64_t> asked(const std::string& kind, std::int64_t target_id) override;
   int rounds(const std::string& kind, std::int64_t target_id) override;
@@ -33,6 +34,7 @@ class OffersRepo final : public Offers {
   SQLite::Statement get_;
   SQLite::Statement settle_;
   SQLite::Statement open_for_;
+  SQLite::Statement open_to_;
   SQLite::Statement asked_;
   SQLite::Statement rounds_;
 };

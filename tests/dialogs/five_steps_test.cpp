@@ -383,6 +383,37 @@ TEST_F(FiveSteps, ConfirmingKeepsThePlace) {
   EXPECT_EQ(status(1, "chen"), RosterStatus::taken);
 }
 
+// Where a platform carries no reply (DingTalk) or a client cannot reply: the answer in the
+// private chat goes to the last thing Linli asked there.
+TEST_F(FiveSteps, ConfirmingWithoutReplyingKeepsThePlace) {
+  make_post(1, "31", 3);
+  auto cards = recruit();
+  say("chen", "gv", "报名", cards["gv"]);
+  advance(1 * kHour);
+  auto confirmed = say("chen", "chen", "确认");
+  EXPECT_THAT(to(confirmed, "chen"), HasSubstr("已确认"));
+  advance(1 * kHour);
+  EXPECT_EQ(status(1, "chen"), RosterStatus::taken);
+}
+
+TEST_F(FiveSteps, AnOfferIsAnsweredWithoutReplyingAndTheLastQuestionIsTheOneAnswered) {
+  make_post(1, "31", 3);
+  auto cards = recruit();
+  say("zhao", "gv", "报名", cards["gv"]);
+  advance(1 * kHour);  // the shift reminder first
+  open_request("repair", "漏水");
+  say("zhou", "zhou", "派单 #1 赵姐");  // then the offer: the last question
+  auto accepted = say("zhao", "zhao", "收到");
+  EXPECT_EQ(store_.requests.get(1)->volunteer_id, person("zhao"));
+  EXPECT_THAT(to(accepted, "zhou"), HasSubstr("赵姐 接下了 #1"));
+  // The reminder is still open, and now the last: the next answer is for it.
+  auto confirmed = say("zhao", "zhao", "确认");
+  EXPECT_THAT(to(confirmed, "zhao"), HasSubstr("已确认"));
+  // Nothing left to answer: a "yes" is not understood.
+  auto nothing = say("zhao", "zhao", "好的");
+  EXPECT_THAT(to(nothing, "zhao"), Not(HasSubstr("已确认")));
+}
+
 TEST_F(FiveSteps, WithoutAWaitListTheReservePoolIsAsked) {
   make_post(1, "31", 3);
   auto cards = recruit();
