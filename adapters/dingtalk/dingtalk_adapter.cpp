@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/crypto.hpp"
+#include "adapters/json_fields.hpp"
+#include "adapters/utf8_text.hpp"
 
 // Where the DingTalk facts below come from (PLATFORMS.md §d, re-read for this file through
 // stored copies of open.dingtalk.com's pages and help.dingtalk.io, its English mirror):
@@ -45,69 +47,14 @@ constexpr std::int64_t kDefaultThrottleMs = 60'000;
 constexpr std::int64_t kMaxRetryAfterS = 24 * 3600;
 constexpr std::size_t kMaxErrorBytes = 200;
 
-std::string string_field(const json& j, const char* key) {
-  if (!j.is_object()) return {};
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-// An integer field, or an integer written as a string (createAt is documented as a String).
-std::optional<std::int64_t> int_field(const json& j, const char* key) {
-  if (!j.is_object()) return std::nullopt;
-  auto it = j.find(key);
-  if (it == j.end()) return std::nullopt;
-  if (it->is_number_integer()) {
-    if (it->is_number_unsigned() &&
-        it->get<std::uint64_t>() >
-            static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-      return std::nullopt;
-    return it->get<std::int64_t>();
-  }
-  if (it->is_string()) {
-    const std::string& s = it->get_ref<const std::string&>();
-    std::int64_t v = 0;
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec == std::errc() && end == s.data() + s.size() && !s.empty()) return v;
-  }
-  return std::nullopt;
+// ASCII whitespace and the ideographic space U+3000 around the text (" 你好" after an @name).
+std::string trim(std::string_view s) {
+  return linli::trim(s, kSpaceTabNewline, IdeographicSpace::trimmed);
 }
 
 // A timestamp header: only digits, as DingTalk writes milliseconds.
 std::optional<std::int64_t> parse_ms(std::string_view s) {
-  if (s.empty() || s.size() > 18) return std::nullopt;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-  }
-  std::int64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
-
-// ASCII whitespace and the ideographic space U+3000 around the text (" 你好" after an @name).
-std::string trim(std::string_view s) {
-  constexpr std::string_view kIdeographicSpace = "\xE3\x80\x80";
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-  for (;;) {
-    if (!s.empty() && space(s.front())) {
-      s.remove_prefix(1);
-    } else if (s.substr(0, 3) == kIdeographicSpace) {
-      s.remove_prefix(3);
-    } else if (!s.empty() && space(s.back())) {
-      s.remove_suffix(1);
-    } else if (s.size() >= 3 && s.substr(s.size() - 3) == kIdeographicSpace) {
-      s.remove_suffix(3);
-    } else {
-      return std::string(s);
-    }
-  }
-}
-
-// At most `max` bytes of `s`, cut before a UTF-8 sequence, never inside one.
-std::string clip(std::string_view s, std::size_t max) {
-  if (s.size() <= max) return std::string(s);
-  std::size_t n = max;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  return std::string(s.substr(0, n));
+  return parse_digits(s, 18);
 }
 
 bool has_non_ascii(std::string_view s) {
@@ -212,10 +159,10 @@ WebhookResult DingTalkAdapter::on_webhook(const HttpRequest& request, std::int64
   // A private chat is named by the person's userid: that is how the robot API reaches them.
   ev.chat_kind = type == "1" ? ChatKind::private_chat : ChatKind::group;
   ev.chat = type == "1" ? user : conversation;
-  if (auto at = int_field(body, "createAt"); at && *at > 0) ev.at_ms = *at;
+  if (auto at = int_or_numeric_string_field(body, "createAt"); at && *at > 0) ev.at_ms = *at;
 
   std::string session = string_field(body, "sessionWebhook");
-  auto expires = int_field(body, "sessionWebhookExpiredTime");
+  auto expires = int_or_numeric_string_field(body, "sessionWebhookExpiredTime");
   if (!session.empty() && expires && *expires > now_ms &&
       (session.rfind("https://", 0) == 0 || session.rfind("http://", 0) == 0)) {
     remember_session(ev.chat, Session{session, *expires}, now_ms);
@@ -280,7 +227,7 @@ std::optional<ApiCall> DingTalkAdapter::token_call(std::int64_t now_ms) const {
 bool DingTalkAdapter::on_token(const ApiResponse& r, std::int64_t now_ms, std::string& error) {
   json body = json::parse(r.body, nullptr, /*allow_exceptions=*/false);
   std::string token = string_field(body, "accessToken");
-  auto expire_in = int_field(body, "expireIn");
+  auto expire_in = int_or_numeric_string_field(body, "expireIn");
   if (r.status < 200 || r.status >= 300 || token.empty() || !expire_in || *expire_in <= 0) {
     std::string code = string_field(body, "code");
     error = "dingtalk accessToken answered " + std::to_string(r.status) +
@@ -356,7 +303,7 @@ SendResult DingTalkAdapter::interpret(const OutboundMessage& m, const ApiRespons
   json body = json::parse(r.body, nullptr, /*allow_exceptions=*/false);
   if (!body.is_object()) body = json::object();
   std::string code = clip(string_field(body, "code"), kMaxErrorBytes);
-  auto errcode = int_field(body, "errcode");
+  auto errcode = int_or_numeric_string_field(body, "errcode");
 
   auto throttled = [&](std::string why) {
     s.status = SendStatus::retry_later;

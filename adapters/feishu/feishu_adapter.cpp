@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/crypto.hpp"
+#include "adapters/json_fields.hpp"
+#include "adapters/utf8_text.hpp"
 
 // Where the Feishu facts below come from (../shared/PLATFORMS.md §c, re-read for this file):
 //  - open.feishu.cn event subscription guide (encrypt-key and request-url configuration) and
@@ -41,87 +43,21 @@ namespace {
 constexpr std::size_t kMaxErrorBytes = 200;
 constexpr std::int64_t kMaxRetryAfterS = 3600;
 
-const json* field(const json& j, const char* key) {
-  if (!j.is_object()) return nullptr;
-  auto it = j.find(key);
-  return it == j.end() ? nullptr : &*it;
-}
-
-const json* object_field(const json& j, const char* key) {
-  const json* v = field(j, key);
-  return v && v->is_object() ? v : nullptr;
-}
-
-std::string string_field(const json& j, const char* key) {
-  const json* v = field(j, key);
-  return v && v->is_string() ? v->get<std::string>() : std::string();
-}
-
-std::optional<std::int64_t> int_field(const json& j, const char* key) {
-  const json* v = field(j, key);
-  if (!v) return std::nullopt;
-  if (v->is_number_integer() && !v->is_number_unsigned()) return v->get<std::int64_t>();
-  if (v->is_number_unsigned()) {
-    auto u = v->get<std::uint64_t>();
-    if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-      return std::nullopt;
-    return static_cast<std::int64_t>(u);
-  }
-  return std::nullopt;
-}
-
-std::optional<std::int64_t> parse_int(std::string_view s) {
-  std::int64_t v = 0;
-  if (s.empty()) return std::nullopt;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
-// ASCII whitespace and the ideographic space U+3000, as dialogs/vocabulary.cpp trims.
-std::string trim(std::string_view s) {
-  constexpr std::string_view kIdeographicSpace = "\xE3\x80\x80";
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-  for (;;) {
-    if (!s.empty() && space(s.front())) {
-      s.remove_prefix(1);
-    } else if (s.substr(0, 3) == kIdeographicSpace) {
-      s.remove_prefix(3);
-    } else {
-      break;
-    }
-  }
-  for (;;) {
-    if (!s.empty() && space(s.back())) {
-      s.remove_suffix(1);
-    } else if (s.size() >= 3 && s.substr(s.size() - 3) == kIdeographicSpace) {
-      s.remove_suffix(3);
-    } else {
-      break;
-    }
-  }
-  return std::string(s);
-}
-
-// At most `max` code points of `s` (cut between UTF-8 sequences), with "…" when cut.
+// At most `max` code points of `s` (cut between code points), then "…" when cut: max + 1 in
+// all, unlike fit_code_points.
 std::string fit(std::string_view s, std::size_t max) {
-  std::size_t i = 0;
-  std::size_t n = 0;
-  while (i < s.size()) {
-    if (n == max) return std::string(s.substr(0, i)) + "\xE2\x80\xA6";
-    ++i;
-    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
-    ++n;
-  }
-  return std::string(s);
+  if (code_points(s) <= max) return std::string(s);
+  return std::string(s.substr(0, code_point_prefix(s, max))) + std::string(kEllipsis);
 }
 
-std::string clip(std::string s) {
-  if (s.size() <= kMaxErrorBytes) return s;
-  std::size_t i = kMaxErrorBytes;
-  while (i > 0 && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) --i;
-  s.resize(i);
-  return s;
+// ASCII spaces and the ideographic space U+3000, as dialogs/vocabulary.cpp trims.
+std::string trim(std::string_view s) {
+  return linli::trim(s, kSpaceTabNewline, IdeographicSpace::trimmed);
+}
+
+// An error string for the logs.
+std::string clip(std::string_view s) {
+  return linli::clip(s, kMaxErrorBytes);
 }
 
 std::string dump(const json& j) {

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/crypto.hpp"
+#include "adapters/json_fields.hpp"
+#include "adapters/utf8_text.hpp"
 
 // Where the Slack facts below come from (docs.slack.dev, formerly api.slack.com; the official
 // python-slack-sdk for the signature):
@@ -41,79 +43,33 @@ namespace {
 
 constexpr std::int64_t kMaxRetryAfterS = 3600;  // a longer wait is a bug, not advice
 constexpr std::size_t kMaxErrorBytes = 200;
+// A Slack timestamp's seconds: at most 15 digits, so that times 1000 they still fit in 64 bits.
+constexpr std::size_t kMaxTsDigits = 15;
 
 // ---- Reading JSON whose fields may have any type: a wrong type counts as missing. ----
 
-const json* member(const json& j, const char* key) {
-  if (!j.is_object()) return nullptr;
-  auto it = j.find(key);
-  return it == j.end() ? nullptr : &*it;
-}
-
 const json& object_at(const json& j, const char* key) {
   static const json kNone = json::object();
-  const json* v = member(j, key);
-  return v && v->is_object() ? *v : kNone;
-}
-
-std::string text_at(const json& j, const char* key) {
-  const json* v = member(j, key);
-  return v && v->is_string() ? v->get<std::string>() : std::string();
+  const json* v = object_field(j, key);
+  return v ? *v : kNone;
 }
 
 // ---- Numbers. ----
 
-std::optional<std::int64_t> digits(std::string_view s) {
-  std::int64_t v = 0;
-  // At most 15 digits: seconds times 1000 still fit in 64 bits.
-  if (s.empty() || s.size() > 15) return std::nullopt;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-  }
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
 // A Slack ts ("1700000000.000100") in milliseconds; 0 when it is not one.
 std::int64_t ts_ms(std::string_view ts) {
   auto dot = ts.find('.');
-  auto s = digits(ts.substr(0, dot));
+  auto s = parse_digits(ts.substr(0, dot), kMaxTsDigits);
   return s ? *s * 1000 : 0;
 }
 
 // ---- Text. ----
 
-bool continuation(char c) {
-  return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
-}
-
-// Characters as Slack counts them, near enough: code points (each byte that starts one).
-std::size_t chars(std::string_view s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return !continuation(c); }));
-}
-
-// The byte length of the first `n` characters of `s`.
-std::size_t prefix_bytes(std::string_view s, std::size_t n) {
-  std::size_t i = 0;
-  for (std::size_t seen = 0; i < s.size(); ++i) {
-    if (!continuation(s[i]) && seen++ == n) break;
-  }
-  return i;
-}
-
-// `s` if it has at most `max` characters, else its first max-1 and "…".
-std::string fit(std::string_view s, std::size_t max) {
-  if (chars(s) <= max) return std::string(s);
-  return std::string(s.substr(0, prefix_bytes(s, max - 1))) + "\xE2\x80\xA6";
-}
-
 // Pieces of at most `max` characters each, cut between characters, in order.
 std::vector<std::string> pieces(std::string_view s, std::size_t max) {
   std::vector<std::string> out;
   while (!s.empty()) {
-    std::size_t n = prefix_bytes(s, max);
+    std::size_t n = code_point_prefix(s, max);
     out.emplace_back(s.substr(0, n));
     s.remove_prefix(n);
   }
@@ -215,13 +171,6 @@ std::string plain_text(std::string_view raw, std::string_view bot, bool drop_fir
   return std::string(strip(out));
 }
 
-std::string clip(std::string_view s, std::size_t max) {
-  if (s.size() <= max) return std::string(s);
-  std::size_t n = max;
-  while (n > 0 && continuation(s[n])) --n;
-  return std::string(s.substr(0, n));
-}
-
 // ---- Requests. ----
 
 bool is_form(const HttpRequest& r) {
@@ -240,11 +189,11 @@ std::string form_field(const std::string& body, std::string_view name) {
 // Our bot user's id: the configured one, else the one the envelope says the event is for.
 std::string bot_of(const json& envelope, const std::string& configured) {
   if (!configured.empty()) return configured;
-  const json* auths = member(envelope, "authorizations");
+  const json* auths = field(envelope, "authorizations");
   if (!auths || !auths->is_array()) return {};
   for (const json& a : *auths) {
-    const json* is_bot = member(a, "is_bot");
-    if (is_bot && is_bot->is_boolean() && is_bot->get<bool>()) return text_at(a, "user_id");
+    const json* is_bot = field(a, "is_bot");
+    if (is_bot && is_bot->is_boolean() && is_bot->get<bool>()) return string_field(a, "user_id");
   }
   return {};
 }
@@ -258,7 +207,7 @@ ChatKind kind_of(const std::string& channel, const std::string& channel_type) {
 
 std::string name_in(const json& profile) {
   for (const char* key : {"display_name", "real_name", "name"}) {
-    std::string n = text_at(profile, key);
+    std::string n = string_field(profile, key);
     if (!n.empty()) return n;
   }
   return {};
@@ -268,28 +217,28 @@ std::string name_in(const json& profile) {
 std::optional<InboundEvent> from_message(const json& e, const std::string& bot) {
   // Bots' messages (ours among them) and everything that is not a person writing (edits,
   // deletions, joins) are not for us: answering them could loop.
-  if (member(e, "bot_id") && !member(e, "bot_id")->is_null()) return std::nullopt;
-  std::string subtype = text_at(e, "subtype");
-  if (member(e, "subtype") && subtype != "thread_broadcast" && subtype != "file_share")
+  if (field(e, "bot_id") && !field(e, "bot_id")->is_null()) return std::nullopt;
+  std::string subtype = string_field(e, "subtype");
+  if (field(e, "subtype") && subtype != "thread_broadcast" && subtype != "file_share")
     return std::nullopt;
   InboundEvent ev;
-  ev.user = text_at(e, "user");
-  ev.chat = text_at(e, "channel");
-  ev.message_id = text_at(e, "ts");
+  ev.user = string_field(e, "user");
+  ev.chat = string_field(e, "channel");
+  ev.message_id = string_field(e, "ts");
   if (ev.user.empty() || ev.chat.empty() || ev.message_id.empty() || ev.user == bot)
     return std::nullopt;
-  ev.chat_kind = kind_of(ev.chat, text_at(e, "channel_type"));
-  ev.text = plain_text(text_at(e, "text"), bot, text_at(e, "type") == "app_mention");
+  ev.chat_kind = kind_of(ev.chat, string_field(e, "channel_type"));
+  ev.text = plain_text(string_field(e, "text"), bot, string_field(e, "type") == "app_mention");
   if (ev.text.empty()) return std::nullopt;  // a file without a caption, a bare mention
   ev.user_name = name_in(object_at(e, "user_profile"));
   ev.at_ms = ts_ms(ev.message_id);
-  std::string thread = text_at(e, "thread_ts");
+  std::string thread = string_field(e, "thread_ts");
   if (!thread.empty() && thread != ev.message_id) {
     // A reply in a thread: answered in that thread. Its root is the message it replies to; the
     // domain finds out whether that root is ours (a task card, a question) by its ts. When Slack
     // names the root's author and it is someone else, it is no reply to us.
     ev.thread = thread;
-    std::string parent = text_at(e, "parent_user_id");
+    std::string parent = string_field(e, "parent_user_id");
     if (parent.empty() || bot.empty() || parent == bot) ev.reply_to = thread;
   }
   // The same message comes as "message" and again as "app_mention" when the app subscribes to
@@ -301,31 +250,31 @@ std::optional<InboundEvent> from_message(const json& e, const std::string& bot) 
 
 // A press on one of our buttons.
 std::optional<InboundEvent> from_press(const json& p) {
-  const json* actions = member(p, "actions");
+  const json* actions = field(p, "actions");
   if (!actions || !actions->is_array() || actions->empty()) return std::nullopt;
   const json& action = (*actions)[0];
   InboundEvent ev;
-  ev.button = text_at(action, "value");
+  ev.button = string_field(action, "value");
   const json& user = object_at(p, "user");
-  ev.user = text_at(user, "id");
+  ev.user = string_field(user, "id");
   ev.user_name = name_in(user);
   const json& container = object_at(p, "container");
   const json& message = object_at(p, "message");
-  ev.chat = text_at(object_at(p, "channel"), "id");
-  if (ev.chat.empty()) ev.chat = text_at(container, "channel_id");
-  ev.reply_to = text_at(container, "message_ts");
-  if (ev.reply_to.empty()) ev.reply_to = text_at(message, "ts");
+  ev.chat = string_field(object_at(p, "channel"), "id");
+  if (ev.chat.empty()) ev.chat = string_field(container, "channel_id");
+  ev.reply_to = string_field(container, "message_ts");
+  if (ev.reply_to.empty()) ev.reply_to = string_field(message, "ts");
   if (ev.button.empty() || ev.user.empty() || ev.chat.empty() || ev.reply_to.empty())
     return std::nullopt;
   ev.chat_kind = kind_of(ev.chat, "");
-  std::string thread = text_at(message, "thread_ts");
+  std::string thread = string_field(message, "thread_ts");
   if (!thread.empty() && thread != ev.reply_to) ev.thread = thread;
   // The press is answered to the person who pressed it (chat.postEphemeral needs their id).
   ev.callback_id = ev.user;
-  std::string action_ts = text_at(action, "action_ts");
+  std::string action_ts = string_field(action, "action_ts");
   ev.at_ms = ts_ms(action_ts);
   ev.event_id = "a:" + ev.chat + ":" + ev.reply_to + ":" + ev.user + ":" +
-                (action_ts.empty() ? text_at(p, "trigger_id") : action_ts);
+                (action_ts.empty() ? string_field(p, "trigger_id") : action_ts);
   return ev;
 }
 
@@ -349,8 +298,8 @@ std::string mention_prefix(const OutboundMessage& m) {
 json blocks(const OutboundMessage& m, std::string& refused) {
   json out = json::array();
   std::string prefix = mention_prefix(m);
-  for (const auto& piece :
-       pieces(fit(m.text, SlackAdapter::kMaxTextChars), SlackAdapter::kMaxSectionChars)) {
+  for (const auto& piece : pieces(fit_code_points(m.text, SlackAdapter::kMaxTextChars),
+                                  SlackAdapter::kMaxSectionChars)) {
     // Escaped after cutting, so no cut falls inside an "&amp;".
     std::string text = (out.empty() ? prefix : std::string()) + escape(piece);
     out.push_back({{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", std::move(text)}}}});
@@ -365,17 +314,18 @@ json blocks(const OutboundMessage& m, std::string& refused) {
     json elements = json::array();
     for (std::size_t c = 0; c < row.size(); ++c) {
       const Button& b = row[c];
-      if (b.data.empty() || chars(b.data) > SlackAdapter::kMaxValueChars) {
-        refused = "button value of " + std::to_string(chars(b.data)) +
+      if (b.data.empty() || code_points(b.data) > SlackAdapter::kMaxValueChars) {
+        refused = "button value of " + std::to_string(code_points(b.data)) +
                   " characters: Slack takes 1 to 2000";
         return json::array();
       }
-      elements.push_back(
-          {{"type", "button"},
-           // Unique within the message, as Slack wants; the route is in the value.
-           {"action_id", "b" + std::to_string(r) + "_" + std::to_string(c)},
-           {"text", {{"type", "plain_text"}, {"text", fit(b.label, SlackAdapter::kMaxLabelChars)}}},
-           {"value", b.data}});
+      elements.push_back({{"type", "button"},
+                          // Unique within the message, as Slack wants; the route is in the value.
+                          {"action_id", "b" + std::to_string(r) + "_" + std::to_string(c)},
+                          {"text",
+                           {{"type", "plain_text"},
+                            {"text", fit_code_points(b.label, SlackAdapter::kMaxLabelChars)}}},
+                          {"value", b.data}});
     }
     out.push_back({{"type", "actions"}, {"elements", std::move(elements)}});
   }
@@ -407,8 +357,9 @@ std::string SlackAdapter::signature(std::string_view secret, std::string_view ti
 }
 
 int SlackAdapter::check_headers(const HttpRequest& head) const {
-  bool signed_request = digits(head.header("x-slack-request-timestamp")).has_value() &&
-                        head.header("x-slack-signature").rfind("v0=", 0) == 0;
+  bool signed_request =
+      parse_digits(head.header("x-slack-request-timestamp"), kMaxTsDigits).has_value() &&
+      head.header("x-slack-signature").rfind("v0=", 0) == 0;
   return signed_request ? 0 : 401;
 }
 
@@ -416,7 +367,7 @@ WebhookResult SlackAdapter::on_webhook(const HttpRequest& request, std::int64_t 
   // Before anything else is looked at: the signature over the raw body, within the window.
   if (int status = check_headers(request)) return WebhookResult::reject(status, "unsigned");
   std::string_view timestamp = request.header("x-slack-request-timestamp");
-  std::int64_t sent_ms = *digits(timestamp) * 1000;
+  std::int64_t sent_ms = *parse_digits(timestamp, kMaxTsDigits) * 1000;
   if (sent_ms < now_ms - kWindowMs || sent_ms > now_ms + kWindowMs) {
     return WebhookResult::reject(401, "timestamp outside the five minutes");
   }
@@ -438,21 +389,21 @@ WebhookResult SlackAdapter::on_webhook(const HttpRequest& request, std::int64_t 
     if (payload.empty()) return WebhookResult::reject(400, "payload is required");
     json p = json::parse(payload, nullptr, /*allow_exceptions=*/false);
     if (p.is_discarded() || !p.is_object()) return WebhookResult::reject(400, "bad payload");
-    if (text_at(p, "type") == "block_actions") ev = from_press(p);
+    if (string_field(p, "type") == "block_actions") ev = from_press(p);
   } else {
     json envelope = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
     if (envelope.is_discarded() || !envelope.is_object()) {
       return WebhookResult::reject(400, "body is not a JSON object");
     }
-    std::string type = text_at(envelope, "type");
+    std::string type = string_field(envelope, "type");
     if (type == "url_verification") {
-      result.body = json{{"challenge", text_at(envelope, "challenge")}}.dump(
+      result.body = json{{"challenge", string_field(envelope, "challenge")}}.dump(
           -1, ' ', false, json::error_handler_t::replace);
       return result;
     }
     if (type == "event_callback") {
       const json& e = object_at(envelope, "event");
-      std::string kind = text_at(e, "type");
+      std::string kind = string_field(e, "type");
       if (kind == "message" || kind == "app_mention") {
         ev = from_message(e, bot_of(envelope, slack_.bot_user_id));
       }
@@ -480,7 +431,7 @@ ApiCall SlackAdapter::render(const OutboundMessage& m,
       body["channel"] = m.chat.empty() ? m.user : m.chat;
       if (body["channel"].get_ref<const std::string&>().empty()) refused = "no channel and no user";
       if (!m.thread.empty()) body["thread_ts"] = m.thread;
-      body["text"] = mention_prefix(m) + escape(fit(m.text, kMaxTextChars));
+      body["text"] = mention_prefix(m) + escape(fit_code_points(m.text, kMaxTextChars));
       if (!m.buttons.empty()) body["blocks"] = blocks(m, refused);
       break;
     case OutKind::edit:
@@ -488,7 +439,7 @@ ApiCall SlackAdapter::render(const OutboundMessage& m,
       if (m.chat.empty()) refused = "chat.update needs the DM's channel id, which is not known yet";
       body["channel"] = m.chat;
       body["ts"] = target_platform_id;
-      body["text"] = mention_prefix(m) + escape(fit(m.text, kMaxTextChars));
+      body["text"] = mention_prefix(m) + escape(fit_code_points(m.text, kMaxTextChars));
       // Always sent: blocks without an actions block are how an edit takes the buttons away.
       body["blocks"] = blocks(m, refused);
       break;
@@ -502,7 +453,7 @@ ApiCall SlackAdapter::render(const OutboundMessage& m,
       method = "chat.postEphemeral";
       body["channel"] = m.chat;
       body["user"] = m.callback_id;
-      body["text"] = fit(escape(m.text), kMaxTextChars);
+      body["text"] = fit_code_points(escape(m.text), kMaxTextChars);
       break;
   }
   ApiCall call;
@@ -532,11 +483,11 @@ SendResult SlackAdapter::interpret(const OutboundMessage& m, const ApiResponse& 
   }
   json body = json::parse(r.body, nullptr, /*allow_exceptions=*/false);
   if (!body.is_object()) body = json::object();  // a proxy's HTML page, or nothing
-  std::string error = scrub(text_at(body, "error"));
+  std::string error = scrub(string_field(body, "error"));
   const std::string status = std::to_string(r.status);
   if (r.status == 429 || error == "ratelimited" || error == "rate_limited") {
     s.status = SendStatus::retry_later;
-    auto seconds = digits(strip(r.retry_after));
+    auto seconds = parse_digits(strip(r.retry_after), kMaxTsDigits);
     s.retry_after_ms = (seconds ? std::min(*seconds, kMaxRetryAfterS) : 1) * 1000;
     s.error = "slack: ratelimited";
     return s;
@@ -546,11 +497,11 @@ SendResult SlackAdapter::interpret(const OutboundMessage& m, const ApiResponse& 
     s.error = "slack answered " + status + (error.empty() ? "" : ": " + error);
     return s;
   }
-  const json* ok = member(body, "ok");
+  const json* ok = field(body, "ok");
   if (r.status >= 200 && r.status < 300 && ok && ok->is_boolean() && ok->get<bool>()) {
     // chat.postMessage and chat.update name the message by its ts; chat.postEphemeral's
     // message_ts names nothing anyone can reply to.
-    if (m.kind != OutKind::answer_callback) s.platform_id = text_at(body, "ts");
+    if (m.kind != OutKind::answer_callback) s.platform_id = string_field(body, "ts");
     return s;
   }
   if (r.status >= 200 && r.status < 300 && error.empty()) {

@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/crypto.hpp"
+#include "adapters/json_fields.hpp"
+#include "adapters/utf8_text.hpp"
 
 // Where the Telegram facts below come from. Re-read for this file through the stored copies of
 // the Bot API reference (core.telegram.org/bots/api, as quoted by grammy.dev, aiogram,
@@ -42,42 +44,17 @@ constexpr std::size_t kMaxErrorBytes = 200;
 
 // ---- Reading an Update whose fields may have any type: a wrong type counts as missing. ----
 
-const json* field(const json& j, const char* key) {
-  if (!j.is_object()) return nullptr;
-  auto it = j.find(key);
-  return it == j.end() ? nullptr : &*it;
-}
-
-const json* object_field(const json& j, const char* key) {
-  const json* v = field(j, key);
-  return v && v->is_object() ? v : nullptr;
-}
-
-std::optional<std::int64_t> int_field(const json& j, const char* key) {
-  const json* v = field(j, key);
-  if (!v) return std::nullopt;
-  if (v->is_number_unsigned()) {
-    auto u = v->get<std::uint64_t>();
-    if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-      return std::nullopt;
-    }
-    return static_cast<std::int64_t>(u);
-  }
-  if (v->is_number_integer()) return v->get<std::int64_t>();
-  return std::nullopt;
-}
-
-std::string string_field(const json& j, const char* key) {
-  const json* v = field(j, key);
-  return v && v->is_string() ? v->get<std::string>() : std::string();
-}
-
 bool true_field(const json& j, const char* key) {
   const json* v = field(j, key);
   return v && v->is_boolean() && v->get<bool>();
 }
 
 // ---- Text. ----
+
+// ASCII whitespace and the ideographic space U+3000, as dialogs/vocabulary.cpp trims.
+std::string trim(std::string_view s) {
+  return linli::trim(s, kAsciiWhitespace, IdeographicSpace::trimmed);
+}
 
 char lower(char c) {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
@@ -89,37 +66,10 @@ bool iequals(std::string_view a, std::string_view b) {
                                             [](char x, char y) { return lower(x) == lower(y); });
 }
 
-// ASCII whitespace and the ideographic space U+3000, as dialogs/vocabulary.cpp trims.
-std::string trim(std::string_view s) {
-  constexpr std::string_view kIdeographicSpace = "\xE3\x80\x80";
-  auto ascii_space = [](char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-  };
-  for (;;) {
-    if (!s.empty() && ascii_space(s.front())) {
-      s.remove_prefix(1);
-    } else if (s.substr(0, 3) == kIdeographicSpace) {
-      s.remove_prefix(3);
-    } else {
-      break;
-    }
-  }
-  for (;;) {
-    if (!s.empty() && ascii_space(s.back())) {
-      s.remove_suffix(1);
-    } else if (s.size() >= 3 && s.substr(s.size() - 3) == kIdeographicSpace) {
-      s.remove_suffix(3);
-    } else {
-      break;
-    }
-  }
-  return std::string(s);
-}
-
 // One UTF-8 sequence: its length in bytes and in UTF-16 code units (a code point above U+FFFF
 // is a surrogate pair). A byte that does not start a valid sequence counts as one byte and one
-// unit, as the replacement character it will be sent as. "Valid" is RFC 3629's, which json's
-// dump() also checks: no overlong forms, no surrogates, nothing above U+10FFFF. Looser, a
+// unit, as the replacement character it will be sent as. "Valid" is RFC 3629's
+// (code_point_bytes, adapters/utf8_text.hpp), which json's dump() also checks. Looser, a
 // surrogate's three bytes would count as one unit here and be sent as three U+FFFD (found by
 // tests/fuzz).
 struct CodePoint {
@@ -128,31 +78,8 @@ struct CodePoint {
 };
 
 CodePoint code_point_at(std::string_view s, std::size_t i) {
-  auto c = static_cast<unsigned char>(s[i]);
-  if (c < 0x80) return {1, 1};
-  std::size_t n = 1;
-  unsigned char lo = 0x80;  // the range of the second byte
-  unsigned char hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;  // overlong below U+0800
-    if (c == 0xED) hi = 0x9F;  // surrogates U+D800-DFFF
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;  // overlong below U+10000
-    if (c == 0xF4) hi = 0x8F;  // above U+10FFFF
-  } else {
-    return {1, 1};  // a continuation byte, C0, C1 or F5-FF
-  }
-  if (i + n > s.size()) return {1, 1};
-  auto second = static_cast<unsigned char>(s[i + 1]);
-  if (second < lo || second > hi) return {1, 1};
-  for (std::size_t k = 2; k < n; ++k) {
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return {1, 1};
-  }
-  return {n, n == 4 ? std::size_t{2} : std::size_t{1}};
+  std::size_t bytes = code_point_bytes(s, i);
+  return {bytes, bytes == 4 ? std::size_t{2} : std::size_t{1}};
 }
 
 std::size_t utf16_units(std::string_view s) {
@@ -194,25 +121,6 @@ std::string fit(std::string_view s, std::size_t max_units) {
     units += cp.units;
   }
   return std::string(s.substr(0, i)) + "\xE2\x80\xA6";
-}
-
-// At most `max` bytes of `s`, cut between code points: for error strings in logs.
-std::string clip(std::string_view s, std::size_t max) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    CodePoint cp = code_point_at(s, i);
-    if (i + cp.bytes > max) break;
-    i += cp.bytes;
-  }
-  return std::string(s.substr(0, i));
-}
-
-std::optional<std::int64_t> parse_int(std::string_view s) {
-  std::int64_t v = 0;
-  if (s.empty()) return std::nullopt;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-  return v;
 }
 
 // Telegram ids are integers; a chat may also be "@channelname", which stays a string.

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/crypto.hpp"
+#include "adapters/json_fields.hpp"
+#include "adapters/utf8_text.hpp"
 
 namespace linli {
 
@@ -23,12 +25,7 @@ constexpr std::size_t kMaxTextBytes = 16'384;
 
 // Unix seconds: digits only, not absurdly many.
 std::optional<std::int64_t> parse_seconds(std::string_view s) {
-  if (s.empty() || s.size() > 12) return std::nullopt;
-  if (!std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return std::nullopt;
-  std::int64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
+  return parse_digits(s, 12);
 }
 
 bool well_formed_signature(std::string_view s) {
@@ -37,20 +34,11 @@ bool well_formed_signature(std::string_view s) {
                      [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
-// A string field; a missing one, null, or one of another type is "" (ids may be numbers).
-std::string field(const json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end()) return {};
-  if (it->is_string()) return it->get<std::string>();
-  if (it->is_number_integer()) return it->dump();
-  return {};
-}
-
-std::string clip(std::string_view s, std::size_t max) {
-  if (s.size() <= max) return std::string(s);
-  std::size_t n = max;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  return std::string(s.substr(0, n));
+// A string field, or an integer one written out (ids may be numbers); "" for the rest.
+std::string id_or_text_field(const json& j, const char* key) {
+  const json* v = field(j, key);
+  if (v && v->is_number_integer()) return v->dump();
+  return v && v->is_string() ? v->get<std::string>() : std::string();
 }
 
 }  // namespace
@@ -98,10 +86,10 @@ WebhookResult WebhookAdapter::on_webhook(const HttpRequest& request, std::int64_
   }
   InboundEvent ev;
   ev.adapter = config_.name;
-  ev.event_id = field(body, "id");
-  ev.chat = field(body, "chat");
-  ev.user = field(body, "user");
-  std::string type = field(body, "chat_type");
+  ev.event_id = id_or_text_field(body, "id");
+  ev.chat = id_or_text_field(body, "chat");
+  ev.user = id_or_text_field(body, "user");
+  std::string type = id_or_text_field(body, "chat_type");
   if (ev.event_id.empty() || ev.chat.empty() || ev.user.empty()) {
     return WebhookResult::reject(400, "id, chat and user are required");
   }
@@ -112,13 +100,13 @@ WebhookResult WebhookAdapter::on_webhook(const HttpRequest& request, std::int64_
     if (s->size() > kMaxFieldBytes) return WebhookResult::reject(400, "an id is too long");
   }
   ev.chat_kind = type == "group" ? ChatKind::group : ChatKind::private_chat;
-  ev.thread = field(body, "thread");
-  ev.user_name = field(body, "user_name");
-  ev.lang = field(body, "lang");
-  ev.message_id = field(body, "message_id");
-  ev.text = clip(field(body, "text"), kMaxTextBytes);
-  ev.reply_to = field(body, "reply_to");
-  ev.button = field(body, "button");
+  ev.thread = id_or_text_field(body, "thread");
+  ev.user_name = id_or_text_field(body, "user_name");
+  ev.lang = id_or_text_field(body, "lang");
+  ev.message_id = id_or_text_field(body, "message_id");
+  ev.text = clip(id_or_text_field(body, "text"), kMaxTextBytes);
+  ev.reply_to = id_or_text_field(body, "reply_to");
+  ev.button = id_or_text_field(body, "button");
   if (ev.text.empty() && ev.button.empty()) {
     return WebhookResult::reject(400, "text or button is required");
   }
@@ -187,7 +175,7 @@ SendResult WebhookAdapter::interpret(const OutboundMessage& /*m*/, const ApiResp
   }
   if (r.status >= 200 && r.status < 300) {
     json body = json::parse(r.body, nullptr, /*allow_exceptions=*/false);
-    if (body.is_object()) s.platform_id = clip(field(body, "id"), kMaxFieldBytes);
+    if (body.is_object()) s.platform_id = clip(id_or_text_field(body, "id"), kMaxFieldBytes);
     return s;
   }
   s.error = "bridge answered " + status;

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/crypto.hpp"
+#include "adapters/json_fields.hpp"
+#include "adapters/utf8_text.hpp"
 #include "adapters/wecom/wecom_crypt.hpp"
 #include "adapters/wecom/wecom_xml.hpp"
 
@@ -43,63 +45,9 @@ namespace {
 constexpr std::size_t kMaxErrorBytes = 200;
 constexpr std::int64_t kDefaultTokenLifeS = 7200;
 
-std::string string_field(const json& j, const char* key) {
-  if (!j.is_object()) return {};
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::optional<std::int64_t> int_field(const json& j, const char* key) {
-  if (!j.is_object()) return std::nullopt;
-  auto it = j.find(key);
-  if (it == j.end()) return std::nullopt;
-  if (it->is_number_integer()) return it->get<std::int64_t>();
-  return std::nullopt;
-}
-
-const json* object_field(const json& j, const char* key) {
-  if (!j.is_object()) return nullptr;
-  auto it = j.find(key);
-  return it != j.end() && it->is_object() ? &*it : nullptr;
-}
-
-std::string field(const wecom::XmlFields& f, std::string_view key) {
+std::string xml_field(const wecom::XmlFields& f, std::string_view key) {
   auto it = f.find(key);
   return it == f.end() ? std::string() : it->second;
-}
-
-std::optional<std::int64_t> parse_int(std::string_view s) {
-  if (s.empty() || s.size() > 18) return std::nullopt;
-  std::int64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + (c - '0');
-  }
-  return v;
-}
-
-// The length of the UTF-8 sequence starting at `s[i]` when it is whole, else 1.
-std::size_t sequence_at(std::string_view s, std::size_t i) {
-  auto c = static_cast<unsigned char>(s[i]);
-  std::size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-  if (i + n > s.size()) return 1;
-  for (std::size_t k = 1; k < n; ++k) {
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 1;
-  }
-  return n;
-}
-
-// At most `max` bytes, cut between characters, ending in "…" when cut.
-std::string fit_bytes(std::string_view s, std::size_t max) {
-  if (s.size() <= max) return std::string(s);
-  constexpr std::string_view kEllipsis = "\xE2\x80\xA6";
-  std::size_t i = 0;
-  while (i < s.size()) {
-    std::size_t n = sequence_at(s, i);
-    if (i + n > max - kEllipsis.size()) break;
-    i += n;
-  }
-  return std::string(s.substr(0, i)) + std::string(kEllipsis);
 }
 
 // ASCII spaces, and the spaces WeCom's clients put after an @name (U+2005, U+00A0, U+3000).
@@ -116,53 +64,38 @@ std::string without_leading_mention(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size() && space_at(s, i)) i += space_at(s, i);
   if (i >= s.size() || s[i] != '@') return std::string(s);
-  while (i < s.size() && !space_at(s, i)) i += sequence_at(s, i);
+  while (i < s.size() && !space_at(s, i)) i += code_point_bytes(s, i);
   while (i < s.size() && space_at(s, i)) i += space_at(s, i);
   return std::string(s.substr(i));
-}
-
-std::string percent_encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
 }
 
 // A text message of the app's callback, or a card button's press; nothing for other kinds.
 std::optional<InboundEvent> from_app_xml(const wecom::XmlFields& f) {
   InboundEvent ev;
-  ev.user = field(f, "FromUserName");
-  std::string created = field(f, "CreateTime");
+  ev.user = xml_field(f, "FromUserName");
+  std::string created = xml_field(f, "CreateTime");
   if (ev.user.empty() || created.empty()) return std::nullopt;
   // App callbacks come from one person's chat with the app: the chat is named by their userid.
   ev.chat = ev.user;
   ev.chat_kind = ChatKind::private_chat;
-  if (auto t = parse_int(created); t && *t <= std::numeric_limits<std::int64_t>::max() / 1000) {
+  if (auto t = parse_digits(created, 18);
+      t && *t <= std::numeric_limits<std::int64_t>::max() / 1000) {
     ev.at_ms = *t * 1000;
   }
-  std::string type = field(f, "MsgType");
+  std::string type = xml_field(f, "MsgType");
   if (type == "text") {
-    ev.text = field(f, "Content");
-    ev.message_id = field(f, "MsgId");
+    ev.text = xml_field(f, "Content");
+    ev.message_id = xml_field(f, "MsgId");
     if (ev.text.empty()) return std::nullopt;
     ev.event_id = ev.message_id.empty() ? "ev:" + ev.user + ":" + created : ev.message_id;
     return ev;
   }
-  if (type == "event" && field(f, "Event") == "template_card_event") {
-    ev.button = field(f, "EventKey");
+  if (type == "event" && xml_field(f, "Event") == "template_card_event") {
+    ev.button = xml_field(f, "EventKey");
     if (ev.button.empty()) return std::nullopt;
     // WeCom advises FromUserName + CreateTime; a second press within the same second, on
     // another card or button, is no retry: the card's TaskId and the key tell them apart.
-    ev.event_id = "ev:" + ev.user + ":" + created + ":" + field(f, "TaskId") + ":" + ev.button;
+    ev.event_id = "ev:" + ev.user + ":" + created + ":" + xml_field(f, "TaskId") + ":" + ev.button;
     // WeCom acknowledges a press itself: there is nothing to answer, so no callback_id.
     return ev;
   }
@@ -284,7 +217,7 @@ WebhookResult WecomAdapter::on_webhook(const HttpRequest& request, std::int64_t 
   if (!body.empty() && body.front() == '<') {
     auto outer = wecom::parse_flat_xml(body);
     if (!outer) return WebhookResult::reject(400, "body is not WeCom's XML");
-    encrypt = field(*outer, "Encrypt");
+    encrypt = xml_field(*outer, "Encrypt");
   } else {
     json outer = json::parse(body, nullptr, /*allow_exceptions=*/false);
     if (!outer.is_object()) return WebhookResult::reject(400, "body is neither XML nor JSON");

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/crypto.hpp"
+#include "adapters/json_fields.hpp"
+#include "adapters/utf8_text.hpp"
 
 // Where the facts below come from: mod_rest's README, mod_rest.lua, jsonmap.lib.lua and
 // res/schema-xmpp.json (prosody-modules, read through its GitHub mirror), and what a real
@@ -36,18 +38,6 @@ constexpr std::size_t kMaxErrorBytes = 200;
 constexpr std::int64_t kMaxRetryAfterS = 24 * 3600;
 constexpr std::int64_t kWaitMs = 5000;  // a stanza error of type "wait" names no time
 
-std::string string_field(const json& j, const char* key) {
-  if (!j.is_object()) return {};
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-const json* object_field(const json& j, const char* key) {
-  if (!j.is_object()) return nullptr;
-  auto it = j.find(key);
-  return it != j.end() && it->is_object() ? &*it : nullptr;
-}
-
 bool has(const json& j, const char* key) {
   return j.is_object() && j.contains(key) && !j.at(key).is_null();
 }
@@ -69,42 +59,8 @@ std::string resource(std::string_view jid) {
   return slash == std::string_view::npos ? std::string() : std::string(jid.substr(slash + 1));
 }
 
-// One UTF-8 code point's length in bytes; 1 for a byte that starts none.
-std::size_t cp_len(std::string_view s, std::size_t i) {
-  auto c = static_cast<unsigned char>(s[i]);
-  std::size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-  if (i + n > s.size()) return 1;
-  for (std::size_t k = 1; k < n; ++k) {
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 1;
-  }
-  return n;
-}
-
-// `s` if it has at most `max` code points, else its first max - 1 and "…".
-std::string fit(std::string_view s, std::size_t max) {
-  std::size_t i = 0;
-  std::size_t n = 0;
-  std::size_t cut = 0;
-  while (i < s.size()) {
-    if (n == max - 1) cut = i;
-    if (n == max) return std::string(s.substr(0, cut)) + "\xE2\x80\xA6";
-    i += cp_len(s, i);
-    ++n;
-  }
-  return std::string(s);
-}
-
-std::string clip(std::string_view s, std::size_t max) {
-  std::size_t i = 0;
-  while (i < s.size() && i + cp_len(s, i) <= max) i += cp_len(s, i);
-  return std::string(s.substr(0, i));
-}
-
 std::string trim(std::string_view s) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return std::string(s);
+  return linli::trim(s, kSpaceTabNewline, IdeographicSpace::kept);
 }
 
 // A reply (XEP-0461) from a client that quotes the message it answers: the quote is the
@@ -135,14 +91,6 @@ std::string stanza_id_by(const json& st, const std::string& by) {
     }
   }
   return {};
-}
-
-std::optional<std::int64_t> parse_int(std::string_view s) {
-  std::int64_t v = 0;
-  if (s.empty()) return std::nullopt;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-  return v;
 }
 
 // The buttons as lines people can read and type: "[维修]  [买药]". The domain accepts the
@@ -324,7 +272,7 @@ ApiCall XmppAdapter::render(const OutboundMessage& m, const std::string& target_
              {"type", group ? "groupchat" : "chat"},
              {"to", to},
              {"id", id},
-             {"body", fit(with_buttons(m.text, m.buttons), kMaxTextChars)}};
+             {"body", fit_code_points(with_buttons(m.text, m.buttons), kMaxTextChars)}};
   if (m.kind == OutKind::edit) {
     // XEP-0308: a correction names the id of the message it corrects, and that stays the id
     // people reply to, as with Telegram's edits.
