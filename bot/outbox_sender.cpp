@@ -69,6 +69,8 @@ struct Lane {
   // An access token is being fetched (Adapter::token_call): the lane's other sends wait on the
   // gate, which the fetch cancels when it is done.
   bool fetching_token = false;
+  std::uint64_t token_fetches = 0;  // fetches ended, so that a waiter knows one ended
+  std::string token_error;          // of the last fetch; "" when it gave a token
   std::unique_ptr<net::steady_timer> token_gate;
   RateLimits limits;
   TokenBucket global;
@@ -298,24 +300,41 @@ net::awaitable<void> OutboxSender::Impl::send(Chat* c) {
 }
 
 net::awaitable<std::string> OutboxSender::Impl::ensure_token(Lane& lane) {
-  while (lane.fetching_token) {
-    // Another send is fetching it: wait for the gate to be cancelled, then look again.
-    lane.token_gate->expires_at(Steady::time_point::max());
-    boost::system::error_code ec;
-    co_await lane.token_gate->async_wait(net::redirect_error(net::use_awaitable, ec));
+  if (lane.fetching_token) {
+    // Another send is fetching it: wait until the fetch cancels the gate, and take its outcome
+    // (a failed fetch is not repeated by every send that waited for it).
+    const std::uint64_t fetch = lane.token_fetches;
+    while (lane.fetching_token && !stopped) {
+      boost::system::error_code ec;
+      co_await lane.token_gate->async_wait(net::redirect_error(net::use_awaitable, ec));
+    }
+    if (lane.token_fetches != fetch && !lane.token_error.empty()) co_return lane.token_error;
   }
+  if (stopped) co_return std::string("the sender is stopping");
   std::optional<ApiCall> call = lane.adapter->token_call(clock.now_ms());
   if (!call) co_return std::string();
+  // Set once, before the fetch: waiters only wait on it, and the fetch's end wakes them all.
+  lane.token_gate->expires_at(Steady::time_point::max());
   lane.fetching_token = true;
+  struct EndFetch {
+    Lane& lane;
+    ~EndFetch() {
+      lane.fetching_token = false;
+      ++lane.token_fetches;
+      lane.token_gate->cancel();
+    }
+  };
   std::string error;
-  try {
-    ApiResponse r = co_await lane.transport->perform(std::move(*call));
-    if (!lane.adapter->on_token(r, clock.now_ms(), error) && error.empty()) error = "refused";
-  } catch (const std::exception& e) {
-    error = e.what();
+  {
+    EndFetch end{lane};
+    try {
+      ApiResponse r = co_await lane.transport->perform(std::move(*call));
+      if (!lane.adapter->on_token(r, clock.now_ms(), error) && error.empty()) error = "refused";
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    lane.token_error = error;
   }
-  lane.fetching_token = false;
-  lane.token_gate->cancel();
   if (!error.empty())
     log.warn("access_token_failed", {{"adapter", lane.adapter->name()}, {"error", error}});
   co_return error;
@@ -510,6 +529,9 @@ net::awaitable<bool> OutboxSender::drain(std::chrono::milliseconds limit) {
 void OutboxSender::stop() {
   impl_->stopped = true;
   impl_->wake_timer.cancel();
+  for (auto& [name, lane] : impl_->lanes) {
+    if (lane.fetching_token) lane.token_gate->cancel();  // waiters give up; the fetch ends itself
+  }
 }
 
 net::awaitable<bool> OutboxSender::settle_in_flight(std::chrono::milliseconds limit) {

@@ -125,6 +125,7 @@ XmppAdapter::XmppAdapter(AdapterConfig config) : config_(std::move(config)) {
     throw std::invalid_argument("xmpp adapter \"" + config_.name + "\": no xmpp settings");
   }
   xmpp_ = *x;
+  secret_sha_ = crypto::sha256(xmpp_.callback_secret);
   for (const auto& room : xmpp_.rooms) rooms_.insert(lower_ascii(room));
 }
 
@@ -162,7 +163,19 @@ std::vector<ApiCall> XmppAdapter::start_calls() const {
   return calls;
 }
 
+bool XmppAdapter::secret_matches(const HttpRequest& request) const {
+  std::string presented = request.query_param("secret");
+  return !presented.empty() && crypto::equal(crypto::sha256(presented), secret_sha_);
+}
+
+int XmppAdapter::check_headers(const HttpRequest& head) const {
+  return secret_matches(head) ? 0 : 401;
+}
+
 WebhookResult XmppAdapter::on_webhook(const HttpRequest& request, std::int64_t /*now_ms*/) {
+  // Before anything else: an unsigned request must not become an event, move a stored id or
+  // make the bot rejoin its rooms.
+  if (!secret_matches(request)) return WebhookResult::reject(401, "callback secret");
   WebhookResult result = accepted();
   if (request.method == "OPTIONS") {
     // mod_rest (re)started: whatever rooms we were in are gone with its sessions.

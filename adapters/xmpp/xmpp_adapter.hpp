@@ -40,6 +40,8 @@ class XmppAdapter final : public Adapter {
   const AdapterConfig& config() const override { return config_; }
   // OPTIONS: mod_rest's probe when it starts; (re)joining our rooms answers it.
   std::vector<std::string> webhook_methods() const override { return {"POST", "OPTIONS"}; }
+  // The callback's "?secret=" (mod_rest signs nothing), compared in constant time.
+  int check_headers(const HttpRequest& head) const override;
   WebhookResult on_webhook(const HttpRequest& request, std::int64_t now_ms) override;
   ApiCall render(const OutboundMessage& m, const std::string& target_platform_id) const override;
   SendResult interpret(const OutboundMessage& m, const ApiResponse& r) const override;
@@ -52,11 +54,13 @@ class XmppAdapter final : public Adapter {
   static constexpr std::size_t kRememberedIds = 20'000;  // stanza-ids of our messages kept
 
  private:
+  bool secret_matches(const HttpRequest& request) const;
   void remember(const std::string& stanza_id, const std::string& our_id);
   std::string our_id_for(const std::string& stanza_id) const;
 
   AdapterConfig config_;
   XmppConfig xmpp_;
+  std::string secret_sha_;  // SHA-256 of callback_secret
   std::set<std::string> rooms_;
 
   mutable std::mutex mu_;

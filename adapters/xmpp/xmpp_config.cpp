@@ -1,5 +1,6 @@
 #include "adapters/xmpp/xmpp_config.hpp"
 
+#include <cctype>
 #include <memory>
 #include <set>
 
@@ -26,10 +27,21 @@ bool bare_room_jid(const std::string& j) {
 }  // namespace
 
 void parse_xmpp_config(const ConfigSection& r, AdapterConfig& a) {
-  r.allow({"type", "name", "webhook_path", "rate_limits", "rest_url", "token", "nick", "rooms"});
+  r.allow({"type", "name", "webhook_path", "rate_limits", "rest_url", "token", "nick", "rooms",
+           "callback_secret"});
   auto x = std::make_shared<XmppConfig>();
   x->rest_url = r.base_url("rest_url");
   x->token = r.nonempty("token");
+  x->callback_secret = r.nonempty("callback_secret");
+  if (x->callback_secret.size() < 16) {
+    r.fail("callback_secret", "at least 16 characters (openssl rand -hex 16)");
+  }
+  for (char c : x->callback_secret) {
+    // It travels in the callback URL's query: letters, digits, '-' and '_' need no escaping.
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) {
+      r.fail("callback_secret", "only A-Z, a-z, 0-9, '-' and '_'");
+    }
+  }
   x->nick = r.nonempty("nick");
   for (char c : x->nick) {
     // The nick is the resource of room@conference/nick: no '/' inside, and no spaces at the

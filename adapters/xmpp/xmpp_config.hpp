@@ -1,6 +1,6 @@
 #pragma once
 // The XMPP adapter's own keys (Prosody's mod_rest): {"type": "xmpp", "name", "rest_url",
-// "token", "nick", "rooms", "webhook_path"} and the optional "rate_limits".
+// "token", "nick", "rooms", "webhook_path", "callback_secret"} and the optional "rate_limits".
 
 #include <string>
 #include <vector>
@@ -14,6 +14,9 @@ struct XmppConfig final : PlatformSettings {
   std::string token;               // the Bearer token (mod_tokenauth) that names the bot's JID
   std::string nick;                // the bot's nickname in its rooms
   std::vector<std::string> rooms;  // bare room JIDs: room@conference.example.org
+  // mod_rest signs nothing: its rest_callback_url carries this as "?secret=", and a callback
+  // without it is refused (401) before anything is read.
+  std::string callback_secret;
 };
 
 void parse_xmpp_config(const ConfigSection& section, AdapterConfig& adapter);

@@ -28,6 +28,7 @@ json adapter_json() {
           {"rest_url", "http://127.0.0.1:5280/rest/"},
           {"token", "tok"},
           {"nick", "pongbot"},
+          {"callback_secret", "0123456789abcdef"},
           {"rooms", {"room@conference.localhost", "Vol@Conference.localhost"}}};
 }
 
@@ -46,10 +47,13 @@ class XmppAdapterTest : public ::testing::Test {
  protected:
   XmppAdapterTest() : adapter_(config_with(adapter_json()).adapters[0]) {}
 
-  WebhookResult hook(const std::string& body, const std::string& method = "POST") {
+  WebhookResult hook(const std::string& body, const std::string& method = "POST",
+                     const std::string& secret = "0123456789abcdef") {
     HttpRequest r;
     r.method = method;
-    r.path = r.target = "/xmpp/xm";
+    r.path = "/xmpp/xm";
+    r.query = "secret=" + secret;
+    r.target = r.path + "?" + r.query;
     r.headers = {{"content-type", "application/json"}};
     r.body = body;
     return adapter_.on_webhook(r, 1'800'000'000'000);
@@ -104,7 +108,7 @@ TEST(XmppConfigTest, RefusesWhatCouldNeverWork) {
   json a = adapter_json();
   a["secret"] = "x";
   refused(a, "secret");
-  for (const char* key : {"rest_url", "token", "nick", "rooms"}) {
+  for (const char* key : {"rest_url", "token", "nick", "rooms", "callback_secret"}) {
     a = adapter_json();
     a.erase(key);
     refused(a, key);
@@ -129,6 +133,29 @@ TEST(XmppConfigTest, RefusesWhatCouldNeverWork) {
   a = adapter_json();
   a["token"] = {{"env", "UNSET"}};
   refused(a, "token");
+}
+
+TEST_F(XmppAdapterTest, ACallbackWithoutTheSecretIsRefusedWithNoEffect) {
+  json st = {
+      {"kind", "message"},     {"type", "groupchat"}, {"from", "room@conference.localhost/li"},
+      {"to", "bot@localhost"}, {"id", "m1"},          {"body", "求助"}};
+  for (const std::string& secret :
+       {std::string(), std::string("0123456789abcdeX"), std::string("0123456789abcdef0")}) {
+    WebhookResult r = hook(st.dump(), "POST", secret);
+    EXPECT_EQ(r.status, 401) << secret;
+    EXPECT_TRUE(r.events.empty());
+    // mod_rest's start-up probe, forged: no rejoin with the bot's token.
+    WebhookResult probe = hook("", "OPTIONS", secret);
+    EXPECT_EQ(probe.status, 401);
+    EXPECT_TRUE(probe.calls.empty());
+  }
+  HttpRequest head;
+  head.method = "POST";
+  head.path = "/xmpp/xm";
+  EXPECT_EQ(adapter_.check_headers(head), 401);
+  head.query = "secret=0123456789abcdef";
+  EXPECT_EQ(adapter_.check_headers(head), 0);
+  EXPECT_EQ(hook(st.dump()).events.size(), 1u);
 }
 
 TEST_F(XmppAdapterTest, GroupchatFromTheUpstreamCaptureIsAGroupEventOfTheOccupant) {

@@ -67,8 +67,7 @@ TEST_F(XmppRace, FifteenRepliesForTenPlaces) {
       HttpClient own(app_->port());
       ++ready;
       while (ready < kNeighbours) std::this_thread::yield();
-      EXPECT_EQ(own.post("/xmpp/xm", replies[i], {{"Content-Type", "application/json"}}).status,
-                204);
+      EXPECT_EQ(own.post(kWebhook, replies[i], {{"Content-Type", "application/json"}}).status, 204);
     });
   }
   for (auto& t : threads) t.join();

@@ -152,7 +152,7 @@ TEST_F(Xmpp, KickedBotRejoinsAndMessagesWaitingForTheRoomArrive) {
   EXPECT_TRUE(fake_.wait_until([](const FakeModRest& f) { return f.joins(kResidentsRoom) == 2; }));
   expect(kResidentsRoom, "你可以");  // retried after the rejoin
   // mod_rest's start-up probe: every room is joined again.
-  EXPECT_EQ(client().request("OPTIONS", "/xmpp/xm", "", {}).status, 200);
+  EXPECT_EQ(client().request("OPTIONS", kWebhook, "", {}).status, 200);
   EXPECT_TRUE(fake_.wait_until([](const FakeModRest& f) {
     return f.joins(kResidentsRoom) == 3 && f.joins(kVolunteersRoom) == 2;
   }));

@@ -25,6 +25,9 @@ inline constexpr const char* kResidentsRoom = "residents@conference.localhost";
 inline constexpr const char* kVolunteersRoom = "volunteers@conference.localhost";
 inline constexpr const char* kBotJid = "bot@rest.localhost";
 inline constexpr const char* kNick = "邻里助手";
+// What the rest_callback_url carries (mod_rest signs nothing).
+inline constexpr const char* kCallbackSecret = "cb-secret-0123456789";
+inline const std::string kWebhook = std::string("/xmpp/xm?secret=") + kCallbackSecret;
 
 inline std::string occupant(const std::string& room, const std::string& nick) {
   return room + "/" + nick;
@@ -48,6 +51,7 @@ inline Config xmpp_config(const std::string& db, const std::string& rest_url,
                          {"rest_url", rest_url},
                          {"token", kXmppToken},
                          {"nick", kNick},
+                         {"callback_secret", kCallbackSecret},
                          {"rooms", {kResidentsRoom, kVolunteersRoom}},
                          {"rate_limits",
                           {{"per_chat_per_s", 200},
@@ -101,7 +105,7 @@ class Xmpp : public ::testing::Test {
   int post(const nlohmann::json& stanza) { return post_raw(stanza.dump()); }
   int post_raw(const std::string& body) {
     return client()
-        .post("/xmpp/xm", body, {{"Content-Type", "application/json"}, {"Content-Language", "zh"}})
+        .post(kWebhook, body, {{"Content-Type", "application/json"}, {"Content-Language", "zh"}})
         .status;
   }
   std::string next_id() { return "c" + std::to_string(++ids_); }

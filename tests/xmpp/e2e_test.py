@@ -34,6 +34,7 @@ from slixmpp import ClientXMPP
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BOT_NICK = "邻里助手"
+CALLBACK_SECRET = "e2e-callback-secret-0001"  # in rest_callback_url: mod_rest signs nothing
 STEP = 20  # seconds for any single wait
 T0 = time.monotonic()
 NS_REPLY = "urn:xmpp:reply:0"
@@ -204,7 +205,8 @@ def linli_config(run_dir, port, env):
         "database": os.path.join(run_dir, "linli.db"),
         "log_level": "info",
         "adapters": [{"type": "xmpp", "name": "xm", "rest_url": env["REST_URL"],
-                      "token": {"env": "LINLI_XMPP_TOKEN"}, "nick": BOT_NICK, "rooms": [res, vol]}],
+                      "token": {"env": "LINLI_XMPP_TOKEN"}, "nick": BOT_NICK, "rooms": [res, vol],
+                      "callback_secret": CALLBACK_SECRET}],
         "communities": [{
             "id": "sc", "name": "山城花园社区", "coordinators": ["xm:zhou@localhost"],
             "groups": [{"chat": f"xm:{res}", "kind": "residents", "building": "31", "title": "31栋居民群"},
@@ -252,7 +254,7 @@ def main():
     try:
         # Prosody first: the bot joins its rooms when Linli starts (and again on mod_rest's
         # OPTIONS probe, had Linli been there first).
-        prosody_env = dict(os.environ, WEBHOOK_URL=f"http://127.0.0.1:{port}/xmpp/xm",
+        prosody_env = dict(os.environ, WEBHOOK_URL=f"http://127.0.0.1:{port}/xmpp/xm?secret={CALLBACK_SECRET}",
                            HARNESS_USERS="li:li-pw chen:chen-pw zhao:zhao-pw",
                            LOG_LEVEL=os.environ.get("PROSODY_LOG_LEVEL", "info"))
         started_prosody = True
