@@ -163,9 +163,15 @@ WebhookResult DingTalkAdapter::on_webhook(const HttpRequest& request, std::int64
 
   std::string session = string_field(body, "sessionWebhook");
   auto expires = int_or_numeric_string_field(body, "sessionWebhookExpiredTime");
-  if (!session.empty() && expires && *expires > now_ms &&
-      (session.rfind("https://", 0) == 0 || session.rfind("http://", 0) == 0)) {
-    remember_session(ev.chat, Session{session, *expires}, now_ms);
+  // DingTalk signs only the timestamp, not the body: a URL of anyone's choosing would receive
+  // the chat's replies (private ones too). Only DingTalk's own session endpoint is kept (or one
+  // under the configured api_base, where the tests' fake lives), for at most two hours.
+  const bool dingtalk_url =
+      session.rfind("https://oapi.dingtalk.com/robot/sendBySession?", 0) == 0 ||
+      session.rfind(dingtalk_.api_base + "/robot/sendBySession?", 0) == 0;
+  if (!session.empty() && expires && *expires > now_ms && dingtalk_url) {
+    constexpr std::int64_t kMaxSessionMs = 2 * 3600 * 1000;
+    remember_session(ev.chat, Session{session, std::min(*expires, now_ms + kMaxSessionMs)}, now_ms);
   }
   result.events.push_back(std::move(ev));
   return result;
@@ -174,7 +180,7 @@ WebhookResult DingTalkAdapter::on_webhook(const HttpRequest& request, std::int64
 void DingTalkAdapter::remember_session(const std::string& chat, Session s, std::int64_t now_ms) {
   std::lock_guard lock(sessions_mutex_);
   if (auto it = sessions_.find(chat); it != sessions_.end()) {
-    if (it->second.expires_ms <= s.expires_ms) it->second = std::move(s);  // the latest wins
+    it->second = std::move(s);  // the session received last wins
     return;
   }
   if (sessions_.size() >= kMaxSessions) {

@@ -246,6 +246,23 @@ TEST_F(DingTalkAdapterTest, WithoutASessionTheRobotApiWithTheToken) {
   EXPECT_THAT(error, HasSubstr("invalidClientIdOrSecret"));
 }
 
+TEST_F(DingTalkAdapterTest, OnlyDingTalksOwnSessionUrlIsKeptAndForTwoHoursAtMost) {
+  // The sign covers the timestamp, not the body: a replayed sign must not redirect replies.
+  json evil = group_text("x");
+  evil["sessionWebhook"] = "https://evil.example/robot/sendBySession?session=g";
+  a_.on_webhook(request(evil, kNow), kNow);
+  EXPECT_EQ(a_.sessions(), 0u);
+  a_.token_call(kNow);
+  EXPECT_THAT(a_.render(to_group("x"), "").url, Not(HasSubstr("evil")));
+  // A session that claims to live for ever is kept two hours.
+  json forever = group_text("x");
+  forever["sessionWebhookExpiredTime"] = kNow + 365LL * 24 * 3600 * 1000;
+  a_.on_webhook(request(forever, kNow), kNow);
+  const std::int64_t later = kNow + 2 * 3600 * 1000 + 1;
+  a_.token_call(later);
+  EXPECT_THAT(a_.render(to_group("x"), "").url, Not(HasSubstr("sendBySession")));
+}
+
 TEST_F(DingTalkAdapterTest, TheLatestSessionOfAConversationWinsAndTheMapIsBounded) {
   json b = group_text("x");
   b["sessionWebhook"] = "https://oapi.dingtalk.com/robot/sendBySession?session=newer";
