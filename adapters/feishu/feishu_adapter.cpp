@@ -40,6 +40,9 @@ using nlohmann::json;
 
 namespace {
 
+// One answer for every refusal of a body: which step failed (padding, JSON, token) would
+// tell whoever holds a captured ciphertext how to decrypt it, byte by byte.
+constexpr const char* kNotVerified = "not verified";
 constexpr std::size_t kMaxErrorBytes = 200;
 constexpr std::int64_t kMaxRetryAfterS = 3600;
 
@@ -249,9 +252,9 @@ WebhookResult FeishuAdapter::on_webhook(const HttpRequest& request, std::int64_t
     if (!enc->is_string()) return WebhookResult::reject(400, "encrypt is not a string");
     auto plain = decrypt(feishu_.encrypt_key, enc->get<std::string>());
     // A wrong key fails the padding check (or yields no JSON): not ours.
-    if (!plain) return WebhookResult::reject(401, "does not decrypt");
+    if (!plain) return WebhookResult::reject(401, kNotVerified);
     body = json::parse(*plain, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) return WebhookResult::reject(401, "not ours");
+    if (body.is_discarded() || !body.is_object()) return WebhookResult::reject(401, kNotVerified);
   } else {
     body = std::move(outer);
   }
@@ -265,7 +268,7 @@ WebhookResult FeishuAdapter::on_webhook(const HttpRequest& request, std::int64_t
   // 3. The URL check: it changes nothing and only echoes the challenge, so it is answered when
   // the token matches even unsigned (the SDK does not check its signature either).
   if (string_field(body, "type") == "url_verification") {
-    if (!token_ok) return WebhookResult::reject(401, "verification token");
+    if (!token_ok) return WebhookResult::reject(401, kNotVerified);
     std::string challenge = string_field(body, "challenge");
     if (challenge.empty()) return WebhookResult::reject(400, "no challenge");
     WebhookResult r;
@@ -273,8 +276,8 @@ WebhookResult FeishuAdapter::on_webhook(const HttpRequest& request, std::int64_t
     return r;
   }
   // Every event must be signed with our Encrypt Key and carry our verification token.
-  if (!signed_ok) return WebhookResult::reject(401, "unsigned");
-  if (!token_ok) return WebhookResult::reject(401, "verification token");
+  if (!signed_ok) return WebhookResult::reject(401, kNotVerified);
+  if (!token_ok) return WebhookResult::reject(401, kNotVerified);
 
   std::string event_id;
   std::string event_type;
