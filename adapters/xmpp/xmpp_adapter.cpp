@@ -14,7 +14,7 @@
 
 // Where the facts below come from: mod_rest's README, mod_rest.lua, jsonmap.lib.lua and
 // res/schema-xmpp.json (prosody-modules, read through its GitHub mirror), and what a real
-// Prosody 0.12 sent in the shared harness (/work/shared/prosody/README.md):
+// Prosody 0.12 sent in the harness copied to tests/xmpp/ (its README.md):
 //  - JSON stanza keys: kind, type, to, from, id, lang, body, subject, nick, occupant_id,
 //    stanza_ids[{id,by}] (XEP-0359), delay (XEP-0203 stamp), replace (XEP-0308, the id of the
 //    corrected message), reply{id,to} (XEP-0461), invite, error{type,condition,text,by}.

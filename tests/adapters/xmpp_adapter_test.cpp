@@ -1,5 +1,5 @@
 // The XMPP adapter against the JSON mod_rest speaks: the callback's stanzas as captured from a
-// real Prosody 0.12 with the upstream mod_rest (/work/shared/prosody/README.md), the shapes of
+// real Prosody 0.12 with the upstream mod_rest (tests/xmpp/README.md), the shapes of
 // mod_rest's res/schema-xmpp.json (reply, replace, stanza_ids, delay, occupant_id, muc), and
 // POST /rest's documented answers.
 
