@@ -144,8 +144,9 @@ struct PrivacyConfig {
 struct HttpClientConfig {
   std::int64_t connect_timeout_ms = 5'000;   // DNS, TCP and TLS handshake
   std::int64_t request_timeout_ms = 15'000;  // writing a request and reading its answer
-  int max_idle_per_host = 8;                 // kept-alive connections per platform host
-  std::string ca_file;                       // extra trusted CAs (PEM), on top of the system's
+  int max_idle_per_host =
+      64;               // kept-alive connections per platform host (default: sender.concurrency)
+  std::string ca_file;  // extra trusted CAs (PEM), on top of the system's
 };
 
 // What the dispatcher does with an event whose decision keeps failing.

@@ -53,6 +53,16 @@ TEST(Config, TheExampleConfigIsValid) {
   EXPECT_EQ(c.communities.at(0).groups.size(), 2u);
 }
 
+TEST(Config, TheConnectionPoolHoldsWhatTheSenderMayHaveInFlight) {
+  EXPECT_EQ(parse_config(kMinimal, env).http_client.max_idle_per_host, 64);
+  std::string busy = replace(kMinimal, R"("database": "x.db",)",
+                             R"("database": "x.db", "sender": {"concurrency": 200},)");
+  EXPECT_EQ(parse_config(busy, env).http_client.max_idle_per_host, 200);
+  std::string chosen = replace(busy, R"("database": "x.db",)",
+                               R"("database": "x.db", "http_client": {"max_idle_per_host": 3},)");
+  EXPECT_EQ(parse_config(chosen, env).http_client.max_idle_per_host, 3);
+}
+
 TEST(Config, TheTelegramExampleIsValidOnceItsSecretsAreSet) {
   std::ifstream in(std::string(LINLI_SOURCE_DIR) + "/config/telegram.example.json");
   std::string text((std::istreambuf_iterator<char>(in)), {});
