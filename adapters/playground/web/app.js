@@ -355,7 +355,20 @@
 
   // Everyone, grouped by role (the role is the group's label, so each button needs only the
   // name): on a wide screen all of them at once, on a phone in the picker.
+  let peopleShown = ""; // what the list shows now, to leave it alone when nothing changed
   function renderPeople() {
+    // The list is redrawn after every piece of news; replacing buttons that did not change
+    // would swallow a click that is under way (press on the old button, release on the new).
+    const shown = JSON.stringify([app.personId, people().map((p) =>
+      [p.id, p.name, p.role, p.id === app.personId ? 0 : unreadCount(p.id, p.id)])]);
+    if (shown !== peopleShown) {
+      peopleShown = shown;
+      renderPeopleList();
+    }
+    renderPeopleToggle();
+  }
+
+  function renderPeopleList() {
     const byRole = new Map();
     for (const p of people()) {
       const role = ROLE_ORDER.includes(p.role) ? p.role : "resident";
@@ -371,7 +384,6 @@
       return g;
     });
     dom.people.replaceChildren(...groupsOut);
-    renderPeopleToggle();
   }
 
   function personButton(p) {
