@@ -447,7 +447,9 @@
       key === PRIVATE ? "私" : (group && group.kind === "volunteers" ? "志" : Array.from(chatTitle(key))[0]));
     icon.setAttribute("aria-hidden", "true");
     const main = el("span", "chat-item-main");
-    main.append(el("span", "chat-item-title", chatTitle(key)));
+    // Short enough that the three chats fit side by side as a phone's tabs; the chat's own
+    // header names the bot.
+    main.append(el("span", "chat-item-title", key === PRIVATE ? "私聊 Private" : chatTitle(key)));
     const list = app.byChat.get(chatId) || [];
     const last = list[list.length - 1];
     main.append(el("span", "chat-item-last", last ? `${last.from.name}: ${excerpt(last.text, 40)}` : "还没有消息 No messages yet"));
