@@ -115,6 +115,22 @@ TEST(Config, ErrorsNameTheExactKey) {
   EXPECT_EQ(error_of("{nope"), "the file is not valid JSON");
 }
 
+TEST(Config, APlaygroundNeedsPeopleWithDistinctIds) {
+  const std::string people = R"("people": [{"id": "li", "name": "李阿姨"}])";
+  EXPECT_EQ(error_of(replace(kMinimal, ", " + people, "")),
+            "adapters[0].people: missing (a playground needs the people who can type in it: "
+            "[{\"id\", \"name\"}])");
+  EXPECT_EQ(error_of(replace(kMinimal, people, R"("people": [])")),
+            "adapters[0].people: is empty (a playground needs the people who can type in it: "
+            "[{\"id\", \"name\"}])");
+  EXPECT_EQ(error_of(replace(kMinimal, people,
+                             R"("people": [{"id": "li", "name": "李阿姨"},
+                                           {"id": "li", "name": "李老师"}])")),
+            "adapters[0].people[1].id: \"li\" is named twice");
+  EXPECT_EQ(error_of(replace(kMinimal, people, R"("people": [{"id": "li"}])")),
+            "adapters[0].people[0].name: missing (a string is required)");
+}
+
 TEST(Config, TelegramNeedsItsSecretsAndChecksThem) {
   std::string tg =
       replace(kMinimal,

@@ -164,7 +164,7 @@ TEST_F(Playground, HealthAndThePageAreServed) {
   json state = json::parse(client().get("/playground/api/state").body);
   EXPECT_EQ(state["community"], "山城花园社区");
   EXPECT_EQ(state["chats"].size(), 2u);
-  EXPECT_EQ(state["people"].size(), 8u);
+  EXPECT_EQ(state["people"].size(), 20u);
   EXPECT_EQ(client().get("/nothing-here").status, 404);
 }
 
@@ -266,6 +266,41 @@ TEST_F(Playground, VolunteerSignsUpAndIsApproved) {
       EXPECT_EQ(p["role"], "volunteer");
     }
   }
+}
+
+// The README's third story, with the example community and the people the README names:
+// fifteen volunteers for ten places, then a place given back and taken from the wait-list.
+TEST_F(Playground, TheReadmeGrandmaStoryPlaysAsWritten) {
+  for (const char* answer :
+       {"设岗", "6", "照看31栋独居的王奶奶", "10", "0", "31栋", "明天 8:00-12:00", "1", "是"}) {
+    send("zhou", "zhou", answer);
+  }
+  expect_bot("zhou", "岗位 1 已保存");
+  send("zhou", "zhou", "招募 1");
+  std::string card = expect_bot("g31", "已报名 0/10 · 候补 0")["id"];
+  expect_bot("gv", "已报名 0/10 · 候补 0");
+  const std::vector<std::string> first_ten = {"chen",  "liu",  "zhao", "sun", "wu",
+                                              "zheng", "feng", "he",   "ma",  "huang"};
+  const std::vector<std::string> waiting = {"lin", "guo", "tang", "luo", "tom"};
+  for (std::size_t i = 0; i < first_ten.size(); ++i) {
+    send("g31", first_ten[i], "+1", card);
+    expect_bot(first_ten[i], "（第 " + std::to_string(i + 1) + " 个名额）");
+  }
+  for (std::size_t i = 0; i < waiting.size(); ++i) {
+    send("g31", waiting[i], "+1", card);
+    expect_bot(waiting[i], waiting[i] == "tom" ? "number 5 on the wait-list"
+                                               : "候补第 " + std::to_string(i + 1) + " 位");
+  }
+  clock_.advance_ms(app_->app().config().recruitment.card_refresh_s * 1000 + 1);
+  on_io([&] { return app_->app().scheduler().run_due(); });
+  expect_bot("g31", "已报名 10/10 · 候补 5", "edit");
+  expect_bot("gv", "已报名 10/10 · 候补 5", "edit");
+
+  send("g31", "chen", "退出", card);
+  expect_bot("lin", "现在是你的了");
+  clock_.advance_ms(app_->app().config().recruitment.card_refresh_s * 1000 + 1);
+  on_io([&] { return app_->app().scheduler().run_due(); });
+  expect_bot("g31", "已报名 10/10 · 候补 4", "edit");
 }
 
 TEST_F(Playground, DialogContinuesWhereItWasAfterARestart) {

@@ -6,10 +6,15 @@
   const API = "/playground/api";
   const PRIVATE = "@private"; // chat selection meaning "the selected person's private chat"
   const FEED_PAGE = 500; // the server's page size; a full page means there is more to read
-  const RETRY_MS = 1500;
+  // While the service is unreachable, try again after these delays (the last one repeats): a
+  // service that comes back is seen within about a second, and a long outage costs one cheap
+  // request a second.
+  const RETRY_MS = [250, 500, 1000];
   const STATE_THROTTLE_MS = 2000;
   const STORE_KEYS = { person: "linli.playground.person", chat: "linli.playground.chat", howto: "linli.playground.howto" };
 
+  // The order of the person picker's groups: who asks first, who coordinates last.
+  const ROLE_ORDER = ["resident", "pending", "volunteer", "coordinator"];
   const ROLE_LABELS = {
     resident: "居民 resident",
     volunteer: "志愿者 volunteer",
@@ -45,6 +50,7 @@
   const $ = (id) => document.getElementById(id);
   const dom = {
     community: $("community"), conn: $("conn"), people: $("people"), howto: $("howto"),
+    peopleBar: $("people-bar"), peopleToggle: $("people-toggle"),
     chats: $("chats"), chatTitle: $("chat-title"), chatSub: $("chat-sub"),
     messages: $("messages"), jump: $("jump"), composer: $("composer"), input: $("composer-input"),
     send: $("send"), chips: $("chips"), replyBar: $("reply-bar"), replyWho: $("reply-who"),
@@ -63,6 +69,9 @@
     replyTo: null, // {chat, id} of the message the next send replies to
     stickToBottom: true,
     sending: false,
+    // Unsent text per person and chat: what one person typed (or failed to send) in one chat
+    // never shows up in another person's or another chat's box.
+    drafts: new Map(), // messageKey(person, chat) -> text
   };
 
   // ---------- small helpers ----------
@@ -251,20 +260,23 @@
 
   // First the whole history (no wait, page by page), then long polls, forever.
   async function feedLoop() {
-    let hadError = false;
+    let failures = 0;
     for (;;) {
       const wait = app.historyLoaded ? "&wait=25" : "";
       try {
-        if (hadError) {
+        if (failures) {
           // The server may have restarted with a fresh history (seq numbers start over).
           const state = await loadState();
           if (state.last < app.lastSeq) {
             resetHistory();
             renderAll();
           }
+          // The service answers again: say so now, not when the next long poll ends (up to
+          // 25 s later when nothing happens).
+          failures = 0;
+          setConnection("online");
         }
         const data = await getJSON(`/feed?after=${app.lastSeq}${wait}`, 40000);
-        hadError = false;
         setConnection("online");
         const entries = data.entries || [];
         const changes = ingest(entries, app.historyLoaded);
@@ -278,12 +290,13 @@
           scheduleStateRefresh();
         }
       } catch {
-        hadError = true;
         setConnection("offline");
-        await sleep(RETRY_MS);
+        await sleep(retryDelay(failures++));
       }
     }
   }
+
+  const retryDelay = (failures) => RETRY_MS[Math.min(failures, RETRY_MS.length - 1)];
 
   async function sendText(text) {
     text = text.trim();
@@ -340,24 +353,87 @@
     renderMessages();
   }
 
+  // Everyone, grouped by role (the role is the group's label, so each button needs only the
+  // name): on a wide screen all of them at once, on a phone in the picker.
+  let peopleShown = ""; // what the list shows now, to leave it alone when nothing changed
   function renderPeople() {
-    dom.people.replaceChildren(...people().map((p) => {
-      const selected = p.id === app.personId;
-      const b = el("button", `person${selected ? " is-selected" : ""}`);
-      b.type = "button";
-      b.setAttribute("aria-pressed", String(selected));
-      b.append(avatar(p.name, false), el("span", "person-name", p.name),
-        el("span", `badge role-${p.role}`, ROLE_LABELS[p.role] || p.role));
-      // Their private chat is hidden while someone else is selected: say that news waits there.
-      const unread = selected ? 0 : unreadCount(p.id, p.id);
-      if (unread) {
-        const u = el("span", "unread", unread);
-        u.title = `${unread} 条私聊未读 unread in private chat`;
-        b.append(u);
-      }
-      b.addEventListener("click", () => selectPerson(p.id));
-      return b;
-    }));
+    // The list is redrawn after every piece of news; replacing buttons that did not change
+    // would swallow a click that is under way (press on the old button, release on the new).
+    const shown = JSON.stringify([app.personId, people().map((p) =>
+      [p.id, p.name, p.role, p.id === app.personId ? 0 : unreadCount(p.id, p.id)])]);
+    if (shown !== peopleShown) {
+      peopleShown = shown;
+      renderPeopleList();
+    }
+    renderPeopleToggle();
+  }
+
+  function renderPeopleList() {
+    const byRole = new Map();
+    for (const p of people()) {
+      const role = ROLE_ORDER.includes(p.role) ? p.role : "resident";
+      if (!byRole.has(role)) byRole.set(role, []);
+      byRole.get(role).push(p);
+    }
+    const groupsOut = ROLE_ORDER.filter((role) => byRole.has(role)).map((role) => {
+      const g = el("div", `people-group role-group-${role}`);
+      g.setAttribute("role", "group");
+      const label = el("span", `people-group-label badge role-${role}`, ROLE_LABELS[role]);
+      g.setAttribute("aria-label", ROLE_LABELS[role]);
+      g.append(label, ...byRole.get(role).map(personButton));
+      return g;
+    });
+    dom.people.replaceChildren(...groupsOut);
+  }
+
+  function personButton(p) {
+    const selected = p.id === app.personId;
+    const b = el("button", `person${selected ? " is-selected" : ""}`);
+    b.type = "button";
+    b.dataset.person = p.id;
+    b.setAttribute("aria-pressed", String(selected));
+    b.title = `${p.name} · ${ROLE_LABELS[p.role] || p.role}`;
+    b.append(avatar(p.name, false), el("span", "person-name", p.name));
+    // Their private chat is hidden while someone else is selected: say that news waits there.
+    const unread = selected ? 0 : unreadCount(p.id, p.id);
+    if (unread) {
+      const u = el("span", "unread", unread);
+      u.title = `${unread} 条私聊未读 unread in private chat`;
+      b.append(u);
+    }
+    b.addEventListener("click", () => {
+      selectPerson(p.id);
+      setPickerOpen(false);
+    });
+    return b;
+  }
+
+  // The picker's button (phones): who I am now, and whether others have private news.
+  function renderPeopleToggle() {
+    const me = currentPerson();
+    const others = people().filter((p) => p.id !== app.personId)
+      .reduce((n, p) => n + unreadCount(p.id, p.id), 0);
+    const parts = [];
+    if (me) {
+      parts.push(avatar(me.name, false), el("span", "person-name", me.name),
+        el("span", `badge role-${me.role}`, ROLE_LABELS[me.role] || me.role));
+    }
+    if (others) {
+      const u = el("span", "unread", others);
+      u.title = `别人的私聊有 ${others} 条未读 unread in others' private chats`;
+      parts.push(u);
+    }
+    parts.push(el("span", "people-toggle-more", `换人 Switch (${people().length}) ▾`));
+    dom.peopleToggle.replaceChildren(...parts);
+  }
+
+  function setPickerOpen(open) {
+    dom.peopleBar.classList.toggle("is-open", open);
+    dom.peopleToggle.setAttribute("aria-expanded", String(open));
+    if (open) {
+      const current = dom.people.querySelector(".person.is-selected") || dom.people.querySelector(".person");
+      if (current) current.focus();
+    }
   }
 
   function chatListItem(key, chatId) {
@@ -371,7 +447,9 @@
       key === PRIVATE ? "私" : (group && group.kind === "volunteers" ? "志" : Array.from(chatTitle(key))[0]));
     icon.setAttribute("aria-hidden", "true");
     const main = el("span", "chat-item-main");
-    main.append(el("span", "chat-item-title", chatTitle(key)));
+    // Short enough that the three chats fit side by side as a phone's tabs; the chat's own
+    // header names the bot.
+    main.append(el("span", "chat-item-title", key === PRIVATE ? "私聊 Private" : chatTitle(key)));
     const list = app.byChat.get(chatId) || [];
     const last = list[list.length - 1];
     main.append(el("span", "chat-item-last", last ? `${last.from.name}: ${excerpt(last.text, 40)}` : "还没有消息 No messages yet"));
@@ -570,9 +648,22 @@
 
   // ---------- selection, reply target, composer ----------
 
+  const draftKey = () => messageKey(app.personId, openChatId());
+
+  // Keeps what is in the box for the person and chat it was typed in, and shows the one of
+  // the person and chat now open (usually nothing).
+  function switchDraft(change) {
+    const text = dom.input.value;
+    if (text.trim()) app.drafts.set(draftKey(), text);
+    else app.drafts.delete(draftKey());
+    change();
+    dom.input.value = app.drafts.get(draftKey()) || "";
+    autoGrow();
+  }
+
   function selectPerson(id) {
     if (id === app.personId) return;
-    app.personId = id;
+    switchDraft(() => { app.personId = id; });
     save(STORE_KEYS.person, id);
     // A reply target in the previous person's private chat means nothing to the new one.
     if (app.replyTo && app.replyTo.chat !== openChatId()) setReplyTarget(null);
@@ -581,7 +672,7 @@
 
   function selectChat(key) {
     if (key === app.chatKey) return;
-    app.chatKey = key;
+    switchDraft(() => { app.chatKey = key; });
     save(STORE_KEYS.chat, key);
     setReplyTarget(null);
     renderChatList();
@@ -650,9 +741,15 @@
   function wireEvents() {
     dom.composer.addEventListener("submit", async (e) => {
       e.preventDefault();
+      const key = draftKey();
       if (await sendText(dom.input.value)) {
-        dom.input.value = "";
-        autoGrow();
+        app.drafts.delete(key);
+        // The person or chat may have changed while it was on its way: only then is the box
+        // someone else's.
+        if (key === draftKey()) {
+          dom.input.value = "";
+          autoGrow();
+        }
       }
       dom.input.focus();
     });
@@ -679,6 +776,16 @@
       markSeen(openChatId());
       renderChatList();
     });
+    dom.peopleToggle.addEventListener("click", () => setPickerOpen(!dom.peopleBar.classList.contains("is-open")));
+    document.addEventListener("keydown", (e) => {
+      if (e.key === "Escape" && dom.peopleBar.classList.contains("is-open")) {
+        setPickerOpen(false);
+        dom.peopleToggle.focus();
+      }
+    });
+    document.addEventListener("pointerdown", (e) => {
+      if (dom.peopleBar.classList.contains("is-open") && !dom.peopleBar.contains(e.target)) setPickerOpen(false);
+    });
     wireHowto();
   }
 
@@ -687,7 +794,11 @@
   function wireHowto() {
     const stored = load(STORE_KEYS.howto);
     dom.howto.open = stored ? stored === "open" : window.matchMedia("(min-width: 761px)").matches;
-    dom.howto.addEventListener("toggle", () => save(STORE_KEYS.howto, dom.howto.open ? "open" : "closed"));
+    // Only what the person chose is remembered: the default above also fires "toggle", and
+    // saving it would open the how-to on a phone because a laptop once had room for it.
+    dom.howto.querySelector("summary").addEventListener("click", () => {
+      save(STORE_KEYS.howto, dom.howto.open ? "closed" : "open"); // the click is about to toggle it
+    });
     const toggles = dom.howto.querySelectorAll(".howto-lang button");
     const showLang = (lang) => {
       toggles.forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.lang === lang)));
@@ -701,13 +812,13 @@
   async function start() {
     wireEvents();
     renderChips();
-    for (;;) {
+    for (let failures = 0; ; ++failures) {
       try {
         await loadState();
         break;
       } catch {
         setConnection("offline");
-        await sleep(RETRY_MS);
+        await sleep(retryDelay(failures));
       }
     }
     renderMessages();
