@@ -15,15 +15,28 @@ struct Entry {
 constexpr Entry kEntries[] = {
     // general
     {Msg::menu_header, "邻里 · {community}\n你可以：", "Linli · {community}\nYou can:"},
-    {Msg::menu_resident,
-     "求助 [内容] — 请邻里志愿者帮忙\n我的 — 我的求助和任务\n报名志愿者 — 成为志愿者\n"
-     "/lang en — English",
-     "/help [text] — ask volunteers for help\n/mine — my requests and tasks\n"
-     "/join — become a volunteer\n/lang zh — 中文"},
-    {Msg::menu_volunteer, "回复任务卡「接单」— 认领任务\n完成 #编号 — 任务完成",
-     "reply 接单 (or ok) to a task card — take the task\n/done #N — mark a task done"},
-    {Msg::menu_coordinator, "通过 / 拒绝 [编号] — 审核志愿者（不带编号：查看待审核名单）",
-     "/approve, /reject [number] — review volunteers (no number: list who is waiting)"},
+    {Msg::menu_resident, "求助 [内容] — 请邻里志愿者帮忙\n我的 — 我的求助、任务和岗位",
+     "/help [text] — ask volunteers for help\n/mine — my requests, tasks and posts"},
+    {Msg::menu_volunteer,
+     "回复招募「报名」— 报名岗位\n回复任务卡「接单」— 认领任务\n完成 #编号 — 任务完成\n"
+     "签到 / 签退 — 开始 / 结束服务，记录时长\n时长 — 我的服务时长\n退出 [岗位] — 退出岗位",
+     "reply 报名 (or join) to a call — join a post\nreply 接单 (or ok) to a task card — take "
+     "the task\n/done #N — mark a task done\n/checkin, /checkout — start / end a shift; hours "
+     "are recorded\n/hours — my service hours\n/quit [post] — leave a post"},
+    {Msg::menu_coordinator,
+     "设岗 [编号] — 设立岗位，或修改岗位\n招募 <岗位> [楼栋…] — 向各群发布招募\n"
+     "名单 <岗位> — 岗位上的人、候补和签到情况（私信）\n派单 #编号 志愿者 — 指派任务\n"
+     "通过 / 拒绝 [编号] — 审核志愿者（不带编号：查看待审核名单）\n"
+     "队伍 [旧名 新名] — 队伍和岗位\n统计 — 志愿者、求助和岗位统计",
+     "/post [n] — set up a post, or edit post n\n/recruit <post> [buildings…] — broadcast a "
+     "call to the groups\n/roster <post> — who is on a post, who waits, who checked in "
+     "(privately)\n/assign #N <volunteer> — assign a task\n/approve, /reject [number] — review "
+     "volunteers (no number: list who is waiting)\n/team [old new] — teams and their posts\n"
+     "/stats — volunteers, requests and posts"},
+    {Msg::menu_join, "报名志愿者 — 成为志愿者", "/join — become a volunteer"},
+    {Msg::menu_pending, "（你的志愿者报名正在等协调员审核。）",
+     "(Your volunteer sign-up is waiting for a coordinator's review.)"},
+    {Msg::menu_lang, "/lang en — English", "/lang zh — 中文"},
     {Msg::menu_join_hint, "取消 / 返回 — 在对话中退出或回到上一步",
      "/cancel, /back — leave a dialog or go back one step"},
     {Msg::unknown_private, "没听懂。发送「菜单」看看我能做什么。",
@@ -285,6 +298,21 @@ constexpr Entry kEntries[] = {
     {Msg::post_created, "岗位 {id} 已保存：{title}。发送「招募 {id}」在各群招募志愿者。",
      "Post {id} saved: {title}. Send /recruit {id} to call for volunteers in the groups."},
     {Msg::post_updated, "岗位 {id} 已更新：{title}。", "Post {id} updated: {title}."},
+    {Msg::post_ask_shrink,
+     "岗位 {id} 现在有 {taken} 个名额已被报名（含为待审核的人保留的）。人数改成 {headcount} "
+     "后，将有 {moved} 人转入候补：最后报名的 {moved} "
+     "人，按报名顺序排在候补最前面，并私信通知他们。"
+     "确定降低人数吗？回复「是」确定，「否」重新填写人数。",
+     "Post {id} has {taken} places taken (held ones for people under review included). With "
+     "{headcount} places, {moved} people will move to the wait-list: the {moved} who signed up "
+     "last, at the head of the wait-list in sign-up order, each told privately. Lower the "
+     "headcount? Reply yes to go ahead, no to enter the number again."},
+    {Msg::post_hint_shrink, "请回复「是」降低人数，或「否」重新填写人数。",
+     "Please reply yes to lower the headcount, or no to enter the number again."},
+    {Msg::shrink_button, "是，转入候补", "Yes, move them"},
+    {Msg::reenter_headcount_button, "重新填写人数", "Enter the number again"},
+    {Msg::post_shrunk, "{moved} 人已转入候补（按顺序排在最前面）：{names}。",
+     "{moved} moved to the head of the wait-list, in this order: {names}."},
     {Msg::post_not_found, "找不到岗位「{id}」。", "There is no post \"{id}\"."},
     {Msg::post_dropped, "好的，岗位没有保存。", "OK, the post was not saved."},
     {Msg::risk_low, "低风险", "low"},
@@ -343,11 +371,20 @@ constexpr Entry kEntries[] = {
     {Msg::withdrew, "已退出岗位 {id}「{title}」。", "You have left post {id} \"{title}\"."},
     {Msg::withdrew_none, "你不在任何岗位的名单上。", "You are not on any post's list."},
     {Msg::withdrew_which, "你在好几个岗位上，退出哪一个？请发送「退出 岗位编号」：{list}",
-     "You are on several posts; which one do you leave? Send /quit <post>: {list}"},
+     "You are on several posts; which one do you leave? Send /quit <post>:{list}"},
+    {Msg::withdrew_line, "岗位 {id}「{title}」{time}", "post {id} \"{title}\", {time}"},
+    {Msg::withdrew_line_waiting, "岗位 {id}「{title}」{time}（候补）",
+     "post {id} \"{title}\", {time} (wait-list)"},
     {Msg::promoted,
      "好消息：岗位 {id}「{title}」空出一个名额，现在是你的了。时间：{time}，地点：{place}。",
      "Good news: a place opened on post {id} \"{title}\", and it is yours now. Time: {time}, "
      "place: {place}."},
+    {Msg::moved_to_waiting,
+     "岗位 {id}「{title}」的人数减少到了 {headcount} 人，你转入了候补第 {n} "
+     "位（排在最前面）。一有名额空出来就会通知你。时间：{time}，地点：{place}。",
+     "Post {id} \"{title}\" now needs only {headcount} people, so you are number {n} on its "
+     "wait-list (at its head). You will be told as soon as a place opens. Time: {time}, place: "
+     "{place}."},
     {Msg::held_confirmed, "你在岗位 {id}「{title}」的名额已经确定。时间：{time}，地点：{place}。",
      "Your place on post {id} \"{title}\" is confirmed. Time: {time}, place: {place}."},
     {Msg::held_released,
@@ -445,6 +482,25 @@ constexpr Entry kEntries[] = {
      "{on_duty} on duty\nRequests waiting for a volunteer: {open}\nNeeds nobody could serve: "
      "{unmet}\nPosts:\n{posts}"},
     {Msg::stats_none, "无", "none"},
+    {Msg::roster_usage, "用法：名单 岗位编号。现在的岗位：\n{list}",
+     "Usage: /roster <post>. The current posts:\n{list}"},
+    {Msg::roster_report,
+     "岗位 {id}「{title}」名单\n时间：{time}，地点：{place}\n名额 {taken}/{headcount}：\n{places}\n"
+     "留位（报名待审核）：\n{held}\n候补 {waiting} 人：\n{wait_list}",
+     "Roster of post {id} \"{title}\"\nTime: {time}, place: {place}\nPlaces "
+     "{taken}/{headcount}:\n{places}\nHeld during a sign-up review:\n{held}\nWait-list "
+     "({waiting}):\n{wait_list}"},
+    {Msg::roster_place_line, "{n}. {name} — {confirmed}，{duty}",
+     "{n}. {name} — {confirmed}, {duty}"},
+    {Msg::roster_held_line, "{n}. {name} — {review}", "{n}. {name} — {review}"},
+    {Msg::roster_wait_line, "{n}. {name}", "{n}. {name}"},
+    {Msg::roster_confirmed, "已确认", "confirmed"},
+    {Msg::roster_unconfirmed, "未确认", "not confirmed"},
+    {Msg::roster_not_in, "未签到", "not checked in"},
+    {Msg::roster_on_duty, "{time} 已签到，在岗", "on duty, checked in at {time}"},
+    {Msg::roster_checked_out, "已签到签退（{from}–{to}）", "checked in and out ({from}–{to})"},
+    {Msg::roster_held_pending, "报名待审核", "sign-up waiting for review"},
+    {Msg::roster_held_signing, "还在填写报名", "still filling in the sign-up"},
     {Msg::teams_list,
      "队伍（岗位数）：\n{list}\n新队伍：设岗时直接写它的名字。改名：「队伍 旧名 新名」。",
      "Teams (posts):\n{list}\nA new team: write its name when setting up a post. To rename one: "

@@ -31,6 +31,7 @@ enum class Command {
   hours,
   stats,
   team,
+  roster,  // who is on a post
   // Typed instead of replying to a card, where a platform does not say what a message replies
   // to (DingTalk): "接单 #12" takes ticket 12, "报名 1" joins post 1's open call.
   take,

@@ -6,6 +6,7 @@
 #include "dialogs/assignments.hpp"
 #include "dialogs/help_dialog.hpp"
 #include "dialogs/post_dialog.hpp"
+#include "dialogs/post_roster.hpp"
 #include "dialogs/recruitment.hpp"
 #include "dialogs/review.hpp"
 #include "dialogs/route.hpp"
@@ -317,6 +318,8 @@ void Engine::on_command(Turn& turn, const ParsedCommand& cmd) {
       return stats::report(turn);
     case Command::team:
       return recruitment::teams(turn, cmd.args);
+    case Command::roster:
+      return post_roster::show(turn, cmd.args);
     case Command::take: {
       // What replying 接单 to the card does, for platforms that do not say what a message
       // replies to (DingTalk).
@@ -352,14 +355,24 @@ void Engine::start_post(Turn& turn, const std::string& args) {
   dialogs_.start(turn, post_dialog(), std::move(initial));
 }
 
+// What each role can do, and nothing it cannot: a coordinator sees the commands of the five
+// steps, an approved volunteer those of their shifts and tasks (not the sign-up they have
+// done), a resident asking for help and how to become a volunteer.
 void Engine::menu(Turn& turn) {
   std::string text =
       turn.say(Msg::menu_header, {{"community", turn.community ? turn.community->name : ""}});
-  text += "\n" + turn.say(Msg::menu_resident);
-  if (auto v = store_.volunteers.get(turn.person.id); v && v->status == VolunteerStatus::approved) {
+  auto v = store_.volunteers.get(turn.person.id);
+  const bool volunteer = v && v->status == VolunteerStatus::approved;
+  const bool coordinator = !dir_.coordinated_by(turn.person.id).empty();
+  if (coordinator) text += "\n" + turn.say(Msg::menu_coordinator);
+  if (!coordinator) text += "\n" + turn.say(Msg::menu_resident);
+  if (volunteer) {
     text += "\n" + turn.say(Msg::menu_volunteer);
+  } else if (!coordinator) {
+    bool pending = v && v->status == VolunteerStatus::pending;
+    text += "\n" + turn.say(pending ? Msg::menu_pending : Msg::menu_join);
   }
-  if (!dir_.coordinated_by(turn.person.id).empty()) text += "\n" + turn.say(Msg::menu_coordinator);
+  text += "\n" + turn.say(Msg::menu_lang);
   text += "\n" + turn.say(Msg::menu_join_hint);
   turn.reply(std::move(text));
 }

@@ -230,6 +230,12 @@ class Rosters {
   // Moves a waiting person to a place (`to` taken or held), conditionally as take() does.
   virtual bool move_up(std::int64_t post_id, std::int64_t person_id, RosterStatus to,
                        int headcount) = 0;
+  // Keeps the places taken or held within `headcount` after it was lowered: the latest of them
+  // (in the roster's order) go back to the wait-list, at its head and in their order, ahead of
+  // everyone already waiting. One conditional statement, like take(): it counts what is on the
+  // post when it runs, so whatever another instance took in between, no more than `headcount`
+  // places stay taken or held. Returns who moved, first in line first.
+  virtual std::vector<RosterEntry> shrink(std::int64_t post_id, int headcount) = 0;
   // Moves a person from one status to another that needs no free place (to gone, held to
   // taken); false when they were not in `from`.
   virtual bool move(std::int64_t post_id, std::int64_t person_id, RosterStatus from,

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "dialogs/recruitment.hpp"
+#include "dialogs/roster.hpp"
 #include "dialogs/time_text.hpp"
 
 namespace linli {
@@ -134,6 +135,29 @@ void ask_time(DialogCtx& c) {
 void ask_risk(DialogCtx& c) {
   ask(c, c.turn.say(Msg::post_ask_risk), "risk");
 }
+// The edited post as stored, for what its roster holds now; nullopt for a new post.
+std::optional<Post> stored_post(const DialogCtx& c) {
+  auto id = stored_post_id(c.get("post_id"));
+  if (!id || *id == 0) return std::nullopt;
+  return c.turn.store.posts.get(*id);
+}
+// How many sign-ups a headcount of `count` leaves without a place on the edited post.
+int beyond(const DialogCtx& c, int count) {
+  auto post = stored_post(c);
+  return post ? Roster(c.turn.store.roster, *post).beyond(count) : 0;
+}
+void ask_shrink(DialogCtx& c) {
+  auto post = stored_post(c);
+  int count = headcount(c.get("headcount")).value_or(0);
+  if (!post) return;
+  RosterCounts n = c.turn.store.roster.counts(post->id);
+  c.say(c.turn.say(Msg::post_ask_shrink, {{"id", std::to_string(post->id)},
+                                          {"taken", std::to_string(n.taken + n.held)},
+                                          {"headcount", std::to_string(count)},
+                                          {"moved", std::to_string(beyond(c, count))}}),
+        {{c.button(c.turn.say(Msg::shrink_button), "yes"),
+          c.button(c.turn.say(Msg::reenter_headcount_button), "no")}});
+}
 void ask_confirm(DialogCtx& c) {
   c.say(c.turn.say(Msg::post_summary, {{"team", shown(c, "team")},
                                        {"title", c.get("title")},
@@ -167,6 +191,11 @@ bool valid_title(const DialogCtx& c) {
 }
 bool valid_headcount(const DialogCtx& c) {
   return headcount(c.text).has_value();
+}
+// A lower headcount than the places taken or held on the post being edited: asked first.
+bool leaves_some_out(const DialogCtx& c) {
+  auto count = headcount(c.text);
+  return count && beyond(c, *count) > 0;
 }
 bool valid_skills(const DialogCtx& c) {
   return skills_needed(c.text).has_value();
@@ -215,6 +244,13 @@ void save_time(DialogCtx& c) {
 void save_risk(DialogCtx& c) {
   c.answers["risk"] = *high_risk(c.text) ? "high" : "low";
 }
+// "No" to lowering the headcount: the post's own number stands until another is given.
+void restore_headcount(DialogCtx& c) {
+  if (auto post = stored_post(c)) c.answers["headcount"] = std::to_string(post->headcount);
+}
+void hint_shrink(DialogCtx& c) {
+  c.say(Msg::post_hint_shrink);
+}
 void hint_team(DialogCtx& c) {
   c.say(Msg::post_hint_team);
 }
@@ -244,16 +280,25 @@ void save(DialogCtx& c) {
   if (!post) return;  // the table asks again first
   Post& p = *post;
   bool fresh = p.id == 0;
-  std::int64_t id = recruitment::save_post(c.turn, p);
+  std::vector<std::int64_t> moved;
+  std::int64_t id = recruitment::save_post(c.turn, p, &moved);
   c.say(fresh ? Msg::post_created : Msg::post_updated,
         {{"id", std::to_string(id)}, {"title", p.title}});
+  if (!moved.empty()) {
+    std::string names;
+    for (std::int64_t person : moved) {
+      names += (names.empty() ? "" : c.turn.say(Msg::list_separator)) + c.turn.name_of(person);
+    }
+    c.say(Msg::post_shrunk, {{"moved", std::to_string(moved.size())}, {"names", names}});
+  }
 }
 
-constexpr std::array<StateSpec, 8> kStates = {{
+constexpr std::array<StateSpec, 9> kStates = {{
     // name          question        private  yes/no
     {"team", ask_team, false, false},
     {"title", ask_title, false, false},
     {"headcount", ask_headcount, false, false},
+    {"shrink", ask_shrink, false, true},
     {"skills", ask_skills, false, false},
     {"place", ask_place, false, false},
     {"time", ask_time, false, false},
@@ -261,7 +306,7 @@ constexpr std::array<StateSpec, 8> kStates = {{
     {"confirm", ask_confirm, false, true},
 }};
 
-constexpr std::array<Transition, 27> kTable = {{
+constexpr std::array<Transition, 31> kTable = {{
     // state        input          guard            action           next
     {kStart, Input::begin, nullptr, nullptr, "team"},
     {"team", Input::answer, keeps, nullptr, "title"},
@@ -271,8 +316,12 @@ constexpr std::array<Transition, 27> kTable = {{
     {"title", Input::answer, valid_title, save_title, "headcount"},
     {"title", Input::answer, nullptr, hint_title, kSame},
     {"headcount", Input::answer, keeps, nullptr, "skills"},
+    {"headcount", Input::answer, leaves_some_out, save_headcount, "shrink"},
     {"headcount", Input::answer, valid_headcount, save_headcount, "skills"},
     {"headcount", Input::answer, nullptr, hint_headcount, kSame},
+    {"shrink", Input::yes, nullptr, nullptr, "skills"},
+    {"shrink", Input::no, nullptr, restore_headcount, "headcount"},
+    {"shrink", Input::answer, nullptr, hint_shrink, kSame},
     {"skills", Input::answer, keeps, nullptr, "place"},
     {"skills", Input::answer, valid_skills, save_skills, "place"},
     {"skills", Input::answer, nullptr, hint_skills, kSame},

@@ -80,14 +80,22 @@ std::optional<Post> find_post(Turn& turn, std::string_view words) {
   return p;
 }
 
-std::int64_t save_post(Turn& turn, const Post& p) {
+std::int64_t save_post(Turn& turn, const Post& p, std::vector<std::int64_t>* moved) {
   std::int64_t id = p.id;
   if (id == 0) {
     id = turn.store.posts.create(p);
   } else {
     turn.store.posts.update(p);
+    Roster roster(turn.store.roster, p);
+    // A lower headcount sends the latest sign-ups back to the head of the wait-list.
+    int n = 0;
+    for (const auto& e : roster.fit()) {
+      tell_about(turn, e.person_id, Msg::moved_to_waiting, p,
+                 {{"n", std::to_string(++n)}, {"headcount", std::to_string(p.headcount)}});
+      if (moved) moved->push_back(e.person_id);
+    }
     // A higher headcount frees places for those who wait.
-    for (int free = Roster(turn.store.roster, p).free_places(); free > 0; --free) promote(turn, p);
+    for (int free = roster.free_places(); free > 0; --free) promote(turn, p);
     roster_changed(turn, id);
   }
   // Reminders go out before the shift; who has not confirmed by the second time is replaced.
@@ -275,8 +283,17 @@ void withdraw(Turn& turn, std::optional<std::int64_t> post_id) {
   } else if (mine.size() == 1) {
     entry = mine.front();
   } else if (mine.size() > 1) {
+    // Each post as the person knows it, by its title and time: a bare number says nothing.
     std::string list;
-    for (const auto& e : mine) list += " " + std::to_string(e.post_id);
+    for (const auto& e : mine) {
+      auto p = turn.store.posts.get(e.post_id);
+      if (!p) continue;
+      list += "\n" + turn.say(e.status == RosterStatus::waiting ? Msg::withdrew_line_waiting
+                                                                : Msg::withdrew_line,
+                              {{"id", std::to_string(p->id)},
+                               {"title", p->title},
+                               {"time", post_time(turn, *p, turn.lang)}});
+    }
     return turn.reply(turn.say(Msg::withdrew_which, {{"list", list}})), void();
   }
   if (!entry) return turn.reply(turn.say(Msg::withdrew_none)), void();

@@ -6,13 +6,16 @@
 
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "dialogs/turn.hpp"
 
 namespace linli::recruitment {
 
-// Stores a new or edited post and arms its shift reminders; returns its number.
-std::int64_t save_post(Turn& turn, const Post& p);
+// Stores a new or edited post and arms its shift reminders; returns its number. An edit that
+// lowers the headcount below the places taken or held sends the latest sign-ups back to the
+// head of the wait-list and tells each; `moved` (if given) gets who moved, first in line first.
+std::int64_t save_post(Turn& turn, const Post& p, std::vector<std::int64_t>* moved = nullptr);
 // /recruit <post> [buildings...]
 void recruit(Turn& turn, std::string_view args);
 // A reply to a call's card ("报名", "+1", "1", "join") or its button. Returns true when the

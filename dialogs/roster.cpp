@@ -16,6 +16,15 @@ bool Roster::move_up(std::int64_t person_id, RosterStatus to) {
   return port_.move_up(post_.id, person_id, to, post_.headcount);
 }
 
+int Roster::beyond(int headcount) {
+  RosterCounts n = port_.counts(post_.id);
+  return std::max(0, n.taken + n.held - headcount);
+}
+
+std::vector<RosterEntry> Roster::fit() {
+  return port_.shrink(post_.id, post_.headcount);
+}
+
 int Roster::free_places() {
   RosterCounts n = port_.counts(post_.id);
   return std::max(0, post_.headcount - n.taken - n.held);

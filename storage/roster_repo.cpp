@@ -1,5 +1,8 @@
 #include "storage/roster_repo.hpp"
 
+#include <algorithm>
+#include <utility>
+
 namespace linli::storage {
 namespace {
 constexpr const char* kColumns = "post_id, person_id, status, confirmed, joined_at, reminded_at";
@@ -53,6 +56,16 @@ RosterRepo::RosterRepo(Database& db)
                "UPDATE roster SET status = ?1 WHERE post_id = ?2 AND person_id = ?3 "
                "AND status = 'waiting' AND (SELECT COUNT(*) FROM roster WHERE post_id = ?2 "
                "AND status IN ('taken', 'held')) < ?4"),
+      // Who is beyond the headcount and where they go are read by the statement that moves
+      // them. The new order numbers come before the post's lowest (shifted down by the span of
+      // its numbers), so those moved keep their order and stand ahead of everyone waiting.
+      shrink_(db.sql(),
+              "UPDATE roster SET status = 'waiting', confirmed = 0, reminded_at = 0, "
+              "seq = seq - (SELECT MAX(seq) - MIN(seq) + 1 FROM roster WHERE post_id = ?1) "
+              "WHERE post_id = ?1 AND person_id IN (SELECT person_id FROM roster "
+              "WHERE post_id = ?1 AND status IN ('taken', 'held') ORDER BY seq LIMIT -1 OFFSET ?2) "
+              "RETURNING " +
+                  std::string(kColumns) + ", seq"),
       move_(db.sql(),
             "UPDATE roster SET status = ? WHERE post_id = ? AND person_id = ? AND status = ?"),
       confirm_(db.sql(), "UPDATE roster SET confirmed = 1 WHERE post_id = ? AND person_id = ?"),
@@ -117,6 +130,19 @@ bool RosterRepo::move_up(std::int64_t post_id, std::int64_t person_id, RosterSta
   q->bind(3, person_id);
   q->bind(4, headcount);
   return q->exec() == 1;
+}
+
+std::vector<RosterEntry> RosterRepo::shrink(std::int64_t post_id, int headcount) {
+  Use q(shrink_);
+  q->bind(1, post_id);
+  q->bind(2, headcount);
+  // RETURNING gives the rows in no promised order: sorted here by their new place in line.
+  std::vector<std::pair<std::int64_t, RosterEntry>> moved;
+  while (q->executeStep()) moved.emplace_back(q->getColumn(6).getInt64(), read(*q));
+  std::sort(moved.begin(), moved.end(), [](auto& a, auto& b) { return a.first < b.first; });
+  std::vector<RosterEntry> out;
+  for (auto& m : moved) out.push_back(m.second);
+  return out;
 }
 
 bool RosterRepo::move(std::int64_t post_id, std::int64_t person_id, RosterStatus from,

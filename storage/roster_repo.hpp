@@ -21,6 +21,7 @@ class RosterRepo final : public Rosters {
   int wait(std::int64_t post_id, std::int64_t person_id, std::int64_t now) override;
   bool move_up(std::int64_t post_id, std::int64_t person_id, RosterStatus to,
                int headcount) override;
+  std::vector<RosterEntry> shrink(std::int64_t post_id, int headcount) override;
   // Moves a person from one status to another; false when they were not in `from`.
   bool move(std::int64_t post_id, std::int64_t person_id, RosterStatus from,
             RosterStatus to) override;
@@ -40,6 +41,7 @@ class RosterRepo final : public Rosters {
   SQLite::Statement wait_;
   SQLite::Statement position_;
   SQLite::Statement move_up_;
+  SQLite::Statement shrink_;
   SQLite::Statement move_;
   SQLite::Statement confirm_;
   SQLite::Statement reminded_;

@@ -107,3 +107,76 @@ TEST(Roster, LoweredHeadcountLeavesNoNegativeFreePlaces) {
 
 }  // namespace
 }  // namespace linli
+
+namespace linli {
+namespace {
+
+// 7 places of which one is held, and two waiting: the order the call's replies came in.
+test::MemoryRosters seven_on_and_two_waiting(Post& post) {
+  test::MemoryRosters port;
+  Roster roster(port, post);
+  for (int person = 1; person <= 9; ++person) {
+    roster.join(person, person == 6 ? RosterStatus::held : RosterStatus::taken, kNow);
+  }
+  return port;
+}
+
+std::vector<std::int64_t> people_of(const std::vector<RosterEntry>& entries) {
+  std::vector<std::int64_t> out;
+  for (const auto& e : entries) out.push_back(e.person_id);
+  return out;
+}
+
+TEST(Roster, LowerHeadcountSendsTheLatestSignUpsToTheHeadOfTheWaitListInOrder) {
+  Post post = post_for(7);
+  test::MemoryRosters port = seven_on_and_two_waiting(post);
+  post.headcount = 5;
+  Roster roster(port, post);
+  EXPECT_EQ(roster.beyond(5), 2);
+  auto moved = roster.fit();
+  // The 6th sign-up (held: it counts as a place) is first in line, the 7th second, ahead of
+  // the 8th and 9th who were waiting already.
+  EXPECT_EQ(people_of(moved), (std::vector<std::int64_t>{6, 7}));
+  EXPECT_EQ(people_of(port.of_post(post.id, RosterStatus::waiting)),
+            (std::vector<std::int64_t>{6, 7, 8, 9}));
+  EXPECT_EQ(people_of(port.of_post(post.id, RosterStatus::taken)),
+            (std::vector<std::int64_t>{1, 2, 3, 4, 5}));
+  EXPECT_EQ(roster.free_places(), 0);
+  EXPECT_EQ(roster.beyond(5), 0);
+  // Whoever joins later still waits behind all of them.
+  EXPECT_EQ(roster.join(10, RosterStatus::taken, kNow).position, 5);
+  EXPECT_TRUE(roster.fit().empty());  // nothing beyond the headcount any more
+}
+
+TEST(Roster, LoweredTwiceKeepsThoseMovedFirstAheadOfThoseMovedLater) {
+  Post post = post_for(7);
+  test::MemoryRosters port = seven_on_and_two_waiting(post);
+  post.headcount = 5;
+  Roster(port, post).fit();
+  post.headcount = 4;
+  EXPECT_EQ(people_of(Roster(port, post).fit()), (std::vector<std::int64_t>{5}));
+  // The 5th signed up before the 6th and 7th: first in line again.
+  EXPECT_EQ(people_of(port.of_post(post.id, RosterStatus::waiting)),
+            (std::vector<std::int64_t>{5, 6, 7, 8, 9}));
+}
+
+// Instance A lowers the headcount to 5 and counts 7 on the post; before its statement runs,
+// instance B (which read the old headcount of 10) gives the post an 8th place. A's statement
+// counts again: three move, and the post ends with exactly 5 places taken or held.
+TEST(Roster, PlaceTakenByAnotherInstanceWhileTheHeadcountIsLoweredIsCountedToo) {
+  test::MemoryRosters port;
+  Post old_post = post_for(10);
+  Roster b(port, old_post);
+  for (int person = 1; person <= 7; ++person) b.join(person, RosterStatus::taken, kNow);
+  Post post = post_for(5);
+  Roster a(port, post);
+  ASSERT_EQ(a.beyond(5), 2);  // what A told the coordinator
+  port.interleave = [&] { EXPECT_EQ(b.join(8, RosterStatus::taken, kNow).position, 8); };
+  EXPECT_EQ(people_of(a.fit()), (std::vector<std::int64_t>{6, 7, 8}));
+  RosterCounts n = port.counts(post.id);
+  EXPECT_EQ(n.taken + n.held, 5);
+  EXPECT_EQ(n.waiting, 3);
+}
+
+}  // namespace
+}  // namespace linli

@@ -21,6 +21,18 @@ class TwoInstances : public ::testing::Test {
   }
 
   std::int64_t person(int i) { return a_.people.find("pg", "u" + std::to_string(i))->id; }
+  // A post for `headcount` starting in an hour, stored through A.
+  Post make_post(int headcount) {
+    Post p;
+    p.community_id = "sc";
+    p.title = "Grandma";
+    p.headcount = headcount;
+    p.starts_at = kNow + 3'600'000;
+    p.ends_at = kNow + 7'200'000;
+    p.created_by = person(1);
+    p.id = a_.posts.create(p);
+    return p;
+  }
 
   test::TempDir dir_;
   Database a_db_{dir_.path() + "/linli.db", "normal"};
@@ -30,14 +42,7 @@ class TwoInstances : public ::testing::Test {
 };
 
 TEST_F(TwoInstances, LastPlaceReadFreeByOneAndTakenByTheOtherIsNotGivenTwice) {
-  Post p;
-  p.community_id = "sc";
-  p.title = "Grandma";
-  p.headcount = 10;
-  p.starts_at = kNow + 3'600'000;
-  p.ends_at = kNow + 7'200'000;
-  p.created_by = person(1);
-  p.id = a_.posts.create(p);
+  Post p = make_post(10);
   for (int i = 1; i <= 9; ++i)
     ASSERT_TRUE(a_.roster.take(p.id, person(i), RosterStatus::taken, 10, kNow));
   RosterCounts seen_by_a = a_.roster.counts(p.id);
@@ -52,6 +57,40 @@ TEST_F(TwoInstances, LastPlaceReadFreeByOneAndTakenByTheOtherIsNotGivenTwice) {
   RosterCounts n = b_.roster.counts(p.id);
   EXPECT_EQ(n.taken + n.held, 10);
   EXPECT_EQ(n.waiting, 1);
+}
+
+// Lowering a headcount (10 -> 5) with 7 on the post and one waiting: the 6th and 7th go to the
+// head of the wait-list in their order. B, which read the old headcount, takes an 8th place
+// between A's count and A's statement: A's statement counts it too, and 5 places stay.
+TEST_F(TwoInstances, LoweredHeadcountLeavesNoMorePlacesThanItWhateverTheOtherTookMeanwhile) {
+  Post p = make_post(7);
+  for (int i = 1; i <= 7; ++i) {
+    ASSERT_TRUE(a_.roster.take(p.id, person(i), i == 6 ? RosterStatus::held : RosterStatus::taken,
+                               7, kNow));
+  }
+  a_.roster.confirm(p.id, person(7));
+  ASSERT_EQ(a_.roster.wait(p.id, person(20), kNow), 1);
+  RosterCounts seen_by_a = a_.roster.counts(p.id);
+  ASSERT_EQ(seen_by_a.taken + seen_by_a.held - 5, 2);  // A asks "2 people will move"
+  EXPECT_TRUE(b_.roster.take(p.id, person(8), RosterStatus::taken, 10, kNow));  // B's old 10
+  auto moved = a_.roster.shrink(p.id, 5);
+  std::vector<std::int64_t> who;
+  for (const auto& e : moved) who.push_back(e.person_id);
+  EXPECT_EQ(who, (std::vector<std::int64_t>{person(6), person(7), person(8)}));
+  for (const auto& e : moved) {
+    EXPECT_EQ(e.status, RosterStatus::waiting);
+    EXPECT_FALSE(e.confirmed);  // a confirmation was for a place: asked again when promoted
+  }
+  std::vector<std::int64_t> line;
+  for (const auto& e : b_.roster.of_post(p.id, RosterStatus::waiting)) line.push_back(e.person_id);
+  EXPECT_EQ(line, (std::vector<std::int64_t>{person(6), person(7), person(8), person(20)}));
+  RosterCounts n = b_.roster.counts(p.id);
+  EXPECT_EQ(n.taken + n.held, 5);
+  EXPECT_EQ(n.waiting, 4);
+  // A newcomer waits behind everyone, and the first in line is the 6th sign-up.
+  EXPECT_EQ(b_.roster.wait(p.id, person(9), kNow), 5);
+  EXPECT_EQ(b_.roster.first_waiting(p.id)->person_id, person(6));
+  EXPECT_TRUE(a_.roster.shrink(p.id, 5).empty());
 }
 
 TEST_F(TwoInstances, ATaskIsClaimedOnceWhateverEachInstanceReadBefore) {

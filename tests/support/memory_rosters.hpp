@@ -1,8 +1,9 @@
 #pragma once
 // The Rosters port in memory, for domain tests that need no database. Each method behaves as
-// the one statement behind the SQLite port does (storage/roster_repo.cpp): take() and move_up()
-// check the headcount and write in one step. `interleave` runs once, right before the next
-// such step, as another instance's decision landing between this instance's read and its write.
+// the one statement behind the SQLite port does (storage/roster_repo.cpp): take(), move_up()
+// and shrink() check the headcount and write in one step. `interleave` runs once, right before
+// the next such step, as another instance's decision landing between this instance's read and
+// its write.
 
 #include <algorithm>
 #include <functional>
@@ -49,6 +50,31 @@ class MemoryRosters final : public Rosters {
     if (occupied(post_id, 0) >= headcount) return false;
     it->second.entry.status = to;
     return true;
+  }
+  std::vector<RosterEntry> shrink(std::int64_t post_id, int headcount) override {
+    run_interleave();
+    std::vector<Row*> on;
+    std::int64_t lo = 0, hi = 0;
+    bool any = false;
+    for (auto& [key, row] : rows_) {
+      if (key.first != post_id) continue;
+      lo = any ? std::min(lo, row.seq) : row.seq;
+      hi = any ? std::max(hi, row.seq) : row.seq;
+      any = true;
+      if (row.entry.status == RosterStatus::taken || row.entry.status == RosterStatus::held)
+        on.push_back(&row);
+    }
+    std::sort(on.begin(), on.end(), [](Row* a, Row* b) { return a->seq < b->seq; });
+    std::vector<RosterEntry> moved;
+    for (std::size_t i = static_cast<std::size_t>(std::max(headcount, 0)); i < on.size(); ++i) {
+      Row& row = *on[i];
+      row.entry.status = RosterStatus::waiting;
+      row.entry.confirmed = false;
+      row.entry.reminded_at = 0;
+      row.seq -= hi - lo + 1;
+      moved.push_back(row.entry);
+    }
+    return moved;
   }
   bool move(std::int64_t post_id, std::int64_t person_id, RosterStatus from,
             RosterStatus to) override {
