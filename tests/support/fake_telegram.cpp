@@ -283,6 +283,9 @@ struct FakeTelegram::Impl {
   Reply edit_message_text(const json& p);
   Reply answer_callback_query(const json& p);
   Reply delete_message(const json& p);
+  // A 429 when `r` would go beyond the limits; else nothing, and `r` is not counted yet.
+  std::optional<Reply> over_limits(const Routed& r);
+  void count_sent(const Routed& r);
   std::optional<Reply> read_markup(const json& p, json& markup) const;
   TelegramMessage* find(std::int64_t chat, std::int64_t id);
   json bot_user() const;
@@ -322,6 +325,10 @@ struct FakeTelegram::Impl {
   std::string webhook_url;
   std::string webhook_secret;
   json webhook_allowed_updates = json::array();
+  std::optional<TelegramLimits> limits;
+  std::deque<Steady::time_point> sent;                             // in the global window
+  std::map<std::int64_t, std::deque<Steady::time_point>> sent_to;  // per group, the last minute
+  std::size_t limited = 0;
   std::int64_t webhook_max_connections = 40;
 };
 
@@ -463,12 +470,15 @@ Reply FakeTelegram::Impl::answer(const Routed& r) {
     reply = *r.early;
   } else if (r.fault && r.fault->status != 0) {
     reply = fault_reply(*r.fault);
+  } else if (auto over = over_limits(r)) {
+    reply = *over;
   } else {
     try {
       reply = perform(r.method, r.params);
     } catch (const std::exception&) {
       reply = error(500, "Internal Server Error");  // a bug of the fake: let the test see it
     }
+    if (reply.status == 200) count_sent(r);
   }
   record(TelegramCall{r.method, r.params, std::max(reply.status, 0), r.at});
   return reply;
@@ -520,6 +530,54 @@ Reply FakeTelegram::Impl::fault_reply(const TelegramFault& f) const {
                                     : "Error";
   }
   return error(f.status, description);
+}
+
+// ---- Telegram's limits. ----
+
+namespace {
+bool limited_method(const std::string& method) {
+  return method == "sendMessage" || method == "editMessageText";
+}
+}  // namespace
+
+std::optional<Reply> FakeTelegram::Impl::over_limits(const Routed& r) {
+  if (!limits || !limited_method(r.method)) return std::nullopt;
+  auto chat = int_param(r.params, "chat_id");
+  auto drop_before = [](std::deque<Steady::time_point>& q, Steady::time_point t) {
+    while (!q.empty() && q.front() <= t) q.pop_front();
+  };
+  drop_before(sent, r.at - limits->global_window);
+  // The time at which the window has room again.
+  std::optional<Steady::time_point> room;
+  if (static_cast<int>(sent.size()) >= limits->global_per_s) {
+    room =
+        sent[sent.size() - static_cast<std::size_t>(limits->global_per_s)] + limits->global_window;
+  }
+  if (chat && *chat < 0) {
+    auto it = sent_to.find(*chat);
+    if (it != sent_to.end()) {
+      drop_before(it->second, r.at - 60s);
+      if (static_cast<int>(it->second.size()) >= limits->per_group_per_min) {
+        auto t =
+            it->second[it->second.size() - static_cast<std::size_t>(limits->per_group_per_min)] +
+            60s;
+        room = room ? std::max(*room, t) : t;
+      }
+    }
+  }
+  if (!room) return std::nullopt;
+  ++limited;
+  // Whole seconds, as Telegram gives them, and at least one.
+  auto wait = std::chrono::ceil<std::chrono::seconds>(*room - r.at).count();
+  return fault_reply(TelegramFault::too_many_requests(
+      r.method, static_cast<int>(std::max<std::int64_t>(1, wait))));
+}
+
+void FakeTelegram::Impl::count_sent(const Routed& r) {
+  if (!limits || !limited_method(r.method)) return;
+  sent.push_back(r.at);
+  auto chat = int_param(r.params, "chat_id");
+  if (chat && *chat < 0) sent_to[*chat].push_back(r.at);
 }
 
 // ---- The methods. ----
@@ -851,6 +909,16 @@ void FakeTelegram::open_private(std::int64_t user_id) {
 void FakeTelegram::migrate_chat(std::int64_t group, std::int64_t supergroup) {
   std::lock_guard lock(impl_->mu);
   impl_->migrated[group] = supergroup;
+}
+
+void FakeTelegram::enforce_limits(TelegramLimits limits) {
+  std::lock_guard lock(impl_->mu);
+  impl_->limits = limits;
+}
+
+std::size_t FakeTelegram::rate_limited() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->limited;
 }
 
 }  // namespace linli::test

@@ -68,6 +68,18 @@ struct TelegramFault {
   TelegramFault after(std::chrono::milliseconds wait) const;
 };
 
+// Telegram's limits on what one bot sends (core.telegram.org/bots/faq: "not more than about 30
+// messages per second" to different chats, "no more than 20 messages per minute" in one group),
+// enforced when set: sendMessage and editMessageText beyond them answer 429 "Too Many Requests:
+// retry after N" (parameters.retry_after and Retry-After: the seconds until the window has
+// room) and change nothing. Counted in sliding windows of the calls accepted, by arrival.
+struct TelegramLimits {
+  int global_per_s = 30;       // all chats together, in any window of one second
+  int per_group_per_min = 20;  // one group (a negative chat id), in any window of one minute
+  // Telegram's is a second; a test widens it so that no timing decides what it sees.
+  std::chrono::milliseconds global_window{1000};
+};
+
 class FakeTelegram {
  public:
   explicit FakeTelegram(std::string token, std::string bot_username = "linli_bot",
@@ -108,6 +120,10 @@ class FakeTelegram {
   // The group was upgraded to a supergroup: from now on sendMessage and editMessageText to it
   // answer 400 with parameters.migrate_to_chat_id = `supergroup`, as Telegram does.
   void migrate_chat(std::int64_t group, std::int64_t supergroup);
+  // From now on, calls beyond `limits` answer 429 (see TelegramLimits).
+  void enforce_limits(TelegramLimits limits);
+  // How many calls the limits answered with 429.
+  std::size_t rate_limited() const;
 
  private:
   struct Impl;

@@ -274,6 +274,43 @@ TEST_F(FakeTelegramTest, TooManyRequestsAnswers429WithRetryAfterAndSendsNothing)
   EXPECT_EQ(tg_.messages(kGroup)[0].message_id, 1);
 }
 
+TEST_F(FakeTelegramTest, EnforcedLimitsRefuseTheMessageBeyondTheBotsRate) {
+  tg_.enforce_limits({.global_per_s = 3, .per_group_per_min = 20, .global_window = 60s});
+  for (int i = 0; i < 3; ++i) ok_result("sendMessage", {{"chat_id", kGroup - i}, {"text", "招募"}});
+  // Button answers are not messages: no limit counts them.
+  ok_result("answerCallbackQuery", {{"callback_query_id", "q1"}});
+  HttpReply r = call("sendMessage", {{"chat_id", kGroup - 3}, {"text", "招募"}});
+  json j = parse(r);
+  EXPECT_EQ(r.status, 429);
+  EXPECT_THAT(j.value("description", ""), StartsWith("Too Many Requests: retry after "));
+  int retry_after = j["parameters"].value("retry_after", 0);
+  EXPECT_GE(retry_after, 1);
+  EXPECT_LE(retry_after, 60);
+  EXPECT_EQ(r.header("Retry-After"), std::to_string(retry_after));
+  EXPECT_TRUE(tg_.messages(kGroup - 3).empty());
+  EXPECT_EQ(tg_.rate_limited(), 1u);
+}
+
+TEST_F(FakeTelegramTest, EnforcedLimitsRefuseTheTwentyFirstMessageInAGroupWithinAMinute) {
+  tg_.enforce_limits({.global_per_s = 1000, .per_group_per_min = 20, .global_window = 1000ms});
+  json first = ok_result("sendMessage", {{"chat_id", kGroup}, {"text", "0"}});
+  for (int i = 1; i < 19; ++i)
+    ok_result("sendMessage", {{"chat_id", kGroup}, {"text", std::to_string(i)}});
+  // An edit is a message too.
+  ok_result("editMessageText",
+            {{"chat_id", kGroup}, {"message_id", first["message_id"]}, {"text", "edited"}});
+  HttpReply r = call("sendMessage", {{"chat_id", kGroup}, {"text", "21"}});
+  EXPECT_EQ(r.status, 429) << r.body;
+  int retry_after = parse(r)["parameters"].value("retry_after", 0);
+  EXPECT_GE(retry_after, 1);
+  EXPECT_LE(retry_after, 60);
+  EXPECT_EQ(tg_.messages(kGroup).size(), 19u);
+  // Other groups and private chats are not held back by this one.
+  ok_result("sendMessage", {{"chat_id", kGroup - 1}, {"text", "x"}});
+  for (int i = 0; i < 25; ++i) ok_result("sendMessage", {{"chat_id", kPerson}, {"text", "x"}});
+  EXPECT_EQ(tg_.rate_limited(), 1u);
+}
+
 TEST_F(FakeTelegramTest, ServerErrorsAreJsonOrTheProxysHtmlPage) {
   tg_.add_fault(TelegramFault::server_error("sendMessage", 500));
   tg_.add_fault(TelegramFault::server_error("sendMessage", 502));
