@@ -173,8 +173,12 @@ struct SenderConfig {
 struct Config {
   ServerConfig server;
   std::string database = "linli.db";
-  std::string synchronous = "normal";  // SQLite synchronous pragma in WAL mode: normal | full
-  std::string lang = "zh";             // default language of people we know nothing about
+  // SQLite's synchronous pragma in WAL mode. "full" (the default) syncs the WAL at every commit,
+  // before the webhook is acknowledged: nothing acknowledged is lost to a power cut (issue 10,
+  // tests/power). "normal" syncs only at checkpoints: a power cut may take back acknowledged
+  // decisions, which platforms do not deliver again.
+  std::string synchronous = "full";
+  std::string lang = "zh";  // default language of people we know nothing about
   DialogConfig dialogs;
   FloodConfig flood;
   // "timezone": "+08:00": how people read and write times, in communities that name no zone.

@@ -87,6 +87,20 @@ TEST(Config, DefaultsAreSensible) {
   EXPECT_EQ(c.dispatcher.max_event_attempts, 5);
 }
 
+// Acknowledged means durable (issue 10): the WAL is synced at every commit unless the operator
+// chooses "normal" and what it gives up (README, Configuration).
+TEST(Config, CommitsAreDurableUnlessTheOperatorChoosesNormal) {
+  auto with = [](const std::string& v) {
+    return replace(kMinimal, "\"database\": \"x.db\",",
+                   "\"database\": \"x.db\", \"synchronous\": " + v + ",");
+  };
+  EXPECT_EQ(parse_config(kMinimal, env).synchronous, "full");
+  EXPECT_EQ(parse_config(with("\"normal\""), env).synchronous, "normal");
+  EXPECT_EQ(parse_config(with("\"full\""), env).synchronous, "full");
+  EXPECT_EQ(error_of(with("\"off\"")), "synchronous: must be one of normal, full");
+  EXPECT_EQ(error_of(with("\"FULL\"")), "synchronous: must be one of normal, full");
+}
+
 TEST(Config, EventsAreTriedAtLeastOnceBeforeTheyAreParked) {
   auto with = [](const std::string& v) {
     return replace(kMinimal, "\"database\": \"x.db\",",
