@@ -9,6 +9,8 @@
 #   telegraf | telegraf-sqlite
 #   linli                                  the Linli binary (bench/linli/run-linli.sh),
 #                                          scenarios default to $LINLI_SCENARIOS
+#   linli-normal | linli-full              the same with SQLite synchronous forced to
+#                                          NORMAL or FULL, whatever Linli's default is
 # or any other string, which is run as a shell command for your own bot, e.g.
 #   bench/run.sh './build/volunteer-bot'       (label it with TARGET_LABEL=cpp)
 # SCENARIO defaults to: signup-1k signup-10k help-10k paced-1k
@@ -34,7 +36,7 @@ if [ -z "$TARGET" ]; then
 fi
 shift
 if [ "$#" -gt 0 ]; then SCENARIO_LIST="$*"
-elif [ "$TARGET" = linli ]; then SCENARIO_LIST="${LINLI_SCENARIOS:-linli-signup-1k linli-signup-10k linli-paced-1k linli-help-1k}"
+elif [[ "$TARGET" == linli* ]]; then SCENARIO_LIST="${LINLI_SCENARIOS:-linli-signup-1k linli-signup-10k linli-paced-1k linli-help-1k}"
 else SCENARIO_LIST="${SCENARIOS:-signup-1k signup-10k help-10k paced-1k}"; fi
 
 export API_PORT="${API_PORT:-18081}"
@@ -75,6 +77,8 @@ case "$TARGET" in
   telegraf)            LABEL=telegraf;            BOT_CMD="exec node '$PEERS/telegraf-bot.js'"; BOT_ENV=(BOT_STORE=memory) ;;
   telegraf-sqlite)     LABEL=telegraf-sqlite;     BOT_CMD="exec node '$PEERS/telegraf-bot.js'"; BOT_ENV=(BOT_STORE=sqlite) ;;
   linli)               LABEL=linli;               BOT_CMD="exec '$HERE/linli/run-linli.sh'" ;;
+  linli-normal)        LABEL=linli-normal;        BOT_CMD="exec '$HERE/linli/run-linli.sh'";    BOT_ENV=(LINLI_SYNCHRONOUS=normal) ;;
+  linli-full)          LABEL=linli-full;          BOT_CMD="exec '$HERE/linli/run-linli.sh'";    BOT_ENV=(LINLI_SYNCHRONOUS=full) ;;
   *)                   LABEL="${TARGET_LABEL:-custom}"; BOT_CMD="$TARGET" ;;
 esac
 LABEL="${TARGET_LABEL:-$LABEL}"

@@ -11,8 +11,9 @@ cd "$(dirname "$0")/.."
 # libboost-all-dev) is all the build needs, and saves CI minutes over the full set.
 PACKAGES=(g++ cmake ninja-build ccache pkg-config libboost-dev libssl-dev nlohmann-json3-dev
           libsqlitecpp-dev libsqlite3-dev libgtest-dev libgmock-dev ca-certificates)
-# For the tests only: a real Prosody and real XMPP clients (tests/xmpp/run_e2e.sh).
-TEST_PACKAGES=(prosody python3-slixmpp)
+# For the tests only: a real Prosody and real XMPP clients (tests/xmpp/run_e2e.sh); Node.js
+# and the sqlite3 shell for the smoke of bench/'s Node.js harness (bench_node_smoke).
+TEST_PACKAGES=(prosody python3-slixmpp nodejs sqlite3)
 
 source deploy/install_missing.sh
 
