@@ -11,9 +11,10 @@ cd "$(dirname "$0")/.."
 # libboost-all-dev) is all the build needs, and saves CI minutes over the full set.
 PACKAGES=(g++ cmake ninja-build ccache pkg-config libboost-dev libssl-dev nlohmann-json3-dev
           libsqlitecpp-dev libsqlite3-dev libgtest-dev libgmock-dev ca-certificates)
-# For the tests only: a real Prosody and real XMPP clients (tests/xmpp/run_e2e.sh), and a
-# headless browser for the playground page (tests/browser/).
-TEST_PACKAGES=(prosody python3-slixmpp chromium chromium-driver python3-selenium)
+# For the tests only: a real Prosody and real XMPP clients (tests/xmpp/run_e2e.sh), a headless
+# browser for the playground page (tests/browser/), and Node.js with the sqlite3 shell for the
+# smoke of bench/'s Node.js harness (bench_node_smoke).
+TEST_PACKAGES=(prosody python3-slixmpp chromium chromium-driver python3-selenium nodejs sqlite3)
 
 source deploy/install_missing.sh
 
