@@ -227,6 +227,78 @@ TEST_F(Playground, OfVolunteersClaimingAtOnceExactlyOneGetsTheTicket) {
   EXPECT_EQ(addresses, 1);
 }
 
+// A coordinator's day in the playground (issue 12): a post for three, filled; its headcount
+// lowered to one after a confirmation, the two latest told privately and the cards edited; the
+// roster read privately; the menu by role; and leaving one of two posts, each named.
+TEST_F(Playground, CoordinatorLowersAHeadcountReadsTheRosterAndTheMenusFollowTheRoles) {
+  send("zhou", "zhou", "设岗");
+  for (const char* a : {"6", "照看31栋独居的王奶奶", "3", "0", "31栋", "明天 8:00-12:00", "1"}) {
+    send("zhou", "zhou", a);
+  }
+  send("zhou", "zhou", "是");
+  expect_bot("zhou", "岗位 1 已保存");
+  send("zhou", "zhou", "招募 1");
+  std::string card = expect_bot("gv", "已报名 0/3")["id"];
+  for (const char* v : {"chen", "zhao", "liu"}) {
+    send("gv", v, "报名", card);
+    expect_bot(v, "个名额");
+  }
+  settle();
+
+  // A minute later (one person's burst of messages is limited).
+  clock_.advance_ms(60'000);
+  send("zhou", "zhou", "设岗 1");
+  send("zhou", "zhou", "-");
+  send("zhou", "zhou", "-");
+  send("zhou", "zhou", "1");
+  json ask = expect_bot("zhou", "将有 2 人转入候补");
+  press("zhou", "zhou", ask["id"], ask["buttons"][0][0]["data"]);  // yes
+  for (const char* a : {"-", "-", "-", "-", "是"}) send("zhou", "zhou", a);
+  expect_bot("zhou", "2 人已转入候补（按顺序排在最前面）：赵姐、刘医生");
+  expect_bot("zhao", "你转入了候补第 1 位");
+  expect_bot("liu", "你转入了候补第 2 位");
+  clock_.advance_ms(5'000);
+  EXPECT_GE(on_io([&] { return app_->app().scheduler().run_due(); }), 1);
+  expect_bot("gv", "已报名 1/1 · 候补 2", "edit");
+  send("zhou", "zhou", "统计");
+  expect_bot("zhou", "1/1，候补 2");
+
+  // The roster, asked in the volunteers' group: answered privately, said so in the group.
+  clock_.advance_ms(60'000);
+  settle();
+  send("gv", "zhou", "名单 1");
+  json roster = expect_bot("zhou", "名额 1/1");
+  EXPECT_THAT(roster["text"].get<std::string>(), HasSubstr("1. 陈师傅 — 未确认，未签到"));
+  EXPECT_THAT(roster["text"].get<std::string>(), HasSubstr("候补 2 人：\n1. 赵姐\n2. 刘医生"));
+  expect_bot("gv", "我私信发给你了");
+  send("gv", "chen", "名单 1");
+  expect_bot("gv", "只有本社区的协调员");
+
+  // The menus by role.
+  send("zhou", "zhou", "菜单");
+  EXPECT_THAT(expect_bot("zhou", "你可以")["text"].get<std::string>(), HasSubstr("名单 <岗位>"));
+  send("chen", "chen", "菜单");
+  json menu = expect_bot("chen", "你可以");
+  EXPECT_THAT(menu["text"].get<std::string>(), HasSubstr("签到 / 签退"));
+  EXPECT_THAT(menu["text"].get<std::string>(), Not(HasSubstr("报名志愿者")));
+
+  // Two posts: /quit names each by title and time.
+  clock_.advance_ms(60'000);
+  send("zhou", "zhou", "设岗");
+  for (const char* a : {"4", "给32栋送菜", "2", "0", "32栋", "后天 9:00-11:00", "1", "是"}) {
+    send("zhou", "zhou", a);
+  }
+  send("zhou", "zhou", "招募 2");
+  std::string second = expect_bot("gv", "给32栋送菜")["id"];
+  send("gv", "zhao", "报名", second);
+  expect_bot("zhao", "个名额");
+  send("zhao", "zhao", "/quit");
+  json which = expect_bot("zhao", "退出哪一个");
+  EXPECT_THAT(which["text"].get<std::string>(), HasSubstr("岗位 1「照看31栋独居的王奶奶」"));
+  EXPECT_THAT(which["text"].get<std::string>(), HasSubstr("（候补）"));
+  EXPECT_THAT(which["text"].get<std::string>(), HasSubstr("岗位 2「给32栋送菜」"));
+}
+
 TEST_F(Playground, VolunteerSignsUpAndIsApproved) {
   send("g31", "wang", "报名志愿者");
   expect_bot("g31", "请问你的姓名");
