@@ -18,10 +18,14 @@ export LINLI_BIN="${2:?the linli binary}"
 export LINLI_LOADGEN="${3:-}"
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() { # a port nobody listens on now, away from the benchmark's defaults
+# A port nobody listens on now, below the kernel's ephemeral range (where outgoing
+# connections take theirs, so a port free at the check could be taken before the bind) and
+# away from the benchmark's defaults.
+EPHEMERAL_LOW="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
+free_port() {
   local p i
   for i in $(seq 50); do
-    p=$((20000 + RANDOM % 30000))
+    p=$((20000 + RANDOM % (EPHEMERAL_LOW - 20000)))
     if ! port_open "$p" && [ "$p" != "${API_PORT:-}" ]; then echo "$p"; return 0; fi
   done
   return 1
