@@ -19,17 +19,24 @@ namespace linli::test {
 
 class Process {
  public:
-  // Runs `args` (args[0] is the program) with stdout and stderr into files in `dir`.
-  Process(const std::vector<std::string>& args, const std::string& dir)
+  // Runs `args` (args[0] is the program) with stdout and stderr into files in `dir`, in this
+  // process's environment plus `env` ("NAME=value" each, e.g. an LD_PRELOAD).
+  Process(const std::vector<std::string>& args, const std::string& dir,
+          const std::vector<std::string>& env = {})
       : out_path_(dir + "/stdout"), err_path_(dir + "/stderr") {
+    // Built before fork: the child of a threaded parent should only exec.
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    std::vector<char*> envp;
+    for (char** e = environ; *e != nullptr; ++e) envp.push_back(*e);
+    for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
     pid_ = ::fork();
     if (pid_ == 0) {
       std::freopen(out_path_.c_str(), "w", stdout);
       std::freopen(err_path_.c_str(), "w", stderr);
-      std::vector<char*> argv;
-      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
+      ::execve(argv[0], argv.data(), envp.data());
       ::_exit(127);
     }
   }
