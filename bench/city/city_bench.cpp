@@ -189,6 +189,8 @@ void serve(const Options& o, const json& city) {
   const fs::path run_config = fs::path(o.dir) / "city.run.json";
   std::ofstream(run_config) << run.dump(1) << "\n";
 
+  // The child's stderr is where the port is read: not a previous run's, before it is truncated.
+  for (const char* name : {"stdout", "stderr"}) fs::remove(fs::path(o.dir) / name);
   const auto spawned = Steady::now();
   linli::test::Process linli({o.linli, "serve", "--config", run_config.string()}, o.dir);
   // The port is known from the "listening" line (read every 10 ms), which comes when the
@@ -246,9 +248,16 @@ void serve(const Options& o, const json& city) {
     check(found.has_value(), "no message in " + std::to_string(chat) + " with " + text);
     return found;
   };
+  const std::int64_t first_resident =
+      90'000'000 + std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                           .count() %
+                       100'000 * 100;
   std::vector<double> total_ms, card_ms;
   for (int i = 0; i < o.e2e; ++i) {
-    linli::test::TelegramUser resident{99'000'001 + i, "居民" + std::to_string(i), "", "", "zh"};
+    // New residents each run: the database keeps those of earlier runs, with their requests.
+    linli::test::TelegramUser resident{first_resident + i, "居民" + std::to_string(i), "", "",
+                                       "zh"};
     const std::string details = "水管漏水 e2e-" + std::to_string(i);
     auto t0 = Steady::now();
     std::size_t in_group = fake.messages(residents_chat).size();
