@@ -224,7 +224,16 @@ void serve(const Options& o, const json& city) {
   }
   linli::test::HttpClient client(port, 30s);
   linli::test::TelegramUpdates ups;
-  auto post = [&](const json& update) {
+  // New residents and update ids each run: the database keeps those of earlier runs (their
+  // requests, and the update ids as handled events, which a platform's retry would repeat).
+  const std::int64_t run_no = std::chrono::duration_cast<std::chrono::seconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count() %
+                              100'000;
+  const std::int64_t first_resident = 90'000'000 + run_no * 100;
+  std::int64_t update_id = 900'000'000 + run_no * 1000;
+  auto post = [&](json update) {
+    update["update_id"] = ++update_id;
     return client
         .post("/telegram/tg", update.dump(),
               {{"X-Telegram-Bot-Api-Secret-Token", "city-bench-secret"}})
@@ -248,14 +257,8 @@ void serve(const Options& o, const json& city) {
     check(found.has_value(), "no message in " + std::to_string(chat) + " with " + text);
     return found;
   };
-  const std::int64_t first_resident =
-      90'000'000 + std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                           .count() %
-                       100'000 * 100;
   std::vector<double> total_ms, card_ms;
   for (int i = 0; i < o.e2e; ++i) {
-    // New residents each run: the database keeps those of earlier runs, with their requests.
     linli::test::TelegramUser resident{first_resident + i, "居民" + std::to_string(i), "", "",
                                        "zh"};
     const std::string details = "水管漏水 e2e-" + std::to_string(i);
