@@ -40,6 +40,30 @@ void TokenBucket::take(Steady::time_point now) {
   tokens -= 1.0;
 }
 
+void SlidingWindow::init(std::size_t n, Steady::duration len) {
+  limit = std::max<std::size_t>(1, n);
+  length = len;
+  in_flight = 0;
+  answered.clear();
+}
+
+Steady::duration SlidingWindow::wait(Steady::time_point now) {
+  while (!answered.empty() && answered.front() + length <= now) answered.pop_front();
+  if (answered.size() + in_flight < limit) return Steady::duration::zero();
+  if (answered.empty()) return Steady::duration::max();
+  return answered.front() + length - now;
+}
+
+void SlidingWindow::take() {
+  ++in_flight;
+}
+
+void SlidingWindow::done(Steady::time_point now) {
+  if (in_flight > 0) --in_flight;
+  answered.push_back(now);
+  while (answered.size() > limit) answered.pop_front();
+}
+
 std::int64_t backoff_ms(int attempt, std::int64_t base_ms, std::int64_t max_ms, double unit) {
   double full = static_cast<double>(base_ms) * std::pow(2.0, std::max(0, attempt - 1));
   full = std::min(full, static_cast<double>(max_ms));
@@ -73,7 +97,10 @@ struct Lane {
   std::string token_error;          // of the last fetch; "" when it gave a token
   std::unique_ptr<net::steady_timer> token_gate;
   RateLimits limits;
+  // The whole bot: `global` spreads the sends out, `window` keeps any second to the platform's
+  // number (see add_adapter).
   TokenBucket global;
+  SlidingWindow window;
   std::deque<Chat*> runnable;
 };
 
@@ -210,9 +237,10 @@ net::awaitable<void> OutboxSender::Impl::loop() {
         const OutboundMessage& m = c->queue.front().msg;
         // Answers to button presses are not messages: no chat limits apply to them.
         if (m.kind != OutKind::answer_callback) {
-          auto g = lane.global.wait(now);
+          auto g = std::max(lane.global.wait(now), lane.window.wait(now));
           if (g > Steady::duration::zero()) {  // the whole bot is at its rate: the lane waits
-            next = std::min(next, now + g);
+            // (for an answer, poked by send(), when the window holds only calls on the wire)
+            if (g != Steady::duration::max()) next = std::min(next, now + g);
             break;
           }
           auto w = c->per_chat.wait(now);
@@ -225,6 +253,7 @@ net::awaitable<void> OutboxSender::Impl::loop() {
             continue;
           }
           lane.global.take(now);
+          lane.window.take();
           c->per_chat.take(now);
           if (c->group) c->per_group.take(now);
         }
@@ -250,6 +279,7 @@ net::awaitable<void> OutboxSender::Impl::send(Chat* c) {
   const OutboxRow& row = c->queue.front();
   const std::int64_t id = row.id;
   Lane& lane = lanes[c->adapter];
+  const bool counted = row.msg.kind != OutKind::answer_callback;  // took a place in the window
   SendResult result;
   try {
     std::string target;
@@ -283,6 +313,7 @@ net::awaitable<void> OutboxSender::Impl::send(Chat* c) {
     result.error = e.what();
   }
   --inflight;
+  if (counted) lane.window.done(Steady::now());
   try {
     settle(*c, result, Steady::now());
   } catch (const std::exception& e) {
@@ -490,8 +521,15 @@ void OutboxSender::add_adapter(Adapter& adapter, Transport& transport) {
   lane.transport = &transport;
   lane.token_gate = std::make_unique<net::steady_timer>(impl_->io);
   lane.limits = adapter.config().limits;
-  lane.global.init(lane.limits.global_per_s, std::max(1.0, lane.limits.global_per_s),
-                   Steady::now());
+  // Measured against a platform that counts any second (bench/broadcast/README.md): a bucket
+  // holding a second's worth sent 60 messages in the first second of a call to 1,000 groups,
+  // and went on 429-ing wherever two sends a second apart came closer on the wire: 61 429s and
+  // 6% over the platform's minimum. Now at most a tenth of a second's worth goes at once, and
+  // no second holds more than the platform's number, counted from the answers (SlidingWindow).
+  const double rate = lane.limits.global_per_s;
+  lane.global.init(rate, std::max(1.0, rate / 10), Steady::now());
+  lane.window.init(static_cast<std::size_t>(std::max(1.0, std::floor(rate))),
+                   std::chrono::milliseconds(1001));
 }
 
 void OutboxSender::start() {

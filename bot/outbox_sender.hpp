@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -86,6 +87,26 @@ struct TokenBucket {
   // How long until one token is there (zero when there is one now).
   std::chrono::steady_clock::duration wait(std::chrono::steady_clock::time_point now);
   void take(std::chrono::steady_clock::time_point now);
+};
+
+// At most `limit` sends in any window of `length`: the platform's own rule for the whole bot
+// ("about 30 messages a second"). A token bucket alone keeps to it only below the rate: it
+// sends its capacity at once and then the rate, so one second can hold both. The platform counts
+// when a call arrives, which is somewhere between our sending it and its answer: a send holds
+// its place from take() until done(), and counts from its answer, so that however unevenly calls
+// travel, two sends a window apart also arrive a window apart.
+struct SlidingWindow {
+  std::size_t limit = 1;
+  std::chrono::steady_clock::duration length{};
+  std::size_t in_flight = 0;
+  std::deque<std::chrono::steady_clock::time_point> answered;  // oldest first
+
+  void init(std::size_t limit, std::chrono::steady_clock::duration length);
+  // How long until the window has room for one more: zero when it has now, duration::max()
+  // when only an answer can make room.
+  std::chrono::steady_clock::duration wait(std::chrono::steady_clock::time_point now);
+  void take();
+  void done(std::chrono::steady_clock::time_point now);
 };
 
 // Exponential backoff with "full jitter": a uniform time in [base·2^(n-1) / 2, base·2^(n-1)],

@@ -189,6 +189,8 @@ void serve(const Options& o, const json& city) {
   const fs::path run_config = fs::path(o.dir) / "city.run.json";
   std::ofstream(run_config) << run.dump(1) << "\n";
 
+  // The child's stderr is where the port is read: not a previous run's, before it is truncated.
+  for (const char* name : {"stdout", "stderr"}) fs::remove(fs::path(o.dir) / name);
   const auto spawned = Steady::now();
   linli::test::Process linli({o.linli, "serve", "--config", run_config.string()}, o.dir);
   // The port is known from the "listening" line (read every 10 ms), which comes when the
@@ -222,7 +224,16 @@ void serve(const Options& o, const json& city) {
   }
   linli::test::HttpClient client(port, 30s);
   linli::test::TelegramUpdates ups;
-  auto post = [&](const json& update) {
+  // New residents and update ids each run: the database keeps those of earlier runs (their
+  // requests, and the update ids as handled events, which a platform's retry would repeat).
+  const std::int64_t run_no = std::chrono::duration_cast<std::chrono::seconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count() %
+                              100'000;
+  const std::int64_t first_resident = 90'000'000 + run_no * 100;
+  std::int64_t update_id = 900'000'000 + run_no * 1000;
+  auto post = [&](json update) {
+    update["update_id"] = ++update_id;
     return client
         .post("/telegram/tg", update.dump(),
               {{"X-Telegram-Bot-Api-Secret-Token", "city-bench-secret"}})
@@ -248,7 +259,8 @@ void serve(const Options& o, const json& city) {
   };
   std::vector<double> total_ms, card_ms;
   for (int i = 0; i < o.e2e; ++i) {
-    linli::test::TelegramUser resident{99'000'001 + i, "居民" + std::to_string(i), "", "", "zh"};
+    linli::test::TelegramUser resident{first_resident + i, "居民" + std::to_string(i), "", "",
+                                       "zh"};
     const std::string details = "水管漏水 e2e-" + std::to_string(i);
     auto t0 = Steady::now();
     std::size_t in_group = fake.messages(residents_chat).size();
