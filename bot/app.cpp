@@ -9,6 +9,7 @@
 
 #include "adapters/registry.hpp"
 #include "bot/dispatcher.hpp"
+#include "bot/group_commit.hpp"
 #include "bot/http_client.hpp"
 #include "bot/http_server.hpp"
 #include "bot/metrics.hpp"
@@ -94,15 +95,20 @@ struct App::Impl {
         store(sqlite.ports),
         dir(make_directory(config, store, db, clock.now_ms())),
         engine(config, store, dir),
+        group(io, db, log),
         sender(io, store, clock, config.sender, log),
         dispatcher(store, engine, clock, sender, config.flood, config.dispatcher, log),
         scheduler(io, store, clock, dispatcher, log),
         server(io, config.server, router, log) {
     import_rosters(config, store, clock.now_ms());
+    // From here on every write joins the open batch (bot/group_commit.hpp).
+    dispatcher.use_group_commit(group);
+    sender.use_group_commit(group);
     for (const auto& m : dir.moved()) warn_group_moved(m.adapter, m.configured_chat, m.chat);
     sender.on_chat_moved = [this](const std::string& adapter, const std::string& from,
                                   const std::string& to) {
       try {
+        group.join();
         UnitOfWork txn(store);
         storage::record_chat_move(db, adapter, from, to, clock.now_ms());
         txn.commit();
@@ -132,7 +138,7 @@ struct App::Impl {
     for (const auto& a : adapters) {
       Adapter* raw = a.get();
       for (const std::string& method : raw->webhook_methods()) {
-        router.add(
+        router.add_async(
             method, a->config().webhook_path,
             [this, raw](HttpRequest& r) { return webhook(*raw, r); },
             [this, raw](const HttpRequest& head) { return check_headers(*raw, head); });
@@ -163,27 +169,38 @@ struct App::Impl {
     log.info("webhook_refused", {{"adapter", adapter.name()}, {"status", status}});
   }
 
-  // Every platform's webhook: verify and decode, decide and commit each event, then answer.
-  HttpResponse webhook(Adapter& adapter, HttpRequest& req) {
+  // Every platform's webhook: verify and decode, decide each event in the open batch, and
+  // answer once that batch is durable. Every answer that says "taken" waits for it, a duplicate
+  // too: the first delivery of the same event may be in that very batch.
+  net::awaitable<HttpResponse> webhook(Adapter& adapter, HttpRequest& req) {
     auto started = std::chrono::steady_clock::now();
     WebhookResult result = adapter.on_webhook(req, clock.now_ms());
     if (result.status < 200 || result.status > 299) {
       refused(adapter, result.status);
-      return HttpResponse{result.status, result.content_type, std::move(result.body), {}};
+      co_return HttpResponse{result.status, result.content_type, std::move(result.body), {}};
     }
+    std::string error;
     try {
       for (const auto& ev : result.events) dispatcher.dispatch(ev);
     } catch (const std::exception& e) {
+      error = e.what();
+    }
+    if (!co_await group.durable() && error.empty()) error = "the batch's commit failed";
+    if (!error.empty()) {
       metrics.webhook(adapter.name(), "error");
-      if (result.failure_status < 200 || result.failure_status > 299) throw;  // answered 500 at
-      // the session boundary: the platform will retry. This one would not: the event is lost.
-      log.error("webhook_event_dropped", {{"adapter", adapter.name()}, {"error", e.what()}});
-      return HttpResponse{result.failure_status, result.content_type, std::move(result.body), {}};
+      if (result.failure_status < 200 || result.failure_status > 299) {
+        // Answered 500 at the session boundary: the platform will retry.
+        throw std::runtime_error(error);
+      }
+      // This platform would not retry: the event is lost.
+      log.error("webhook_event_dropped", {{"adapter", adapter.name()}, {"error", error}});
+      co_return HttpResponse{
+          result.failure_status, result.content_type, std::move(result.body), {}};
     }
     metrics.webhook(adapter.name(), "ok");
     metrics.decision(std::chrono::steady_clock::now() - started);
     housekeeping(adapter, std::move(result.calls));
-    return HttpResponse{result.status, result.content_type, std::move(result.body), {}};
+    co_return HttpResponse{result.status, result.content_type, std::move(result.body), {}};
   }
 
   // The platform's own calls an adapter asks for (joining rooms), outside the outbox: made in
@@ -241,8 +258,14 @@ struct App::Impl {
                   {{"handled", d.handled},
                    {"duplicate", d.duplicates},
                    {"flooded", d.flooded},
-                   {"parked", d.parked}});
+                   {"parked", d.parked},
+                   {"failed", d.failed}});
     append_metric(out, "linli_timers_fired_total", "counter", "Stored timers fired.", d.timers);
+    append_metric(out, "linli_commits_total", "counter",
+                  "Transactions committed to the database (one per batch of decisions).",
+                  db.commits());
+    append_metric(out, "linli_batch_commits_failed_total", "counter",
+                  "Batches whose commit failed: their webhooks were answered 500.", group.failed());
     append_metric(out, "linli_timers_parked_total", "counter",
                   "Timers given up on after their last failed try.", d.timers_parked);
     const SenderStats& s = sender.stats();
@@ -277,6 +300,7 @@ struct App::Impl {
   Store& store;  // the domain's ports over `sqlite`
   Directory dir;
   Engine engine;
+  GroupCommit group;
   OutboxSender sender;
   Dispatcher dispatcher;
   Scheduler scheduler;
@@ -324,6 +348,9 @@ void App::shutdown(std::chrono::milliseconds flush) {
         // would be sent again after the next start.
         co_await s->sender.settle_in_flight(
             std::chrono::milliseconds(s->config.http_client.request_timeout_ms + 1000));
+        // The last batch (the answers just recorded) is committed before the loop stops.
+        s->group.release();
+        s->group.flush();
         s->log.info("stopped",
                     {{"outbox_flushed", flushed ? 1 : 0}, {"outbox_left", s->sender.queued()}});
         s->io.stop();
@@ -348,6 +375,12 @@ OutboxSender& App::sender() {
 }
 Scheduler& App::scheduler() {
   return impl_->scheduler;
+}
+GroupCommit& App::group_commit() {
+  return impl_->group;
+}
+std::uint64_t App::commits() const {
+  return impl_->db.commits();
 }
 const HttpServer& App::server() const {
   return impl_->server;

@@ -17,6 +17,7 @@
 namespace linli {
 
 class Dispatcher;
+class GroupCommit;
 class HttpServer;
 class OutboxSender;
 class Scheduler;
@@ -43,6 +44,9 @@ class App {
   Dispatcher& dispatcher();
   OutboxSender& sender();
   Scheduler& scheduler();
+  GroupCommit& group_commit();
+  // Transactions the database has committed: one per batch of decisions (group commit).
+  std::uint64_t commits() const;
   const HttpServer& server() const;
 
  private:

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "bot/group_commit.hpp"
 #include "bot/outbox_sender.hpp"
 
 namespace linli {
@@ -51,8 +52,10 @@ Dispatcher::Result Dispatcher::dispatch(const InboundEvent& ev) {
   Outcome out;
   Result result = Result::handled;
   try {
+    join();
     result = decide(ev, now, out);
   } catch (const std::exception& e) {
+    ++stats_.failed;
     if (park_if_last_try(ev, brief(e.what()), now)) return Result::parked;
     throw;  // answered 500: the platform tries again
   }
@@ -127,6 +130,7 @@ Dispatcher::Fired Dispatcher::fire(const TimerRecord& timer) {
   std::int64_t now = clock_.now_ms();
   Outcome out;
   try {
+    join();
     UnitOfWork txn(store_);
     if (!store_.timers.take(timer.id)) return Fired::gone;
     engine_.fire(timer, now, out);
@@ -177,6 +181,7 @@ Dispatcher::Fired Dispatcher::timer_failed(const TimerRecord& timer, const std::
 void Dispatcher::undeliverable(const OutboxRow& row, bool forbidden, const std::string& error) {
   Outcome out;
   {
+    join();
     UnitOfWork txn(store_);
     engine_.undeliverable(row, forbidden, error, clock_.now_ms(), out);
     txn.commit();
@@ -189,7 +194,33 @@ void Dispatcher::undeliverable(const OutboxRow& row, bool forbidden, const std::
 // part of the decision, see Outbox::enqueue). What cannot be handed on in memory is committed
 // all the same: its messages stay pending in the outbox, sent when the sender resumes it at the
 // next start, and a timer stays armed for the scheduler's next pass.
+void Dispatcher::join() {
+  if (group_) group_->join();
+}
+
+// With group commit, the outcomes of a batch are gathered and handed on together when it is
+// durable: one callback per batch, and the sender sees a batch's messages in decision order.
 void Dispatcher::hand_on(Outcome& out) noexcept {
+  if (!group_) return hand_on_now(out);
+  after_commit(log_, "batch", [&] {
+    for (auto& m : out.messages) batched_.messages.push_back(std::move(m));
+    if (out.earliest_timer) {
+      batched_.earliest_timer = batched_.earliest_timer
+                                    ? std::min(*batched_.earliest_timer, *out.earliest_timer)
+                                    : *out.earliest_timer;
+    }
+    if (batch_watched_) return;
+    batch_watched_ = true;
+    group_->after_commit([this](bool durable) {
+      Outcome done = std::move(batched_);
+      batched_ = Outcome{};
+      batch_watched_ = false;
+      if (durable) hand_on_now(done);
+    });
+  });
+}
+
+void Dispatcher::hand_on_now(Outcome& out) noexcept {
   after_commit(log_, "sender", [&] {
     if (!out.messages.empty()) sender_.push(std::move(out.messages));
   });

@@ -3,6 +3,9 @@
 // decided messages to the outbox sender. Synchronous on the io_context thread, so one person's
 // events are decided one after the other, in the order they arrive, without locks. An event or
 // a timer whose decision keeps failing is parked after dispatcher.max_event_attempts tries.
+// With group commit (the runtime's, bot/group_commit.hpp) each decision is a unit of work inside
+// the open batch, and what it decided is handed on once that batch is durable; without it (tests
+// that decide without the runtime) each decision is committed on its own before it returns.
 
 #include <functional>
 #include <string>
@@ -17,6 +20,7 @@
 
 namespace linli {
 
+class GroupCommit;
 class OutboxSender;
 
 struct DispatchStats {
@@ -24,6 +28,7 @@ struct DispatchStats {
   std::uint64_t duplicates = 0;
   std::uint64_t flooded = 0;  // events dropped from people told to slow down
   std::uint64_t parked = 0;   // events given up on after their last failed try
+  std::uint64_t failed = 0;   // tries at an event whose decision failed and was rolled back
   std::uint64_t timers = 0;
   std::uint64_t timers_parked = 0;
 };
@@ -33,11 +38,16 @@ class Dispatcher {
   Dispatcher(Store& store, Engine& engine, const Clock& clock, OutboxSender& sender,
              const FloodConfig& flood, const DispatcherConfig& config, Logger& log);
 
+  // Decisions from now on join `group`'s batches (see the class comment). Set once, before the
+  // first decision.
+  void use_group_commit(GroupCommit& group) { group_ = &group; }
+
   enum class Result { handled, duplicate, flooded, parked };
-  // Decides one inbound event in one transaction. Throws when the decision or its commit fails:
+  // Decides one inbound event in one unit of work. Throws when the decision or its commit fails:
   // then nothing of the event was committed, the failure is counted, and the webhook must not be
   // acknowledged, so that the platform tries again. The last try that may fail parks the event
-  // instead (`parked`: acknowledge it). Once committed, nothing throws.
+  // instead (`parked`: acknowledge it). Once committed, nothing throws. With group commit, the
+  // result holds once the open batch is durable (GroupCommit::durable): acknowledge only then.
   Result dispatch(const InboundEvent& ev);
 
   enum class Fired { fired, gone, retry, parked };
@@ -60,9 +70,12 @@ class Dispatcher {
   Result decide(const InboundEvent& ev, std::int64_t now, Outcome& out);
   bool park_if_last_try(const InboundEvent& ev, const std::string& error, std::int64_t now);
   Fired timer_failed(const TimerRecord& timer, const std::string& error, std::int64_t now);
-  // Gives a committed outcome to the sender and the scheduler. Never throws: the decision is
-  // committed whatever happens here.
+  void join();
+  // Gives a committed outcome to the sender and the scheduler, at once or, with group commit,
+  // once the batch is durable (nothing if it fails: its messages were never in the outbox).
+  // Never throws: the decision is committed whatever happens here.
   void hand_on(Outcome& out) noexcept;
+  void hand_on_now(Outcome& out) noexcept;
 
   Store& store_;
   Engine& engine_;
@@ -72,6 +85,10 @@ class Dispatcher {
   Logger& log_;
   FloodGuard flood_;
   DispatchStats stats_;
+  GroupCommit* group_ = nullptr;
+  // With group commit: what the decisions in the open batch decided, handed on at its commit.
+  Outcome batched_;
+  bool batch_watched_ = false;
 };
 
 }  // namespace linli

@@ -13,6 +13,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "bot/group_commit.hpp"
+
 namespace linli {
 
 namespace net = boost::asio;
@@ -129,6 +131,10 @@ struct OutboxSender::Impl {
   void move_chat(Chat& c, const SendResult& r);
   void sweep(Steady::time_point now);
   void refill();
+  // Before a write of the sender's own: into the open batch, with group commit.
+  void join() {
+    if (group) group->join();
+  }
 
   net::io_context& io;
   Store& store;
@@ -136,6 +142,7 @@ struct OutboxSender::Impl {
   const SenderConfig& config;
   Logger& log;
   OutboxSender* owner = nullptr;
+  GroupCommit* group = nullptr;
   std::unordered_map<std::string, Lane> lanes;
   std::unordered_map<std::string, Chat> chats;
   using Wait = std::pair<Steady::time_point, Chat*>;
@@ -148,6 +155,7 @@ struct OutboxSender::Impl {
   // only, and are read in batches as the queue drains.
   bool backlog = false;
   std::int64_t backlog_after = 0;
+  bool refill_waits = false;  // for the open batch's commit
   int inflight = 0;
   std::size_t queued = 0;
   SenderStats stats;
@@ -375,8 +383,10 @@ void OutboxSender::Impl::settle(Chat& c, const SendResult& r, Steady::time_point
   OutboxRow& row = c.queue.front();
   switch (r.status) {
     case SendStatus::ok: {
-      // Marked sent right where the platform's answer is read: the window in which a crash
-      // could send it twice is the time on the wire and nothing more.
+      // Marked sent right where the platform's answer is read, committed with the open batch:
+      // the window in which a crash could send it twice is the time on the wire and the wait
+      // for that batch's commit, nothing more.
+      join();
       store.outbox.mark_sent(row.id, r.platform_id, clock.now_ms());
       ++stats.sent;
       OutboxRow done = std::move(row);
@@ -397,6 +407,7 @@ void OutboxSender::Impl::settle(Chat& c, const SendResult& r, Steady::time_point
       ++stats.transient;
       row.attempts += 1;
       if (row.attempts >= config.max_attempts) return dead(c, r);
+      join();
       store.outbox.mark_retry(row.id, row.attempts, r.error);
       double unit = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
       std::int64_t wait =
@@ -430,6 +441,7 @@ void OutboxSender::Impl::settle(Chat& c, const SendResult& r, Steady::time_point
 void OutboxSender::Impl::move_chat(Chat& c, const SendResult& r) {
   const std::string from = c.queue.front().msg.chat;
   const std::string& to = r.migrated_chat;
+  join();
   store.outbox.mark_retry(c.queue.front().id, c.queue.front().attempts, r.error);
   store.outbox.readdress(c.adapter, from, to);
   std::vector<OutboxRow> moved;
@@ -491,6 +503,24 @@ void OutboxSender::Impl::sweep(Steady::time_point now) {
 // chats holds up the rest of the backlog until they go on: the price of the bound.
 void OutboxSender::Impl::refill() {
   const std::size_t batch = static_cast<std::size_t>(std::max(1, config.resume_batch));
+  if (backlog && group && group->open()) {
+    // The open batch's rows are visible to this connection but not durable yet: read on once
+    // it is committed (a row it loses must never have been sent).
+    if (!refill_waits) {
+      refill_waits = true;
+      group->after_commit([this](bool) {
+        // Right after the commit no batch is open: read now, before the next one opens.
+        refill_waits = false;
+        try {
+          refill();
+        } catch (const std::exception& e) {
+          log.error("outbox_refill_failed", {{"error", e.what()}});
+        }
+        poke();
+      });
+    }
+    return;
+  }
   while (backlog && queued <= batch / 2) {
     const std::size_t room = batch - queued;
     auto rows = store.outbox.pending(backlog_after, static_cast<int>(room));
@@ -514,6 +544,10 @@ OutboxSender::OutboxSender(net::io_context& io, Store& store, const Clock& clock
 }
 
 OutboxSender::~OutboxSender() = default;
+
+void OutboxSender::use_group_commit(GroupCommit& group) {
+  impl_->group = &group;
+}
 
 void OutboxSender::add_adapter(Adapter& adapter, Transport& transport) {
   Lane& lane = impl_->lanes[adapter.name()];

@@ -3,7 +3,9 @@
 // buckets per chat, per group and per bot), pausing only the chat a 429 names, backing off
 // with jitter on network errors and 5xx, dead-lettering after a configurable number of tries.
 // A message is marked sent in the same step that reads the platform's answer, so that a crash
-// can send again only the messages that were on the wire.
+// can send again only the messages that were on the wire. With group commit that mark goes into
+// the open batch, committed with the decisions around it: a crash before that commit sends the
+// message again after the restart, the same window a send on the wire has.
 
 #include <chrono>
 #include <cstdint>
@@ -32,6 +34,8 @@ struct SenderStats {
   std::uint64_t forbidden = 0;
 };
 
+class GroupCommit;
+
 class OutboxSender {
  public:
   OutboxSender(boost::asio::io_context& io, Store& store, const Clock& clock,
@@ -40,6 +44,9 @@ class OutboxSender {
   OutboxSender(const OutboxSender&) = delete;
   OutboxSender& operator=(const OutboxSender&) = delete;
 
+  // Its bookkeeping (marked sent, to retry, readdressed) joins `group`'s batches instead of
+  // committing each write on its own. Set once, before start().
+  void use_group_commit(GroupCommit& group);
   // The adapter's access token (Adapter::token_call) is fetched through its transport too.
   void add_adapter(Adapter& adapter, Transport& transport);
   // Queues the rows still pending in the outbox (after a restart) and starts delivering.

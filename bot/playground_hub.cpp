@@ -70,10 +70,10 @@ struct PlaygroundHub::Impl {
   Actor actor(const json& j) const;
   json update(const Actor& a, const std::string& id) const;
   HttpResponse state();
-  HttpResponse send(const HttpRequest& req);
-  HttpResponse press(const HttpRequest& req);
+  net::awaitable<HttpResponse> send(HttpRequest req);
+  net::awaitable<HttpResponse> press(HttpRequest req);
   net::awaitable<HttpResponse> feed(HttpRequest& req);
-  HttpResponse deliver(const json& update);
+  net::awaitable<HttpResponse> deliver(const json& update);
   void notify();
 
   net::io_context& io;
@@ -134,13 +134,13 @@ HttpResponse PlaygroundHub::Impl::state() {
 }
 
 // Posts an update to the adapter's webhook, in process, as the platform would over HTTP.
-HttpResponse PlaygroundHub::Impl::deliver(const json& update) {
+net::awaitable<HttpResponse> PlaygroundHub::Impl::deliver(const json& update) {
   HttpRequest req;
   req.method = "POST";
   req.target = req.path = adapter.webhook_path;
   req.headers.emplace_back("content-type", "application/json");
   req.body = update.dump();
-  return webhook(req);
+  co_return co_await webhook(req);
 }
 
 Actor PlaygroundHub::Impl::actor(const json& j) const {
@@ -164,16 +164,16 @@ json PlaygroundHub::Impl::update(const Actor& a, const std::string& id) const {
               {"from", {{"id", a.who->id}, {"name", a.who->name}, {"lang", a.who->lang}}}};
 }
 
-HttpResponse PlaygroundHub::Impl::send(const HttpRequest& req) {
+net::awaitable<HttpResponse> PlaygroundHub::Impl::send(HttpRequest req) {
   json j = json::parse(req.body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return error(400, "body must be a JSON object");
+  if (j.is_discarded() || !j.is_object()) co_return error(400, "body must be a JSON object");
   Actor a = actor(j);
-  if (!a.error.empty()) return error(400, a.error);
+  if (!a.error.empty()) co_return error(400, a.error);
   std::string text = field(j, "text");
   std::string reply_to = field(j, "reply_to");
-  if (text.empty() || text.size() > 4096) return error(400, "text must have 1 to 4096 bytes");
+  if (text.empty() || text.size() > 4096) co_return error(400, "text must have 1 to 4096 bytes");
   if (!reply_to.empty() && !history.has_message(adapter.name, a.chat, reply_to)) {
-    return error(400, "no message " + reply_to + " in this chat");
+    co_return error(400, "no message " + reply_to + " in this chat");
   }
   json entry = {{"kind", "message"},
                 {"at", clock.now_ms()},
@@ -186,29 +186,29 @@ HttpResponse PlaygroundHub::Impl::send(const HttpRequest& req) {
   json u = update(a, "m" + std::to_string(seq));
   u["message"] = {{"id", std::to_string(seq)}, {"text", text}};
   if (!reply_to.empty()) u["message"]["reply_to"] = reply_to;
-  HttpResponse r = deliver(u);
-  return HttpResponse::json(
+  HttpResponse r = co_await deliver(u);
+  co_return HttpResponse::json(
       200, json{{"ok", r.status == 200}, {"message_id", std::to_string(seq)}, {"status", r.status}}
                .dump());
 }
 
-HttpResponse PlaygroundHub::Impl::press(const HttpRequest& req) {
+net::awaitable<HttpResponse> PlaygroundHub::Impl::press(HttpRequest req) {
   json j = json::parse(req.body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return error(400, "body must be a JSON object");
+  if (j.is_discarded() || !j.is_object()) co_return error(400, "body must be a JSON object");
   Actor a = actor(j);
-  if (!a.error.empty()) return error(400, a.error);
+  if (!a.error.empty()) co_return error(400, a.error);
   std::string message_id = field(j, "message_id");
   std::string data = field(j, "data");
   if (data.empty() || !history.has_message(adapter.name, a.chat, message_id)) {
-    return error(400, "no such message or button");
+    co_return error(400, "no such message or button");
   }
   // The press id names who pressed, so the answer can be shown to them alone.
   std::string id =
       "p" + std::to_string(clock.now_ms()) + "-" + std::to_string(++presses) + "-" + a.who->id;
   json u = update(a, id);
   u["press"] = {{"id", id}, {"message_id", message_id}, {"data", data}};
-  HttpResponse r = deliver(u);
-  return HttpResponse::json(200, json{{"ok", r.status == 200}, {"status", r.status}}.dump());
+  HttpResponse r = co_await deliver(u);
+  co_return HttpResponse::json(200, json{{"ok", r.status == 200}, {"status", r.status}}.dump());
 }
 
 net::awaitable<HttpResponse> PlaygroundHub::Impl::feed(HttpRequest& req) {
@@ -279,8 +279,9 @@ void PlaygroundHub::mount(Router& router, Webhook webhook) {
     return asset(playground_assets::style_css, "text/css; charset=utf-8");
   });
   router.add("GET", "/playground/api/state", [s](HttpRequest&) { return s->state(); });
-  router.add("POST", "/playground/api/send", [s](HttpRequest& r) { return s->send(r); });
-  router.add("POST", "/playground/api/press", [s](HttpRequest& r) { return s->press(r); });
+  // By value into the coroutine (STYLE 5): the request outlives no await of the caller's.
+  router.add_async("POST", "/playground/api/send", [s](HttpRequest& r) { return s->send(r); });
+  router.add_async("POST", "/playground/api/press", [s](HttpRequest& r) { return s->press(r); });
   router.add_async("GET", "/playground/api/feed", [s](HttpRequest& r) { return s->feed(r); });
 }
 

@@ -19,7 +19,7 @@ namespace linli {
 
 class PlaygroundHub final : public Transport {
  public:
-  using Webhook = std::function<HttpResponse(HttpRequest&)>;
+  using Webhook = std::function<boost::asio::awaitable<HttpResponse>(HttpRequest&)>;
 
   // `store` is the domain's ports, as every platform sees people; `history` is the
   // playground's own record of what was said in its chats.

@@ -1,7 +1,8 @@
 #pragma once
-// Maps method + path to a handler. Handlers may be plain functions (webhooks decide
-// synchronously) or coroutines (the playground's long poll). A route may also check a request's
-// headers before its body is read, so that a request it refuses costs no body's worth of memory.
+// Maps method + path to a handler. Handlers may be plain functions or coroutines (webhooks,
+// which wait for the commit of their decisions; the playground's long poll). A route may also check
+// a request's headers before its body is read, so that a request it refuses costs no body's worth
+// of memory.
 
 #include <functional>
 #include <map>

@@ -289,7 +289,9 @@ class Shifts {
                                        std::int64_t to) = 0;
 };
 
-// Begins, commits and rolls back the unit of work of one decision.
+// Begins, commits and rolls back the unit of work of one decision. Committed means all of it is
+// kept together or none of it; durable on disk it may be only later, with the batch the runtime
+// nests it in (group commit, storage/batches.hpp), which the domain does not need to know.
 class Transactions {
  public:
   virtual ~Transactions() = default;

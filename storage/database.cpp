@@ -1,14 +1,37 @@
 #include "storage/database.hpp"
 
+#include <stdexcept>
+
+#include <sqlite3.h>
+
 #include "storage/migrations.hpp"
 
 namespace linli::storage {
+
+namespace {
+
+int count_commit(void* commits) {
+  ++*static_cast<std::uint64_t*>(commits);
+  return 0;  // go on with the commit
+}
+
+// SQLite rolls a whole transaction back by itself after some errors (a full disk, an I/O error,
+// out of memory): then the connection is in autocommit mode again although a batch was open.
+bool transaction_gone(SQLite::Database& db) {
+  return sqlite3_get_autocommit(db.getHandle()) != 0;
+}
+
+}  // namespace
 
 Database::Database(const std::string& path, const std::string& synchronous)
     : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE),
       begin_(db_, "BEGIN IMMEDIATE"),
       commit_(db_, "COMMIT"),
-      rollback_(db_, "ROLLBACK") {
+      rollback_(db_, "ROLLBACK"),
+      savepoint_(db_, "SAVEPOINT unit_of_work"),
+      release_(db_, "RELEASE unit_of_work"),
+      rollback_to_(db_, "ROLLBACK TO unit_of_work") {
+  sqlite3_commit_hook(db_.getHandle(), &count_commit, &commits_);
   db_.exec("PRAGMA journal_mode = WAL");
   db_.exec(synchronous == "full" ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
   db_.exec("PRAGMA foreign_keys = ON");
@@ -41,18 +64,77 @@ void Database::migrate() {
   }
 }
 
+// A unit of work nested in a batch or in another one is a savepoint: released into the enclosing
+// transaction when it commits, rolled back alone when it fails.
 void Database::begin() {
-  Use(begin_)->exec();
+  if (depth_ == 0 && !batch_) {
+    Use(begin_)->exec();
+  } else {
+    if (transaction_gone(db_)) {
+      throw std::runtime_error("the open batch was rolled back by an earlier error");
+    }
+    Use(savepoint_)->exec();
+  }
+  ++depth_;
 }
 
 void Database::commit() {
-  Use(commit_)->exec();
+  if (depth_ == 1 && !batch_) {
+    Use(commit_)->exec();
+  } else {
+    if (transaction_gone(db_)) {
+      throw std::runtime_error("the open batch was rolled back by an earlier error");
+    }
+    Use(release_)->exec();
+  }
+  --depth_;
 }
 
 void Database::rollback() noexcept {
+  bool outermost = depth_ == 1 && !batch_;
+  --depth_;
   try {
-    Use(rollback_)->exec();
+    if (outermost) {
+      Use(rollback_)->exec();
+    } else if (!transaction_gone(db_)) {
+      Use(rollback_to_)->exec();
+      Use(release_)->exec();
+    }
   } catch (...) {  // SQLite may have rolled back already (e.g. after SQLITE_FULL)
+  }
+}
+
+void Database::open_batch() {
+  if (batch_ || depth_ != 0) throw std::logic_error("open_batch: a transaction is open");
+  Use(begin_)->exec();
+  batch_ = true;
+}
+
+void Database::commit_batch() {
+  if (!batch_) return;
+  batch_ = false;
+  if (transaction_gone(db_)) {
+    throw std::runtime_error("the batch was rolled back by an error before its commit");
+  }
+  try {
+    Use(commit_)->exec();
+  } catch (...) {
+    // A COMMIT that fails (SQLITE_BUSY, SQLITE_FULL, an I/O error) may leave the transaction
+    // open: nothing of the batch is kept.
+    try {
+      if (!transaction_gone(db_)) Use(rollback_)->exec();
+    } catch (...) {
+    }
+    throw;
+  }
+}
+
+void Database::abandon_batch() noexcept {
+  if (!batch_) return;
+  batch_ = false;
+  try {
+    if (!transaction_gone(db_)) Use(rollback_)->exec();
+  } catch (...) {
   }
 }
 
