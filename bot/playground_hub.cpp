@@ -11,6 +11,7 @@
 #include "adapters/playground/playground_assets.hpp"
 #include "adapters/playground/playground_config.hpp"
 #include "bot/log.hpp"
+#include "dialogs/catalogue.hpp"
 #include "dialogs/vocabulary.hpp"
 
 namespace linli {
@@ -171,7 +172,15 @@ net::awaitable<HttpResponse> PlaygroundHub::Impl::send(HttpRequest req) {
   if (!a.error.empty()) co_return error(400, a.error);
   std::string text = field(j, "text");
   std::string reply_to = field(j, "reply_to");
-  if (text.empty() || text.size() > 4096) co_return error(400, "text must have 1 to 4096 bytes");
+  if (text.empty()) co_return error(400, "text must not be empty");
+  // A person can type past the platform's limit: told in their language, as Linli speaks.
+  if (std::size_t n = utf8_length(text); n > adapter.capabilities.max_text) {
+    auto p = store.people.find(adapter.name, a.who->id);
+    Lang lang = lang_from_code(p ? p->lang : a.who->lang, Lang::zh);
+    co_return error(400, say(lang, Msg::message_too_long,
+                             {{"limit", std::to_string(adapter.capabilities.max_text)},
+                              {"count", std::to_string(n)}}));
+  }
   if (!reply_to.empty() && !history.has_message(adapter.name, a.chat, reply_to)) {
     co_return error(400, "no message " + reply_to + " in this chat");
   }

@@ -42,6 +42,7 @@ struct PlatformCapabilities {
   bool buttons = true;               // inline buttons under a message
   bool edits = true;                 // a sent message can be edited (task and roster cards)
   bool reply_prompts = false;        // a question in a group can open the reply box (ForceReply)
+  bool replies = true;               // says which message of ours one replies to (groups: below)
   std::size_t max_text = 4096;       // characters of one message
   std::size_t max_button_data = 64;  // bytes of a button's data
   // Whether a person's private chat is addressed by their user id (Telegram); otherwise the
@@ -50,6 +51,8 @@ struct PlatformCapabilities {
   // Where a person opens a private chat with the bot, for platforms where the bot cannot write
   // first (Telegram's deep link); "" where it can.
   std::string open_private_url;
+  // Without `replies`, a dialog begun in a group goes on in the private chat: in a group only a
+  // reply to its question (or its button) answers it.
 };
 
 // A platform's own settings (token, secrets, API root...), parsed by its adapter's config

@@ -43,6 +43,8 @@ constexpr Entry kEntries[] = {
      "Sorry, I didn't get that. Send /menu to see what I can do."},
     {Msg::unknown_command, "没有「{command}」这个命令。发送「菜单」看看我能做什么。",
      "There is no command \"{command}\". Send /menu to see what I can do."},
+    {Msg::unknown_command_closest, "{name}，没有 {command} 这个命令，你是想发 {closest} 吗？",
+     "{name}, there is no {command} command; did you mean {closest}?"},
     {Msg::no_community,
      "请先在你所在小区的群里和我打个招呼（发送「菜单」），我才知道你是哪个社区的。",
      "Please say hello in your neighbourhood's group first (send /menu there), so I know which "
@@ -61,6 +63,10 @@ constexpr Entry kEntries[] = {
     {Msg::slow_down, "{name}，消息发得太快了。请 {seconds} 秒后再试，这期间的消息我先不处理。",
      "{name}, that's too fast for me. Please try again in {seconds} seconds; I'll skip messages "
      "until then."},
+    {Msg::message_too_long,
+     "消息太长了：一条最多 {limit} 个字，这条有 {count} 个字。请写短一些，或分几条发。",
+     "That message is too long: at most {limit} characters, this one has {count}. Please "
+     "shorten it or send it in parts."},
     {Msg::dead_letter, "一条发给「{to}」的消息没有送达（试了 {tries} 次：{error}）。",
      "A message to \"{to}\" could not be delivered ({tries} tries: {error})."},
     // dialog control
@@ -79,6 +85,12 @@ constexpr Entry kEntries[] = {
     {Msg::question_for_other, "这个问题是问 {name} 的。", "That question was for {name}."},
     {Msg::question_moved_on, "这个问题已经过去了，请回答最新的问题。",
      "That question has moved on: please answer the latest one."},
+    {Msg::continue_private_chat, "我私信你继续，你的回答不会和群里的聊天混在一起。",
+     "let's continue in a private chat, where your answers do not mix with the group's talk."},
+    {Msg::dialog_open_in_group,
+     "你在{group}的{what}还没填完：回复机器人的问题继续，或发 /cancel 取消。",
+     "Your {what} in {group} is not finished: reply to the bot's question to go on, or send "
+     "/cancel."},
     // sign-up
     {Msg::signup_ask_name, "报名志愿者（1/5）：请问你的姓名？",
      "Volunteer sign-up (1/5): what is your name?"},
@@ -160,6 +172,10 @@ constexpr Entry kEntries[] = {
      "Help request (2/4): please describe briefly what you need."},
     {Msg::help_hint_details, "请用 2–500 个字说明情况。",
      "Please describe it in 2–500 characters."},
+    {Msg::help_too_long,
+     "求助的情况说明太长了：最多 {limit} 个字，你写了 {count} 个字。请写短一些再发。",
+     "The description of your request is too long: at most {limit} characters, yours has "
+     "{count}. Please shorten it and send it again."},
     {Msg::help_ask_address,
      "求助（3/4）：具体地址（楼栋、单元、门牌）？只有接单的志愿者能看到。{building}",
      "Help request (3/4): your address (building, entrance, flat)? Only the volunteer who takes "
@@ -219,6 +235,8 @@ constexpr Entry kEntries[] = {
     {Msg::done_which, "你有几个任务，完成了哪一个？请发送「完成 #编号」：{list}",
      "You have several tasks; which one is done? Send /done #N: {list}"},
     {Msg::done_none, "你现在没有进行中的任务。", "You have no task in progress."},
+    {Msg::done_already, "#{id} 已经完成了，谢谢你！", "#{id} is already done, thank you!"},
+    {Msg::full_address, "{building}栋{address}", "Building {building}, {address}"},
     {Msg::ticket_not_found, "找不到求助 #{id}。", "There is no request #{id}."},
     {Msg::rate_ask,
      "#{id} 已由 {volunteer} 完成。满意吗？请回复这条消息：1–5 分，可以加一句评价，例如「5 "
@@ -237,6 +255,15 @@ constexpr Entry kEntries[] = {
     {Msg::mine_tasks, "我的任务：\n{list}", "My tasks:\n{list}"},
     {Msg::mine_none, "没有进行中的求助或任务。", "No open requests or tasks."},
     {Msg::mine_pending_volunteer, "志愿者报名：等待审核", "Volunteer sign-up: waiting for review"},
+    {Msg::mine_places, "我的岗位：\n{list}", "My posts:\n{list}"},
+    {Msg::mine_place_line, "{id} {title}（{time}，{place}）— {status}",
+     "{id} {title} ({time}, {place}) — {status}"},
+    {Msg::mine_on_duty, "正在值班{post}：{time} 签到。", "On duty{post}: checked in at {time}."},
+    {Msg::place_taken, "有名额", "you have a place"},
+    {Msg::place_confirmed, "有名额，已确认", "you have a place, confirmed"},
+    {Msg::place_held, "名额保留中，等协调员审核你的报名",
+     "place held while your sign-up is reviewed"},
+    {Msg::place_waiting, "候补", "on the wait-list"},
     {Msg::mine_sent_private, "{name}，我私信发给你了。", "{name}, I've sent it to you privately."},
     {Msg::status_open, "等待接单", "waiting for a volunteer"},
     {Msg::status_claimed, "{volunteer} 已接单", "taken by {volunteer}"},

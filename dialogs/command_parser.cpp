@@ -1,7 +1,9 @@
 #include "dialogs/command_parser.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
+#include <vector>
 
 #include "dialogs/vocabulary.hpp"
 
@@ -78,7 +80,41 @@ bool only_number(std::string_view s) {
   return digits > 0 && digits <= 15 && only_punctuation(v.substr(digits));
 }
 
+// Edits between two short ASCII words, a swap of neighbours counting as one (optimal string
+// alignment distance).
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
 }  // namespace
+
+std::optional<std::string> closest_command(std::string_view typed) {
+  std::string name = lower_ascii(typed);
+  if (!name.empty() && name[0] == '/') name.erase(0, 1);
+  if (name.empty() || name.size() > 20) return std::nullopt;
+  std::optional<std::string> best;
+  std::size_t best_distance = name.size() <= 4 ? 1 : 2;
+  for (const auto& n : kSlashNames) {
+    std::size_t d = edit_distance(name, n.word);
+    if (d != 0 && d <= best_distance && (!best || d < best_distance)) {
+      best = "/" + std::string(n.word);
+      best_distance = d;
+    }
+  }
+  return best;
+}
 
 ParsedCommand command_from_name(std::string_view name, std::string_view args) {
   ParsedCommand p;

@@ -59,6 +59,11 @@ ParsedCommand parse_command(std::string_view text, std::string_view bot_username
 // '/' or '@bot'.
 ParsedCommand command_from_name(std::string_view name, std::string_view args);
 
+// The slash command closest to a mistyped one ("/hepl" → "/help"): within one edit (a letter
+// added, dropped, changed, or two swapped) for names of up to four letters, two for longer
+// ones; nullopt when none is that close, as for other bots' commands.
+std::optional<std::string> closest_command(std::string_view typed);
+
 // "#12", "12", "＃12" at the start of `args`; nullopt when there is no number.
 std::optional<std::int64_t> parse_ticket_number(std::string_view args);
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdint>
 
 #include <nlohmann/json.hpp>
 
@@ -35,6 +36,35 @@ constexpr std::array<Transition, 5> kCommon = {{
     // An answer no row takes (a dialog's table should not let this happen): ask again.
     {kAny, Input::answer, nullptr, nullptr, kSame},
 }};
+
+// Names one dialog among a person's dialogs: from the event that began it (platforms name each
+// event once) and the time, so that dialogs begun one after another never share it.
+std::string dialog_token(const Turn& turn) {
+  std::uint32_t h = 2166136261u;  // FNV-1a, 32 bits: short enough for a button's data
+  auto mix = [&h](std::string_view s) {
+    for (unsigned char ch : s) h = (h ^ ch) * 16777619u;
+  };
+  if (const InboundEvent* ev = turn.origin.event) {
+    mix(ev->adapter);
+    mix(":");
+    mix(ev->event_id);
+  }
+  mix(":");
+  mix(std::to_string(turn.now));
+  std::string out;
+  do {
+    out += "0123456789abcdefghijklmnopqrstuvwxyz"[h % 36];
+    h /= 36;
+  } while (h != 0);
+  return out;
+}
+
+// Whether a question may be asked in the group the dialog is in: only where the platform says
+// what a message replies to, since in a group only a reply (or a button) answers it.
+bool answerable_in_group(const Turn& turn, const std::string& adapter) {
+  const AdapterConfig* platform = turn.config.adapter(adapter);
+  return platform == nullptr || platform->capabilities.replies;
+}
 
 const StateSpec* find_state(const DialogSpec& spec, std::string_view name) {
   for (const auto& s : spec.states) {
@@ -85,16 +115,24 @@ void decode_dialog_data(const std::string& data, Answers& answers, std::vector<s
 }
 
 std::optional<std::string> pressed_choice(const DialogRecord& d, std::string_view pressed) {
-  auto dot = pressed.rfind('.');
+  // "<state>.<index>.<token>"; buttons sent before dialogs had tokens lack the last part.
+  auto dot = pressed.find('.');
   if (dot == std::string_view::npos || pressed.substr(0, dot) != d.state) return std::nullopt;
-  std::string_view digits = pressed.substr(dot + 1);
+  std::string_view rest = pressed.substr(dot + 1);
+  std::string_view token;
+  if (auto second = rest.find('.'); second != std::string_view::npos) {
+    token = rest.substr(second + 1);
+    rest = rest.substr(0, second);
+  }
   std::size_t index = 0;
-  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
-  if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+  auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), index);
+  if (ec != std::errc() || end != rest.data() + rest.size()) return std::nullopt;
   Answers answers;
   std::vector<std::string> path;
   Choices choices;
   decode_dialog_data(d.data, answers, path, &choices);
+  auto own = answers.find(kDialogToken);
+  if (token != (own == answers.end() ? std::string() : own->second)) return std::nullopt;
   if (index >= choices.size()) return std::nullopt;
   return choices[index];
 }
@@ -129,9 +167,9 @@ Button DialogCtx::button(std::string label, std::string_view value) {
   auto it = std::find(choices.begin(), choices.end(), value);
   auto index = static_cast<std::size_t>(it - choices.begin());
   if (it == choices.end()) choices.emplace_back(value);
-  return Button{
-      std::move(label),
-      Route{RouteKind::dialog, record.person_id, record.state + "." + std::to_string(index)}.str()};
+  std::string data = record.state + "." + std::to_string(index);
+  if (auto token = answers.find(kDialogToken); token != answers.end()) data += "." + token->second;
+  return Button{std::move(label), Route{RouteKind::dialog, record.person_id, data}.str()};
 }
 
 const DialogSpec* DialogRunner::spec(std::string_view kind) const {
@@ -157,6 +195,7 @@ void DialogRunner::start(Turn& turn, const DialogSpec& spec, Answers initial) {
   record.thread = turn.origin.chat.thread;
   record.private_chat = !turn.in_group();
   record.community_id = turn.community ? turn.community->id : "";
+  initial[kDialogToken] = dialog_token(turn);
   std::vector<std::string> path;
   Choices choices;
   run(turn, spec, record, initial, path, choices, Input::begin, "");
@@ -227,11 +266,12 @@ void DialogRunner::run(Turn& turn, const DialogSpec& spec, DialogRecord& record,
 
 void DialogRunner::ask(Turn& turn, const DialogSpec& spec, DialogRecord& record, Answers& answers,
                        std::vector<std::string>& path, Choices& choices, const StateSpec& state) {
-  if (state.private_only && !record.private_chat) {
+  bool in_group_ok = answerable_in_group(turn, record.adapter);
+  if ((state.private_only || !in_group_ok) && !record.private_chat) {
     auto who = turn.store.people.identity(record.person_id, record.adapter);
     if (who) {
       DialogCtx notice(turn, spec, record, answers, path, choices, "");
-      notice.say(Msg::continue_private);
+      notice.say(state.private_only ? Msg::continue_private : Msg::continue_private_chat);
       record.chat = turn.private_address(*who).chat;
       record.thread.clear();
       record.private_chat = true;

@@ -19,6 +19,11 @@ namespace linli {
 enum class Input { begin, answer, yes, no, back, cancel, timeout };
 
 using Answers = std::map<std::string, std::string>;
+// Answers that are not a person's but the dialog's own: which dialog this is (its buttons carry
+// it, so a button of an earlier dialog answers nothing in a later one), and whether the person
+// was told privately that it waits for a reply in its group.
+inline constexpr const char* kDialogToken = "dialog_token";
+inline constexpr const char* kRemindedInGroup = "reminded_in_group";
 // The values of the current question's buttons. A button carries the index of its value, never
 // the value itself: a platform's button data is short (Telegram: 64 bytes), a name may not be.
 using Choices = std::vector<std::string>;
@@ -93,7 +98,8 @@ class DialogCtx {
   void say(std::string text, std::vector<std::vector<Button>> buttons = {});
   void say(Msg m, std::initializer_list<Arg> args = {}) { say(turn.say(m, args)); }
   // A button whose press answers this dialog with `value`, as if typed. Its data is a short
-  // route whatever the value's length: "d:<person>:<state>.<index of the value in choices>".
+  // route whatever the value's length:
+  // "d:<person>:<state>.<index of the value in choices>.<the dialog's token>".
   Button button(std::string label, std::string_view value);
   // "Yes, submit" and `no_label`, for a confirmation question.
   std::vector<std::vector<Button>> yes_no_buttons(Msg no_label);
@@ -132,7 +138,7 @@ std::string encode_dialog_data(const Answers& answers, const std::vector<std::st
 void decode_dialog_data(const std::string& data, Answers& answers, std::vector<std::string>& path,
                         Choices* choices = nullptr);
 // The value a pressed button of dialog `d` stands for (`pressed`: what follows "d:<person>:");
-// nullopt for a button of a question that is no longer the current one.
+// nullopt for a button of a question that is no longer the current one, or of another dialog.
 std::optional<std::string> pressed_choice(const DialogRecord& d, std::string_view pressed);
 
 }  // namespace linli

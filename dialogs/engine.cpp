@@ -120,11 +120,16 @@ void Engine::handle(const InboundEvent& ev, std::int64_t now, Outcome& out) {
       if (cmd.kind == ParseKind::ours) {
         on_command(turn, cmd);
       } else if (cmd.kind == ParseKind::unknown) {
-        // In a group, commands of other bots arrive without "@name": stay quiet there.
-        if (!turn.in_group()) turn.reply(turn.say(Msg::unknown_command, {{"command", cmd.typed}}));
+        unknown_command(turn, cmd);
       } else if (auto dialog = store_.dialogs.get(turn.person.id);
                  dialog && in_dialog_chat(*dialog, ev)) {
-        on_dialog_input(turn, std::move(*dialog), cmd, ev.text);
+        // In a group only a reply to the question (or its button) answers it: anything else
+        // there is the person talking to their neighbours, typos of commands included.
+        if (turn.in_group()) {
+          remind_open_dialog(turn, std::move(*dialog));
+        } else {
+          on_dialog_input(turn, std::move(*dialog), cmd, ev.text);
+        }
       } else if (!turn.in_group()) {
         auto waiting = tickets::awaiting_rating(turn);
         if (waiting && tickets::parse_rating(ev.text)) {
@@ -139,6 +144,26 @@ void Engine::handle(const InboundEvent& ev, std::int64_t now, Outcome& out) {
     }
   }
   if (!ev.callback_id.empty()) turn.answer_press();
+}
+
+// A slash command we do not have. In a group, commands of other bots arrive without "@name":
+// only one close to ours ("/hepl") is answered there, briefly, and once a day per person, so a
+// group is not told about every typo; in a private chat it always gets a hint.
+void Engine::unknown_command(Turn& turn, const ParsedCommand& cmd) {
+  auto closest = closest_command(cmd.typed);
+  if (turn.in_group()) {
+    if (!closest || !turn.arm_once(Timer{TimerKind::typo_hint, turn.person.id}, turn.now + kDay)) {
+      return;
+    }
+    turn.reply(
+        turn.say(Msg::unknown_command_closest,
+                 {{"name", turn.person.name}, {"command", cmd.typed}, {"closest", *closest}}));
+    return;
+  }
+  turn.reply(closest ? turn.say(Msg::unknown_command_closest, {{"name", turn.person.name},
+                                                               {"command", cmd.typed},
+                                                               {"closest", *closest}})
+                     : turn.say(Msg::unknown_command, {{"command", cmd.typed}}));
 }
 
 void Engine::slow_down(const InboundEvent& ev, std::int64_t now, Outcome& out) {
@@ -168,6 +193,24 @@ void Engine::on_dialog_input(Turn& turn, DialogRecord dialog, const ParsedComman
     }
   }
   dialogs_.feed(turn, std::move(dialog), input, trim(text));
+}
+
+// Said once per dialog, privately: the dialog in this group waits for a reply to its question.
+// Not an answer, so the dialog's time-out runs on from its last answer.
+void Engine::remind_open_dialog(Turn& turn, DialogRecord dialog) {
+  Answers answers;
+  std::vector<std::string> path;
+  Choices choices;
+  decode_dialog_data(dialog.data, answers, path, &choices);
+  if (answers.count(kRemindedInGroup) != 0) return;
+  answers[kRemindedInGroup] = "1";
+  dialog.data = encode_dialog_data(answers, path, choices);
+  store_.dialogs.put(dialog);
+  const DialogSpec* spec = dialogs_.spec(dialog.kind);
+  std::string group = turn.group && !turn.group->title.empty() ? turn.group->title : dialog.chat;
+  turn.tell(turn.person.id,
+            turn.say(Msg::dialog_open_in_group,
+                     {{"group", group}, {"what", spec ? turn.say(spec->title) : std::string()}}));
 }
 
 void Engine::on_button(Turn& turn) {
@@ -209,7 +252,9 @@ bool Engine::on_reply(Turn& turn, const std::string& route_text, const ParsedCom
   if (route->kind == RouteKind::dialog) {
     if (route->id != turn.person.id) return true;  // someone else's question: not for us to answer
     auto dialog = store_.dialogs.get(turn.person.id);
-    if (!dialog) return false;
+    // A reply to a question of the group after the dialog went on privately answers nothing
+    // there: what comes next (an address) must not be typed into the group.
+    if (!dialog || !in_dialog_chat(*dialog, *turn.origin.event)) return false;
     on_dialog_input(turn, std::move(*dialog), cmd, text);
     return true;
   }
@@ -408,9 +453,15 @@ void Engine::start_signup(Turn& turn) {
 
 void Engine::start_help(Turn& turn, const std::string& inline_text) {
   if (turn.community == nullptr) return turn.reply(turn.say(Msg::no_community)), void();
-  Answers initial;
   auto n = utf8_length(inline_text);
-  if (n >= 2 && n <= 500) initial["details"] = inline_text;
+  if (n > kMaxHelpDetails) {
+    // Said, and nothing started: the person shortens it and sends 求助 again.
+    return turn.reply(turn.say(Msg::help_too_long, {{"limit", std::to_string(kMaxHelpDetails)},
+                                                    {"count", std::to_string(n)}})),
+           void();
+  }
+  Answers initial;
+  if (n >= 2) initial["details"] = inline_text;
   if (turn.group && turn.group->kind == GroupKind::residents) {
     initial["group_building"] = turn.group->building;
   }
@@ -512,6 +563,7 @@ std::string community_of(Store& store, const Timer& t) {
       return "";
     case TimerKind::dialog:
     case TimerKind::purge:
+    case TimerKind::typo_hint:
       return "";
   }
   return "";
@@ -531,6 +583,8 @@ void Engine::fire(const TimerRecord& record, std::int64_t now, Outcome& out) {
       return purge(now, out);
     case TimerKind::dialog:
       return dialog_timeout(timer->subject, now, out);
+    case TimerKind::typo_hint:
+      return;  // its time of quiet is over
     default:
       break;
   }
@@ -556,6 +610,7 @@ void Engine::fire(const TimerRecord& record, std::int64_t now, Outcome& out) {
       return shifts::close(turn, id);
     case TimerKind::dialog:
     case TimerKind::purge:
+    case TimerKind::typo_hint:
       return;
   }
 }

@@ -36,6 +36,8 @@ class Engine {
   void on_command(Turn& turn, const ParsedCommand& cmd);
   void on_dialog_input(Turn& turn, DialogRecord dialog, const ParsedCommand& cmd,
                        const std::string& text);
+  void remind_open_dialog(Turn& turn, DialogRecord dialog);
+  void unknown_command(Turn& turn, const ParsedCommand& cmd);
   void menu(Turn& turn);
   void start(Turn& turn);
   void start_signup(Turn& turn);

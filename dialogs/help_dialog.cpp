@@ -47,7 +47,7 @@ void ask_confirm(DialogCtx& c) {
       c.turn.say(Msg::help_summary,
                  {{"category", std::string(skill_name(category_of(c), l))},
                   {"details", c.get("details")},
-                  {"address", c.get("address")},
+                  {"address", tickets::full_address(l, c.get("building"), c.get("address"))},
                   {"urgency", c.turn.say(is_urgent(c) ? Msg::urgent_word : Msg::not_urgent_word)}}),
       c.yes_no_buttons(Msg::drop_button));
 }
@@ -61,7 +61,10 @@ bool valid_category_details_known(const DialogCtx& c) {
 }
 bool valid_details(const DialogCtx& c) {
   auto n = utf8_length(c.text);
-  return n >= 2 && n <= 500 && c.text[0] != '/';
+  return n >= 2 && n <= kMaxHelpDetails && c.text[0] != '/';
+}
+bool details_too_long(const DialogCtx& c) {
+  return utf8_length(c.text) > kMaxHelpDetails;
 }
 bool valid_address(const DialogCtx& c) {
   auto n = utf8_length(c.text);
@@ -101,6 +104,10 @@ void hint_category(DialogCtx& c) {
 void hint_details(DialogCtx& c) {
   c.say(Msg::help_hint_details);
 }
+void say_too_long(DialogCtx& c) {
+  c.say(Msg::help_too_long, {{"limit", std::to_string(kMaxHelpDetails)},
+                             {"count", std::to_string(utf8_length(c.text))}});
+}
 void hint_address(DialogCtx& c) {
   c.say(Msg::help_hint_address);
 }
@@ -137,13 +144,14 @@ constexpr std::array<StateSpec, 5> kStates = {{
     {"confirm", ask_confirm, false, true},
 }};
 
-constexpr std::array<Transition, 13> kTable = {{
+constexpr std::array<Transition, 14> kTable = {{
     // state       input          guard                         action          next
     {kStart, Input::begin, nullptr, nullptr, "category"},
     {"category", Input::answer, valid_category_details_known, save_category, "address"},
     {"category", Input::answer, valid_category, save_category, "details"},
     {"category", Input::answer, nullptr, hint_category, kSame},
     {"details", Input::answer, valid_details, save_details, "address"},
+    {"details", Input::answer, details_too_long, say_too_long, kSame},
     {"details", Input::answer, nullptr, hint_details, kSame},
     {"address", Input::answer, valid_address, save_address, "urgency"},
     {"address", Input::answer, nullptr, hint_address, kSame},

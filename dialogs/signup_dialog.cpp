@@ -136,7 +136,9 @@ void hint_yes_no(DialogCtx& c) {
 }
 
 void restart(DialogCtx& c) {
+  std::string token = c.get(kDialogToken);  // the same dialog, asked from the start again
   c.answers.clear();
+  if (!token.empty()) c.answers[kDialogToken] = token;
   c.say(Msg::signup_restart);
 }
 

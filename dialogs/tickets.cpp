@@ -4,7 +4,9 @@
 #include <cstdlib>
 
 #include "dialogs/assignments.hpp"
+#include "dialogs/recruitment.hpp"
 #include "dialogs/route.hpp"
+#include "dialogs/time_text.hpp"
 #include "dialogs/vocabulary.hpp"
 
 namespace linli::tickets {
@@ -29,6 +31,12 @@ std::string card_text(Turn& turn, const HelpRequest& r, Msg m, const std::string
 }
 
 }  // namespace
+
+std::string full_address(Lang l, const std::string& building, const std::string& address) {
+  if (building.empty() || !leading_building(address).empty()) return address;
+  if (address.empty()) return say(l, Msg::building_label, {{"building", building}});
+  return say(l, Msg::full_address, {{"building", building}, {"address", address}});
+}
 
 int building_distance(std::string_view a, std::string_view b) {
   if (a.empty() || b.empty()) return 1000;
@@ -137,7 +145,7 @@ void take(Turn& turn, std::int64_t id) {
                 {{"id", std::to_string(id)},
                  {"category",
                   std::string(skill_name(skill_from_code(r->category).value_or(Skill::other), vl))},
-                 {"address", r->address},
+                 {"address", full_address(vl, r->building, r->address)},
                  {"resident", turn.name_of(r->resident_id)},
                  {"details", r->details}}));
   turn.tell(r->resident_id, say(turn.lang_of(r->resident_id), Msg::resident_volunteer_coming,
@@ -165,7 +173,10 @@ void finish(Turn& turn, std::optional<std::int64_t> id) {
     return;
   }
   if (!turn.store.requests.finish(*id, turn.person.id, turn.now)) {
-    turn.reply(turn.say(Msg::done_not_yours, {{"id", std::to_string(*id)}}));
+    // Sent twice ("完成#3", then "完成 3"): the second time it is done already, not someone else's.
+    bool mine_done = r->status == RequestStatus::done && r->volunteer_id == turn.person.id;
+    turn.reply(turn.say(mine_done ? Msg::done_already : Msg::done_not_yours,
+                        {{"id", std::to_string(*id)}}));
     return;
   }
   std::string me = turn.name_of(turn.person.id);
@@ -286,6 +297,37 @@ void mine(Turn& turn) {
   }
   if (!tasks.empty()) {
     text += "\n" + turn.say(Msg::mine_tasks, {{"list", tasks}});
+    any = true;
+  }
+  // A volunteer's places on posts that have not ended, and the shift they are on now.
+  std::string places;
+  for (const auto& e : turn.store.roster.of_person(turn.person.id)) {
+    auto p = turn.store.posts.get(e.post_id);
+    if (!p || p->ends_at <= turn.now || e.status == RosterStatus::gone) continue;
+    Msg status = e.status == RosterStatus::waiting ? Msg::place_waiting
+                 : e.status == RosterStatus::held  ? Msg::place_held
+                 : e.confirmed                     ? Msg::place_confirmed
+                                                   : Msg::place_taken;
+    places += (places.empty() ? "" : "\n") +
+              turn.say(Msg::mine_place_line, {{"id", std::to_string(p->id)},
+                                              {"title", p->title},
+                                              {"time", recruitment::post_time(turn, *p, l)},
+                                              {"place", recruitment::post_place(*p, l)},
+                                              {"status", turn.say(status)}});
+  }
+  if (!places.empty()) {
+    text += "\n" + turn.say(Msg::mine_places, {{"list", places}});
+    any = true;
+  }
+  if (auto on = turn.store.shifts.on_duty(turn.person.id)) {
+    auto p = on->post_id ? turn.store.posts.get(on->post_id) : std::nullopt;
+    std::string post =
+        p ? turn.say(Msg::checkin_post, {{"id", std::to_string(p->id)}, {"title", p->title}}) : "";
+    text +=
+        "\n" +
+        turn.say(Msg::mine_on_duty,
+                 {{"post", post},
+                  {"time", format_time(on->checkin_at, turn.utc_offset_min(on->community_id), l)}});
     any = true;
   }
   if (!any) text += "\n" + turn.say(Msg::mine_none);

@@ -3,6 +3,7 @@
 // claimed by exactly one volunteer, done, rated by the resident.
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -22,6 +23,9 @@ struct Candidate {
 // resident's building, at most `n` (of Volunteers::nearest with `n` of each kind).
 std::vector<Candidate> rank(const std::vector<PoolMember>& pool, Skill need,
                             std::string_view building, std::size_t n);
+// The address as a volunteer needs it: what the resident typed ("2单元501"), after the building
+// of the group they asked in when the address does not name one itself ("31栋2单元501").
+std::string full_address(Lang l, const std::string& building, const std::string& address);
 int building_distance(std::string_view a, std::string_view b);
 
 // Stores the request and posts its card; returns the ticket number.

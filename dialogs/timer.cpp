@@ -16,7 +16,7 @@ struct KindName {
 };
 
 // A call's deadline was named after the call, and a dialog's timeout after its route.
-constexpr std::array<KindName, 9> kKinds = {{
+constexpr std::array<KindName, 10> kKinds = {{
     {TimerKind::remind, "remind", "remind"},
     {TimerKind::replace, "replace", "replace"},
     {TimerKind::cards, "cards", "cards"},
@@ -26,6 +26,7 @@ constexpr std::array<KindName, 9> kKinds = {{
     {TimerKind::shift, "shift", "shift"},
     {TimerKind::dialog, "dialog", "d"},
     {TimerKind::purge, "purge", "purge"},
+    {TimerKind::typo_hint, "typo_hint", "typo"},
 }};
 
 const KindName& entry(TimerKind k) {

@@ -22,6 +22,9 @@ enum class TimerKind {
   shift,      // an open shift ends by itself (the daily cap, the post's end); subject: the shift
   dialog,     // an unfinished dialog times out; subject: the person
   purge,      // the daily purge of what privacy says not to keep; no subject
+  // While armed, a person who mistypes a command in a group is not told again; subject: the
+  // person. Falling due does nothing.
+  typo_hint,
 };
 
 struct Timer {

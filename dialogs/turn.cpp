@@ -143,9 +143,10 @@ std::int64_t Turn::send(OutboundMessage m) {
   return id;
 }
 
-void Turn::arm_once(const Timer& timer, std::int64_t due_at) {
-  if (!store.timers.arm_once(timer, due_at)) return;
+bool Turn::arm_once(const Timer& timer, std::int64_t due_at) {
+  if (!store.timers.arm_once(timer, due_at)) return false;
   if (!out_.earliest_timer || due_at < *out_.earliest_timer) out_.earliest_timer = due_at;
+  return true;
 }
 
 const Community* Turn::coordinated() const {

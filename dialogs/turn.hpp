@@ -98,8 +98,8 @@ class Turn {
   // Hands a row that is already in the outbox (pending again) to the sender.
   void requeue(OutboxRow row);
   void arm(const Timer& timer, std::int64_t due_at);
-  // Arms a timer unless it is armed already (debouncing).
-  void arm_once(const Timer& timer, std::int64_t due_at);
+  // Arms a timer unless it is armed already (debouncing); false when it was.
+  bool arm_once(const Timer& timer, std::int64_t due_at);
   void disarm(const Timer& timer) { store.timers.disarm(timer); }
   // The community this person coordinates from this chat: the group's, or in a private chat
   // the first they coordinate. nullptr when they coordinate none here.

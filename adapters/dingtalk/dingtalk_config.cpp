@@ -21,6 +21,7 @@ void parse_dingtalk_config(const ConfigSection& r, AdapterConfig& a) {
   a.capabilities.buttons = false;
   a.capabilities.edits = false;
   a.capabilities.reply_prompts = false;
+  a.capabilities.replies = false;
   a.capabilities.max_text = 5000;
   a.capabilities.max_button_data = 64;
   a.capabilities.private_chat_is_user_id = true;

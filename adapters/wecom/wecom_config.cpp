@@ -76,6 +76,7 @@ void parse_wecom_config(const ConfigSection& r, AdapterConfig& a) {
   a.capabilities.buttons = true;  // template cards in private chats; typed options in groups
   a.capabilities.edits = false;   // an edit arrives as a new message
   a.capabilities.reply_prompts = false;
+  a.capabilities.replies = false;
   a.capabilities.max_text = 2048;
   a.capabilities.max_button_data = 64;  // far below the 1024 bytes of a card button's key
   a.capabilities.private_chat_is_user_id = true;

@@ -71,6 +71,7 @@ void parse_xmpp_config(const ConfigSection& r, AdapterConfig& a) {
   a.capabilities.buttons = false;
   a.capabilities.edits = true;
   a.capabilities.reply_prompts = false;
+  a.capabilities.replies = false;
   a.capabilities.max_text = 4096;
   a.capabilities.max_button_data = 64;
   a.capabilities.private_chat_is_user_id = true;

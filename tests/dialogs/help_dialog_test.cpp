@@ -47,7 +47,7 @@ TEST_F(HelpDialog, HelpAsksCategoryAndPointsToMenu) {
 TEST_F(HelpDialog, CategoryWithInlineDetailsSkipsToAddress) {
   say("li", "g31", "/help 厨房水管漏水了");
   EXPECT_EQ(answers("li")["details"], "厨房水管漏水了");
-  auto sent = say("li", "g31", "维修");
+  auto sent = answer("li", "g31", "维修");
   auto d = dialog_of("li");
   EXPECT_EQ(d->state, "address");
   EXPECT_TRUE(d->private_chat);
@@ -62,7 +62,7 @@ TEST_F(HelpDialog, TheAddressIsAskedInThePrivateChatThePersonWroteFrom) {
   dm.text = "/menu";
   handle(dm);
   say("li", "g31", "/help 厨房水管漏水了");
-  auto sent = say("li", "g31", "维修");
+  auto sent = answer("li", "g31", "维修");
   auto d = dialog_of("li");
   ASSERT_TRUE(d && d->private_chat);
   EXPECT_EQ(d->chat, "dm-li");
@@ -73,7 +73,7 @@ TEST_F(HelpDialog, TheAddressIsAskedInThePrivateChatThePersonWroteFrom) {
 
 TEST_F(HelpDialog, CategoryWithoutDetailsAsksDetails) {
   put_dialog("li", "help", "category", "g31", {{"group_building", "31"}});
-  auto sent = say("li", "g31", "5");
+  auto sent = answer("li", "g31", "5");
   EXPECT_EQ(dialog_of("li")->state, "details");
   EXPECT_EQ(answers("li")["category"], "shopping");
   EXPECT_THAT(texts_to(sent, "g31").at(0), HasSubstr("简单说说"));
@@ -81,7 +81,7 @@ TEST_F(HelpDialog, CategoryWithoutDetailsAsksDetails) {
 
 TEST_F(HelpDialog, UnknownCategoryIsAskedAgain) {
   put_dialog("li", "help", "category", "g31", {});
-  auto sent = say("li", "g31", "9");
+  auto sent = answer("li", "g31", "9");
   EXPECT_EQ(dialog_of("li")->state, "category");
   EXPECT_THAT(texts_to(sent, "g31").at(0), HasSubstr("请回复列表里的一个编号"));
 }
@@ -89,7 +89,7 @@ TEST_F(HelpDialog, UnknownCategoryIsAskedAgain) {
 TEST_F(HelpDialog, DetailsMoveToAddressInPrivate) {
   put_dialog("li", "help", "details", "g31", {{"category", "shopping"}, {"group_building", "31"}},
              {"category"});
-  auto sent = say("li", "g31", "帮忙买点菜和药");
+  auto sent = answer("li", "g31", "帮忙买点菜和药");
   EXPECT_EQ(dialog_of("li")->state, "address");
   EXPECT_EQ(answers("li")["details"], "帮忙买点菜和药");
   EXPECT_THAT(texts_to(sent, "li").at(0), HasSubstr("31栋的话"));
@@ -97,7 +97,7 @@ TEST_F(HelpDialog, DetailsMoveToAddressInPrivate) {
 
 TEST_F(HelpDialog, TooShortDetailsAreAskedAgain) {
   put_dialog("li", "help", "details", "g31", {{"category", "shopping"}}, {"category"});
-  auto sent = say("li", "g31", "菜");
+  auto sent = answer("li", "g31", "菜");
   EXPECT_EQ(dialog_of("li")->state, "details");
   EXPECT_THAT(texts_to(sent, "g31").at(0), HasSubstr("2–500"));
 }
@@ -200,8 +200,8 @@ TEST_F(HelpDialog, ButtonAnswersTheDialogOfItsOwnerOnly) {
 TEST_F(HelpDialog, PeopleInTheSameGroupKeepTheirOwnDialogs) {
   say("li", "g31", "求助");
   say("zhang", "g31", "报名志愿者");
-  say("li", "g31", "5");          // li's category
-  say("zhang", "g31", "张建国");  // zhang's name
+  answer("li", "g31", "5");          // li's category
+  answer("zhang", "g31", "张建国");  // zhang's name
   EXPECT_EQ(dialog_of("li")->kind, "help");
   EXPECT_EQ(dialog_of("li")->state, "details");
   EXPECT_EQ(answers("li")["category"], "shopping");

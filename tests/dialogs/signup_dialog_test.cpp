@@ -89,7 +89,7 @@ TEST_F(SignupDialog, ButtonOfAQuestionAnsweredBeforeIsNotReadAsTheNextAnswer) {
 
 TEST_F(SignupDialog, ValidNameMovesToPhoneInPrivateChat) {
   put_dialog("li", "signup", "name", "g31", {});
-  auto sent = say("li", "g31", "李秀英");
+  auto sent = answer("li", "g31", "李秀英");
   auto d = dialog_of("li");
   EXPECT_EQ(d->state, "phone");
   EXPECT_TRUE(d->private_chat);
@@ -104,7 +104,7 @@ TEST_F(SignupDialog, ValidNameMovesToPhoneInPrivateChat) {
 
 TEST_F(SignupDialog, InvalidNameIsAskedAgainWithHint) {
   put_dialog("li", "signup", "name", "g31", {});
-  auto sent = say("li", "g31", std::string(31 * 3, 'a'));
+  auto sent = answer("li", "g31", std::string(31 * 3, 'a'));
   EXPECT_EQ(dialog_of("li")->state, "name");
   ASSERT_EQ(texts_to(sent, "g31").size(), 1u);
   EXPECT_THAT(texts_to(sent, "g31")[0], HasSubstr("1–30"));
@@ -275,7 +275,7 @@ TEST_F(SignupDialog, IdleDialogTimesOutWithAMessage) {
 TEST_F(SignupDialog, AnswerMovesTheTimeOutOn) {
   say("li", "g31", "/join");
   now_ += 20 * 60 * 1000;
-  say("li", "g31", "李秀英");
+  answer("li", "g31", "李秀英");
   now_ += 20 * 60 * 1000;  // 40 minutes after /join, 20 after the last answer
   EXPECT_TRUE(fire_due().empty());
   EXPECT_EQ(dialog_of("li")->state, "phone");

@@ -33,7 +33,7 @@ TEST(Timer, KeysAreTheOnesEarlierVersionsStored) {
 TEST(Timer, EveryKindReadsBackAsItself) {
   for (TimerKind k : {TimerKind::remind, TimerKind::replace, TimerKind::cards, TimerKind::deadline,
                       TimerKind::offer, TimerKind::unclaimed, TimerKind::shift, TimerKind::dialog,
-                      TimerKind::purge}) {
+                      TimerKind::purge, TimerKind::typo_hint}) {
     Timer t{k, k == TimerKind::purge ? 0 : 1234567890123};
     auto back = Timer::of(stored(t.key(), std::string(to_string(k))));
     ASSERT_TRUE(back) << to_string(k);

@@ -188,7 +188,7 @@ TEST_F(Feishu, HelpRequestFromTheGroupToTheRating) {
 
   // 陈师傅 replies to the card (Feishu's reply: parent_id is the card's message id).
   say(kVolunteers, kChen, "接单💪", card.message_id);
-  expect(p2p(kChen), "地址：2单元501");
+  expect(p2p(kChen), "地址：31栋2单元501");
   expect(p2p(kLi), "陈师傅 接了你的求助 #1");
   // The card is edited in place for everyone.
   ASSERT_TRUE(fake_.wait_until([&] {

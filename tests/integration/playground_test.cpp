@@ -176,7 +176,7 @@ TEST_F(Playground, HelpRequestIsClaimedDoneAndRated) {
 
   send("gv", "chen", "接单", card);
   expect_bot("gv", "陈师傅 已接单", "edit");
-  expect_bot("chen", "地址：2单元501");
+  expect_bot("chen", "地址：31栋2单元501");
   expect_bot("li", "陈师傅 接了你的求助 #1");
   EXPECT_EQ(ticket(1).status, RequestStatus::claimed);
 
@@ -301,8 +301,8 @@ TEST_F(Playground, CoordinatorLowersAHeadcountReadsTheRosterAndTheMenusFollowThe
 
 TEST_F(Playground, VolunteerSignsUpAndIsApproved) {
   send("g31", "wang", "报名志愿者");
-  expect_bot("g31", "请问你的姓名");
-  send("g31", "wang", "王小明");
+  json name = expect_bot("g31", "请问你的姓名");
+  send("g31", "wang", "王小明", name["id"]);
   expect_bot("g31", "私信");
   expect_bot("wang", "你的手机号");
   send("wang", "wang", "137 0000 0000");
@@ -377,11 +377,11 @@ TEST_F(Playground, TheReadmeGrandmaStoryPlaysAsWritten) {
 
 TEST_F(Playground, DialogContinuesWhereItWasAfterARestart) {
   send("g31", "li", "求助");
-  expect_bot("g31", "需要哪方面的帮助");
-  send("g31", "li", "代购配送");
-  expect_bot("g31", "简单说说");
+  json category = expect_bot("g31", "需要哪方面的帮助");
+  send("g31", "li", "代购配送", category["id"]);
+  json details = expect_bot("g31", "简单说说");
   app_->restart();
-  send("g31", "li", "帮忙买点菜和降压药");
+  send("g31", "li", "帮忙买点菜和降压药", details["id"]);
   expect_bot("li", "具体地址");
   send("li", "li", "2单元501");
   send("li", "li", "2");
@@ -489,6 +489,59 @@ TEST_F(Playground, PageRequestsOfTheWrongShapeAreRefusedWith400) {
   for (const char* query : {"after=abc", "after=12abc", "wait=99999999999999999999"}) {
     EXPECT_EQ(client().get(std::string("/playground/api/feed?") + query).status, 400) << query;
   }
+}
+
+}  // namespace
+}  // namespace linli::test
+
+namespace linli::test {
+namespace {
+
+// Issue 12: what is too long is said, with the limit, in the person's language; nothing else.
+TEST_F(Playground, AMessagePastThePlatformsLengthIsRefusedInThePersonsLanguage) {
+  std::string text;
+  for (int i = 0; i < 5000; ++i) text += "漏";
+  json body = {{"chat", "g31"}, {"user", "li"}, {"text", "求助 " + text}};
+  auto r = client().post("/playground/api/send", body.dump());
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(json::parse(r.body).value("error", ""),
+            "消息太长了：一条最多 4096 个字，这条有 5003 个字。请写短一些，或分几条发。");
+  body = {{"chat", "g31"}, {"user", "emma"}, {"text", text}};
+  r = client().post("/playground/api/send", body.dump());
+  EXPECT_EQ(r.status, 400);
+  EXPECT_THAT(json::parse(r.body).value("error", ""),
+              HasSubstr("too long: at most 4096 characters, this one has 5000"));
+  EXPECT_EQ(on_io([&] { return app_->app().store().outbox.depth(); }), 0);
+  EXPECT_FALSE(on_io([&] {
+    auto li = app_->app().store().people.find("playground", "li");
+    return li && app_->app().store().dialogs.get(li->id);
+  }));
+}
+
+// The reproduction: a typo of 求助 while the name question is open is not her name.
+TEST_F(Playground, ATypoInTheGroupIsNotTheAnswerToAnOpenQuestion) {
+  send("zhou", "zhou", "设岗");  // a post and its call, for 李阿姨 to reply +1 to
+  for (const char* answer :
+       {"6", "照看31栋独居的王奶奶", "10", "0", "31栋", "明天 8:00-12:00", "1", "是"})
+    send("zhou", "zhou", answer);
+  send("zhou", "zhou", "招募 1");
+  json call = expect_bot("g31", "【招募】岗位 1");
+  send("g31", "li", "+1", call["id"]);
+  json name = expect_bot("g31", "请问你的姓名");
+  send("g31", "li", "求组 水管又漏了");
+  expect_bot("li", "你在31栋居民群的志愿者报名还没填完");
+  send("g31", "li", "李秀英", name["id"]);
+  expect_bot("li", "你的手机号");
+}
+
+TEST_F(Playground, AHelpRequestPastItsLengthSaysItsLimitAndStartsNothing) {
+  std::string details;
+  for (int i = 0; i < 600; ++i) details += "漏";
+  send("g31", "li", "求助 " + details);
+  expect_bot("g31", "最多 500 个字，你写了 600 个字");
+  auto li = on_io([&] { return app_->app().store().people.find("playground", "li"); });
+  ASSERT_TRUE(li);
+  EXPECT_FALSE(on_io([&] { return app_->app().store().dialogs.get(li->id).has_value(); }));
 }
 
 }  // namespace

@@ -43,7 +43,7 @@ TEST_F(Slack, HelpRequestFromTheChannelToTheRating) {
 
   // "Reply 接单 to the card": on Slack, a reply in the card's thread.
   say(kVol, kSChen, "接单💪", card.ts);
-  expect_private(kSChen, "地址：2单元501");
+  expect_private(kSChen, "地址：31栋2单元501");
   expect_private(kSLi, "陈师傅 接了你的求助 #1");
   // A second volunteer, too late, by the button: told so, to her alone; nothing changes.
   press(kVol, kSZhao, card, 0, 0);

@@ -41,7 +41,7 @@ TEST_F(Telegram, HelpRequestFromTheGroupToTheRating) {
   EXPECT_THAT(card.text, Not(HasSubstr("501")));
 
   say(kVolunteers, kChen, "接单💪", TelegramMessageOptions{}.replying_to_bot(card.message_id));
-  expect(kChen.id, "地址：2单元501");
+  expect(kChen.id, "地址：31栋2单元501");
   expect(kLi.id, "陈师傅 接了你的求助 #1");
   // A second volunteer, too late, by the button: answered on the button, nothing changes.
   press(kVolunteers, kZhao, card.message_id, button(card, 0, 0));
@@ -88,6 +88,28 @@ TEST_F(Telegram, VolunteerSignsUpAndTheCoordinatorApprovesByButton) {
   for (std::int64_t group : {kResidents, kVolunteers}) {
     for (const auto& m : fake_.messages(group)) EXPECT_THAT(m.text, Not(HasSubstr("13700000000")));
   }
+}
+
+// Issue 12: with privacy mode off, or in a client that shows every message, a plain message in
+// the group is the person talking to neighbours, never the answer to an open question.
+TEST_F(Telegram, APlainGroupMessageIsNotTheAnswerToAnOpenQuestion) {
+  say(kResidents, kZhang, "报名志愿者");
+  TelegramMessage ask = expect(kResidents, "请问你的姓名");
+  say(kResidents, kZhang, "求组 水管又漏了");
+  expect(kZhang.id, "你在31栋居民群的志愿者报名还没填完：回复机器人的问题继续");
+  auto state = [&] {
+    return on_io([&] {
+      auto& store = app_->app().store();
+      auto p = store.people.find("tg", std::to_string(kZhang.id));
+      auto d = p ? store.dialogs.get(p->id) : std::nullopt;
+      return d ? d->state : std::string();
+    });
+  };
+  EXPECT_EQ(state(), "name");
+  say(kResidents, kZhang, "张建国", TelegramMessageOptions{}.replying_to_bot(ask.message_id));
+  expect(kZhang.id, "你的手机号");
+  EXPECT_EQ(state(), "phone");
+  EXPECT_EQ(count(kResidents, "求组"), 0);
 }
 
 TEST_F(Telegram, QuestionInAGroupOpensTheReplyBoxForItsPersonAlone) {

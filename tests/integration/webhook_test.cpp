@@ -177,7 +177,7 @@ TEST_F(Bridge, HelpRequestFromTheGroupToTheRating) {
   EXPECT_EQ(card.buttons[0][0]["label"], "接单 #1");
 
   say("gv", "chen", "接单", card.id);  // a reply to the card
-  expect("chen", "地址：2单元501");
+  expect("chen", "地址：31栋2单元501");
   expect("li", "陈师傅 接了你的求助 #1");
   ASSERT_TRUE(bridge_.wait_until([&](const FakeBridge& b) {
     for (const auto& m : b.messages("gv")) {

@@ -151,6 +151,9 @@ std::vector<EngineFixture::Sent> EngineFixture::handle(const InboundEvent& ev) {
   for (auto& row : out.messages) {
     std::string pid = "p" + std::to_string(row.id);
     store_.outbox.mark_sent(row.id, row.msg.kind == OutKind::send ? pid : "", now_);
+    if (row.msg.kind == OutKind::send && row.msg.route.rfind("d:", 0) == 0) {
+      questions_[row.msg.chat + "|" + row.msg.route.substr(2)] = pid;
+    }
     sent.push_back({row.id, std::move(row.msg), pid});
   }
   check_nothing_private_in_groups(sent);
@@ -178,6 +181,15 @@ std::vector<EngineFixture::Sent> EngineFixture::say(const std::string& user,
   ev.text = text;
   ev.reply_to = reply_to;
   return handle(ev);
+}
+
+std::vector<EngineFixture::Sent> EngineFixture::answer(const std::string& user,
+                                                       const std::string& chat,
+                                                       const std::string& text) {
+  if (chat == user) return say(user, chat, text);
+  auto q = questions_.find(chat + "|" + std::to_string(person(user)));
+  EXPECT_NE(q, questions_.end()) << "no question to " << user << " in " << chat;
+  return say(user, chat, text, q == questions_.end() ? "" : q->second);
 }
 
 std::vector<EngineFixture::Sent> EngineFixture::press(const std::string& user,
@@ -264,6 +276,16 @@ void EngineFixture::put_dialog(const std::string& user, const std::string& kind,
   d.data = encode_dialog_data(answers, path);
   d.updated_at = now_;
   store_.dialogs.put(d);
+  if (!d.private_chat) {
+    OutboundMessage question;
+    question.adapter = "pg";
+    question.chat = chat;
+    question.text = user + "：" + state + "?";
+    question.route = "d:" + std::to_string(d.person_id);
+    std::int64_t id = store_.outbox.enqueue(question, now_);
+    store_.outbox.mark_sent(id, "p" + std::to_string(id), now_);
+    questions_[chat + "|" + std::to_string(d.person_id)] = "p" + std::to_string(id);
+  }
   for (const char* key : {"phone", "address"}) {
     if (auto it = answers.find(key); it != answers.end()) keep_secret(it->second);
   }

@@ -37,6 +37,10 @@ class EngineFixture : public ::testing::Test {
   // A message typed by `user` in `chat` ("g31", "gv", or the user's own id for the private chat).
   std::vector<Sent> say(const std::string& user, const std::string& chat, const std::string& text,
                         const std::string& reply_to = "");
+  // An answer to the open question of `user`'s dialog: in a group, a reply to the question (only
+  // a reply answers there); in the private chat, a message.
+  std::vector<Sent> answer(const std::string& user, const std::string& chat,
+                           const std::string& text);
   std::vector<Sent> press(const std::string& user, const std::string& chat,
                           const std::string& message_id, const std::string& data);
   std::vector<Sent> handle(const InboundEvent& ev);
@@ -52,7 +56,8 @@ class EngineFixture : public ::testing::Test {
   static std::vector<std::string> texts_to(const std::vector<Sent>& sent, const std::string& chat);
   static const Sent* find_to(const std::vector<Sent>& sent, const std::string& chat);
 
-  // Puts `user` into dialog `kind` at `state` with these answers, as if they had got there.
+  // Puts `user` into dialog `kind` at `state` with these answers, as if they had got there (in a
+  // group, with the question asked there, for answer() to reply to).
   void put_dialog(const std::string& user, const std::string& kind, const std::string& state,
                   const std::string& chat, const std::map<std::string, std::string>& answers,
                   const std::vector<std::string>& path = {});
@@ -79,6 +84,8 @@ class EngineFixture : public ::testing::Test {
   void note_private_answer(const InboundEvent& ev);
 
   std::set<std::string> secrets_;
+  // "<chat>|<person id>" → the platform id of the latest dialog question asked there.
+  std::map<std::string, std::string> questions_;
 };
 
 }  // namespace linli::test
