@@ -19,6 +19,7 @@ struct Batch {
   explicit Batch(net::io_context& io) : signal(io, net::steady_timer::time_point::max()) {}
   net::steady_timer signal;
   std::vector<std::function<void(bool)>> after;
+  std::vector<std::function<void(bool)>> last;  // after every `after`
   bool done = false;
   bool durable = false;
 };
@@ -66,6 +67,11 @@ void GroupCommit::after_commit(std::function<void(bool)> f) {
   impl_->open->after.push_back(std::move(f));
 }
 
+void GroupCommit::after_commit_last(std::function<void(bool)> f) {
+  if (!impl_->open) return f(true);
+  impl_->open->last.push_back(std::move(f));
+}
+
 net::awaitable<bool> GroupCommit::durable() {
   std::shared_ptr<Batch> b = impl_->open;
   if (!b) co_return true;
@@ -93,6 +99,7 @@ void GroupCommit::flush() {
   }
   b->done = true;
   for (auto& f : b->after) f(b->durable);
+  for (auto& f : b->last) f(b->durable);
   b->signal.cancel();
 }
 

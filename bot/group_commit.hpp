@@ -41,6 +41,10 @@ class GroupCommit {
   // it failed and nothing of the batch was kept. Without an open batch, at once with true.
   // `f` must not throw.
   void after_commit(std::function<void(bool durable)> f);
+  // As after_commit, but after every callback given to after_commit for the same batch: for a
+  // reader of what the batch wrote (the sender's backlog), which must come after the outcomes
+  // of the batch were handed on in memory, or it would queue their messages a second time.
+  void after_commit_last(std::function<void(bool durable)> f);
   // Resolves after the commit of the batch open now (at once when none is): true when durable.
   boost::asio::awaitable<bool> durable();
   // Commits the open batch now, unless held (the posted handler; and shutdown, after the last

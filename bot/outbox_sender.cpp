@@ -508,8 +508,9 @@ void OutboxSender::Impl::refill() {
     // it is committed (a row it loses must never have been sent).
     if (!refill_waits) {
       refill_waits = true;
-      group->after_commit([this](bool) {
-        // Right after the commit no batch is open: read now, before the next one opens.
+      group->after_commit_last([this](bool) {
+        // Right after the commit no batch is open: read now, before the next one opens, and
+        // after the batch's decisions handed their messages on (those are not read again).
         refill_waits = false;
         try {
           refill();
