@@ -276,6 +276,8 @@ Workload build_workload(const Options& o) {
           step.update_id = ups.last_update_id();
           std::string menu = say(l, Msg::menu_header, {{"community", kCommunityName}});
           menu += "\n" + say(l, Msg::menu_resident);
+          menu += "\n" + say(l, Msg::menu_join);  // the menu of a resident who has not signed up
+          menu += "\n" + say(l, Msg::menu_lang);
           menu += "\n" + say(l, Msg::menu_join_hint);
           w.expect(u, step, i, kResidents, ups.last_message_id(), menu);
           break;

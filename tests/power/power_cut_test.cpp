@@ -181,6 +181,7 @@ struct User {
   std::int64_t id = 0;
   bool zh = true;
   int step = 0;                           // updates acknowledged
+  std::int64_t asked_with = 0;            // message id of the resident's last "/help" in the group
   std::optional<Update> current;          // being delivered until acknowledged
   std::optional<std::string> lang_acked;  // the last "/lang" acknowledged
 };
@@ -217,8 +218,11 @@ class Script {
     User& user = users[u];
     TelegramUser who{user.id, "邻居", std::to_string(user.id), "", user.zh ? "zh-hans" : "en"};
     Update up;
-    auto send = [&](std::int64_t chat, const std::string& text, Effect e = {}) {
-      up.body = ups_.message(chat, chat == user.id ? "private" : "supergroup", who, text).dump();
+    auto send = [&](std::int64_t chat, const std::string& text, Effect e = {},
+                    TelegramMessageOptions options = {}) {
+      auto m = ups_.message(chat, chat == user.id ? "private" : "supergroup", who, text, options);
+      up.body = m.dump();
+      if (text.rfind("/help", 0) == 0) user.asked_with = m["message"]["message_id"];
       up.update_id = ups_.last_update_id();
       up.effect = std::move(e);
     };
@@ -264,9 +268,17 @@ class Script {
           case 0:
             send(kResidents, "/help " + details);
             break;
-          case 1:
-            send(kResidents, "1");
+          case 1: {
+            // In a group only a reply or a press answers the bot's question: press the first
+            // category of the question the bot asked in answer to this resident's "/help". A
+            // press names the dialog, not the message, so it answers whichever copy of the
+            // question was pressed (a send on the wire at a cut is sent again).
+            auto [question, data] = question_for(user.asked_with);
+            up.body = ups_.callback(kResidents, who, question, data).dump();
+            up.update_id = ups_.last_update_id();
+            up.effect = {};
             break;
+          }
           case 2:
             send(user.id, std::to_string(k + 1) + "单元" + std::to_string(user.id % 1000));
             break;
@@ -292,6 +304,24 @@ class Script {
   std::vector<User> users;
 
  private:
+  // The bot's message in the residents' group that replies to message `asked_with` (the
+  // category question) and the data of its first button. Its decision is acknowledged, so it
+  // is on its way; waited for, bounded.
+  std::pair<std::int64_t, std::string> question_for(std::int64_t asked_with) {
+    for (int i = 0; i < 1000; ++i) {
+      for (const auto& m : fake_.messages(kResidents)) {
+        if (m.reply_to != asked_with || !m.reply_markup.is_object()) continue;
+        const auto& first = m.reply_markup.value("inline_keyboard", nlohmann::json::array());
+        if (first.empty() || first[0].empty()) continue;
+        return {m.message_id, first[0][0].value("callback_data", "")};
+      }
+      std::this_thread::sleep_for(5ms);
+    }
+    std::fprintf(stderr, "power_cut_test: no question in reply to message %lld\n",
+                 static_cast<long long>(asked_with));
+    return {0, ""};  // not asked: the press answers nothing, and the request is reported lost
+  }
+
   // A task this volunteer has not tried yet and fewer than kClaimsPerTask have.
   std::optional<std::int64_t> task_for(std::int64_t volunteer) {
     if (Steady::now() - scanned_ > 20ms) {

@@ -725,27 +725,28 @@ class DialogsOnFile : public FileFolder, public test::EngineFixture {
   // address, which the volunteer who takes it gets; and, half way, a sign-up after its phone
   // and a help request after its address. Returns the bytes of the file and its log.
   std::string write_through_the_dialogs() {
-    say("wang", "g31", "报名志愿者");
-    say("wang", "g31", "王小明");
+    // In a group only a reply answers the bot's question.
+    auto wang_asked = say("wang", "g31", "报名志愿者");
+    say("wang", "g31", "王小明", find_to(wang_asked, "g31")->platform_id);
     say("wang", "wang", std::string(kSignUpPhone));
     say("wang", "wang", "31栋");
     say("wang", "wang", "1");
     say("wang", "wang", "周末");
     EXPECT_THAT(texts_to(say("wang", "wang", "是"), "zhou").at(0),
                 ::testing::HasSubstr(std::string(kSignUpPhone)));
-    say("li", "g31", "求助 厨房漏水");
-    say("li", "g31", "维修");
+    auto li_asked = say("li", "g31", "求助 厨房漏水");
+    say("li", "g31", "维修", find_to(li_asked, "g31")->platform_id);
     say("li", "li", std::string(kHelpAddress));
     say("li", "li", "急");
     auto card = say("li", "li", "是");
     auto taken = say("chen", "gv", "接单", find_to(card, "gv")->platform_id);
     EXPECT_THAT(texts_to(taken, "chen").at(0), ::testing::HasSubstr(std::string(kHelpAddress)));
 
-    say("zhang", "g31", "报名志愿者");
-    say("zhang", "g31", "张三");
+    auto name_question = say("zhang", "g31", "报名志愿者");
+    say("zhang", "g31", "张三", find_to(name_question, "g31")->platform_id);
     say("zhang", "zhang", std::string(kHalfwayPhone));
-    say("wu", "g31", "求助 买菜");
-    say("wu", "g31", "5");
+    auto category_question = say("wu", "g31", "求助 买菜");
+    say("wu", "g31", "5", find_to(category_question, "g31")->platform_id);
     say("wu", "wu", std::string(kHalfwayAddress));
     EXPECT_EQ(dialog_of("zhang")->state, "building");
     EXPECT_EQ(dialog_of("wu")->state, "urgency");
