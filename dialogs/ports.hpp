@@ -231,8 +231,8 @@ class Rosters {
   virtual bool move_up(std::int64_t post_id, std::int64_t person_id, RosterStatus to,
                        int headcount) = 0;
   // Keeps the places taken or held within `headcount` after it was lowered: the latest of them
-  // (in the roster's order) go back to the wait-list, at its head and in their order, ahead of
-  // everyone already waiting. One conditional statement, like take(): it counts what is on the
+  // (by when they joined the post) go back to the wait-list, at its head and in their order, ahead
+  // of everyone already waiting. One conditional statement, like take(): it counts what is on the
   // post when it runs, so whatever another instance took in between, no more than `headcount`
   // places stay taken or held. Returns who moved, first in line first.
   virtual std::vector<RosterEntry> shrink(std::int64_t post_id, int headcount) = 0;

@@ -57,13 +57,20 @@ RosterRepo::RosterRepo(Database& db)
                "AND status = 'waiting' AND (SELECT COUNT(*) FROM roster WHERE post_id = ?2 "
                "AND status IN ('taken', 'held')) < ?4"),
       // Who is beyond the headcount and where they go are read by the statement that moves
-      // them. The new order numbers come before the post's lowest (shifted down by the span of
-      // its numbers), so those moved keep their order and stand ahead of everyone waiting.
+      // them, once (materialized) before it writes. The latest sign-ups (by when they joined
+      // the post, not by their place in line: someone moved up from the wait-list keeps an
+      // old number) move; their new numbers come just before the post's lowest, in sign-up
+      // order, so they stand ahead of everyone waiting.
       shrink_(db.sql(),
+              "WITH moved AS MATERIALIZED (SELECT person_id, "
+              "ROW_NUMBER() OVER (ORDER BY joined_at, seq) AS k, COUNT(*) OVER () AS n "
+              "FROM (SELECT person_id, joined_at, seq FROM roster WHERE post_id = ?1 "
+              "AND status IN ('taken', 'held') ORDER BY joined_at, seq LIMIT -1 OFFSET ?2)), "
+              "lowest AS MATERIALIZED (SELECT MIN(seq) AS lo FROM roster WHERE post_id = ?1) "
               "UPDATE roster SET status = 'waiting', confirmed = 0, reminded_at = 0, "
-              "seq = seq - (SELECT MAX(seq) - MIN(seq) + 1 FROM roster WHERE post_id = ?1) "
-              "WHERE post_id = ?1 AND person_id IN (SELECT person_id FROM roster "
-              "WHERE post_id = ?1 AND status IN ('taken', 'held') ORDER BY seq LIMIT -1 OFFSET ?2) "
+              "seq = (SELECT lo FROM lowest) - 1 - (SELECT n FROM moved LIMIT 1) + "
+              "(SELECT k FROM moved WHERE moved.person_id = roster.person_id) "
+              "WHERE post_id = ?1 AND person_id IN (SELECT person_id FROM moved) "
               "RETURNING " +
                   std::string(kColumns) + ", seq"),
       move_(db.sql(),

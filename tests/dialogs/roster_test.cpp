@@ -160,6 +160,25 @@ TEST(Roster, LoweredTwiceKeepsThoseMovedFirstAheadOfThoseMovedLater) {
             (std::vector<std::int64_t>{5, 6, 7, 8, 9}));
 }
 
+// Lowered, raised again (the two moved get their places back from the wait-list) and lowered
+// again: the same two move, the latest to sign up, not those whose place in line is older.
+TEST(Roster, LoweredRaisedAndLoweredAgainMovesTheLatestSignUpsAgain) {
+  test::MemoryRosters port;
+  Post post = post_for(7);
+  for (int person = 1; person <= 7; ++person) {
+    Roster(port, post).join(person, RosterStatus::taken, kNow + person);
+  }
+  post.headcount = 5;
+  EXPECT_EQ(people_of(Roster(port, post).fit()), (std::vector<std::int64_t>{6, 7}));
+  post.headcount = 7;
+  ASSERT_TRUE(port.move_up(post.id, 6, RosterStatus::taken, 7));
+  ASSERT_TRUE(port.move_up(post.id, 7, RosterStatus::taken, 7));
+  post.headcount = 5;
+  EXPECT_EQ(people_of(Roster(port, post).fit()), (std::vector<std::int64_t>{6, 7}));
+  EXPECT_EQ(people_of(port.of_post(post.id, RosterStatus::waiting)),
+            (std::vector<std::int64_t>{6, 7}));
+}
+
 // Instance A lowers the headcount to 5 and counts 7 on the post; before its statement runs,
 // instance B (which read the old headcount of 10) gives the post an 8th place. A's statement
 // counts again: three move, and the post ends with exactly 5 places taken or held.

@@ -93,6 +93,27 @@ TEST_F(TwoInstances, LoweredHeadcountLeavesNoMorePlacesThanItWhateverTheOtherToo
   EXPECT_TRUE(a_.roster.shrink(p.id, 5).empty());
 }
 
+// Lowered, raised again and lowered again: those who move the second time are again the
+// latest to sign up, although moving back up left them numbers older than everyone's.
+TEST_F(TwoInstances, LoweredRaisedAndLoweredAgainMovesTheLatestSignUpsAgain) {
+  Post p = make_post(7);
+  for (int i = 1; i <= 7; ++i) {
+    ASSERT_TRUE(a_.roster.take(p.id, person(i), RosterStatus::taken, 7, kNow + i));
+  }
+  auto who = [](const std::vector<RosterEntry>& entries) {
+    std::vector<std::int64_t> out;
+    for (const auto& e : entries) out.push_back(e.person_id);
+    return out;
+  };
+  EXPECT_EQ(who(a_.roster.shrink(p.id, 5)), (std::vector<std::int64_t>{person(6), person(7)}));
+  ASSERT_TRUE(b_.roster.move_up(p.id, person(6), RosterStatus::taken, 7));
+  ASSERT_TRUE(b_.roster.move_up(p.id, person(7), RosterStatus::taken, 7));
+  EXPECT_EQ(who(a_.roster.shrink(p.id, 5)), (std::vector<std::int64_t>{person(6), person(7)}));
+  EXPECT_EQ(who(b_.roster.of_post(p.id, RosterStatus::waiting)),
+            (std::vector<std::int64_t>{person(6), person(7)}));
+  EXPECT_EQ(b_.roster.counts(p.id).taken, 5);
+}
+
 TEST_F(TwoInstances, ATaskIsClaimedOnceWhateverEachInstanceReadBefore) {
   HelpRequest r;
   r.community_id = "sc";

@@ -54,24 +54,28 @@ class MemoryRosters final : public Rosters {
   std::vector<RosterEntry> shrink(std::int64_t post_id, int headcount) override {
     run_interleave();
     std::vector<Row*> on;
-    std::int64_t lo = 0, hi = 0;
+    std::int64_t lo = 0;
     bool any = false;
     for (auto& [key, row] : rows_) {
       if (key.first != post_id) continue;
       lo = any ? std::min(lo, row.seq) : row.seq;
-      hi = any ? std::max(hi, row.seq) : row.seq;
       any = true;
       if (row.entry.status == RosterStatus::taken || row.entry.status == RosterStatus::held)
         on.push_back(&row);
     }
-    std::sort(on.begin(), on.end(), [](Row* a, Row* b) { return a->seq < b->seq; });
+    // The latest sign-ups by when they joined, as the SQL does.
+    std::sort(on.begin(), on.end(), [](Row* a, Row* b) {
+      return std::pair(a->entry.joined_at, a->seq) < std::pair(b->entry.joined_at, b->seq);
+    });
     std::vector<RosterEntry> moved;
-    for (std::size_t i = static_cast<std::size_t>(std::max(headcount, 0)); i < on.size(); ++i) {
+    const std::size_t first = static_cast<std::size_t>(std::max(headcount, 0));
+    const auto n = static_cast<std::int64_t>(on.size() > first ? on.size() - first : 0);
+    for (std::size_t i = first; i < on.size(); ++i) {
       Row& row = *on[i];
       row.entry.status = RosterStatus::waiting;
       row.entry.confirmed = false;
       row.entry.reminded_at = 0;
-      row.seq -= hi - lo + 1;
+      row.seq = lo - 1 - n + static_cast<std::int64_t>(i - first + 1);
       moved.push_back(row.entry);
     }
     return moved;
