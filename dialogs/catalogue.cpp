@@ -88,7 +88,7 @@ constexpr Entry kEntries[] = {
     {Msg::continue_private_chat, "我私信你继续，你的回答不会和群里的聊天混在一起。",
      "let's continue in a private chat, where your answers do not mix with the group's talk."},
     {Msg::dialog_open_in_group,
-     "你在{group}的{what}还没填完：回复机器人的问题继续，或发 /cancel 取消。",
+     "你在{group}的{what}还没填完：回复机器人的问题继续，或发「取消」。",
      "Your {what} in {group} is not finished: reply to the bot's question to go on, or send "
      "/cancel."},
     // sign-up

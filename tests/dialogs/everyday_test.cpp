@@ -143,7 +143,7 @@ TEST_F(Everyday, ATypoInTheGroupIsNotTheAnswerToAnOpenQuestion) {
   EXPECT_TRUE(texts_to(typo, "g31").empty()) << "neighbours talking: nothing said in the group";
   ASSERT_EQ(texts_to(typo, "li").size(), 1u);
   EXPECT_EQ(texts_to(typo, "li")[0],
-            "你在31栋居民群的志愿者报名还没填完：回复机器人的问题继续，或发 /cancel 取消。");
+            "你在31栋居民群的志愿者报名还没填完：回复机器人的问题继续，或发「取消」。");
   EXPECT_TRUE(say("li", "g31", "今天菜场开门吗").empty()) << "told once";
 
   say("li", "g31", "李秀英", question);
