@@ -146,13 +146,15 @@ int main(int argc, char** argv) {
   linli::SystemClock clock;
   try {
     linli::App app(std::move(config), clock, log);
-    app.start();
+    // Caught before start() says "listening": a supervisor (or a test) that stops the service
+    // as soon as it listens gets a graceful shutdown, not the default action of SIGTERM.
     boost::asio::signal_set signals(app.io(), SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int sig) {
       if (ec) return;
       log.info("signal", {{"signal", sig}});
       app.shutdown(std::chrono::seconds(5));
     });
+    app.start();
     app.io().run();
   } catch (const linli::ConfigError& e) {
     std::cerr << "linli: config error: " << config_path << ": " << e.what() << "\n";
