@@ -15,7 +15,7 @@ struct Name {
   Command command;
 };
 
-constexpr std::array<Name, 28> kSlashNames = {{
+constexpr std::array<Name, 30> kSlashNames = {{
     {"start", Command::start},     {"menu", Command::menu},         {"join", Command::join},
     {"help", Command::help},       {"mine", Command::mine},         {"cancel", Command::cancel},
     {"back", Command::back},       {"lang", Command::lang},         {"language", Command::lang},
@@ -25,7 +25,7 @@ constexpr std::array<Name, 28> kSlashNames = {{
     {"checkin", Command::checkin}, {"checkout", Command::checkout}, {"hours", Command::hours},
     {"stats", Command::stats},     {"withdraw", Command::quit},     {"team", Command::team},
     {"teams", Command::team},      {"take", Command::take},         {"enlist", Command::enlist},
-    {"roster", Command::roster},
+    {"roster", Command::roster},   {"report", Command::report},     {"commend", Command::commend},
 }};
 
 struct Keyword {
@@ -37,8 +37,9 @@ struct Keyword {
   bool needs_number = false;
 };
 
-// Longer words first: "报名志愿者" before anything that is its prefix.
-constexpr std::array<Keyword, 26> kKeywords = {{
+// Longer words first: "报名志愿者" before anything that is its prefix. "取消 #3" and "撤销 #3"
+// cancel request 3; alone they leave the dialog.
+constexpr std::array<Keyword, 31> kKeywords = {{
     {"报名志愿者", Command::join, false},  {"菜单", Command::menu, false},
     {"帮助", Command::menu, false},        {"求助", Command::help, true},
     {"我的", Command::mine, false},        {"取消", Command::cancel, false},
@@ -52,6 +53,9 @@ constexpr std::array<Keyword, 26> kKeywords = {{
     {"队伍", Command::team, true},         {"接单", Command::take, true, true},
     {"报名", Command::enlist, true, true}, {"take", Command::take, true, true},
     {"join", Command::enlist, true, true}, {"名单", Command::roster, true},
+    {"取消", Command::cancel, true, true}, {"撤销", Command::cancel, true, true},
+    {"撤销", Command::cancel, false},      {"报告", Command::report, true},
+    {"表彰", Command::commend, true},
 }};
 
 // Trailing punctuation people add to a bare keyword: "取消！", "菜单?"

@@ -36,6 +36,9 @@ enum class Command {
   // to (DingTalk): "接单 #12" takes ticket 12, "报名 1" joins post 1's open call.
   take,
   enlist,
+  // evaluation (issue 11): the community's report, a commendation
+  report,
+  commend,
 };
 
 enum class ParseKind {

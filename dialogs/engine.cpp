@@ -4,10 +4,12 @@
 #include <stdexcept>
 
 #include "dialogs/assignments.hpp"
+#include "dialogs/commend.hpp"
 #include "dialogs/help_dialog.hpp"
 #include "dialogs/post_dialog.hpp"
 #include "dialogs/post_roster.hpp"
 #include "dialogs/recruitment.hpp"
+#include "dialogs/report.hpp"
 #include "dialogs/review.hpp"
 #include "dialogs/route.hpp"
 #include "dialogs/shifts.hpp"
@@ -328,6 +330,9 @@ void Engine::on_command(Turn& turn, const ParsedCommand& cmd) {
     case Command::mine:
       return tickets::mine(turn);
     case Command::cancel:
+      // "/cancel #3", "撤销 #3": the resident's request 3; without a number, the dialog.
+      if (auto id = parse_ticket_number(cmd.args)) return tickets::cancel(turn, *id);
+      [[fallthrough]];
     case Command::back: {
       auto dialog = store_.dialogs.get(turn.person.id);
       if (!dialog) return turn.reply(turn.say(Msg::nothing_to_cancel)), void();
@@ -384,6 +389,10 @@ void Engine::on_command(Turn& turn, const ParsedCommand& cmd) {
       if (recruitment::join(turn, call->id)) start_signup(turn);
       return;
     }
+    case Command::report:
+      return report::run(turn, cmd.args);
+    case Command::commend:
+      return commend::run(turn, cmd.args);
   }
 }
 
@@ -410,7 +419,9 @@ void Engine::menu(Turn& turn) {
   const bool volunteer = v && v->status == VolunteerStatus::approved;
   const bool coordinator = !dir_.coordinated_by(turn.person.id).empty();
   if (coordinator) text += "\n" + turn.say(Msg::menu_coordinator);
+  if (coordinator) text += "\n" + turn.say(Msg::menu_coordinator_evaluation);
   if (!coordinator) text += "\n" + turn.say(Msg::menu_resident);
+  if (!coordinator) text += "\n" + turn.say(Msg::menu_resident_cancel);
   if (volunteer) {
     text += "\n" + turn.say(Msg::menu_volunteer);
   } else if (!coordinator) {

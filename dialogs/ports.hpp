@@ -289,6 +289,36 @@ class Shifts {
                                        std::int64_t to) = 0;
 };
 
+// What the evaluation (step 5) reads: ratings, requests and hours of a period, in one query each
+// rather than row by row (a report covers a whole community).
+class Evaluation {
+ public:
+  virtual ~Evaluation() = default;
+  // The rated requests of a community finished in [from, to); with `volunteer_id` not 0, only
+  // theirs. Oldest first.
+  virtual std::vector<Rating> ratings(const std::string& community_id, std::int64_t volunteer_id,
+                                      std::int64_t from, std::int64_t to) = 0;
+  // The community's requests made in [from, to), oldest first.
+  virtual std::vector<RequestFacts> requests(const std::string& community_id, std::int64_t from,
+                                             std::int64_t to) = 0;
+  // Time served in [from, to) by person and post, shifts cut at the period's ends (a shift still
+  // open counts until `to`).
+  virtual std::vector<Served> served(const std::string& community_id, std::int64_t from,
+                                     std::int64_t to) = 0;
+  // The community's car trips that began in [from, to) (the car fleet, issue 11 part B).
+  virtual int trips(const std::string& community_id, std::int64_t from, std::int64_t to) = 0;
+};
+
+// Commendations (表彰), kept for the reports.
+class Commendations {
+ public:
+  virtual ~Commendations() = default;
+  virtual std::int64_t record(const Commendation& c) = 0;
+  // The community's commendations made in [from, to), oldest first.
+  virtual std::vector<Commendation> in_period(const std::string& community_id, std::int64_t from,
+                                              std::int64_t to) = 0;
+};
+
 // Begins, commits and rolls back the unit of work of one decision. Committed means all of it is
 // kept together or none of it; durable on disk it may be only later, with the batch the runtime
 // nests it in (group commit, storage/batches.hpp), which the domain does not need to know.
@@ -314,6 +344,8 @@ struct Store {
   Rosters& roster;
   Offers& offers;
   Shifts& shifts;
+  Evaluation& evaluation;
+  Commendations& commendations;
 };
 
 // One decision's unit of work: rolled back unless committed (SQLiteCpp's Transaction shape).

@@ -178,4 +178,48 @@ struct RoutedMessage {
 // chat with the bot yet; released (pending again) when they do.
 enum class OutboxStatus { pending = 0, sent = 1, dead = 2, held = 3 };
 
+// Evaluation (step 5, issue 11). A rated request as the feedback roll-up reads it: the post and
+// team are those of the shift its volunteer was on when they finished it (0 and "" when they
+// were not checked in for a post): a help request belongs to no post of its own.
+struct Rating {
+  std::int64_t request_id = 0;
+  std::int64_t volunteer_id = 0;
+  int rating = 0;  // 1–5
+  std::string comment;
+  std::int64_t post_id = 0;
+  std::string team;
+  std::int64_t done_at = 0;
+};
+
+// A help request as the report counts it: no details, no address.
+struct RequestFacts {
+  std::int64_t id = 0;
+  std::string category;
+  RequestStatus status = RequestStatus::open;
+  bool unmet = false;
+  std::int64_t created_at = 0;
+  std::int64_t claimed_at = 0;  // 0: never claimed
+  std::int64_t done_at = 0;     // 0: not done
+  int rating = 0;               // 0: not rated
+};
+
+// Time one person served on one post (0: no post) within a period.
+struct Served {
+  std::int64_t person_id = 0;
+  std::int64_t post_id = 0;
+  std::string team;  // the post's, "" without a post
+  std::int64_t ms = 0;
+};
+
+// A commendation (表彰) of a volunteer or a team, as announced and recorded.
+struct Commendation {
+  std::int64_t id = 0;
+  std::string community_id;
+  std::int64_t person_id = 0;  // the volunteer commended; 0 for a team
+  std::string team;            // the team commended (a Team code or its own name); "" for a person
+  std::string text;
+  std::int64_t by = 0;  // the coordinator
+  std::int64_t at = 0;
+};
+
 }  // namespace linli

@@ -1,5 +1,6 @@
 #include "dialogs/stats.hpp"
 
+#include "dialogs/feedback.hpp"
 #include "dialogs/recruitment.hpp"
 
 namespace linli::stats {
@@ -38,7 +39,9 @@ void report(Turn& turn) {
        {"pending", std::to_string(turn.store.volunteers.count(c->id, VolunteerStatus::pending))},
        {"on_duty", std::to_string(turn.store.shifts.on_duty_in(c->id).size())},
        {"open", by_category(turn, turn.store.requests.count_by_category(c->id, false))},
-       {"unmet", by_category(turn, turn.store.requests.count_by_category(c->id, true))},
+       // The satisfaction line (issue 11) follows the unmet needs, before the posts.
+       {"unmet", by_category(turn, turn.store.requests.count_by_category(c->id, true)) + "\n" +
+                     feedback::stats_line(turn, c->id)},
        {"posts", posts.empty() ? turn.say(Msg::stats_none) : posts}}));
 }
 

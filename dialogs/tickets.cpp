@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "dialogs/assignments.hpp"
+#include "dialogs/feedback.hpp"
 #include "dialogs/recruitment.hpp"
 #include "dialogs/route.hpp"
 #include "dialogs/time_text.hpp"
@@ -120,6 +121,9 @@ void take(Turn& turn, std::int64_t id) {
     return refuse(turn.say(Msg::claim_not_volunteer));
   }
   if (v->status == VolunteerStatus::pending) return refuse(turn.say(Msg::claim_pending));
+  if (r->status == RequestStatus::cancelled) {
+    return refuse(turn.say(Msg::claim_cancelled, {{"id", std::to_string(id)}}));
+  }
   if (r->status == RequestStatus::claimed || r->status == RequestStatus::done) {
     return refuse(turn.say(Msg::claim_taken, {{"id", std::to_string(id)},
                                               {"volunteer", turn.name_of(r->volunteer_id)}}));
@@ -243,6 +247,7 @@ void rate(Turn& turn, std::int64_t id, std::string_view text) {
   }
   turn.store.requests.rate(id, turn.person.id, parsed->first, parsed->second);
   turn.reply(turn.say(Msg::rate_thanks));
+  feedback::rated(turn, *r, parsed->first, parsed->second);
   std::string stars;
   for (int i = 0; i < 5; ++i) stars += i < parsed->first ? "★" : "☆";
   Lang vl = turn.lang_of(r->volunteer_id);
@@ -331,6 +336,8 @@ void mine(Turn& turn) {
     any = true;
   }
   if (!any) text += "\n" + turn.say(Msg::mine_none);
+  // A volunteer's own ratings: how residents found their help.
+  if (std::string ratings = feedback::mine_text(turn); !ratings.empty()) text += "\n" + ratings;
   // Whose requests these are is nobody else's business: asked in a group, answered privately.
   if (turn.in_group()) {
     turn.tell(turn.person.id, std::move(text));
@@ -338,6 +345,35 @@ void mine(Turn& turn) {
     return;
   }
   turn.reply(text);
+}
+
+void cancel(Turn& turn, std::int64_t id) {
+  auto r = turn.store.requests.get(id);
+  std::string n = std::to_string(id);
+  // Someone else's request is refused as such, not as unknown: the number is on the group's card.
+  if (!r) return turn.reply(turn.say(Msg::ticket_not_found, {{"id", n}})), void();
+  if (r->resident_id != turn.person.id) {
+    return turn.reply(turn.say(Msg::cancel_not_yours, {{"id", n}})), void();
+  }
+  // The conditional UPDATE decides: a volunteer taking it at the same moment wins or loses
+  // whole, and what the resident is told follows the row, not what was read before.
+  if (r->status != RequestStatus::open || !turn.store.requests.cancel(id, turn.person.id)) {
+    r = turn.store.requests.get(id);
+    Msg why = r->status == RequestStatus::claimed ? Msg::cancel_claimed
+              : r->status == RequestStatus::done  ? Msg::cancel_done
+                                                  : Msg::cancel_already;
+    return turn.reply(turn.say(why, {{"id", n}, {"volunteer", turn.name_of(r->volunteer_id)}})),
+           void();
+  }
+  // The card stops offering 接单 (no buttons); its round of offers and their timers end.
+  if (r->card_outbox_id) turn.edit(r->card_outbox_id, card_text(turn, *r, Msg::card_cancelled, ""));
+  turn.disarm(Timer{TimerKind::unclaimed, id});
+  for (const auto& o : turn.store.offers.open_for("request", id)) {
+    turn.store.offers.settle(o.id, OfferStatus::withdrawn, turn.now);
+    turn.disarm(Timer{TimerKind::offer, o.id});
+    turn.tell(o.person_id, say(turn.lang_of(o.person_id), Msg::offer_cancelled, {{"id", n}}));
+  }
+  turn.reply(turn.say(Msg::cancel_request_ok, {{"id", n}}));
 }
 
 }  // namespace linli::tickets

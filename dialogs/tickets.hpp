@@ -42,5 +42,7 @@ std::optional<std::int64_t> awaiting_rating(Turn& turn);
 std::optional<std::pair<int, std::string>> parse_rating(std::string_view text);
 
 void mine(Turn& turn);
+// The resident cancels their own request `id` while nobody has taken it (/cancel #N, 撤销 #N).
+void cancel(Turn& turn, std::int64_t id);
 
 }  // namespace linli::tickets

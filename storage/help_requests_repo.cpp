@@ -11,13 +11,14 @@ const std::string kColumns =
 // The associated data of a sealed address: this column, and the ticket's id as the row.
 constexpr std::string_view kAddress = "help_requests.address";
 
+}  // namespace
+
 RequestStatus request_status(const std::string& s) {
   if (s == "claimed") return RequestStatus::claimed;
   if (s == "done") return RequestStatus::done;
   if (s == "cancelled") return RequestStatus::cancelled;
   return RequestStatus::open;
 }
-}  // namespace
 
 std::string to_string(RequestStatus s) {
   switch (s) {

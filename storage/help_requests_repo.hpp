@@ -68,5 +68,6 @@ class HelpRequestsRepo final : public HelpRequests {
 };
 
 std::string to_string(RequestStatus s);
+RequestStatus request_status(const std::string& s);  // what to_string() wrote
 
 }  // namespace linli::storage

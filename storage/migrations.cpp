@@ -333,8 +333,27 @@ WHERE checkout_at IS NULL AND EXISTS (
 CREATE UNIQUE INDEX shifts_one_open ON shifts(person_id) WHERE checkout_at IS NULL;
 )sql";
 
-constexpr std::array<std::string_view, 10> kMigrations = {kM1, kM2, kM3, kM4, kM5,
-                                                          kM6, kM7, kM8, kM9, kM10};
+// Evaluation (issue 11, feedback, report, commend): commendations kept for the reports, with who
+// made them; a person or a team, never both. The report reads a community's requests and shifts
+// by period: indexed by when they began.
+constexpr std::string_view kM11 = R"sql(
+CREATE TABLE commendations (
+  id           INTEGER PRIMARY KEY,
+  community_id TEXT NOT NULL REFERENCES communities(id),
+  person_id    INTEGER REFERENCES people(id),
+  team         TEXT NOT NULL DEFAULT '',
+  text         TEXT NOT NULL,
+  by_person    INTEGER NOT NULL REFERENCES people(id),
+  at           INTEGER NOT NULL,
+  CHECK ((person_id IS NULL) <> (team = ''))
+);
+CREATE INDEX commendations_by_community ON commendations(community_id, at);
+CREATE INDEX help_requests_by_created ON help_requests(community_id, created_at);
+CREATE INDEX shifts_by_community ON shifts(community_id, checkin_at);
+)sql";
+
+constexpr std::array<std::string_view, 11> kMigrations = {kM1, kM2, kM3, kM4,  kM5, kM6,
+                                                          kM7, kM8, kM9, kM10, kM11};
 
 }  // namespace
 

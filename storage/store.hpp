@@ -6,8 +6,10 @@
 // outlive the store.
 
 #include "dialogs/ports.hpp"
+#include "storage/commendations_repo.hpp"
 #include "storage/database.hpp"
 #include "storage/dialogs_repo.hpp"
+#include "storage/evaluation_repo.hpp"
 #include "storage/events_repo.hpp"
 #include "storage/field_cipher.hpp"
 #include "storage/help_requests_repo.hpp"
@@ -38,8 +40,10 @@ class SqliteStore {
         roster(database),
         offers(database),
         shifts(database),
-        ports{database, people, volunteers, requests, dialogs, events,
-              outbox,   timers, posts,      roster,   offers,  shifts} {}
+        evaluation(database),
+        commendations(database),
+        ports{database, people, volunteers, requests, dialogs, events,     outbox,
+              timers,   posts,  roster,     offers,   shifts,  evaluation, commendations} {}
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
 
@@ -56,6 +60,8 @@ class SqliteStore {
   RosterRepo roster;
   OffersRepo offers;
   ShiftsRepo shifts;
+  EvaluationRepo evaluation;
+  CommendationsRepo commendations;
   Store ports;  // what the domain and the runtime use
 };
 

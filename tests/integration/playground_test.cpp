@@ -544,5 +544,50 @@ TEST_F(Playground, AHelpRequestPastItsLengthSaysItsLimitAndStartsNothing) {
   EXPECT_FALSE(on_io([&] { return app_->app().store().dialogs.get(li->id).has_value(); }));
 }
 
+// Step 5 over HTTP (issue 11): a request cancelled by its resident (its card edited, a late
+// 接单 refused), another one rated low (the coordinator told at once), a commendation announced
+// in both groups, and the coordinator's report with all of it, from the SQLite file.
+TEST_F(Playground, ACancelledRequestALowRatingACommendationAndTheReport) {
+  std::string card = help_request_until_card();  // #1
+  send("li", "li", "撤销 #1");
+  expect_bot("li", "求助 #1 已撤销。");
+  expect_bot("gv", "#1 维修 · 31栋 — 求助人已撤销，不用接单了", "edit");
+  send("gv", "chen", "接单", card);
+  expect_bot("gv", "#1 已被求助人撤销，不用接单了");
+  EXPECT_EQ(ticket(1).status, RequestStatus::cancelled);
+
+  clock_.advance_ms(60'000);
+  settle();
+  std::string second = help_request_until_card();  // #2
+  send("gv", "chen", "接单", second);
+  expect_bot("chen", "地址：31栋2单元501");
+  clock_.advance_ms(30 * 60'000);
+  send("gv", "chen", "完成 #2");
+  json question = expect_bot("li", "满意吗");
+  send("li", "li", "2 来得有点晚", question["id"]);
+  json alert = expect_bot("zhou", "差评提醒：#2（维修）李阿姨 打了 ★★☆☆☆（2 分）");
+  EXPECT_THAT(alert["text"].get<std::string>(), HasSubstr("志愿者：陈师傅\n评价：来得有点晚"));
+
+  send("zhou", "zhou", "表彰 陈师傅 半小时修好了漏水");
+  expect_bot("g31", "🏅 表彰 志愿者 陈师傅\n半小时修好了漏水\n—— 周主任");
+  expect_bot("gv", "🏅 表彰 志愿者 陈师傅");
+  expect_bot("zhou", "已在 2 个群宣布");
+
+  send("g31", "zhou", "报告");
+  expect_bot("g31", "周主任，我私信发给你了。");
+  std::string report = expect_bot("zhou", "山城花园社区 报告")["text"];
+  EXPECT_THAT(report, HasSubstr("求助：2 件，已认领 1，未满足 0，已撤销 1，等待中 0"));
+  EXPECT_THAT(report, HasSubstr("维修：2（认领 1，未满足 0）"));
+  EXPECT_THAT(report,
+              HasSubstr("完成用时（从求助到完成）：中位数 30 分钟，90% 分位 30 分钟（1 件）"));
+  EXPECT_THAT(report, HasSubstr("满意度：平均 2.0 分（1 条评价，1 条差评）"));
+  EXPECT_THAT(report, HasSubstr("陈师傅：2.0 分（1 条）\n    #2 ★★☆☆☆ 来得有点晚"));
+  EXPECT_THAT(report, HasSubstr("陈师傅：半小时修好了漏水（周主任）"));
+  // Nothing of it in a group.
+  for (const auto& m : bot_messages_to("g31")) {
+    EXPECT_THAT(m["text"].get<std::string>(), Not(HasSubstr("满意度")));
+  }
+}
+
 }  // namespace
 }  // namespace linli::test

@@ -1,0 +1,93 @@
+#include "storage/evaluation_repo.hpp"
+
+#include "storage/help_requests_repo.hpp"
+
+namespace linli::storage {
+
+EvaluationRepo::EvaluationRepo(Database& db)
+    // The shift a volunteer was on when they finished a request says for which post and team
+    // they served it; of two that touch the moment (out at 10:00, in again at 10:00), the later.
+    : ratings_(db.sql(),
+               "SELECT r.id, r.volunteer_id, r.rating, IFNULL(r.comment, ''), "
+               "IFNULL(s.post_id, 0), IFNULL(p.team, ''), r.done_at "
+               "FROM help_requests r "
+               "LEFT JOIN shifts s ON s.id = (SELECT s2.id FROM shifts s2 "
+               "  WHERE s2.person_id = r.volunteer_id AND s2.checkin_at <= r.done_at "
+               "  AND (s2.checkout_at IS NULL OR s2.checkout_at >= r.done_at) "
+               "  ORDER BY s2.checkin_at DESC LIMIT 1) "
+               "LEFT JOIN posts p ON p.id = s.post_id "
+               "WHERE r.community_id = :community AND r.status = 'done' AND r.rating IS NOT NULL "
+               "AND r.done_at >= :from AND r.done_at < :to "
+               "AND (:volunteer = 0 OR r.volunteer_id = :volunteer) "
+               "ORDER BY r.done_at, r.id"),
+      requests_(db.sql(),
+                "SELECT id, category, status, unmet, created_at, IFNULL(claimed_at, 0), "
+                "IFNULL(done_at, 0), IFNULL(rating, 0) FROM help_requests "
+                "WHERE community_id = :community AND created_at >= :from AND created_at < :to "
+                "ORDER BY created_at, id"),
+      served_(db.sql(),
+              "SELECT s.person_id, IFNULL(s.post_id, 0), IFNULL(p.team, ''), "
+              "SUM(MAX(0, MIN(IFNULL(s.checkout_at, :to), :to) - MAX(s.checkin_at, :from))) "
+              "FROM shifts s LEFT JOIN posts p ON p.id = s.post_id "
+              "WHERE s.community_id = :community AND s.checkin_at < :to "
+              "AND (s.checkout_at IS NULL OR s.checkout_at > :from) "
+              "GROUP BY s.person_id, IFNULL(s.post_id, 0) ORDER BY s.person_id, 2") {}
+
+std::vector<Rating> EvaluationRepo::ratings(const std::string& community_id,
+                                            std::int64_t volunteer_id, std::int64_t from,
+                                            std::int64_t to) {
+  Use q(ratings_);
+  q->bind(":community", community_id);
+  q->bind(":volunteer", volunteer_id);
+  q->bind(":from", from);
+  q->bind(":to", to);
+  std::vector<Rating> out;
+  while (q->executeStep()) {
+    out.push_back(Rating{q->getColumn(0).getInt64(), q->getColumn(1).getInt64(),
+                         q->getColumn(2).getInt(), q->getColumn(3).getString(),
+                         q->getColumn(4).getInt64(), q->getColumn(5).getString(),
+                         q->getColumn(6).getInt64()});
+  }
+  return out;
+}
+
+std::vector<RequestFacts> EvaluationRepo::requests(const std::string& community_id,
+                                                   std::int64_t from, std::int64_t to) {
+  Use q(requests_);
+  q->bind(":community", community_id);
+  q->bind(":from", from);
+  q->bind(":to", to);
+  std::vector<RequestFacts> out;
+  while (q->executeStep()) {
+    out.push_back(RequestFacts{q->getColumn(0).getInt64(), q->getColumn(1).getString(),
+                               request_status(q->getColumn(2).getString()),
+                               q->getColumn(3).getInt() != 0, q->getColumn(4).getInt64(),
+                               q->getColumn(5).getInt64(), q->getColumn(6).getInt64(),
+                               q->getColumn(7).getInt()});
+  }
+  return out;
+}
+
+std::vector<Served> EvaluationRepo::served(const std::string& community_id, std::int64_t from,
+                                           std::int64_t to) {
+  Use q(served_);
+  q->bind(":community", community_id);
+  q->bind(":from", from);
+  q->bind(":to", to);
+  std::vector<Served> out;
+  while (q->executeStep()) {
+    out.push_back(Served{q->getColumn(0).getInt64(), q->getColumn(1).getInt64(),
+                         q->getColumn(2).getString(), q->getColumn(3).getInt64()});
+  }
+  return out;
+}
+
+// MERGE(trips): the trips table is built by part B of issue 11 in parallel and does not exist on
+// this branch, so there is nothing to count yet: 0. At the merge this becomes one prepared
+// statement counting that table's trips of `community_id` that began in [from, to).
+int EvaluationRepo::trips(const std::string& /*community_id*/, std::int64_t /*from*/,
+                          std::int64_t /*to*/) {
+  return 0;
+}
+
+}  // namespace linli::storage
