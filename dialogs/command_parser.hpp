@@ -36,6 +36,10 @@ enum class Command {
   // to (DingTalk): "接单 #12" takes ticket 12, "报名 1" joins post 1's open call.
   take,
   enlist,
+  // evaluation (issue 11): hours corrected, certificates of service and their verification
+  hours_fix,
+  cert,
+  verify,
 };
 
 enum class ParseKind {

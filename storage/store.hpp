@@ -6,6 +6,7 @@
 // outlive the store.
 
 #include "dialogs/ports.hpp"
+#include "storage/certificates_repo.hpp"
 #include "storage/database.hpp"
 #include "storage/dialogs_repo.hpp"
 #include "storage/events_repo.hpp"
@@ -17,6 +18,7 @@
 #include "storage/playground_log_repo.hpp"
 #include "storage/posts_repo.hpp"
 #include "storage/roster_repo.hpp"
+#include "storage/service_records_repo.hpp"
 #include "storage/timers_repo.hpp"
 #include "storage/volunteers_repo.hpp"
 
@@ -38,8 +40,10 @@ class SqliteStore {
         roster(database),
         offers(database),
         shifts(database),
-        ports{database, people, volunteers, requests, dialogs, events,
-              outbox,   timers, posts,      roster,   offers,  shifts} {}
+        records(database),
+        certificates(database),
+        ports{database, people, volunteers, requests, dialogs, events,  outbox,
+              timers,   posts,  roster,     offers,   shifts,  records, certificates} {}
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
 
@@ -56,6 +60,8 @@ class SqliteStore {
   RosterRepo roster;
   OffersRepo offers;
   ShiftsRepo shifts;
+  ServiceRecordsRepo records;
+  CertificatesRepo certificates;
   Store ports;  // what the domain and the runtime use
 };
 

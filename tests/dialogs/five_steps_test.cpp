@@ -321,10 +321,13 @@ class CountingVolunteers final : public Volunteers {
 class LargePool : public FiveStepsFixture {
  protected:
   LargePool()
-      : counting_(store_.volunteers), counted_{store_.transactions, store_.people,  counting_,
-                                               store_.requests,     store_.dialogs, store_.events,
-                                               store_.outbox,       store_.timers,  store_.posts,
-                                               store_.roster,       store_.offers,  store_.shifts} {
+      : counting_(store_.volunteers), counted_{store_.transactions, store_.people,
+                                               counting_,           store_.requests,
+                                               store_.dialogs,      store_.events,
+                                               store_.outbox,       store_.timers,
+                                               store_.posts,        store_.roster,
+                                               store_.offers,       store_.shifts,
+                                               store_.service,      store_.certificates} {
     engine_ = std::make_unique<linli::Engine>(config_, counted_, *dir_);
   }
 
