@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "adapters/registry.hpp"
+#include "bot/certificate_pages.hpp"
 #include "bot/dispatcher.hpp"
 #include "bot/group_commit.hpp"
 #include "bot/http_client.hpp"
@@ -99,8 +100,15 @@ struct App::Impl {
         sender(io, store, clock, config.sender, log),
         dispatcher(store, engine, clock, sender, config.flood, config.dispatcher, log),
         scheduler(io, store, clock, dispatcher, log),
-        server(io, config.server, router, log) {
+        server(io, config.server, router, log),
+        certificate_pages(store.certificates, dir, config) {
     import_rosters(config, store, clock.now_ms());
+    {
+      // The key of certificates' codes: the operator's, or the database's, made on first start.
+      UnitOfWork txn(store);
+      sqlite.certificates.use_secret(config.certificates.secret);
+      txn.commit();
+    }
     // From here on every write joins the open batch (bot/group_commit.hpp).
     dispatcher.use_group_commit(group);
     sender.use_group_commit(group);
@@ -149,6 +157,7 @@ struct App::Impl {
                                 ready ? R"({"status":"ok"})" : R"({"status":"starting"})");
     });
     router.add("GET", "/metrics", [this](HttpRequest&) { return render_metrics(); });
+    certificate_pages.mount(router);
     router.add("GET", "/", [](HttpRequest&) {
       HttpResponse r = HttpResponse::text(302, "");
       r.headers.emplace_back("Location", "/playground");
@@ -306,6 +315,7 @@ struct App::Impl {
   Scheduler scheduler;
   Router router;
   HttpServer server;
+  CertificatePages certificate_pages;
   Metrics metrics;
   std::vector<std::unique_ptr<Adapter>> adapters;
   std::vector<std::unique_ptr<PlaygroundHub>> hubs;

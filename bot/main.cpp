@@ -14,6 +14,8 @@
 #include "adapters/registry.hpp"
 #include "adapters/telegram/telegram_config.hpp"
 #include "bot/app.hpp"
+#include "bot/clock.hpp"
+#include "bot/export_command.hpp"
 #include "bot/http_client.hpp"
 #include "config/config.hpp"
 
@@ -28,6 +30,9 @@ Usage:
   linli set-webhook --config FILE --url URL [--adapter NAME]
                                      tell Telegram where to deliver updates (the public HTTPS
                                      URL of the adapter's webhook_path), with its secret_token
+  linli export hours|requests|volunteers --config FILE --from YYYY-MM-DD --to YYYY-MM-DD
+               [--out FILE]          CSV for spreadsheets (UTF-8 with a BOM), to standard
+                                     output or FILE; both days included, in each community's zone
   linli version                      print the version
   linli --help                       this text
 
@@ -104,6 +109,10 @@ int main(int argc, char** argv) {
     return 0;
   }
   const std::string& command = args[0];
+  if (command == "export") {
+    return linli::export_command(std::vector<std::string>(args.begin() + 1, args.end()), std::cout,
+                                 std::cerr, env_lookup, linli::SystemClock().now_ms());
+  }
   if (command != "serve" && command != "check-config" && command != "set-webhook") {
     return usage_error("unknown command \"" + command + "\"");
   }

@@ -12,14 +12,28 @@ void Router::add_async(std::string method, std::string path, AsyncHandler h, Hea
       Route{std::move(method), nullptr, std::move(h), std::move(check)});
 }
 
+void Router::add_prefix(std::string method, std::string prefix, Handler h) {
+  prefixes_[std::move(prefix)].push_back(Route{std::move(method), std::move(h), nullptr, nullptr});
+}
+
 const Router::Route* Router::find(const HttpRequest& request, HttpResponse& refusal) const {
-  auto it = routes_.find(request.path);
-  if (it == routes_.end()) {
+  const std::vector<Route>* routes = nullptr;
+  if (auto it = routes_.find(request.path); it != routes_.end()) {
+    routes = &it->second;
+  } else {
+    for (const auto& [prefix, candidates] : prefixes_) {
+      if (request.path.size() > prefix.size() && request.path.starts_with(prefix)) {
+        routes = &candidates;
+        break;
+      }
+    }
+  }
+  if (routes == nullptr) {
     refusal = HttpResponse::text(404, "not found\n");
     return nullptr;
   }
   std::string allowed;
-  for (const Route& r : it->second) {
+  for (const Route& r : *routes) {
     if (r.method == request.method || (r.method == "GET" && request.method == "HEAD")) return &r;
     allowed += (allowed.empty() ? "" : ", ") + r.method;
   }

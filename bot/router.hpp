@@ -26,6 +26,9 @@ class Router {
 
   void add(std::string method, std::string path, Handler h, HeaderCheck check = nullptr);
   void add_async(std::string method, std::string path, AsyncHandler h, HeaderCheck check = nullptr);
+  // Every path that starts with `prefix` (which ends with '/') and has more after it, such as
+  // /certificates/<code>, unless an exact route has it.
+  void add_prefix(std::string method, std::string prefix, Handler h);
   // Called with the request's head (an empty body): the answer that refuses it (404, 405, or
   // its route's header check), or nothing when the route wants the body.
   std::optional<HttpResponse> admit(const HttpRequest& head) const;
@@ -43,6 +46,7 @@ class Router {
   const Route* find(const HttpRequest& request, HttpResponse& refusal) const;
 
   std::map<std::string, std::vector<Route>, std::less<>> routes_;
+  std::map<std::string, std::vector<Route>, std::less<>> prefixes_;
 };
 
 }  // namespace linli

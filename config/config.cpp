@@ -158,7 +158,7 @@ Config parse_config(const std::string& json_text, EnvLookup env,
   ConfigSection r(j, "", env);
   r.allow({"server", "database", "synchronous", "lang", "timezone", "dialogs", "flood",
            "recruitment", "assignments", "shifts", "dispatcher", "sender", "http_client", "privacy",
-           "log_level", "encryption_key", "communities", "adapters"});
+           "log_level", "encryption_key", "communities", "adapters", "certificates"});
   Config c;
   c.server = parse_server(r.sub("server"));
   c.database = r.nonempty("database");
@@ -183,6 +183,21 @@ Config parse_config(const std::string& json_text, EnvLookup env,
       r.fail("encryption_key", "must decode to 32 bytes, not " + std::to_string(key->size()) + how);
     }
     c.encryption_key = std::move(*key);
+  }
+  {
+    // The codes of certificates of service are signed with this key: whoever knows it can make
+    // codes that verify, so it is a secret like encryption_key, and at least 32 characters.
+    ConfigSection s = r.sub("certificates");
+    s.allow({"secret", "base_url"});
+    if (s.has("secret")) {
+      c.certificates.secret = s.str("secret");
+      if (c.certificates.secret.size() < 32) {
+        s.fail("secret", "must be at least 32 characters, not " +
+                             std::to_string(c.certificates.secret.size()) +
+                             "; make one with: openssl rand -hex 32");
+      }
+    }
+    if (s.has("base_url")) c.certificates.base_url = s.base_url("base_url");
   }
   {
     ConfigSection d = r.sub("dialogs");

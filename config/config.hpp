@@ -173,6 +173,14 @@ struct SenderConfig {
   int resume_batch = 1000;
 };
 
+// Certificates of service (issue 11): the key their verification codes are signed with, and the
+// public address their pages are reached at.
+struct CertificateConfig {
+  // HMAC-SHA256 key of the codes; "" = one made at first start and kept in the database.
+  std::string secret;
+  std::string base_url;  // "https://bot.example.org": links in certificate messages; "" = none
+};
+
 struct Config {
   ServerConfig server;
   std::string database = "linli.db";
@@ -198,6 +206,7 @@ struct Config {
   // bytes of "encryption_key", given base64 in the environment; "" = not encrypted. A secret:
   // never log it or put it into a message.
   std::string encryption_key;
+  CertificateConfig certificates;
   std::vector<CommunityConfig> communities;
   std::vector<AdapterConfig> adapters;
 

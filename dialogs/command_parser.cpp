@@ -15,7 +15,7 @@ struct Name {
   Command command;
 };
 
-constexpr std::array<Name, 30> kSlashNames = {{
+constexpr std::array<Name, 33> kSlashNames = {{
     {"start", Command::start},     {"menu", Command::menu},         {"join", Command::join},
     {"help", Command::help},       {"mine", Command::mine},         {"cancel", Command::cancel},
     {"back", Command::back},       {"lang", Command::lang},         {"language", Command::lang},
@@ -26,6 +26,8 @@ constexpr std::array<Name, 30> kSlashNames = {{
     {"stats", Command::stats},     {"withdraw", Command::quit},     {"team", Command::team},
     {"teams", Command::team},      {"take", Command::take},         {"enlist", Command::enlist},
     {"roster", Command::roster},   {"report", Command::report},     {"commend", Command::commend},
+    {"cert", Command::cert},       {"certificate", Command::cert},
+    {"verify", Command::verify},
 }};
 
 struct Keyword {
@@ -39,7 +41,7 @@ struct Keyword {
 
 // Longer words first: "报名志愿者" before anything that is its prefix. "取消 #3" and "撤销 #3"
 // cancel request 3; alone they leave the dialog.
-constexpr std::array<Keyword, 31> kKeywords = {{
+constexpr std::array<Keyword, 34> kKeywords = {{
     {"报名志愿者", Command::join, false},  {"菜单", Command::menu, false},
     {"帮助", Command::menu, false},        {"求助", Command::help, true},
     {"我的", Command::mine, false},        {"取消", Command::cancel, false},
@@ -49,13 +51,15 @@ constexpr std::array<Keyword, 31> kKeywords = {{
     {"设岗", Command::post, true},         {"招募", Command::recruit, true},
     {"退出", Command::quit, true},         {"派单", Command::assign, true},
     {"签到", Command::checkin, false},     {"签退", Command::checkout, false},
-    {"时长", Command::hours, false},       {"统计", Command::stats, false},
+    {"时长", Command::hours, true},        {"统计", Command::stats, false},
     {"队伍", Command::team, true},         {"接单", Command::take, true, true},
     {"报名", Command::enlist, true, true}, {"take", Command::take, true, true},
     {"join", Command::enlist, true, true}, {"名单", Command::roster, true},
     {"取消", Command::cancel, true, true}, {"撤销", Command::cancel, true, true},
     {"撤销", Command::cancel, false},      {"报告", Command::report, true},
     {"表彰", Command::commend, true},
+    {"更正", Command::hours_fix, true},    {"证明", Command::cert, true},
+    {"验证", Command::verify, true},
 }};
 
 // Trailing punctuation people add to a bare keyword: "取消！", "菜单?"

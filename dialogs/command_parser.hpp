@@ -39,6 +39,10 @@ enum class Command {
   // evaluation (issue 11): the community's report, a commendation
   report,
   commend,
+  // evaluation (issue 11): hours corrected, certificates of service and their verification
+  hours_fix,
+  cert,
+  verify,
 };
 
 enum class ParseKind {

@@ -5,7 +5,9 @@
 
 #include "dialogs/assignments.hpp"
 #include "dialogs/commend.hpp"
+#include "dialogs/certificates.hpp"
 #include "dialogs/help_dialog.hpp"
+#include "dialogs/hours.hpp"
 #include "dialogs/post_dialog.hpp"
 #include "dialogs/post_roster.hpp"
 #include "dialogs/recruitment.hpp"
@@ -363,7 +365,13 @@ void Engine::on_command(Turn& turn, const ParsedCommand& cmd) {
     case Command::checkout:
       return shifts::check_out(turn);
     case Command::hours:
-      return shifts::hours(turn);
+      return hours::show(turn, cmd.args);
+    case Command::hours_fix:
+      return hours::fix(turn, cmd.args);
+    case Command::cert:
+      return certificates::command(turn, cmd.args);
+    case Command::verify:
+      return certificates::verify(turn, cmd.args);
     case Command::stats:
       return stats::report(turn);
     case Command::team:

@@ -319,6 +319,36 @@ class Commendations {
                                               std::int64_t to) = 0;
 };
 
+// What a volunteer's service record needs besides shifts (issue 11): the corrections of their
+// hours, and the tasks they finished.
+class ServiceRecords {
+ public:
+  virtual ~ServiceRecords() = default;
+
+  virtual std::int64_t add_correction(const HoursCorrection& c) = 0;
+  // A person's corrections of days in [from_day, to_day), in the order they were made.
+  virtual std::vector<HoursCorrection> corrections(std::int64_t person_id, std::int64_t from_day,
+                                                   std::int64_t to_day) = 0;
+  // How many help requests a volunteer finished in [from, to), by category.
+  virtual std::vector<std::pair<std::string, int>> tasks_done(std::int64_t person_id,
+                                                              std::int64_t from,
+                                                              std::int64_t to) = 0;
+};
+
+// Certificates of service. The port signs them: the code is made and checked with a secret the
+// domain never sees (a keyed MAC over the certificate's id and contents), so a code cannot be
+// made up, and a certificate changed after it was issued no longer verifies.
+class Certificates {
+ public:
+  virtual ~Certificates() = default;
+
+  // Stores a new certificate; returns it with its id and code.
+  virtual Certificate issue(const Certificate& c) = 0;
+  virtual CertificateCheck check(const std::string& code) = 0;
+  // Revokes a certificate whose code verifies and that is not revoked yet.
+  virtual bool revoke(std::int64_t id, std::int64_t by, std::int64_t now) = 0;
+};
+
 // Begins, commits and rolls back the unit of work of one decision. Committed means all of it is
 // kept together or none of it; durable on disk it may be only later, with the batch the runtime
 // nests it in (group commit, storage/batches.hpp), which the domain does not need to know.
@@ -346,6 +376,8 @@ struct Store {
   Shifts& shifts;
   Evaluation& evaluation;
   Commendations& commendations;
+  ServiceRecords& service;
+  Certificates& certificates;
 };
 
 // One decision's unit of work: rolled back unless committed (SQLiteCpp's Transaction shape).

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "dialogs/message.hpp"
 
@@ -220,6 +222,51 @@ struct Commendation {
   std::string text;
   std::int64_t by = 0;  // the coordinator
   std::int64_t at = 0;
+};
+
+// A coordinator's correction of a volunteer's hours on one local day (issue 11): the day then
+// counts `hours_ms`, whatever the shifts say; the shifts stay as they were. Kept for ever, the
+// audit log of who changed what, when and why; the latest of a day is the one that counts.
+struct HoursCorrection {
+  std::int64_t id = 0;
+  std::int64_t person_id = 0;
+  std::string community_id;
+  std::int64_t day = 0;  // the instant the local day began
+  std::string date;      // that day as "YYYY-MM-DD" in the community's zone
+  std::int64_t hours_ms = 0;
+  std::int64_t previous_ms = 0;  // what the day counted before this correction
+  std::string reason;
+  std::int64_t by = 0;  // the coordinator
+  std::int64_t at = 0;
+};
+
+// A certificate of service as issued: what it says is fixed then, and signed with its code.
+struct Certificate {
+  std::int64_t id = 0;
+  std::string code;  // what people verify: "<id>-<signature>"
+  std::int64_t person_id = 0;
+  std::string community_id;
+  std::string name;          // the volunteer
+  std::string organisation;  // the community
+  std::string lang;          // "zh" | "en": the language it was issued in
+  std::string from_date;     // "YYYY-MM-DD", in the community's zone
+  std::string to_date;
+  std::int64_t hours_ms = 0;
+  std::vector<std::pair<std::string, std::int64_t>> teams;  // stored team, ms served in it
+  std::vector<std::string> posts;                           // "<id> <title>"
+  std::vector<std::pair<std::string, int>> tasks;           // request category, how many done
+  std::int64_t issued_at = 0;
+  std::int64_t issued_by = 0;   // the person who asked (the volunteer)
+  std::int64_t revoked_at = 0;  // 0: not revoked
+  std::int64_t revoked_by = 0;
+};
+
+enum class CertificateStatus { valid, revoked, invalid };
+
+// What a verification code is: unknown, forged or changed (invalid), or a certificate.
+struct CertificateCheck {
+  CertificateStatus status = CertificateStatus::invalid;
+  std::optional<Certificate> certificate;  // set when valid or revoked
 };
 
 }  // namespace linli

@@ -29,6 +29,7 @@ class ShiftRules {
   ShiftRules(double daily_hours_cap, int utc_offset_min);
 
   std::int64_t cap_ms() const { return cap_ms_; }
+  int utc_offset_min() const { return utc_offset_min_; }
   // The instant the local day of `at` began.
   std::int64_t day_start(std::int64_t at) const;
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "dialogs/assignments.hpp"
+#include "dialogs/hours.hpp"
 #include "dialogs/recruitment.hpp"
 #include "dialogs/roster.hpp"
 #include "dialogs/route.hpp"
@@ -163,11 +164,14 @@ void check_out(Turn& turn) {
   if (!end) return turn.reply(turn.say(Msg::checkout_none)), void();
   const int offset = turn.utc_offset_min(on->community_id);
   std::int64_t me = turn.person.id;
-  turn.reply(turn.say(
-      Msg::checkout_ok,
-      {{"hours", hours_text(*end - on->checkin_at)},
-       {"today", hours_text(duty.served_capped(me, local_day_start(turn.now, offset), turn.now))},
-       {"week", hours_text(duty.served_capped(me, turn.now - 7 * kDay, turn.now))}}));
+  // The figures /hours shows: capped per day, or as a coordinator corrected the day.
+  auto counted = [&](std::int64_t from) {
+    return hours_text(
+        HoursLedger::total(hours::days_of(turn, me, on->community_id, from, turn.now)));
+  };
+  turn.reply(turn.say(Msg::checkout_ok, {{"hours", hours_text(*end - on->checkin_at)},
+                                         {"today", counted(local_day_start(turn.now, offset))},
+                                         {"week", counted(turn.now - 7 * kDay)}}));
 }
 
 void close(Turn& turn, std::int64_t shift_id) {
@@ -196,19 +200,6 @@ void close(Turn& turn, std::int64_t shift_id) {
     turn.tell(s->person_id, say(l, Msg::checkout_auto_cap,
                                 {{"cap", hours_text(rules.cap_ms())}, {"hours", hours}}));
   }
-}
-
-void hours(Turn& turn) {
-  std::int64_t me = turn.person.id;
-  auto v = turn.store.volunteers.get(me);
-  std::string community = v ? v->community_id : turn.community ? turn.community->id : "";
-  std::int64_t day = local_day_start(turn.now, turn.utc_offset_min(community));
-  Duty duty(turn.store.shifts, rules_of(turn, community));
-  turn.reply(turn.say(Msg::hours_report,
-                      {{"name", turn.name_of(me)},
-                       {"today", hours_text(duty.served_capped(me, day, turn.now))},
-                       {"week", hours_text(duty.served_capped(me, turn.now - 7 * kDay, turn.now))},
-                       {"total", hours_text(duty.served_capped(me, 0, turn.now))}}));
 }
 
 }  // namespace linli::shifts

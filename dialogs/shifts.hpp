@@ -16,8 +16,6 @@ void answer(Turn& turn, std::int64_t post_id, bool yes);
 void check_in(Turn& turn);
 void check_out(Turn& turn);
 void close(Turn& turn, std::int64_t shift_id);  // timer: a shift that ends by itself
-// Hours served, at most the daily cap in each day.
-void hours(Turn& turn);
 // Hours as people read them: "3.5".
 std::string hours_text(std::int64_t ms);
 

@@ -352,8 +352,54 @@ CREATE INDEX help_requests_by_created ON help_requests(community_id, created_at)
 CREATE INDEX shifts_by_community ON shifts(community_id, checkin_at);
 )sql";
 
-constexpr std::array<std::string_view, 11> kMigrations = {kM1, kM2, kM3, kM4,  kM5, kM6,
-                                                          kM7, kM8, kM9, kM10, kM11};
+// Evaluation (issue 11, step 5): corrections of hours, an audit log that is only ever added to
+// (the shifts stay as recorded); certificates of service with what they said when issued, signed
+// by their code; and the secret that signs them when the config gives none, made at first use.
+constexpr std::string_view kM12 = R"sql(
+CREATE TABLE hours_corrections (
+  id           INTEGER PRIMARY KEY,
+  person_id    INTEGER NOT NULL REFERENCES people(id),
+  community_id TEXT NOT NULL,
+  day          INTEGER NOT NULL,
+  date         TEXT NOT NULL,
+  hours_ms     INTEGER NOT NULL CHECK (hours_ms >= 0),
+  previous_ms  INTEGER NOT NULL,
+  reason       TEXT NOT NULL,
+  by_person    INTEGER NOT NULL REFERENCES people(id),
+  at           INTEGER NOT NULL
+);
+CREATE INDEX hours_corrections_by_person ON hours_corrections(person_id, day, id);
+
+CREATE TABLE certificates (
+  id           INTEGER PRIMARY KEY,
+  person_id    INTEGER NOT NULL REFERENCES people(id),
+  community_id TEXT NOT NULL,
+  name         TEXT NOT NULL,
+  organisation TEXT NOT NULL,
+  lang         TEXT NOT NULL,
+  from_date    TEXT NOT NULL,
+  to_date      TEXT NOT NULL,
+  hours_ms     INTEGER NOT NULL,
+  teams        TEXT NOT NULL,
+  posts        TEXT NOT NULL,
+  tasks        TEXT NOT NULL,
+  issued_at    INTEGER NOT NULL,
+  issued_by    INTEGER NOT NULL,
+  signature    TEXT NOT NULL,
+  revoked_at   INTEGER,
+  revoked_by   INTEGER
+);
+
+CREATE TABLE service_secrets (
+  name  TEXT PRIMARY KEY,
+  value BLOB NOT NULL
+) WITHOUT ROWID;
+
+CREATE INDEX help_requests_done_by ON help_requests(volunteer_id, done_at) WHERE status = 'done';
+)sql";
+
+constexpr std::array<std::string_view, 12> kMigrations = {kM1, kM2, kM3, kM4,  kM5,  kM6,
+                                                          kM7, kM8, kM9, kM10, kM11, kM12};
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 
 #include "dialogs/ports.hpp"
 #include "storage/commendations_repo.hpp"
+#include "storage/certificates_repo.hpp"
 #include "storage/database.hpp"
 #include "storage/dialogs_repo.hpp"
 #include "storage/evaluation_repo.hpp"
@@ -19,6 +20,7 @@
 #include "storage/playground_log_repo.hpp"
 #include "storage/posts_repo.hpp"
 #include "storage/roster_repo.hpp"
+#include "storage/service_records_repo.hpp"
 #include "storage/timers_repo.hpp"
 #include "storage/volunteers_repo.hpp"
 
@@ -42,8 +44,11 @@ class SqliteStore {
         shifts(database),
         evaluation(database),
         commendations(database),
+        records(database),
+        certificates(database),
         ports{database, people, volunteers, requests, dialogs, events,     outbox,
-              timers,   posts,  roster,     offers,   shifts,  evaluation, commendations} {}
+              timers,   posts,  roster,     offers,   shifts,  evaluation, commendations,
+              records,  certificates} {}
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
 
@@ -62,6 +67,8 @@ class SqliteStore {
   ShiftsRepo shifts;
   EvaluationRepo evaluation;
   CommendationsRepo commendations;
+  ServiceRecordsRepo records;
+  CertificatesRepo certificates;
   Store ports;  // what the domain and the runtime use
 };
 

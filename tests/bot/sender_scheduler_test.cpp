@@ -575,7 +575,8 @@ TEST_F(Runtime, ATimersTableThatCannotBeReadIsReadAgainLaterAndTheProcessGoesOn)
   Store seen{store_.transactions, store_.people,       store_.volunteers, store_.requests,
              store_.dialogs,      store_.events,       store_.outbox,     flaky,
              store_.posts,        store_.roster,       store_.offers,     store_.shifts,
-             store_.evaluation,   store_.commendations};
+             store_.evaluation,   store_.commendations, store_.service,
+             store_.certificates};
   Scheduler scheduler(io_, seen, clock_, dispatcher_, log_);
   store_.timers.arm(Timer{TimerKind::purge}, clock_.now_ms() - 5);
   scheduler.start();

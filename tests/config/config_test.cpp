@@ -290,3 +290,37 @@ TEST(Config, ABadEncryptionKeyStopsStartUpWithoutShowingTheKey) {
 
 }  // namespace
 }  // namespace linli
+
+// ---- "certificates": the key that signs certificates' codes, and their public address (issue 11)
+namespace linli {
+namespace {
+
+std::string with_certificates(const std::string& value) {
+  return replace(kMinimal, "\"database\": \"x.db\",",
+                 "\"database\": \"x.db\", \"certificates\": " + value + ",");
+}
+
+TEST(Config, CertificatesAreSignedWithTheOperatorsSecretOfAtLeast32Characters) {
+  EXPECT_EQ(parse_config(kMinimal, env).certificates.secret, "");  // then the database's
+  const std::string secret(40, 'k');
+  fake_env()["LINLI_CERT_SECRET"] = secret;
+  Config c = parse_config(
+      with_certificates(
+          R"({"secret": {"env": "LINLI_CERT_SECRET"}, "base_url": "https://bot.example.org/"})"),
+      env);
+  fake_env().erase("LINLI_CERT_SECRET");
+  EXPECT_EQ(c.certificates.secret, secret);
+  EXPECT_EQ(c.certificates.base_url, "https://bot.example.org");
+  EXPECT_EQ(error_of(with_certificates(R"({"secret": "short"})")),
+            "certificates.secret: must be at least 32 characters, not 5; make one with: openssl "
+            "rand -hex 32");
+  EXPECT_EQ(error_of(with_certificates(R"({"secret": {"env": "LINLI_CERT_SECRET"}})")),
+            "certificates.secret: environment variable LINLI_CERT_SECRET is not set");
+  EXPECT_EQ(error_of(with_certificates(R"({"base_url": "bot.example.org"})")),
+            "certificates.base_url: must start with http:// or https://");
+  EXPECT_EQ(
+      error_of(with_certificates(R"({"key": "x"})")).rfind("certificates.key: unknown key", 0), 0u);
+}
+
+}  // namespace
+}  // namespace linli

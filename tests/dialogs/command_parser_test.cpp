@@ -126,5 +126,23 @@ TEST(CommandParser, TicketNumbersInTheirUsualForms) {
   EXPECT_FALSE(parse_ticket_number("abc"));
 }
 
+// Issue 11: hours corrected, certificates and their verification, in both languages.
+TEST(CommandParser, EvaluationCommandsInBothLanguages) {
+  auto fix = parse_command("更正 陈师傅 2026-11-20 4 忘记签退", "");
+  EXPECT_EQ(fix.command, Command::hours_fix);
+  EXPECT_EQ(fix.args, "陈师傅 2026-11-20 4 忘记签退");
+  auto hours = parse_command("/hours fix 陈师傅 2026-11-20 4 forgot", "");
+  EXPECT_EQ(hours.command, Command::hours);
+  EXPECT_EQ(hours.args, "fix 陈师傅 2026-11-20 4 forgot");
+  EXPECT_EQ(parse_command("时长 陈师傅", "").args, "陈师傅");
+  EXPECT_EQ(parse_command("证明", "").command, Command::cert);
+  EXPECT_EQ(parse_command("/cert revoke 1-ab", "").command, Command::cert);
+  EXPECT_EQ(parse_command("/certificate", "").command, Command::cert);
+  auto verify = parse_command("验证 12-3f9a", "");
+  EXPECT_EQ(verify.command, Command::verify);
+  EXPECT_EQ(verify.args, "12-3f9a");
+  EXPECT_EQ(parse_command("/verify 12-3f9a", "").command, Command::verify);
+}
+
 }  // namespace
 }  // namespace linli

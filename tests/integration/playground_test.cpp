@@ -589,5 +589,61 @@ TEST_F(Playground, ACancelledRequestALowRatingACommendationAndTheReport) {
   }
 }
 
+// Issue 11: a certificate of service, asked for in the playground, verified over HTTP by anyone;
+// a code changed by one character fails; revoked by the coordinator, it says "revoked".
+TEST_F(Playground, ACertificateVerifiesOverHttpUntilRevokedAndATamperedCodeFails) {
+  on_io([&] {
+    Store& store = app_->app().store();
+    UnitOfWork txn(store);
+    auto tom = store.people.find("playground", "tom");
+    Shift s;
+    s.person_id = tom->id;
+    s.community_id = "shancheng";
+    s.checkin_at = clock_.now_ms() - 5 * 3'600'000;
+    auto id = store.shifts.check_in(s);
+    store.shifts.check_out(*id, clock_.now_ms() - 2 * 3'600'000);
+    txn.commit();
+  });
+  settle();
+  send("tom", "tom", "/cert");
+  json reply = expect_bot("tom", "Verification code");
+  const std::string text = reply.value("text", "");
+  EXPECT_THAT(text, HasSubstr("Tom"));
+  EXPECT_THAT(text, HasSubstr("for 3.0 hours in all"));
+  const auto at = text.find("/verify ");
+  ASSERT_NE(at, std::string::npos) << text;
+  std::string code = text.substr(at + 8);
+  code = code.substr(0, code.find_first_not_of("0123456789abcdef-"));
+  ASSERT_GT(code.size(), 20u) << text;
+
+  auto page = client().get("/certificates/" + code);
+  EXPECT_EQ(page.status, 200);
+  EXPECT_THAT(page.body, HasSubstr("Certificate of volunteer service"));
+  EXPECT_THAT(page.body, HasSubstr(code));
+  auto verified = client().get("/verify/" + code);
+  EXPECT_EQ(verified.status, 200);
+  EXPECT_THAT(verified.body, HasSubstr("This certificate is valid"));
+
+  std::string tampered = code;
+  tampered.back() = tampered.back() == '0' ? '1' : '0';
+  auto forged = client().get("/verify/" + tampered);
+  EXPECT_EQ(forged.status, 404);
+  EXPECT_THAT(forged.body, Not(HasSubstr("Tom")));
+  send("emma", "emma", "/verify " + tampered);
+  expect_bot("emma", "is not valid");
+
+  send("tom", "tom", "/cert revoke " + code);  // not a coordinator: refused, nothing changes
+  expect_bot("tom", "only a coordinator");
+  EXPECT_EQ(client().get("/verify/" + code).status, 200);
+  send("zhou", "zhou", "证明 撤销 " + code);
+  expect_bot("zhou", "已撤销");
+  auto revoked = client().get("/verify/" + code);
+  EXPECT_EQ(revoked.status, 410);
+  EXPECT_THAT(revoked.body, HasSubstr("was revoked"));
+  EXPECT_EQ(client().get("/certificates/" + code).status, 410);
+  send("emma", "emma", "/verify " + code);
+  expect_bot("emma", "was revoked");
+}
+
 }  // namespace
 }  // namespace linli::test

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <memory>
 
 #include <nlohmann/json.hpp>
 
@@ -136,6 +137,60 @@ TEST(Process, LogsKeepTokensAndSecretsOut) {
   EXPECT_THAT(log, Not(HasSubstr("TOKEN-MARKER")));  // ...without the token
   EXPECT_THAT(log, Not(HasSubstr("SECRET-MARKER")));
   EXPECT_THAT(log, Not(HasSubstr("MARKER-text")));
+}
+
+// `linli export` (issue 11): its errors say exactly what is wrong and exit non-zero, changing
+// nothing; a good run writes the CSV, with its byte order mark, to the file named.
+TEST(Process, ExportErrorsSayWhyAndExitNonZero) {
+  TempDir dir;
+  const std::string config = write_config(dir.path());
+  auto run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {LINLI_BINARY, "export"});
+    auto p = std::make_unique<Process>(args, dir.path());
+    EXPECT_TRUE(p->wait_exit(30s).has_value());
+    return p;
+  };
+  const std::vector<std::string> range = {"--from", "2027-01-01", "--to", "2027-01-31"};
+  auto p = run({"hours", "--config", config, "--from", "2027-02-30", "--to", "2027-03-01"});
+  EXPECT_EQ(p->wait_exit(1s), 2);
+  EXPECT_THAT(p->err(), HasSubstr("--from \"2027-02-30\" is not a date (YYYY-MM-DD)"));
+  p = run({"hours", "--config", config, "--from", "2027-03-01", "--to", "2027-02-01"});
+  EXPECT_EQ(p->wait_exit(1s), 2);
+  EXPECT_THAT(p->err(), HasSubstr("--from 2027-03-01 is after --to 2027-02-01"));
+  p = run({"hours", "--config", config, "--from", "2027-03-01"});
+  EXPECT_EQ(p->wait_exit(1s), 2);
+  EXPECT_THAT(p->err(), HasSubstr("--from and --to are required"));
+  p = run({"shifts", "--config", config, "--from", "2027-01-01", "--to", "2027-01-31"});
+  EXPECT_EQ(p->wait_exit(1s), 2);
+  EXPECT_THAT(p->err(),
+              HasSubstr("unknown export \"shifts\" (known: hours, requests, volunteers)"));
+  p = run({"hours", "--config", dir.path() + "/none.json", "--from", "2027-01-01", "--to",
+           "2027-01-31"});
+  EXPECT_EQ(p->wait_exit(1s), 2);
+  EXPECT_THAT(p->err(), HasSubstr("none.json"));
+  // No database yet: the export says so and does not create one.
+  p = run({"volunteers", "--config", config, "--from", "2027-01-01", "--to", "2027-01-31"});
+  EXPECT_EQ(p->wait_exit(1s), 1);
+  EXPECT_THAT(p->err(), HasSubstr("linli.db does not exist"));
+  EXPECT_FALSE(std::ifstream(dir.path() + "/linli.db").good());
+
+  {  // a database, as the service leaves it after its first start
+    Process serve({LINLI_BINARY, "serve", "--config", config}, dir.path());
+    ASSERT_NE(serve.wait_listening(30s), 0);
+    serve.signal(SIGTERM);
+    ASSERT_EQ(serve.wait_exit(30s), 0);
+  }
+  p = run({"volunteers", "--config", config, "--from", "2027-01-01", "--to", "2027-01-31", "--out",
+           dir.path() + "/no/such/dir/v.csv"});
+  EXPECT_EQ(p->wait_exit(1s), 1);
+  EXPECT_THAT(p->err(), HasSubstr("could not write " + dir.path() + "/no/such/dir/v.csv"));
+  p = run({"volunteers", "--config", config, "--from", "2026-01-01", "--to", "2030-12-31", "--out",
+           dir.path() + "/v.csv"});
+  EXPECT_EQ(p->wait_exit(1s), 0) << p->err();
+  std::ifstream in(dir.path() + "/v.csv", std::ios::binary);
+  std::string csv((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(csv.rfind("\xEF\xBB\xBF志愿者编号,社区,姓名,电话,", 0), 0u) << csv;
+  EXPECT_THAT(csv, HasSubstr(",陈师傅,13800000001,31,"));
 }
 
 }  // namespace

@@ -1,0 +1,54 @@
+#pragma once
+// `linli export KIND`: the data coordinators take into a spreadsheet, as CSV (issue 11).
+//
+// Each kind is one function from the export's context (the database, the communities with their
+// zones, the range of local days) to a table; export_kinds() lists them. Adding a kind (trips,
+// say) is writing its function and adding its line there: the command line, the range, the CSV
+// and its errors are shared.
+//
+// What is exported, and what is not: the hours counted (capped per day, or as corrected, with
+// the correction's reason); help requests without their addresses (private, and erased once a
+// request is closed) and with phone numbers and addresses masked in what residents typed;
+// volunteers with their phone numbers, which a coordinator needs to reach them (decrypted with
+// the service's encryption_key, which the export then needs too).
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.hpp"
+#include "storage/store.hpp"
+
+namespace linli::storage {
+
+struct ExportTable {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+};
+
+struct ExportContext {
+  SqliteStore& store;
+  const Config& config;
+  std::string from_date;  // "YYYY-MM-DD", both days included, in each community's zone
+  std::string to_date;
+  std::int64_t now = 0;  // an open shift counts until now
+};
+
+struct ExportKind {
+  std::string_view name;
+  std::string_view what;  // for the usage text
+  ExportTable (*run)(ExportContext&);
+};
+
+std::span<const ExportKind> export_kinds();
+const ExportKind* find_export(std::string_view name);
+
+// The table as CSV for spreadsheets: RFC 4180 (CRLF line ends; a field with a comma, a quote or
+// a line break quoted, its quotes doubled), UTF-8 with a byte order mark, which Excel needs to
+// read UTF-8 (without it, Chinese comes out garbled). A text field that begins with = + - @ or
+// a tab gets a leading ' so that a spreadsheet shows it instead of running it as a formula.
+std::string to_csv(const ExportTable& table);
+
+}  // namespace linli::storage
