@@ -76,7 +76,7 @@ TEST_F(HoursAndCertificates, ACorrectionChangesTheFiguresAndIsLoggedWithWhoAndWh
   auto told =
       texts_to(say("zhou", "zhou", "/hours fix 陈师傅 2027-01-14 6.5 hours re-counted"), "chen");
   ASSERT_EQ(told.size(), 1u);
-  EXPECT_THAT(told[0], HasSubstr("周主任"));
+  EXPECT_THAT(told[0], HasSubstr("zhou 更正了你 2027-01-14"));  // the fixture's coordinator
   EXPECT_THAT(told[0], HasSubstr("6.0 → 6.5"));
   EXPECT_THAT(told[0], HasSubstr("hours re-counted"));
 
@@ -84,8 +84,8 @@ TEST_F(HoursAndCertificates, ACorrectionChangesTheFiguresAndIsLoggedWithWhoAndWh
   EXPECT_THAT(text, HasSubstr("累计 6.5 小时"));  // the latest correction counts
   EXPECT_THAT(text, HasSubstr("巡逻队：6.5 小时"));
   // Both corrections stay visible, with who, when and why.
-  EXPECT_THAT(text, HasSubstr("2027-01-14：8.0 → 6.0 小时（周主任，1月15日 16:00，原因：忘记签退"));
-  EXPECT_THAT(text, HasSubstr("2027-01-14：6.0 → 6.5 小时（周主任"));
+  EXPECT_THAT(text, HasSubstr("2027-01-14：8.0 → 6.0 小时（zhou，1月15日 16:00，原因：忘记签退"));
+  EXPECT_THAT(text, HasSubstr("2027-01-14：6.0 → 6.5 小时（zhou"));
 
   SQLite::Statement log(db_.sql(),
                         "SELECT person_id, by_person, date, hours_ms, previous_ms, reason, at "
@@ -198,7 +198,7 @@ TEST_F(HoursAndCertificates, OnlyACoordinatorRevokesACertificateAndARevokedOneSa
 
   auto sent = say("zhou", "zhou", "证明 撤销 " + code);
   EXPECT_THAT(texts_to(sent, "zhou").at(0), HasSubstr("已撤销 陈师傅 的证明"));
-  EXPECT_THAT(texts_to(sent, "chen").at(0), HasSubstr("周主任 撤销了你的服务证明"));
+  EXPECT_THAT(texts_to(sent, "chen").at(0), HasSubstr("zhou 撤销了你的服务证明"));
   EXPECT_THAT(said("li", "验证 " + code), HasSubstr("已于 2027-01-15 被撤销"));
   EXPECT_THAT(said("liu", "/verify " + code), HasSubstr("was revoked on 2027-01-15"));
   EXPECT_THAT(said("zhou", "证明 撤销 " + code), HasSubstr("已经撤销了"));
