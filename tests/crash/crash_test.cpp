@@ -276,6 +276,7 @@ Workload build_workload(const Options& o) {
           step.update_id = ups.last_update_id();
           std::string menu = say(l, Msg::menu_header, {{"community", kCommunityName}});
           menu += "\n" + say(l, Msg::menu_resident);
+          menu += "\n" + say(l, Msg::menu_resident_cancel);
           menu += "\n" + say(l, Msg::menu_join);  // the menu of a resident who has not signed up
           menu += "\n" + say(l, Msg::menu_lang);
           menu += "\n" + say(l, Msg::menu_join_hint);
