@@ -273,6 +273,8 @@ struct App::Impl {
     append_metric(out, "linli_commits_total", "counter",
                   "Transactions committed to the database (one per batch of decisions).",
                   db.commits());
+    append_metric(out, "linli_wal_pages_total", "counter",
+                  "Database pages written to the write-ahead log.", db.wal_pages());
     append_metric(out, "linli_batch_commits_failed_total", "counter",
                   "Batches whose commit failed: their webhooks were answered 500.", group.failed());
     append_metric(out, "linli_timers_parked_total", "counter",

@@ -286,8 +286,10 @@ void DialogRunner::save(Turn& turn, DialogRecord& record, const Answers& answers
   record.data = encode_dialog_data(answers, path, choices);
   record.updated_at = turn.now;
   turn.store.dialogs.put(record);
-  turn.arm(Timer{TimerKind::dialog, record.person_id},
-           turn.now + turn.config.dialogs.timeout_s * 1000);
+  // The deadline is the row's updated_at plus the time-out: the timer is only made to fall due
+  // by then, not rewritten at every step; when it fires early, dialog_timeout arms it again.
+  turn.arm_by(Timer{TimerKind::dialog, record.person_id},
+              turn.now + turn.config.dialogs.timeout_s * 1000);
 }
 
 void DialogRunner::finish(Turn& turn, const DialogRecord& record) {

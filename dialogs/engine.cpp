@@ -648,8 +648,15 @@ void Engine::purge(std::int64_t now, Outcome& out) {
 // A dialog nobody answered: it times out in its own chat, unless it moved on since.
 void Engine::dialog_timeout(std::int64_t person_id, std::int64_t now, Outcome& out) {
   auto dialog = store_.dialogs.get(person_id);
-  // The dialog may have moved on since the timer was armed; its own timer is armed anew.
-  if (!dialog || dialog->updated_at + config_.dialogs.timeout_s * 1000 > now) return;
+  if (!dialog) return;
+  const std::int64_t deadline = dialog->updated_at + config_.dialogs.timeout_s * 1000;
+  if (deadline > now) {
+    // Fired early: the dialog moved on since its timer was armed (a step only moves the timer
+    // when it would be late, DialogRunner::save). It falls due again at the dialog's deadline.
+    store_.timers.arm(Timer{TimerKind::dialog, person_id}, deadline);
+    if (!out.earliest_timer || deadline < *out.earliest_timer) out.earliest_timer = deadline;
+    return;
+  }
   auto person = store_.people.get(person_id);
   auto who = store_.people.identity(person_id, dialog->adapter);
   if (!person || !who) return;

@@ -175,6 +175,12 @@ class Timers {
   virtual void arm(const Timer& timer, std::int64_t due_at) = 0;
   // Arms the timer only if it is not armed already: for debouncing ("refresh soon").
   virtual bool arm_once(const Timer& timer, std::int64_t due_at) = 0;
+  // Makes the timer fall due at `due_at` at the latest: arms it when it is not armed, moves it
+  // when it would fall due later, and writes nothing when it falls due earlier already (its
+  // decision then checks the real deadline and arms it again). For a deadline that moves on
+  // with every step of a dialog, without rewriting the timer's row and indexes each time.
+  // True when it wrote.
+  virtual bool arm_by(const Timer& timer, std::int64_t due_at) = 0;
   virtual void disarm(const Timer& timer) = 0;
   // Removes the timer if it is still the one with `id` (it may have been re-armed since).
   virtual bool take(std::int64_t id) = 0;

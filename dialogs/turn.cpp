@@ -149,6 +149,11 @@ bool Turn::arm_once(const Timer& timer, std::int64_t due_at) {
   return true;
 }
 
+void Turn::arm_by(const Timer& timer, std::int64_t due_at) {
+  if (!store.timers.arm_by(timer, due_at)) return;
+  if (!out_.earliest_timer || due_at < *out_.earliest_timer) out_.earliest_timer = due_at;
+}
+
 const Community* Turn::coordinated() const {
   if (community && dir.is_coordinator(community->id, person.id)) return community;
   if (group) return nullptr;  // in a group, only that group's community counts

@@ -100,6 +100,8 @@ class Turn {
   void arm(const Timer& timer, std::int64_t due_at);
   // Arms a timer unless it is armed already (debouncing); false when it was.
   bool arm_once(const Timer& timer, std::int64_t due_at);
+  // Makes a timer fall due by `due_at` at the latest (Timers::arm_by).
+  void arm_by(const Timer& timer, std::int64_t due_at);
   void disarm(const Timer& timer) { store.timers.disarm(timer); }
   // The community this person coordinates from this chat: the group's, or in a private chat
   // the first they coordinate. nullptr when they coordinate none here.

@@ -50,6 +50,13 @@ int Database::schema_version() {
   return q.getColumn(0).getInt();
 }
 
+std::uint64_t Database::wal_pages() {
+  int current = 0;
+  int highwater = 0;
+  sqlite3_db_status(db_.getHandle(), SQLITE_DBSTATUS_CACHE_WRITE, &current, &highwater, 0);
+  return static_cast<std::uint64_t>(static_cast<unsigned>(current));
+}
+
 int Database::latest_schema_version() {
   return static_cast<int>(migrations().size());
 }

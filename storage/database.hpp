@@ -43,6 +43,9 @@ class Database final : public Transactions, public Batches {
   // Transactions this connection committed, each COMMIT once (SQLite's commit hook): a batch
   // of many decisions counts one. What tests and the benchmark count fsyncs by.
   std::uint64_t commits() const override { return commits_; }
+  // Pages this connection wrote to the WAL (SQLite's SQLITE_DBSTATUS_CACHE_WRITE): with
+  // commits(), what the benchmark counts the write cost of a decision by.
+  std::uint64_t wal_pages();
 
   // BEGIN IMMEDIATE ... COMMIT with prepared statements; rolls back unless committed.
   class Transaction {

@@ -10,6 +10,13 @@ TimersRepo::TimersRepo(Database& db)
            "attempts = 0"),
       arm_once_(db.sql(),
                 "INSERT OR IGNORE INTO timers (key, due_at, kind, payload) VALUES (?, ?, ?, ?)"),
+      // An upsert whose update does nothing when the timer falls due in time already: SQLite
+      // then writes no page at all.
+      arm_by_(db.sql(),
+              "INSERT INTO timers (key, due_at, kind, payload) VALUES (?, ?, ?, ?) "
+              "ON CONFLICT (key) DO UPDATE SET id = (SELECT IFNULL(MAX(id), 0) + 1 FROM timers), "
+              "due_at = excluded.due_at, kind = excluded.kind, payload = excluded.payload, "
+              "attempts = 0 WHERE excluded.due_at < timers.due_at"),
       disarm_(db.sql(), "DELETE FROM timers WHERE key = ?"),
       take_(db.sql(), "DELETE FROM timers WHERE id = ?"),
       next_(db.sql(), "SELECT MIN(due_at) FROM timers"),
@@ -40,6 +47,12 @@ void TimersRepo::arm(const Timer& timer, std::int64_t due_at) {
 
 bool TimersRepo::arm_once(const Timer& timer, std::int64_t due_at) {
   Use q(arm_once_);
+  bind_timer(*q, timer, due_at);
+  return q->exec() == 1;
+}
+
+bool TimersRepo::arm_by(const Timer& timer, std::int64_t due_at) {
+  Use q(arm_by_);
   bind_timer(*q, timer, due_at);
   return q->exec() == 1;
 }

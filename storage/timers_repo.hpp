@@ -18,6 +18,7 @@ class TimersRepo final : public Timers {
   // Stored as its key, its kind's name and its subject, which earlier versions wrote the same.
   void arm(const Timer& timer, std::int64_t due_at) override;
   bool arm_once(const Timer& timer, std::int64_t due_at) override;
+  bool arm_by(const Timer& timer, std::int64_t due_at) override;
   void disarm(const Timer& timer) override;
   // Removes the timer if it is still the one with `id` (it may have been re-armed since).
   bool take(std::int64_t id) override;
@@ -29,6 +30,7 @@ class TimersRepo final : public Timers {
  private:
   SQLite::Statement arm_;
   SQLite::Statement arm_once_;
+  SQLite::Statement arm_by_;
   SQLite::Statement disarm_;
   SQLite::Statement take_;
   SQLite::Statement next_;

@@ -444,6 +444,9 @@ class LoadGen {
   net::awaitable<void> main_flow();
   net::awaitable<bool> wait_port(std::uint16_t port, int timeout_s);
   net::awaitable<void> secret_probe();
+  // Linli's counters from GET /metrics on the webhook port (commits, WAL pages); empty when
+  // the bot serves none (another bot), so the figures are then left out of the result.
+  net::awaitable<std::map<std::string, double>> bot_counters();
   std::optional<long> stored_rows();
   void sleep_ms(int ms, std::function<void()> then);
 
@@ -942,6 +945,32 @@ net::awaitable<void> LoadGen::secret_probe() {
   s.close();
 }
 
+net::awaitable<std::map<std::string, double>> LoadGen::bot_counters() {
+  std::map<std::string, double> out;
+  beast::tcp_stream s(ioc_);
+  beast::error_code ec;
+  s.expires_after(std::chrono::seconds(5));
+  co_await s.async_connect(tcp::endpoint(net::ip::make_address_v4("127.0.0.1"), o_.webhook_port),
+                           net::redirect_error(net::use_awaitable, ec));
+  http::request<http::empty_body> req{http::verb::get, "/metrics", 11};
+  req.set(http::field::host, "127.0.0.1");
+  http::response<http::string_body> res;
+  beast::flat_buffer buf;
+  if (!ec) co_await http::async_write(s, req, net::redirect_error(net::use_awaitable, ec));
+  if (!ec) co_await http::async_read(s, buf, res, net::redirect_error(net::use_awaitable, ec));
+  s.close();
+  if (ec || res.result_int() != 200) co_return out;
+  std::istringstream lines(res.body());
+  std::string line;
+  while (std::getline(lines, line)) {
+    for (std::string name : {"linli_commits_total", "linli_wal_pages_total"}) {
+      if (line.rfind(name + " ", 0) == 0)
+        out[name] = std::strtod(line.c_str() + name.size(), nullptr);
+    }
+  }
+  co_return out;
+}
+
 std::optional<long> LoadGen::stored_rows() {
   if (o_.data_dir.empty()) return std::nullopt;
   std::string file = o_.data_dir + "/" + o_.stats_db;
@@ -1075,8 +1104,10 @@ net::awaitable<void> LoadGen::main_flow() {
   std::cerr << "[loadgen] measured: " << o_.scenario << " workload=" << o_.workload
             << " users=" << o_.users << " think=" << o_.think_ms << "ms ramp=" << o_.ramp_ms
             << "ms rate=" << o_.rate << " conns=" << o_.conns << "\n";
+  const auto counters0 = co_await bot_counters();
   PhaseResult r =
       co_await run_phase("measured", o_.users, kMeasuredIdBase, o_.think_ms, o_.ramp_ms, o_.rate);
+  const auto counters1 = co_await bot_counters();
   const long hwm_kb = tree_kb(bot_pid_, "VmHWM");
   const auto stored = stored_rows();
 
@@ -1159,6 +1190,15 @@ net::awaitable<void> LoadGen::main_flow() {
       {"set_webhook", set_webhook_},
       {"ok", ok},
   };
+  // Per update over the measured phase (the bot is idle before it, after the warm-up).
+  std::string per_update_text;
+  for (const auto& [name, key] : {std::pair{"linli_commits_total", "commits_per_update"},
+                                  std::pair{"linli_wal_pages_total", "wal_pages_per_update"}}) {
+    if (!counters0.count(name) || !counters1.count(name)) continue;
+    double v = (counters1.at(name) - counters0.at(name)) / upd;
+    res[key] = num(v, 3);
+    per_update_text += std::string(" ") + key + "=" + fmt(v, 3);
+  }
   json status = json::object();
   for (const auto& [k, v] : r.http_status) status[std::to_string(k)] = v;
   res["http_status"] = status;
@@ -1180,7 +1220,7 @@ net::awaitable<void> LoadGen::main_flow() {
             << " http_err=" << r.http_errors
             << " stored=" << (stored ? std::to_string(*stored) : "n/a") << "/" << total_users
             << " secret=" << secret_check_ << " extra_sendMessage=" << r.extra << "/"
-            << r.extra_expected << " ok=" << (ok ? 1 : 0) << std::endl;
+            << r.extra_expected << per_update_text << " ok=" << (ok ? 1 : 0) << std::endl;
   if (!ok && !r.first_wrong.empty())
     std::cerr << "[loadgen] first wrong reply: " << r.first_wrong << "\n";
   if (!o_.out.empty()) {

@@ -547,6 +547,9 @@ class FlakyTimers final : public Timers {
   bool arm_once(const Timer& timer, std::int64_t due_at) override {
     return real_.arm_once(timer, due_at);
   }
+  bool arm_by(const Timer& timer, std::int64_t due_at) override {
+    return real_.arm_by(timer, due_at);
+  }
   void disarm(const Timer& timer) override { real_.disarm(timer); }
   bool take(std::int64_t id) override { return real_.take(id); }
   std::optional<std::int64_t> next_due() override { return real_.next_due(); }

@@ -281,6 +281,25 @@ TEST_F(SignupDialog, AnswerMovesTheTimeOutOn) {
   EXPECT_EQ(dialog_of("li")->state, "phone");
 }
 
+// An answer does not rewrite the dialog's timer: the timer armed at /join fires early, finds the
+// dialog answered since, and falls due again at the dialog's own deadline.
+TEST_F(SignupDialog, AnsweredDialogTimesOutAtItsLastAnswerPlusTheTimeOut) {
+  say("li", "g31", "/join");
+  now_ += 20 * 60 * 1000;
+  answer("li", "g31", "李秀英");
+  now_ += 20 * 60 * 1000;
+  EXPECT_TRUE(fire_due().empty());  // the timer of /join: early, armed again
+  EXPECT_EQ(store_.timers.next_due(), now_ + 10 * 60 * 1000);
+  now_ += 10 * 60 * 1000 - 1;
+  EXPECT_TRUE(fire_due().empty());
+  EXPECT_EQ(dialog_of("li")->state, "phone");
+  now_ += 1;
+  auto sent = fire_due();
+  EXPECT_FALSE(dialog_of("li"));
+  ASSERT_EQ(texts_to(sent, "li").size(), 1u);  // the dialog went on privately after the name
+  EXPECT_THAT(texts_to(sent, "li")[0], HasSubstr("30 分钟没有回复"));
+}
+
 TEST_F(SignupDialog, AnswerInAStateNoRowKnowsKeepsTheDialog) {
   // A state a later version dropped: the common rows keep the dialog alive.
   put_dialog("li", "signup", "retired_state", "li", {});

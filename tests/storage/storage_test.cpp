@@ -173,6 +173,21 @@ TEST_F(Storage, TimersReArmByKeyAndAreTakenOnce) {
   EXPECT_FALSE(store_.timers.next_due());
 }
 
+TEST_F(Storage, ATimerArmedByADeadlineIsOnlyEverMovedEarlierAndOtherwiseNotWritten) {
+  const Timer t{TimerKind::dialog, 1};
+  EXPECT_TRUE(store_.timers.arm_by(t, 300));  // not armed: armed
+  const auto first = store_.timers.due(300, 10).at(0);
+  EXPECT_FALSE(store_.timers.arm_by(t, 400));  // falls due earlier already: left alone
+  EXPECT_FALSE(store_.timers.arm_by(t, 300));
+  EXPECT_EQ(db_.sql().getChanges(), 0);  // the upsert changed no row
+  EXPECT_EQ(store_.timers.due(300, 10).at(0).id, first.id);
+  EXPECT_EQ(store_.timers.next_due(), 300);
+  EXPECT_TRUE(store_.timers.arm_by(t, 200));  // would be late: moved
+  EXPECT_EQ(store_.timers.next_due(), 200);
+  EXPECT_FALSE(store_.timers.take(first.id));  // moved like a re-armed one
+  ASSERT_EQ(store_.timers.due(200, 10).size(), 1u);
+}
+
 TEST_F(Storage, ReArmedTimerIsNotTakenByItsOldId) {
   store_.timers.arm(Timer{TimerKind::dialog, 1}, 100);
   auto old = store_.timers.due(100, 10).at(0);
