@@ -8,6 +8,7 @@
 #include "dialogs/ports.hpp"
 #include "storage/database.hpp"
 #include "storage/dialogs_repo.hpp"
+#include "storage/equipment_repo.hpp"
 #include "storage/events_repo.hpp"
 #include "storage/field_cipher.hpp"
 #include "storage/help_requests_repo.hpp"
@@ -16,8 +17,10 @@
 #include "storage/people_repo.hpp"
 #include "storage/playground_log_repo.hpp"
 #include "storage/posts_repo.hpp"
+#include "storage/risks_repo.hpp"
 #include "storage/roster_repo.hpp"
 #include "storage/timers_repo.hpp"
+#include "storage/training_repo.hpp"
 #include "storage/volunteers_repo.hpp"
 
 namespace linli::storage {
@@ -38,8 +41,11 @@ class SqliteStore {
         roster(database),
         offers(database),
         shifts(database),
-        ports{database, people, volunteers, requests, dialogs, events,
-              outbox,   timers, posts,      roster,   offers,  shifts} {}
+        training(database),
+        equipment(database),
+        risks(database),
+        ports{database, people, volunteers, requests, dialogs,  events,    outbox, timers,
+              posts,    roster, offers,     shifts,   training, equipment, risks} {}
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
 
@@ -56,6 +62,9 @@ class SqliteStore {
   RosterRepo roster;
   OffersRepo offers;
   ShiftsRepo shifts;
+  TrainingRepo training;
+  EquipmentRepo equipment;
+  RisksRepo risks;
   Store ports;  // what the domain and the runtime use
 };
 
