@@ -36,6 +36,12 @@ enum class Command {
   // to (DingTalk): "接单 #12" takes ticket 12, "报名 1" joins post 1's open call.
   take,
   enlist,
+  // step 3, ensure support: training, equipment, risk, a shift's meals/transport/insurance
+  train,
+  stock,
+  issue,
+  risk,
+  supply,
 };
 
 enum class ParseKind {

@@ -321,10 +321,14 @@ class CountingVolunteers final : public Volunteers {
 class LargePool : public FiveStepsFixture {
  protected:
   LargePool()
-      : counting_(store_.volunteers), counted_{store_.transactions, store_.people,  counting_,
-                                               store_.requests,     store_.dialogs, store_.events,
-                                               store_.outbox,       store_.timers,  store_.posts,
-                                               store_.roster,       store_.offers,  store_.shifts} {
+      : counting_(store_.volunteers), counted_{store_.transactions, store_.people,
+                                               counting_,           store_.requests,
+                                               store_.dialogs,      store_.events,
+                                               store_.outbox,       store_.timers,
+                                               store_.posts,        store_.roster,
+                                               store_.offers,       store_.shifts,
+                                               store_.training,     store_.equipment,
+                                               store_.risks} {
     engine_ = std::make_unique<linli::Engine>(config_, counted_, *dir_);
   }
 
