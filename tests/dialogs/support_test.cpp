@@ -185,6 +185,8 @@ TEST_F(Support, ThePostDialogAsksForCoursesAndEquipmentWhenThePlaceIsHighRisk) {
   q = texts_to(say("zhou", "zhou", "口罩 3"), "zhou").at(0);
   EXPECT_THAT(q, HasSubstr("按所在区域：高风险；培训：防疫知识、应急处置；装备：口罩、防护服"));
   say("zhou", "zhou", "是");
+  auto cards = say("zhou", "zhou", "招募 1");
+  EXPECT_THAT(texts_to(cards, "g31").at(0), HasSubstr("高风险"));
   auto s = store_.risks.post(1);
   ASSERT_TRUE(s);
   EXPECT_TRUE(s->risk_as_place);
