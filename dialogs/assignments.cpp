@@ -7,6 +7,7 @@
 #include "dialogs/recruitment.hpp"
 #include "dialogs/roster.hpp"
 #include "dialogs/route.hpp"
+#include "dialogs/support.hpp"
 #include "dialogs/tickets.hpp"
 #include "dialogs/time_text.hpp"
 
@@ -185,6 +186,15 @@ std::vector<Candidate> rank(Turn& turn, const std::string& community_id, std::ui
   return all;
 }
 
+std::optional<Volunteer> find_volunteer(Turn& turn, const std::string& community_id,
+                                        std::string_view who) {
+  std::optional<Volunteer> volunteer;
+  for (const auto& v : turn.store.volunteers.approved(community_id)) {
+    if (v.name == who || std::to_string(v.person_id) == who) volunteer = v;
+  }
+  return volunteer;
+}
+
 void assign(Turn& turn, std::string_view args) {
   const Community* c = turn.coordinated();
   if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
@@ -195,11 +205,7 @@ void assign(Turn& turn, std::string_view args) {
   std::getline(in, who);
   who = trim(who);
   if (what.empty() || who.empty()) return turn.reply(turn.say(Msg::assign_usage)), void();
-  // The volunteer: an approved one of this community, by name or by number.
-  std::optional<Volunteer> volunteer;
-  for (const auto& v : turn.store.volunteers.approved(c->id)) {
-    if (v.name == who || std::to_string(v.person_id) == who) volunteer = v;
-  }
+  auto volunteer = find_volunteer(turn, c->id, who);
   if (!volunteer) return turn.reply(turn.say(Msg::volunteer_unknown, {{"who", who}})), void();
   bool request = what[0] == '#' || what.rfind("\xEF\xBC\x83", 0) == 0;
   if (request) {
@@ -217,6 +223,13 @@ void assign(Turn& turn, std::string_view args) {
     if (!p) return turn.reply(turn.say(Msg::post_not_found, {{"id", what}})), void();
     if (p->ends_at <= turn.now)
       return turn.reply(turn.say(Msg::recruit_ended, {{"id", std::to_string(p->id)}})), void();
+    if (std::string lacks = support::missing(turn, *p, volunteer->person_id, turn.lang);
+        !lacks.empty()) {
+      return turn.reply(turn.say(Msg::gate_assign, {{"volunteer", volunteer->name},
+                                                    {"id", std::to_string(p->id)},
+                                                    {"missing", lacks}})),
+             void();
+    }
     offer(turn, "post", p->id, volunteer->person_id, turn.store.offers.rounds("post", p->id) + 1,
           turn.person.id, true);
   }
@@ -236,6 +249,7 @@ void answer(Turn& turn, std::int64_t offer_id, bool accept) {
   }
   // Accepted only if it still can be: otherwise the offer moves on, as if declined.
   bool done = false;
+  std::string gated;
   if (o->kind == "request") {
     auto r = turn.store.requests.get(o->target_id);
     if (r && r->status == RequestStatus::open) {
@@ -247,8 +261,13 @@ void answer(Turn& turn, std::int64_t offer_id, bool accept) {
   } else if (auto p = turn.store.posts.get(o->target_id); p && p->ends_at > turn.now) {
     auto e = turn.store.roster.get(p->id, turn.person.id);
     Roster roster(turn.store.roster, *p);
+    std::string lacks;
     if (e && (e->status == RosterStatus::taken || e->status == RosterStatus::held)) {
       done = true;  // already on it
+    } else if (lacks = support::missing(turn, *p, turn.person.id, turn.lang); !lacks.empty()) {
+      // Since offered, the post became high-risk (or its needs changed): not without them.
+      gated = turn.say(Msg::gate_join,
+                       {{"id", std::to_string(p->id)}, {"title", p->title}, {"missing", lacks}});
     } else if (e && e->status == RosterStatus::waiting) {
       // Waiting already: a free place is theirs, keeping their turn if there is none.
       if (roster.move_up(turn.person.id, RosterStatus::taken)) {
@@ -264,7 +283,7 @@ void answer(Turn& turn, std::int64_t offer_id, bool accept) {
       recruitment::roster_changed(turn, p->id);
       turn.reply(turn.say(Msg::shift_confirmed));
     } else {
-      turn.reply(turn.say(Msg::offer_gone));
+      turn.reply(gated.empty() ? turn.say(Msg::offer_gone) : gated);
     }
   } else {
     turn.reply(turn.say(Msg::offer_gone));

@@ -24,6 +24,9 @@ struct Candidate {
 // The best `n` candidates of a community for a need: same building first, then having the
 // skill (any of `skills`; 0 needs none), free now, fewest hours in the last 7 days; nobody at
 // the daily service-hour cap, nobody in `exclude`.
+// An approved volunteer of the community, as coordinators name one: by name or by number.
+std::optional<Volunteer> find_volunteer(Turn& turn, const std::string& community_id,
+                                        std::string_view who);
 std::vector<Candidate> rank(Turn& turn, const std::string& community_id, std::uint32_t skills,
                             const std::string& building, const std::set<std::int64_t>& exclude,
                             std::size_t n);

@@ -309,11 +309,12 @@ constexpr Entry kEntries[] = {
      "I can't read that time, or it is over already. Please write it like \"tomorrow 8:00-12:00\", "
      "at most 24 hours."},
     {Msg::post_ask_risk,
-     "设岗（7/7）：风险等级？回复 1 = 低风险，2 = 高风险（需要培训和防护装备）。",
+     "设岗（7/7）：风险等级？回复 1 = 低风险，2 = 高风险（需要培训和防护装备），0 = "
+     "按所在区域（{area}）。",
      "New post (7/7): risk level? Reply 1 = low, 2 = high (training and protective equipment "
-     "needed)."},
-    {Msg::post_hint_risk, "请回复 1（低风险）或 2（高风险）。",
-     "Please reply 1 (low risk) or 2 (high risk)."},
+     "needed), 0 = as its place ({area})."},
+    {Msg::post_hint_risk, "请回复 1（低风险）、2（高风险）或 0（按所在区域）。",
+     "Please reply 1 (low risk), 2 (high risk) or 0 (as its place)."},
     {Msg::keep_hint, "\n（现在：{value}。回复「-」保持不变。）",
      "\n(Now: {value}. Reply \"-\" to keep it.)"},
     {Msg::post_summary,
@@ -701,6 +702,143 @@ constexpr Entry kEntries[] = {
     {Msg::cert_invalid_page, "无效的验证码：没有这份证明，或证明被改动过。",
      "Invalid code: there is no such certificate, or it was altered."},
     {Msg::verify_valid_page, "✅ 这份证明有效。", "✅ This certificate is valid."},
+    // step 3, ensure support (issue 11)
+    {Msg::menu_support,
+     "培训 课程 志愿者… — 记录培训；库存 [物品 +数量|物品 min 数量] — 装备库存\n发放 志愿者 物品 "
+     "数量 — 发放装备；风险 楼栋 高|低 — 区域风险\n保障 岗位 餐|交通|保险 是|否 — "
+     "班次的用餐、交通和保险",
+     "/train <course> <volunteer…> — record training; /stock [item +n | item min n] — "
+     "equipment\n/issue <volunteer> <item> <qty> — hand out equipment; /risk <building> high|low — "
+     "area risk\n/supply <post> meals|transport|insurance yes|no — a shift's meals, transport, "
+     "insurance"},
+    {Msg::menu_support_volunteer, "培训 — 我完成的培训和领到的装备",
+     "/train — my training and the equipment I was given"},
+    {Msg::train_usage,
+     "用法：培训 课程 志愿者…（可以一次写几个人），或「培训 课程 岗位 "
+     "编号」记录整个岗位的名单；「培训 添加 课程名」添加本社区的课程。课程：",
+     "Usage: /train <course> <volunteer…> (several at once), or /train <course> post <N> for a "
+     "whole post's roster; /train add <name> adds a course of your own. Courses:"},
+    {Msg::train_not_volunteer, "审核通过的志愿者才有培训记录。想成为志愿者，请发送「报名志愿者」。",
+     "Only approved volunteers have training records. To become one, send /join."},
+    {Msg::train_course_unknown,
+     "没有「{course}」这门课程。现有课程：\n{list}\n可以用「培训 添加 {course}」添加。",
+     "There is no course \"{course}\". The courses:\n{list}\nSend /train add {course} to add it."},
+    {Msg::train_course_added, "已添加课程「{course}」。", "Course \"{course}\" added."},
+    {Msg::train_course_exists, "已经有「{course}」这门课程了。",
+     "There is a course \"{course}\" already."},
+    {Msg::train_post_empty, "岗位 {id} 上还没有志愿者。", "Nobody is on post {id} yet."},
+    {Msg::train_recorded, "已记录「{course}」培训：{names}。",
+     "Recorded \"{course}\" for: {names}."},
+    {Msg::train_before, "之前已记录过「{course}」：{names}。",
+     "\"{course}\" was recorded before for: {names}."},
+    {Msg::train_told, "协调员已记录：你完成了「{course}」培训。",
+     "A coordinator recorded that you completed \"{course}\"."},
+    {Msg::train_mine, "{name} 的保障记录\n完成的培训：{courses}\n领到的装备：{items}",
+     "{name}'s support records\nTraining completed: {courses}\nEquipment received: {items}"},
+    {Msg::stock_report, "{community} 装备库存：\n{list}",
+     "{community} equipment in stock:\n{list}"},
+    {Msg::stock_line, "{item}：{qty}{min}", "{item}: {qty}{min}"},
+    {Msg::stock_min, "（警戒线 {min}）", " (warning at {min})"},
+    {Msg::stock_low_mark, " ⚠ 需要补充", " ⚠ running low"},
+    {Msg::stock_usage,
+     "用法：库存（查看）；库存 物品 +数量（入库，例如「库存 口罩 +100」）；库存 物品 min "
+     "数量（警戒线）。",
+     "Usage: /stock (to see it); /stock <item> +<n> to add (e.g. /stock masks +100); /stock <item> "
+     "min <n> for the warning threshold."},
+    {Msg::stock_added, "{item} 入库 {n}，现有 {qty}。", "{item}: {n} added, {qty} in stock."},
+    {Msg::stock_min_set, "{item} 的警戒线设为 {min}，现有 {qty}。",
+     "{item}: warning threshold set to {min}, {qty} in stock."},
+    {Msg::stock_low_warning, "⚠ 库存提醒：{item} 只剩 {qty}（警戒线 {min}），请尽快补充。",
+     "⚠ Stock warning: only {qty} {item} left (threshold {min}). Please restock soon."},
+    {Msg::issue_usage, "用法：发放 志愿者 物品 数量，例如「发放 陈师傅 口罩 2」。",
+     "Usage: /issue <volunteer> <item> <qty>, e.g. /issue Tom masks 2."},
+    {Msg::issue_not_enough, "{item} 库存只有 {qty}，不够发放 {n}。没有发放，库存没有变。",
+     "Only {qty} {item} in stock, not enough to hand out {n}. Nothing was handed out."},
+    {Msg::issue_done, "已发放给 {volunteer}：{item} × {n}，库存还剩 {qty}。",
+     "Handed to {volunteer}: {item} × {n}; {qty} left in stock."},
+    {Msg::issue_told, "协调员发给你：{item} × {n}。请做好个人防护。",
+     "A coordinator handed you {item} × {n}. Stay protected."},
+    {Msg::risk_usage,
+     "用法：风险 楼栋或区域 高|低，例如「风险 31栋 高」。现在设了风险的区域：\n{list}",
+     "Usage: /risk <building or area> high|low, e.g. /risk 31 high. Areas with a level "
+     "now:\n{list}"},
+    {Msg::risk_line, "{area}：{level}", "{area}: {level}"},
+    {Msg::risk_set, "{area} 现在是{level}区域。按所在区域定风险的岗位随之改变。",
+     "{area} is now a {level}-risk area. Posts whose risk follows their place change with it."},
+    {Msg::risk_recheck, "风险变化：{area} 改为{level}。受影响的岗位：",
+     "Risk change: {area} is now {level} risk. Posts affected:"},
+    {Msg::risk_post_low, "岗位 {id}「{title}」（{time}）现在是低风险，不再需要培训和装备。",
+     "Post {id} \"{title}\" ({time}) is low risk now: no training or equipment needed."},
+    {Msg::risk_post_no_needs,
+     "岗位 {id}「{title}」（{time}）现在是高风险，但还没有设所需的培训和装备：发送「设岗 "
+     "{id}」设置。",
+     "Post {id} \"{title}\" ({time}) is high risk now, but needs no training or equipment yet: "
+     "send /post {id} to set them."},
+    {Msg::risk_post_ok,
+     "岗位 {id}「{title}」（{time}）现在是高风险：名单上的人都已培训并领到装备。",
+     "Post {id} \"{title}\" ({time}) is high risk now: everyone on it is trained and equipped."},
+    {Msg::risk_post_lacking,
+     "岗位 {id}「{title}」（{time}）现在是高风险，这些人不再符合要求：{people}",
+     "Post {id} \"{title}\" ({time}) is high risk now; these people no longer qualify:{people}"},
+    {Msg::risk_person_line, "· {name}：缺 {missing}", "· {name}: lacks {missing}"},
+    {Msg::missing_courses, "培训 {list}", "training {list}"},
+    {Msg::missing_items, "装备 {list}", "equipment {list}"},
+    {Msg::missing_separator, "；", "; "},
+    {Msg::gate_join,
+     "岗位 "
+     "{id}「{title}」是高风险岗位，你还缺：{missing}。请联系协调员完成培训、领取装备后再报名。",
+     "Post {id} \"{title}\" is high risk, and you still lack: {missing}. Ask a coordinator for the "
+     "training and equipment, then sign up again."},
+    {Msg::gate_assign, "{volunteer} 还不能上岗位 {id}（高风险）：缺 {missing}。没有发出邀请。",
+     "{volunteer} cannot take post {id} yet (high risk): lacks {missing}. No offer was sent."},
+    {Msg::gate_checkin,
+     "岗位 {id}「{title}」是高风险岗位，你还缺：{missing}，不能签到。请先联系协调员。",
+     "Post {id} \"{title}\" is high risk, and you still lack: {missing}. You cannot check in yet; "
+     "please see a coordinator."},
+    {Msg::post_ask_courses,
+     "这个岗位是高风险，需要哪些培训？回复编号（可以多个，如「1 2」），0 = 不需要。\n{list}",
+     "This post is high risk: which training does it need? Reply with numbers (several, e.g. \"1 "
+     "2\"), 0 = none.\n{list}"},
+    {Msg::post_hint_courses, "请回复课程编号，例如「1 2」，或 0（不需要）。",
+     "Please reply with course numbers, e.g. \"1 2\", or 0 (none)."},
+    {Msg::post_ask_items, "需要哪些防护装备？回复编号（可以多个，如「1 3」），0 = 不需要。\n{list}",
+     "Which protective equipment does it need? Reply with numbers (several, e.g. \"1 3\"), 0 = "
+     "none.\n{list}"},
+    {Msg::post_hint_items, "请回复装备编号，例如「1 3」，或 0（不需要）。",
+     "Please reply with item numbers, e.g. \"1 3\", or 0 (none)."},
+    {Msg::risk_as_place, "按所在区域：{level}", "as its place: {level}"},
+    {Msg::risk_needs_summary, "{risk}；培训：{courses}；装备：{items}",
+     "{risk}; training: {courses}; equipment: {items}"},
+    {Msg::roster_needs, "\n上岗需要：培训 {courses}；装备 {items}",
+     "\nNeeded to serve: training {courses}; equipment {items}"},
+    {Msg::roster_support,
+     "风险：{risk}{needs}\n本班保障：用餐 {meals} · 交通 {transport} · 保险 {insurance}",
+     "Risk: {risk}{needs}\nThis shift: meals {meals} · transport {transport} · insurance "
+     "{insurance}"},
+    {Msg::roster_reserve,
+     "\n在岗 = 上面的名额；候补 = 排队等名额的人；储备 = 本社区另有 {reserve} "
+     "名审核通过的志愿者，缺人时替补。",
+     "\nActive = the places above; wait-list = who waits for a place; reserve = {reserve} more "
+     "approved volunteers of the community, asked when someone must be replaced."},
+    {Msg::supply_yes, "已安排（{n} 人）", "arranged ({n} people)"},
+    {Msg::supply_no, "未安排", "not arranged"},
+    {Msg::supply_usage,
+     "用法：保障 岗位 餐|交通|保险 是|否，例如「保障 1 餐 是」；「保障 1」查看。",
+     "Usage: /supply <post> meals|transport|insurance yes|no, e.g. /supply 1 meals yes; /supply 1 "
+     "to see it."},
+    {Msg::supply_post, "岗位 {id}「{title}」", "Post {id} \"{title}\""},
+    {Msg::stats_support,
+     "志愿者队伍：在岗 {active} 人（有岗位名额），储备 {reserve} "
+     "人（可替补）\n今日班次保障：{shifts}",
+     "The pool: {active} active (with a place on a post), {reserve} in reserve (for "
+     "replacements)\nToday's shifts:{shifts}"},
+    {Msg::stats_shift_line,
+     "{time} 岗位 {id}「{title}」：{people} 人 · 用餐：{meals} · 交通：{transport} · "
+     "保险：{insurance}",
+     "{time} shift, post {id} \"{title}\": {people} people · meals: {meals} · transport: "
+     "{transport} · insurance: {insurance}"},
+    {Msg::stats_meals, "{n} 份", "{n} meals"},
+    {Msg::stats_people, "{n} 人", "{n} people"},
 };
 
 static_assert(std::size(kEntries) == static_cast<std::size_t>(Msg::kCount),

@@ -15,7 +15,7 @@ struct Name {
   Command command;
 };
 
-constexpr std::array<Name, 33> kSlashNames = {{
+constexpr std::array<Name, 38> kSlashNames = {{
     {"start", Command::start},     {"menu", Command::menu},         {"join", Command::join},
     {"help", Command::help},       {"mine", Command::mine},         {"cancel", Command::cancel},
     {"back", Command::back},       {"lang", Command::lang},         {"language", Command::lang},
@@ -28,6 +28,8 @@ constexpr std::array<Name, 33> kSlashNames = {{
     {"roster", Command::roster},   {"report", Command::report},     {"commend", Command::commend},
     {"cert", Command::cert},       {"certificate", Command::cert},
     {"verify", Command::verify},
+    {"train", Command::train},       {"stock", Command::stock},
+    {"issue", Command::issue},     {"risk", Command::risk},         {"supply", Command::supply},
 }};
 
 struct Keyword {
@@ -41,7 +43,7 @@ struct Keyword {
 
 // Longer words first: "报名志愿者" before anything that is its prefix. "取消 #3" and "撤销 #3"
 // cancel request 3; alone they leave the dialog.
-constexpr std::array<Keyword, 34> kKeywords = {{
+constexpr std::array<Keyword, 39> kKeywords = {{
     {"报名志愿者", Command::join, false},  {"菜单", Command::menu, false},
     {"帮助", Command::menu, false},        {"求助", Command::help, true},
     {"我的", Command::mine, false},        {"取消", Command::cancel, false},
@@ -60,6 +62,9 @@ constexpr std::array<Keyword, 34> kKeywords = {{
     {"表彰", Command::commend, true},
     {"更正", Command::hours_fix, true},    {"证明", Command::cert, true},
     {"验证", Command::verify, true},
+    {"培训", Command::train, true},        {"库存", Command::stock, true},
+    {"发放", Command::issue, true},        {"风险", Command::risk, true},
+    {"保障", Command::supply, true},
 }};
 
 // Trailing punctuation people add to a bare keyword: "取消！", "菜单?"

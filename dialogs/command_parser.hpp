@@ -43,6 +43,12 @@ enum class Command {
   hours_fix,
   cert,
   verify,
+  // step 3, ensure support: training, equipment, risk, a shift's meals/transport/insurance
+  train,
+  stock,
+  issue,
+  risk,
+  supply,
 };
 
 enum class ParseKind {

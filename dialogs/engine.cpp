@@ -17,6 +17,7 @@
 #include "dialogs/shifts.hpp"
 #include "dialogs/signup_dialog.hpp"
 #include "dialogs/stats.hpp"
+#include "dialogs/support.hpp"
 #include "dialogs/tickets.hpp"
 #include "dialogs/time_text.hpp"
 
@@ -401,6 +402,16 @@ void Engine::on_command(Turn& turn, const ParsedCommand& cmd) {
       return report::run(turn, cmd.args);
     case Command::commend:
       return commend::run(turn, cmd.args);
+    case Command::train:
+      return support::train(turn, cmd.args);
+    case Command::stock:
+      return support::stock(turn, cmd.args);
+    case Command::issue:
+      return support::issue(turn, cmd.args);
+    case Command::risk:
+      return support::risk(turn, cmd.args);
+    case Command::supply:
+      return support::supply(turn, cmd.args);
   }
 }
 
@@ -413,6 +424,7 @@ void Engine::start_post(Turn& turn, const std::string& args) {
     auto post = recruitment::find_post(turn, args);
     if (!post) return turn.reply(turn.say(Msg::post_not_found, {{"id", trim(args)}})), void();
     initial = post_answers(*post);
+    support::edit_answers(store_, post->id, initial);
   }
   dialogs_.start(turn, post_dialog(), std::move(initial));
 }
@@ -428,10 +440,12 @@ void Engine::menu(Turn& turn) {
   const bool coordinator = !dir_.coordinated_by(turn.person.id).empty();
   if (coordinator) text += "\n" + turn.say(Msg::menu_coordinator);
   if (coordinator) text += "\n" + turn.say(Msg::menu_coordinator_evaluation);
+  if (coordinator) text += "\n" + turn.say(Msg::menu_support);
   if (!coordinator) text += "\n" + turn.say(Msg::menu_resident);
   if (!coordinator) text += "\n" + turn.say(Msg::menu_resident_cancel);
   if (volunteer) {
     text += "\n" + turn.say(Msg::menu_volunteer);
+    text += "\n" + turn.say(Msg::menu_support_volunteer);
   } else if (!coordinator) {
     bool pending = v && v->status == VolunteerStatus::pending;
     text += "\n" + turn.say(pending ? Msg::menu_pending : Msg::menu_join);

@@ -355,6 +355,66 @@ class Certificates {
   virtual bool revoke(std::int64_t id, std::int64_t by, std::int64_t now) = 0;
 };
 
+// Training records (step 3): the courses a community runs beyond the method's three, and who
+// completed which.
+class Training {
+ public:
+  virtual ~Training() = default;
+  // False when the community has that course already.
+  virtual bool add_course(const std::string& community_id, const std::string& name,
+                          std::int64_t now) = 0;
+  // The community's own courses, in the order they were added.
+  virtual std::vector<std::string> courses(const std::string& community_id) = 0;
+  // False when it was recorded before.
+  virtual bool record(const std::string& community_id, std::int64_t person_id,
+                      const std::string& course, std::int64_t by, std::int64_t now) = 0;
+  virtual std::vector<std::string> of_person(const std::string& community_id,
+                                             std::int64_t person_id) = 0;
+  // How many completed each course.
+  virtual std::map<std::string, int> completed(const std::string& community_id) = 0;
+};
+
+// Equipment in stock per community, and what was handed to whom. The stock never goes below
+// zero: take() is the one conditional statement that lowers it.
+class Equipment {
+ public:
+  virtual ~Equipment() = default;
+  virtual std::vector<StockItem> stock(const std::string& community_id) = 0;
+  virtual std::optional<StockItem> item(const std::string& community_id,
+                                        const std::string& item) = 0;
+  // Adds to the stock (creating the item) and returns the new quantity. Back above its
+  // threshold, the item may warn again when it next falls under it.
+  virtual int add(const std::string& community_id, const std::string& item, int n) = 0;
+  virtual void set_min(const std::string& community_id, const std::string& item, int min_qty) = 0;
+  // Lowers the stock by `qty` only while at least `qty` are there, in one statement: what is
+  // left, or nullopt when there were fewer (two instances handing out the last ones at once
+  // cannot both do it).
+  virtual std::optional<int> take(const std::string& community_id, const std::string& item,
+                                  int qty) = 0;
+  // Marks an item at or under its threshold as warned about, in one statement: true only for
+  // the first call since it was last above the threshold, so the coordinators are warned once.
+  virtual bool mark_low(const std::string& community_id, const std::string& item) = 0;
+  virtual void hand_out(const std::string& community_id, std::int64_t person_id,
+                        const std::string& item, int qty, std::int64_t by, std::int64_t now) = 0;
+  // What a person was handed, item by item.
+  virtual std::map<std::string, int> held(const std::string& community_id,
+                                          std::int64_t person_id) = 0;
+};
+
+// Risk levels of buildings and areas, and what each post needs because of its risk and has
+// arranged for its shift.
+class Risks {
+ public:
+  virtual ~Risks() = default;
+  virtual void set_level(const std::string& community_id, const std::string& area, bool high,
+                         std::int64_t by, std::int64_t now) = 0;
+  // nullopt: no level was set for that area.
+  virtual std::optional<bool> high(const std::string& community_id, const std::string& area) = 0;
+  virtual std::vector<std::pair<std::string, bool>> areas(const std::string& community_id) = 0;
+  virtual std::optional<PostSupport> post(std::int64_t post_id) = 0;
+  virtual void put_post(const PostSupport& s) = 0;
+};
+
 // Begins, commits and rolls back the unit of work of one decision. Committed means all of it is
 // kept together or none of it; durable on disk it may be only later, with the batch the runtime
 // nests it in (group commit, storage/batches.hpp), which the domain does not need to know.
@@ -384,6 +444,9 @@ struct Store {
   Commendations& commendations;
   ServiceRecords& service;
   Certificates& certificates;
+  Training& training;
+  Equipment& equipment;
+  Risks& risks;
 };
 
 // One decision's unit of work: rolled back unless committed (SQLiteCpp's Transaction shape).

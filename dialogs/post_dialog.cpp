@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <sstream>
+#include <vector>
 
 #include "dialogs/recruitment.hpp"
 #include "dialogs/roster.hpp"
+#include "dialogs/support.hpp"
 #include "dialogs/time_text.hpp"
 
 namespace linli {
@@ -30,11 +33,50 @@ std::optional<std::uint32_t> skills_needed(std::string_view text) {
   return mask;
 }
 
-std::optional<bool> high_risk(std::string_view text) {
+// "low", "high", or "place": the post's risk follows its place's (a risk area's, /risk).
+std::optional<std::string> risk_answer(std::string_view text) {
   std::string t = lower_ascii(trim(text));
-  if (t == "1" || t == "低" || t == "低风险" || t == "low") return false;
-  if (t == "2" || t == "高" || t == "高风险" || t == "high") return true;
+  if (t == "1" || t == "低" || t == "低风险" || t == "low") return "low";
+  if (t == "2" || t == "高" || t == "高风险" || t == "high") return "high";
+  if (t == "0" || t == "按区域" || t == "按所在区域" || t == "区域" || t == "place" ||
+      t == "area") {
+    return "place";
+  }
   return std::nullopt;
+}
+
+// Course or item numbers of a menu ("1 3"), or names; "0" for none. Stored one per line.
+std::optional<std::string> picks(std::string_view text, const std::vector<std::string>& menu,
+                                 Turn& turn, const std::string& community_id, bool courses) {
+  std::string t = trim(text);
+  if (t == "0" || t == "无" || t == "不需要" || lower_ascii(t) == "none") return "0";
+  for (std::string_view sep : {"、", "，", ","}) {
+    for (std::size_t at; (at = t.find(sep)) != std::string::npos;) t.replace(at, sep.size(), " ");
+  }
+  std::vector<std::string> chosen;
+  std::size_t from = 0;
+  while (from < t.size()) {
+    std::size_t sp = t.find(' ', from);
+    if (sp == std::string::npos) sp = t.size();
+    std::string w = t.substr(from, sp - from);
+    from = sp + 1;
+    if (w.empty()) continue;
+    std::optional<std::string> code;
+    if (auto n = parse_number<std::size_t>(w, 1, menu.size())) {
+      code = menu[*n - 1];
+    } else if (courses) {
+      code = support::find_course(turn, community_id, w);
+    } else if (auto item = support::item_code(w);
+               item && std::find(menu.begin(), menu.end(), *item) != menu.end()) {
+      code = item;
+    }
+    if (!code) return std::nullopt;
+    if (std::find(chosen.begin(), chosen.end(), *code) == chosen.end()) chosen.push_back(*code);
+  }
+  if (chosen.empty()) return std::nullopt;
+  std::string out;
+  for (const auto& c : chosen) out += (out.empty() ? "" : "\n") + c;
+  return out;
 }
 
 // The numbers among the answers, as the dialog's row stores them: nullopt when the row holds
@@ -84,9 +126,28 @@ std::optional<Post> post_of(const DialogCtx& c) {
   p.starts_at = window->starts_at;
   p.ends_at = window->ends_at;
   p.high_risk = c.get("risk") == "high";
+  if (c.get("risk") == "place") {
+    p.high_risk = support::area_high(c.turn.store, p).value_or(false);
+  }
   p.created_by = c.turn.person.id;
   p.created_at = c.turn.now;
   return p;
+}
+
+// Whether the place the post is at is a high-risk area (/risk): not when no level is set.
+bool place_high(const DialogCtx& c) {
+  Post p;
+  p.community_id = c.record.community_id;
+  p.building = c.get("building");
+  p.place = c.get("place");
+  return support::area_high(c.turn.store, p).value_or(false);
+}
+std::string place_level(const DialogCtx& c) {
+  return c.turn.say(place_high(c) ? Msg::risk_high : Msg::risk_low);
+}
+// Whether the post, as answered so far, is high risk: then it asks for courses and equipment.
+bool is_high(const DialogCtx& c, const std::string& risk) {
+  return risk == "place" ? place_high(c) : risk == "high";
 }
 
 // ---- questions. When editing, each one shows what the post says now.
@@ -99,7 +160,23 @@ std::string shown(const DialogCtx& c, const std::string& key) {
     if (!skills) return "";
     return *skills == 0 ? c.turn.say(Msg::skills_any) : skill_list_names(*skills, l);
   }
-  if (key == "risk") return c.turn.say(v == "high" ? Msg::risk_high : Msg::risk_low);
+  if (key == "risk") {
+    if (v != "place") return c.turn.say(v == "high" ? Msg::risk_high : Msg::risk_low);
+    return c.turn.say(Msg::risk_as_place, {{"level", place_level(c)}});
+  }
+  if (key == "courses" || key == "items") {
+    std::vector<std::string> codes;
+    std::string line;
+    for (std::istringstream in(v); std::getline(in, line);) {
+      if (!line.empty() && line != "0") codes.push_back(line);
+    }
+    std::string out;
+    for (const auto& code : codes) {
+      out += (out.empty() ? "" : c.turn.say(Msg::list_separator)) +
+             (key == "courses" ? support::course_name(code, l) : support::item_name(code, l));
+    }
+    return out.empty() ? c.turn.say(Msg::stats_none) : out;
+  }
   if (key == "time") {
     auto window = stored_window(v);
     return window ? format_time_window(*window, c.turn.utc_offset_min(c.record.community_id), l)
@@ -133,7 +210,24 @@ void ask_time(DialogCtx& c) {
   ask(c, c.turn.say(Msg::post_ask_time), "time");
 }
 void ask_risk(DialogCtx& c) {
-  ask(c, c.turn.say(Msg::post_ask_risk), "risk");
+  ask(c, c.turn.say(Msg::post_ask_risk, {{"area", place_level(c)}}), "risk");
+}
+std::string numbered(const DialogCtx& c, const std::vector<std::string>& menu, bool courses) {
+  std::string list;
+  int n = 0;
+  for (const auto& code : menu) {
+    list += (list.empty() ? "" : "\n") + std::to_string(++n) + ". " +
+            (courses ? support::course_name(code, c.lang()) : support::item_name(code, c.lang()));
+  }
+  return list;
+}
+void ask_courses(DialogCtx& c) {
+  auto menu = support::all_courses(c.turn, c.record.community_id);
+  ask(c, c.turn.say(Msg::post_ask_courses, {{"list", numbered(c, menu, true)}}), "courses");
+}
+void ask_items(DialogCtx& c) {
+  auto menu = support::all_items(c.turn, c.record.community_id);
+  ask(c, c.turn.say(Msg::post_ask_items, {{"list", numbered(c, menu, false)}}), "items");
 }
 // The edited post as stored, for what its roster holds now; nullopt for a new post.
 std::optional<Post> stored_post(const DialogCtx& c) {
@@ -158,6 +252,12 @@ void ask_shrink(DialogCtx& c) {
         {{c.button(c.turn.say(Msg::shrink_button), "yes"),
           c.button(c.turn.say(Msg::reenter_headcount_button), "no")}});
 }
+std::string risk_summary(const DialogCtx& c) {
+  if (!is_high(c, c.get("risk"))) return shown(c, "risk");
+  return c.turn.say(
+      Msg::risk_needs_summary,
+      {{"risk", shown(c, "risk")}, {"courses", shown(c, "courses")}, {"items", shown(c, "items")}});
+}
 void ask_confirm(DialogCtx& c) {
   c.say(c.turn.say(Msg::post_summary, {{"team", shown(c, "team")},
                                        {"title", c.get("title")},
@@ -165,7 +265,7 @@ void ask_confirm(DialogCtx& c) {
                                        {"skills", shown(c, "skills")},
                                        {"place", c.get("place")},
                                        {"time", shown(c, "time")},
-                                       {"risk", shown(c, "risk")}}),
+                                       {"risk", risk_summary(c)}}),
         {{c.button(c.turn.say(Msg::save_button), "yes"),
           c.button(c.turn.say(Msg::drop_button), "no")}});
 }
@@ -209,7 +309,24 @@ bool valid_time(const DialogCtx& c) {
       .has_value();
 }
 bool valid_risk(const DialogCtx& c) {
-  return high_risk(c.text).has_value();
+  return risk_answer(c.text).has_value();
+}
+bool valid_risk_high(const DialogCtx& c) {
+  auto r = risk_answer(c.text);
+  return r && is_high(c, *r);
+}
+bool keeps_high(const DialogCtx& c) {
+  return keeps(c) && is_high(c, c.get("risk"));
+}
+bool valid_courses(const DialogCtx& c) {
+  return picks(c.text, support::all_courses(c.turn, c.record.community_id), c.turn,
+               c.record.community_id, true)
+      .has_value();
+}
+bool valid_items(const DialogCtx& c) {
+  return picks(c.text, support::all_items(c.turn, c.record.community_id), c.turn,
+               c.record.community_id, false)
+      .has_value();
 }
 
 // ---- actions
@@ -242,7 +359,21 @@ void save_time(DialogCtx& c) {
   c.answers["time"] = std::to_string(w.starts_at) + "|" + std::to_string(w.ends_at);
 }
 void save_risk(DialogCtx& c) {
-  c.answers["risk"] = *high_risk(c.text) ? "high" : "low";
+  c.answers["risk"] = *risk_answer(c.text);
+}
+void save_courses(DialogCtx& c) {
+  c.answers["courses"] = *picks(c.text, support::all_courses(c.turn, c.record.community_id), c.turn,
+                                c.record.community_id, true);
+}
+void save_items(DialogCtx& c) {
+  c.answers["items"] = *picks(c.text, support::all_items(c.turn, c.record.community_id), c.turn,
+                              c.record.community_id, false);
+}
+void hint_courses(DialogCtx& c) {
+  c.say(Msg::post_hint_courses);
+}
+void hint_items(DialogCtx& c) {
+  c.say(Msg::post_hint_items);
 }
 // "No" to lowering the headcount: the post's own number stands until another is given.
 void restore_headcount(DialogCtx& c) {
@@ -282,6 +413,7 @@ void save(DialogCtx& c) {
   bool fresh = p.id == 0;
   std::vector<std::int64_t> moved;
   std::int64_t id = recruitment::save_post(c.turn, p, &moved);
+  support::save_post_support(c.turn, id, c.answers);
   c.say(fresh ? Msg::post_created : Msg::post_updated,
         {{"id", std::to_string(id)}, {"title", p.title}});
   if (!moved.empty()) {
@@ -293,7 +425,7 @@ void save(DialogCtx& c) {
   }
 }
 
-constexpr std::array<StateSpec, 9> kStates = {{
+constexpr std::array<StateSpec, 11> kStates = {{
     // name          question        private  yes/no
     {"team", ask_team, false, false},
     {"title", ask_title, false, false},
@@ -303,10 +435,12 @@ constexpr std::array<StateSpec, 9> kStates = {{
     {"place", ask_place, false, false},
     {"time", ask_time, false, false},
     {"risk", ask_risk, false, false},
+    {"courses", ask_courses, false, false},
+    {"items", ask_items, false, false},
     {"confirm", ask_confirm, false, true},
 }};
 
-constexpr std::array<Transition, 31> kTable = {{
+constexpr std::array<Transition, 39> kTable = {{
     // state        input          guard            action           next
     {kStart, Input::begin, nullptr, nullptr, "team"},
     {"team", Input::answer, keeps, nullptr, "title"},
@@ -331,9 +465,18 @@ constexpr std::array<Transition, 31> kTable = {{
     {"time", Input::answer, keeps, nullptr, "risk"},
     {"time", Input::answer, valid_time, save_time, "risk"},
     {"time", Input::answer, nullptr, hint_time, kSame},
+    // A high-risk post (as answered, or as its place is) asks what it needs to serve on it.
+    {"risk", Input::answer, keeps_high, nullptr, "courses"},
     {"risk", Input::answer, keeps, nullptr, "confirm"},
+    {"risk", Input::answer, valid_risk_high, save_risk, "courses"},
     {"risk", Input::answer, valid_risk, save_risk, "confirm"},
     {"risk", Input::answer, nullptr, hint_risk, kSame},
+    {"courses", Input::answer, keeps, nullptr, "items"},
+    {"courses", Input::answer, valid_courses, save_courses, "items"},
+    {"courses", Input::answer, nullptr, hint_courses, kSame},
+    {"items", Input::answer, keeps, nullptr, "confirm"},
+    {"items", Input::answer, valid_items, save_items, "confirm"},
+    {"items", Input::answer, nullptr, hint_items, kSame},
     {"confirm", Input::yes, post_lost, drop, kEnd},
     {"confirm", Input::yes, incomplete, nullptr, "team"},  // what cannot be read is asked again
     {"confirm", Input::yes, nullptr, save, kEnd},

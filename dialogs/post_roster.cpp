@@ -1,8 +1,10 @@
 #include "dialogs/post_roster.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "dialogs/recruitment.hpp"
+#include "dialogs/support.hpp"
 #include "dialogs/time_text.hpp"
 
 namespace linli::post_roster {
@@ -87,6 +89,11 @@ void show(Turn& turn, std::string_view args) {
                                {"held", lines(turn, *post, RosterStatus::held, offset)},
                                {"waiting", std::to_string(n.waiting)},
                                {"wait_list", lines(turn, *post, RosterStatus::waiting, offset)}});
+  // The method's active/reserve split (做好志愿者储备) and the post's support, by name.
+  int approved = turn.store.volunteers.count(c->id, VolunteerStatus::approved);
+  text += turn.say(Msg::roster_reserve,
+                   {{"reserve", std::to_string(std::max(0, approved - n.taken - n.waiting))}});
+  text += support::roster_lines(turn, *post);
   // Who is on a post, by name, is for the coordinator: asked in a group, answered privately.
   turn.tell(turn.person.id, std::move(text));
   if (turn.in_group()) turn.reply(turn.say(Msg::mine_sent_private, {{"name", turn.person.name}}));

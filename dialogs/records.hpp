@@ -269,4 +269,25 @@ struct CertificateCheck {
   std::optional<Certificate> certificate;  // set when valid or revoked
 };
 
+// Step 3, ensure support (issue 11): an item in a community's stock, with the threshold under
+// which the coordinators are warned.
+struct StockItem {
+  std::string item;  // an Item code of dialogs/support.hpp, or the community's own name
+  int qty = 0;
+  int min_qty = 0;  // 0: no warning
+};
+
+// What a post needs and has arranged beyond its roster: its risk as its place's (a risk area's)
+// or as the coordinator answered, the courses and equipment a high-risk post needs, and the
+// meals, transport and insurance of its shift.
+struct PostSupport {
+  std::int64_t post_id = 0;
+  bool risk_as_place = false;
+  std::vector<std::string> courses;  // course codes or own names
+  std::vector<std::string> items;    // item codes or own names
+  bool meals = false;
+  bool transport = false;
+  bool insurance = false;
+};
+
 }  // namespace linli

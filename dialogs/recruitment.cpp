@@ -7,6 +7,7 @@
 #include "dialogs/command_parser.hpp"
 #include "dialogs/roster.hpp"
 #include "dialogs/route.hpp"
+#include "dialogs/support.hpp"
 #include "dialogs/tickets.hpp"
 #include "dialogs/time_text.hpp"
 
@@ -26,7 +27,7 @@ std::string card_text(Turn& turn, const Call& call, const Post& p) {
               {"time", post_time(turn, p, l)},
               {"headcount", std::to_string(p.headcount)},
               {"skills", skills},
-              {"risk", p.high_risk ? say(l, Msg::call_high_risk) : ""},
+              {"risk", support::high_risk(turn.store, p) ? say(l, Msg::call_high_risk) : ""},
               {"taken", std::to_string(n.taken + n.held)},
               {"waiting", std::to_string(n.waiting)}});
 }
@@ -227,6 +228,14 @@ bool join(Turn& turn, std::int64_t call_id) {
            false;
   }
   if (approved) {
+    // A high-risk post takes only who is trained and equipped for it: told exactly what is
+    // missing, and nothing changes (no place, no wait-list).
+    if (std::string lacks = support::missing(turn, *post, me, turn.lang); !lacks.empty()) {
+      return turn.tell(me, turn.say(Msg::gate_join, {{"id", std::to_string(post->id)},
+                                                     {"title", post->title},
+                                                     {"missing", lacks}})),
+             false;
+    }
     place(turn, *post, me);
   } else if (v && v->status == VolunteerStatus::rejected) {
     return turn.tell(me, turn.say(Msg::joined_not_accepted)), false;

@@ -9,6 +9,7 @@
 #include "dialogs/roster.hpp"
 #include "dialogs/route.hpp"
 #include "dialogs/shift.hpp"
+#include "dialogs/support.hpp"
 #include "dialogs/time_text.hpp"
 
 namespace linli::shifts {
@@ -132,6 +133,15 @@ void check_in(Turn& turn) {
       post_text = turn.say(Msg::checkin_post, {{"id", std::to_string(p->id)}, {"title", p->title}});
       post = std::move(p);
       break;
+    }
+  }
+  if (post) {
+    if (std::string lacks = support::missing(turn, *post, turn.person.id, turn.lang);
+        !lacks.empty()) {
+      return turn.reply(turn.say(
+                 Msg::gate_checkin,
+                 {{"id", std::to_string(post->id)}, {"title", post->title}, {"missing", lacks}})),
+             void();
     }
   }
   const ShiftRules rules = rules_of(turn, v->community_id);

@@ -2,6 +2,7 @@
 
 #include "dialogs/feedback.hpp"
 #include "dialogs/recruitment.hpp"
+#include "dialogs/support.hpp"
 
 namespace linli::stats {
 namespace {
@@ -32,17 +33,19 @@ void report(Turn& turn) {
                                              {"waiting", std::to_string(n.waiting)},
                                              {"time", recruitment::post_time(turn, p, turn.lang)}});
   }
-  turn.reply(turn.say(
-      Msg::stats_report,
-      {{"community", c->name},
-       {"approved", std::to_string(turn.store.volunteers.count(c->id, VolunteerStatus::approved))},
-       {"pending", std::to_string(turn.store.volunteers.count(c->id, VolunteerStatus::pending))},
-       {"on_duty", std::to_string(turn.store.shifts.on_duty_in(c->id).size())},
-       {"open", by_category(turn, turn.store.requests.count_by_category(c->id, false))},
-       // The satisfaction line (issue 11) follows the unmet needs, before the posts.
-       {"unmet", by_category(turn, turn.store.requests.count_by_category(c->id, true)) + "\n" +
-                     feedback::stats_line(turn, c->id)},
-       {"posts", posts.empty() ? turn.say(Msg::stats_none) : posts}}));
+  turn.reply(
+      turn.say(Msg::stats_report,
+               {{"community", c->name},
+                {"approved",
+                 std::to_string(turn.store.volunteers.count(c->id, VolunteerStatus::approved))},
+                {"pending",
+                 std::to_string(turn.store.volunteers.count(c->id, VolunteerStatus::pending))},
+                {"on_duty", std::to_string(turn.store.shifts.on_duty_in(c->id).size())},
+                {"open", by_category(turn, turn.store.requests.count_by_category(c->id, false))},
+                {"unmet", by_category(turn, turn.store.requests.count_by_category(c->id, true)) + "\n" +
+                               feedback::stats_line(turn, c->id)},
+                {"posts", posts.empty() ? turn.say(Msg::stats_none) : posts}}) +
+      support::stats_lines(turn, *c));
 }
 
 }  // namespace linli::stats

@@ -398,8 +398,71 @@ CREATE TABLE service_secrets (
 CREATE INDEX help_requests_done_by ON help_requests(volunteer_id, done_at) WHERE status = 'done';
 )sql";
 
-constexpr std::array<std::string_view, 12> kMigrations = {kM1, kM2, kM3, kM4,  kM5,  kM6,
-                                                          kM7, kM8, kM9, kM10, kM11, kM12};
+// Step 3, ensure support (issue 11): a community's own courses (the method's three are built
+// in) and who completed which; equipment in stock, never below zero, with the threshold under
+// which the coordinators are warned once (`low` until it is above again); hand-outs; risk
+// levels of buildings and areas; and per post: its risk as its place's, the courses and
+// equipment a high-risk post needs, its shift's meals, transport and insurance.
+constexpr std::string_view kM13 = R"sql(
+CREATE TABLE courses (
+  community_id TEXT NOT NULL,
+  name         TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  PRIMARY KEY (community_id, name)
+) WITHOUT ROWID;
+
+CREATE TABLE trainings (
+  community_id TEXT NOT NULL,
+  person_id    INTEGER NOT NULL REFERENCES people(id),
+  course       TEXT NOT NULL,
+  recorded_by  INTEGER NOT NULL,
+  recorded_at  INTEGER NOT NULL,
+  PRIMARY KEY (community_id, person_id, course)
+) WITHOUT ROWID;
+
+CREATE TABLE stock (
+  community_id TEXT NOT NULL,
+  item         TEXT NOT NULL,
+  qty          INTEGER NOT NULL DEFAULT 0 CHECK (qty >= 0),
+  min_qty      INTEGER NOT NULL DEFAULT 0 CHECK (min_qty >= 0),
+  low          INTEGER NOT NULL DEFAULT 0,
+  created_at   INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (community_id, item)
+) WITHOUT ROWID;
+
+CREATE TABLE handouts (
+  id           INTEGER PRIMARY KEY,
+  community_id TEXT NOT NULL,
+  person_id    INTEGER NOT NULL REFERENCES people(id),
+  item         TEXT NOT NULL,
+  qty          INTEGER NOT NULL CHECK (qty > 0),
+  issued_by    INTEGER NOT NULL,
+  issued_at    INTEGER NOT NULL
+);
+CREATE INDEX handouts_by_person ON handouts(person_id, community_id, item);
+
+CREATE TABLE risk_areas (
+  community_id TEXT NOT NULL,
+  area         TEXT NOT NULL,
+  level        TEXT NOT NULL CHECK (level IN ('low', 'high')),
+  set_by       INTEGER NOT NULL,
+  set_at       INTEGER NOT NULL,
+  PRIMARY KEY (community_id, area)
+) WITHOUT ROWID;
+
+CREATE TABLE post_support (
+  post_id       INTEGER PRIMARY KEY REFERENCES posts(id),
+  risk_as_place INTEGER NOT NULL DEFAULT 0,
+  courses       TEXT NOT NULL DEFAULT '',
+  items         TEXT NOT NULL DEFAULT '',
+  meals         INTEGER NOT NULL DEFAULT 0,
+  transport     INTEGER NOT NULL DEFAULT 0,
+  insurance     INTEGER NOT NULL DEFAULT 0
+);
+)sql";
+
+constexpr std::array<std::string_view, 13> kMigrations = {
+    kM1, kM2, kM3, kM4, kM5, kM6, kM7, kM8, kM9, kM10, kM11, kM12, kM13};
 
 }  // namespace
 

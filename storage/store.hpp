@@ -11,6 +11,7 @@
 #include "storage/database.hpp"
 #include "storage/dialogs_repo.hpp"
 #include "storage/evaluation_repo.hpp"
+#include "storage/equipment_repo.hpp"
 #include "storage/events_repo.hpp"
 #include "storage/field_cipher.hpp"
 #include "storage/help_requests_repo.hpp"
@@ -19,9 +20,11 @@
 #include "storage/people_repo.hpp"
 #include "storage/playground_log_repo.hpp"
 #include "storage/posts_repo.hpp"
+#include "storage/risks_repo.hpp"
 #include "storage/roster_repo.hpp"
 #include "storage/service_records_repo.hpp"
 #include "storage/timers_repo.hpp"
+#include "storage/training_repo.hpp"
 #include "storage/volunteers_repo.hpp"
 
 namespace linli::storage {
@@ -46,9 +49,12 @@ class SqliteStore {
         commendations(database),
         records(database),
         certificates(database),
-        ports{database, people, volunteers, requests, dialogs, events,     outbox,
-              timers,   posts,  roster,     offers,   shifts,  evaluation, commendations,
-              records,  certificates} {}
+        training(database),
+        equipment(database),
+        risks(database),
+        ports{database, people,    volunteers, requests, dialogs, events,     outbox,
+              timers,   posts,     roster,     offers,   shifts,  evaluation, commendations,
+              records,  certificates, training, equipment, risks} {}
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
 
@@ -69,6 +75,9 @@ class SqliteStore {
   CommendationsRepo commendations;
   ServiceRecordsRepo records;
   CertificatesRepo certificates;
+  TrainingRepo training;
+  EquipmentRepo equipment;
+  RisksRepo risks;
   Store ports;  // what the domain and the runtime use
 };
 

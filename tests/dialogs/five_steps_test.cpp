@@ -327,7 +327,7 @@ class LargePool : public FiveStepsFixture {
                                                store_.outbox,       store_.timers,
                                                store_.posts,        store_.roster,
                                                store_.offers,       store_.shifts,
-                                               store_.evaluation,   store_.commendations, store_.service, store_.certificates} {
+                                               store_.evaluation,   store_.commendations, store_.service, store_.certificates, store_.training, store_.equipment, store_.risks} {
     engine_ = std::make_unique<linli::Engine>(config_, counted_, *dir_);
   }
 

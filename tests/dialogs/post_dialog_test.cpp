@@ -223,8 +223,13 @@ TEST_F(PostDialog, RiskShowsTheSummary) {
   Answers a = complete();
   a.erase("risk");
   at("risk", a);
-  std::string summary = answer("2");
+  // A high-risk post asks what it needs to serve on it first (issue 11): here nothing.
+  EXPECT_THAT(answer("2"), HasSubstr("需要哪些培训"));
+  EXPECT_EQ(state(), "courses");
+  EXPECT_THAT(answer("0"), HasSubstr("需要哪些防护装备"));
+  std::string summary = answer("0");
   EXPECT_EQ(state(), "confirm");
+  EXPECT_THAT(summary, HasSubstr("风险：高风险；培训：无；装备：无"));
   EXPECT_THAT(summary, HasSubstr("队伍：关爱特殊群体"));
   EXPECT_THAT(summary, HasSubstr("人数：10"));
   EXPECT_THAT(summary, HasSubstr("技能：不限"));

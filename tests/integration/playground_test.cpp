@@ -375,6 +375,42 @@ TEST_F(Playground, TheReadmeGrandmaStoryPlaysAsWritten) {
   expect_bot("g31", "已报名 10/10 · 候补 4", "edit");
 }
 
+// README, "A high-risk post" (issue 11, "Support"): risk → training → equipment → gated sign-up.
+TEST_F(Playground, TheReadmeHighRiskStoryPlaysAsWritten) {
+  send("zhou", "zhou", "风险 31栋 高");
+  expect_bot("zhou", "31栋 现在是高风险区域");
+  for (const char* answer : {"设岗", "6", "给31栋居家隔离的住户送药", "2", "0", "31栋",
+                             "明天 8:00-12:00", "0", "1", "1 3"}) {
+    send("zhou", "zhou", answer);
+  }
+  expect_bot("zhou", "按所在区域：高风险；培训：防疫知识；装备：口罩、防护服");
+  send("zhou", "zhou", "是");
+  expect_bot("zhou", "岗位 1 已保存");
+  // As fast as a person types: a test that types faster is slowed down by the flood guard.
+  clock_.advance_ms(60'000);
+  send("zhou", "zhou", "招募 1");
+  std::string card = expect_bot("g31", "高风险")["id"];
+  send("g31", "chen", "+1", card);
+  expect_bot("chen", "你还缺：培训 防疫知识；装备 口罩、防护服");
+  send("zhou", "zhou", "培训 防疫知识 陈师傅");
+  expect_bot("zhou", "已记录「防疫知识」培训：陈师傅");
+  send("zhou", "zhou", "库存 口罩 +50");
+  send("zhou", "zhou", "库存 防护服 +5");
+  send("zhou", "zhou", "库存 防护服 min 4");
+  expect_bot("zhou", "防护服 的警戒线设为 4，现有 5");
+  send("zhou", "zhou", "发放 陈师傅 口罩 2");
+  expect_bot("chen", "口罩 × 2");
+  send("zhou", "zhou", "发放 陈师傅 防护服 1");
+  expect_bot("zhou", "库存提醒：防护服 只剩 4（警戒线 4）");
+  send("g31", "chen", "+1", card);
+  expect_bot("chen", "（第 1 个名额）");
+  clock_.advance_ms(60'000);
+  send("zhou", "zhou", "保障 1 餐 是");
+  expect_bot("zhou", "用餐 已安排（1 人）");
+  send("zhou", "zhou", "名单 1");
+  expect_bot("zhou", "上岗需要：培训 防疫知识；装备 口罩、防护服");
+}
+
 TEST_F(Playground, DialogContinuesWhereItWasAfterARestart) {
   send("g31", "li", "求助");
   json category = expect_bot("g31", "需要哪方面的帮助");

@@ -183,5 +183,34 @@ TEST(TwoInstancesBefore, TheMigrationLeavesOneOpenShiftPerPerson) {
                SQLite::Exception);
 }
 
+// Handing out the last masks (issue 11, "Support"): A reads 3 in stock, B hands out 2 between
+// A's read and A's statement; A's 3 cannot go out, and the stock never goes below zero.
+TEST_F(TwoInstances, StockReadByOneAndHandedOutByTheOtherNeverGoesBelowZero) {
+  ASSERT_EQ(a_.equipment.add("sc", "masks", 3), 3);
+  ASSERT_EQ(a_.equipment.item("sc", "masks")->qty, 3);  // A reads 3...
+  EXPECT_EQ(b_.equipment.take("sc", "masks", 2), 1);    // ...B hands out 2
+  EXPECT_FALSE(a_.equipment.take("sc", "masks", 3));    // A's 3 are not there any more
+  EXPECT_EQ(a_.equipment.take("sc", "masks", 1), 0);
+  EXPECT_FALSE(b_.equipment.take("sc", "masks", 1));
+  EXPECT_EQ(b_.equipment.item("sc", "masks")->qty, 0);
+  EXPECT_THROW(a_db_.sql().exec("UPDATE stock SET qty = -1 WHERE item = 'masks'"),
+               SQLite::Exception);
+}
+
+// The threshold's warning is sent once however many instances cross it: the statement that
+// marks the item low says which one crossed.
+TEST_F(TwoInstances, OnlyOneInstanceWarnsOfTheSameCrossing) {
+  a_.equipment.add("sc", "suits", 6);
+  a_.equipment.set_min("sc", "suits", 5);
+  EXPECT_FALSE(a_.equipment.mark_low("sc", "suits"));  // 6: above
+  ASSERT_EQ(a_.equipment.take("sc", "suits", 1), 5);
+  ASSERT_EQ(b_.equipment.take("sc", "suits", 1), 4);
+  EXPECT_TRUE(b_.equipment.mark_low("sc", "suits"));
+  EXPECT_FALSE(a_.equipment.mark_low("sc", "suits"));
+  b_.equipment.add("sc", "suits", 2);  // 6: above again, and may warn again
+  ASSERT_EQ(a_.equipment.take("sc", "suits", 1), 5);
+  EXPECT_TRUE(a_.equipment.mark_low("sc", "suits"));
+}
+
 }  // namespace
 }  // namespace linli::storage

@@ -1,0 +1,34 @@
+#pragma once
+// Risk levels of buildings and areas, and what each post needs because of its risk and has
+// arranged for its shift (step 3).
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "dialogs/ports.hpp"
+#include "storage/database.hpp"
+
+namespace linli::storage {
+
+class RisksRepo final : public Risks {
+ public:
+  explicit RisksRepo(Database& db);
+
+  void set_level(const std::string& community_id, const std::string& area, bool high,
+                 std::int64_t by, std::int64_t now) override;
+  std::optional<bool> high(const std::string& community_id, const std::string& area) override;
+  std::vector<std::pair<std::string, bool>> areas(const std::string& community_id) override;
+  std::optional<PostSupport> post(std::int64_t post_id) override;
+  void put_post(const PostSupport& s) override;
+
+ private:
+  SQLite::Statement set_level_;
+  SQLite::Statement high_;
+  SQLite::Statement areas_;
+  SQLite::Statement post_;
+  SQLite::Statement put_post_;
+};
+
+}  // namespace linli::storage

@@ -1,0 +1,349 @@
+// Step 3 of the method, ensure support (issue 11, "Support"): training, equipment and its
+// stock, risk areas and the gate on high-risk posts, and a shift's meals, transport and
+// insurance. Each rule of the issue has a test here that fails when the rule is broken.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "dialogs/support.hpp"
+#include "tests/support/five_steps_fixture.hpp"
+
+namespace linli::test {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class Support : public FiveStepsFixture {
+ protected:
+  // Post 1 in building 31 for `headcount`, its risk as its place's, needing the prevention
+  // course and masks and suits; 31 declared high risk.
+  std::int64_t high_post(int headcount = 3, int in_hours = 26) {
+    say("zhou", "zhou", "风险 31栋 高");
+    std::int64_t id = make_post(headcount, "31", in_hours);
+    needs(id, {"prevention"}, {"masks", "suits"});
+    return id;
+  }
+  // zhou trains and equips `user` fully for high_post().
+  void qualify(const std::string& name) {
+    say("zhou", "zhou", "培训 防疫知识 " + name);
+    say("zhou", "zhou", "库存 口罩 +10");
+    say("zhou", "zhou", "库存 防护服 +10");
+    say("zhou", "zhou", "发放 " + name + " 口罩 2");
+    say("zhou", "zhou", "发放 " + name + " 防护服 1");
+  }
+  // Post `id` follows its place's risk and needs these courses and items when it is high.
+  void needs(std::int64_t id, std::vector<std::string> courses, std::vector<std::string> items) {
+    PostSupport s;
+    s.post_id = id;
+    s.risk_as_place = true;
+    s.courses = std::move(courses);
+    s.items = std::move(items);
+    store_.risks.put_post(s);
+  }
+  int stock_of(const std::string& item) {
+    auto i = store_.equipment.item("sc", item);
+    return i ? i->qty : -1;
+  }
+};
+
+// ---- the gate on high-risk posts
+
+TEST_F(Support, ACallIsRefusedWithExactlyWhatIsMissingAndTakenOnceTrainedAndEquipped) {
+  high_post();
+  auto cards = recruit();
+  auto refused = say("chen", "g31", "报名", cards["g31"]);
+  std::string told = to(refused, "chen");
+  EXPECT_THAT(told, HasSubstr("高风险岗位"));
+  EXPECT_THAT(told, HasSubstr("培训 防疫知识"));
+  EXPECT_THAT(told, HasSubstr("装备 口罩、防护服"));
+  EXPECT_EQ(status(1, "chen"), RosterStatus::gone);  // no place, no wait-list
+  // Trained only: still lacks the equipment, and only that is named.
+  say("zhou", "zhou", "培训 防疫知识 陈师傅");
+  told = to(say("chen", "g31", "报名", cards["g31"]), "chen");
+  EXPECT_THAT(told, Not(HasSubstr("防疫知识")));
+  EXPECT_THAT(told, HasSubstr("装备 口罩、防护服"));
+  EXPECT_EQ(status(1, "chen"), RosterStatus::gone);
+  qualify("陈师傅");
+  say("chen", "g31", "报名", cards["g31"]);
+  EXPECT_EQ(status(1, "chen"), RosterStatus::taken);
+}
+
+TEST_F(Support, TheRefusalSpeaksTheVolunteersLanguage) {
+  high_post();
+  say("chen", "chen", "/lang en");
+  auto cards = recruit();
+  std::string told = to(say("chen", "g31", "join", cards["g31"]), "chen");
+  EXPECT_THAT(told, HasSubstr("is high risk, and you still lack: training prevention; "
+                              "equipment masks, protective suits"));
+}
+
+TEST_F(Support, TheSameTypedSignUpIsGatedToo) {
+  high_post();
+  recruit();
+  std::string told = to(say("chen", "chen", "报名 1"), "chen");
+  EXPECT_THAT(told, HasSubstr("培训 防疫知识"));
+  EXPECT_EQ(status(1, "chen"), RosterStatus::gone);
+}
+
+TEST_F(Support, AnAssignmentIsRefusedToTheCoordinatorWithTheReasonAndSentOnceQualified) {
+  high_post();
+  auto refused = say("zhou", "zhou", "派单 1 陈师傅");
+  EXPECT_THAT(to(refused, "zhou"), HasSubstr("陈师傅 还不能上岗位 1（高风险）：缺 培训 防疫知识"));
+  EXPECT_TRUE(texts_to(refused, "chen").empty());  // no offer
+  EXPECT_TRUE(store_.offers.open_to(person("chen")).empty());
+  qualify("陈师傅");
+  auto sent = say("zhou", "zhou", "派单 1 陈师傅");
+  EXPECT_EQ(store_.offers.open_to(person("chen")).size(), 1u);
+  EXPECT_FALSE(texts_to(sent, "chen").empty());
+}
+
+TEST_F(Support, AnOfferAcceptedAfterThePostBecameHighRiskIsRefusedWithTheReason) {
+  make_post(3);
+  needs(1, {"emergency"}, {});
+  auto offer = say("zhou", "zhou", "派单 1 陈师傅");
+  ASSERT_EQ(store_.offers.open_to(person("chen")).size(), 1u);
+  say("zhou", "zhou", "风险 31 高");
+  auto answered = say("chen", "chen", "收到", find_to(offer, "chen")->platform_id);
+  EXPECT_THAT(to(answered, "chen"), HasSubstr("培训 应急处置"));
+  EXPECT_EQ(status(1, "chen"), RosterStatus::gone);
+}
+
+TEST_F(Support, CheckInToAHighRiskPostIsRefusedWithTheReasonAndAllowedOnceEquipped) {
+  make_post(3, "31", 0);  // on now
+  auto cards = recruit();
+  say("chen", "g31", "报名", cards["g31"]);
+  ASSERT_EQ(status(1, "chen"), RosterStatus::taken);
+  // Then 31 turns high, and the post needs a suit.
+  needs(1, {}, {"suits"});
+  say("zhou", "zhou", "风险 31栋 高");
+  auto refused = say("chen", "chen", "签到");
+  EXPECT_THAT(to(refused, "chen"), HasSubstr("你还缺：装备 防护服，不能签到"));
+  EXPECT_FALSE(store_.shifts.on_duty(person("chen")));
+  say("zhou", "zhou", "库存 防护服 +1");
+  say("zhou", "zhou", "发放 陈师傅 防护服 1");
+  say("chen", "chen", "签到");
+  EXPECT_TRUE(store_.shifts.on_duty(person("chen")));
+}
+
+TEST_F(Support, APostWhoseCoordinatorSaidLowIsNotGatedByItsArea) {
+  make_post(3);  // high_risk false, risk not left to the place
+  say("zhou", "zhou", "风险 31栋 高");
+  auto cards = recruit();
+  say("chen", "g31", "报名", cards["g31"]);
+  EXPECT_EQ(status(1, "chen"), RosterStatus::taken);
+}
+
+// ---- risk changes re-check the posts there
+
+TEST_F(Support, ARiskChangeTellsTheCoordinatorsWhoNoLongerQualifies) {
+  make_post(3);
+  needs(1, {"prevention"}, {"masks"});
+  auto cards = recruit();
+  say("chen", "g31", "报名", cards["g31"]);
+  say("zhao", "g31", "报名", cards["g31"]);
+  qualify("赵姐");
+  ASSERT_EQ(status(1, "chen"), RosterStatus::taken);
+  auto changed = say("zhou", "zhou", "风险 31栋 高");
+  std::string told = to(changed, "zhou");
+  EXPECT_THAT(told, HasSubstr("31栋 改为高风险"));
+  EXPECT_THAT(told, HasSubstr("岗位 1「照看王奶奶」"));
+  EXPECT_THAT(told, HasSubstr("陈师傅：缺 培训 防疫知识；装备 口罩"));
+  EXPECT_THAT(told, Not(HasSubstr("赵姐")));
+  // Back to low: the post needs nothing, and the coordinators are told so.
+  told = to(say("zhou", "zhou", "风险 31栋 低"), "zhou");
+  EXPECT_THAT(told, HasSubstr("现在是低风险，不再需要培训和装备"));
+  // Setting the same level again changes nothing and re-checks nothing.
+  auto again = say("zhou", "zhou", "风险 31栋 低");
+  EXPECT_EQ(texts_to(again, "zhou").size(), 1u);
+}
+
+TEST_F(Support, AHighRiskPostWithoutNeedsIsPointedOutToTheCoordinators) {
+  make_post(3);
+  needs(1, {}, {});
+  std::string told = to(say("zhou", "zhou", "风险 31 高"), "zhou");
+  EXPECT_THAT(told, HasSubstr("还没有设所需的培训和装备：发送「设岗 1」设置"));
+}
+
+// ---- the post dialog asks for courses and equipment when the post is high-risk
+
+TEST_F(Support, ThePostDialogAsksForCoursesAndEquipmentWhenThePlaceIsHighRisk) {
+  say("zhou", "zhou", "风险 31栋 高");
+  say("zhou", "zhou", "设岗");
+  for (const char* a : {"6", "给31栋送物资", "2", "0", "31栋"}) say("zhou", "zhou", a);
+  std::string q = texts_to(say("zhou", "zhou", "明天 8:00-12:00"), "zhou").at(0);
+  EXPECT_THAT(q, HasSubstr("0 = 按所在区域（高风险）"));
+  q = texts_to(say("zhou", "zhou", "0"), "zhou").at(0);
+  EXPECT_THAT(q, HasSubstr("需要哪些培训"));
+  EXPECT_THAT(q, HasSubstr("1. 防疫知识"));
+  EXPECT_THAT(texts_to(say("zhou", "zhou", "9"), "zhou").at(0), HasSubstr("请回复课程编号"));
+  q = texts_to(say("zhou", "zhou", "1 3"), "zhou").at(0);
+  EXPECT_THAT(q, HasSubstr("需要哪些防护装备"));
+  q = texts_to(say("zhou", "zhou", "口罩 3"), "zhou").at(0);
+  EXPECT_THAT(q, HasSubstr("按所在区域：高风险；培训：防疫知识、应急处置；装备：口罩、防护服"));
+  say("zhou", "zhou", "是");
+  auto cards = say("zhou", "zhou", "招募 1");
+  EXPECT_THAT(texts_to(cards, "g31").at(0), HasSubstr("高风险"));
+  auto s = store_.risks.post(1);
+  ASSERT_TRUE(s);
+  EXPECT_TRUE(s->risk_as_place);
+  EXPECT_EQ(s->courses, (std::vector<std::string>{"prevention", "emergency"}));
+  EXPECT_EQ(s->items, (std::vector<std::string>{"masks", "suits"}));
+  EXPECT_TRUE(support::high_risk(store_, *store_.posts.get(1)));
+  // Editing keeps them with "-", and "0" clears the equipment.
+  say("zhou", "zhou", "设岗 1");
+  for (const char* a : {"-", "-", "-", "-", "-", "-", "-", "-"}) say("zhou", "zhou", a);
+  say("zhou", "zhou", "0");
+  say("zhou", "zhou", "是");
+  s = store_.risks.post(1);
+  EXPECT_EQ(s->courses, (std::vector<std::string>{"prevention", "emergency"}));
+  EXPECT_TRUE(s->items.empty());
+}
+
+TEST_F(Support, ALowRiskPostAsksNothingMore) {
+  say("zhou", "zhou", "设岗");
+  for (const char* a : {"6", "给31栋送物资", "2", "0", "31栋", "明天 8:00-12:00"}) {
+    say("zhou", "zhou", a);
+  }
+  EXPECT_THAT(texts_to(say("zhou", "zhou", "0"), "zhou").at(0), HasSubstr("请确认岗位"));
+}
+
+// ---- training
+
+TEST_F(Support, TrainingIsRecordedOneByOneAndNamesWhoWasUnknownOrDoneBefore) {
+  say("zhou", "zhou", "培训 防疫知识 陈师傅");
+  auto sent = say("zhou", "zhou", "培训 防疫 陈师傅 赵姐 王五");
+  std::string told = to(sent, "zhou");
+  EXPECT_THAT(told, HasSubstr("已记录「防疫知识」培训：赵姐"));
+  EXPECT_THAT(told, HasSubstr("之前已记录过「防疫知识」：陈师傅"));
+  EXPECT_THAT(told, HasSubstr("找不到审核通过的志愿者「王五」"));
+  EXPECT_THAT(to(sent, "zhao"), HasSubstr("你完成了「防疫知识」培训"));
+  EXPECT_EQ(store_.training.of_person("sc", person("zhao")),
+            (std::vector<std::string>{"prevention"}));
+}
+
+TEST_F(Support, AWholePostsRosterIsTrainedAtOnce) {
+  make_post(3);
+  auto cards = recruit();
+  say("chen", "g31", "报名", cards["g31"]);
+  say("liu", "g31", "报名", cards["g31"]);
+  std::string told = to(say("zhou", "zhou", "/train emergency post 1"), "zhou");
+  EXPECT_THAT(told, HasSubstr("陈师傅、刘医生"));
+  EXPECT_EQ(store_.training.of_person("sc", person("liu")),
+            (std::vector<std::string>{"emergency"}));
+  EXPECT_TRUE(store_.training.of_person("sc", person("zhao")).empty());
+}
+
+TEST_F(Support, ACommunityAddsItsOwnCourseAndAnUnknownCourseIsNamed) {
+  std::string told = to(say("zhou", "zhou", "培训 心理疏导 陈师傅"), "zhou");
+  EXPECT_THAT(told, HasSubstr("没有「心理疏导」这门课程"));
+  EXPECT_TRUE(store_.training.of_person("sc", person("chen")).empty());
+  EXPECT_THAT(to(say("zhou", "zhou", "培训 添加 心理疏导"), "zhou"), HasSubstr("已添加课程"));
+  EXPECT_THAT(to(say("zhou", "zhou", "培训 添加 心理疏导"), "zhou"), HasSubstr("已经有"));
+  say("zhou", "zhou", "培训 心理疏导 陈师傅");
+  EXPECT_EQ(store_.training.of_person("sc", person("chen")),
+            (std::vector<std::string>{"心理疏导"}));
+}
+
+TEST_F(Support, AVolunteersTrainWithoutArgumentsShowsTheirOwnRecords) {
+  say("zhou", "zhou", "培训 岗位职责 陈师傅");
+  say("zhou", "zhou", "库存 手套 +5");
+  say("zhou", "zhou", "发放 陈师傅 手套 2");
+  std::string told = to(say("chen", "chen", "培训"), "chen");
+  EXPECT_THAT(told, HasSubstr("完成的培训：岗位职责"));
+  EXPECT_THAT(told, HasSubstr("领到的装备：手套 × 2"));
+  EXPECT_THAT(to(say("li", "li", "培训"), "li"), HasSubstr("审核通过的志愿者才有培训记录"));
+}
+
+// ---- equipment
+
+TEST_F(Support, StockNeverGoesBelowZeroAndARefusedHandOutChangesNothing) {
+  say("zhou", "zhou", "库存 口罩 +3");
+  std::string told = to(say("zhou", "zhou", "发放 陈师傅 口罩 4"), "zhou");
+  EXPECT_THAT(told, HasSubstr("口罩 库存只有 3，不够发放 4"));
+  EXPECT_EQ(stock_of("masks"), 3);
+  EXPECT_TRUE(store_.equipment.held("sc", person("chen")).empty());
+  told = to(say("zhou", "zhou", "发放 陈师傅 口罩 3"), "zhou");
+  EXPECT_THAT(told, HasSubstr("库存还剩 0"));
+  EXPECT_EQ(stock_of("masks"), 0);
+  EXPECT_THAT(to(say("zhou", "zhou", "发放 赵姐 口罩 1"), "zhou"), HasSubstr("库存只有 0"));
+  EXPECT_EQ(stock_of("masks"), 0);
+  // Nothing in stock of an item nobody added.
+  EXPECT_THAT(to(say("zhou", "zhou", "发放 赵姐 护目镜 1"), "zhou"), HasSubstr("库存只有 0"));
+}
+
+TEST_F(Support, CrossingTheThresholdWarnsTheCoordinatorsOnceUntilItIsAboveAgain) {
+  say("zhou", "zhou", "库存 口罩 +8");
+  say("zhou", "zhou", "库存 口罩 min 5");
+  EXPECT_THAT(to(say("zhou", "zhou", "发放 陈师傅 口罩 2"), "zhou"), Not(HasSubstr("库存提醒")));
+  std::string told = to(say("zhou", "zhou", "发放 陈师傅 口罩 1"), "zhou");  // 5 left
+  EXPECT_THAT(told, HasSubstr("库存提醒：口罩 只剩 5（警戒线 5）"));
+  EXPECT_THAT(to(say("zhou", "zhou", "发放 赵姐 口罩 1"), "zhou"), Not(HasSubstr("库存提醒")));
+  EXPECT_THAT(to(say("zhou", "zhou", "库存"), "zhou"), HasSubstr("口罩：4（警戒线 5） ⚠"));
+  say("zhou", "zhou", "库存 口罩 +1");  // 5: not above yet
+  EXPECT_THAT(to(say("zhou", "zhou", "发放 赵姐 口罩 1"), "zhou"), Not(HasSubstr("库存提醒")));
+  say("zhou", "zhou", "库存 口罩 +6");  // 10: above again
+  EXPECT_THAT(to(say("zhou", "zhou", "发放 赵姐 口罩 4"), "zhou"), Not(HasSubstr("库存提醒")));
+  EXPECT_THAT(to(say("zhou", "zhou", "发放 赵姐 口罩 1"), "zhou"), HasSubstr("只剩 5"));
+}
+
+TEST_F(Support, AHandOutIsToldToTheVolunteerInTheirLanguage) {
+  say("chen", "chen", "/lang en");
+  say("zhou", "zhou", "库存 消毒用品 +2");
+  auto sent = say("zhou", "zhou", "发放 陈师傅 消毒用品 1");
+  EXPECT_THAT(to(sent, "chen"), HasSubstr("handed you disinfectant × 1"));
+}
+
+// ---- per shift: meals, transport, insurance
+
+TEST_F(Support, TodaysShiftsShowTheirMealsTransportAndInsuranceInStats) {
+  make_post(3, "31", 2);  // today, two hours from now
+  auto cards = recruit();
+  for (const char* v : {"chen", "zhao"}) say(v, "g31", "报名", cards["g31"]);
+  EXPECT_THAT(to(say("zhou", "zhou", "保障 1 餐 是"), "zhou"), HasSubstr("用餐 已安排（2 人）"));
+  say("zhou", "zhou", "/supply 1 insurance yes");
+  std::string stats = to(say("zhou", "zhou", "统计"), "zhou");
+  EXPECT_THAT(stats,
+              HasSubstr("岗位 1「照看王奶奶」：2 人 · 用餐：2 份 · 交通：未安排 · 保险：2 人"));
+  EXPECT_THAT(stats, HasSubstr("在岗 2 人（有岗位名额），储备 1 人"));
+  say("zhou", "zhou", "保障 1 餐 否");
+  EXPECT_THAT(to(say("zhou", "zhou", "统计"), "zhou"), HasSubstr("用餐：未安排"));
+  std::string roster = to(say("zhou", "zhou", "名单 1"), "zhou");
+  EXPECT_THAT(roster, HasSubstr("储备 = 本社区另有 1 名"));
+  EXPECT_THAT(roster, HasSubstr("保险 已安排（2 人）"));
+}
+
+// ---- only coordinators, in both languages
+
+TEST_F(Support, SupportCommandsAreRefusedToOthersInTheirLanguage) {
+  for (const char* cmd : {"库存", "库存 口罩 +5", "发放 陈师傅 口罩 1", "风险 31栋 高",
+                          "保障 1 餐 是", "培训 防疫知识 赵姐"}) {
+    EXPECT_THAT(to(say("chen", "chen", cmd), "chen"), HasSubstr("只有本社区的协调员可以这样做"))
+        << cmd;
+  }
+  say("chen", "chen", "/lang en");
+  for (const char* cmd : {"/stock", "/stock masks +5", "/issue 赵姐 masks 1", "/risk 31 high",
+                          "/supply 1 meals yes", "/train prevention 赵姐"}) {
+    EXPECT_THAT(to(say("chen", "chen", cmd), "chen"),
+                HasSubstr("only a coordinator of this community"))
+        << cmd;
+  }
+  EXPECT_FALSE(store_.equipment.item("sc", "masks"));
+  EXPECT_FALSE(store_.risks.high("sc", "31"));
+  EXPECT_TRUE(store_.training.of_person("sc", person("zhao")).empty());
+}
+
+TEST_F(Support, CoordinatorsUsageIsInTheirLanguage) {
+  say("zhou", "zhou", "/lang en");
+  EXPECT_THAT(to(say("zhou", "zhou", "/issue Tom"), "zhou"), HasSubstr("Usage: /issue"));
+  EXPECT_THAT(to(say("zhou", "zhou", "/stock masks"), "zhou"), HasSubstr("Usage: /stock"));
+  EXPECT_THAT(to(say("zhou", "zhou", "/risk 31"), "zhou"), HasSubstr("Usage: /risk"));
+  EXPECT_THAT(to(say("zhou", "zhou", "/stock masks +100"), "zhou"),
+              HasSubstr("masks: 100 added, 100 in stock"));
+}
+
+}  // namespace
+}  // namespace linli::test
