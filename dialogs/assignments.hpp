@@ -24,9 +24,15 @@ struct Candidate {
 // The best `n` candidates of a community for a need: same building first, then having the
 // skill (any of `skills`; 0 needs none), free now, fewest hours in the last 7 days; nobody at
 // the daily service-hour cap, nobody in `exclude`.
+// With `skilled_only`, nobody without the skill (a sensitive request goes to those who have it).
 std::vector<Candidate> rank(Turn& turn, const std::string& community_id, std::uint32_t skills,
                             const std::string& building, const std::set<std::int64_t>& exclude,
-                            std::size_t n);
+                            std::size_t n, bool skilled_only = false);
+// The same ranking over a pool the caller chose (the drivers of the fleet's vehicles).
+std::vector<Candidate> rank_among(Turn& turn, const std::string& community_id,
+                                  const std::vector<PoolMember>& pool, std::uint32_t skills,
+                                  const std::string& building,
+                                  const std::set<std::int64_t>& exclude, std::size_t n);
 
 // /assign #<request> <volunteer> or /assign <post> <volunteer>
 void assign(Turn& turn, std::string_view args);

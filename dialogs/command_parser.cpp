@@ -15,7 +15,7 @@ struct Name {
   Command command;
 };
 
-constexpr std::array<Name, 28> kSlashNames = {{
+constexpr std::array<Name, 32> kSlashNames = {{
     {"start", Command::start},     {"menu", Command::menu},         {"join", Command::join},
     {"help", Command::help},       {"mine", Command::mine},         {"cancel", Command::cancel},
     {"back", Command::back},       {"lang", Command::lang},         {"language", Command::lang},
@@ -25,7 +25,8 @@ constexpr std::array<Name, 28> kSlashNames = {{
     {"checkin", Command::checkin}, {"checkout", Command::checkout}, {"hours", Command::hours},
     {"stats", Command::stats},     {"withdraw", Command::quit},     {"team", Command::team},
     {"teams", Command::team},      {"take", Command::take},         {"enlist", Command::enlist},
-    {"roster", Command::roster},
+    {"roster", Command::roster},   {"vehicle", Command::vehicle},   {"vehicles", Command::vehicle},
+    {"trip", Command::trip},       {"fleet", Command::fleet},
 }};
 
 struct Keyword {
@@ -38,7 +39,7 @@ struct Keyword {
 };
 
 // Longer words first: "报名志愿者" before anything that is its prefix.
-constexpr std::array<Keyword, 26> kKeywords = {{
+constexpr std::array<Keyword, 29> kKeywords = {{
     {"报名志愿者", Command::join, false},  {"菜单", Command::menu, false},
     {"帮助", Command::menu, false},        {"求助", Command::help, true},
     {"我的", Command::mine, false},        {"取消", Command::cancel, false},
@@ -52,6 +53,8 @@ constexpr std::array<Keyword, 26> kKeywords = {{
     {"队伍", Command::team, true},         {"接单", Command::take, true, true},
     {"报名", Command::enlist, true, true}, {"take", Command::take, true, true},
     {"join", Command::enlist, true, true}, {"名单", Command::roster, true},
+    {"车辆", Command::vehicle, true},      {"派车", Command::trip, true},
+    {"车队", Command::fleet, false},
 }};
 
 // Trailing punctuation people add to a bare keyword: "取消！", "菜单?"

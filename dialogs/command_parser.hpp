@@ -36,6 +36,10 @@ enum class Command {
   // to (DingTalk): "接单 #12" takes ticket 12, "报名 1" joins post 1's open call.
   take,
   enlist,
+  // the car fleet: vehicles, trips, the fleet's figures
+  vehicle,
+  trip,
+  fleet,
 };
 
 enum class ParseKind {

@@ -18,6 +18,8 @@
 #include "storage/posts_repo.hpp"
 #include "storage/roster_repo.hpp"
 #include "storage/timers_repo.hpp"
+#include "storage/trips_repo.hpp"
+#include "storage/vehicles_repo.hpp"
 #include "storage/volunteers_repo.hpp"
 
 namespace linli::storage {
@@ -38,8 +40,10 @@ class SqliteStore {
         roster(database),
         offers(database),
         shifts(database),
-        ports{database, people, volunteers, requests, dialogs, events,
-              outbox,   timers, posts,      roster,   offers,  shifts} {}
+        vehicles(database),
+        trips(database),
+        ports{database, people, volunteers, requests, dialogs, events,   outbox,
+              timers,   posts,  roster,     offers,   shifts,  vehicles, trips} {}
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
 
@@ -56,6 +60,8 @@ class SqliteStore {
   RosterRepo roster;
   OffersRepo offers;
   ShiftsRepo shifts;
+  VehiclesRepo vehicles;
+  TripsRepo trips;
   Store ports;  // what the domain and the runtime use
 };
 

@@ -574,7 +574,8 @@ TEST_F(Runtime, ATimersTableThatCannotBeReadIsReadAgainLaterAndTheProcessGoesOn)
   FlakyTimers flaky(store_.timers, 2);
   Store seen{store_.transactions, store_.people, store_.volunteers, store_.requests,
              store_.dialogs,      store_.events, store_.outbox,     flaky,
-             store_.posts,        store_.roster, store_.offers,     store_.shifts};
+             store_.posts,        store_.roster, store_.offers,     store_.shifts,
+             store_.vehicles,     store_.trips};
   Scheduler scheduler(io_, seen, clock_, dispatcher_, log_);
   store_.timers.arm(Timer{TimerKind::purge}, clock_.now_ms() - 5);
   scheduler.start();
