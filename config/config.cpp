@@ -215,7 +215,8 @@ Config parse_config(const std::string& json_text, EnvLookup env,
   }
   {
     ConfigSection s = r.sub("assignments");
-    s.allow({"offer_timeout_minutes", "max_offers", "unclaimed_after_minutes", "batch_size"});
+    s.allow({"offer_timeout_minutes", "max_offers", "unclaimed_after_minutes", "batch_size",
+             "trip_minutes"});
     c.assignments.offer_timeout_min =
         s.integer("offer_timeout_minutes", c.assignments.offer_timeout_min, 1, 24 * 60);
     c.assignments.max_offers =
@@ -224,6 +225,7 @@ Config parse_config(const std::string& json_text, EnvLookup env,
         s.integer("unclaimed_after_minutes", c.assignments.unclaimed_after_min, 1, 7 * 24 * 60);
     c.assignments.batch_size =
         static_cast<int>(s.integer("batch_size", c.assignments.batch_size, 1, 50));
+    c.assignments.trip_minutes = s.integer("trip_minutes", c.assignments.trip_minutes, 1, 24 * 60);
   }
   {
     ConfigSection s = r.sub("shifts");

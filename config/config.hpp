@@ -130,6 +130,8 @@ struct AssignmentConfig {
   int max_offers = 3;                     // rounds before the coordinators are told
   std::int64_t unclaimed_after_min = 20;  // an open request nobody takes is offered privately
   int batch_size = 3;                     // to this many candidates at once
+  // A driver with a trip less than this long before or after another is not free for it.
+  std::int64_t trip_minutes = 120;
 };
 
 struct ShiftConfig {

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "dialogs/command_parser.hpp"
+#include "dialogs/fleet.hpp"
 #include "dialogs/recruitment.hpp"
 #include "dialogs/roster.hpp"
 #include "dialogs/route.hpp"
@@ -97,6 +98,7 @@ void escalate_request(Turn& turn, const HelpRequest& r, int rounds) {
 
 // After an offer of a coordinator (or a reserve offer) was declined or expired: the next one.
 void next(Turn& turn, const Offer& o) {
+  if (o.kind == "trip") return fleet::next_driver(turn, o.target_id);
   int round = turn.store.offers.rounds(o.kind, o.target_id) + 1;
   std::set<std::int64_t> exclude = asked(turn, o.kind, o.target_id);
   if (o.kind == "request") {
@@ -109,7 +111,8 @@ void next(Turn& turn, const Offer& o) {
     }
     auto need = skill_from_code(r->category).value_or(Skill::other);
     auto best = round <= turn.config.assignments.max_offers
-                    ? rank(turn, r->community_id, bit(need), r->building, exclude, 1)
+                    ? rank(turn, r->community_id, bit(need), r->building, exclude, 1,
+                           r->sensitive && need != Skill::other)
                     : std::vector<Candidate>{};
     if (best.empty()) return escalate_request(turn, *r, round - 1);
     offer(turn, "request", r->id, best[0].person_id, round, o.offered_by, true);
@@ -138,43 +141,47 @@ void next(Turn& turn, const Offer& o) {
 
 }  // namespace
 
-std::vector<Candidate> rank(Turn& turn, const std::string& community_id, std::uint32_t skills,
-                            const std::string& building, const std::set<std::int64_t>& exclude,
-                            std::size_t n) {
-  // The nearest few of each kind, never the whole pool (DESIGN.md §7: a city has 549,000). Past
-  // those already asked, kLookAhead more leave room for whom the rules set aside or put last
-  // (at the cap, busy): among the same kind, someone further down is asked only if they do not.
-  constexpr std::size_t kLookAhead = 16;
-  auto pool = turn.store.volunteers.nearest(community_id, skills, building,
-                                            static_cast<int>(n + exclude.size() + kLookAhead));
-  auto busy = turn.store.requests.busy_volunteers(community_id);
-  std::int64_t week_from = turn.now - 7 * kDay;
-  std::int64_t day_from = local_day_start(turn.now, turn.utc_offset_min(community_id));
-  auto cap_ms = static_cast<std::int64_t>(turn.config.shifts.daily_hours_cap * kHour);
-  std::vector<Candidate> all;
-  for (const auto& v : pool) {
-    Candidate c;
-    c.person_id = v.person_id;
-    c.name = v.name;
-    c.distance = tickets::building_distance(v.building, building);
-    c.same_building = c.distance == 0;
-    c.skilled = skills == 0 || (v.skills & skills) != 0;
-    // The pool comes kind by kind in the order of the key below: once a kind is over and
-    // enough are found, nobody further can rank among the first n.
-    if (all.size() >= n && !all.empty() &&
-        std::make_pair(all.back().same_building, all.back().skilled) !=
-            std::make_pair(c.same_building, c.skilled)) {
-      break;
-    }
-    if (exclude.count(v.person_id)) continue;
-    c.served_7d_ms = turn.store.shifts.served(v.person_id, week_from, turn.now);
-    // Today is within the week: nobody who served nothing this week is at today's cap.
-    std::int64_t today =
-        c.served_7d_ms > 0 ? turn.store.shifts.served(v.person_id, day_from, turn.now) : 0;
-    if (today > 0 && today >= cap_ms) continue;
-    c.free = !busy.count(v.person_id) && !turn.store.shifts.on_duty(v.person_id);
-    all.push_back(std::move(c));
-  }
+namespace {
+
+// What ranking needs to know of the community now, read once per ranking.
+struct RankContext {
+  std::set<std::int64_t> busy;
+  std::int64_t week_from = 0;
+  std::int64_t day_from = 0;
+  std::int64_t cap_ms = 0;
+};
+
+RankContext rank_context(Turn& turn, const std::string& community_id) {
+  RankContext x;
+  x.busy = turn.store.requests.busy_volunteers(community_id);
+  x.week_from = turn.now - 7 * kDay;
+  x.day_from = local_day_start(turn.now, turn.utc_offset_min(community_id));
+  x.cap_ms = static_cast<std::int64_t>(turn.config.shifts.daily_hours_cap * kHour);
+  return x;
+}
+
+Candidate candidate(const PoolMember& v, std::uint32_t skills, const std::string& building) {
+  Candidate c;
+  c.person_id = v.person_id;
+  c.name = v.name;
+  c.distance = tickets::building_distance(v.building, building);
+  c.same_building = c.distance == 0;
+  c.skilled = skills == 0 || (v.skills & skills) != 0;
+  return c;
+}
+
+// Fills in the hours and whether the candidate is free; false for someone at today's cap.
+bool weigh(Turn& turn, const RankContext& x, Candidate& c) {
+  c.served_7d_ms = turn.store.shifts.served(c.person_id, x.week_from, turn.now);
+  // Today is within the week: nobody who served nothing this week is at today's cap.
+  std::int64_t today =
+      c.served_7d_ms > 0 ? turn.store.shifts.served(c.person_id, x.day_from, turn.now) : 0;
+  if (today > 0 && today >= x.cap_ms) return false;
+  c.free = !x.busy.count(c.person_id) && !turn.store.shifts.on_duty(c.person_id);
+  return true;
+}
+
+std::vector<Candidate> best_of(std::vector<Candidate> all, std::size_t n) {
   auto key = [](const Candidate& c) {
     return std::make_tuple(!c.same_building, !c.skilled, !c.free, c.served_7d_ms, c.distance,
                            c.person_id);
@@ -184,6 +191,49 @@ std::vector<Candidate> rank(Turn& turn, const std::string& community_id, std::ui
                     [&](const Candidate& a, const Candidate& b) { return key(a) < key(b); });
   all.resize(k);
   return all;
+}
+
+}  // namespace
+
+std::vector<Candidate> rank(Turn& turn, const std::string& community_id, std::uint32_t skills,
+                            const std::string& building, const std::set<std::int64_t>& exclude,
+                            std::size_t n, bool skilled_only) {
+  // The nearest few of each kind, never the whole pool (DESIGN.md §7: a city has 549,000). Past
+  // those already asked, kLookAhead more leave room for whom the rules set aside or put last
+  // (at the cap, busy): among the same kind, someone further down is asked only if they do not.
+  constexpr std::size_t kLookAhead = 16;
+  auto pool = turn.store.volunteers.nearest(community_id, skills, building,
+                                            static_cast<int>(n + exclude.size() + kLookAhead));
+  RankContext x = rank_context(turn, community_id);
+  std::vector<Candidate> all;
+  for (const auto& v : pool) {
+    Candidate c = candidate(v, skills, building);
+    // The pool comes kind by kind in the order of the key below: once a kind is over and
+    // enough are found, nobody further can rank among the first n.
+    if (all.size() >= n && !all.empty() &&
+        std::make_pair(all.back().same_building, all.back().skilled) !=
+            std::make_pair(c.same_building, c.skilled)) {
+      break;
+    }
+    if (exclude.count(v.person_id) || (skilled_only && !c.skilled)) continue;
+    if (!weigh(turn, x, c)) continue;
+    all.push_back(std::move(c));
+  }
+  return best_of(std::move(all), n);
+}
+
+std::vector<Candidate> rank_among(Turn& turn, const std::string& community_id,
+                                  const std::vector<PoolMember>& pool, std::uint32_t skills,
+                                  const std::string& building,
+                                  const std::set<std::int64_t>& exclude, std::size_t n) {
+  RankContext x = rank_context(turn, community_id);
+  std::vector<Candidate> all;
+  for (const auto& v : pool) {
+    if (exclude.count(v.person_id)) continue;
+    Candidate c = candidate(v, skills, building);
+    if (weigh(turn, x, c)) all.push_back(std::move(c));
+  }
+  return best_of(std::move(all), n);
 }
 
 std::optional<Volunteer> find_volunteer(Turn& turn, const std::string& community_id,
@@ -242,6 +292,7 @@ void answer(Turn& turn, std::int64_t offer_id, bool accept) {
   turn.answer_press();
   if (o->status != OfferStatus::offered) return turn.reply(turn.say(Msg::offer_gone)), void();
   turn.disarm(Timer{TimerKind::offer, offer_id});
+  if (o->kind == "trip") return fleet::answer(turn, *o, accept);
   if (!accept) {
     turn.store.offers.settle(offer_id, OfferStatus::declined, turn.now);
     turn.reply(turn.say(Msg::offer_declined_ok));
@@ -333,9 +384,11 @@ void unclaimed(Turn& turn, std::int64_t request_id) {
   int round = turn.store.offers.rounds("request", request_id) + 1;
   if (round > turn.config.assignments.max_offers) return escalate_request(turn, *r, round - 1);
   Skill need = skill_from_code(r->category).value_or(Skill::other);
+  // A sensitive request only ever goes to those with the skill it needs.
   auto batch =
       rank(turn, r->community_id, bit(need), r->building, asked(turn, "request", request_id),
-           static_cast<std::size_t>(turn.config.assignments.batch_size));
+           static_cast<std::size_t>(turn.config.assignments.batch_size),
+           r->sensitive && need != Skill::other);
   if (batch.empty()) return escalate_request(turn, *r, round - 1);
   for (const auto& c : batch) offer(turn, "request", request_id, c.person_id, round, 0, false);
   turn.arm(Timer{TimerKind::unclaimed, request_id},

@@ -27,9 +27,15 @@ struct Candidate {
 // An approved volunteer of the community, as coordinators name one: by name or by number.
 std::optional<Volunteer> find_volunteer(Turn& turn, const std::string& community_id,
                                         std::string_view who);
+// With `skilled_only`, nobody without the skill (a sensitive request goes to those who have it).
 std::vector<Candidate> rank(Turn& turn, const std::string& community_id, std::uint32_t skills,
                             const std::string& building, const std::set<std::int64_t>& exclude,
-                            std::size_t n);
+                            std::size_t n, bool skilled_only = false);
+// The same ranking over a pool the caller chose (the drivers of the fleet's vehicles).
+std::vector<Candidate> rank_among(Turn& turn, const std::string& community_id,
+                                  const std::vector<PoolMember>& pool, std::uint32_t skills,
+                                  const std::string& building,
+                                  const std::set<std::int64_t>& exclude, std::size_t n);
 
 // /assign #<request> <volunteer> or /assign <post> <volunteer>
 void assign(Turn& turn, std::string_view args);

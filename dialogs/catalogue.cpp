@@ -839,6 +839,99 @@ constexpr Entry kEntries[] = {
      "{transport} · insurance: {insurance}"},
     {Msg::stats_meals, "{n} 份", "{n} meals"},
     {Msg::stats_people, "{n} 人", "{n} people"},
+    // the car fleet and sensitive requests
+    {Msg::vehicle_usage,
+     "用法：车辆 添加 <司机> <座位数> <车牌>（司机须是有驾驶技能的志愿者）；车辆 停用 "
+     "<车牌>；只发「车辆」查看车队的车。",
+     "Usage: /vehicle add <driver> <seats> <plate> (the driver an approved volunteer who drives); "
+     "/vehicle retire <plate>; /vehicle alone lists the fleet's vehicles."},
+    {Msg::vehicle_not_volunteer, "「{who}」不是本社区已通过审核的志愿者，不能登记为司机。",
+     "\"{who}\" is not an approved volunteer of this community, so cannot be a driver."},
+    {Msg::vehicle_no_driving,
+     "{who} 的技能里没有「驾驶」，不能登记为司机。请先让 TA 在报名信息里加上驾驶（3）。",
+     "{who} has not got the driving skill, so cannot be a driver. Add driving (3) to their skills "
+     "first."},
+    {Msg::vehicle_bad_seats, "座位数「{seats}」不对：请写 1 到 60 之间的数字。",
+     "\"{seats}\" is not a number of seats: give a number from 1 to 60."},
+    {Msg::vehicle_plate_taken, "车牌 {plate} 已经在车队里了。",
+     "The plate {plate} is in the fleet already."},
+    {Msg::vehicle_added, "已登记车辆 {plate}（{seats} 座），司机 {driver}。",
+     "Vehicle {plate} ({seats} seats) added, driven by {driver}."},
+    {Msg::vehicle_retired, "车辆 {plate} 已停用，之后不会再派它出车。",
+     "Vehicle {plate} is retired: no more trips go to it."},
+    {Msg::vehicle_not_found, "车队里没有在用的车辆 {plate}。",
+     "There is no active vehicle {plate} in the fleet."},
+    {Msg::vehicle_line, "{plate} · {seats} 座 · {driver}{retired}",
+     "{plate} · {seats} seats · {driver}{retired}"},
+    {Msg::vehicle_retired_mark, "（已停用）", " (retired)"},
+    {Msg::vehicle_none, "车队里还没有车辆。登记：车辆 添加 <司机> <座位数> <车牌>",
+     "The fleet has no vehicles yet. Add one: /vehicle add <driver> <seats> <plate>"},
+    {Msg::vehicle_list, "车队的车辆：\n{list}", "The fleet's vehicles:\n{list}"},
+    {Msg::trip_usage,
+     "用法：派车 <类型> <出发地> <目的地> <时间> [人数]，类型：就医、物资、接送、隔离；例如：派车 "
+     "就医 31栋 市人民医院 明天 9:00 2。居民的用车求助：派车 #编号 [类型] [时间]。司机：派车 出发 "
+     "<编号>，完成 T<编号>。",
+     "Usage: /trip <kind> <from> <to> <time> [seats], kinds: hospital, supplies, staff, "
+     "quarantine; e.g. /trip hospital 31 CityHospital tomorrow 9:00 2. A resident's request for a "
+     "ride: /trip #N [kind] [time]. Drivers: /trip start <N>, /trip done <N>."},
+    {Msg::trip_bad_kind, "没有「{kind}」这种派车类型。类型：就医、物资、接送、隔离。",
+     "There is no trip kind \"{kind}\". Kinds: hospital, supplies, staff, quarantine."},
+    {Msg::trip_bad_time, "没看懂时间「{time}」，或者它已经过去了。例如：明天 9:00、14:30、现在。",
+     "I could not read the time \"{time}\", or it has passed. For example: tomorrow 9:00, 14:30, "
+     "now."},
+    {Msg::trip_bad_seats, "人数「{seats}」不对：请写 1 到 60 之间的数字。",
+     "\"{seats}\" is not a number of people: give a number from 1 to 60."},
+    {Msg::trip_created,
+     "T{id} {kind}：{from} → {to}，{time}，{seats} 人。正在私下问最近的空闲司机 {driver}。",
+     "T{id} {kind}: {from} → {to}, {time}, {seats} people. Asking the nearest free driver, "
+     "{driver}, privately."},
+    {Msg::trip_offer,
+     "【派车】T{id} {kind}：{from} → {to}，{time}，{seats} "
+     "人。{coordinator}请你出车（{plate}）。回复「接单」接受，「不行」换人；{minutes} "
+     "分钟内没回复会问下一位司机。",
+     "[Trip] T{id} {kind}: {from} → {to}, {time}, {seats} people. {coordinator}asks you to drive "
+     "({plate}). Reply ok to accept or no to pass; after {minutes} minutes the next driver is "
+     "asked."},
+    {Msg::trip_accepted_driver,
+     "好的，T{id} 是你的了：{from} → {to}，{time}，车辆 {plate}。出发时发「派车 出发 "
+     "{id}」，送到后发「完成 T{id}」。",
+     "Thank you, T{id} is yours: {from} → {to}, {time}, vehicle {plate}. Send /trip start {id} "
+     "when you set off and /trip done {id} when you arrive."},
+    {Msg::trip_accepted_coordinator, "{driver} 接了 T{id}（{plate}，{time}）。",
+     "{driver} took T{id} ({plate}, {time})."},
+    {Msg::trip_unserved, "T{id}（{kind}，{from} → {to}，{time}）没有空闲的司机了，请协调员安排。",
+     "T{id} ({kind}, {from} → {to}, {time}): no free driver is left; please arrange it."},
+    {Msg::trip_not_found, "没有行程 T{id}。", "There is no trip T{id}."},
+    {Msg::trip_not_yours, "T{id} 不是你正在开的行程。", "T{id} is not a trip you are driving."},
+    {Msg::trip_started, "T{id} 已出发，路上注意安全。", "T{id} is on its way. Drive safely."},
+    {Msg::trip_done, "谢谢你！T{id} 已完成。", "Thank you! T{id} is done."},
+    {Msg::trip_request_not_driving, "#{id} 不是一条开放的用车求助（类别：驾驶），不能派车。",
+     "#{id} is not an open request for a ride (category: driving), so it cannot become a trip."},
+    {Msg::fleet_report, "车队 · {community}\n{vehicles}\n今天的行程：\n{trips}\n{total}",
+     "Fleet · {community}\n{vehicles}\nToday's trips:\n{trips}\n{total}"},
+    {Msg::fleet_trip_line, "T{id} {time} {kind} {from} → {to} · {status}",
+     "T{id} {time} {kind} {from} → {to} · {status}"},
+    {Msg::fleet_no_trips, "（没有）", "(none)"},
+    {Msg::fleet_total, "共 {n} 趟，自 {since} 起", "{n} trips since {since}"},
+    {Msg::fleet_total_none, "还没有出过车。", "No trips yet."},
+    {Msg::trip_kind_hospital, "就医", "to hospital"},
+    {Msg::trip_kind_supplies, "物资", "supplies"},
+    {Msg::trip_kind_staff, "接送", "staff"},
+    {Msg::trip_kind_quarantine, "隔离", "to quarantine site"},
+    {Msg::trip_status_offered, "等司机回复", "waiting for a driver"},
+    {Msg::trip_status_accepted, "{driver} 已接单", "taken by {driver}"},
+    {Msg::trip_status_started, "{driver} 在路上", "{driver} on the way"},
+    {Msg::trip_status_done, "{driver} 已完成", "done by {driver}"},
+    {Msg::trip_status_unserved, "没有司机", "no driver"},
+    {Msg::trip_status_cancelled, "已取消", "cancelled"},
+    {Msg::help_created_private,
+     "已提交，编号 "
+     "#{id}。这条求助不会发到群里：我们正在私下为你安排有相应技能的志愿者，有人接下会马上告诉你。",
+     "Submitted as #{id}. It will not be posted in any group: help is being arranged privately "
+     "with a volunteer who has the skill, and I'll tell you as soon as someone takes it."},
+    {Msg::help_private_hint, "如果不想让群里看到，回复「私密」提交：只私下交给有相应技能的志愿者。",
+     "To keep it out of the groups, reply private: it goes only privately to volunteers with the "
+     "skill."},
 };
 
 static_assert(std::size(kEntries) == static_cast<std::size_t>(Msg::kCount),

@@ -15,7 +15,7 @@ struct Name {
   Command command;
 };
 
-constexpr std::array<Name, 38> kSlashNames = {{
+constexpr std::array<Name, 43> kSlashNames = {{
     {"start", Command::start},     {"menu", Command::menu},         {"join", Command::join},
     {"help", Command::help},       {"mine", Command::mine},         {"cancel", Command::cancel},
     {"back", Command::back},       {"lang", Command::lang},         {"language", Command::lang},
@@ -30,6 +30,8 @@ constexpr std::array<Name, 38> kSlashNames = {{
     {"verify", Command::verify},
     {"train", Command::train},       {"stock", Command::stock},
     {"issue", Command::issue},     {"risk", Command::risk},         {"supply", Command::supply},
+    {"vehicle", Command::vehicle},   {"vehicles", Command::vehicle},
+    {"trip", Command::trip},       {"fleet", Command::fleet},
 }};
 
 struct Keyword {
@@ -43,7 +45,7 @@ struct Keyword {
 
 // Longer words first: "报名志愿者" before anything that is its prefix. "取消 #3" and "撤销 #3"
 // cancel request 3; alone they leave the dialog.
-constexpr std::array<Keyword, 39> kKeywords = {{
+constexpr std::array<Keyword, 42> kKeywords = {{
     {"报名志愿者", Command::join, false},  {"菜单", Command::menu, false},
     {"帮助", Command::menu, false},        {"求助", Command::help, true},
     {"我的", Command::mine, false},        {"取消", Command::cancel, false},
@@ -65,6 +67,8 @@ constexpr std::array<Keyword, 39> kKeywords = {{
     {"培训", Command::train, true},        {"库存", Command::stock, true},
     {"发放", Command::issue, true},        {"风险", Command::risk, true},
     {"保障", Command::supply, true},
+    {"车辆", Command::vehicle, true},      {"派车", Command::trip, true},
+    {"车队", Command::fleet, false},
 }};
 
 // Trailing punctuation people add to a bare keyword: "取消！", "菜单?"

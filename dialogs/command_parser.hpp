@@ -49,6 +49,10 @@ enum class Command {
   issue,
   risk,
   supply,
+  // the car fleet: vehicles, trips, the fleet's figures
+  vehicle,
+  trip,
+  fleet,
 };
 
 enum class ParseKind {

@@ -6,6 +6,7 @@
 #include "dialogs/assignments.hpp"
 #include "dialogs/commend.hpp"
 #include "dialogs/certificates.hpp"
+#include "dialogs/fleet.hpp"
 #include "dialogs/help_dialog.hpp"
 #include "dialogs/hours.hpp"
 #include "dialogs/post_dialog.hpp"
@@ -264,6 +265,11 @@ bool Engine::on_reply(Turn& turn, const std::string& route_text, const ParsedCom
     return true;
   }
   if (route->kind == RouteKind::ticket) {
+    // A coordinator's 派车 to a request's card makes it a trip of the fleet.
+    if (cmd.kind == ParseKind::ours && cmd.command == Command::trip) {
+      fleet::trip_from_request(turn, route->id, cmd.args);
+      return true;
+    }
     if (parse_reply_word(text) != ReplyWord::take) return false;
     tickets::take(turn, route->id);
     return true;
@@ -344,6 +350,7 @@ void Engine::on_command(Turn& turn, const ParsedCommand& cmd) {
     case Command::lang:
       return set_lang(turn, cmd.args);
     case Command::done:
+      if (auto trip = fleet::parse_trip_number(cmd.args)) return fleet::finish(turn, *trip);
       return tickets::finish(turn, parse_ticket_number(cmd.args));
     case Command::approve:
     case Command::reject:
@@ -412,6 +419,12 @@ void Engine::on_command(Turn& turn, const ParsedCommand& cmd) {
       return support::risk(turn, cmd.args);
     case Command::supply:
       return support::supply(turn, cmd.args);
+    case Command::vehicle:
+      return fleet::vehicle(turn, cmd.args);
+    case Command::trip:
+      return fleet::trip(turn, cmd.args);
+    case Command::fleet:
+      return fleet::report(turn);
   }
 }
 
@@ -581,7 +594,9 @@ std::string community_of(Store& store, const Timer& t) {
       return "";
     case TimerKind::offer:
       if (auto o = store.offers.get(t.subject)) {
-        if (o->kind == "post") {
+        if (o->kind == "trip") {
+          if (auto trip = store.trips.get(o->target_id)) return trip->community_id;
+        } else if (o->kind == "post") {
           if (auto p = store.posts.get(o->target_id)) return p->community_id;
         } else if (auto r = store.requests.get(o->target_id)) {
           return r->community_id;

@@ -13,6 +13,10 @@ Skill category_of(const DialogCtx& c) {
 bool is_urgent(const DialogCtx& c) {
   return c.get("urgent") == "1";
 }
+// Counselling and medical escort are never talked about in a group (issue 11).
+bool sensitive_skill(Skill s) {
+  return s == Skill::counselling || s == Skill::medical;
+}
 
 // ---- questions
 std::vector<std::vector<Button>> category_buttons(DialogCtx& c) {
@@ -50,11 +54,16 @@ void ask_confirm(DialogCtx& c) {
                   {"address", tickets::full_address(l, c.get("building"), c.get("address"))},
                   {"urgency", c.turn.say(is_urgent(c) ? Msg::urgent_word : Msg::not_urgent_word)}}),
       c.yes_no_buttons(Msg::drop_button));
+  if (!sensitive_skill(category_of(c))) c.say(Msg::help_private_hint);
 }
 
 // ---- guards
 bool valid_category(const DialogCtx& c) {
   return parse_skill(c.text).has_value();
+}
+bool valid_sensitive_category(const DialogCtx& c) {
+  auto s = parse_skill(c.text);
+  return s && sensitive_skill(*s);
 }
 bool valid_category_details_known(const DialogCtx& c) {
   return valid_category(c) && !c.get("details").empty();
@@ -80,6 +89,10 @@ std::optional<bool> urgency(std::string_view text) {
 }
 bool valid_urgency(const DialogCtx& c) {
   return urgency(c.text).has_value();
+}
+bool wants_private(const DialogCtx& c) {
+  std::string t = lower_ascii(trim(c.text));
+  return t == "私密" || t == "private" || t == "私下";
 }
 
 // ---- actions
@@ -121,7 +134,7 @@ void not_submitted(DialogCtx& c) {
   c.say(Msg::help_not_submitted);
 }
 
-void submit(DialogCtx& c) {
+void submit_request(DialogCtx& c, bool marked_private) {
   HelpRequest r;
   r.community_id = c.record.community_id;
   r.resident_id = c.turn.person.id;
@@ -131,34 +144,50 @@ void submit(DialogCtx& c) {
   r.address = c.get("address");
   r.urgent = is_urgent(c);
   r.created_at = c.turn.now;
+  r.sensitive = marked_private || sensitive_skill(category_of(c));
+  bool sensitive = r.sensitive;
   std::int64_t id = tickets::open(c.turn, std::move(r));
-  c.say(Msg::help_created, {{"id", std::to_string(id)}});
+  // A sensitive request's resident is told only that help is being arranged.
+  c.say(sensitive ? Msg::help_created_private : Msg::help_created, {{"id", std::to_string(id)}});
+}
+void submit(DialogCtx& c) {
+  submit_request(c, false);
+}
+void submit_private(DialogCtx& c) {
+  submit_request(c, true);
 }
 
-constexpr std::array<StateSpec, 5> kStates = {{
+constexpr std::array<StateSpec, 6> kStates = {{
     // name        question       private  yes/no
     {"category", ask_category, false, false},
     {"details", ask_details, false, false},
+    // counselling, medical escort: what it is about is asked privately, never in the group
+    {"details_private", ask_details, true, false},
     {"address", ask_address, true, false},
     {"urgency", ask_urgency, false, false},
     {"confirm", ask_confirm, false, true},
 }};
 
-constexpr std::array<Transition, 14> kTable = {{
+constexpr std::array<Transition, 19> kTable = {{
     // state       input          guard                         action          next
     {kStart, Input::begin, nullptr, nullptr, "category"},
     {"category", Input::answer, valid_category_details_known, save_category, "address"},
+    {"category", Input::answer, valid_sensitive_category, save_category, "details_private"},
     {"category", Input::answer, valid_category, save_category, "details"},
     {"category", Input::answer, nullptr, hint_category, kSame},
     {"details", Input::answer, valid_details, save_details, "address"},
     {"details", Input::answer, details_too_long, say_too_long, kSame},
     {"details", Input::answer, nullptr, hint_details, kSame},
+    {"details_private", Input::answer, valid_details, save_details, "address"},
+    {"details_private", Input::answer, details_too_long, say_too_long, kSame},
+    {"details_private", Input::answer, nullptr, hint_details, kSame},
     {"address", Input::answer, valid_address, save_address, "urgency"},
     {"address", Input::answer, nullptr, hint_address, kSame},
     {"urgency", Input::answer, valid_urgency, save_urgency, "confirm"},
     {"urgency", Input::answer, nullptr, hint_urgency, kSame},
     {"confirm", Input::yes, nullptr, submit, kEnd},
     {"confirm", Input::no, nullptr, not_submitted, kEnd},
+    {"confirm", Input::answer, wants_private, submit_private, kEnd},
     {"confirm", Input::answer, nullptr, hint_yes_no, kSame},
     // back, cancel and time-out: common_transitions()
 }};

@@ -415,6 +415,45 @@ class Risks {
   virtual void put_post(const PostSupport& s) = 0;
 };
 
+// The community's cars and vans (issue 11, the car fleet).
+class Vehicles {
+ public:
+  virtual ~Vehicles() = default;
+  // The new vehicle's id; nullopt when an active vehicle of the community has that plate (one
+  // statement, with a unique index).
+  virtual std::optional<std::int64_t> add(const Vehicle& v) = 0;
+  virtual std::optional<Vehicle> get(std::int64_t id) = 0;
+  // Active vehicles first, then by id.
+  virtual std::vector<Vehicle> of_community(const std::string& community_id) = 0;
+  // Retires the active vehicle with this plate; false when there is none.
+  virtual bool retire(const std::string& community_id, const std::string& plate,
+                      std::int64_t now) = 0;
+};
+
+// Trips of the fleet. accept() is the one conditional statement that gives a trip to one driver.
+class Trips {
+ public:
+  virtual ~Trips() = default;
+  virtual std::int64_t create(const Trip& t) = 0;
+  virtual std::optional<Trip> get(std::int64_t id) = 0;
+  virtual void offered(std::int64_t id, std::int64_t at) = 0;
+  // offered → accepted by `driver` with `vehicle`; false when it was not waiting any more.
+  virtual bool accept(std::int64_t id, std::int64_t driver, std::int64_t vehicle,
+                      std::int64_t at) = 0;
+  virtual bool start(std::int64_t id, std::int64_t driver, std::int64_t at) = 0;  // → started
+  virtual bool finish(std::int64_t id, std::int64_t driver,
+                      std::int64_t at) = 0;    // accepted or started → done
+  virtual bool unserved(std::int64_t id) = 0;  // offered → unserved
+  // Drivers with a trip accepted or started within [from, to) of its scheduled time.
+  virtual std::set<std::int64_t> busy_drivers(const std::string& community_id, std::int64_t from,
+                                              std::int64_t to) = 0;
+  // A community's trips scheduled within [from, to), by time.
+  virtual std::vector<Trip> scheduled(const std::string& community_id, std::int64_t from,
+                                      std::int64_t to) = 0;
+  // How many trips a community has had (not cancelled) and since when (0: none).
+  virtual std::pair<int, std::int64_t> total(const std::string& community_id) = 0;
+};
+
 // Begins, commits and rolls back the unit of work of one decision. Committed means all of it is
 // kept together or none of it; durable on disk it may be only later, with the batch the runtime
 // nests it in (group commit, storage/batches.hpp), which the domain does not need to know.
@@ -447,6 +486,8 @@ struct Store {
   Training& training;
   Equipment& equipment;
   Risks& risks;
+  Vehicles& vehicles;
+  Trips& trips;
 };
 
 // One decision's unit of work: rolled back unless committed (SQLiteCpp's Transaction shape).

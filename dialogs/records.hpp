@@ -70,6 +70,9 @@ struct HelpRequest {
   std::int64_t done_at = 0;
   int rating = 0;  // 0 until rated
   std::string comment;
+  // Counselling, medical escort, or marked private by the resident: never posted in a group,
+  // offered privately to volunteers with the skill at once.
+  bool sensitive = false;
 };
 
 struct Post {
@@ -174,6 +177,43 @@ struct OutboxRow {
 struct RoutedMessage {
   std::int64_t outbox_id = 0;
   std::string route;
+};
+
+// A car or van of the community's fleet and the volunteer who drives it. Retired ones stay, so
+// that past trips keep their vehicle.
+struct Vehicle {
+  std::int64_t id = 0;
+  std::string community_id;
+  std::int64_t driver_id = 0;
+  int seats = 0;
+  std::string plate;
+  bool active = true;
+  std::int64_t created_at = 0;
+};
+
+// offered: waiting for a driver's answer; unserved: no driver was left (the coordinators were
+// told); accepted → started → done.
+enum class TripStatus { offered, accepted, started, done, unserved, cancelled };
+
+// One trip of the fleet (T<id>), with every time it went through; 0 for a time not reached.
+struct Trip {
+  std::int64_t id = 0;
+  std::string community_id;
+  std::string kind;  // hospital | supplies | staff | quarantine
+  std::string origin;
+  std::string destination;
+  std::int64_t scheduled_at = 0;
+  int seats = 1;
+  std::int64_t request_id = 0;  // the help request it serves, 0 when a coordinator asked
+  TripStatus status = TripStatus::offered;
+  std::int64_t driver_id = 0;  // who accepted it, 0 before
+  std::int64_t vehicle_id = 0;
+  std::int64_t requested_by = 0;
+  std::int64_t requested_at = 0;
+  std::int64_t offered_at = 0;  // the latest offer
+  std::int64_t accepted_at = 0;
+  std::int64_t started_at = 0;
+  std::int64_t finished_at = 0;
 };
 
 // held: a private message the platform refused because the person has not opened a private

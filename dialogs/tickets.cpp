@@ -69,6 +69,12 @@ std::vector<Candidate> rank(const std::vector<PoolMember>& pool, Skill need,
 
 std::int64_t open(Turn& turn, HelpRequest r) {
   r.id = turn.store.requests.create(r);
+  if (r.sensitive) {
+    // Never a card in a group: at once, privately, to the volunteers with the skill, ranked and
+    // re-offered round by round as an unclaimed request is.
+    assignments::unclaimed(turn, r.id);
+    return r.id;
+  }
   const Group* group = turn.dir.volunteers_group(r.community_id, turn.adapter());
   if (group == nullptr) return r.id;  // the config guarantees one; nothing to post to otherwise
   Skill need = skill_from_code(r.category).value_or(Skill::other);
@@ -112,6 +118,16 @@ void take(Turn& turn, std::int64_t id) {
     }
   };
   if (!r) return refuse(turn.say(Msg::ticket_not_found, {{"id", std::to_string(id)}}));
+  // A sensitive request is taken only by whom it was offered to, privately: to anyone else,
+  // and in any group, it does not exist.
+  if (r->sensitive) {
+    auto open = turn.store.offers.open_for("request", id);
+    bool offered = std::any_of(open.begin(), open.end(),
+                               [&](const Offer& o) { return o.person_id == turn.person.id; });
+    if (!offered || turn.in_group()) {
+      return refuse(turn.say(Msg::ticket_not_found, {{"id", std::to_string(id)}}));
+    }
+  }
   // In a group, the group's community; in private, the volunteer's own (checked below).
   if (turn.in_group() && turn.community && r->community_id != turn.community->id) {
     return refuse(turn.say(Msg::claim_other_community, {{"id", std::to_string(id)}}));

@@ -7,7 +7,7 @@ namespace {
 const std::string kColumns =
     "id, community_id, resident_id, category, details, building, address, urgent, status, "
     "IFNULL(volunteer_id, 0), IFNULL(card_outbox_id, 0), created_at, IFNULL(claimed_at, 0), "
-    "IFNULL(done_at, 0), IFNULL(rating, 0), IFNULL(comment, '')";
+    "IFNULL(done_at, 0), IFNULL(rating, 0), IFNULL(comment, ''), private";
 // The associated data of a sealed address: this column, and the ticket's id as the row.
 constexpr std::string_view kAddress = "help_requests.address";
 
@@ -39,7 +39,8 @@ HelpRequestsRepo::HelpRequestsRepo(Database& db, const FieldCipher* cipher)
       cipher_(cipher),
       insert_(db.sql(),
               "INSERT INTO help_requests (community_id, resident_id, category, details, building, "
-              "address, urgent, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)"),
+              "address, urgent, status, created_at, private) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', "
+              "?, ?)"),
       set_address_(db.sql(), "UPDATE help_requests SET address = ? WHERE id = ?"),
       get_(db.sql(), "SELECT " + kColumns + " FROM help_requests WHERE id = ?"),
       set_card_(db.sql(), "UPDATE help_requests SET card_outbox_id = ? WHERE id = ?"),
@@ -98,6 +99,7 @@ HelpRequest HelpRequestsRepo::read(SQLite::Statement& q) const {
   r.done_at = q.getColumn(13).getInt64();
   r.rating = q.getColumn(14).getInt();
   r.comment = q.getColumn(15).getString();
+  r.sensitive = q.getColumn(16).getInt() != 0;
   return r;
 }
 
@@ -118,6 +120,7 @@ std::int64_t HelpRequestsRepo::create(const HelpRequest& r) {
     q->bind(6, seal ? "" : r.address.c_str());
     q->bind(7, r.urgent ? 1 : 0);
     q->bind(8, r.created_at);
+    q->bind(9, r.sensitive ? 1 : 0);
     q->exec();
     id = db_.sql().getLastInsertRowid();
   }

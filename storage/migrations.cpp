@@ -461,8 +461,67 @@ CREATE TABLE post_support (
 );
 )sql";
 
-constexpr std::array<std::string_view, 13> kMigrations = {
-    kM1, kM2, kM3, kM4, kM5, kM6, kM7, kM8, kM9, kM10, kM11, kM12, kM13};
+// The car fleet and sensitive requests (issue 11): vehicles with their drivers, trips with
+// every time they went through (one table, one column per time, for the export), offers of a
+// trip to a driver (the offers' kinds are a CHECK, which SQLite changes only by copying the
+// table), and requests that are never posted in a group.
+constexpr std::string_view kM14 = R"sql(
+CREATE TABLE vehicles (
+  id           INTEGER PRIMARY KEY,
+  community_id TEXT NOT NULL,
+  driver_id    INTEGER NOT NULL REFERENCES people(id),
+  seats        INTEGER NOT NULL CHECK (seats > 0),
+  plate        TEXT NOT NULL,
+  active       INTEGER NOT NULL DEFAULT 1,
+  created_at   INTEGER NOT NULL,
+  retired_at   INTEGER
+);
+CREATE UNIQUE INDEX vehicles_active_plate ON vehicles(community_id, plate) WHERE active = 1;
+
+CREATE TABLE trips (
+  id           INTEGER PRIMARY KEY,
+  community_id TEXT NOT NULL,
+  kind         TEXT NOT NULL CHECK (kind IN ('hospital', 'supplies', 'staff', 'quarantine')),
+  origin       TEXT NOT NULL,
+  destination  TEXT NOT NULL,
+  scheduled_at INTEGER NOT NULL,
+  seats        INTEGER NOT NULL,
+  request_id   INTEGER REFERENCES help_requests(id),
+  status       TEXT NOT NULL CHECK (status IN ('offered', 'accepted', 'started', 'done', 'unserved', 'cancelled')),
+  driver_id    INTEGER REFERENCES people(id),
+  vehicle_id   INTEGER REFERENCES vehicles(id),
+  requested_by INTEGER NOT NULL REFERENCES people(id),
+  requested_at INTEGER NOT NULL,
+  offered_at   INTEGER,
+  accepted_at  INTEGER,
+  started_at   INTEGER,
+  finished_at  INTEGER
+);
+CREATE INDEX trips_by_time ON trips(community_id, scheduled_at);
+
+CREATE TABLE offers_new (
+  id          INTEGER PRIMARY KEY,
+  kind        TEXT NOT NULL CHECK (kind IN ('request', 'post', 'trip')),
+  target_id   INTEGER NOT NULL,
+  person_id   INTEGER NOT NULL REFERENCES people(id),
+  status      TEXT NOT NULL CHECK (status IN ('offered', 'accepted', 'declined', 'expired', 'withdrawn')),
+  round       INTEGER NOT NULL,
+  offered_by  INTEGER REFERENCES people(id),
+  offered_at  INTEGER NOT NULL,
+  answered_at INTEGER
+);
+INSERT INTO offers_new SELECT id, kind, target_id, person_id, status, round, offered_by, offered_at,
+  answered_at FROM offers;
+DROP TABLE offers;
+ALTER TABLE offers_new RENAME TO offers;
+CREATE INDEX offers_by_target ON offers(kind, target_id, status);
+CREATE INDEX offers_by_person ON offers(person_id, status);
+
+ALTER TABLE help_requests ADD COLUMN private INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::array<std::string_view, 14> kMigrations = {
+    kM1, kM2, kM3, kM4, kM5, kM6, kM7, kM8, kM9, kM10, kM11, kM12, kM13, kM14};
 
 }  // namespace
 

@@ -25,6 +25,8 @@
 #include "storage/service_records_repo.hpp"
 #include "storage/timers_repo.hpp"
 #include "storage/training_repo.hpp"
+#include "storage/trips_repo.hpp"
+#include "storage/vehicles_repo.hpp"
 #include "storage/volunteers_repo.hpp"
 
 namespace linli::storage {
@@ -52,9 +54,11 @@ class SqliteStore {
         training(database),
         equipment(database),
         risks(database),
+        vehicles(database),
+        trips(database),
         ports{database, people,    volunteers, requests, dialogs, events,     outbox,
               timers,   posts,     roster,     offers,   shifts,  evaluation, commendations,
-              records,  certificates, training, equipment, risks} {}
+              records,  certificates, training, equipment, risks,   vehicles, trips} {}
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
 
@@ -78,6 +82,8 @@ class SqliteStore {
   TrainingRepo training;
   EquipmentRepo equipment;
   RisksRepo risks;
+  VehiclesRepo vehicles;
+  TripsRepo trips;
   Store ports;  // what the domain and the runtime use
 };
 

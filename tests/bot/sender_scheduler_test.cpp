@@ -579,7 +579,7 @@ TEST_F(Runtime, ATimersTableThatCannotBeReadIsReadAgainLaterAndTheProcessGoesOn)
              store_.dialogs,      store_.events,       store_.outbox,     flaky,
              store_.posts,        store_.roster,       store_.offers,     store_.shifts,
              store_.evaluation,   store_.commendations, store_.service,
-             store_.certificates, store_.training, store_.equipment, store_.risks};
+             store_.certificates, store_.training, store_.equipment, store_.risks, store_.vehicles, store_.trips};
   Scheduler scheduler(io_, seen, clock_, dispatcher_, log_);
   store_.timers.arm(Timer{TimerKind::purge}, clock_.now_ms() - 5);
   scheduler.start();

@@ -411,6 +411,55 @@ TEST_F(Playground, TheReadmeHighRiskStoryPlaysAsWritten) {
   expect_bot("zhou", "上岗需要：培训 防疫知识；装备 口罩、防护服");
 }
 
+// The README's story "The car fleet", as written there: vehicles, a trip declined by the nearest
+// driver and taken by the next, started and finished, and the fleet's figures; then a worry
+// that is never posted in a group.
+TEST_F(Playground, TheReadmeCarFleetStoryPlaysAsWritten) {
+  send("zhou", "zhou", "车辆 添加 赵姐 5 渝A12345");
+  expect_bot("zhou", "已登记车辆 渝A12345（5 座），司机 赵姐");
+  send("zhou", "zhou", "车辆 添加 郑大哥 7 渝B67890");
+  expect_bot("zhou", "已登记车辆 渝B67890（7 座），司机 郑大哥");
+  send("zhou", "zhou", "派车 就医 31栋 市人民医院 明天 9:00 2");
+  expect_bot("zhou", "正在私下问最近的空闲司机 赵姐");
+  json offer = expect_bot("zhao", "【派车】T1 就医：31栋 → 市人民医院");
+  send("zhao", "zhao", "不行", offer["id"]);
+  json next = expect_bot("zheng", "【派车】T1 就医");
+  send("zheng", "zheng", "接单", next["id"]);
+  expect_bot("zheng", "T1 是你的了");
+  expect_bot("zhou", "郑大哥 接了 T1（渝B67890");
+  send("zheng", "zheng", "派车 出发 1");
+  expect_bot("zheng", "T1 已出发");
+  send("zheng", "zheng", "完成 T1");
+  expect_bot("zheng", "T1 已完成");
+  send("zhou", "zhou", "车队");
+  json fleet = expect_bot("zhou", "车队 · ");
+  EXPECT_NE(fleet["text"].get<std::string>().find("共 1 趟"), std::string::npos) << fleet;
+  auto t = app_->app().store().trips.get(1);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->status, TripStatus::done);
+  EXPECT_GT(t->accepted_at, 0);
+  EXPECT_GT(t->finished_at, 0);
+
+  // 张大爷's worry: counselling goes privately to the counsellors, never to a group.
+  send("g31", "zhang", "求助");
+  json category = expect_bot("g31", "需要哪方面的帮助");
+  send("g31", "zhang", "心理", category["id"]);
+  expect_bot("zhang", "简单说说");
+  send("zhang", "zhang", "老伴住院了，我整夜睡不着");
+  send("zhang", "zhang", "3单元402");
+  send("zhang", "zhang", "2");
+  send("zhang", "zhang", "是");
+  expect_bot("zhang", "不会发到群里");
+  expect_bot("lin", "整夜睡不着");  // 林阿姨 (32) counsels; offered privately
+  settle();
+  for (const json& e : feed_) {
+    if (!e["from"].value("bot", false) || (e["chat"] != "g31" && e["chat"] != "gv")) continue;
+    std::string text = e.value("text", "");
+    EXPECT_EQ(text.find("睡不着"), std::string::npos) << text;
+    EXPECT_EQ(text.find("住院"), std::string::npos) << text;
+  }
+}
+
 TEST_F(Playground, DialogContinuesWhereItWasAfterARestart) {
   send("g31", "li", "求助");
   json category = expect_bot("g31", "需要哪方面的帮助");

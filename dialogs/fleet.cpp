@@ -1,0 +1,504 @@
+#include "dialogs/fleet.hpp"
+
+#include <algorithm>
+#include <sstream>
+#include <vector>
+
+#include "dialogs/assignments.hpp"
+#include "dialogs/command_parser.hpp"
+#include "dialogs/route.hpp"
+#include "dialogs/tickets.hpp"
+#include "dialogs/time_text.hpp"
+
+namespace linli::fleet {
+namespace {
+
+struct KindWord {
+  std::string_view word;
+  std::string_view kind;
+};
+
+constexpr KindWord kKinds[] = {
+    {"就医", "hospital"},     {"医院", "hospital"},         {"hospital", "hospital"},
+    {"物资", "supplies"},     {"supplies", "supplies"},     {"supply", "supplies"},
+    {"接送", "staff"},        {"staff", "staff"},           {"隔离", "quarantine"},
+    {"隔离点", "quarantine"}, {"quarantine", "quarantine"},
+};
+
+std::vector<std::string> words(std::string_view args) {
+  std::istringstream in{std::string(args)};
+  std::vector<std::string> out;
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+std::optional<int> small_number(const std::string& w) {
+  if (w.empty() || w.size() > 2 ||
+      !std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  int n = std::stoi(w);
+  if (n < 1 || n > 60) return std::nullopt;
+  return n;
+}
+
+bool all_digits(const std::string& w) {
+  return !w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// A trip's time as coordinators type it: "明天 9:00", "14:30", "12月8日 8:00", "现在"; a
+// window ("9:00-10:00") gives its start. nullopt when unreadable or more than a few minutes past.
+std::optional<std::int64_t> parse_when(const std::string& text, std::int64_t now, int offset) {
+  std::string t = lower_ascii(trim(text));
+  if (t.empty() || t == "现在" || t == "马上" || t == "立即" || t == "now" || t == "asap")
+    return now;
+  auto w = parse_time_window(t, now, offset);
+  // A single time reads as a window that lasts until the end of its day.
+  if (!w) w = parse_time_window(t + "-23:59", now, offset);
+  if (!w || w->starts_at < now - 5 * kMinute) return std::nullopt;
+  return w->starts_at;
+}
+
+std::string when(Turn& turn, const Trip& t, Lang l) {
+  return format_time(t.scheduled_at, turn.utc_offset_min(t.community_id), l);
+}
+
+// Trip texts in a group never show what a resident typed as it was (a phone, an address).
+std::string shown(Turn& turn, const std::string& text, bool group) {
+  (void)turn;
+  return group ? mask_for_group(text) : text;
+}
+
+void tell_coordinators(Turn& turn, const std::string& community_id, Msg m,
+                       const std::vector<Arg>& args) {
+  const Community* c = turn.dir.community(community_id);
+  if (c == nullptr) return;
+  for (std::int64_t coordinator : c->coordinators) {
+    turn.tell(coordinator, say(turn.lang_of(coordinator), m, args));
+  }
+}
+
+std::vector<Arg> trip_args(Turn& turn, const Trip& t, Lang l, bool group = false) {
+  return {{"id", std::to_string(t.id)},
+          {"kind", kind_name(l, t.kind)},
+          {"from", shown(turn, t.origin, group)},
+          {"to", shown(turn, t.destination, group)},
+          {"time", when(turn, t, l)},
+          {"seats", std::to_string(t.seats)}};
+}
+
+// The vehicle a driver takes on a trip: their active one with the fewest seats that suffice.
+std::optional<Vehicle> vehicle_for(const std::vector<Vehicle>& fleet, std::int64_t driver,
+                                   int seats) {
+  std::optional<Vehicle> best;
+  for (const auto& v : fleet) {
+    if (!v.active || v.driver_id != driver || v.seats < seats) continue;
+    if (!best || v.seats < best->seats) best = v;
+  }
+  return best;
+}
+
+// The nearest free driver for a trip: of the drivers of active vehicles with enough seats, not
+// asked before, with no other trip within assignments.trip_minutes of it, still approved and
+// driving, ranked as every offer is (dialogs/assignments.*).
+std::optional<assignments::Candidate> nearest_driver(Turn& turn, const Trip& t,
+                                                     const std::string& building) {
+  auto fleet = turn.store.vehicles.of_community(t.community_id);
+  std::int64_t span = turn.config.assignments.trip_minutes * kMinute;
+  auto busy = turn.store.trips.busy_drivers(t.community_id, t.scheduled_at - span + 1,
+                                            t.scheduled_at + span);
+  auto asked = turn.store.offers.asked("trip", t.id);
+  std::set<std::int64_t> exclude(asked.begin(), asked.end());
+  exclude.insert(busy.begin(), busy.end());
+  std::vector<PoolMember> pool;
+  std::set<std::int64_t> seen;
+  for (const auto& v : fleet) {
+    if (!v.active || v.seats < t.seats || !seen.insert(v.driver_id).second) continue;
+    auto d = turn.store.volunteers.get(v.driver_id);
+    if (!d || d->status != VolunteerStatus::approved || d->community_id != t.community_id ||
+        !(d->skills & bit(Skill::driving))) {
+      continue;
+    }
+    pool.push_back(PoolMember{d->person_id, d->name, d->building, d->skills});
+  }
+  auto best = assignments::rank_among(turn, t.community_id, pool, bit(Skill::driving), building,
+                                      exclude, 1);
+  if (best.empty()) return std::nullopt;
+  return best.front();
+}
+
+std::string trip_building(Turn& turn, const Trip& t) {
+  if (t.request_id) {
+    if (auto r = turn.store.requests.get(t.request_id)) return r->building;
+  }
+  return leading_building(t.origin);
+}
+
+// Offers the trip to the nearest free driver; false when there is none (then the trip is
+// unserved and the coordinators are told).
+bool offer_next(Turn& turn, const Trip& t, std::string* driver_name = nullptr) {
+  auto d = nearest_driver(turn, t, trip_building(turn, t));
+  if (!d) {
+    if (turn.store.trips.unserved(t.id)) {
+      Lang l = turn.group_lang();
+      tell_coordinators(turn, t.community_id, Msg::trip_unserved, trip_args(turn, t, l));
+    }
+    return false;
+  }
+  auto vehicle =
+      vehicle_for(turn.store.vehicles.of_community(t.community_id), d->person_id, t.seats);
+  Offer o;
+  o.kind = "trip";
+  o.target_id = t.id;
+  o.person_id = d->person_id;
+  o.round = turn.store.offers.rounds("trip", t.id) + 1;
+  o.offered_by = t.requested_by;
+  o.offered_at = turn.now;
+  o.id = turn.store.offers.create(o);
+  turn.store.trips.offered(t.id, turn.now);
+  Lang l = turn.lang_of(d->person_id);
+  auto args = trip_args(turn, t, l);
+  std::string coordinator = turn.name_of(t.requested_by);
+  args.push_back({"coordinator", coordinator.empty() ? "" : coordinator + " "});
+  args.push_back({"plate", vehicle ? vehicle->plate : ""});
+  args.push_back({"minutes", std::to_string(turn.config.assignments.offer_timeout_min)});
+  SendOptions opt;
+  opt.route = Route{RouteKind::offer, o.id}.str();
+  opt.buttons = {{Button{say(l, Msg::accept_button), Route{RouteKind::offer, o.id, "yes"}.str()},
+                  Button{say(l, Msg::decline_button), Route{RouteKind::offer, o.id, "no"}.str()}}};
+  turn.tell(d->person_id, say(l, Msg::trip_offer, args), std::move(opt));
+  turn.arm(Timer{TimerKind::offer, o.id},
+           turn.now + turn.config.assignments.offer_timeout_min * kMinute);
+  if (driver_name) *driver_name = d->name;
+  return true;
+}
+
+// Stores a new trip and offers it; the coordinator is told where it went.
+void dispatch(Turn& turn, Trip t) {
+  t.id = turn.store.trips.create(t);
+  std::string driver;
+  if (!offer_next(turn, t, &driver)) return;  // the coordinators were told
+  auto args = trip_args(turn, t, turn.lang, turn.in_group());
+  args.push_back({"driver", driver});
+  turn.reply(say(turn.lang, Msg::trip_created, args));
+}
+
+// The driver's own trip, or a refusal said to them.
+std::optional<Trip> drivers_trip(Turn& turn, std::int64_t id) {
+  auto t = turn.store.trips.get(id);
+  if (!t) {
+    turn.reply(turn.say(Msg::trip_not_found, {{"id", std::to_string(id)}}));
+    return std::nullopt;
+  }
+  if (t->driver_id != turn.person.id) {
+    turn.reply(turn.say(Msg::trip_not_yours, {{"id", std::to_string(id)}}));
+    return std::nullopt;
+  }
+  return t;
+}
+
+void start(Turn& turn, std::int64_t id) {
+  auto t = drivers_trip(turn, id);
+  if (!t) return;
+  if (!turn.store.trips.start(id, turn.person.id, turn.now)) {
+    return turn.reply(turn.say(Msg::trip_not_yours, {{"id", std::to_string(id)}})), void();
+  }
+  turn.reply(turn.say(Msg::trip_started, {{"id", std::to_string(id)}}));
+}
+
+std::string since_date(Turn& turn, std::int64_t at, const std::string& community_id, Lang l) {
+  std::string s = format_time(at, turn.utc_offset_min(community_id), l);
+  s = s.substr(0, s.rfind(' '));  // the day, without the time
+  if (!s.empty() && s.back() == ',') s.pop_back();
+  return s;
+}
+
+std::string status_text(Turn& turn, const Trip& t, Lang l) {
+  std::string driver = t.driver_id ? turn.name_of(t.driver_id) : "";
+  switch (t.status) {
+    case TripStatus::offered:
+      return say(l, Msg::trip_status_offered);
+    case TripStatus::accepted:
+      return say(l, Msg::trip_status_accepted, {{"driver", driver}});
+    case TripStatus::started:
+      return say(l, Msg::trip_status_started, {{"driver", driver}});
+    case TripStatus::done:
+      return say(l, Msg::trip_status_done, {{"driver", driver}});
+    case TripStatus::unserved:
+      return say(l, Msg::trip_status_unserved);
+    case TripStatus::cancelled:
+      return say(l, Msg::trip_status_cancelled);
+  }
+  return "";
+}
+
+}  // namespace
+
+std::optional<std::string> parse_kind(std::string_view word) {
+  std::string w = lower_ascii(trim(word));
+  for (const auto& k : kKinds) {
+    if (w == k.word) return std::string(k.kind);
+  }
+  return std::nullopt;
+}
+
+std::string kind_name(Lang l, const std::string& kind) {
+  Msg m = kind == "hospital"   ? Msg::trip_kind_hospital
+          : kind == "supplies" ? Msg::trip_kind_supplies
+          : kind == "staff"    ? Msg::trip_kind_staff
+                               : Msg::trip_kind_quarantine;
+  return say(l, m);
+}
+
+std::optional<std::int64_t> parse_trip_number(std::string_view text) {
+  std::string t = trim(text);
+  if (t.size() < 2 || (t[0] != 'T' && t[0] != 't')) return std::nullopt;
+  std::string digits = trim(std::string_view(t).substr(1));
+  if (!all_digits(digits) || digits.size() > 15) return std::nullopt;
+  std::int64_t n = std::stoll(digits);
+  if (n <= 0) return std::nullopt;
+  return n;
+}
+
+void vehicle(Turn& turn, std::string_view args) {
+  const Community* c = turn.coordinated();
+  if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+  turn.community = c;
+  auto w = words(args);
+  if (w.empty()) {
+    std::string list;
+    for (const auto& v : turn.store.vehicles.of_community(c->id)) {
+      list += (list.empty() ? "" : "\n") +
+              turn.say(Msg::vehicle_line,
+                       {{"plate", v.plate},
+                        {"seats", std::to_string(v.seats)},
+                        {"driver", turn.name_of(v.driver_id)},
+                        {"retired", v.active ? "" : turn.say(Msg::vehicle_retired_mark)}});
+    }
+    return turn.reply(list.empty() ? turn.say(Msg::vehicle_none)
+                                   : turn.say(Msg::vehicle_list, {{"list", list}})),
+           void();
+  }
+  std::string sub = lower_ascii(w[0]);
+  if ((sub == "retire" || sub == "停用" || sub == "删除" || sub == "remove") && w.size() == 2) {
+    if (!turn.store.vehicles.retire(c->id, w[1], turn.now)) {
+      return turn.reply(turn.say(Msg::vehicle_not_found, {{"plate", w[1]}})), void();
+    }
+    return turn.reply(turn.say(Msg::vehicle_retired, {{"plate", w[1]}})), void();
+  }
+  if (!(sub == "add" || sub == "添加" || sub == "登记") || w.size() != 4) {
+    return turn.reply(turn.say(Msg::vehicle_usage)), void();
+  }
+  const std::string& who = w[1];
+  std::optional<Volunteer> driver;
+  for (const auto& v : turn.store.volunteers.approved(c->id)) {
+    if (v.name == who || std::to_string(v.person_id) == who) driver = v;
+  }
+  if (!driver) return turn.reply(turn.say(Msg::vehicle_not_volunteer, {{"who", who}})), void();
+  if (!(driver->skills & bit(Skill::driving))) {
+    return turn.reply(turn.say(Msg::vehicle_no_driving, {{"who", driver->name}})), void();
+  }
+  auto seats = small_number(w[2]);
+  if (!seats) return turn.reply(turn.say(Msg::vehicle_bad_seats, {{"seats", w[2]}})), void();
+  Vehicle v;
+  v.community_id = c->id;
+  v.driver_id = driver->person_id;
+  v.seats = *seats;
+  v.plate = w[3];
+  v.created_at = turn.now;
+  if (!turn.store.vehicles.add(v)) {
+    return turn.reply(turn.say(Msg::vehicle_plate_taken, {{"plate", v.plate}})), void();
+  }
+  turn.reply(
+      turn.say(Msg::vehicle_added,
+               {{"plate", v.plate}, {"seats", std::to_string(v.seats)}, {"driver", driver->name}}));
+}
+
+void trip(Turn& turn, std::string_view args) {
+  auto w = words(args);
+  // The driver's steps come first: a driver need not be a coordinator.
+  if (w.size() == 2) {
+    std::string sub = lower_ascii(w[0]);
+    auto id = parse_trip_number(w[1]);
+    if (!id) id = parse_ticket_number(w[1]);
+    if (id && (sub == "start" || sub == "出发" || sub == "出车")) return start(turn, *id);
+    if (id && (sub == "done" || sub == "完成" || sub == "finish")) return finish(turn, *id);
+  }
+  const Community* c = turn.coordinated();
+  if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+  turn.community = c;
+  if (w.empty()) return turn.reply(turn.say(Msg::trip_usage)), void();
+  if (w[0][0] == '#' || w[0].rfind("\xEF\xBC\x83", 0) == 0) {
+    auto id = parse_ticket_number(w[0]);
+    if (!id) return turn.reply(turn.say(Msg::ticket_not_found, {{"id", w[0]}})), void();
+    std::string rest;
+    for (std::size_t i = 1; i < w.size(); ++i) rest += (rest.empty() ? "" : " ") + w[i];
+    return trip_from_request(turn, *id, rest);
+  }
+  if (w.size() < 4) return turn.reply(turn.say(Msg::trip_usage)), void();
+  auto kind = parse_kind(w[0]);
+  if (!kind) return turn.reply(turn.say(Msg::trip_bad_kind, {{"kind", w[0]}})), void();
+  std::vector<std::string> rest(w.begin() + 3, w.end());
+  int seats = 1;
+  if (rest.size() >= 2 && all_digits(rest.back())) {
+    auto n = small_number(rest.back());
+    if (!n) return turn.reply(turn.say(Msg::trip_bad_seats, {{"seats", rest.back()}})), void();
+    seats = *n;
+    rest.pop_back();
+  }
+  std::string time_text;
+  for (const auto& r : rest) time_text += (time_text.empty() ? "" : " ") + r;
+  auto at = parse_when(time_text, turn.now, turn.utc_offset_min(c->id));
+  if (!at) return turn.reply(turn.say(Msg::trip_bad_time, {{"time", time_text}})), void();
+  Trip t;
+  t.community_id = c->id;
+  t.kind = *kind;
+  t.origin = w[1];
+  t.destination = w[2];
+  t.scheduled_at = *at;
+  t.seats = seats;
+  t.requested_by = turn.person.id;
+  t.requested_at = turn.now;
+  dispatch(turn, std::move(t));
+}
+
+void trip_from_request(Turn& turn, std::int64_t request_id, std::string_view args) {
+  const Community* c = turn.coordinated();
+  if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+  turn.community = c;
+  auto r = turn.store.requests.get(request_id);
+  if (!r || r->community_id != c->id || r->status != RequestStatus::open ||
+      r->category != info(Skill::driving).code) {
+    return turn.reply(
+               turn.say(Msg::trip_request_not_driving, {{"id", std::to_string(request_id)}})),
+           void();
+  }
+  // [kind] [time]: a ride to hospital, as soon as possible, unless the coordinator says.
+  auto w = words(args);
+  std::string kind = "hospital";
+  if (!w.empty()) {
+    if (auto k = parse_kind(w[0])) {
+      kind = *k;
+      w.erase(w.begin());
+    }
+  }
+  std::string time_text;
+  for (const auto& x : w) time_text += (time_text.empty() ? "" : " ") + x;
+  auto at = parse_when(time_text, turn.now, turn.utc_offset_min(c->id));
+  if (!at) return turn.reply(turn.say(Msg::trip_bad_time, {{"time", time_text}})), void();
+  // The volunteers' round of offers stops: the fleet serves it now.
+  assignments::request_claimed(turn, r->id);
+  Trip t;
+  t.community_id = c->id;
+  t.kind = kind;
+  // Where to pick up is the building; the address goes to the driver who accepts, privately.
+  t.origin =
+      r->building.empty() ? "—" : say(turn.lang, Msg::building_label, {{"building", r->building}});
+  t.destination = r->details;
+  t.scheduled_at = *at;
+  t.seats = 1;
+  t.request_id = r->id;
+  t.requested_by = turn.person.id;
+  t.requested_at = turn.now;
+  dispatch(turn, std::move(t));
+}
+
+void answer(Turn& turn, const Offer& o, bool accept) {
+  auto t = turn.store.trips.get(o.target_id);
+  if (!accept) {
+    turn.store.offers.settle(o.id, OfferStatus::declined, turn.now);
+    turn.reply(turn.say(Msg::offer_declined_ok));
+    return next_driver(turn, o.target_id);
+  }
+  auto vehicle =
+      t ? vehicle_for(turn.store.vehicles.of_community(t->community_id), turn.person.id, t->seats)
+        : std::nullopt;
+  // The conditional UPDATE decides: a trip that moved on (or a car retired meanwhile) is gone.
+  if (!t || !vehicle || !turn.store.trips.accept(t->id, turn.person.id, vehicle->id, turn.now)) {
+    turn.store.offers.settle(o.id, OfferStatus::expired, turn.now);
+    turn.reply(turn.say(Msg::offer_gone));
+    return next_driver(turn, o.target_id);
+  }
+  turn.store.offers.settle(o.id, OfferStatus::accepted, turn.now);
+  auto args = trip_args(turn, *t, turn.lang);
+  args.push_back({"plate", vehicle->plate});
+  turn.reply(say(turn.lang, Msg::trip_accepted_driver, args));
+  // A resident's request: the driver takes it as a task (the address, privately; the resident
+  // told who comes; the card in the volunteers' group edited).
+  if (t->request_id) {
+    if (auto r = turn.store.requests.get(t->request_id); r && r->status == RequestStatus::open) {
+      tickets::take(turn, r->id);
+    }
+  }
+  Lang cl = turn.lang_of(t->requested_by);
+  turn.tell(t->requested_by, say(cl, Msg::trip_accepted_coordinator,
+                                 {{"driver", turn.name_of(turn.person.id)},
+                                  {"id", std::to_string(t->id)},
+                                  {"plate", vehicle->plate},
+                                  {"time", when(turn, *t, cl)}}));
+}
+
+void next_driver(Turn& turn, std::int64_t trip_id) {
+  auto t = turn.store.trips.get(trip_id);
+  if (!t || t->status != TripStatus::offered) return;
+  offer_next(turn, *t);
+}
+
+void finish(Turn& turn, std::int64_t id) {
+  auto t = drivers_trip(turn, id);
+  if (!t) return;
+  if (!turn.store.trips.finish(id, turn.person.id, turn.now)) {
+    return turn.reply(turn.say(Msg::trip_not_yours, {{"id", std::to_string(id)}})), void();
+  }
+  turn.reply(turn.say(Msg::trip_done, {{"id", std::to_string(id)}}));
+  // The resident's request is done with it, and they are asked to rate.
+  if (t->request_id) {
+    if (auto r = turn.store.requests.get(t->request_id);
+        r && r->status == RequestStatus::claimed && r->volunteer_id == turn.person.id) {
+      tickets::finish(turn, r->id);
+    }
+  }
+}
+
+void report(Turn& turn) {
+  const Community* c = turn.coordinated();
+  if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+  turn.community = c;
+  Lang l = turn.lang;
+  bool group = turn.in_group();
+  std::string vehicles;
+  for (const auto& v : turn.store.vehicles.of_community(c->id)) {
+    vehicles += (vehicles.empty() ? "" : "\n") +
+                turn.say(Msg::vehicle_line,
+                         {{"plate", v.plate},
+                          {"seats", std::to_string(v.seats)},
+                          {"driver", turn.name_of(v.driver_id)},
+                          {"retired", v.active ? "" : turn.say(Msg::vehicle_retired_mark)}});
+  }
+  vehicles = vehicles.empty() ? turn.say(Msg::vehicle_none)
+                              : turn.say(Msg::vehicle_list, {{"list", vehicles}});
+  int offset = turn.utc_offset_min(c->id);
+  std::int64_t day = local_day_start(turn.now, offset);
+  std::string trips;
+  for (const auto& t : turn.store.trips.scheduled(c->id, day, day + kDay)) {
+    std::string time = format_time(t.scheduled_at, offset, l);
+    trips += (trips.empty() ? "" : "\n") +
+             turn.say(Msg::fleet_trip_line, {{"id", std::to_string(t.id)},
+                                             {"time", time.substr(time.size() - 5)},
+                                             {"kind", kind_name(l, t.kind)},
+                                             {"from", shown(turn, t.origin, group)},
+                                             {"to", shown(turn, t.destination, group)},
+                                             {"status", status_text(turn, t, l)}});
+  }
+  if (trips.empty()) trips = turn.say(Msg::fleet_no_trips);
+  auto [n, since] = turn.store.trips.total(c->id);
+  std::string total =
+      n == 0 ? turn.say(Msg::fleet_total_none)
+             : turn.say(Msg::fleet_total,
+                        {{"n", std::to_string(n)}, {"since", since_date(turn, since, c->id, l)}});
+  turn.reply(turn.say(
+      Msg::fleet_report,
+      {{"community", c->name}, {"vehicles", vehicles}, {"trips", trips}, {"total", total}}));
+}
+
+}  // namespace linli::fleet
