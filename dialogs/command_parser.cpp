@@ -16,22 +16,20 @@ struct Name {
 };
 
 constexpr std::array<Name, 43> kSlashNames = {{
-    {"start", Command::start},     {"menu", Command::menu},         {"join", Command::join},
-    {"help", Command::help},       {"mine", Command::mine},         {"cancel", Command::cancel},
-    {"back", Command::back},       {"lang", Command::lang},         {"language", Command::lang},
-    {"done", Command::done},       {"approve", Command::approve},   {"reject", Command::reject},
-    {"signup", Command::join},     {"my", Command::mine},           {"post", Command::post},
-    {"recruit", Command::recruit}, {"quit", Command::quit},         {"assign", Command::assign},
-    {"checkin", Command::checkin}, {"checkout", Command::checkout}, {"hours", Command::hours},
-    {"stats", Command::stats},     {"withdraw", Command::quit},     {"team", Command::team},
-    {"teams", Command::team},      {"take", Command::take},         {"enlist", Command::enlist},
-    {"roster", Command::roster},   {"report", Command::report},     {"commend", Command::commend},
-    {"cert", Command::cert},       {"certificate", Command::cert},
-    {"verify", Command::verify},
-    {"train", Command::train},       {"stock", Command::stock},
-    {"issue", Command::issue},     {"risk", Command::risk},         {"supply", Command::supply},
-    {"vehicle", Command::vehicle},   {"vehicles", Command::vehicle},
-    {"trip", Command::trip},       {"fleet", Command::fleet},
+    {"start", Command::start},      {"menu", Command::menu},         {"join", Command::join},
+    {"help", Command::help},        {"mine", Command::mine},         {"cancel", Command::cancel},
+    {"back", Command::back},        {"lang", Command::lang},         {"language", Command::lang},
+    {"done", Command::done},        {"approve", Command::approve},   {"reject", Command::reject},
+    {"signup", Command::join},      {"my", Command::mine},           {"post", Command::post},
+    {"recruit", Command::recruit},  {"quit", Command::quit},         {"assign", Command::assign},
+    {"checkin", Command::checkin},  {"checkout", Command::checkout}, {"hours", Command::hours},
+    {"stats", Command::stats},      {"withdraw", Command::quit},     {"team", Command::team},
+    {"teams", Command::team},       {"take", Command::take},         {"enlist", Command::enlist},
+    {"roster", Command::roster},    {"report", Command::report},     {"commend", Command::commend},
+    {"cert", Command::cert},        {"certificate", Command::cert},  {"verify", Command::verify},
+    {"train", Command::train},      {"stock", Command::stock},       {"issue", Command::issue},
+    {"risk", Command::risk},        {"supply", Command::supply},     {"vehicle", Command::vehicle},
+    {"vehicles", Command::vehicle}, {"trip", Command::trip},         {"fleet", Command::fleet},
 }};
 
 struct Keyword {
@@ -40,34 +38,57 @@ struct Keyword {
   bool takes_args;  // "求助 水管漏了" yes; "取消了吗" is not "取消"
   // Only followed by a number ("接单 #12", "take 12"): alone, or before other words, these are
   // reply words (dialogs/vocabulary.hpp) or neighbours talking, not commands.
-  bool needs_number = false;
+  bool needs_number = false;  // Alone, or followed by a space: "风险 31栋 高" is a command,
+                              // "风险很大，大家小心" and
+  // "验证码收不到" are neighbours talking, which a refusal or a usage text in the group would
+  // interrupt. The words of step 3 and step 5 are ordinary words that start ordinary sentences.
+  bool separate = false;
 };
 
 // Longer words first: "报名志愿者" before anything that is its prefix. "取消 #3" and "撤销 #3"
 // cancel request 3; alone they leave the dialog.
 constexpr std::array<Keyword, 42> kKeywords = {{
-    {"报名志愿者", Command::join, false},  {"菜单", Command::menu, false},
-    {"帮助", Command::menu, false},        {"求助", Command::help, true},
-    {"我的", Command::mine, false},        {"取消", Command::cancel, false},
-    {"返回", Command::back, false},        {"上一步", Command::back, false},
-    {"完成", Command::done, true},         {"通过", Command::approve, true},
-    {"拒绝", Command::reject, true},       {"语言", Command::lang, true},
-    {"设岗", Command::post, true},         {"招募", Command::recruit, true},
-    {"退出", Command::quit, true},         {"派单", Command::assign, true},
-    {"签到", Command::checkin, false},     {"签退", Command::checkout, false},
-    {"时长", Command::hours, true},        {"统计", Command::stats, false},
-    {"队伍", Command::team, true},         {"接单", Command::take, true, true},
-    {"报名", Command::enlist, true, true}, {"take", Command::take, true, true},
-    {"join", Command::enlist, true, true}, {"名单", Command::roster, true},
-    {"取消", Command::cancel, true, true}, {"撤销", Command::cancel, true, true},
-    {"撤销", Command::cancel, false},      {"报告", Command::report, true},
-    {"表彰", Command::commend, true},
-    {"更正", Command::hours_fix, true},    {"证明", Command::cert, true},
-    {"验证", Command::verify, true},
-    {"培训", Command::train, true},        {"库存", Command::stock, true},
-    {"发放", Command::issue, true},        {"风险", Command::risk, true},
-    {"保障", Command::supply, true},
-    {"车辆", Command::vehicle, true},      {"派车", Command::trip, true},
+    {"报名志愿者", Command::join, false},
+    {"菜单", Command::menu, false},
+    {"帮助", Command::menu, false},
+    {"求助", Command::help, true},
+    {"我的", Command::mine, false},
+    {"取消", Command::cancel, false},
+    {"返回", Command::back, false},
+    {"上一步", Command::back, false},
+    {"完成", Command::done, true},
+    {"通过", Command::approve, true},
+    {"拒绝", Command::reject, true},
+    {"语言", Command::lang, true},
+    {"设岗", Command::post, true},
+    {"招募", Command::recruit, true},
+    {"退出", Command::quit, true},
+    {"派单", Command::assign, true},
+    {"签到", Command::checkin, false},
+    {"签退", Command::checkout, false},
+    {"时长", Command::hours, true, false, true},
+    {"统计", Command::stats, false},
+    {"队伍", Command::team, true},
+    {"接单", Command::take, true, true},
+    {"报名", Command::enlist, true, true},
+    {"take", Command::take, true, true},
+    {"join", Command::enlist, true, true},
+    {"名单", Command::roster, true},
+    {"取消", Command::cancel, true, true},
+    {"撤销", Command::cancel, true, true},
+    {"撤销", Command::cancel, false},
+    {"报告", Command::report, true, false, true},
+    {"表彰", Command::commend, true, false, true},
+    {"更正", Command::hours_fix, true, false, true},
+    {"证明", Command::cert, true, false, true},
+    {"验证", Command::verify, true, false, true},
+    {"培训", Command::train, true, false, true},
+    {"库存", Command::stock, true, false, true},
+    {"发放", Command::issue, true, false, true},
+    {"风险", Command::risk, true, false, true},
+    {"保障", Command::supply, true, false, true},
+    {"车辆", Command::vehicle, true, false, true},
+    {"派车", Command::trip, true, false, true},
     {"车队", Command::fleet, false},
 }};
 
@@ -80,6 +101,12 @@ bool only_punctuation(std::string_view s) {
     }
   }
   return t.empty();
+}
+
+// A space, a tab, a line break or the ideographic space U+3000 of Chinese keyboards.
+bool starts_with_space(std::string_view s) {
+  return (!s.empty() && (s[0] == ' ' || s[0] == '\t' || s[0] == '\n' || s[0] == '\r')) ||
+         s.rfind("\xE3\x80\x80", 0) == 0;
 }
 
 // Nothing but a number, as "#12", "＃12" or "12", and perhaps punctuation after it: "take 5
@@ -191,6 +218,7 @@ ParsedCommand parse_command(std::string_view raw, std::string_view bot_username)
     std::string_view rest = t.substr(k.word.size());
     if (!k.takes_args && !only_punctuation(rest)) continue;
     if (k.needs_number && !only_number(rest)) continue;
+    if (k.separate && !only_punctuation(rest) && !starts_with_space(rest)) continue;
     ParsedCommand p;
     p.kind = ParseKind::ours;
     p.command = k.command;

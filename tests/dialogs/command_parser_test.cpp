@@ -144,5 +144,41 @@ TEST(CommandParser, EvaluationCommandsInBothLanguages) {
   EXPECT_EQ(parse_command("/verify 12-3f9a", "").command, Command::verify);
 }
 
+// The words of steps 3 and 5 start ordinary sentences too. Said to neighbours in a group, these
+// are not commands (a refusal or a usage text there would interrupt them); alone or followed
+// by a space they are.
+TEST(CommandParser, EverydayWordsAreCommandsOnlyAloneOrBeforeASpace) {
+  for (const char* talk :
+       {"报告一下，31栋停水了", "表彰大会几点开？", "更正：明天8点集合", "证明一下", "验证码收不到",
+        "培训班几点开始？", "库存还有吗", "发放口罩了吗", "风险很大，大家小心", "保障物资到了吗",
+        "车辆不能进小区", "派车的师傅到了", "时长多少？"}) {
+    EXPECT_EQ(parse(talk).kind, ParseKind::none) << talk;
+  }
+  const std::pair<const char*, Command> commands[] = {
+      {"报告", Command::report},
+      {"报告 2026-11-01 2026-11-07", Command::report},
+      {"表彰 陈师傅 修好了水管", Command::commend},
+      {"更正 陈师傅 2026-11-20 4 忘记签退", Command::hours_fix},
+      {"证明", Command::cert},
+      {"验证 12-3f9a", Command::verify},
+      {"培训", Command::train},
+      {"培训 防疫知识 陈师傅", Command::train},
+      {"库存！", Command::stock},
+      {"库存 口罩 +100", Command::stock},
+      {"发放 陈师傅 口罩 2", Command::issue},
+      {"风险 31栋 高", Command::risk},
+      {"保障 1 餐 是", Command::supply},
+      {"车辆", Command::vehicle},
+      {"派车\u3000物资 仓库 31栋 14:00", Command::trip},
+      {"时长？", Command::hours},
+      {"时长 陈师傅", Command::hours},
+  };
+  for (const auto& [text, command] : commands) {
+    auto p = parse(text);
+    EXPECT_EQ(p.kind, ParseKind::ours) << text;
+    EXPECT_EQ(p.command, command) << text;
+  }
+}
+
 }  // namespace
 }  // namespace linli
