@@ -311,7 +311,7 @@ class Evaluation {
   // open counts until `to`).
   virtual std::vector<Served> served(const std::string& community_id, std::int64_t from,
                                      std::int64_t to) = 0;
-  // The community's car trips that began in [from, to) (the car fleet, issue 11 part B).
+  // The community's car trips served (accepted, started or done) that were scheduled in [from, to).
   virtual int trips(const std::string& community_id, std::int64_t from, std::int64_t to) = 0;
 };
 

@@ -31,7 +31,11 @@ EvaluationRepo::EvaluationRepo(Database& db)
               "FROM shifts s LEFT JOIN posts p ON p.id = s.post_id "
               "WHERE s.community_id = :community AND s.checkin_at < :to "
               "AND (s.checkout_at IS NULL OR s.checkout_at > :from) "
-              "GROUP BY s.person_id, IFNULL(s.post_id, 0) ORDER BY s.person_id, 2") {}
+              "GROUP BY s.person_id, IFNULL(s.post_id, 0) ORDER BY s.person_id, 2"),
+      trips_(db.sql(),
+             "SELECT COUNT(*) FROM trips WHERE community_id = :community "
+             "AND status IN ('accepted', 'started', 'done') "
+             "AND scheduled_at >= :from AND scheduled_at < :to") {}
 
 std::vector<Rating> EvaluationRepo::ratings(const std::string& community_id,
                                             std::int64_t volunteer_id, std::int64_t from,
@@ -82,12 +86,14 @@ std::vector<Served> EvaluationRepo::served(const std::string& community_id, std:
   return out;
 }
 
-// MERGE(trips): the trips table is built by part B of issue 11 in parallel and does not exist on
-// this branch, so there is nothing to count yet: 0. At the merge this becomes one prepared
-// statement counting that table's trips of `community_id` that began in [from, to).
-int EvaluationRepo::trips(const std::string& /*community_id*/, std::int64_t /*from*/,
-                          std::int64_t /*to*/) {
-  return 0;
+// The trips that were served (accepted, started or done; not those offered to nobody willing, nor
+// cancelled), counted by when they were scheduled.
+int EvaluationRepo::trips(const std::string& community_id, std::int64_t from, std::int64_t to) {
+  Use q(trips_);
+  q->bind(":community", community_id);
+  q->bind(":from", from);
+  q->bind(":to", to);
+  return q->executeStep() ? q->getColumn(0).getInt() : 0;
 }
 
 }  // namespace linli::storage

@@ -26,6 +26,7 @@ class EvaluationRepo final : public Evaluation {
   SQLite::Statement ratings_;
   SQLite::Statement requests_;
   SQLite::Statement served_;
+  SQLite::Statement trips_;
 };
 
 }  // namespace linli::storage

@@ -146,6 +146,10 @@ TEST_F(Fleet, ATripIsDeclinedOfferedToTheNextAcceptedAndLoggedWithItsTimes) {
   EXPECT_EQ(t->started_at, t0 + 5 * kMinute + kHour);
   EXPECT_EQ(t->finished_at, t0 + 5 * kMinute + kHour + 30 * kMinute);
   check_nothing_private_in_groups(all_);
+  // The report counts it among the trips of a period that holds its time, and not in another.
+  EXPECT_EQ(store_.evaluation.trips("sc", t->scheduled_at, t->scheduled_at + 1), 1);
+  EXPECT_EQ(store_.evaluation.trips("sc", t->scheduled_at + 1, t->scheduled_at + kHour), 0);
+  EXPECT_EQ(store_.evaluation.trips("other", t->scheduled_at, t->scheduled_at + 1), 0);
 }
 
 TEST_F(Fleet, AnUnansweredOfferGoesToTheNextDriverAndAtTheEndTheCoordinatorsAreTold) {
@@ -162,6 +166,9 @@ TEST_F(Fleet, AnUnansweredOfferGoesToTheNextDriverAndAtTheEndTheCoordinatorsAreT
   EXPECT_THAT(all_text(sent, "zhou"), HasSubstr("T1（物资"));
   EXPECT_THAT(all_text(sent, "zhou"), HasSubstr("没有空闲的司机了"));
   EXPECT_EQ(store_.trips.get(1)->status, TripStatus::unserved);
+  // Nobody drove it: the report does not count it.
+  const std::int64_t at = store_.trips.get(1)->scheduled_at;
+  EXPECT_EQ(store_.evaluation.trips("sc", at, at + 1), 0);
   // A late yes finds the trip gone.
   sent = run(say("wu", "wu", "ok"));
   EXPECT_THAT(all_text(sent, "wu"), Not(HasSubstr("是你的了")));
