@@ -45,16 +45,18 @@ void ask_urgency(DialogCtx& c) {
   c.say(c.turn.say(Msg::help_ask_urgency), {{c.button(c.turn.say(Msg::urgent_button), "1"),
                                              c.button(c.turn.say(Msg::not_urgent_button), "2")}});
 }
+// One message, as every step: the summary to confirm, and for a request that would be posted in a
+// group, how to keep it out of the groups instead.
 void ask_confirm(DialogCtx& c) {
   Lang l = c.lang();
-  c.say(
+  std::string text =
       c.turn.say(Msg::help_summary,
                  {{"category", std::string(skill_name(category_of(c), l))},
                   {"details", c.get("details")},
                   {"address", tickets::full_address(l, c.get("building"), c.get("address"))},
-                  {"urgency", c.turn.say(is_urgent(c) ? Msg::urgent_word : Msg::not_urgent_word)}}),
-      c.yes_no_buttons(Msg::drop_button));
-  if (!sensitive_skill(category_of(c))) c.say(Msg::help_private_hint);
+                  {"urgency", c.turn.say(is_urgent(c) ? Msg::urgent_word : Msg::not_urgent_word)}});
+  if (!sensitive_skill(category_of(c))) text += "\n" + c.turn.say(Msg::help_private_hint);
+  c.say(std::move(text), c.yes_no_buttons(Msg::drop_button));
 }
 
 // ---- guards
