@@ -17,10 +17,14 @@ std::string join(const std::vector<std::string>& parts, Lang l) {
   return out.empty() ? say(l, Msg::cert_none) : out;
 }
 
-// What a code typed back at us may show: never more than a code's length.
+// What a code typed back at us may show: never more than a code's length, cut between two
+// characters (a cut inside one would be invalid UTF-8, which no platform takes).
 std::string shown_code(const std::string& typed) {
   std::string t = trim(typed);
-  return t.size() > 40 ? t.substr(0, 40) + "…" : t;
+  if (t.size() <= 40) return t;
+  std::size_t cut = 40;
+  while (cut > 0 && (static_cast<unsigned char>(t[cut]) & 0xC0) == 0x80) --cut;
+  return t.substr(0, cut) + "…";
 }
 
 void revoke(Turn& turn, const std::string& code) {

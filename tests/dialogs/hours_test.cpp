@@ -3,6 +3,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <SQLiteCpp/Statement.h>
 
@@ -215,6 +216,18 @@ TEST_F(HoursAndCertificates, NoCertificateWithoutHoursOrForWhoIsNotAVolunteer) {
   SQLite::Statement q(db_.sql(), "SELECT COUNT(*) FROM certificates");
   q.executeStep();
   EXPECT_EQ(q.getColumn(0).getInt(), 1);
+}
+
+// Someone types a long sentence after 验证: the answer shows the start of it, cut between two
+// characters. A cut inside one was invalid UTF-8, which the outbox cannot store: the event failed,
+// was retried and parked, and the person heard nothing.
+TEST_F(HoursAndCertificates, ALongWrongCodeIsShownCutBetweenCharacters) {
+  std::string typed;
+  for (int i = 0; i < 30; ++i) typed += "码";
+  std::string reply = said("li", "验证 " + typed);
+  EXPECT_THAT(reply, HasSubstr("无效"));
+  EXPECT_THAT(reply, HasSubstr("码码码码码码码码码码码码码…"));
+  EXPECT_NO_THROW((void)nlohmann::json(reply).dump());
 }
 
 }  // namespace
