@@ -261,7 +261,13 @@ void rate(Turn& turn, std::int64_t id, std::string_view text) {
     turn.reply(turn.say(Msg::rate_hint));
     return;
   }
-  turn.store.requests.rate(id, turn.person.id, parsed->first, parsed->second);
+  // The statement rates only a request not rated yet: of a button's press and a typed reply
+  // arriving together (or on two instances), the second stores nothing and says so, and nobody
+  // is told of a rating that was not kept.
+  if (!turn.store.requests.rate(id, turn.person.id, parsed->first, parsed->second)) {
+    turn.reply(turn.say(Msg::rate_already, {{"id", std::to_string(id)}}));
+    return;
+  }
   turn.reply(turn.say(Msg::rate_thanks));
   feedback::rated(turn, *r, parsed->first, parsed->second);
   std::string stars;
