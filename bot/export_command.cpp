@@ -1,8 +1,13 @@
 #include "bot/export_command.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <filesystem>
-#include <fstream>
 #include <optional>
+
+#include <SQLiteCpp/Database.h>
 
 #include "adapters/registry.hpp"
 #include "config/config.hpp"
@@ -67,14 +72,27 @@ int export_command(const std::vector<std::string>& args, std::ostream& out, std:
     err << "linli export: config error: " << e.what() << "\n";
     return 2;
   }
+  if (config.database == ":memory:") {
+    err << "linli export: the config's \"database\" is :memory:, which holds nothing to export\n";
+    return 2;
+  }
   std::error_code ec;
-  if (config.database != ":memory:" && !std::filesystem::exists(config.database, ec)) {
+  if (!std::filesystem::exists(config.database, ec)) {
     err << "linli export: the database " << config.database
         << " does not exist (the config's \"database\")\n";
     return 1;
   }
   std::string csv;
   try {
+    // An export reads; it never migrates a database another version of linli serves.
+    const int schema =
+        SQLite::Database(config.database, SQLite::OPEN_READONLY).execAndGet("PRAGMA user_version");
+    if (schema != storage::Database::latest_schema_version()) {
+      err << "linli export: the database " << config.database << " has schema " << schema
+          << " and this linli expects " << storage::Database::latest_schema_version()
+          << ": export with the linli that serves it\n";
+      return 1;
+    }
     storage::Database db(config.database, config.synchronous);
     std::optional<storage::FieldCipher> cipher;
     if (!config.encryption_key.empty()) cipher.emplace(config.encryption_key);
@@ -97,10 +115,17 @@ int export_command(const std::vector<std::string>& args, std::ostream& out, std:
     }
     return 0;
   }
-  std::ofstream file(out_path, std::ios::binary | std::ios::trunc);
-  file << csv;
-  file.close();
-  if (!file) {
+  // Readable by its owner only when created: the volunteers' export holds phone numbers.
+  const int fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  bool written = fd >= 0;
+  for (std::size_t at = 0; written && at < csv.size();) {
+    const ssize_t n = ::write(fd, csv.data() + at, csv.size() - at);
+    if (n < 0 && errno == EINTR) continue;
+    written = n > 0;
+    if (written) at += static_cast<std::size_t>(n);
+  }
+  if (fd >= 0 && ::close(fd) != 0) written = false;
+  if (!written) {
     err << "linli export: could not write " << out_path << "\n";
     return 1;
   }

@@ -4,6 +4,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
+#include <SQLiteCpp/Database.h>
+
 #include <fstream>
 #include <memory>
 
@@ -191,6 +195,20 @@ TEST(Process, ExportErrorsSayWhyAndExitNonZero) {
   std::string csv((std::istreambuf_iterator<char>(in)), {});
   EXPECT_EQ(csv.rfind("\xEF\xBB\xBF志愿者编号,社区,姓名,电话,", 0), 0u) << csv;
   EXPECT_THAT(csv, HasSubstr(",陈师傅,13800000001,31,"));
+  // Phone numbers: the file is its owner's alone.
+  EXPECT_EQ(std::filesystem::status(dir.path() + "/v.csv").permissions() &
+                (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
+            std::filesystem::perms::none);
+  // A database of another schema is not migrated by an export: it is refused as it is.
+  {
+    SQLite::Database other(dir.path() + "/linli.db", SQLite::OPEN_READWRITE);
+    other.exec("PRAGMA user_version = 99");
+  }
+  p = run({"volunteers", "--config", config, "--from", "2026-01-01", "--to", "2030-12-31"});
+  EXPECT_EQ(p->wait_exit(1s), 1);
+  EXPECT_THAT(p->err(), HasSubstr("has schema 99 and this linli expects"));
+  SQLite::Database after(dir.path() + "/linli.db", SQLite::OPEN_READONLY);
+  EXPECT_EQ(after.execAndGet("PRAGMA user_version").getInt(), 99);
 }
 
 }  // namespace
