@@ -161,7 +161,10 @@ void command(Turn& turn, const std::string& args) {
         "\n" + turn.say(Msg::cert_link,
                         {{"url", turn.config.certificates.base_url + "/certificates/" + c.code}});
   }
-  turn.reply(std::move(message));
+  // A certificate is its volunteer's to show: asked in a group, it goes privately.
+  if (!turn.in_group()) return turn.reply(std::move(message)), void();
+  turn.tell(turn.person.id, std::move(message));
+  turn.reply(turn.say(Msg::mine_sent_private, {{"name", turn.person.name}}));
 }
 
 void verify(Turn& turn, const std::string& args) {

@@ -248,7 +248,11 @@ void report(Turn& turn, std::int64_t person_id, const std::string& community_id,
                                                     {"reason", c.reason}});
     }
   }
-  turn.reply(std::move(text));
+  // Hours and the reasons of corrections (an illness, say) are nobody else's: asked in a group,
+  // they go privately and the group is told so.
+  if (!turn.in_group()) return turn.reply(std::move(text)), void();
+  turn.tell(turn.person.id, std::move(text));
+  turn.reply(turn.say(Msg::mine_sent_private, {{"name", turn.person.name}}));
 }
 
 }  // namespace

@@ -230,5 +230,22 @@ TEST_F(HoursAndCertificates, ALongWrongCodeIsShownCutBetweenCharacters) {
   EXPECT_NO_THROW((void)nlohmann::json(reply).dump());
 }
 
+// Hours, the reasons of their corrections and a certificate are the volunteer's own: asked in a
+// group, they go to the private chat, and the group only hears that they did.
+TEST_F(HoursAndCertificates, HoursAndACertificateAskedInAGroupGoPrivately) {
+  ten_hours_on_the_14th();
+  ASSERT_THAT(said("zhou", "更正 陈师傅 2027-01-14 6 生病提前离开"), HasSubstr("6.0"));
+  for (const char* asked : {"时长", "证明"}) {
+    auto sent = say("chen", "g31", asked);
+    ASSERT_EQ(texts_to(sent, "g31").size(), 1u) << asked;
+    EXPECT_THAT(texts_to(sent, "g31").front(), HasSubstr("我私信发给你了")) << asked;
+    std::string in_private;
+    for (const auto& t : texts_to(sent, "chen")) in_private += t;
+    EXPECT_THAT(in_private, HasSubstr("6.0 小时")) << asked;
+  }
+  auto sent = say("chen", "g31", "时长");
+  for (const auto& t : texts_to(sent, "g31")) EXPECT_THAT(t, Not(HasSubstr("生病"))) << t;
+}
+
 }  // namespace
 }  // namespace linli::test
