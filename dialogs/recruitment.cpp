@@ -252,12 +252,32 @@ bool join(Turn& turn, std::int64_t call_id) {
   return !v;  // nobody signed up: lead them into the sign-up dialog
 }
 
+namespace {
+
+// The gate of a high-risk post (support::missing) for someone the roster moves by itself: who
+// lacks a course or an item does not get the place, leaves the post's line and is told exactly
+// what is missing. True when they were turned away.
+bool turned_away(Turn& turn, const Post& post, std::int64_t person, RosterStatus from) {
+  const Lang l = turn.lang_of(person);
+  std::string lacks = support::missing(turn, post, person, l);
+  if (lacks.empty()) return false;
+  turn.store.roster.move(post.id, person, from, RosterStatus::gone);
+  turn.tell(person,
+            say(l, Msg::gate_join,
+                {{"id", std::to_string(post.id)}, {"title", post.title}, {"missing", lacks}}));
+  return true;
+}
+
+}  // namespace
+
 void promote(Turn& turn, const Post& post) {
   if (post.ends_at <= turn.now) return;
   Roster roster(turn.store.roster, post);
   while (auto first = turn.store.roster.first_waiting(post.id)) {
     auto v = turn.store.volunteers.get(first->person_id);
     if (v && v->status == VolunteerStatus::approved) {
+      // Waiting since before the post became high-risk, or pushed back by a lower headcount.
+      if (turned_away(turn, post, first->person_id, RosterStatus::waiting)) continue;
       if (!roster.move_up(first->person_id, RosterStatus::taken)) return;  // no place is free
       if (turn.now >= post.starts_at - turn.config.shifts.remind_before_min * kMinute) {
         turn.store.roster.confirm(post.id, first->person_id);
@@ -320,7 +340,10 @@ void volunteer_decided(Turn& turn, std::int64_t person_id, bool approved) {
     auto post = turn.store.posts.get(e.post_id);
     if (!post) continue;
     if (e.status == RosterStatus::held) {
-      if (approved) {
+      if (approved && turned_away(turn, *post, person_id, RosterStatus::held)) {
+        // Approved, but not trained or equipped for this high-risk post: the place goes on.
+        promote(turn, *post);
+      } else if (approved) {
         turn.store.roster.move(post->id, person_id, RosterStatus::held, RosterStatus::taken);
         // Approved after the reminders went out: their yes to the call is the confirmation.
         if (turn.now >= post->starts_at - turn.config.shifts.remind_before_min * kMinute) {

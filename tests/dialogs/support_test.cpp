@@ -72,6 +72,29 @@ TEST_F(Support, ACallIsRefusedWithExactlyWhatIsMissingAndTakenOnceTrainedAndEqui
   EXPECT_EQ(status(1, "chen"), RosterStatus::taken);
 }
 
+// Who waits since before the post became high-risk is not moved up into a free place without the
+// course and the equipment: they leave the line, are told what is missing, and the next who has
+// them gets the place.
+TEST_F(Support, TheWaitListMovesUpOnlyWhoIsTrainedAndEquipped) {
+  make_post(1);
+  needs(1, {"prevention"}, {"masks", "suits"});
+  add_volunteer("wu", "31", 0);
+  auto cards = recruit();
+  say("chen", "g31", "报名", cards["g31"]);
+  say("zhao", "g31", "报名", cards["g31"]);
+  say("wu", "g31", "报名", cards["g31"]);
+  ASSERT_EQ(status(1, "chen"), RosterStatus::taken);
+  ASSERT_EQ(status(1, "zhao"), RosterStatus::waiting);
+  ASSERT_EQ(status(1, "wu"), RosterStatus::waiting);
+  qualify("wu");
+  say("zhou", "zhou", "风险 31栋 高");
+  auto sent = say("chen", "chen", "退出 1");
+  EXPECT_EQ(status(1, "chen"), RosterStatus::gone);
+  EXPECT_EQ(status(1, "zhao"), RosterStatus::gone);
+  EXPECT_THAT(to(sent, "zhao"), HasSubstr("培训 防疫知识"));
+  EXPECT_EQ(status(1, "wu"), RosterStatus::taken);
+}
+
 TEST_F(Support, TheRefusalSpeaksTheVolunteersLanguage) {
   high_post();
   say("chen", "chen", "/lang en");
