@@ -4,8 +4,8 @@
 #include <stdexcept>
 
 #include "dialogs/assignments.hpp"
-#include "dialogs/commend.hpp"
 #include "dialogs/certificates.hpp"
+#include "dialogs/commend.hpp"
 #include "dialogs/fleet.hpp"
 #include "dialogs/help_dialog.hpp"
 #include "dialogs/hours.hpp"
@@ -187,6 +187,8 @@ void Engine::on_dialog_input(Turn& turn, DialogRecord dialog, const ParsedComman
                              const std::string& text) {
   Input input = Input::answer;
   if (cmd.kind == ParseKind::ours && cmd.command == Command::cancel) {
+    // "撤销 #3" is about request 3, not this dialog, which stays where it is.
+    if (auto id = parse_ticket_number(cmd.args)) return tickets::cancel(turn, *id);
     input = Input::cancel;
   } else if (cmd.kind == ParseKind::ours && cmd.command == Command::back) {
     input = Input::back;

@@ -172,6 +172,18 @@ TEST_F(Evaluation, CancelWithoutANumberStillLeavesTheDialog) {
   EXPECT_THAT(to(sent, "li"), HasSubstr("已取消"));
 }
 
+// In the middle of a new request's questions, "撤销 #1" cancels request 1 and leaves the new
+// dialog where it was.
+TEST_F(Evaluation, CancellingARequestByNumberInsideADialogKeepsTheDialog) {
+  open_request("repair", "厨房水管漏水");
+  say("li", "li", "求助");
+  ASSERT_TRUE(dialog_of("li"));
+  auto sent = say("li", "li", "撤销 #1");
+  EXPECT_THAT(to(sent, "li"), HasSubstr("求助 #1 已撤销"));
+  EXPECT_EQ(store_.requests.get(1)->status, RequestStatus::cancelled);
+  EXPECT_TRUE(dialog_of("li"));
+}
+
 TEST_F(Evaluation, TheOffersOfACancelledRequestEndAndTheirVolunteersAreTold) {
   open_request("repair", "厨房水管漏水");
   // Nobody took it in the group: it is offered privately (config: after 20 minutes).
