@@ -414,21 +414,22 @@ void risk(Turn& turn, std::string_view args) {
     if (level == "high" || level == "高" || level == "高风险") high = true;
     if (level == "low" || level == "低" || level == "低风险") high = false;
   }
-  if (!high) {
+  // The usage, with the areas that have a level now.
+  auto usage = [&] {
     std::string list;
     for (const auto& [area, h] : turn.store.risks.areas(c->id)) {
       list += (list.empty() ? "" : "\n") +
               turn.say(Msg::risk_line,
                        {{"area", area}, {"level", turn.say(h ? Msg::risk_high : Msg::risk_low)}});
     }
-    return turn.reply(turn.say(Msg::risk_usage,
-                               {{"list", list.empty() ? turn.say(Msg::stats_none) : list}})),
-           void();
-  }
+    turn.reply(
+        turn.say(Msg::risk_usage, {{"list", list.empty() ? turn.say(Msg::stats_none) : list}}));
+  };
+  if (!high) return usage();
   std::string typed;
   for (std::size_t i = 0; i + 1 < parts.size(); ++i) typed += (typed.empty() ? "" : " ") + parts[i];
   std::string area = area_key(typed);
-  if (area.empty() || utf8_length(area) > 60) return turn.reply(turn.say(Msg::risk_usage)), void();
+  if (area.empty() || utf8_length(area) > 60) return usage();
   // The posts there whose risk follows their place, as they are before the change.
   std::vector<std::pair<Post, bool>> there;
   for (const auto& p : turn.store.posts.current(c->id, turn.now)) {

@@ -95,6 +95,14 @@ TEST_F(Support, TheWaitListMovesUpOnlyWhoIsTrainedAndEquipped) {
   EXPECT_EQ(status(1, "wu"), RosterStatus::taken);
 }
 
+TEST_F(Support, AnAreaNameTooLongGetsTheUsageWithTheAreasThatHaveALevel) {
+  say("zhou", "zhou", "风险 31栋 高");
+  std::string told = to(say("zhou", "zhou", "风险 " + std::string(61, 'a') + " 高"), "zhou");
+  EXPECT_THAT(told, HasSubstr("用法：风险"));
+  EXPECT_THAT(told, HasSubstr("31栋"));
+  EXPECT_THAT(told, Not(HasSubstr("{list}")));
+}
+
 TEST_F(Support, TheRefusalSpeaksTheVolunteersLanguage) {
   high_post();
   say("chen", "chen", "/lang en");
