@@ -1,6 +1,7 @@
 #include "bot/export_command.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -115,9 +116,10 @@ int export_command(const std::vector<std::string>& args, std::ostream& out, std:
     }
     return 0;
   }
-  // Readable by its owner only when created: the volunteers' export holds phone numbers.
+  // Readable by its owner only: the volunteers' export holds phone numbers.
   const int fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  bool written = fd >= 0;
+  // An older file of the same name keeps its mode through O_TRUNC: set it, or write nothing.
+  bool written = fd >= 0 && ::fchmod(fd, 0600) == 0;
   for (std::size_t at = 0; written && at < csv.size();) {
     const ssize_t n = ::write(fd, csv.data() + at, csv.size() - at);
     if (n < 0 && errno == EINTR) continue;

@@ -38,8 +38,8 @@ struct Keyword {
   bool takes_args;  // "求助 水管漏了" yes; "取消了吗" is not "取消"
   // Only followed by a number ("接单 #12", "take 12"): alone, or before other words, these are
   // reply words (dialogs/vocabulary.hpp) or neighbours talking, not commands.
-  bool needs_number = false;  // Alone, or followed by a space: "风险 31栋 高" is a command,
-                              // "风险很大，大家小心" and
+  bool needs_number = false;
+  // Alone, or followed by a space: "风险 31栋 高" is a command, "风险很大，大家小心" and
   // "验证码收不到" are neighbours talking, which a refusal or a usage text in the group would
   // interrupt. The words of step 3 and step 5 are ordinary words that start ordinary sentences.
   bool separate = false;
