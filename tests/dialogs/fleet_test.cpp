@@ -226,10 +226,11 @@ TEST_F(Fleet, AResidentsRideRequestBecomesATripWhenTheCoordinatorRepliesToItsCar
   auto sent = run(say("li", "li", "是"));
   const Sent* card = find_to(sent, "gv");
   ASSERT_NE(card, nullptr);
+  const std::string card_id = card->platform_id;  // `sent` is replaced below
   // A volunteer cannot make it a trip; the coordinator can, by replying to the card.
-  sent = run(say("chen", "gv", "派车", card->platform_id));
+  sent = run(say("chen", "gv", "派车", card_id));
   EXPECT_THAT(all_text(sent, "gv"), HasSubstr("只有本社区的协调员"));
-  sent = run(say("zhou", "gv", "派车 明天 8:00", card->platform_id));
+  sent = run(say("zhou", "gv", "派车 明天 8:00", card_id));
   auto t = store_.trips.get(1);
   ASSERT_TRUE(t);
   EXPECT_EQ(t->request_id, 1);
