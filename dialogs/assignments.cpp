@@ -1,5 +1,7 @@
 #include "dialogs/assignments.hpp"
 
+#include <limits>
+
 #include <algorithm>
 #include <sstream>
 
@@ -237,12 +239,20 @@ std::vector<Candidate> rank_among(Turn& turn, const std::string& community_id,
 }
 
 std::optional<Volunteer> find_volunteer(Turn& turn, const std::string& community_id,
-                                        std::string_view who) {
-  std::optional<Volunteer> volunteer;
-  for (const auto& v : turn.store.volunteers.approved(community_id)) {
-    if (v.name == who || std::to_string(v.person_id) == who) volunteer = v;
+                                        std::string_view who, bool any_status) {
+  std::string w = trim(who);
+  if (!w.empty() && w[0] == '@') w.erase(0, 1);
+  if (auto id = parse_number<std::int64_t>(w, 1, std::numeric_limits<std::int64_t>::max())) {
+    auto v = turn.store.volunteers.get(*id);
+    if (v && v->community_id == community_id &&
+        (any_status || v->status == VolunteerStatus::approved)) {
+      return v;
+    }
   }
-  return volunteer;
+  for (auto& v : turn.store.volunteers.approved(community_id)) {
+    if (v.name == w) return std::move(v);
+  }
+  return std::nullopt;
 }
 
 void assign(Turn& turn, std::string_view args) {

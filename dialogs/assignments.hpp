@@ -21,12 +21,15 @@ struct Candidate {
   int distance = 0;
 };
 
+// A volunteer of the community as coordinators name one: by number ("12", "@12") or by name
+// among the approved ones. By number, `any_status` also finds one not (or no longer) approved,
+// whose hours a coordinator may still read.
+std::optional<Volunteer> find_volunteer(Turn& turn, const std::string& community_id,
+                                        std::string_view who, bool any_status = false);
+
 // The best `n` candidates of a community for a need: same building first, then having the
 // skill (any of `skills`; 0 needs none), free now, fewest hours in the last 7 days; nobody at
 // the daily service-hour cap, nobody in `exclude`.
-// An approved volunteer of the community, as coordinators name one: by name or by number.
-std::optional<Volunteer> find_volunteer(Turn& turn, const std::string& community_id,
-                                        std::string_view who);
 // With `skilled_only`, nobody without the skill (a sensitive request goes to those who have it).
 std::vector<Candidate> rank(Turn& turn, const std::string& community_id, std::uint32_t skills,
                             const std::string& building, const std::set<std::int64_t>& exclude,

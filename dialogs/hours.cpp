@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "dialogs/assignments.hpp"
 #include "dialogs/shifts.hpp"
 #include "dialogs/time_text.hpp"
 #include "dialogs/turn.hpp"
@@ -186,21 +187,6 @@ ShiftRules rules_of(const Turn& turn, const std::string& community_id) {
   return ShiftRules(turn.config.shifts.daily_hours_cap, turn.utc_offset_min(community_id));
 }
 
-// A volunteer of the community by number or by name, as a coordinator types them.
-std::optional<Volunteer> find_volunteer(Turn& turn, const std::string& community_id,
-                                        const std::string& who) {
-  std::string w = trim(who);
-  if (!w.empty() && w[0] == '@') w.erase(0, 1);
-  if (auto id = parse_number<std::int64_t>(w, 1, std::numeric_limits<std::int64_t>::max())) {
-    auto v = turn.store.volunteers.get(*id);
-    if (v && v->community_id == community_id) return v;
-  }
-  for (auto& v : turn.store.volunteers.approved(community_id)) {
-    if (v.name == w) return std::move(v);
-  }
-  return std::nullopt;
-}
-
 std::string name_of_team(const std::string& team, Lang l) {
   return team.empty() ? say(l, Msg::hours_no_team) : team_name(team, l);
 }
@@ -289,7 +275,7 @@ void show(Turn& turn, const std::string& args) {
   if (!first.empty()) {  // someone else's hours: a coordinator's question
     const Community* c = turn.coordinated();
     if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
-    auto v = find_volunteer(turn, c->id, trim(args));
+    auto v = assignments::find_volunteer(turn, c->id, args, true);
     if (!v) return turn.reply(turn.say(Msg::volunteer_unknown, {{"who", trim(args)}})), void();
     return report(turn, v->person_id, v->community_id, v->name);
   }
@@ -310,7 +296,7 @@ void fix(Turn& turn, const std::string& args) {
   if (who.empty() || date.empty() || amount.empty() || reason.empty()) {
     return turn.reply(turn.say(Msg::hours_fix_usage)), void();
   }
-  auto v = find_volunteer(turn, c->id, who);
+  auto v = assignments::find_volunteer(turn, c->id, who, true);
   if (!v) return turn.reply(turn.say(Msg::volunteer_unknown, {{"who", who}})), void();
   const int offset = turn.utc_offset_min(c->id);
   auto day = parse_iso_date(date, offset);
