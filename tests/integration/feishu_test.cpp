@@ -32,12 +32,12 @@ using ::testing::Not;
 
 constexpr const char* kAppId = "cli_linli_test";
 constexpr const char* kAppSecret = "app-secret-for-tests";
-constexpr const char* kVerification = "vt-for-tests";
+constexpr const char* kVerifyToken = "vt-for-tests";
 constexpr const char* kEncryptKey = "ek-for-tests";
 const std::string kResidents = "oc_residents31";
 const std::string kVolunteers = "oc_volunteers";
 
-const FeishuUser kLi{"ou_li", "李阿姨"};
+const FeishuUser kAuntLi{"ou_li", "李阿姨"};
 const FeishuUser kEmma{"ou_emma", "Emma"};
 const FeishuUser kChen{"ou_chen", "陈师傅"};
 const FeishuUser kZhao{"ou_zhao", "赵姐"};
@@ -79,7 +79,7 @@ Config feishu_config(const std::string& db, const std::string& api_base) {
                {"name", "fs"},
                {"app_id", kAppId},
                {"app_secret", kAppSecret},
-               {"verification_token", kVerification},
+               {"verification_token", kVerifyToken},
                {"encrypt_key", kEncryptKey},
                {"api_base", api_base},
                {"rate_limits",
@@ -165,23 +165,23 @@ class Feishu : public ::testing::Test {
   FakeFeishu fake_;
   std::unique_ptr<TestApp> app_;
   std::unique_ptr<HttpClient> client_;
-  FeishuEvents ev_{kVerification, kEncryptKey};
+  FeishuEvents ev_{kVerifyToken, kEncryptKey};
 };
 
 TEST_F(Feishu, HelpRequestFromTheGroupToTheRating) {
-  say(kResidents, kLi, "求助 厨房水管漏水了😭", "", /*mention=*/true);
+  say(kResidents, kAuntLi, "求助 厨房水管漏水了😭", "", /*mention=*/true);
   FeishuMessage ask = expect(kResidents, "需要哪方面的帮助");
   EXPECT_EQ(ask.msg_type, "interactive");
-  press(kResidents, kLi, ask, 0);  // 维修
+  press(kResidents, kAuntLi, ask, 0);  // 维修
   expect(kResidents, "私信");
   // Her private chat is not known yet: the question went to her open_id.
-  expect(p2p(kLi), "具体地址");
-  say(p2p(kLi), kLi, "2单元501");
-  expect(p2p(kLi), "急吗");
-  say(p2p(kLi), kLi, "1");
-  expect(p2p(kLi), "请确认你的求助");
-  say(p2p(kLi), kLi, "是");
-  expect(p2p(kLi), "已提交，编号 #1");
+  expect(p2p(kAuntLi), "具体地址");
+  say(p2p(kAuntLi), kAuntLi, "2单元501");
+  expect(p2p(kAuntLi), "急吗");
+  say(p2p(kAuntLi), kAuntLi, "1");
+  expect(p2p(kAuntLi), "请确认你的求助");
+  say(p2p(kAuntLi), kAuntLi, "是");
+  expect(p2p(kAuntLi), "已提交，编号 #1");
   FeishuMessage card = expect(kVolunteers, "厨房水管漏水了😭");
   EXPECT_THAT(card.text, HasSubstr("#1 维修 · 31栋 · 急"));
   EXPECT_THAT(card.text, Not(HasSubstr("501")));
@@ -189,7 +189,7 @@ TEST_F(Feishu, HelpRequestFromTheGroupToTheRating) {
   // 陈师傅 replies to the card (Feishu's reply: parent_id is the card's message id).
   say(kVolunteers, kChen, "接单💪", card.message_id);
   expect(p2p(kChen), "地址：31栋2单元501");
-  expect(p2p(kLi), "陈师傅 接了你的求助 #1");
+  expect(p2p(kAuntLi), "陈师傅 接了你的求助 #1");
   // The card is edited in place for everyone.
   ASSERT_TRUE(fake_.wait_until([&] {
     for (const auto& m : fake_.messages(kVolunteers))
@@ -202,9 +202,9 @@ TEST_F(Feishu, HelpRequestFromTheGroupToTheRating) {
   expect(kVolunteers, "#1 已经由 陈师傅 接单了");
 
   say(kVolunteers, kChen, "完成 #1 ✅", "", true);
-  FeishuMessage question = expect(p2p(kLi), "满意吗");
-  say(p2p(kLi), kLi, "5 谢谢陈师傅👍", question.message_id);
-  expect(p2p(kLi), "谢谢你的评价");
+  FeishuMessage question = expect(p2p(kAuntLi), "满意吗");
+  say(p2p(kAuntLi), kAuntLi, "5 谢谢陈师傅👍", question.message_id);
+  expect(p2p(kAuntLi), "谢谢你的评价");
   expect(p2p(kChen), "★★★★★");
   EXPECT_EQ(on_io([&] { return app_->app().store().requests.get(1)->rating; }), 5);
   // The address went to private chats only.
@@ -215,8 +215,9 @@ TEST_F(Feishu, HelpRequestFromTheGroupToTheRating) {
   for (const auto& x : fake_.exchanges()) {
     if (x.request.path != "/open-apis/im/v1/messages") continue;
     json b = json::parse(x.request.body);
-    by_open_id |= x.request.query == "receive_id_type=open_id" && b["receive_id"] == kLi.open_id;
-    by_chat_id |= x.request.query == "receive_id_type=chat_id" && b["receive_id"] == p2p(kLi);
+    by_open_id |=
+        x.request.query == "receive_id_type=open_id" && b["receive_id"] == kAuntLi.open_id;
+    by_chat_id |= x.request.query == "receive_id_type=chat_id" && b["receive_id"] == p2p(kAuntLi);
   }
   EXPECT_TRUE(by_open_id);
   EXPECT_TRUE(by_chat_id);
@@ -232,21 +233,21 @@ TEST_F(Feishu, EnglishInAPrivateChat) {
 }
 
 TEST_F(Feishu, ARetriedEventIsHandledOnce) {
-  FeishuRequest r = ev_.request(ev_.message(p2p(kLi), false, kLi, "/menu"), now_s());
+  FeishuRequest r = ev_.request(ev_.message(p2p(kAuntLi), false, kAuntLi, "/menu"), now_s());
   EXPECT_EQ(post(r).status, 200);
   EXPECT_EQ(post(r).status, 200);  // Feishu's retry: the same event_id
-  expect(p2p(kLi), "你可以");
-  say(p2p(kLi), kLi, "/lang en");  // a marker that the retry was handled before it
-  expect(p2p(kLi), "I'll speak English");
-  EXPECT_EQ(count(p2p(kLi), "你可以"), 1);
+  expect(p2p(kAuntLi), "你可以");
+  say(p2p(kAuntLi), kAuntLi, "/lang en");  // a marker that the retry was handled before it
+  expect(p2p(kAuntLi), "I'll speak English");
+  EXPECT_EQ(count(p2p(kAuntLi), "你可以"), 1);
 }
 
 TEST_F(Feishu, ForgeriesAreRefusedWithoutEffect) {
-  json m = ev_.message(p2p(kLi), false, kLi, "/menu");
+  json m = ev_.message(p2p(kAuntLi), false, kAuntLi, "/menu");
   FeishuRequest tampered = ev_.request(m, now_s());
   tampered.body[25] = tampered.body[25] == 'A' ? 'B' : 'A';
   EXPECT_EQ(post(tampered).status, 401);
-  FeishuEvents other(kVerification, "another-key");
+  FeishuEvents other(kVerifyToken, "another-key");
   EXPECT_EQ(post(other.request(m, now_s())).status, 401);
   EXPECT_EQ(post(ev_.request(m, now_s() - 600)).status, 401);
   FeishuRequest unsigned_ = ev_.request(m, now_s());
@@ -257,20 +258,20 @@ TEST_F(Feishu, ForgeriesAreRefusedWithoutEffect) {
   // The URL check still answers.
   HttpReply check = client().post(
       "/feishu/fs",
-      json{{"challenge", "c-1"}, {"token", kVerification}, {"type", "url_verification"}}.dump());
+      json{{"challenge", "c-1"}, {"token", kVerifyToken}, {"type", "url_verification"}}.dump());
   EXPECT_EQ(check.status, 200);
   EXPECT_EQ(json::parse(check.body)["challenge"], "c-1");
 }
 
 TEST_F(Feishu, RateLimitedAndRevokedTokenCatchUp) {
   fake_.rate_limit_next(1);
-  say(p2p(kLi), kLi, "/menu");
-  expect(p2p(kLi), "你可以");
+  say(p2p(kAuntLi), kAuntLi, "/menu");
+  expect(p2p(kAuntLi), "你可以");
   fake_.revoke_tokens();
-  say(p2p(kLi), kLi, "/lang en");
-  expect(p2p(kLi), "I'll speak English");
+  say(p2p(kAuntLi), kAuntLi, "/lang en");
+  expect(p2p(kAuntLi), "I'll speak English");
   EXPECT_EQ(fake_.tokens_issued(), 2);
-  EXPECT_EQ(count(p2p(kLi), "你可以"), 1);
+  EXPECT_EQ(count(p2p(kAuntLi), "你可以"), 1);
 }
 
 TEST_F(Feishu, FifteenNeighboursReplyAtOnceForTenPlaces) {

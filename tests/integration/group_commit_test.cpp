@@ -17,7 +17,7 @@ namespace {
 using namespace std::chrono_literals;
 
 // Private chats of new people: each /join is a decision of its own, in a chat of its own.
-TelegramUser neighbour(int i) {
+TelegramUser batch_neighbour(int i) {
   return TelegramUser{5000 + i, "Neighbour" + std::to_string(i), "", "", "en"};
 }
 
@@ -85,7 +85,7 @@ TEST_F(GroupCommitTest, WebhooksDecidedWhileTheCommitIsHeldShareOneCommitAndAreA
   std::uint64_t before = commits();
   std::vector<std::future<int>> answers;
   for (int i = 0; i < 5; ++i) {
-    TelegramUser u = neighbour(i);
+    TelegramUser u = batch_neighbour(i);
     answers.push_back(deliver(ups_.message(u.id, "private", u, "/join")));
   }
   ASSERT_TRUE(wait_decided(before_decided + 5));
@@ -93,7 +93,7 @@ TEST_F(GroupCommitTest, WebhooksDecidedWhileTheCommitIsHeldShareOneCommitAndAreA
   // stats above), and still none of the five is answered, none is on disk, nothing was sent.
   for (auto& a : answers) EXPECT_FALSE(answered(a));
   EXPECT_EQ(committed_people_named("Neighbour"), 0);
-  for (int i = 0; i < 5; ++i) EXPECT_TRUE(fake_.messages(neighbour(i).id).empty());
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(fake_.messages(batch_neighbour(i).id).empty());
   EXPECT_EQ(commits(), before);
 
   EXPECT_EQ(release(), before + 1);  // one commit for the five decisions
@@ -102,7 +102,7 @@ TEST_F(GroupCommitTest, WebhooksDecidedWhileTheCommitIsHeldShareOneCommitAndAreA
     EXPECT_EQ(a.get(), 200);
   }
   EXPECT_EQ(committed_people_named("Neighbour"), 5);
-  for (int i = 0; i < 5; ++i) expect(neighbour(i).id, "what is your name");
+  for (int i = 0; i < 5; ++i) expect(batch_neighbour(i).id, "what is your name");
 }
 
 TEST_F(GroupCommitTest, AFailingDecisionInABatchRollsBackAloneAndTheOthersCommit) {
@@ -115,9 +115,9 @@ TEST_F(GroupCommitTest, AFailingDecisionInABatchRollsBackAloneAndTheOthersCommit
   hold();
   std::uint64_t before = commits();
   const TelegramUser boom{5099, "Boom", "", "", "en"};
-  auto first = deliver(ups_.message(neighbour(1).id, "private", neighbour(1), "/join"));
+  auto first = deliver(ups_.message(batch_neighbour(1).id, "private", batch_neighbour(1), "/join"));
   auto failing = deliver(ups_.message(boom.id, "private", boom, "/join"));
-  auto last = deliver(ups_.message(neighbour(2).id, "private", neighbour(2), "/join"));
+  auto last = deliver(ups_.message(batch_neighbour(2).id, "private", batch_neighbour(2), "/join"));
   ASSERT_TRUE(wait_decided(before_decided + 3));
   EXPECT_FALSE(answered(first));
   EXPECT_FALSE(answered(last));
@@ -129,8 +129,8 @@ TEST_F(GroupCommitTest, AFailingDecisionInABatchRollsBackAloneAndTheOthersCommit
   EXPECT_EQ(first.get(), 200);
   EXPECT_EQ(last.get(), 200);
   EXPECT_EQ(failing.get(), 500);  // not acknowledged: Telegram delivers it again
-  expect(neighbour(1).id, "what is your name");
-  expect(neighbour(2).id, "what is your name");
+  expect(batch_neighbour(1).id, "what is your name");
+  expect(batch_neighbour(2).id, "what is your name");
   // Nothing of the failed decision was kept; its failed try was, for the parking count.
   EXPECT_EQ(committed_people_named("Neighbour"), 2);
   EXPECT_EQ(committed_people_named("Boom"), 0);
@@ -143,7 +143,8 @@ TEST_F(GroupCommitTest, ARetryOfAnEventWhoseFirstDeliveryIsNotCommittedWaitsForT
   wait_recorded();
   std::uint64_t before_decided = decided();
   hold();
-  nlohmann::json update = ups_.message(neighbour(3).id, "private", neighbour(3), "/join");
+  nlohmann::json update =
+      ups_.message(batch_neighbour(3).id, "private", batch_neighbour(3), "/join");
   auto original = deliver(update);
   ASSERT_TRUE(wait_decided(before_decided + 1));
   // The platform gave up waiting and delivers it again: the retry is a duplicate of a decision
@@ -159,8 +160,8 @@ TEST_F(GroupCommitTest, ARetryOfAnEventWhoseFirstDeliveryIsNotCommittedWaitsForT
   ASSERT_EQ(original.wait_for(10s), std::future_status::ready);
   EXPECT_EQ(retry.get(), 200);
   EXPECT_EQ(original.get(), 200);
-  expect(neighbour(3).id, "what is your name");
-  EXPECT_EQ(count(neighbour(3).id, "what is your name"), 1);
+  expect(batch_neighbour(3).id, "what is your name");
+  EXPECT_EQ(count(batch_neighbour(3).id, "what is your name"), 1);
 }
 
 TEST_F(GroupCommitTest, ACrashBetweenDecisionAndCommitAcknowledgesNothingAndLosesNothing) {
@@ -170,7 +171,7 @@ TEST_F(GroupCommitTest, ACrashBetweenDecisionAndCommitAcknowledgesNothingAndLose
   std::vector<nlohmann::json> updates;
   std::vector<std::future<int>> answers;
   for (int i = 0; i < 3; ++i) {
-    TelegramUser u = neighbour(10 + i);
+    TelegramUser u = batch_neighbour(10 + i);
     updates.push_back(ups_.message(u.id, "private", u, "/join"));
     answers.push_back(deliver(updates.back()));
   }
@@ -207,7 +208,7 @@ TEST_F(GroupCommitTest, ACrashBetweenDecisionAndCommitAcknowledgesNothingAndLose
   }
   EXPECT_EQ(restarted.on_io([&] { return restarted.app().dispatcher().stats().handled; }), 3u);
   for (int i = 0; i < 3; ++i) {
-    std::int64_t chat = neighbour(10 + i).id;
+    std::int64_t chat = batch_neighbour(10 + i).id;
     EXPECT_TRUE(fake.wait_until(
         [&](const FakeTelegram& f) {
           for (const auto& m : f.messages(chat)) {

@@ -11,7 +11,7 @@
 namespace linli::storage {
 namespace {
 
-const std::string kKey(32, '\x11');
+const std::string kCipherKey(32, '\x11');
 const std::string kOtherKey(32, '\x22');
 constexpr std::string_view kPhoneColumn = "volunteers.phone";
 constexpr std::string_view kAddressColumn = "help_requests.address";
@@ -53,7 +53,7 @@ std::string error_of(const FieldCipher& c, const std::string& stored, std::strin
 }
 
 TEST(FieldCipher, RoundTripsAsciiChineseAndEmptyValues) {
-  FieldCipher c(kKey);
+  FieldCipher c(kCipherKey);
   for (std::string value :
        {"13912345678", "+4915112345678", "31栋2单元501", "Flat 5, 12 Baker St.", "x"}) {
     std::string stored = c.seal(value, kAddressColumn, 1);
@@ -68,7 +68,7 @@ TEST(FieldCipher, RoundTripsAsciiChineseAndEmptyValues) {
 }
 
 TEST(FieldCipher, StoresPrefixAndBase64OfNonceCiphertextAndTag) {
-  FieldCipher c(kKey);
+  FieldCipher c(kCipherKey);
   std::string value = "31栋2单元501";
   std::string stored = c.seal(value, kAddressColumn, 1);
   EXPECT_EQ(stored.rfind("enc1:", 0), 0u);
@@ -76,7 +76,7 @@ TEST(FieldCipher, StoresPrefixAndBase64OfNonceCiphertextAndTag) {
 }
 
 TEST(FieldCipher, SealingTheSameValueTwiceGivesAnotherNonceAndText) {
-  FieldCipher c(kKey);
+  FieldCipher c(kCipherKey);
   std::set<std::string> stored, nonces;
   for (int i = 0; i < 200; ++i) {
     std::string s = c.seal("13912345678", kPhoneColumn, 7);
@@ -89,7 +89,7 @@ TEST(FieldCipher, SealingTheSameValueTwiceGivesAnotherNonceAndText) {
 }
 
 TEST(FieldCipher, ChangingAnyByteOfAStoredValueIsAnError) {
-  FieldCipher c(kKey);
+  FieldCipher c(kCipherKey);
   // 10 bytes: 38 stored bytes, so the text ends in one '=' after a character with 2 unused bits.
   std::string stored = c.seal("0123456789", kPhoneColumn, 7);
   ASSERT_TRUE(stored.ends_with('=') && !stored.ends_with("=="));
@@ -124,7 +124,7 @@ TEST(FieldCipher, ChangingAnyByteOfAStoredValueIsAnError) {
 }
 
 TEST(FieldCipher, AnotherKeyCannotOpenAValueAndSaysWhichColumnWithoutTheValue) {
-  FieldCipher c(kKey);
+  FieldCipher c(kCipherKey);
   FieldCipher other(kOtherKey);
   std::string stored = c.seal("13912345678", kPhoneColumn, 7);
   std::string error = error_of(other, stored, kPhoneColumn, 7);
@@ -136,7 +136,7 @@ TEST(FieldCipher, AnotherKeyCannotOpenAValueAndSaysWhichColumnWithoutTheValue) {
 }
 
 TEST(FieldCipher, AValueMovedToAnotherRowOrColumnDoesNotOpen) {
-  FieldCipher c(kKey);
+  FieldCipher c(kCipherKey);
   std::string stored = c.seal("31栋2单元501", kAddressColumn, 1);
   EXPECT_EQ(c.open(stored, kAddressColumn, 1), "31栋2单元501");
   EXPECT_NE(error_of(c, stored, kAddressColumn, 2), "");
@@ -145,7 +145,7 @@ TEST(FieldCipher, AValueMovedToAnotherRowOrColumnDoesNotOpen) {
 }
 
 TEST(FieldCipher, ValuesWithoutThePrefixAreReadAsPlaintext) {
-  FieldCipher c(kKey);
+  FieldCipher c(kCipherKey);
   for (std::string old : {"13912345678", "31栋2单元501", "ENC1:abc", "enc1", " enc1:x"}) {
     EXPECT_FALSE(FieldCipher::is_sealed(old));
     EXPECT_EQ(c.open(old, kAddressColumn, 1), old);
@@ -153,7 +153,7 @@ TEST(FieldCipher, ValuesWithoutThePrefixAreReadAsPlaintext) {
 }
 
 TEST(FieldCipher, MalformedSealedValuesAreErrors) {
-  FieldCipher c(kKey);
+  FieldCipher c(kCipherKey);
   for (std::string bad : {"enc1:", "enc1:AAAA", "enc1:not base64!", "enc1:QUJD\nREVG",
                           "enc1: QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo="}) {
     std::string error = error_of(c, bad, kAddressColumn, 3);

@@ -9,7 +9,7 @@ using nlohmann::json;
 
 namespace {
 
-FakeHttpAnswer answer(int status, const json& body) {
+FakeHttpAnswer dingtalk_answer(int status, const json& body) {
   FakeHttpAnswer a;
   a.status = status;
   a.body = body.dump();
@@ -17,7 +17,8 @@ FakeHttpAnswer answer(int status, const json& body) {
 }
 
 FakeHttpAnswer v1_error(int status, const std::string& code, const std::string& message) {
-  return answer(status, {{"code", code}, {"message", message}, {"requestid", "fake-request"}});
+  return dingtalk_answer(status,
+                         {{"code", code}, {"message", message}, {"requestid", "fake-request"}});
 }
 
 std::string unhex(const std::string& s) {
@@ -79,19 +80,21 @@ FakeHttpAnswer FakeDingTalk::handle(const HttpRequest& r) {
         body.value("appSecret", "") != app_secret_) {
       return v1_error(400, "invalidClientIdOrSecret", "无效的clientId或者clientSecret");
     }
-    return answer(200, {{"accessToken", "tok-" + std::to_string(++issued_)}, {"expireIn", 7200}});
+    return dingtalk_answer(
+        200, {{"accessToken", "tok-" + std::to_string(++issued_)}, {"expireIn", 7200}});
   }
   if (r.path == "/robot/sendBySession") {
     DingTalkMessage m;
-    if (!read_send(r, m)) return answer(200, {{"errcode", 300001}, {"errmsg", "invalid message"}});
+    if (!read_send(r, m))
+      return dingtalk_answer(200, {{"errcode", 300001}, {"errmsg", "invalid message"}});
     if (throttle_sessions_ > 0) {
       --throttle_sessions_;
-      FakeHttpAnswer a = answer(
+      FakeHttpAnswer a = dingtalk_answer(
           200, {{"errcode", 130101}, {"errmsg", "send too fast, exceed 20 times per minute"}});
       a.headers.emplace_back("Retry-After", "1");  // the tests' own: not DingTalk's habit
       return a;
     }
-    return answer(200, {{"errcode", 0}, {"errmsg", "ok"}});
+    return dingtalk_answer(200, {{"errcode", 0}, {"errmsg", "ok"}});
   }
   if (r.path != "/v1.0/robot/groupMessages/send" && r.path != "/v1.0/robot/oToMessages/batchSend") {
     return v1_error(404, "NotFound", "no such API");
@@ -116,7 +119,7 @@ FakeHttpAnswer FakeDingTalk::handle(const HttpRequest& r) {
     ok["invalidStaffIdList"] = json::array();
     ok["flowControlledStaffIdList"] = json::array();
   }
-  return answer(200, ok);
+  return dingtalk_answer(200, ok);
 }
 
 std::vector<DingTalkMessage> FakeDingTalk::messages(const std::string& chat) const {

@@ -8,7 +8,7 @@ using nlohmann::json;
 
 namespace {
 
-FakeHttpAnswer answer(int status, json body) {
+FakeHttpAnswer feishu_answer(int status, json body) {
   FakeHttpAnswer a;
   a.status = status;
   a.content_type = "application/json; charset=utf-8";
@@ -17,7 +17,7 @@ FakeHttpAnswer answer(int status, json body) {
 }
 
 FakeHttpAnswer error(int status, int code, const std::string& msg) {
-  return answer(status, {{"code", code}, {"msg", msg}});
+  return feishu_answer(status, {{"code", code}, {"msg", msg}});
 }
 
 // The card's texts and its buttons' values, as a person sees and presses them.
@@ -105,8 +105,8 @@ FakeHttpAnswer FakeFeishu::handle(const HttpRequest& r) {
       return error(400, 10014, "app secret invalid");
     std::string token = "t-" + std::to_string(tokens_.size() + 1);
     tokens_[token] = true;
-    return answer(200,
-                  {{"code", 0}, {"msg", "ok"}, {"tenant_access_token", token}, {"expire", 7200}});
+    return feishu_answer(
+        200, {{"code", 0}, {"msg", "ok"}, {"tenant_access_token", token}, {"expire", 7200}});
   }
   if (r.path.rfind(prefix, 0) != 0) return error(404, 404, "not found");
   std::string auth(r.header("authorization"));
@@ -151,7 +151,7 @@ FakeHttpAnswer FakeFeishu::handle(const HttpRequest& r) {
       return error(400, 230001, "invalid content");
     updated.edits = it->edits + 1;
     *it = updated;
-    return answer(200, {{"code", 0}, {"msg", "success"}, {"data", json::object()}});
+    return feishu_answer(200, {{"code", 0}, {"msg", "success"}, {"data", json::object()}});
   }
   return error(405, 405, "method not allowed");
 }
@@ -165,14 +165,14 @@ FakeHttpAnswer FakeFeishu::send(const HttpRequest&, const std::string& chat_id,
   m.chat_id = chat_id;
   m.parent_id = parent_id;
   messages_.push_back(m);
-  return answer(200, {{"code", 0},
-                      {"msg", "success"},
-                      {"data",
-                       {{"message_id", m.message_id},
-                        {"chat_id", chat_id},
-                        {"parent_id", parent_id},
-                        {"msg_type", m.msg_type},
-                        {"body", {{"content", body.value("content", "")}}}}}});
+  return feishu_answer(200, {{"code", 0},
+                             {"msg", "success"},
+                             {"data",
+                              {{"message_id", m.message_id},
+                               {"chat_id", chat_id},
+                               {"parent_id", parent_id},
+                               {"msg_type", m.msg_type},
+                               {"body", {{"content", body.value("content", "")}}}}}});
 }
 
 }  // namespace linli::test

@@ -24,7 +24,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-const std::string kToken = "7000000001:AAE-fake-token_for-tests";
+const std::string kFakeToken = "7000000001:AAE-fake-token_for-tests";
 constexpr std::int64_t kGroup = -1001234567890;
 constexpr std::int64_t kPerson = 123456789;
 
@@ -37,7 +37,7 @@ json parse(const HttpReply& r) {
 class FakeTelegramTest : public ::testing::Test {
  protected:
   HttpReply call(const std::string& method, const json& params) {
-    return client_.post("/bot" + kToken + "/" + method, params.dump());
+    return client_.post("/bot" + kFakeToken + "/" + method, params.dump());
   }
   json ok_result(const std::string& method, const json& params) {
     HttpReply r = call(method, params);
@@ -61,7 +61,7 @@ class FakeTelegramTest : public ::testing::Test {
     return out;
   }
 
-  FakeTelegram tg_{kToken};
+  FakeTelegram tg_{kFakeToken};
   HttpClient client_{tg_.port()};
 };
 
@@ -77,7 +77,7 @@ TEST_F(FakeTelegramTest, WrongTokenIs401AndUnknownMethodIs404) {
   HttpReply r = client_.post("/bot123:wrong/sendMessage", R"({"chat_id":1,"text":"x"})");
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(parse(r), json::parse(R"({"ok":false,"error_code":401,"description":"Unauthorized"})"));
-  r = client_.post("/bot" + kToken + "/sendPigeon", "{}");
+  r = client_.post("/bot" + kFakeToken + "/sendPigeon", "{}");
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(parse(r), json::parse(R"({"ok":false,"error_code":404,"description":"Not Found"})"));
   EXPECT_EQ(client_.get("/favicon.ico").status, 404);
@@ -87,7 +87,7 @@ TEST_F(FakeTelegramTest, WrongTokenIs401AndUnknownMethodIs404) {
 }
 
 TEST_F(FakeTelegramTest, MethodNamesIgnoreCaseAsTelegramsDo) {
-  HttpReply r = client_.post("/bot" + kToken + "/SENDMESSAGE", R"({"chat_id":1,"text":"x"})");
+  HttpReply r = client_.post("/bot" + kFakeToken + "/SENDMESSAGE", R"({"chat_id":1,"text":"x"})");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(tg_.calls("sendMessage").size(), 1u);
 }
@@ -160,13 +160,13 @@ TEST_F(FakeTelegramTest, SendMessageRefusesWhatTelegramRefuses) {
 
 TEST_F(FakeTelegramTest, FormFieldsAndQueryParametersWorkLikeJson) {
   HttpReply r = client_.request(
-      "POST", "/bot" + kToken + "/sendMessage",
+      "POST", "/bot" + kFakeToken + "/sendMessage",
       "chat_id=-1001234567890&text=%E4%BD%A0%E5%A5%BD+%E9%82%BB%E5%B1%85&reply_markup=" +
           std::string("%7B%22inline_keyboard%22%3A%5B%5B%7B%22text%22%3A%22b%22%2C%22callback_"
                       "data%22%3A%22x%22%7D%5D%5D%7D"),
       {{"Content-Type", "application/x-www-form-urlencoded"}});
   EXPECT_EQ(r.status, 200) << r.body;
-  r = client_.get("/bot" + kToken + "/sendMessage?chat_id=-1001234567890&text=hi");
+  r = client_.get("/bot" + kFakeToken + "/sendMessage?chat_id=-1001234567890&text=hi");
   EXPECT_EQ(r.status, 200) << r.body;
   auto shown = tg_.messages(kGroup);
   ASSERT_EQ(shown.size(), 2u);
@@ -357,7 +357,7 @@ TEST_F(FakeTelegramTest, SlowAnswerHoldsUpOnlyItsOwnConnection) {
   int slow_status = 0;
   std::thread slow([&] {
     HttpClient own(tg_.port());
-    slow_status = own.post("/bot" + kToken + "/sendMessage",
+    slow_status = own.post("/bot" + kFakeToken + "/sendMessage",
                            json{{"chat_id", kGroup}, {"text", "slow"}}.dump())
                       .status;
     slow_took = std::chrono::steady_clock::now() - start;
@@ -381,8 +381,8 @@ TEST_F(FakeTelegramTest, SlowAnswerHoldsUpOnlyItsOwnConnection) {
 TEST_F(FakeTelegramTest, DisconnectFaultClosesWithoutAnswerAndSendsNothing) {
   tg_.add_fault(TelegramFault::disconnect("sendMessage"));
   HttpClient fresh(tg_.port());  // a first request is not retried by the client
-  HttpReply r =
-      fresh.post("/bot" + kToken + "/sendMessage", json{{"chat_id", kGroup}, {"text", "x"}}.dump());
+  HttpReply r = fresh.post("/bot" + kFakeToken + "/sendMessage",
+                           json{{"chat_id", kGroup}, {"text", "x"}}.dump());
   EXPECT_EQ(r.status, 0);
   EXPECT_THAT(statuses("sendMessage"), ElementsAre(0));
   EXPECT_TRUE(tg_.messages(kGroup).empty());
@@ -438,7 +438,7 @@ TEST_F(FakeTelegramTest, WaitUntilWakesOnTheCallThatMakesItTrue) {
   std::thread later([&, asked = looked.get_future()] {
     if (asked.wait_for(10s) != std::future_status::ready) return;
     HttpClient own(tg_.port());
-    own.post("/bot" + kToken + "/sendMessage", json{{"chat_id", kGroup}, {"text", "x"}}.dump());
+    own.post("/bot" + kFakeToken + "/sendMessage", json{{"chat_id", kGroup}, {"text", "x"}}.dump());
   });
   bool told = false;
   auto began = std::chrono::steady_clock::now();
@@ -468,7 +468,7 @@ TEST_F(FakeTelegramTest, ManyKeptAliveConnectionsAtOnce) {
     threads.emplace_back([&, c] {
       HttpClient own(tg_.port());
       for (int i = 0; i < kEach; ++i) {
-        own.post("/bot" + kToken + "/sendMessage",
+        own.post("/bot" + kFakeToken + "/sendMessage",
                  json{{"chat_id", 1000 + c}, {"text", std::to_string(i)}}.dump());
       }
     });
@@ -486,12 +486,12 @@ TEST_F(FakeTelegramTest, ManyKeptAliveConnectionsAtOnce) {
 }
 
 TEST(FakeTelegramLifetime, StopsPromptlyWhileAnAnswerIsHeldBack) {
-  auto tg = std::make_unique<FakeTelegram>(kToken);
+  auto tg = std::make_unique<FakeTelegram>(kFakeToken);
   tg->add_fault(TelegramFault::slow("sendMessage", 30s));
   int status = -1;
   std::thread client([&, port = tg->port()] {
     HttpClient own(port, 20s);
-    status = own.post("/bot" + kToken + "/sendMessage", R"({"chat_id":1,"text":"x"})").status;
+    status = own.post("/bot" + kFakeToken + "/sendMessage", R"({"chat_id":1,"text":"x"})").status;
   });
   // The request is in and held: a client that came after the stop would be refused at once and
   // prove nothing.
@@ -544,7 +544,7 @@ class AdapterAgainstFakeTest : public ::testing::Test {
     c.name = "tg";
     c.bot_username = "linli_bot";
     auto t = std::make_shared<TelegramConfig>();
-    t->token = kToken;
+    t->token = kFakeToken;
     t->secret_token = "wh-Secret_1";
     t->username = "linli_bot";
     t->api_base = tg_.base_url();
@@ -559,7 +559,7 @@ class AdapterAgainstFakeTest : public ::testing::Test {
     return adapter_->interpret(m, response);
   }
 
-  FakeTelegram tg_{kToken};
+  FakeTelegram tg_{kFakeToken};
   HttpClient client_{tg_.port()};
   std::unique_ptr<TelegramAdapter> adapter_;
 };

@@ -36,7 +36,7 @@ std::string bare(const std::string& jid) {
   return jid.substr(0, jid.find('/'));
 }
 
-std::string str(const json& j, const char* key) {
+std::string xmpp_str(const json& j, const char* key) {
   auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
@@ -65,18 +65,18 @@ FakeHttpAnswer FakeModRest::handle(const HttpRequest& r) {
   if (st.is_discarded() || !st.is_object()) {
     return error_answer(400, "modify", "bad-request", "Invalid JSON");
   }
-  std::string kind = str(st, "kind");
-  std::string to = str(st, "to");
+  std::string kind = xmpp_str(st, "kind");
+  std::string to = xmpp_str(st, "to");
   if ((kind != "message" && kind != "presence") || to.empty()) {
     return error_answer(422, "modify", "bad-request", "Not a stanza that can be routed");
   }
   std::lock_guard lock(mu_);
   if (kind == "presence") {
-    if (st.contains("muc") && str(st, "type") != "unavailable") joined_.insert(bare(to));
-    if (str(st, "type") == "unavailable") joined_.erase(bare(to));
+    if (st.contains("muc") && xmpp_str(st, "type") != "unavailable") joined_.insert(bare(to));
+    if (xmpp_str(st, "type") == "unavailable") joined_.erase(bare(to));
     return FakeHttpAnswer{202, "text/plain", "", {}, {}};
   }
-  std::string type = str(st, "type");
+  std::string type = xmpp_str(st, "type");
   if (type == "groupchat" && !joined_.count(to)) {
     return error_stanza(st, to, "cancel", "not-acceptable",
                         "You are not currently connected to this chat");
@@ -104,23 +104,23 @@ std::vector<int> FakeModRest::statuses() const {
 std::vector<XmppMessage> FakeModRest::messages(const std::string& to) const {
   std::vector<XmppMessage> out;
   for (const json& st : stanzas()) {
-    if (str(st, "kind") != "message" || str(st, "to") != to) continue;
-    std::string replace = str(st, "replace");
+    if (xmpp_str(st, "kind") != "message" || xmpp_str(st, "to") != to) continue;
+    std::string replace = xmpp_str(st, "replace");
     if (!replace.empty()) {
       for (auto& m : out) {
         if (m.id == replace) {
-          m.body = str(st, "body");
+          m.body = xmpp_str(st, "body");
           ++m.edits;
         }
       }
       continue;
     }
     XmppMessage m;
-    m.id = str(st, "id");
+    m.id = xmpp_str(st, "id");
     m.to = to;
-    m.type = str(st, "type");
-    m.body = str(st, "body");
-    if (st.contains("reply") && st["reply"].is_object()) m.reply_to = str(st["reply"], "id");
+    m.type = xmpp_str(st, "type");
+    m.body = xmpp_str(st, "body");
+    if (st.contains("reply") && st["reply"].is_object()) m.reply_to = xmpp_str(st["reply"], "id");
     out.push_back(std::move(m));
   }
   return out;
@@ -134,7 +134,8 @@ std::set<std::string> FakeModRest::joined() const {
 int FakeModRest::joins(const std::string& room) const {
   int n = 0;
   for (const json& st : stanzas()) {
-    n += str(st, "kind") == "presence" && bare(str(st, "to")) == room && st.contains("muc");
+    n += xmpp_str(st, "kind") == "presence" && bare(xmpp_str(st, "to")) == room &&
+         st.contains("muc");
   }
   return n;
 }
