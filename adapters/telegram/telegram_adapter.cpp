@@ -279,6 +279,133 @@ json keyboard(const std::vector<std::vector<Button>>& rows, std::string& refused
   return out;
 }
 
+// ---- The Bot API's answer, read without building a tree. ----
+
+// What interpret reads of an answer. sendMessage's answer repeats the whole message sent (its
+// sender, chat and text): parsed into a tree that was ~30 nodes and strings per message sent,
+// for one message_id (issue 10). Read as a stream of SAX events instead; a member that is not
+// an object or an integer counts as missing, as with the field helpers of json_fields.hpp, and
+// a later duplicate of a member replaces the earlier one, as json::parse does.
+struct Answer {
+  bool ok = false;
+  std::string description;
+  std::optional<std::int64_t> retry_after;
+  std::optional<std::int64_t> migrate_to_chat_id;
+  std::optional<std::int64_t> message_id;
+};
+
+class AnswerReader final : public nlohmann::json_sax<json> {
+ public:
+  explicit AnswerReader(Answer& a) : a_(a) {}
+
+  bool null() override { return value(std::nullopt); }
+  bool boolean(bool v) override {
+    if (depth_ == 1 && key_ == "ok") {
+      a_.ok = v;
+      return true;
+    }
+    return value(std::nullopt);
+  }
+  bool number_integer(number_integer_t v) override { return value(v); }
+  bool number_unsigned(number_unsigned_t v) override {
+    if (v > static_cast<number_unsigned_t>(std::numeric_limits<std::int64_t>::max())) {
+      return value(std::nullopt);
+    }
+    return value(static_cast<std::int64_t>(v));
+  }
+  bool number_float(number_float_t, const string_t&) override { return value(std::nullopt); }
+  bool string(string_t& v) override {
+    if (depth_ == 1 && key_ == "description") {
+      a_.description = v;
+      return true;
+    }
+    return value(std::nullopt);
+  }
+  bool binary(binary_t&) override { return value(std::nullopt); }
+  bool start_object(std::size_t) override {
+    if (depth_ == 0) {
+      object_ = true;
+    } else if (depth_ == 1 && key_ == "parameters") {
+      in_ = In::parameters;
+    } else if (depth_ == 1 && key_ == "result") {
+      in_ = In::result;
+    } else if (depth_ == 2) {
+      value(std::nullopt);
+    }
+    ++depth_;
+    return true;
+  }
+  bool key(string_t& k) override {
+    if (depth_ == 1) {
+      key_ = k;
+      // A member given twice counts once, as its last value.
+      if (k == "parameters") {
+        a_.retry_after.reset();
+        a_.migrate_to_chat_id.reset();
+      } else if (k == "result") {
+        a_.message_id.reset();
+      } else if (k == "ok") {
+        a_.ok = false;
+      } else if (k == "description") {
+        a_.description.clear();
+      }
+    } else if (depth_ == 2) {
+      inner_key_ = k;
+    }
+    return true;
+  }
+  bool end_object() override {
+    if (--depth_ == 1) in_ = In::none;
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    if (depth_ == 2) value(std::nullopt);
+    ++depth_;
+    return true;
+  }
+  bool end_array() override {
+    if (--depth_ == 1) in_ = In::none;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
+
+  bool is_object() const { return object_; }
+
+ private:
+  enum class In { none, parameters, result };
+
+  // A value at the current place: an integer, or nullopt for anything else.
+  bool value(std::optional<std::int64_t> v) {
+    if (depth_ == 2 && in_ == In::parameters) {
+      if (inner_key_ == "retry_after") a_.retry_after = v;
+      if (inner_key_ == "migrate_to_chat_id") a_.migrate_to_chat_id = v;
+    } else if (depth_ == 2 && in_ == In::result && inner_key_ == "message_id") {
+      a_.message_id = v;
+    }
+    return true;
+  }
+
+  Answer& a_;
+  int depth_ = 0;
+  bool object_ = false;
+  In in_ = In::none;
+  std::string key_;
+  std::string inner_key_;
+};
+
+// A body that is no JSON object (a proxy's HTML page, or nothing) reads as an empty answer.
+Answer read_answer(const std::string& body) {
+  Answer a;
+  AnswerReader reader(a);
+  if (!json::sax_parse(body, &reader, json::input_format_t::json, /*strict=*/true) ||
+      !reader.is_object()) {
+    return Answer{};
+  }
+  return a;
+}
+
 }  // namespace
 
 TelegramAdapter::TelegramAdapter(AdapterConfig config) : config_(std::move(config)) {
@@ -400,28 +527,23 @@ SendResult TelegramAdapter::interpret(const OutboundMessage& m, const ApiRespons
     s.error = scrub("network: " + (r.error.empty() ? std::string("no answer") : r.error));
     return s;
   }
-  json body = json::parse(r.body, nullptr, /*allow_exceptions=*/false);
-  if (!body.is_object()) body = json::object();  // a proxy's HTML page, or nothing
-  std::string description = scrub(string_field(body, "description"));
-  const json* params = object_field(body, "parameters");
+  const Answer body = read_answer(r.body);
+  std::string description = scrub(body.description);
 
   if (r.status >= 200 && r.status < 300) {
-    if (!true_field(body, "ok")) {
+    if (!body.ok) {
       s.status = SendStatus::transient;
       s.error = "telegram answered " + status + " without ok";
       return s;
     }
     // sendMessage and editMessageText return the Message; an edit of an inline message and
     // answerCallbackQuery return True.
-    if (const json* result = object_field(body, "result")) {
-      if (auto id = int_field(*result, "message_id")) s.platform_id = std::to_string(*id);
-    }
+    if (body.message_id) s.platform_id = std::to_string(*body.message_id);
     return s;
   }
   if (r.status == 429) {
     s.status = SendStatus::retry_later;
-    std::optional<std::int64_t> seconds;
-    if (params) seconds = int_field(*params, "retry_after");
+    std::optional<std::int64_t> seconds = body.retry_after;
     if (!seconds) seconds = parse_int(trim(r.retry_after));
     s.retry_after_ms = seconds && *seconds >= 0 ? std::min(*seconds, kMaxRetryAfterS) * 1000 : 1000;
     s.error = description.empty() ? "telegram answered 429" : description;
@@ -440,13 +562,11 @@ SendResult TelegramAdapter::interpret(const OutboundMessage& m, const ApiRespons
     return s;
   }
   if (r.status == 400) {
-    if (params) {
-      if (auto to = int_field(*params, "migrate_to_chat_id")) {
-        s.status = SendStatus::rejected;
-        s.migrated_chat = std::to_string(*to);
-        s.error = description.empty() ? "group migrated to a supergroup" : description;
-        return s;
-      }
+    if (auto to = body.migrate_to_chat_id) {
+      s.status = SendStatus::rejected;
+      s.migrated_chat = std::to_string(*to);
+      s.error = description.empty() ? "group migrated to a supergroup" : description;
+      return s;
     }
     // The edit asked for what the message already shows: done.
     if (m.kind == OutKind::edit && description.find("message is not modified") != std::string::npos)

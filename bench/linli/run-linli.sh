@@ -19,6 +19,8 @@
 #   LINLI_SYNCHRONOUS       unset: Linli's own default; normal or full to force one
 #   LINLI_MAX_IDLE          unset: Linli's default http_client.max_idle_per_host (8)
 #   LINLI_LOG_LEVEL         info (Linli's default)
+#   LINLI_GLIBC_TUNABLES    glibc.malloc.tcache_count=128, as deploy/linli.service sets it
+#                           (bench/README.md, "round two"); empty to run without
 #   LINLI_WRAP              a command to run Linli under (profiling only, e.g.
 #                           "strace -f -c -o FILE"); the harness then measures
 #                           the wrapper's process tree
@@ -93,6 +95,7 @@ cat >"$CFG" <<EOF
   ]
 }
 EOF
-echo "run-linli.sh: ${LINLI_WRAP:+$LINLI_WRAP }$BIN serve --config $CFG" >&2
+export GLIBC_TUNABLES="${LINLI_GLIBC_TUNABLES-glibc.malloc.tcache_count=128}"
+echo "run-linli.sh: GLIBC_TUNABLES=$GLIBC_TUNABLES ${LINLI_WRAP:+$LINLI_WRAP }$BIN serve --config $CFG" >&2
 # shellcheck disable=SC2086
 exec ${LINLI_WRAP:-} "$BIN" serve --config "$CFG"

@@ -662,6 +662,41 @@ TEST_F(TelegramAdapterTest, EditAnsweredWithAMessageOrTrueIsOk) {
   EXPECT_EQ(s.platform_id, "");
 }
 
+// The answer is read as a stream (issue 10): only Telegram's own places count, a wrong type is
+// missing and a member given twice counts as its last value, as a parsed tree would have it.
+TEST_F(TelegramAdapterTest, AnAnswerIsReadOnlyWhereTelegramPutsItsFields) {
+  auto sent = [this](const std::string& body) {
+    return adapter_.interpret(send_to("1", "x"), answer(200, body));
+  };
+  EXPECT_EQ(sent(R"({"ok":true,"result":{"reply_to_message":{"message_id":5},"message_id":9}})")
+                .platform_id,
+            "9");
+  EXPECT_EQ(sent(R"({"ok":true,"result":{"message_id":9,"reply_to_message":{"message_id":5}}})")
+                .platform_id,
+            "9");
+  EXPECT_EQ(sent(R"({"ok":true,"message_id":9,"result":{"chat":{"message_id":5}}})").platform_id,
+            "");
+  EXPECT_EQ(sent(R"({"ok":true,"result":{"message_id":"9"}})").platform_id, "");
+  EXPECT_EQ(sent(R"({"ok":true,"result":{"message_id":9.5}})").platform_id, "");
+  EXPECT_EQ(sent(R"({"ok":true,"result":{"message_id":9,"message_id":[9]}})").platform_id, "");
+  EXPECT_EQ(sent(R"({"ok":true,"result":{"message_id":9},"result":true})").platform_id, "");
+  EXPECT_EQ(sent(R"({"ok":true,"ok":false})").status, SendStatus::transient);
+  EXPECT_EQ(sent(R"({"ok":"true"})").status, SendStatus::transient);
+  EXPECT_EQ(sent(R"({"ok":true,"result":{"message_id":9})").status, SendStatus::transient);
+  EXPECT_EQ(sent(R"({"ok":true} trailing)").status, SendStatus::transient);
+
+  auto slow = [this](const std::string& body) {
+    return adapter_.interpret(send_to("1", "x"), answer(429, body, "3"));
+  };
+  EXPECT_EQ(slow(R"({"parameters":{"retry_after":[7]}})").retry_after_ms, 3000);
+  EXPECT_EQ(slow(R"({"parameters":{"retry_after":7},"parameters":{}})").retry_after_ms, 3000);
+  EXPECT_EQ(slow(R"({"result":{"retry_after":7}})").retry_after_ms, 3000);
+  EXPECT_EQ(slow(R"({"parameters":{"x":{"retry_after":7}},"description":1})").retry_after_ms, 3000);
+  EXPECT_EQ(slow(R"({"parameters":{"x":{"retry_after":7}},"description":1})").error,
+            "telegram answered 429");
+  EXPECT_EQ(slow(R"({"parameters":{"x":[1,{"a":2}],"retry_after":7}})").retry_after_ms, 7000);
+}
+
 TEST_F(TelegramAdapterTest, AnsweredCallbackIsOk) {
   OutboundMessage m;
   m.kind = OutKind::answer_callback;

@@ -11,6 +11,40 @@
 namespace linli::test {
 namespace {
 
+// A dialog's data is read as a stream (issue 10): what encode_dialog_data writes comes back
+// whole, and anything else reads as it did from a parsed tree.
+TEST(DialogData, ReadsBackWhatWasWrittenAndSkipsWhatItCannotUse) {
+  Answers answers{{"name", "李阿姨"}, {"phone", "13800000000"}};
+  std::vector<std::string> path{"name", "phone"};
+  Choices choices{"1", "", "水管"};
+  Answers a;
+  std::vector<std::string> p;
+  Choices c;
+  decode_dialog_data(encode_dialog_data(answers, path, choices), a, p, &c);
+  EXPECT_EQ(a, answers);
+  EXPECT_EQ(p, path);
+  EXPECT_EQ(c, choices);
+
+  a.clear();
+  p.clear();
+  c.clear();
+  decode_dialog_data(R"({"answers":{"a":"1","b":2,"c":{"x":"y"},"d":"4","d":null},)"
+                     R"("path":["a",3,["b"],"c"],"choices":["x",5,{"y":"z"}],"other":["q"]})",
+                     a, p, &c);
+  EXPECT_EQ(a, (Answers{{"a", "1"}}));
+  EXPECT_EQ(p, (std::vector<std::string>{"a", "c"}));
+  EXPECT_EQ(c, (Choices{"x", "", ""}));
+
+  for (std::string bad :
+       {"", "[]", "\"answers\"", R"({"answers":{"a":"1"})", R"({"answers":{"a":"1"}} x)"}) {
+    Answers a2;
+    std::vector<std::string> p2;
+    decode_dialog_data(bad, a2, p2);
+    EXPECT_TRUE(a2.empty()) << bad;
+    EXPECT_TRUE(p2.empty()) << bad;
+  }
+}
+
 using ::testing::HasSubstr;
 
 class SignupDialog : public EngineFixture {
