@@ -1,5 +1,6 @@
 #include "dialogs/assignments.hpp"
 
+#include <functional>
 #include <limits>
 
 #include <algorithm>
@@ -130,7 +131,7 @@ void next(Turn& turn, const Offer& o) {
   for (const auto& e : turn.store.roster.of_post(p->id, RosterStatus::held))
     exclude.insert(e.person_id);
   auto best = round <= turn.config.assignments.max_offers * p->headcount
-                  ? rank(turn, p->community_id, p->skills, p->building, exclude, 1)
+                  ? rank_for_post(turn, *p, exclude, 1)
                   : std::vector<Candidate>{};
   if (best.empty()) {
     tell_coordinators(
@@ -197,31 +198,75 @@ std::vector<Candidate> best_of(std::vector<Candidate> all, std::size_t n) {
 
 }  // namespace
 
-std::vector<Candidate> rank(Turn& turn, const std::string& community_id, std::uint32_t skills,
-                            const std::string& building, const std::set<std::int64_t>& exclude,
-                            std::size_t n, bool skilled_only) {
+namespace {
+
+// rank(), keeping only whom `eligible` accepts (nullptr: everyone). Whom it turns away does not
+// count towards the n, so the ranking goes on down past them: the window read from the pool
+// doubles while people were turned away and the pool had more, at worst up to the whole pool of
+// the community (never the city's).
+std::vector<Candidate> rank_eligible(Turn& turn, const std::string& community_id,
+                                     std::uint32_t skills, const std::string& building,
+                                     const std::set<std::int64_t>& exclude, std::size_t n,
+                                     bool skilled_only,
+                                     const std::function<bool(std::int64_t)>& eligible) {
   // The nearest few of each kind, never the whole pool (DESIGN.md §7: a city has 549,000). Past
   // those already asked, kLookAhead more leave room for whom the rules set aside or put last
   // (at the cap, busy): among the same kind, someone further down is asked only if they do not.
   constexpr std::size_t kLookAhead = 16;
-  auto pool = turn.store.volunteers.nearest(community_id, skills, building,
-                                            static_cast<int>(n + exclude.size() + kLookAhead));
   RankContext x = rank_context(turn, community_id);
-  std::vector<Candidate> all;
-  for (const auto& v : pool) {
-    Candidate c = candidate(v, skills, building);
-    // The pool comes kind by kind in the order of the key below: once a kind is over and
-    // enough are found, nobody further can rank among the first n.
-    if (all.size() >= n && !all.empty() &&
-        std::make_pair(all.back().same_building, all.back().skilled) !=
-            std::make_pair(c.same_building, c.skilled)) {
-      break;
+  std::set<std::int64_t> turned_away;
+  std::size_t look_ahead = kLookAhead;
+  std::size_t read_before = 0;
+  for (;;) {
+    auto pool = turn.store.volunteers.nearest(community_id, skills, building,
+                                              static_cast<int>(n + exclude.size() + look_ahead));
+    std::vector<Candidate> all;
+    bool turned_away_now = false;
+    for (const auto& v : pool) {
+      Candidate c = candidate(v, skills, building);
+      // The pool comes kind by kind in the order of the key below: once a kind is over and
+      // enough are found, nobody further can rank among the first n.
+      if (all.size() >= n && !all.empty() &&
+          std::make_pair(all.back().same_building, all.back().skilled) !=
+              std::make_pair(c.same_building, c.skilled)) {
+        break;
+      }
+      if (exclude.count(v.person_id) || (skilled_only && !c.skilled)) continue;
+      if (turned_away.count(v.person_id)) continue;
+      if (eligible && !eligible(v.person_id)) {
+        turned_away.insert(v.person_id);
+        turned_away_now = true;
+        continue;
+      }
+      if (!weigh(turn, x, c)) continue;
+      all.push_back(std::move(c));
     }
-    if (exclude.count(v.person_id) || (skilled_only && !c.skilled)) continue;
-    if (!weigh(turn, x, c)) continue;
-    all.push_back(std::move(c));
+    if (all.size() >= n || !turned_away_now || pool.size() <= read_before) {
+      return best_of(std::move(all), n);
+    }
+    read_before = pool.size();
+    look_ahead = 2 * look_ahead + turned_away.size();
   }
-  return best_of(std::move(all), n);
+}
+
+}  // namespace
+
+std::vector<Candidate> rank(Turn& turn, const std::string& community_id, std::uint32_t skills,
+                            const std::string& building, const std::set<std::int64_t>& exclude,
+                            std::size_t n, bool skilled_only) {
+  return rank_eligible(turn, community_id, skills, building, exclude, n, skilled_only, nullptr);
+}
+
+std::vector<Candidate> rank_for_post(Turn& turn, const Post& p,
+                                     const std::set<std::int64_t>& exclude, std::size_t n) {
+  if (!support::high_risk(turn.store, p)) {
+    return rank(turn, p.community_id, p.skills, p.building, exclude, n);
+  }
+  // A high-risk post's place goes only to whom it would let on: trained and equipped.
+  auto qualified = [&](std::int64_t person) {
+    return support::missing(turn, p, person, turn.lang).empty();
+  };
+  return rank_eligible(turn, p.community_id, p.skills, p.building, exclude, n, false, qualified);
 }
 
 std::vector<Candidate> rank_among(Turn& turn, const std::string& community_id,
@@ -412,8 +457,7 @@ void fill_from_reserve(Turn& turn, const Post& post, int missing) {
        {RosterStatus::taken, RosterStatus::held, RosterStatus::waiting, RosterStatus::gone}) {
     for (const auto& e : turn.store.roster.of_post(post.id, status)) exclude.insert(e.person_id);
   }
-  auto best = rank(turn, post.community_id, post.skills, post.building, exclude,
-                   static_cast<std::size_t>(missing));
+  auto best = rank_for_post(turn, post, exclude, static_cast<std::size_t>(missing));
   int round = turn.store.offers.rounds("post", post.id);
   for (const auto& c : best) offer(turn, "post", post.id, c.person_id, ++round, 0, true);
   if (static_cast<int>(best.size()) < missing) {

@@ -34,6 +34,11 @@ std::optional<Volunteer> find_volunteer(Turn& turn, const std::string& community
 std::vector<Candidate> rank(Turn& turn, const std::string& community_id, std::uint32_t skills,
                             const std::string& building, const std::set<std::int64_t>& exclude,
                             std::size_t n, bool skilled_only = false);
+// The best `n` candidates for a place on post `p`, as rank() with the post's skills and
+// building; on a high-risk post only those it would let on (trained and equipped), going on
+// down the ranking past those who are not.
+std::vector<Candidate> rank_for_post(Turn& turn, const Post& p,
+                                     const std::set<std::int64_t>& exclude, std::size_t n);
 // The same ranking over a pool the caller chose (the drivers of the fleet's vehicles).
 std::vector<Candidate> rank_among(Turn& turn, const std::string& community_id,
                                   const std::vector<PoolMember>& pool, std::uint32_t skills,

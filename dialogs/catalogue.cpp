@@ -816,10 +816,11 @@ constexpr Entry kEntries[] = {
      "Risk: {risk}{needs}\nThis shift: meals {meals} · transport {transport} · insurance "
      "{insurance}"},
     {Msg::roster_reserve,
-     "\n在岗 = 上面的名额；候补 = 排队等名额的人；储备 = 本社区另有 {reserve} "
-     "名审核通过的志愿者，缺人时替补。",
-     "\nActive = the places above; wait-list = who waits for a place; reserve = {reserve} more "
-     "approved volunteers of the community, asked when someone must be replaced."},
+     "\n在岗 = 上面的名额；候补 = 排队等名额的人；储备 = 本社区 {reserve} "
+     "名还没有任何岗位名额的审核通过志愿者（与「统计」同一口径），缺人时替补。",
+     "\nActive = the places above; wait-list = who waits for a place; reserve = the {reserve} "
+     "approved volunteers of the community with no place on any post (as /stats counts them), "
+     "asked when someone must be replaced."},
     {Msg::supply_yes, "已安排（{n} 人）", "arranged ({n} people)"},
     {Msg::supply_no, "未安排", "not arranged"},
     {Msg::supply_usage,
@@ -932,6 +933,29 @@ constexpr Entry kEntries[] = {
     {Msg::help_private_hint, "如果不想让群里看到，回复「私密」提交：只私下交给有相应技能的志愿者。",
      "To keep it out of the groups, reply private: it goes only privately to volunteers with the "
      "skill."},
+    {Msg::train_course_one_word,
+     "课程名要是一个词，不能有空格、换行或逗号（「{course}」不行），例如「培训 添加 心肺复苏」。",
+     "A course's name is one word, without spaces, line breaks or commas (not \"{course}\"), "
+     "e.g. /train add CPR."},
+    {Msg::risk_recheck_post, "岗位 {id} 的风险或上岗要求改了：",
+     "Post {id}'s risk or needs changed:"},
+    {Msg::menu_coordinator_fleet,
+     "车辆 [添加 司机 座位 车牌|停用 车牌] — 车队的车\n派车 类别 起点 终点 时间 [座位] — "
+     "派车（就医、物资、接送、隔离）\n车队 — 车辆、今天的出车和总数",
+     "/vehicle [add <driver> <seats> <plate> | retire <plate>] — the fleet's cars\n/trip <kind> "
+     "<from> <to> <time> [seats] — a trip (hospital, supplies, staff, quarantine)\n/fleet — "
+     "vehicles, today's trips and the total"},
+    {Msg::menu_coordinator_records,
+     "时长 志愿者 — 志愿者的服务时长\n更正 志愿者 日期 小时 原因 — 更正一天的时长（留审计记录）\n"
+     "证明 撤销 验证码 — 撤销一份服务证明",
+     "/hours <volunteer> — a volunteer's hours\n/hours fix <volunteer> <date> <hours> <reason> — "
+     "correct a day's hours (kept in the audit log)\n/cert revoke <code> — revoke a certificate"},
+    {Msg::menu_volunteer_records,
+     "证明 [起 止] — 我的服务证明（带验证码）\n派车 出发 编号、完成 T编号 — "
+     "开车的志愿者：出发、送达",
+     "/cert [FROM TO] — my certificate of service (with a verification code)\n/trip start N, "
+     "/trip done N — drivers: set off, arrive"},
+    {Msg::menu_verify, "验证 验证码 — 查验一份服务证明", "/verify <code> — check a certificate"},
 };
 
 static_assert(std::size(kEntries) == static_cast<std::size_t>(Msg::kCount),

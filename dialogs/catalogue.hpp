@@ -443,6 +443,13 @@ enum class Msg {
   trip_status_cancelled,
   help_created_private,
   help_private_hint,
+  // issue 11, the review of support: one-word courses, a post's own re-check, menu lines
+  train_course_one_word,
+  risk_recheck_post,
+  menu_coordinator_fleet,
+  menu_coordinator_records,
+  menu_volunteer_records,
+  menu_verify,
   kCount
 };
 

@@ -29,17 +29,17 @@ std::string shown_code(const std::string& typed) {
 
 void revoke(Turn& turn, const std::string& code) {
   if (turn.dir.coordinated_by(turn.person.id).empty()) {
-    return turn.reply(turn.say(Msg::not_coordinator)), void();
+    return turn.refuse(turn.say(Msg::not_coordinator)), void();
   }
-  if (trim(code).empty()) return turn.reply(turn.say(Msg::cert_usage)), void();
+  if (trim(code).empty()) return turn.refuse(turn.say(Msg::cert_usage)), void();
   CertificateCheck check = turn.store.certificates.check(code);
   if (check.status == CertificateStatus::invalid) {
-    return turn.reply(turn.say(Msg::verify_invalid, {{"code", shown_code(code)}})), void();
+    return turn.refuse(turn.say(Msg::verify_invalid, {{"code", shown_code(code)}})), void();
   }
   const Certificate& c = *check.certificate;
   // Only a coordinator of the community that issued it.
   if (!turn.dir.is_coordinator(c.community_id, turn.person.id)) {
-    return turn.reply(turn.say(Msg::not_coordinator)), void();
+    return turn.refuse(turn.say(Msg::not_coordinator)), void();
   }
   if (check.status == CertificateStatus::revoked ||
       !turn.store.certificates.revoke(c.id, turn.person.id, turn.now)) {
@@ -102,7 +102,7 @@ void command(Turn& turn, const std::string& args) {
   const std::int64_t me = turn.person.id;
   auto v = turn.store.volunteers.get(me);
   if (!v || v->status != VolunteerStatus::approved) {
-    return turn.reply(turn.say(Msg::cert_not_volunteer)), void();
+    return turn.refuse(turn.say(Msg::cert_not_volunteer)), void();
   }
   const int offset = turn.utc_offset_min(v->community_id);
   const std::int64_t today = local_day_start(turn.now, offset);
@@ -112,7 +112,7 @@ void command(Turn& turn, const std::string& args) {
     auto from = parse_iso_date(first, offset);
     auto to = parse_iso_date(second, offset);
     if (!from || !to || !extra.empty() || *from > *to || *from > today) {
-      return turn.reply(turn.say(Msg::cert_usage)), void();
+      return turn.refuse(turn.say(Msg::cert_usage)), void();
     }
     from_day = *from;
     to_day = std::min(*to, today);
@@ -169,10 +169,10 @@ void command(Turn& turn, const std::string& args) {
 
 void verify(Turn& turn, const std::string& args) {
   const std::string code = trim(args);
-  if (code.empty()) return turn.reply(turn.say(Msg::verify_usage)), void();
+  if (code.empty()) return turn.refuse(turn.say(Msg::verify_usage)), void();
   CertificateCheck check = turn.store.certificates.check(code);
   if (check.status == CertificateStatus::invalid) {
-    return turn.reply(turn.say(Msg::verify_invalid, {{"code", shown_code(code)}})), void();
+    return turn.refuse(turn.say(Msg::verify_invalid, {{"code", shown_code(code)}})), void();
   }
   const Certificate& c = *check.certificate;
   const int offset = turn.utc_offset_min(c.community_id);

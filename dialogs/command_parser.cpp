@@ -229,6 +229,20 @@ ParsedCommand parse_command(std::string_view raw, std::string_view bot_username)
   return {};
 }
 
+std::vector<CommandNames> all_commands() {
+  std::vector<CommandNames> out;
+  auto add = [&](Command c, std::string name) {
+    auto it = std::find_if(out.begin(), out.end(), [&](const auto& n) { return n.command == c; });
+    if (it == out.end()) it = out.insert(out.end(), CommandNames{c, {}});
+    if (std::find(it->names.begin(), it->names.end(), name) == it->names.end()) {
+      it->names.push_back(std::move(name));
+    }
+  };
+  for (const auto& n : kSlashNames) add(n.command, "/" + std::string(n.word));
+  for (const auto& k : kKeywords) add(k.command, std::string(k.word));
+  return out;
+}
+
 std::optional<std::int64_t> parse_ticket_number(std::string_view args) {
   std::string t = trim(args);
   std::string_view v = t;

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace linli {
 
@@ -80,6 +81,14 @@ ParsedCommand command_from_name(std::string_view name, std::string_view args);
 // added, dropped, changed, or two swapped) for names of up to four letters, two for longer
 // ones; nullopt when none is that close, as for other bots' commands.
 std::optional<std::string> closest_command(std::string_view typed);
+
+// Every command the parser knows, in the order of its tables, with the names it is typed by
+// ("/post", "设岗"): what the menus must list (tests/dialogs/menu_test.cpp).
+struct CommandNames {
+  Command command;
+  std::vector<std::string> names;
+};
+std::vector<CommandNames> all_commands();
 
 // "#12", "12", "＃12" at the start of `args`; nullopt when there is no number.
 std::optional<std::int64_t> parse_ticket_number(std::string_view args);

@@ -47,20 +47,20 @@ std::optional<Target> find_target(Turn& turn, const Community& c, std::string_vi
 
 void run(Turn& turn, std::string_view raw) {
   const Community* c = turn.coordinated();
-  if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+  if (c == nullptr) return turn.refuse(turn.say(Msg::not_coordinator)), void();
   turn.community = c;
   std::string args = trim(raw);
-  if (args.empty()) return turn.reply(turn.say(Msg::commend_usage)), void();
+  if (args.empty()) return turn.refuse(turn.say(Msg::commend_usage)), void();
   auto target = find_target(turn, *c, args);
   if (!target) {
     std::string who = args.substr(0, args.find(' '));
-    return turn.reply(turn.say(Msg::commend_unknown, {{"who", who}})), void();
+    return turn.refuse(turn.say(Msg::commend_unknown, {{"who", who}})), void();
   }
   std::string text = trim(std::string_view(args).substr(target->length));
   for (std::string_view colon : {"：", ":"}) {
     if (text.rfind(colon, 0) == 0) text = trim(std::string_view(text).substr(colon.size()));
   }
-  if (text.empty()) return turn.reply(turn.say(Msg::commend_usage)), void();
+  if (text.empty()) return turn.refuse(turn.say(Msg::commend_usage)), void();
   if (auto n = utf8_length(text); n > kMaxText) {
     return turn.reply(turn.say(Msg::commend_too_long, {{"limit", std::to_string(kMaxText)},
                                                        {"count", std::to_string(n)}})),

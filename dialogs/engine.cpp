@@ -124,6 +124,7 @@ void Engine::handle(const InboundEvent& ev, std::int64_t now, Outcome& out) {
     }
     if (!handled) {
       if (cmd.kind == ParseKind::ours) {
+        turn.quiet_refusals = turn.in_group() && !cmd.slash;
         on_command(turn, cmd);
       } else if (cmd.kind == ParseKind::unknown) {
         unknown_command(turn, cmd);
@@ -456,15 +457,19 @@ void Engine::menu(Turn& turn) {
   if (coordinator) text += "\n" + turn.say(Msg::menu_coordinator);
   if (coordinator) text += "\n" + turn.say(Msg::menu_coordinator_evaluation);
   if (coordinator) text += "\n" + turn.say(Msg::menu_support);
+  if (coordinator) text += "\n" + turn.say(Msg::menu_coordinator_fleet);
+  if (coordinator) text += "\n" + turn.say(Msg::menu_coordinator_records);
   if (!coordinator) text += "\n" + turn.say(Msg::menu_resident);
   if (!coordinator) text += "\n" + turn.say(Msg::menu_resident_cancel);
   if (volunteer) {
     text += "\n" + turn.say(Msg::menu_volunteer);
     text += "\n" + turn.say(Msg::menu_support_volunteer);
+    text += "\n" + turn.say(Msg::menu_volunteer_records);
   } else if (!coordinator) {
     bool pending = v && v->status == VolunteerStatus::pending;
     text += "\n" + turn.say(pending ? Msg::menu_pending : Msg::menu_join);
   }
+  text += "\n" + turn.say(Msg::menu_verify);
   text += "\n" + turn.say(Msg::menu_lang);
   text += "\n" + turn.say(Msg::menu_join_hint);
   turn.reply(std::move(text));

@@ -262,7 +262,7 @@ std::optional<std::int64_t> parse_trip_number(std::string_view text) {
 
 void vehicle(Turn& turn, std::string_view args) {
   const Community* c = turn.coordinated();
-  if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+  if (c == nullptr) return turn.refuse(turn.say(Msg::not_coordinator)), void();
   turn.community = c;
   auto w = words(args);
   if (w.empty()) {
@@ -287,7 +287,7 @@ void vehicle(Turn& turn, std::string_view args) {
     return turn.reply(turn.say(Msg::vehicle_retired, {{"plate", w[1]}})), void();
   }
   if (!(sub == "add" || sub == "添加" || sub == "登记") || w.size() != 4) {
-    return turn.reply(turn.say(Msg::vehicle_usage)), void();
+    return turn.refuse(turn.say(Msg::vehicle_usage)), void();
   }
   const std::string& who = w[1];
   std::optional<Volunteer> driver;
@@ -325,9 +325,9 @@ void trip(Turn& turn, std::string_view args) {
     if (id && (sub == "done" || sub == "完成" || sub == "finish")) return finish(turn, *id);
   }
   const Community* c = turn.coordinated();
-  if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+  if (c == nullptr) return turn.refuse(turn.say(Msg::not_coordinator)), void();
   turn.community = c;
-  if (w.empty()) return turn.reply(turn.say(Msg::trip_usage)), void();
+  if (w.empty()) return turn.refuse(turn.say(Msg::trip_usage)), void();
   if (w[0][0] == '#' || w[0].rfind("\xEF\xBC\x83", 0) == 0) {
     auto id = parse_ticket_number(w[0]);
     if (!id) return turn.reply(turn.say(Msg::ticket_not_found, {{"id", w[0]}})), void();
@@ -335,9 +335,9 @@ void trip(Turn& turn, std::string_view args) {
     for (std::size_t i = 1; i < w.size(); ++i) rest += (rest.empty() ? "" : " ") + w[i];
     return trip_from_request(turn, *id, rest);
   }
-  if (w.size() < 4) return turn.reply(turn.say(Msg::trip_usage)), void();
+  if (w.size() < 4) return turn.refuse(turn.say(Msg::trip_usage)), void();
   auto kind = parse_kind(w[0]);
-  if (!kind) return turn.reply(turn.say(Msg::trip_bad_kind, {{"kind", w[0]}})), void();
+  if (!kind) return turn.refuse(turn.say(Msg::trip_bad_kind, {{"kind", w[0]}})), void();
   std::vector<std::string> rest(w.begin() + 3, w.end());
   int seats = 1;
   if (rest.size() >= 2 && all_digits(rest.back())) {
@@ -364,7 +364,7 @@ void trip(Turn& turn, std::string_view args) {
 
 void trip_from_request(Turn& turn, std::int64_t request_id, std::string_view args) {
   const Community* c = turn.coordinated();
-  if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+  if (c == nullptr) return turn.refuse(turn.say(Msg::not_coordinator)), void();
   turn.community = c;
   auto r = turn.store.requests.get(request_id);
   if (!r || r->community_id != c->id || r->status != RequestStatus::open ||
@@ -462,7 +462,7 @@ void finish(Turn& turn, std::int64_t id) {
 
 void report(Turn& turn) {
   const Community* c = turn.coordinated();
-  if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+  if (c == nullptr) return turn.refuse(turn.say(Msg::not_coordinator)), void();
   turn.community = c;
   Lang l = turn.lang;
   bool group = turn.in_group();

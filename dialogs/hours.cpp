@@ -274,9 +274,9 @@ void show(Turn& turn, const std::string& args) {
   }
   if (!first.empty()) {  // someone else's hours: a coordinator's question
     const Community* c = turn.coordinated();
-    if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+    if (c == nullptr) return turn.refuse(turn.say(Msg::not_coordinator)), void();
     auto v = assignments::find_volunteer(turn, c->id, args, true);
-    if (!v) return turn.reply(turn.say(Msg::volunteer_unknown, {{"who", trim(args)}})), void();
+    if (!v) return turn.refuse(turn.say(Msg::volunteer_unknown, {{"who", trim(args)}})), void();
     return report(turn, v->person_id, v->community_id, v->name);
   }
   const std::int64_t me = turn.person.id;
@@ -287,17 +287,17 @@ void show(Turn& turn, const std::string& args) {
 
 void fix(Turn& turn, const std::string& args) {
   const Community* c = turn.coordinated();
-  if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+  if (c == nullptr) return turn.refuse(turn.say(Msg::not_coordinator)), void();
   std::istringstream in{trim(args)};
   std::string who, date, amount, reason;
   in >> who >> date >> amount;
   std::getline(in, reason);
   reason = trim(reason);
   if (who.empty() || date.empty() || amount.empty() || reason.empty()) {
-    return turn.reply(turn.say(Msg::hours_fix_usage)), void();
+    return turn.refuse(turn.say(Msg::hours_fix_usage)), void();
   }
   auto v = assignments::find_volunteer(turn, c->id, who, true);
-  if (!v) return turn.reply(turn.say(Msg::volunteer_unknown, {{"who", who}})), void();
+  if (!v) return turn.refuse(turn.say(Msg::volunteer_unknown, {{"who", who}})), void();
   const int offset = turn.utc_offset_min(c->id);
   auto day = parse_iso_date(date, offset);
   if (!day) return turn.reply(turn.say(Msg::hours_fix_bad_date, {{"date", date}})), void();

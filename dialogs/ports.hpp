@@ -397,8 +397,8 @@ class Equipment {
   virtual void hand_out(const std::string& community_id, std::int64_t person_id,
                         const std::string& item, int qty, std::int64_t by, std::int64_t now) = 0;
   // What a person was handed, item by item.
-  virtual std::map<std::string, int> held(const std::string& community_id,
-                                          std::int64_t person_id) = 0;
+  virtual std::map<std::string, std::int64_t> held(const std::string& community_id,
+                                                   std::int64_t person_id) = 0;
 };
 
 // Risk levels of buildings and areas, and what each post needs because of its risk and has
@@ -412,7 +412,12 @@ class Risks {
   virtual std::optional<bool> high(const std::string& community_id, const std::string& area) = 0;
   virtual std::vector<std::pair<std::string, bool>> areas(const std::string& community_id) = 0;
   virtual std::optional<PostSupport> post(std::int64_t post_id) = 0;
+  // A post's risk rule and needs (risk_as_place, courses, items), in one upsert of those
+  // columns: what its shift has arranged (meals, transport, insurance) stays as it is.
   virtual void put_post(const PostSupport& s) = 0;
+  // One arrangement of a post's shift, in one upsert of its column only: two coordinators
+  // arranging meals and insurance at once both keep theirs.
+  virtual void set_supply(std::int64_t post_id, ShiftSupport what, bool arranged) = 0;
 };
 
 // The community's cars and vans (issue 11, the car fleet).

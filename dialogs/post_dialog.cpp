@@ -412,6 +412,10 @@ void save(DialogCtx& c) {
   Post& p = *post;
   bool fresh = p.id == 0;
   std::vector<std::int64_t> moved;
+  // As it was, to re-check those on it when its risk or needs change (as /risk does).
+  auto before = fresh ? std::nullopt : c.turn.store.posts.get(p.id);
+  bool was_high = before && support::high_risk(c.turn.store, *before);
+  auto was = fresh ? std::nullopt : c.turn.store.risks.post(p.id);
   std::int64_t id = recruitment::save_post(c.turn, p, &moved);
   support::save_post_support(c.turn, id, c.answers);
   c.say(fresh ? Msg::post_created : Msg::post_updated,
@@ -423,6 +427,7 @@ void save(DialogCtx& c) {
     }
     c.say(Msg::post_shrunk, {{"moved", std::to_string(moved.size())}, {"names", names}});
   }
+  if (!fresh) support::recheck_post(c.turn, id, was_high, was);
 }
 
 constexpr std::array<StateSpec, 11> kStates = {{

@@ -90,9 +90,8 @@ void show(Turn& turn, std::string_view args) {
                                {"waiting", std::to_string(n.waiting)},
                                {"wait_list", lines(turn, *post, RosterStatus::waiting, offset)}});
   // The method's active/reserve split (做好志愿者储备) and the post's support, by name.
-  int approved = turn.store.volunteers.count(c->id, VolunteerStatus::approved);
   text += turn.say(Msg::roster_reserve,
-                   {{"reserve", std::to_string(std::max(0, approved - n.taken - n.waiting))}});
+                   {{"reserve", std::to_string(support::pool_split(turn, *c).reserve)}});
   text += support::roster_lines(turn, *post);
   // Who is on a post, by name, is for the coordinator: asked in a group, answered privately.
   turn.tell(turn.person.id, std::move(text));

@@ -320,6 +320,9 @@ struct StockItem {
 // What a post needs and has arranged beyond its roster: its risk as its place's (a risk area's)
 // or as the coordinator answered, the courses and equipment a high-risk post needs, and the
 // meals, transport and insurance of its shift.
+// What a shift has arranged for those on it (step 3).
+enum class ShiftSupport { meals, transport, insurance };
+
 struct PostSupport {
   std::int64_t post_id = 0;
   bool risk_as_place = false;

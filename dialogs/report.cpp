@@ -305,11 +305,11 @@ std::vector<std::string> split_message(std::string_view text, std::size_t max_un
 
 void run(Turn& turn, std::string_view args) {
   const Community* c = turn.coordinated();
-  if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+  if (c == nullptr) return turn.refuse(turn.say(Msg::not_coordinator)), void();
   turn.community = c;
   auto period = parse_period(args, turn.now, c->utc_offset_min);
   if (!period) {
-    return turn.reply(turn.say(Msg::report_usage, {{"days", std::to_string(kMaxDays)}})), void();
+    return turn.refuse(turn.say(Msg::report_usage, {{"days", std::to_string(kMaxDays)}})), void();
   }
   // A shift still open counts until now, not until the end of today.
   std::int64_t served_to = std::min(period->to, turn.now);

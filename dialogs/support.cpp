@@ -128,7 +128,12 @@ std::string courses_list(Turn& turn, const std::string& community_id) {
 
 void train_add(Turn& turn, const Community& c, const std::string& name) {
   auto n = utf8_length(name);
-  if (n < 2 || n > 20 || name[0] == '/') return turn.reply(turn.say(Msg::train_usage)), void();
+  if (n < 2 || n > 20 || name[0] == '/') return turn.refuse(turn.say(Msg::train_usage)), void();
+  // A course is named by one word: /train <course> <volunteer…> splits at spaces (and a post's
+  // needs are stored one course a line), so "急救 培训" could never be named again.
+  if (words(name).size() != 1 || name.find("\xE3\x80\x80") != std::string::npos) {
+    return turn.refuse(turn.say(Msg::train_course_one_word, {{"course", name}})), void();
+  }
   if (find_course(turn, c.id, name) || !turn.store.training.add_course(c.id, name, turn.now)) {
     return turn.reply(turn.say(Msg::train_course_exists, {{"course", name}})), void();
   }
@@ -139,7 +144,7 @@ void train_add(Turn& turn, const Community& c, const std::string& name) {
 void train_mine(Turn& turn) {
   auto v = turn.store.volunteers.get(turn.person.id);
   if (!v || v->status != VolunteerStatus::approved) {
-    return turn.reply(turn.say(Msg::train_not_volunteer)), void();
+    return turn.refuse(turn.say(Msg::train_not_volunteer)), void();
   }
   std::string items;
   for (const auto& [item, n] : turn.store.equipment.held(v->community_id, turn.person.id)) {
@@ -155,6 +160,30 @@ void train_mine(Turn& turn) {
 }
 
 }  // namespace
+
+// What post `p` asks now of those on it, as one line for the coordinators: nothing when it is
+// low risk, its needs when none are set, else who on it (places, held, waiting) lacks what.
+std::string recheck_line(Turn& turn, const Post& p, Lang l) {
+  std::vector<Arg> about = {{"id", std::to_string(p.id)},
+                            {"title", p.title},
+                            {"time", recruitment::post_time(turn, p, l)}};
+  if (!high_risk(turn.store, p)) return say(l, Msg::risk_post_low, about);
+  auto needs = turn.store.risks.post(p.id);
+  if (!needs || (needs->courses.empty() && needs->items.empty())) {
+    return say(l, Msg::risk_post_no_needs, about);
+  }
+  std::string people;
+  for (auto status : {RosterStatus::taken, RosterStatus::held, RosterStatus::waiting}) {
+    for (const auto& e : turn.store.roster.of_post(p.id, status)) {
+      std::string lacks = missing(turn, p, e.person_id, l);
+      if (lacks.empty()) continue;
+      people += "\n" + say(l, Msg::risk_person_line,
+                           {{"name", turn.name_of(e.person_id)}, {"missing", lacks}});
+    }
+  }
+  about.push_back({"people", people});
+  return say(l, people.empty() ? Msg::risk_post_ok : Msg::risk_post_lacking, about);
+}
 
 std::string course_name(std::string_view code, Lang l) {
   return builtin_name(kCourses, code, l);
@@ -248,9 +277,9 @@ void train(Turn& turn, std::string_view args) {
   const Community* c = turn.coordinated();
   if (parts.empty()) {
     if (c == nullptr) return train_mine(turn);
-    return turn.reply(turn.say(Msg::train_usage) + "\n" + courses_list(turn, c->id)), void();
+    return turn.refuse(turn.say(Msg::train_usage) + "\n" + courses_list(turn, c->id)), void();
   }
-  if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+  if (c == nullptr) return turn.refuse(turn.say(Msg::not_coordinator)), void();
   turn.community = c;
   std::string first = lower_ascii(parts[0]);
   if (first == "add" || first == "添加" || first == "新增") {
@@ -260,12 +289,12 @@ void train(Turn& turn, std::string_view args) {
   }
   auto course = find_course(turn, c->id, parts[0]);
   if (!course) {
-    return turn.reply(turn.say(Msg::train_course_unknown,
-                               {{"course", parts[0]}, {"list", courses_list(turn, c->id)}})),
+    return turn.refuse(turn.say(Msg::train_course_unknown,
+                                {{"course", parts[0]}, {"list", courses_list(turn, c->id)}})),
            void();
   }
   if (parts.size() < 2) {
-    return turn.reply(turn.say(Msg::train_usage) + "\n" + courses_list(turn, c->id)), void();
+    return turn.refuse(turn.say(Msg::train_usage) + "\n" + courses_list(turn, c->id)), void();
   }
   // Who: named volunteers one by one, or everyone with a place on a post (and its wait-list,
   // who may step in).
@@ -274,7 +303,7 @@ void train(Turn& turn, std::string_view args) {
   std::string p1 = lower_ascii(parts[1]);
   if (parts.size() == 3 && (p1 == "post" || p1 == "岗位")) {
     auto post = recruitment::find_post(turn, parts[2]);
-    if (!post) return turn.reply(turn.say(Msg::post_not_found, {{"id", parts[2]}})), void();
+    if (!post) return turn.refuse(turn.say(Msg::post_not_found, {{"id", parts[2]}})), void();
     for (auto status : {RosterStatus::taken, RosterStatus::waiting}) {
       for (const auto& e : turn.store.roster.of_post(post->id, status)) {
         auto v = turn.store.volunteers.get(e.person_id);
@@ -324,7 +353,7 @@ void train(Turn& turn, std::string_view args) {
 
 void stock(Turn& turn, std::string_view args) {
   const Community* c = turn.coordinated();
-  if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+  if (c == nullptr) return turn.refuse(turn.say(Msg::not_coordinator)), void();
   auto parts = words(args);
   if (parts.empty()) {
     std::string list;
@@ -350,7 +379,7 @@ void stock(Turn& turn, std::string_view args) {
     min = count(parts[2], false);
   }
   if (!item || (!add && !min) || (add && *add == 0)) {
-    return turn.reply(turn.say(Msg::stock_usage)), void();
+    return turn.refuse(turn.say(Msg::stock_usage)), void();
   }
   std::string name = item_name(*item, turn.lang);
   if (add) {
@@ -372,17 +401,17 @@ void stock(Turn& turn, std::string_view args) {
 
 void issue(Turn& turn, std::string_view args) {
   const Community* c = turn.coordinated();
-  if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+  if (c == nullptr) return turn.refuse(turn.say(Msg::not_coordinator)), void();
   turn.community = c;
   auto parts = words(args);
-  if (parts.size() < 3) return turn.reply(turn.say(Msg::issue_usage)), void();
+  if (parts.size() < 3) return turn.refuse(turn.say(Msg::issue_usage)), void();
   auto qty = count(parts.back(), false);
   auto item = item_code(parts[parts.size() - 2]);
   std::string who;
   for (std::size_t i = 0; i + 2 < parts.size(); ++i) who += (who.empty() ? "" : " ") + parts[i];
-  if (!qty || *qty <= 0 || !item) return turn.reply(turn.say(Msg::issue_usage)), void();
+  if (!qty || *qty <= 0 || !item) return turn.refuse(turn.say(Msg::issue_usage)), void();
   auto v = assignments::find_volunteer(turn, c->id, who);
-  if (!v) return turn.reply(turn.say(Msg::volunteer_unknown, {{"who", who}})), void();
+  if (!v) return turn.refuse(turn.say(Msg::volunteer_unknown, {{"who", who}})), void();
   std::string name = item_name(*item, turn.lang);
   auto left = turn.store.equipment.take(c->id, *item, *qty);
   if (!left) {
@@ -405,7 +434,7 @@ void issue(Turn& turn, std::string_view args) {
 
 void risk(Turn& turn, std::string_view args) {
   const Community* c = turn.coordinated();
-  if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+  if (c == nullptr) return turn.refuse(turn.say(Msg::not_coordinator)), void();
   turn.community = c;
   auto parts = words(args);
   std::optional<bool> high;
@@ -422,7 +451,7 @@ void risk(Turn& turn, std::string_view args) {
               turn.say(Msg::risk_line,
                        {{"area", area}, {"level", turn.say(h ? Msg::risk_high : Msg::risk_low)}});
     }
-    turn.reply(
+    turn.refuse(
         turn.say(Msg::risk_usage, {{"list", list.empty() ? turn.say(Msg::stats_none) : list}}));
   };
   if (!high) return usage();
@@ -447,33 +476,7 @@ void risk(Turn& turn, std::string_view args) {
     Lang l = turn.lang_of(coordinator);
     std::string lines;
     for (const auto& [p, was_high] : there) {
-      bool now_high = high_risk(turn.store, p);
-      if (now_high == was_high) continue;
-      std::vector<Arg> about = {{"id", std::to_string(p.id)},
-                                {"title", p.title},
-                                {"time", recruitment::post_time(turn, p, l)}};
-      std::string line;
-      if (!now_high) {
-        line = say(l, Msg::risk_post_low, about);
-      } else {
-        auto needs = turn.store.risks.post(p.id);
-        if (!needs || (needs->courses.empty() && needs->items.empty())) {
-          line = say(l, Msg::risk_post_no_needs, about);
-        } else {
-          std::string people;
-          for (auto status : {RosterStatus::taken, RosterStatus::held, RosterStatus::waiting}) {
-            for (const auto& e : turn.store.roster.of_post(p.id, status)) {
-              std::string lacks = missing(turn, p, e.person_id, l);
-              if (lacks.empty()) continue;
-              people += "\n" + say(l, Msg::risk_person_line,
-                                   {{"name", turn.name_of(e.person_id)}, {"missing", lacks}});
-            }
-          }
-          about.push_back({"people", people});
-          line = say(l, people.empty() ? Msg::risk_post_ok : Msg::risk_post_lacking, about);
-        }
-      }
-      lines += "\n" + line;
+      if (high_risk(turn.store, p) != was_high) lines += "\n" + recheck_line(turn, p, l);
     }
     if (lines.empty()) continue;
     turn.tell(coordinator,
@@ -483,35 +486,52 @@ void risk(Turn& turn, std::string_view args) {
   }
 }
 
+void recheck_post(Turn& turn, std::int64_t post_id, bool was_high,
+                  const std::optional<PostSupport>& was) {
+  auto p = turn.store.posts.get(post_id);
+  if (!p || p->ends_at <= turn.now) return;
+  auto now = turn.store.risks.post(post_id);
+  auto needs = [](const std::optional<PostSupport>& s) {
+    return s ? std::make_pair(s->courses, s->items)
+             : std::pair<std::vector<std::string>, std::vector<std::string>>{};
+  };
+  bool now_high = high_risk(turn.store, *p);
+  if (now_high == was_high && (!now_high || needs(now) == needs(was))) return;
+  const Community* c = turn.dir.community(p->community_id);
+  if (c == nullptr) return;
+  for (std::int64_t coordinator : c->coordinators) {
+    Lang l = turn.lang_of(coordinator);
+    turn.tell(coordinator, say(l, Msg::risk_recheck_post, {{"id", std::to_string(p->id)}}) + "\n" +
+                               recheck_line(turn, *p, l));
+  }
+}
+
 void supply(Turn& turn, std::string_view args) {
   const Community* c = turn.coordinated();
-  if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+  if (c == nullptr) return turn.refuse(turn.say(Msg::not_coordinator)), void();
   turn.community = c;
   auto parts = words(args);
-  if (parts.empty()) return turn.reply(turn.say(Msg::supply_usage)), void();
+  if (parts.empty()) return turn.refuse(turn.say(Msg::supply_usage)), void();
   auto post = recruitment::find_post(turn, parts[0]);
-  if (!post) return turn.reply(turn.say(Msg::post_not_found, {{"id", parts[0]}})), void();
-  auto s = turn.store.risks.post(post->id).value_or(PostSupport{});
-  s.post_id = post->id;
+  if (!post) return turn.refuse(turn.say(Msg::post_not_found, {{"id", parts[0]}})), void();
   if (parts.size() == 3) {
     std::string what = lower_ascii(parts[1]);
     std::string yn = lower_ascii(parts[2]);
-    bool* flag = nullptr;
+    std::optional<ShiftSupport> flag;
     if (what == "meals" || what == "meal" || what == "餐" || what == "用餐" || what == "餐食") {
-      flag = &s.meals;
+      flag = ShiftSupport::meals;
     } else if (what == "transport" || what == "交通" || what == "接送") {
-      flag = &s.transport;
+      flag = ShiftSupport::transport;
     } else if (what == "insurance" || what == "保险") {
-      flag = &s.insurance;
+      flag = ShiftSupport::insurance;
     }
     std::optional<bool> value;
     if (yn == "yes" || yn == "是" || yn == "有" || yn == "已安排") value = true;
     if (yn == "no" || yn == "否" || yn == "无" || yn == "没有" || yn == "未安排") value = false;
-    if (!flag || !value) return turn.reply(turn.say(Msg::supply_usage)), void();
-    *flag = *value;
-    turn.store.risks.put_post(s);
+    if (!flag || !value) return turn.refuse(turn.say(Msg::supply_usage)), void();
+    turn.store.risks.set_supply(post->id, *flag, *value);
   } else if (parts.size() != 1) {
-    return turn.reply(turn.say(Msg::supply_usage)), void();
+    return turn.refuse(turn.say(Msg::supply_usage)), void();
   }
   turn.reply(
       turn.say(Msg::supply_post, {{"id", std::to_string(post->id)}, {"title", post->title}}) +
@@ -578,16 +598,29 @@ std::string roster_lines(Turn& turn, const Post& p) {
                      {"insurance", arranged(s.insurance)}});
 }
 
+PoolSplit pool_split(Turn& turn, const Community& c) {
+  std::set<std::int64_t> with_place;
+  for (const auto& p : turn.store.posts.current(c.id, turn.now)) {
+    for (const auto& e : turn.store.roster.of_post(p.id, RosterStatus::taken)) {
+      with_place.insert(e.person_id);
+    }
+  }
+  PoolSplit out;
+  for (std::int64_t person : with_place) {
+    auto v = turn.store.volunteers.get(person);
+    if (v && v->status == VolunteerStatus::approved && v->community_id == c.id) ++out.active;
+  }
+  int approved = turn.store.volunteers.count(c.id, VolunteerStatus::approved);
+  out.reserve = std::max(0, approved - out.active);
+  return out;
+}
+
 std::string stats_lines(Turn& turn, const Community& c) {
   Lang l = turn.lang;
   const int offset = turn.utc_offset_min(c.id);
   const std::int64_t today = local_day_start(turn.now, offset);
   std::string shifts;
-  std::set<std::int64_t> active;
   for (const auto& p : turn.store.posts.current(c.id, turn.now)) {
-    for (const auto& e : turn.store.roster.of_post(p.id, RosterStatus::taken)) {
-      active.insert(e.person_id);
-    }
     if (p.starts_at < today || p.starts_at >= today + kDay) continue;
     auto s = turn.store.risks.post(p.id).value_or(PostSupport{});
     RosterCounts n = turn.store.roster.counts(p.id);
@@ -604,15 +637,10 @@ std::string stats_lines(Turn& turn, const Community& c) {
                           {"transport", arranged(s.transport, Msg::stats_people)},
                           {"insurance", arranged(s.insurance, Msg::stats_people)}});
   }
-  int approved = turn.store.volunteers.count(c.id, VolunteerStatus::approved);
-  int on_posts = 0;
-  for (std::int64_t person : active) {
-    auto v = turn.store.volunteers.get(person);
-    if (v && v->status == VolunteerStatus::approved && v->community_id == c.id) ++on_posts;
-  }
+  PoolSplit pool = pool_split(turn, c);
   return "\n" + say(l, Msg::stats_support,
-                    {{"active", std::to_string(on_posts)},
-                     {"reserve", std::to_string(std::max(0, approved - on_posts))},
+                    {{"active", std::to_string(pool.active)},
+                     {"reserve", std::to_string(pool.reserve)},
                      {"shifts", shifts.empty() ? "\n" + say(l, Msg::stats_none) : shifts}});
 }
 

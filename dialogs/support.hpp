@@ -52,9 +52,24 @@ void supply(Turn& turn, std::string_view args);  // /supply, 保障
 // saving them with the post.
 void edit_answers(Store& store, std::int64_t post_id, Answers& answers);
 void save_post_support(Turn& turn, std::int64_t post_id, const Answers& answers);
+// A post edited with /post N whose risk or needs changed (it was `was_high`, needing `was`):
+// the coordinators are told who on it no longer qualifies, as after /risk.
+void recheck_post(Turn& turn, std::int64_t post_id, bool was_high,
+                  const std::optional<PostSupport>& was);
+// One post's line of such a re-check, in language `l`.
+std::string recheck_line(Turn& turn, const Post& p, Lang l);
 // Lines for /roster and /stats: a post's risk, needs and shift support; today's shifts with
 // their meals, transport and insurance; the active/reserve split of the pool.
 std::string roster_lines(Turn& turn, const Post& p);
+// The method's active/reserve split of a community's pool (做好志愿者储备), the one definition
+// /stats and /roster show: active = approved volunteers of the community with a place on a post
+// that has not ended; reserve = every other approved volunteer (one on a wait-list has no place
+// yet, so is in reserve).
+struct PoolSplit {
+  int active = 0;
+  int reserve = 0;
+};
+PoolSplit pool_split(Turn& turn, const Community& c);
 std::string stats_lines(Turn& turn, const Community& c);
 
 }  // namespace linli::support

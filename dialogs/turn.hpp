@@ -81,6 +81,15 @@ class Turn {
   // In the chat (and topic) of the origin, as a reply to the event when in a group. Nothing when
   // the decision has no chat (a timer): it tells people and posts to groups instead.
   std::int64_t reply(std::string text, SendOptions opt = {});
+  // A refusal (not the person's role) or a usage (arguments that do not parse), as a reply;
+  // nothing at all with `quiet_refusals`, whose caller then changes nothing either.
+  void refuse(std::string text) {
+    if (!quiet_refusals) reply(std::move(text));
+  }
+  // A command's keyword typed in a group ("风险 很大大家小心", "报告 一下31栋停水了"): most
+  // likely neighbours talking, whom a refusal or a usage posted into the group would interrupt
+  // (issue 11). The slash form always answers.
+  bool quiet_refusals = false;
   // Where a person is reached privately on one platform (Recipient): the private chat they
   // wrote from, else their user id where the platform names private chats by it, else no chat
   // (the adapter opens one from the user id the message carries).

@@ -99,13 +99,14 @@ void EquipmentRepo::hand_out(const std::string& community_id, std::int64_t perso
   q->exec();
 }
 
-std::map<std::string, int> EquipmentRepo::held(const std::string& community_id,
-                                               std::int64_t person_id) {
+std::map<std::string, std::int64_t> EquipmentRepo::held(const std::string& community_id,
+                                                        std::int64_t person_id) {
   Use q(held_);
   q->bind(1, person_id);
   q->bind(2, community_id);
-  std::map<std::string, int> out;
-  while (q->executeStep()) out[q->getColumn(0).getString()] = q->getColumn(1).getInt();
+  // A sum over every hand-out a person ever had: it may pass what an int holds.
+  std::map<std::string, std::int64_t> out;
+  while (q->executeStep()) out[q->getColumn(0).getString()] = q->getColumn(1).getInt64();
   return out;
 }
 

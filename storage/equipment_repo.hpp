@@ -25,7 +25,8 @@ class EquipmentRepo final : public Equipment {
   bool mark_low(const std::string& community_id, const std::string& item) override;
   void hand_out(const std::string& community_id, std::int64_t person_id, const std::string& item,
                 int qty, std::int64_t by, std::int64_t now) override;
-  std::map<std::string, int> held(const std::string& community_id, std::int64_t person_id) override;
+  std::map<std::string, std::int64_t> held(const std::string& community_id,
+                                           std::int64_t person_id) override;
 
  private:
   SQLite::Statement stock_;

@@ -22,6 +22,12 @@ std::vector<std::string> split_lines(const std::string& s) {
   return out;
 }
 
+// A column name cannot be bound: one statement per arrangement, each writing only its column.
+std::string supply_upsert(const std::string& column) {
+  return "INSERT INTO post_support (post_id, " + column + ") VALUES (?, ?) " +
+         "ON CONFLICT (post_id) DO UPDATE SET " + column + " = excluded." + column;
+}
+
 }  // namespace
 
 RisksRepo::RisksRepo(Database& db)
@@ -36,8 +42,13 @@ RisksRepo::RisksRepo(Database& db)
             "SELECT risk_as_place, courses, items, meals, transport, insurance FROM post_support "
             "WHERE post_id = ?"),
       put_post_(db.sql(),
-                "INSERT OR REPLACE INTO post_support (post_id, risk_as_place, courses, items, "
-                "meals, transport, insurance) VALUES (?, ?, ?, ?, ?, ?, ?)") {}
+                "INSERT INTO post_support (post_id, risk_as_place, courses, items) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (post_id) DO UPDATE SET "
+                "risk_as_place = excluded.risk_as_place, courses = excluded.courses, "
+                "items = excluded.items"),
+      set_meals_(db.sql(), supply_upsert("meals")),
+      set_transport_(db.sql(), supply_upsert("transport")),
+      set_insurance_(db.sql(), supply_upsert("insurance")) {}
 
 void RisksRepo::set_level(const std::string& community_id, const std::string& area, bool high,
                           std::int64_t by, std::int64_t now) {
@@ -89,9 +100,15 @@ void RisksRepo::put_post(const PostSupport& s) {
   q->bind(2, s.risk_as_place ? 1 : 0);
   q->bind(3, join_lines(s.courses));
   q->bind(4, join_lines(s.items));
-  q->bind(5, s.meals ? 1 : 0);
-  q->bind(6, s.transport ? 1 : 0);
-  q->bind(7, s.insurance ? 1 : 0);
+  q->exec();
+}
+
+void RisksRepo::set_supply(std::int64_t post_id, ShiftSupport what, bool arranged) {
+  Use q(what == ShiftSupport::meals       ? set_meals_
+        : what == ShiftSupport::transport ? set_transport_
+                                          : set_insurance_);
+  q->bind(1, post_id);
+  q->bind(2, arranged ? 1 : 0);
   q->exec();
 }
 

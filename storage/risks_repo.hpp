@@ -22,6 +22,7 @@ class RisksRepo final : public Risks {
   std::vector<std::pair<std::string, bool>> areas(const std::string& community_id) override;
   std::optional<PostSupport> post(std::int64_t post_id) override;
   void put_post(const PostSupport& s) override;
+  void set_supply(std::int64_t post_id, ShiftSupport what, bool arranged) override;
 
  private:
   SQLite::Statement set_level_;
@@ -29,6 +30,9 @@ class RisksRepo final : public Risks {
   SQLite::Statement areas_;
   SQLite::Statement post_;
   SQLite::Statement put_post_;
+  SQLite::Statement set_meals_;
+  SQLite::Statement set_transport_;
+  SQLite::Statement set_insurance_;
 };
 
 }  // namespace linli::storage

@@ -489,8 +489,10 @@ TEST_F(Commend, AnotherCommunitysCoordinatorCannotCommendOurVolunteer) {
 }
 
 TEST_F(Commend, IsRefusedToNonCoordinatorsInTheirLanguageAndNothingIsAnnounced) {
-  auto zh = say("chen", "g31", "表彰 赵姐 天天送菜");
-  EXPECT_THAT(texts_to(zh, "g31"), testing::ElementsAre("抱歉，只有本社区的协调员可以这样做。"));
+  // Typed as a word in a group, it is neighbours talking: no refusal there (issue 11).
+  EXPECT_THAT(say("chen", "g31", "表彰 赵姐 天天送菜"), IsEmpty());
+  auto zh = say("chen", "chen", "表彰 赵姐 天天送菜");
+  EXPECT_THAT(texts_to(zh, "chen"), testing::ElementsAre("抱歉，只有本社区的协调员可以这样做。"));
   auto en = say("emma", "emma", "/commend 赵姐 great");
   EXPECT_THAT(texts_to(en, "emma"),
               testing::ElementsAre("Sorry, only a coordinator of this community can do that."));

@@ -212,5 +212,38 @@ TEST_F(TwoInstances, OnlyOneInstanceWarnsOfTheSameCrossing) {
   EXPECT_TRUE(a_.equipment.mark_low("sc", "suits"));
 }
 
+// Each writes only what it changes: A's meals and B's insurance both stay, and a post's needs
+// saved by one keep the shift's arrangements made by the other (no read-modify-write).
+TEST_F(TwoInstances, ArrangementsAndNeedsOfAPostWrittenByBothAreAllKept) {
+  Post p = make_post(2);
+  a_.risks.set_supply(p.id, ShiftSupport::meals, true);
+  ASSERT_FALSE(b_.risks.post(p.id)->insurance);  // B reads it without insurance...
+  b_.risks.set_supply(p.id, ShiftSupport::insurance, true);
+  PostSupport needs = *a_.risks.post(p.id);  // ...and A read it before B wrote
+  needs.meals = false;
+  needs.insurance = false;
+  needs.risk_as_place = true;
+  needs.courses = {"prevention"};
+  needs.items = {"masks"};
+  a_.risks.put_post(needs);
+  auto now = b_.risks.post(p.id);
+  ASSERT_TRUE(now);
+  EXPECT_TRUE(now->meals);
+  EXPECT_TRUE(now->insurance);
+  EXPECT_FALSE(now->transport);
+  EXPECT_TRUE(now->risk_as_place);
+  EXPECT_EQ(now->courses, (std::vector<std::string>{"prevention"}));
+  b_.risks.set_supply(p.id, ShiftSupport::meals, false);
+  EXPECT_FALSE(a_.risks.post(p.id)->meals);
+  EXPECT_EQ(a_.risks.post(p.id)->items, (std::vector<std::string>{"masks"}));
+}
+
+// What a person holds is a sum over every hand-out: past what an int holds, it stays exact.
+TEST_F(TwoInstances, AHeldSumPastTwoBillionIsReadExactly) {
+  a_.equipment.hand_out("sc", person(1), "masks", 2'000'000'000, person(2), kNow);
+  b_.equipment.hand_out("sc", person(1), "masks", 2'000'000'000, person(2), kNow);
+  EXPECT_EQ(a_.equipment.held("sc", person(1))["masks"], 4'000'000'000LL);
+}
+
 }  // namespace
 }  // namespace linli::storage

@@ -77,6 +77,17 @@ class FiveStepsFixture : public EngineFixture {
                 {"urgent", "0"}});
     return say("li", "li", "是");
   }
+  // `user` submits a sign-up (as 张建国 of building 31): what that sent, the review to zhou
+  // among it.
+  std::vector<Sent> submit_signup(const std::string& user) {
+    put_dialog(user, "signup", "confirm", user,
+               {{"name", "张建国"},
+                {"phone", "13700000000"},
+                {"building", "31"},
+                {"skills", "1"},
+                {"availability", "晚上"}});
+    return say(user, user, "是");
+  }
   // The private messages one person got.
   static std::string to(const std::vector<Sent>& sent, const std::string& user) {
     std::string all;
