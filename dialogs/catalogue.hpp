@@ -443,6 +443,19 @@ enum class Msg {
   trip_status_cancelled,
   help_created_private,
   help_private_hint,
+  // issue 11's review (trips cancelled, same-name volunteers, exclusive report buckets)
+  trip_cancelled_ok,
+  trip_cancel_done,
+  trip_cancel_already,
+  trip_cancelled_driver,
+  trip_offer_withdrawn,
+  trip_cancelled_resident,
+  trip_cancelled_by_resident,
+  cancel_assign_coordinator,
+  volunteer_ambiguous,
+  volunteer_ambiguous_line,
+  volunteer_ambiguous_phone,
+  trip_cancel_told,
   kCount
 };
 
