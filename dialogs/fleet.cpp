@@ -295,15 +295,17 @@ void cancel(Turn& turn, std::int64_t id) {
 }
 
 void request_cancelled(Turn& turn, const HelpRequest& r) {
-  auto t = turn.store.trips.of_request(r.id);
-  if (!t || !turn.store.trips.cancel(t->id, turn.now)) return;
-  auto told = end_trip(turn, *t, turn.name_of(r.resident_id));
-  Lang l = turn.lang_of(t->requested_by);
-  turn.tell(t->requested_by, say(l, Msg::trip_cancelled_by_resident,
-                                 {{"resident", turn.name_of(r.resident_id)},
-                                  {"request", std::to_string(r.id)},
-                                  {"id", std::to_string(t->id)},
-                                  {"told", told_text(l, told)}}));
+  // Every trip made of it (a coordinator may have sent a second before the first was taken).
+  while (auto t = turn.store.trips.of_request(r.id)) {
+    if (!turn.store.trips.cancel(t->id, turn.now)) return;
+    auto told = end_trip(turn, *t, turn.name_of(r.resident_id));
+    Lang l = turn.lang_of(t->requested_by);
+    turn.tell(t->requested_by, say(l, Msg::trip_cancelled_by_resident,
+                                   {{"resident", turn.name_of(r.resident_id)},
+                                    {"request", std::to_string(r.id)},
+                                    {"id", std::to_string(t->id)},
+                                    {"told", told_text(l, told)}}));
+  }
 }
 
 std::optional<std::string> parse_kind(std::string_view word) {
