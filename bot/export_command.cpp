@@ -44,18 +44,18 @@ int export_command(const std::vector<std::string>& args, std::ostream& out, std:
   std::string config_path, from, to, out_path;
   for (std::size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
-    const bool has_value = i + 1 < args.size();
-    if (a == "--config" && has_value) {
-      config_path = args[++i];
-    } else if (a == "--from" && has_value) {
-      from = args[++i];
-    } else if (a == "--to" && has_value) {
-      to = args[++i];
-    } else if (a == "--out" && has_value) {
-      out_path = args[++i];
-    } else {
-      return usage("unexpected argument \"" + a + "\"");
+    std::string* value = a == "--config" ? &config_path
+                         : a == "--from" ? &from
+                         : a == "--to"   ? &to
+                         : a == "--out"  ? &out_path
+                                         : nullptr;
+    if (value == nullptr) return usage("unexpected argument \"" + a + "\"");
+    // An option last on the line, or followed by another option, has no value.
+    if (i + 1 >= args.size() || args[i + 1].rfind("--", 0) == 0) {
+      return usage(a +
+                   (a == "--from" || a == "--to" ? " needs a date (YYYY-MM-DD)" : " needs a file"));
     }
+    *value = args[++i];
   }
   if (config_path.empty()) return usage("--config FILE is required");
   if (from.empty() || to.empty()) return usage("--from and --to are required");
@@ -103,6 +103,14 @@ int export_command(const std::vector<std::string>& args, std::ostream& out, std:
     storage::ExportContext ctx{store, config, from, to, now_ms};
     csv = storage::to_csv(kind->run(ctx));
     db.sql().exec("ROLLBACK");
+  } catch (const storage::ExportConfigError& e) {
+    // The config does not fit the database it names: an operator's error, as a bad config is.
+    err << "linli export: config error: " << config_path << ": " << e.what() << "\n";
+    return 2;
+  } catch (const storage::FieldCipherError& e) {
+    err << "linli export: config error: " << config_path << ": encryption_key: " << e.what()
+        << "\n";
+    return 2;
   } catch (const std::exception& e) {
     err << "linli export: " << e.what() << "\n";
     return 1;

@@ -30,7 +30,7 @@ Usage:
   linli set-webhook --config FILE --url URL [--adapter NAME]
                                      tell Telegram where to deliver updates (the public HTTPS
                                      URL of the adapter's webhook_path), with its secret_token
-  linli export hours|requests|volunteers --config FILE --from YYYY-MM-DD --to YYYY-MM-DD
+  linli export hours|requests|volunteers|trips --config FILE --from YYYY-MM-DD --to YYYY-MM-DD
                [--out FILE]          CSV for spreadsheets (UTF-8 with a BOM), to standard
                                      output or FILE; both days included, in each community's zone
   linli version                      print the version

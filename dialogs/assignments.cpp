@@ -283,21 +283,51 @@ std::vector<Candidate> rank_among(Turn& turn, const std::string& community_id,
   return best_of(std::move(all), n);
 }
 
-std::optional<Volunteer> find_volunteer(Turn& turn, const std::string& community_id,
-                                        std::string_view who, bool any_status) {
+Named find_volunteer(Turn& turn, const std::string& community_id, std::string_view who,
+                     bool any_status) {
   std::string w = trim(who);
   if (!w.empty() && w[0] == '@') w.erase(0, 1);
+  Named out;
   if (auto id = parse_number<std::int64_t>(w, 1, std::numeric_limits<std::int64_t>::max())) {
     auto v = turn.store.volunteers.get(*id);
     if (v && v->community_id == community_id &&
         (any_status || v->status == VolunteerStatus::approved)) {
-      return v;
+      out.volunteer = std::move(v);
+      return out;
     }
   }
   for (auto& v : turn.store.volunteers.approved(community_id)) {
-    if (v.name == w) return std::move(v);
+    if (v.name == w) out.same_name.push_back(std::move(v));
   }
-  return std::nullopt;
+  if (out.same_name.size() == 1) {
+    out.volunteer = std::move(out.same_name.front());
+    out.same_name.clear();
+  }
+  return out;
+}
+
+std::string not_named(Turn& turn, const Named& found, std::string_view who) {
+  const std::string w = trim(who);
+  if (found.same_name.size() < 2) return turn.say(Msg::volunteer_unknown, {{"who", w}});
+  std::string list;
+  for (const auto& v : found.same_name) {
+    // The end of a phone number tells neighbours apart, but not in a group (DESIGN.md §6).
+    std::string phone;
+    if (!turn.in_group() && v.phone.size() >= 4) {
+      phone =
+          turn.say(Msg::volunteer_ambiguous_phone, {{"tail", v.phone.substr(v.phone.size() - 4)}});
+    }
+    list += (list.empty() ? "" : "\n") +
+            turn.say(Msg::volunteer_ambiguous_line, {{"id", std::to_string(v.person_id)},
+                                                     {"name", v.name},
+                                                     {"building", where(turn.lang, v.building)},
+                                                     {"phone", phone}});
+  }
+  return turn.say(Msg::volunteer_ambiguous,
+                  {{"n", std::to_string(found.same_name.size())},
+                   {"who", w},
+                   {"list", list},
+                   {"example", std::to_string(found.same_name.front().person_id)}});
 }
 
 void assign(Turn& turn, std::string_view args) {
@@ -310,8 +340,9 @@ void assign(Turn& turn, std::string_view args) {
   std::getline(in, who);
   who = trim(who);
   if (what.empty() || who.empty()) return turn.reply(turn.say(Msg::assign_usage)), void();
-  auto volunteer = find_volunteer(turn, c->id, who);
-  if (!volunteer) return turn.reply(turn.say(Msg::volunteer_unknown, {{"who", who}})), void();
+  auto found = find_volunteer(turn, c->id, who);
+  if (!found.volunteer) return turn.reply(not_named(turn, found, who)), void();
+  const auto& volunteer = found.volunteer;
   bool request = what[0] == '#' || what.rfind("\xEF\xBC\x83", 0) == 0;
   if (request) {
     auto id = parse_ticket_number(what);

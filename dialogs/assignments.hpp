@@ -21,11 +21,22 @@ struct Candidate {
   int distance = 0;
 };
 
+// What a coordinator's name for a volunteer found: the volunteer, or nobody; when approved
+// volunteers share the name, nobody is taken and `same_name` lists them all.
+struct Named {
+  std::optional<Volunteer> volunteer;
+  std::vector<Volunteer> same_name;
+};
+
 // A volunteer of the community as coordinators name one: by number ("12", "@12") or by name
 // among the approved ones. By number, `any_status` also finds one not (or no longer) approved,
-// whose hours a coordinator may still read.
-std::optional<Volunteer> find_volunteer(Turn& turn, const std::string& community_id,
-                                        std::string_view who, bool any_status = false);
+// whose hours a coordinator may still read. A name two volunteers share names neither.
+Named find_volunteer(Turn& turn, const std::string& community_id, std::string_view who,
+                     bool any_status = false);
+// Why `who` named nobody, for the coordinator: unknown, or the volunteers who share the name
+// with what tells them apart (their number, building, and in a private chat the end of their
+// phone number) and how to name one by number.
+std::string not_named(Turn& turn, const Named& found, std::string_view who);
 
 // The best `n` candidates of a community for a need: same building first, then having the
 // skill (any of `skills`; 0 needs none), free now, fewest hours in the last 7 days; nobody at

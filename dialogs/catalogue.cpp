@@ -576,8 +576,11 @@ constexpr Entry kEntries[] = {
      "7 days."},
     {Msg::report_header, "{community} 报告：{from} 至 {to}", "{community} report: {from} to {to}"},
     {Msg::report_requests,
-     "求助：{total} 件，已认领 {claimed}，未满足 {unmet}，已撤销 {cancelled}，等待中 {open}",
-     "Requests: {total}, claimed {claimed}, unmet {unmet}, cancelled {cancelled}, waiting {open}"},
+     "求助：{total} 件 = 已认领 {claimed} + 未满足 {unmet} + 已撤销 {cancelled} + 等待中 "
+     "{open}（每件只算一类；未满足：找不到人、此后也没人接的，求助人后来撤销的也算）",
+     "Requests: {total} = claimed {claimed} + unmet {unmet} + cancelled {cancelled} + waiting "
+     "{open} (each counted once; unmet: nobody could be found nor took it since, even if the "
+     "resident cancelled it then)"},
     {Msg::report_category_line, "  {category}：{total}（认领 {claimed}，未满足 {unmet}）",
      "  {category}: {total} (claimed {claimed}, unmet {unmet})"},
     {Msg::report_times,
@@ -871,10 +874,11 @@ constexpr Entry kEntries[] = {
     {Msg::trip_usage,
      "用法：派车 <类型> <出发地> <目的地> <时间> [人数]，类型：就医、物资、接送、隔离；例如：派车 "
      "就医 31栋 市人民医院 明天 9:00 2。居民的用车求助：派车 #编号 [类型] [时间]。司机：派车 出发 "
-     "<编号>，完成 T<编号>。",
+     "<编号>，完成 T<编号>。取消行程：派车 取消 <编号>。",
      "Usage: /trip <kind> <from> <to> <time> [seats], kinds: hospital, supplies, staff, "
      "quarantine; e.g. /trip hospital 31 CityHospital tomorrow 9:00 2. A resident's request for a "
-     "ride: /trip #N [kind] [time]. Drivers: /trip start <N>, /trip done <N>."},
+     "ride: /trip #N [kind] [time]. Drivers: /trip start <N>, /trip done <N>. Cancel a trip: "
+     "/trip cancel <N>."},
     {Msg::trip_bad_kind, "没有「{kind}」这种派车类型。类型：就医、物资、接送、隔离。",
      "There is no trip kind \"{kind}\". Kinds: hospital, supplies, staff, quarantine."},
     {Msg::trip_bad_time, "没看懂时间「{time}」，或者它已经过去了。例如：明天 9:00、14:30、现在。",
@@ -956,6 +960,36 @@ constexpr Entry kEntries[] = {
      "/cert [FROM TO] — my certificate of service (with a verification code)\n/trip start N, "
      "/trip done N — drivers: set off, arrive"},
     {Msg::menu_verify, "验证 验证码 — 查验一份服务证明", "/verify <code> — check a certificate"},
+    {Msg::trip_cancelled_ok, "T{id} 已取消{told}。", "T{id} is cancelled{told}."},
+    {Msg::trip_cancel_done, "T{id} 已经完成，不能取消。",
+     "T{id} is done already; it cannot be cancelled."},
+    {Msg::trip_cancel_already, "T{id} 已经取消了。", "T{id} is cancelled already."},
+    {Msg::trip_cancelled_driver,
+     "T{id}（{kind}：{from} → {to}，{time}）已被 {coordinator} 取消，不用出车了，谢谢！",
+     "T{id} ({kind}: {from} → {to}, {time}) was cancelled by {coordinator}; no need to drive. "
+     "Thank you!"},
+    {Msg::trip_offer_withdrawn, "T{id} 已取消，不用再回复了，谢谢！",
+     "T{id} was cancelled; no need to answer. Thank you!"},
+    {Msg::trip_cancelled_resident,
+     "你的求助 #{request} 的用车 T{id} 已被协调员取消，求助重新开放，我们会另找人帮你。",
+     "The ride T{id} for your request #{request} was cancelled by a coordinator; the request is "
+     "open again and we are finding someone else."},
+    {Msg::trip_cancelled_by_resident, "{resident} 撤销了求助 #{request}，T{id} 也随之取消{told}。",
+     "{resident} cancelled request #{request}, so T{id} is cancelled too{told}."},
+    {Msg::cancel_assign_coordinator,
+     "{resident} 撤销了求助 #{id}，你派给 {volunteer} 的单已收回，已告诉 {volunteer}。",
+     "{resident} cancelled request #{id}: your assignment to {volunteer} is withdrawn, and "
+     "{volunteer} was told."},
+    {Msg::volunteer_ambiguous,
+     "有 {n} "
+     "位审核通过的志愿者都叫「{who}」，我没有选其中任何一位：\n{list}\n请用编号指明，例如把「{who}"
+     "」换成「{example}」。",
+     "{n} approved volunteers are called \"{who}\", so I picked none of them:\n{list}\nName one by "
+     "their number: write \"{example}\" instead of \"{who}\"."},
+    {Msg::volunteer_ambiguous_line, "  编号 {id} · {name} · {building}{phone}",
+     "  number {id} · {name} · {building}{phone}"},
+    {Msg::volunteer_ambiguous_phone, " · 手机尾号 {tail}", " · phone ending {tail}"},
+    {Msg::trip_cancel_told, "，已告诉 {names}", "; {names} told"},
 };
 
 static_assert(std::size(kEntries) == static_cast<std::size_t>(Msg::kCount),

@@ -450,6 +450,19 @@ enum class Msg {
   menu_coordinator_records,
   menu_volunteer_records,
   menu_verify,
+  // issue 11's review (trips cancelled, same-name volunteers, exclusive report buckets)
+  trip_cancelled_ok,
+  trip_cancel_done,
+  trip_cancel_already,
+  trip_cancelled_driver,
+  trip_offer_withdrawn,
+  trip_cancelled_resident,
+  trip_cancelled_by_resident,
+  cancel_assign_coordinator,
+  volunteer_ambiguous,
+  volunteer_ambiguous_line,
+  volunteer_ambiguous_phone,
+  trip_cancel_told,
   kCount
 };
 

@@ -1,6 +1,9 @@
 #include "dialogs/commend.hpp"
 
 #include <optional>
+#include <vector>
+
+#include "dialogs/assignments.hpp"
 
 namespace linli::commend {
 namespace {
@@ -9,6 +12,9 @@ struct Target {
   std::int64_t person_id = 0;  // a volunteer
   std::string team;            // or a team, as posts store it
   std::size_t length = 0;      // bytes of `args` that named it
+  // Approved volunteers who all bear the name that matched: when two or more do, the name
+  // says none of them.
+  std::vector<Volunteer> same_name;
 };
 
 bool is_space_at(std::string_view s, std::size_t i) {
@@ -27,12 +33,19 @@ bool names(std::string_view args, std::string_view name) {
 // taken for a volunteer named "陈". A volunteer may also be named by their number.
 std::optional<Target> find_target(Turn& turn, const Community& c, std::string_view args) {
   std::optional<Target> best;
-  auto consider = [&](std::string_view name, std::int64_t person, const std::string& team) {
-    if (!names(args, name) || (best && best->length >= name.size())) return;
-    best = Target{person, team, name.size()};
+  auto consider = [&](std::string_view name, std::int64_t person, const std::string& team,
+                      const Volunteer* by_name = nullptr) {
+    if (!names(args, name)) return;
+    if (best && best->length == name.size() && by_name != nullptr && !best->same_name.empty()) {
+      best->same_name.push_back(*by_name);  // another volunteer of the same name
+      return;
+    }
+    if (best && best->length >= name.size()) return;
+    best = Target{person, team, name.size(), {}};
+    if (by_name != nullptr) best->same_name.push_back(*by_name);
   };
   for (const auto& v : turn.store.volunteers.approved(c.id)) {
-    consider(v.name, v.person_id, "");
+    consider(v.name, v.person_id, "", &v);
     std::string number = std::to_string(v.person_id);
     consider(number, v.person_id, "");
   }
@@ -55,6 +68,10 @@ void run(Turn& turn, std::string_view raw) {
   if (!target) {
     std::string who = args.substr(0, args.find(' '));
     return turn.refuse(turn.say(Msg::commend_unknown, {{"who", who}})), void();
+  }
+  if (target->same_name.size() > 1) {
+    assignments::Named shared{std::nullopt, target->same_name};
+    return turn.reply(assignments::not_named(turn, shared, args.substr(0, target->length))), void();
   }
   std::string text = trim(std::string_view(args).substr(target->length));
   for (std::string_view colon : {"：", ":"}) {

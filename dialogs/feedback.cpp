@@ -60,11 +60,12 @@ void rated(Turn& turn, const HelpRequest& r, int rating, const std::string& comm
 }
 
 std::string stats_line(Turn& turn, const std::string& community_id) {
-  Rollup all = roll_up(turn.store.evaluation.ratings(community_id, 0, 0, turn.now + 1));
-  if (all.all.count == 0) return turn.say(Msg::stats_feedback_none);
-  return turn.say(Msg::stats_feedback, {{"average", average_text(all.all)},
-                                        {"count", std::to_string(all.all.count)},
-                                        {"low", std::to_string(all.all.low)}});
+  const RatingSum all = turn.store.evaluation.satisfaction(community_id, kLowRating);
+  if (all.count == 0) return turn.say(Msg::stats_feedback_none);
+  const Tally t{all.count, all.sum, all.low, {}};
+  return turn.say(Msg::stats_feedback, {{"average", average_text(t)},
+                                        {"count", std::to_string(t.count)},
+                                        {"low", std::to_string(t.low)}});
 }
 
 std::string comment_lines(Turn& turn, const Tally& t, std::size_t n) {
@@ -83,12 +84,14 @@ std::string comment_lines(Turn& turn, const Tally& t, std::size_t n) {
 std::string mine_text(Turn& turn) {
   auto v = turn.store.volunteers.get(turn.person.id);
   if (!v || v->status != VolunteerStatus::approved) return "";
-  Rollup mine =
-      roll_up(turn.store.evaluation.ratings(v->community_id, turn.person.id, 0, turn.now + 1));
-  if (mine.all.count == 0) return "";
-  return turn.say(Msg::mine_feedback, {{"average", average_text(mine.all)},
-                                       {"count", std::to_string(mine.all.count)},
-                                       {"comments", comment_lines(turn, mine.all, kMineComments)}});
+  RatingSum sum = turn.store.evaluation.volunteer_ratings(
+      v->community_id, turn.person.id, kLowRating, static_cast<int>(kMineComments));
+  if (sum.count == 0) return "";
+  // The port gives the latest first; the lines read oldest first, as everywhere else.
+  Tally mine{sum.count, sum.sum, sum.low, {sum.latest.rbegin(), sum.latest.rend()}};
+  return turn.say(Msg::mine_feedback, {{"average", average_text(mine)},
+                                       {"count", std::to_string(mine.count)},
+                                       {"comments", comment_lines(turn, mine, kMineComments)}});
 }
 
 }  // namespace linli::feedback

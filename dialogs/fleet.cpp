@@ -232,7 +232,81 @@ std::string status_text(Turn& turn, const Trip& t, Lang l) {
   return "";
 }
 
+// Ends what a cancelled trip still had going: its open offer (withdrawn, its timer disarmed, the
+// driver asked told) and the driver who had accepted it (told, with who cancelled). Returns the
+// names of the drivers told.
+std::vector<std::string> end_trip(Turn& turn, const Trip& t, const std::string& by) {
+  std::vector<std::string> told;
+  for (const auto& o : turn.store.offers.open_for("trip", t.id)) {
+    turn.store.offers.settle(o.id, OfferStatus::withdrawn, turn.now);
+    turn.disarm(Timer{TimerKind::offer, o.id});
+    turn.tell(o.person_id, say(turn.lang_of(o.person_id), Msg::trip_offer_withdrawn,
+                               {{"id", std::to_string(t.id)}}));
+    told.push_back(turn.name_of(o.person_id));
+  }
+  if (t.driver_id != 0 && (t.status == TripStatus::accepted || t.status == TripStatus::started)) {
+    Lang l = turn.lang_of(t.driver_id);
+    auto args = trip_args(turn, t, l);
+    args.push_back({"coordinator", by});
+    turn.tell(t.driver_id, say(l, Msg::trip_cancelled_driver, args));
+    told.push_back(turn.name_of(t.driver_id));
+  }
+  return told;
+}
+
+std::string told_text(Lang l, const std::vector<std::string>& names) {
+  if (names.empty()) return "";
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : say(l, Msg::list_separator)) + n;
+  return say(l, Msg::trip_cancel_told, {{"names", list}});
+}
+
 }  // namespace
+
+void cancel(Turn& turn, std::int64_t id) {
+  const Community* c = turn.coordinated();
+  if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+  turn.community = c;
+  auto t = turn.store.trips.get(id);
+  if (!t || t->community_id != c->id) {
+    return turn.reply(turn.say(Msg::trip_not_found, {{"id", std::to_string(id)}})), void();
+  }
+  // The conditional UPDATE decides: a trip done or cancelled meanwhile stays as it is.
+  if (!turn.store.trips.cancel(id, turn.now)) {
+    t = turn.store.trips.get(id);
+    Msg why = t->status == TripStatus::done ? Msg::trip_cancel_done : Msg::trip_cancel_already;
+    return turn.reply(turn.say(why, {{"id", std::to_string(id)}})), void();
+  }
+  auto told = end_trip(turn, *t, turn.name_of(turn.person.id));
+  if (t->request_id) {
+    auto r = turn.store.requests.get(t->request_id);
+    // The driver had taken the resident's request with the trip: it is nobody's again.
+    bool released = r && r->status == RequestStatus::claimed && r->volunteer_id == t->driver_id &&
+                    turn.store.requests.release(r->id, t->driver_id);
+    if (released || (r && r->status == RequestStatus::open)) tickets::reopen(turn, r->id);
+    if (released) {
+      turn.tell(r->resident_id,
+                say(turn.lang_of(r->resident_id), Msg::trip_cancelled_resident,
+                    {{"id", std::to_string(id)}, {"request", std::to_string(r->id)}}));
+    }
+  }
+  turn.reply(turn.say(Msg::trip_cancelled_ok,
+                      {{"id", std::to_string(id)}, {"told", told_text(turn.lang, told)}}));
+}
+
+void request_cancelled(Turn& turn, const HelpRequest& r) {
+  // Every trip made of it (a coordinator may have sent a second before the first was taken).
+  while (auto t = turn.store.trips.of_request(r.id)) {
+    if (!turn.store.trips.cancel(t->id, turn.now)) return;
+    auto told = end_trip(turn, *t, turn.name_of(r.resident_id));
+    Lang l = turn.lang_of(t->requested_by);
+    turn.tell(t->requested_by, say(l, Msg::trip_cancelled_by_resident,
+                                   {{"resident", turn.name_of(r.resident_id)},
+                                    {"request", std::to_string(r.id)},
+                                    {"id", std::to_string(t->id)},
+                                    {"told", told_text(l, told)}}));
+  }
+}
 
 std::optional<std::string> parse_kind(std::string_view word) {
   std::string w = lower_ascii(trim(word));
@@ -290,10 +364,9 @@ void vehicle(Turn& turn, std::string_view args) {
     return turn.refuse(turn.say(Msg::vehicle_usage)), void();
   }
   const std::string& who = w[1];
-  std::optional<Volunteer> driver;
-  for (const auto& v : turn.store.volunteers.approved(c->id)) {
-    if (v.name == who || std::to_string(v.person_id) == who) driver = v;
-  }
+  auto found = assignments::find_volunteer(turn, c->id, who);
+  if (!found.same_name.empty()) return turn.reply(assignments::not_named(turn, found, who)), void();
+  const auto& driver = found.volunteer;
   if (!driver) return turn.reply(turn.say(Msg::vehicle_not_volunteer, {{"who", who}})), void();
   if (!(driver->skills & bit(Skill::driving))) {
     return turn.reply(turn.say(Msg::vehicle_no_driving, {{"who", driver->name}})), void();
@@ -323,6 +396,7 @@ void trip(Turn& turn, std::string_view args) {
     if (!id) id = parse_ticket_number(w[1]);
     if (id && (sub == "start" || sub == "出发" || sub == "出车")) return start(turn, *id);
     if (id && (sub == "done" || sub == "完成" || sub == "finish")) return finish(turn, *id);
+    if (id && (sub == "cancel" || sub == "取消" || sub == "撤销")) return cancel(turn, *id);
   }
   const Community* c = turn.coordinated();
   if (c == nullptr) return turn.refuse(turn.say(Msg::not_coordinator)), void();

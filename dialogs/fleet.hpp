@@ -2,7 +2,8 @@
 // The community car fleet (issue 11): vehicles with their drivers, and trips that go privately
 // to the nearest free driver, one at a time, each accepted by reply or passed on to the next
 // (the private offers of dialogs/assignments.*, kind "trip"); nobody left, the coordinators
-// are told. Every trip keeps its times: requested, offered, accepted, started, finished.
+// are told. Every trip keeps its times: requested, offered, accepted, started, finished,
+// cancelled.
 
 #include <cstdint>
 #include <optional>
@@ -21,6 +22,14 @@ void trip(Turn& turn, std::string_view args);
 // A coordinator makes resident's request `request_id` (in the driving category) a trip, e.g. by
 // replying 派车 to its card; `args`: [kind] [time].
 void trip_from_request(Turn& turn, std::int64_t request_id, std::string_view args);
+// /trip cancel N (派车 取消 N): a coordinator ends trip N. Its open offer and its timer end and
+// the driver asked is told; a driver who had accepted it is told; the time is logged. A trip
+// for a resident's request leaves the request open again for volunteers, and the resident, if
+// a driver had taken it, is told.
+void cancel(Turn& turn, std::int64_t id);
+// Resident's request `r` was cancelled: the trip that served it ends as cancel() ends it, and
+// the coordinator who made it a trip is told.
+void request_cancelled(Turn& turn, const HelpRequest& r);
 // /fleet (车队): vehicles, today's trips and the total so far.
 void report(Turn& turn);
 // The driver finishes trip `id` ("完成 T3").

@@ -80,7 +80,9 @@ std::vector<DayHours> HoursLedger::days(const std::vector<Shift>& shifts,
     }
   }
   for (const auto& c : corrections) {  // in the order made: the latest of a day wins
-    if (c.day < from || c.day >= to) continue;
+    // A day the window only begins in (the last 7 days start at this hour a week ago) still
+    // has its correction: it is what the day counts, however much of it the window holds.
+    if (c.day + kDay <= from || c.day >= to) continue;
     DayHours& d = days[c.day];
     d.day = c.day;
     d.correction = c;
@@ -275,8 +277,9 @@ void show(Turn& turn, const std::string& args) {
   if (!first.empty()) {  // someone else's hours: a coordinator's question
     const Community* c = turn.coordinated();
     if (c == nullptr) return turn.refuse(turn.say(Msg::not_coordinator)), void();
-    auto v = assignments::find_volunteer(turn, c->id, args, true);
-    if (!v) return turn.refuse(turn.say(Msg::volunteer_unknown, {{"who", trim(args)}})), void();
+    auto found = assignments::find_volunteer(turn, c->id, args, true);
+    if (!found.volunteer) return turn.refuse(assignments::not_named(turn, found, args)), void();
+    const auto& v = found.volunteer;
     return report(turn, v->person_id, v->community_id, v->name);
   }
   const std::int64_t me = turn.person.id;
@@ -296,8 +299,9 @@ void fix(Turn& turn, const std::string& args) {
   if (who.empty() || date.empty() || amount.empty() || reason.empty()) {
     return turn.refuse(turn.say(Msg::hours_fix_usage)), void();
   }
-  auto v = assignments::find_volunteer(turn, c->id, who, true);
-  if (!v) return turn.refuse(turn.say(Msg::volunteer_unknown, {{"who", who}})), void();
+  auto found = assignments::find_volunteer(turn, c->id, who, true);
+  if (!found.volunteer) return turn.refuse(assignments::not_named(turn, found, who)), void();
+  const auto& v = found.volunteer;
   const int offset = turn.utc_offset_min(c->id);
   auto day = parse_iso_date(date, offset);
   if (!day) return turn.reply(turn.say(Msg::hours_fix_bad_date, {{"date", date}})), void();
@@ -314,7 +318,8 @@ void fix(Turn& turn, const std::string& args) {
   if (utf8_length(reason) > 200) {
     return turn.reply(turn.say(Msg::hours_fix_reason_long, {{"limit", "200"}})), void();
   }
-  const auto before = days_of(turn, v->person_id, c->id, *day, *day + kDay);
+  // An open shift today counts until now, as /hours shows it, not until midnight.
+  const auto before = days_of(turn, v->person_id, c->id, *day, std::min(*day + kDay, turn.now));
   HoursCorrection fix;
   fix.person_id = v->person_id;
   fix.community_id = c->id;

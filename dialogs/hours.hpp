@@ -37,7 +37,8 @@ class HoursLedger {
 
   // The days with hours, or with a correction, within [from, to), oldest first. Shifts are cut
   // at `from` and `to` (an open one counts until `to`); a correction counts for a day that
-  // begins within the window. `team_of` maps a post id to its stored team.
+  // overlaps the window, the first one included when the window begins within it (the
+  // correction is the whole day's figure). `team_of` maps a post id to its stored team.
   std::vector<DayHours> days(const std::vector<Shift>& shifts,
                              const std::map<std::int64_t, std::string>& team_of,
                              const std::vector<HoursCorrection>& corrections, std::int64_t from,

@@ -82,6 +82,8 @@ class HelpRequests {
   virtual bool rate(std::int64_t id, std::int64_t resident_id, int rating,
                     const std::string& comment) = 0;
   virtual bool cancel(std::int64_t id, std::int64_t resident_id) = 0;  // open → cancelled
+  // claimed by `volunteer_id` → open again, nobody's (the trip that served it was cancelled).
+  virtual bool release(std::int64_t id, std::int64_t volunteer_id) = 0;
   // A resident's requests that are not finished and rated, newest first.
   virtual std::vector<HelpRequest> of_resident(std::int64_t resident_id) = 0;
   // A volunteer's claimed tasks, oldest first.
@@ -300,10 +302,16 @@ class Shifts {
 class Evaluation {
  public:
   virtual ~Evaluation() = default;
-  // The rated requests of a community finished in [from, to); with `volunteer_id` not 0, only
-  // theirs. Oldest first.
-  virtual std::vector<Rating> ratings(const std::string& community_id, std::int64_t volunteer_id,
-                                      std::int64_t from, std::int64_t to) = 0;
+  // The rated requests of a community finished in [from, to), oldest first.
+  virtual std::vector<Rating> ratings(const std::string& community_id, std::int64_t from,
+                                      std::int64_t to) = 0;
+  // All the community's ratings so far, summed up in the statement (/stats); `low`: ratings at
+  // or under it count as low.
+  virtual RatingSum satisfaction(const std::string& community_id, int low) = 0;
+  // One volunteer's ratings in their community, summed up, with the latest `latest` of them
+  // (newest first) and their comments (/mine).
+  virtual RatingSum volunteer_ratings(const std::string& community_id, std::int64_t volunteer_id,
+                                      int low, int latest) = 0;
   // The community's requests made in [from, to), oldest first.
   virtual std::vector<RequestFacts> requests(const std::string& community_id, std::int64_t from,
                                              std::int64_t to) = 0;
@@ -457,6 +465,11 @@ class Trips {
                                       std::int64_t to) = 0;
   // How many trips a community has had (not cancelled) and since when (0: none).
   virtual std::pair<int, std::int64_t> total(const std::string& community_id) = 0;
+  // Offered, accepted, started or unserved → cancelled at `at`; false when it was done or
+  // cancelled already.
+  virtual bool cancel(std::int64_t id, std::int64_t at) = 0;
+  // The trip that serves help request `request_id` and is not over (done or cancelled).
+  virtual std::optional<Trip> of_request(std::int64_t request_id) = 0;
 };
 
 // Begins, commits and rolls back the unit of work of one decision. Committed means all of it is

@@ -214,6 +214,7 @@ struct Trip {
   std::int64_t accepted_at = 0;
   std::int64_t started_at = 0;
   std::int64_t finished_at = 0;
+  std::int64_t cancelled_at = 0;
 };
 
 // held: a private message the platform refused because the person has not opened a private
@@ -231,6 +232,14 @@ struct Rating {
   std::int64_t post_id = 0;
   std::string team;
   std::int64_t done_at = 0;
+};
+
+// Ratings summed up: how many, their sum, how many low, and the latest few.
+struct RatingSum {
+  int count = 0;
+  int sum = 0;
+  int low = 0;                 // at or under the threshold asked for
+  std::vector<Rating> latest;  // newest first
 };
 
 // A help request as the report counts it: no details, no address.

@@ -206,17 +206,21 @@ Figures compute(const std::vector<RequestFacts>& requests, const std::vector<Rat
     CategoryCount& c = f.by_category[r.category];
     ++f.total;
     ++c.total;
+    // Each request in one bucket, so that they add up to the total: taken (whatever came of it);
+    // else unmet, escalated and never taken since, the resident's cancelling afterwards
+    // included (a need nobody served); else cancelled by the resident; else still waiting.
     if (r.claimed_at != 0) {
       ++f.claimed;
       ++c.claimed;
       f.to_claim.push_back(r.claimed_at - r.created_at);
     } else if (r.unmet) {
-      // Escalated and never taken since: a need nobody served. One taken after all was met.
       ++f.unmet;
       ++c.unmet;
+    } else if (r.status == RequestStatus::cancelled) {
+      ++f.cancelled;
+    } else if (r.status == RequestStatus::open) {
+      ++f.open;
     }
-    if (r.status == RequestStatus::cancelled) ++f.cancelled;
-    if (r.status == RequestStatus::open) ++f.open;
     if (r.status == RequestStatus::done && r.done_at != 0) {
       f.to_finish.push_back(r.done_at - r.created_at);
     }
@@ -314,7 +318,7 @@ void run(Turn& turn, std::string_view args) {
   // A shift still open counts until now, not until the end of today.
   std::int64_t served_to = std::min(period->to, turn.now);
   Figures f = compute(turn.store.evaluation.requests(c->id, period->from, period->to),
-                      turn.store.evaluation.ratings(c->id, 0, period->from, period->to),
+                      turn.store.evaluation.ratings(c->id, period->from, period->to),
                       served_to > period->from
                           ? turn.store.evaluation.served(c->id, period->from, served_to)
                           : std::vector<Served>{});

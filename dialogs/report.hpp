@@ -42,10 +42,11 @@ struct CategoryCount {
 
 struct Figures {
   int total = 0;
+  // One bucket per request; they add up to `total`.
   int claimed = 0;    // a volunteer took it (claimed or done now)
-  int unmet = 0;      // nobody could be found and nobody took it since
-  int cancelled = 0;  // by the resident
-  int open = 0;       // still waiting
+  int unmet = 0;      // nobody could be found and nobody took it since (cancelled since or not)
+  int cancelled = 0;  // by the resident, before it was found unmet
+  int open = 0;       // still waiting, not found unmet
   std::map<std::string, CategoryCount> by_category;  // by category code
   std::vector<std::int64_t> to_claim;                // ms from the request to its claim, ascending
   std::vector<std::int64_t> to_finish;               // ms from the request to done, ascending

@@ -300,6 +300,7 @@ void train(Turn& turn, std::string_view args) {
   // who may step in).
   std::vector<Volunteer> who;
   std::vector<std::string> unknown;
+  std::vector<std::string> shared;  // names two volunteers share: why neither was recorded
   std::string p1 = lower_ascii(parts[1]);
   if (parts.size() == 3 && (p1 == "post" || p1 == "岗位")) {
     auto post = recruitment::find_post(turn, parts[2]);
@@ -318,8 +319,11 @@ void train(Turn& turn, std::string_view args) {
     }
   } else {
     for (std::size_t i = 1; i < parts.size(); ++i) {
-      if (auto v = assignments::find_volunteer(turn, c->id, parts[i])) {
-        who.push_back(*v);
+      auto found = assignments::find_volunteer(turn, c->id, parts[i]);
+      if (found.volunteer) {
+        who.push_back(*found.volunteer);
+      } else if (!found.same_name.empty()) {
+        shared.push_back(assignments::not_named(turn, found, parts[i]));
       } else {
         unknown.push_back(parts[i]);
       }
@@ -348,6 +352,7 @@ void train(Turn& turn, std::string_view args) {
     text += (text.empty() ? "" : "\n") +
             turn.say(Msg::volunteer_unknown, {{"who", joined(turn, unknown)}});
   }
+  for (const auto& s : shared) text += (text.empty() ? "" : "\n") + s;
   turn.reply(std::move(text));
 }
 
@@ -410,8 +415,9 @@ void issue(Turn& turn, std::string_view args) {
   std::string who;
   for (std::size_t i = 0; i + 2 < parts.size(); ++i) who += (who.empty() ? "" : " ") + parts[i];
   if (!qty || *qty <= 0 || !item) return turn.refuse(turn.say(Msg::issue_usage)), void();
-  auto v = assignments::find_volunteer(turn, c->id, who);
-  if (!v) return turn.refuse(turn.say(Msg::volunteer_unknown, {{"who", who}})), void();
+  auto found = assignments::find_volunteer(turn, c->id, who);
+  if (!found.volunteer) return turn.refuse(assignments::not_named(turn, found, who)), void();
+  const auto& v = found.volunteer;
   std::string name = item_name(*item, turn.lang);
   auto left = turn.store.equipment.take(c->id, *item, *qty);
   if (!left) {

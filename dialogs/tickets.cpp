@@ -5,6 +5,7 @@
 
 #include "dialogs/assignments.hpp"
 #include "dialogs/feedback.hpp"
+#include "dialogs/fleet.hpp"
 #include "dialogs/recruitment.hpp"
 #include "dialogs/route.hpp"
 #include "dialogs/time_text.hpp"
@@ -394,8 +395,31 @@ void cancel(Turn& turn, std::int64_t id) {
     turn.store.offers.settle(o.id, OfferStatus::withdrawn, turn.now);
     turn.disarm(Timer{TimerKind::offer, o.id});
     turn.tell(o.person_id, say(turn.lang_of(o.person_id), Msg::offer_cancelled, {{"id", n}}));
+    // A coordinator's /assign: they are waiting for that volunteer's answer, and hear why none
+    // comes.
+    if (o.offered_by != 0) {
+      Lang l = turn.lang_of(o.offered_by);
+      turn.tell(o.offered_by, say(l, Msg::cancel_assign_coordinator,
+                                  {{"resident", turn.name_of(turn.person.id)},
+                                   {"id", n},
+                                   {"volunteer", turn.name_of(o.person_id)}}));
+    }
   }
+  // A ride the coordinators had made a trip of: the trip ends with it.
+  fleet::request_cancelled(turn, *r);
   turn.reply(turn.say(Msg::cancel_request_ok, {{"id", n}}));
+}
+
+void reopen(Turn& turn, std::int64_t id) {
+  auto r = turn.store.requests.get(id);
+  if (!r || r->status != RequestStatus::open) return;
+  if (r->card_outbox_id) {
+    Lang l = turn.group_lang();
+    turn.edit(r->card_outbox_id, card_text(turn, *r, Msg::card, ""),
+              {{Button{say(l, Msg::card_take_button, {{"id", std::to_string(id)}}),
+                       Route{RouteKind::ticket, id, "take"}.str()}}});
+  }
+  assignments::request_opened(turn, id);
 }
 
 }  // namespace linli::tickets

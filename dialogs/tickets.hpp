@@ -44,5 +44,8 @@ std::optional<std::pair<int, std::string>> parse_rating(std::string_view text);
 void mine(Turn& turn);
 // The resident cancels their own request `id` while nobody has taken it (/cancel #N, 撤销 #N).
 void cancel(Turn& turn, std::int64_t id);
+// Request `id` is open again (the trip that served it was cancelled): its card takes 接单 again
+// and, nobody taking it, the private offers start as for a new request.
+void reopen(Turn& turn, std::int64_t id);
 
 }  // namespace linli::tickets

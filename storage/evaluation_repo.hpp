@@ -14,8 +14,11 @@ class EvaluationRepo final : public Evaluation {
  public:
   explicit EvaluationRepo(Database& db);
 
-  std::vector<Rating> ratings(const std::string& community_id, std::int64_t volunteer_id,
-                              std::int64_t from, std::int64_t to) override;
+  std::vector<Rating> ratings(const std::string& community_id, std::int64_t from,
+                              std::int64_t to) override;
+  RatingSum satisfaction(const std::string& community_id, int low) override;
+  RatingSum volunteer_ratings(const std::string& community_id, std::int64_t volunteer_id, int low,
+                              int latest) override;
   std::vector<RequestFacts> requests(const std::string& community_id, std::int64_t from,
                                      std::int64_t to) override;
   std::vector<Served> served(const std::string& community_id, std::int64_t from,
@@ -24,6 +27,8 @@ class EvaluationRepo final : public Evaluation {
 
  private:
   SQLite::Statement ratings_;
+  SQLite::Statement satisfaction_;
+  SQLite::Statement volunteer_;
   SQLite::Statement requests_;
   SQLite::Statement served_;
   SQLite::Statement trips_;

@@ -228,9 +228,9 @@ ExportTable export_volunteers(ExportContext& ctx) {
       auto v = ctx.store.volunteers.get(id);
       if (!v) continue;
       if (FieldCipher::is_sealed(v->phone)) {
-        throw std::runtime_error(
-            "volunteers.phone is encrypted: run the export with the service's encryption_key "
-            "in its config");
+        throw ExportConfigError(
+            "encryption_key: volunteers.phone is encrypted: run the export with the service's "
+            "encryption_key in its config");
       }
       const auto shifts = ctx.store.shifts.of_person(id, r.from, to);
       std::map<std::int64_t, std::string> no_teams;
@@ -245,11 +245,80 @@ ExportTable export_volunteers(ExportContext& ctx) {
   return t;
 }
 
-constexpr std::array<ExportKind, 3> kKinds = {{
+constexpr Column kTripColumns[] = {
+    {"行程", "trip"},          {"社区", "community"},     {"类型", "kind"},
+    {"出发地", "from"},        {"目的地", "to"},          {"人数", "seats"},
+    {"状态", "status"},        {"司机", "driver"},        {"车牌", "plate"},
+    {"预约时间", "scheduled"}, {"提出时间", "requested"}, {"派出时间", "offered"},
+    {"接单时间", "accepted"},  {"出发时间", "started"},   {"完成时间", "finished"},
+    {"取消时间", "cancelled"}, {"求助编号", "request"}};
+
+std::string trip_kind(const std::string& kind, Lang l) {
+  if (kind == "hospital") return say(l, Msg::trip_kind_hospital);
+  if (kind == "supplies") return say(l, Msg::trip_kind_supplies);
+  if (kind == "staff") return say(l, Msg::trip_kind_staff);
+  if (kind == "quarantine") return say(l, Msg::trip_kind_quarantine);
+  return kind;
+}
+
+std::string trip_status(const std::string& s, Lang l) {
+  if (l == Lang::en) return s;
+  if (s == "offered") return "等司机回复";
+  if (s == "accepted") return "已接单";
+  if (s == "started") return "在路上";
+  if (s == "done") return "已完成";
+  if (s == "unserved") return "没有司机";
+  if (s == "cancelled") return "已取消";
+  return s;
+}
+
+// The fleet's trips scheduled in the range (as /report counts them), with every time each went
+// through. Where from and where to are masked as on cards: a resident's ride has what they typed.
+ExportTable export_trips(ExportContext& ctx) {
+  const Lang l = lang_of(ctx);
+  ExportTable t{header(kTripColumns, l), {}};
+  SQLite::Statement q(ctx.store.db.sql(),
+                      "SELECT t.id, t.kind, t.origin, t.destination, t.seats, t.status, "
+                      "IFNULL(t.driver_id, 0), IFNULL(v.plate, ''), t.scheduled_at, "
+                      "t.requested_at, IFNULL(t.offered_at, 0), IFNULL(t.accepted_at, 0), "
+                      "IFNULL(t.started_at, 0), IFNULL(t.finished_at, 0), "
+                      "IFNULL(t.cancelled_at, 0), IFNULL(t.request_id, 0) "
+                      "FROM trips t LEFT JOIN vehicles v ON v.id = t.vehicle_id "
+                      "WHERE t.community_id = :c AND t.scheduled_at >= :from AND "
+                      "t.scheduled_at < :to ORDER BY t.scheduled_at, t.id");
+  for (const auto& c : ctx.config.communities) {
+    const Range r = range_in(ctx, c);
+    const int off = c.utc_offset_min;
+    q.reset();
+    q.bind(":c", c.id);
+    q.bind(":from", r.from);
+    q.bind(":to", r.to);
+    while (q.executeStep()) {
+      const std::int64_t driver = q.getColumn(6).getInt64();
+      const std::int64_t request = q.getColumn(15).getInt64();
+      std::vector<std::string> row = {"T" + std::to_string(q.getColumn(0).getInt64()),
+                                      c.name,
+                                      trip_kind(q.getColumn(1).getString(), l),
+                                      mask_for_group(q.getColumn(2).getString()),
+                                      mask_for_group(q.getColumn(3).getString()),
+                                      std::to_string(q.getColumn(4).getInt()),
+                                      trip_status(q.getColumn(5).getString(), l),
+                                      driver == 0 ? "" : person_name(ctx.store, driver),
+                                      q.getColumn(7).getString()};
+      for (int i = 8; i <= 14; ++i) row.push_back(local_time(q.getColumn(i).getInt64(), off));
+      row.push_back(request == 0 ? "" : "#" + std::to_string(request));
+      t.rows.push_back(std::move(row));
+    }
+  }
+  return t;
+}
+
+constexpr std::array<ExportKind, 4> kKinds = {{
     {"hours", "hours that count, per volunteer, day and team", export_hours},
     {"requests", "help requests made in the range (no addresses)", export_requests},
     {"volunteers", "volunteers signed up by the end of the range, with phones and hours",
      export_volunteers},
+    {"trips", "the fleet's trips scheduled in the range, with every time logged", export_trips},
 }};
 
 bool formula_like(std::string_view field) {

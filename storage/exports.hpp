@@ -2,18 +2,20 @@
 // `linli export KIND`: the data coordinators take into a spreadsheet, as CSV (issue 11).
 //
 // Each kind is one function from the export's context (the database, the communities with their
-// zones, the range of local days) to a table; export_kinds() lists them. Adding a kind (trips,
-// say) is writing its function and adding its line there: the command line, the range, the CSV
-// and its errors are shared.
+// zones, the range of local days) to a table; export_kinds() lists them. Adding a kind is
+// writing its function and adding its line there: the command line, the range, the CSV and its
+// errors are shared.
 //
 // What is exported, and what is not: the hours counted (capped per day, or as corrected, with
 // the correction's reason); help requests without their addresses (private, and erased once a
 // request is closed) and with phone numbers and addresses masked in what residents typed;
 // volunteers with their phone numbers, which a coordinator needs to reach them (decrypted with
-// the service's encryption_key, which the export then needs too).
+// the service's encryption_key, which the export then needs too); the fleet's trips with their
+// drivers, plates and every time they went through.
 
 #include <cstdint>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +24,13 @@
 #include "storage/store.hpp"
 
 namespace linli::storage {
+
+// The config does not fit the database (phone numbers encrypted and no encryption_key): an
+// operator's error, which the command reports as a bad config.
+class ExportConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 struct ExportTable {
   std::vector<std::string> header;

@@ -56,6 +56,9 @@ HelpRequestsRepo::HelpRequestsRepo(Database& db, const FieldCipher* cipher)
       cancel_(db.sql(),
               "UPDATE help_requests SET status = 'cancelled' "
               "WHERE id = ? AND resident_id = ? AND status = 'open'"),
+      release_(db.sql(),
+               "UPDATE help_requests SET status = 'open', volunteer_id = NULL, claimed_at = NULL "
+               "WHERE id = ? AND volunteer_id = ? AND status = 'claimed'"),
       of_resident_(db.sql(),
                    "SELECT " + kColumns +
                        " FROM help_requests WHERE resident_id = ? AND "
@@ -178,6 +181,13 @@ bool HelpRequestsRepo::cancel(std::int64_t id, std::int64_t resident_id) {
   Use q(cancel_);
   q->bind(1, id);
   q->bind(2, resident_id);
+  return q->exec() == 1;
+}
+
+bool HelpRequestsRepo::release(std::int64_t id, std::int64_t volunteer_id) {
+  Use q(release_);
+  q->bind(1, id);
+  q->bind(2, volunteer_id);
   return q->exec() == 1;
 }
 

@@ -30,6 +30,7 @@ class HelpRequestsRepo final : public HelpRequests {
   bool rate(std::int64_t id, std::int64_t resident_id, int rating,
             const std::string& comment) override;
   bool cancel(std::int64_t id, std::int64_t resident_id) override;  // open → cancelled
+  bool release(std::int64_t id, std::int64_t volunteer_id) override;
   // A resident's requests that are not finished and rated, newest first.
   std::vector<HelpRequest> of_resident(std::int64_t resident_id) override;
   // A volunteer's claimed tasks, oldest first.
@@ -58,6 +59,7 @@ class HelpRequestsRepo final : public HelpRequests {
   SQLite::Statement finish_;
   SQLite::Statement rate_;
   SQLite::Statement cancel_;
+  SQLite::Statement release_;
   SQLite::Statement of_resident_;
   SQLite::Statement of_volunteer_;
   SQLite::Statement mark_unmet_;

@@ -6,7 +6,7 @@ constexpr const char* kColumns =
     "id, community_id, kind, origin, destination, scheduled_at, seats, IFNULL(request_id, 0), "
     "status, IFNULL(driver_id, 0), IFNULL(vehicle_id, 0), requested_by, requested_at, "
     "IFNULL(offered_at, 0), IFNULL(accepted_at, 0), IFNULL(started_at, 0), "
-    "IFNULL(finished_at, 0)";
+    "IFNULL(finished_at, 0), IFNULL(cancelled_at, 0)";
 
 TripStatus trip_status(const std::string& s) {
   if (s == "accepted") return TripStatus::accepted;
@@ -64,7 +64,13 @@ TripsRepo::TripsRepo(Database& db)
                                "scheduled_at < ? ORDER BY scheduled_at, id"),
       total_(db.sql(),
              "SELECT COUNT(*), IFNULL(MIN(requested_at), 0) FROM trips WHERE community_id = ? "
-             "AND status <> 'cancelled'") {}
+             "AND status <> 'cancelled'"),
+      cancel_(db.sql(),
+              "UPDATE trips SET status = 'cancelled', cancelled_at = ? WHERE id = ? AND "
+              "status IN ('offered', 'accepted', 'started', 'unserved')"),
+      of_request_(db.sql(), std::string("SELECT ") + kColumns +
+                                " FROM trips WHERE request_id = ? AND status NOT IN ('done', "
+                                "'cancelled') ORDER BY id DESC LIMIT 1") {}
 
 Trip TripsRepo::read(SQLite::Statement& q) {
   Trip t;
@@ -85,6 +91,7 @@ Trip TripsRepo::read(SQLite::Statement& q) {
   t.accepted_at = q.getColumn(14).getInt64();
   t.started_at = q.getColumn(15).getInt64();
   t.finished_at = q.getColumn(16).getInt64();
+  t.cancelled_at = q.getColumn(17).getInt64();
   return t;
 }
 
@@ -176,6 +183,20 @@ std::pair<int, std::int64_t> TripsRepo::total(const std::string& community_id) {
   q->bind(1, community_id);
   q->executeStep();
   return {q->getColumn(0).getInt(), q->getColumn(1).getInt64()};
+}
+
+bool TripsRepo::cancel(std::int64_t id, std::int64_t at) {
+  Use q(cancel_);
+  q->bind(1, at);
+  q->bind(2, id);
+  return q->exec() > 0;
+}
+
+std::optional<Trip> TripsRepo::of_request(std::int64_t request_id) {
+  Use q(of_request_);
+  q->bind(1, request_id);
+  if (!q->executeStep()) return std::nullopt;
+  return read(*q);
 }
 
 }  // namespace linli::storage

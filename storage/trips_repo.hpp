@@ -29,6 +29,8 @@ class TripsRepo final : public Trips {
   std::vector<Trip> scheduled(const std::string& community_id, std::int64_t from,
                               std::int64_t to) override;
   std::pair<int, std::int64_t> total(const std::string& community_id) override;
+  bool cancel(std::int64_t id, std::int64_t at) override;
+  std::optional<Trip> of_request(std::int64_t request_id) override;
 
  private:
   static Trip read(SQLite::Statement& q);
@@ -44,6 +46,8 @@ class TripsRepo final : public Trips {
   SQLite::Statement busy_;
   SQLite::Statement scheduled_;
   SQLite::Statement total_;
+  SQLite::Statement cancel_;
+  SQLite::Statement of_request_;
 };
 
 std::string to_string(TripStatus s);

@@ -84,17 +84,23 @@ TEST(ReportFigures, CountRequestsByCategoryAndTimesFromTheRequest) {
       // Escalated, then taken by someone after all: claimed, not unmet.
       {4, "medical", RequestStatus::claimed, true, 0, 40 * kMinute, 0, 0},
       {5, "shopping", RequestStatus::cancelled, false, 0, 0, 0, 0},
+      // Escalated, then cancelled by the resident: a need nobody served, unmet only.
+      {6, "shopping", RequestStatus::cancelled, true, 0, 0, 0, 0},
+      {7, "repair", RequestStatus::open, false, 0, 0, 0, 0},
   };
   std::vector<Served> served = {{7, 1, "care", 2 * kHour},
                                 {7, 0, "", kHour},
                                 {8, 2, "supply", 3 * kHour},
                                 {9, 1, "care", kHour / 2}};
   auto f = report::compute(requests, {}, served);
-  EXPECT_EQ(f.total, 5);
+  // Every request in exactly one bucket: #3 is open but unmet, #6 cancelled but unmet.
+  EXPECT_EQ(f.total, 7);
   EXPECT_EQ(f.claimed, 3);
-  EXPECT_EQ(f.unmet, 1);
+  EXPECT_EQ(f.unmet, 2);
   EXPECT_EQ(f.cancelled, 1);
   EXPECT_EQ(f.open, 1);
+  EXPECT_EQ(f.claimed + f.unmet + f.cancelled + f.open, f.total);
+  EXPECT_EQ(f.by_category.at("shopping").unmet, 1);
   EXPECT_EQ(f.by_category.at("repair").claimed, 2);
   EXPECT_EQ(f.by_category.at("medical").total, 2);
   EXPECT_EQ(f.by_category.at("medical").unmet, 1);

@@ -5,6 +5,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sqlite3.h>
+
+#include <SQLiteCpp/Statement.h>
+
 #include "adapters/registry.hpp"
 #include "dialogs/report.hpp"
 #include "dialogs/time_text.hpp"
@@ -90,7 +94,177 @@ TEST_F(Evaluation, AVolunteerSeesTheirOwnRatingsInMine) {
   EXPECT_THAT(to(say("zhao", "zhao", "我的"), "zhao"), Not(HasSubstr("我收到的评价")));
 }
 
+TEST_F(Evaluation, ARatingThatLosesTheRaceIsRefusedAndFlagsNothing) {
+  request_done();
+  // Another instance stores the button's 5 between this one's reading the request unrated and
+  // its writing the typed 1: the statement then rates nothing (as two instances would see it).
+  db_.sql().exec(
+      "CREATE TEMP TRIGGER button_first BEFORE UPDATE OF rating ON help_requests "
+      "WHEN OLD.rating IS NULL AND NEW.rating = 1 BEGIN "
+      "UPDATE help_requests SET rating = 5 WHERE id = OLD.id; SELECT RAISE(IGNORE); END");
+  auto sent = say("li", "li", "1 太慢了");
+  EXPECT_EQ(store_.requests.get(1)->rating, 5);
+  EXPECT_THAT(to(sent, "li"), HasSubstr("#1 已经评价过了"));
+  EXPECT_THAT(texts_to(sent, "zhou"), IsEmpty());  // no low-rating alert for what was not kept
+  EXPECT_THAT(texts_to(sent, "chen"), IsEmpty());  // nor a rating told to the volunteer
+}
+
+// What SQLite ran, in virtual-machine steps, for every statement of the connection since the
+// last call: how much a decision read, however fast the machine is.
+std::int64_t steps(sqlite3* db) {
+  std::int64_t n = 0;
+  for (sqlite3_stmt* s = sqlite3_next_stmt(db, nullptr); s != nullptr;
+       s = sqlite3_next_stmt(db, s)) {
+    n += sqlite3_stmt_status(s, SQLITE_STMTSTATUS_VM_STEP, 1);
+  }
+  return n;
+}
+
+TEST_F(Evaluation, StatsAndMineDoNotReadEveryRatingOfTheCommunity) {
+  request_done();
+  say("li", "li", "4 很专业");  // 陈师傅's one rating
+  auto rated_by_zhao = [&](int n) {
+    for (int i = 0; i < n; ++i) {
+      HelpRequest r;
+      r.community_id = "sc";
+      r.resident_id = person("li");
+      r.category = "shopping";
+      r.details = "买菜";
+      r.building = "31";
+      r.created_at = now_;
+      auto id = store_.requests.create(r);
+      store_.requests.claim(id, person("zhao"), now_);
+      store_.requests.finish(id, person("zhao"), now_);
+      store_.requests.rate(id, person("li"), 1 + i % 5, "评价内容评价内容评价内容");
+    }
+  };
+  sqlite3* db = db_.sql().getHandle();
+  auto cost = [&](const std::string& user, const std::string& text) {
+    steps(db);
+    say(user, user, text);
+    return steps(db);
+  };
+  rated_by_zhao(10);
+  cost("chen", "我的");
+  const std::int64_t mine_before = cost("chen", "我的");
+  const std::int64_t stats_before = cost("zhou", "统计");
+  constexpr int kMore = 500;
+  rated_by_zhao(kMore);
+  const std::int64_t mine_after = cost("chen", "我的");
+  const std::int64_t stats_after = cost("zhou", "统计");
+  // /mine reads 陈师傅's own ratings only: 500 more of 赵姐's add nothing it reads (reading
+  // them would take thousands of steps).
+  EXPECT_LT(mine_after - mine_before, 100) << mine_after - mine_before;
+  EXPECT_THAT(to(say("chen", "chen", "我的"), "chen"),
+              HasSubstr("我收到的评价：平均 4.0 分（1 条）\n#1 ★★★★☆ 很专业"));
+  // /stats sums them in one statement over an index: a few steps a rating, no comment, no
+  // shift looked up, no row handed out.
+  EXPECT_LT((stats_after - stats_before) / kMore, 12) << stats_after - stats_before;
+  EXPECT_THAT(to(say("zhou", "zhou", "统计"), "zhou"), HasSubstr("（511 条评价，"));
+}
+
+TEST_F(Evaluation, ARatingBelongsToThePostOfAShiftInItsOwnCommunityOnly) {
+  // 陈师傅 also serves another community, and was checked in there when he finished #1 here.
+  db_.sql().exec("INSERT INTO communities (id, name, lang) VALUES ('elsewhere', 'E', 'zh')");
+  Post p;
+  p.community_id = "elsewhere";
+  p.team = "disinfection";
+  p.title = "别处的消杀";
+  p.starts_at = now_ - kHour;
+  p.ends_at = now_ + kHour;
+  p.created_by = person("zhou");
+  p.created_at = now_ - kHour;
+  const std::int64_t there = store_.posts.create(p);
+  Shift s;
+  s.person_id = person("chen");
+  s.community_id = "elsewhere";
+  s.post_id = there;
+  s.checkin_at = now_ - kHour;
+  ASSERT_TRUE(store_.shifts.check_in(s));
+  request_done();
+  say("li", "li", "5");
+  auto ratings = store_.evaluation.ratings("sc", now_ - kDay, now_ + kDay);
+  ASSERT_EQ(ratings.size(), 1u);
+  EXPECT_EQ(ratings[0].post_id, 0);
+  EXPECT_EQ(ratings[0].team, "");
+}
+
+// ---- volunteers who share a name
+
+TEST_F(Evaluation, ANameTwoVolunteersShareNamesNeitherAndTheCoordinatorIsShownHowToSayWhich) {
+  auto add = [&](const std::string& user, const std::string& building, const std::string& phone) {
+    Volunteer v;
+    v.person_id = person(user);
+    v.community_id = "sc";
+    v.name = "王芳";
+    v.phone = phone;
+    v.building = building;
+    v.skills = bit(Skill::driving);
+    v.status = VolunteerStatus::approved;
+    store_.volunteers.upsert(v);
+    keep_secret(phone);
+    return v.person_id;
+  };
+  const std::int64_t a = add("wf1", "31", "13911112222");
+  const std::int64_t b = add("wf2", "35", "13933334444");
+  open_request("repair", "厨房水管漏水");
+  say("zhou", "zhou", "库存 口罩 +5");
+  const std::string both = "有 2 位审核通过的志愿者都叫「王芳」";
+  for (const char* text :
+       {"更正 王芳 2027-01-14 2 纸质签到表", "派单 #1 王芳", "发放 王芳 口罩 1",
+        "培训 防疫知识 王芳", "表彰 王芳 连续三天送药", "时长 王芳", "车辆 添加 王芳 5 渝A99999"}) {
+    std::string said = to(say("zhou", "zhou", text), "zhou");
+    EXPECT_THAT(said, HasSubstr(both)) << text;
+    EXPECT_THAT(said, HasSubstr("编号 " + std::to_string(a) + " · 王芳 · 31栋 · 手机尾号 2222"))
+        << text;
+    EXPECT_THAT(said, HasSubstr("编号 " + std::to_string(b) + " · 王芳 · 35栋 · 手机尾号 4444"))
+        << text;
+    EXPECT_THAT(said, HasSubstr("请用编号指明，例如把「王芳」换成「" + std::to_string(a) + "」"))
+        << text;
+  }
+  // Nothing was done to either of them.
+  SQLite::Statement corrections(db_.sql(), "SELECT COUNT(*) FROM hours_corrections");
+  corrections.executeStep();
+  EXPECT_EQ(corrections.getColumn(0).getInt(), 0);
+  EXPECT_THAT(store_.offers.open_for("request", 1), IsEmpty());
+  EXPECT_EQ(store_.equipment.item("sc", "masks")->qty, 5);
+  EXPECT_THAT(store_.training.of_person("sc", a), IsEmpty());
+  EXPECT_THAT(store_.training.of_person("sc", b), IsEmpty());
+  EXPECT_THAT(store_.commendations.in_period("sc", 0, now_ + 1), IsEmpty());
+  EXPECT_THAT(store_.vehicles.of_community("sc"), IsEmpty());
+  // Asked in a group, the list tells them apart without a digit of their phones.
+  std::string in_group = to(say("zhou", "gv", "派单 #1 王芳"), "gv");
+  EXPECT_THAT(in_group, HasSubstr("编号 " + std::to_string(b) + " · 王芳 · 35栋"));
+  EXPECT_THAT(in_group, Not(HasSubstr("尾号")));
+  // By number, each is found.
+  say("zhou", "zhou", "派单 #1 " + std::to_string(b));
+  ASSERT_EQ(store_.offers.open_for("request", 1).size(), 1u);
+  EXPECT_EQ(store_.offers.open_for("request", 1)[0].person_id, b);
+  say("zhou", "zhou", "表彰 " + std::to_string(a) + " 连续三天送药");
+  ASSERT_EQ(store_.commendations.in_period("sc", 0, now_ + 1).size(), 1u);
+  EXPECT_EQ(store_.commendations.in_period("sc", 0, now_ + 1)[0].person_id, a);
+  // In English too.
+  say("zhou", "zhou", "/lang en");
+  EXPECT_THAT(to(say("zhou", "zhou", "/hours 王芳"), "zhou"),
+              HasSubstr("2 approved volunteers are called \"王芳\""));
+}
+
 // ---- cancelling a request
+
+TEST_F(Evaluation, CancellingARequestACoordinatorAssignedTellsThatCoordinator) {
+  open_request("repair", "厨房水管漏水");
+  say("zhou", "zhou", "派单 #1 陈师傅");
+  ASSERT_EQ(store_.offers.open_for("request", 1).size(), 1u);
+  auto sent = say("li", "li", "撤销 #1");
+  EXPECT_THAT(to(sent, "chen"), HasSubstr("#1 已被求助人撤销，不用再回复了"));
+  EXPECT_THAT(to(sent, "zhou"), HasSubstr("李阿姨 撤销了求助 #1，你派给 陈师傅 的单已收回"));
+  // An offer made by the automatic rounds has no coordinator to tell.
+  open_request("repair", "灯坏了");  // #2
+  advance(21 * kMinute);
+  ASSERT_FALSE(store_.offers.open_for("request", 2).empty());
+  sent = say("li", "li", "撤销 #2");
+  EXPECT_THAT(texts_to(sent, "zhou"), IsEmpty());
+}
 
 TEST_F(Evaluation, AResidentCancelsTheirOwnOpenRequestAndTheCardStopsTakingClaims) {
   open_request("repair", "厨房水管漏水");
@@ -303,7 +477,8 @@ TEST_F(Report, FiguresOnAKnownDataSetAreExact) {
   auto sent = say("zhou", "zhou", "报告 2027-01-10 2027-01-15");
   auto texts = texts_to(sent, "zhou");
   ASSERT_EQ(texts.size(), 1u);
-  // Requests made in the period: #2–#7. Claimed: #2–#5; unmet: #6; cancelled: #7; open: #6.
+  // Requests made in the period: #2–#7, each in one bucket: claimed #2–#5; unmet #6 (still
+  // open, but escalated); cancelled #7; waiting none.
   // Times to claim, ascending: 10, 20, 30, 40 min. Median (h = 3·0.5 = 1.5): 20 + 0.5·10 = 25.
   // 90th percentile (h = 3·0.9 = 2.7): 30 + 0.7·10 = 37.
   // Times to finish: 60, 90, 120 min. Median: 90 = 1 h 30. p90 (h = 1.8): 90 + 0.8·30 = 114
@@ -313,7 +488,8 @@ TEST_F(Report, FiguresOnAKnownDataSetAreExact) {
   // part of her night shift inside the period). Most: 赵姐 4, 陈师傅 3, 刘医生 0.5.
   EXPECT_EQ(texts[0],
             "山城花园社区 报告：2027-01-10 至 2027-01-15\n"
-            "求助：6 件，已认领 4，未满足 1，已撤销 1，等待中 1\n"
+            "求助：6 件 = 已认领 4 + 未满足 1 + 已撤销 1 + 等待中 "
+            "0（每件只算一类；未满足：找不到人、此后也没人接的，求助人后来撤销的也算）\n"
             "  医护：2（认领 0，未满足 1）\n"
             "  维修：2（认领 2，未满足 0）\n"
             "  代购配送：2（认领 2，未满足 0）\n"
@@ -350,9 +526,31 @@ TEST_F(Report, DefaultsToTheLastSevenDaysAndLeavesOutWhatIsOlder) {
   now_ = local(17, 12);  // 11–17 Jan: #4–#7 only
   std::string text = to(say("zhou", "zhou", "/report"), "zhou");
   EXPECT_THAT(text, HasSubstr("报告：2027-01-11 至 2027-01-17"));
-  EXPECT_THAT(text, HasSubstr("求助：4 件，已认领 2，未满足 1，已撤销 1，等待中 1"));
+  EXPECT_THAT(text, HasSubstr("求助：4 件 = 已认领 2 + 未满足 1 + 已撤销 1 + 等待中 0（"));
   EXPECT_THAT(text, HasSubstr("满意度：平均 4.0 分（1 条评价，0 条差评）"));
   EXPECT_THAT(text, Not(HasSubstr("陈师傅")));
+}
+
+TEST_F(Report, ThePeriodHoldsItsFirstMidnightAndNothingFromItsEndOn) {
+  const std::int64_t chen = person("chen");
+  request("repair", local(10, 0) - 1);           // #1: a moment before the first day: out
+  request("repair", local(10, 0));               // #2: at its first midnight: in, waiting
+  auto late = request("repair", local(15, 23));  // #3: in; done just after the period
+  store_.requests.claim(late, chen, local(15, 23, 30));
+  store_.requests.finish(late, chen, local(16, 0) + 1);
+  store_.requests.rate(late, person("li"), 1, "太慢");
+  request("medical", local(16, 0));  // #4: at the midnight that ends the period: out
+  now_ = local(17, 12);
+  std::string text = to(say("zhou", "zhou", "报告 2027-01-10 2027-01-15"), "zhou");
+  EXPECT_THAT(text, HasSubstr("求助：2 件 = 已认领 1 + 未满足 0 + 已撤销 0 + 等待中 1（"));
+  EXPECT_THAT(text, HasSubstr("  维修：2（认领 1，未满足 0）"));
+  EXPECT_THAT(text, Not(HasSubstr("医护")));
+  // The rating of a request finished after the period belongs to the next one.
+  EXPECT_THAT(text, HasSubstr("满意度：还没有评价"));
+  EXPECT_THAT(text, Not(HasSubstr("太慢")));
+  text = to(say("zhou", "zhou", "报告 2027-01-16 2027-01-16"), "zhou");
+  EXPECT_THAT(text, HasSubstr("求助：1 件"));
+  EXPECT_THAT(text, HasSubstr("满意度：平均 1.0 分（1 条评价，1 条差评）"));
 }
 
 TEST_F(Report, AskedInAGroupItIsSentPrivately) {

@@ -49,6 +49,18 @@ class Fleet : public FiveStepsFixture {
     for (const auto& t : texts_to(sent, chat)) out += t + "\n";
     return out;
   }
+  // 李阿姨 confirms request #1 for a ride to hospital: what that sent (its card in gv).
+  std::vector<Sent> ride_request() {
+    put_dialog("li", "help", "confirm", "li",
+               {{"category", "driving"},
+                {"details", "明天去医院复查"},
+                {"group_building", "31"},
+                {"address", "2单元501"},
+                {"building", "31"},
+                {"urgent", "0"}},
+               {"category", "details", "address", "urgency"});
+    return run(say("li", "li", "是"));
+  }
   std::int64_t wu_ = 0, ma_ = 0, he_ = 0;
   std::vector<Sent> all_;
 };
@@ -217,15 +229,7 @@ TEST_F(Fleet, TheFleetShowsVehiclesTodaysTripsAndTheTotal) {
 }
 
 TEST_F(Fleet, AResidentsRideRequestBecomesATripWhenTheCoordinatorRepliesToItsCard) {
-  put_dialog("li", "help", "confirm", "li",
-             {{"category", "driving"},
-              {"details", "明天去医院复查"},
-              {"group_building", "31"},
-              {"address", "2单元501"},
-              {"building", "31"},
-              {"urgent", "0"}},
-             {"category", "details", "address", "urgency"});
-  auto sent = run(say("li", "li", "是"));
+  auto sent = ride_request();
   const Sent* card = find_to(sent, "gv");
   ASSERT_NE(card, nullptr);
   const std::string card_id = card->platform_id;  // `sent` is replaced below
@@ -253,6 +257,97 @@ TEST_F(Fleet, AResidentsRideRequestBecomesATripWhenTheCoordinatorRepliesToItsCar
   // Only a ride request can become a trip.
   sent = say("zhou", "zhou", "/trip #1");
   EXPECT_THAT(sent.at(0).msg.text, HasSubstr("#1 不是一条开放的用车求助"));
+  check_nothing_private_in_groups(all_);
+}
+
+TEST_F(Fleet, ACoordinatorCancelsATripItsOfferAndTimerEndAndTheDriverIsTold) {
+  auto sent = run(say("zhou", "zhou", "派车 就医 31栋 市人民医院 明天 9:00"));
+  const std::string offer = offer_to(sent, "wu");
+  ASSERT_FALSE(offer.empty());
+  now_ += 5 * kMinute;
+  // Only a coordinator cancels.
+  sent = run(say("wu", "wu", "派车 取消 1"));
+  EXPECT_THAT(all_text(sent, "wu"), HasSubstr("只有本社区的协调员"));
+  sent = run(say("zhou", "zhou", "派车 取消 1"));
+  EXPECT_THAT(all_text(sent, "zhou"), HasSubstr("T1 已取消，已告诉 wu"));
+  EXPECT_THAT(all_text(sent, "wu"), HasSubstr("T1 已取消，不用再回复了"));
+  auto t = store_.trips.get(1);
+  EXPECT_EQ(t->status, TripStatus::cancelled);
+  EXPECT_EQ(t->cancelled_at, now_);
+  EXPECT_TRUE(store_.offers.open_for("trip", 1).empty());
+  // Its offer's time runs out with nothing happening: nobody else is asked.
+  sent = tick(config_.assignments.offer_timeout_min * kMinute);
+  EXPECT_TRUE(sent.empty());
+  // A late yes finds it gone; cancelling again says it is cancelled already.
+  sent = run(say("wu", "wu", "接单", offer));
+  EXPECT_THAT(all_text(sent, "wu"), Not(HasSubstr("是你的了")));
+  EXPECT_THAT(all_text(say("zhou", "zhou", "派车 取消 T1"), "zhou"), HasSubstr("T1 已经取消了"));
+
+  // An accepted trip: its driver is told who cancelled it, and what.
+  sent = run(say("zhou", "zhou", "派车 物资 仓库 31栋 明天 10:00"));
+  run(say("wu", "wu", "ok", offer_to(sent, "wu")));
+  ASSERT_EQ(store_.trips.get(2)->status, TripStatus::accepted);
+  say("zhou", "zhou", "/lang en");
+  sent = run(say("zhou", "zhou", "/trip cancel 2"));
+  EXPECT_THAT(all_text(sent, "zhou"), HasSubstr("T2 is cancelled; wu told."));
+  EXPECT_THAT(all_text(sent, "wu"), HasSubstr("T2（物资：仓库 → 31栋，"));
+  EXPECT_THAT(all_text(sent, "wu"), HasSubstr("已被 zhou 取消，不用出车了"));
+  // wu is free again at that time: the next trip then goes to him.
+  sent = run(say("zhou", "zhou", "/trip supplies 31 Depot tomorrow 10:30"));
+  EXPECT_FALSE(offer_to(sent, "wu").empty());
+  // A trip done is not cancelled; nor is another community's, or one that does not exist.
+  run(say("wu", "wu", "ok", offer_to(sent, "wu")));
+  run(say("wu", "wu", "完成 T3"));
+  EXPECT_THAT(all_text(say("zhou", "zhou", "/trip cancel 3"), "zhou"),
+              HasSubstr("T3 is done already; it cannot be cancelled."));
+  EXPECT_THAT(all_text(say("zhou", "zhou", "/trip cancel 9"), "zhou"),
+              HasSubstr("There is no trip T9."));
+  // The fleet counts neither cancelled trip.
+  EXPECT_EQ(store_.trips.total("sc").first, 1);
+}
+
+TEST_F(Fleet, AResidentCancellingTheirRideCancelsItsTripAndTheCoordinatorIsTold) {
+  ride_request();
+  auto sent = run(say("zhou", "zhou", "派车 #1 明天 8:00"));
+  ASSERT_FALSE(offer_to(sent, "wu").empty());
+  run(say("zhou", "zhou", "派车 #1 明天 8:30"));  // a second, before the first was taken
+  ASSERT_EQ(store_.trips.get(2)->request_id, 1);
+  now_ += 3 * kMinute;
+  sent = run(say("li", "li", "撤销 #1"));
+  EXPECT_EQ(store_.requests.get(1)->status, RequestStatus::cancelled);
+  auto t = store_.trips.get(1);
+  EXPECT_EQ(t->status, TripStatus::cancelled);
+  EXPECT_EQ(t->cancelled_at, now_);
+  EXPECT_THAT(all_text(sent, "wu"), HasSubstr("T1 已取消，不用再回复了"));
+  EXPECT_THAT(all_text(sent, "zhou"), HasSubstr("李阿姨 撤销了求助 #1，T1 也随之取消，已告诉 wu"));
+  EXPECT_EQ(store_.trips.get(2)->status, TripStatus::cancelled);
+  EXPECT_THAT(all_text(sent, "zhou"), HasSubstr("T2 也随之取消"));
+  // Nobody else is asked to drive it.
+  EXPECT_TRUE(tick(config_.assignments.offer_timeout_min * kMinute).empty());
+  check_nothing_private_in_groups(all_);
+}
+
+TEST_F(Fleet, ACancelledTripOfARideRequestLeavesTheRequestOpenForVolunteersAgain) {
+  ride_request();
+  auto sent = run(say("zhou", "zhou", "派车 #1 明天 8:00"));
+  run(say("wu", "wu", "接单", offer_to(sent, "wu")));
+  ASSERT_EQ(store_.requests.get(1)->status, RequestStatus::claimed);
+  sent = run(say("zhou", "zhou", "派车 取消 1"));
+  EXPECT_THAT(all_text(sent, "wu"), HasSubstr("已被 zhou 取消"));
+  EXPECT_THAT(all_text(sent, "li"), HasSubstr("#1 的用车 T1 已被协调员取消，求助重新开放"));
+  auto r = store_.requests.get(1);
+  EXPECT_EQ(r->status, RequestStatus::open);
+  EXPECT_EQ(r->volunteer_id, 0);
+  // Its card takes 接单 again, and nobody taking it, the private offers start as for any request.
+  const Sent* card = nullptr;
+  for (const auto& m : sent) {
+    if (m.msg.chat == "gv" && m.msg.kind == OutKind::edit) card = &m;
+  }
+  ASSERT_NE(card, nullptr);
+  EXPECT_THAT(card->msg.text, HasSubstr("接单"));
+  ASSERT_FALSE(card->msg.buttons.empty());
+  sent = tick(config_.assignments.unclaimed_after_min * kMinute);
+  EXPECT_FALSE(store_.offers.open_for("request", 1).empty());
   check_nothing_private_in_groups(all_);
 }
 

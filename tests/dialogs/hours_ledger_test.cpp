@@ -56,6 +56,18 @@ TEST(HoursLedger, TheLatestCorrectionOfADayCountsInsteadOfTheShifts) {
   EXPECT_TRUE(HoursLedger(kRules).days({}, {}, {first}, kDay14 + kDay, kDay14 + 2 * kDay).empty());
 }
 
+TEST(HoursLedger, ACorrectionOfTheFirstPartialDayOfTheWindowCounts) {
+  // "The last 7 days" begin at this hour a week ago: the 14th from 10:00 on. Its correction is
+  // the day's figure, as on every other day of the window.
+  HoursCorrection fix{1, 1, "sc", kDay14, "2027-01-14", 3 * kHour, 0, "paper sheet", 9, 0};
+  auto days = HoursLedger(kRules).days({}, {}, {fix}, kDay14 + 10 * kHour, kDay14 + 7 * kDay);
+  ASSERT_EQ(days.size(), 1u);
+  EXPECT_EQ(days[0].day, kDay14);
+  EXPECT_EQ(HoursLedger::total(days), 3 * kHour);
+  // A window that begins as the day ends holds nothing of it.
+  EXPECT_TRUE(HoursLedger(kRules).days({}, {}, {fix}, kDay14 + kDay, kDay14 + 7 * kDay).empty());
+}
+
 TEST(HoursLedger, DatesAndHoursAreReadStrictly) {
   EXPECT_EQ(iso_date(kDay14, kChina), "2027-01-14");
   EXPECT_EQ(iso_date(kDay14 - 1, kChina), "2027-01-13");

@@ -108,6 +108,28 @@ TEST_F(HoursAndCertificates, ACorrectionChangesTheFiguresAndIsLoggedWithWhoAndWh
   EXPECT_THAT(said("chen", "时长"), HasSubstr("累计 9.5 小时"));
 }
 
+TEST_F(HoursAndCertificates, TheFigureBeforeACorrectionOfTodayCountsAnOpenShiftUntilNow) {
+  // chen checked in at 14:00 today and is still on duty at 16:00: two hours so far, not the ten
+  // until midnight (capped at eight) that counting to the end of the day would say.
+  Shift s;
+  s.person_id = person("chen");
+  s.community_id = "sc";
+  s.checkin_at = now_ - 2 * kHour;
+  ASSERT_TRUE(store_.shifts.check_in(s));
+  EXPECT_THAT(said("zhou", "更正 陈师傅 2027-01-15 1 提前离开"), HasSubstr("2.0 → 1.0"));
+  SQLite::Statement log(db_.sql(), "SELECT previous_ms FROM hours_corrections");
+  ASSERT_TRUE(log.executeStep());
+  EXPECT_EQ(log.getColumn(0).getInt64(), 2 * kHour);
+}
+
+TEST_F(HoursAndCertificates, TheLastSevenDaysKeepACorrectionOfTheirFirstDay) {
+  // 2027-01-08: the day the last seven days (from 16:00 that day) begin in.
+  said("zhou", "更正 陈师傅 2027-01-08 3 纸质签到表补录");
+  const std::string text = said("chen", "时长");
+  EXPECT_THAT(text, HasSubstr("累计 3.0 小时"));
+  EXPECT_THAT(text, HasSubstr("近 7 天 3.0 小时"));
+}
+
 TEST_F(HoursAndCertificates, CorrectionsAreRefusedToWhoIsNotACoordinatorInTheirLanguage) {
   ten_hours_on_the_14th();
   EXPECT_THAT(said("chen", "更正 陈师傅 2027-01-14 8 多算一点"), HasSubstr("只有本社区的协调员"));

@@ -661,7 +661,7 @@ TEST_F(Playground, ACancelledRequestALowRatingACommendationAndTheReport) {
   send("g31", "zhou", "报告");
   expect_bot("g31", "周主任，我私信发给你了。");
   std::string report = expect_bot("zhou", "山城花园社区 报告")["text"];
-  EXPECT_THAT(report, HasSubstr("求助：2 件，已认领 1，未满足 0，已撤销 1，等待中 0"));
+  EXPECT_THAT(report, HasSubstr("求助：2 件 = 已认领 1 + 未满足 0 + 已撤销 1 + 等待中 0（"));
   EXPECT_THAT(report, HasSubstr("维修：2（认领 1，未满足 0）"));
   EXPECT_THAT(report,
               HasSubstr("完成用时（从求助到完成）：中位数 30 分钟，90% 分位 30 分钟（1 件）"));

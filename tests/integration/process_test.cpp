@@ -167,7 +167,7 @@ TEST(Process, ExportErrorsSayWhyAndExitNonZero) {
   p = run({"shifts", "--config", config, "--from", "2027-01-01", "--to", "2027-01-31"});
   EXPECT_EQ(p->wait_exit(1s), 2);
   EXPECT_THAT(p->err(),
-              HasSubstr("unknown export \"shifts\" (known: hours, requests, volunteers)"));
+              HasSubstr("unknown export \"shifts\" (known: hours, requests, volunteers, trips)"));
   p = run({"hours", "--config", dir.path() + "/none.json", "--from", "2027-01-01", "--to",
            "2027-01-31"});
   EXPECT_EQ(p->wait_exit(1s), 2);
@@ -209,6 +209,59 @@ TEST(Process, ExportErrorsSayWhyAndExitNonZero) {
   EXPECT_THAT(p->err(), HasSubstr("has schema 99 and this linli expects"));
   SQLite::Database after(dir.path() + "/linli.db", SQLite::OPEN_READONLY);
   EXPECT_EQ(after.execAndGet("PRAGMA user_version").getInt(), 99);
+}
+
+// An option without its value says which value is missing; a config that does not fit the
+// database (its phone numbers encrypted, and no key or another key) is a bad config: exit 2, as
+// the README says of operator errors.
+TEST(Process, ExportOptionsNeedTheirValuesAndAConfigThatDoesNotFitTheDatabaseExitsTwo) {
+  TempDir dir;
+  const std::string key = "LINLI_TEST_DATA_KEY=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+  const std::string plain = dir.path() + "/plain.json";  // the same database, no key
+  std::filesystem::copy_file(write_config(dir.path()), plain);
+  const std::string keyed =
+      write_config(dir.path(), {{"encryption_key", {{"env", "LINLI_TEST_DATA_KEY"}}}});
+  auto run = [&](std::vector<std::string> args, std::vector<std::string> env = {}) {
+    args.insert(args.begin(), {LINLI_BINARY, "export"});
+    auto p = std::make_unique<Process>(args, dir.path(), env);
+    EXPECT_TRUE(p->wait_exit(30s).has_value());
+    return p;
+  };
+  auto p = run({"hours", "--config"});
+  EXPECT_EQ(p->wait_exit(1s), 2);
+  EXPECT_THAT(p->err(), HasSubstr("--config needs a file"));
+  EXPECT_THAT(p->err(), Not(HasSubstr("unexpected argument")));
+  p = run({"hours", "--config", "--from", "2027-01-01", "--to", "2027-01-31"});
+  EXPECT_EQ(p->wait_exit(1s), 2);
+  EXPECT_THAT(p->err(), HasSubstr("--config needs a file"));
+  p = run({"hours", "--config", keyed, "--to", "2027-01-31", "--from"});
+  EXPECT_EQ(p->wait_exit(1s), 2);
+  EXPECT_THAT(p->err(), HasSubstr("--from needs a date (YYYY-MM-DD)"));
+  p = run({"hours", "--config", keyed, "--from", "2027-01-01", "--to", "2027-01-31", "--out"});
+  EXPECT_EQ(p->wait_exit(1s), 2);
+  EXPECT_THAT(p->err(), HasSubstr("--out needs a file"));
+  {  // the service's first start imports the volunteers, their phones encrypted
+    Process serve({LINLI_BINARY, "serve", "--config", keyed}, dir.path(), {key});
+    ASSERT_NE(serve.wait_listening(30s), 0) << serve.err();
+    serve.signal(SIGTERM);
+    ASSERT_EQ(serve.wait_exit(30s), 0);
+  }
+  const std::vector<std::string> range = {"--from", "2026-01-01", "--to", "2030-12-31"};
+  std::vector<std::string> args = {"volunteers", "--config", plain};
+  args.insert(args.end(), range.begin(), range.end());
+  p = run(args);
+  EXPECT_EQ(p->wait_exit(1s), 2);
+  EXPECT_THAT(p->err(), HasSubstr("config error"));
+  EXPECT_THAT(p->err(), HasSubstr("encryption_key"));
+  args[2] = keyed;
+  p = run(args,
+          {"LINLI_TEST_DATA_KEY=AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="});  // another key
+  EXPECT_EQ(p->wait_exit(1s), 2);
+  EXPECT_THAT(p->err(), HasSubstr("config error"));
+  EXPECT_THAT(p->err(), HasSubstr("encryption_key"));
+  p = run(args, {key});  // the service's own key
+  EXPECT_EQ(p->wait_exit(1s), 0) << p->err();
+  EXPECT_THAT(p->out(), HasSubstr(",陈师傅,13800000001,"));
 }
 
 }  // namespace

@@ -103,9 +103,56 @@ TEST_F(Exports, VolunteersCarryTheirPhonesForTheCoordinator) {
             "4,山城花园社区,刘医生,13800000002,32,医护,,已通过,2027-01-05,0.00\r\n");
 }
 
+TEST_F(Exports, TripsCarryTheirDriversPlatesAndEveryTimeLogged) {
+  Vehicle v;
+  v.community_id = "sc";
+  v.driver_id = person("chen");
+  v.seats = 5;
+  v.plate = "渝A12345";
+  v.created_at = now_ - 5 * kDay;
+  const std::int64_t car = *store_.vehicles.add(v);
+  auto trip = [&](const std::string& kind, const std::string& from, const std::string& to,
+                  std::int64_t at, int seats, std::int64_t asked) {
+    Trip t;
+    t.community_id = "sc";
+    t.kind = kind;
+    t.origin = from;
+    t.destination = to;
+    t.scheduled_at = at;
+    t.seats = seats;
+    t.requested_by = person("zhou");
+    t.requested_at = asked;
+    const std::int64_t id = store_.trips.create(t);
+    store_.trips.offered(id, asked);
+    return id;
+  };
+  // T1, 01-14 09:00, asked 01-13 20:00: accepted 20:05, set off 08:50, arrived 09:40.
+  const std::int64_t t1 =
+      trip("hospital", "31栋", "市人民医院", now_ - 31 * kHour, 2, now_ - 44 * kHour);
+  store_.trips.accept(t1, person("chen"), car, now_ - 44 * kHour + 5 * kMinute);
+  store_.trips.start(t1, person("chen"), now_ - 31 * kHour - 10 * kMinute);
+  store_.trips.finish(t1, person("chen"), now_ - 31 * kHour + 40 * kMinute);
+  // T2, 01-15 14:00 (a formula-like origin, a phone in the destination), cancelled at 10:30.
+  const std::int64_t t2 =
+      trip("supplies", "-仓库", "社区门口，电话13812345678", now_ - 2 * kHour, 1, now_ - 6 * kHour);
+  store_.trips.cancel(t2, now_ - 5 * kHour - 30 * kMinute);
+  // T3, 01-16: after the range.
+  trip("staff", "31栋", "核酸点", now_ + 18 * kHour, 1, now_);
+  EXPECT_EQ(csv("trips"),
+            "\xEF\xBB\xBF"
+            "行程,社区,类型,出发地,目的地,人数,状态,司机,车牌,预约时间,提出时间,派出时间,接单时间,"
+            "出发时间,完成时间,取消时间,求助编号\r\n"
+            "T1,山城花园社区,就医,31栋,市人民医院,2,已完成,陈师傅,渝A12345,2027-01-14 09:00,"
+            "2027-01-13 20:00,2027-01-13 20:00,2027-01-13 20:05,2027-01-14 08:50,2027-01-14 09:40,,"
+            "\r\n"
+            "T2,山城花园社区,物资,'-仓库,社区门口，电话***,1,已取消,,,2027-01-15 14:00,"
+            "2027-01-15 10:00,2027-01-15 10:00,,,,2027-01-15 10:30,\r\n");
+}
+
 TEST_F(Exports, EveryKindIsListedOnceByName) {
   for (const auto& k : storage::export_kinds()) EXPECT_EQ(storage::find_export(k.name), &k);
-  EXPECT_EQ(storage::find_export("trips"), nullptr);
+  EXPECT_EQ(storage::find_export("shifts"), nullptr);
+  EXPECT_NE(storage::find_export("trips"), nullptr);
 }
 
 }  // namespace
