@@ -80,6 +80,16 @@ Directory make_directory(const Config& config, Store& store, storage::Database& 
   return dir;
 }
 
+// The SQLite file to open. A PostgreSQL config cannot serve yet (issue 13 is built in steps):
+// SQLite would take its empty file name for a temporary database, and lose everything.
+const std::string& sqlite_file(const Config& config) {
+  if (config.engine != DatabaseEngine::sqlite) {
+    throw ConfigError(
+        "database: the PostgreSQL storage engine is not built yet; use a SQLite file");
+  }
+  return config.database;
+}
+
 }  // namespace
 
 struct App::Impl {
@@ -88,7 +98,7 @@ struct App::Impl {
         clock(c),
         log(l),
         io(1),
-        db(config.database, config.synchronous),
+        db(sqlite_file(config), config.synchronous),
         cipher(config.encryption_key.empty()
                    ? std::nullopt
                    : std::make_optional<storage::FieldCipher>(config.encryption_key)),

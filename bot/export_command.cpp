@@ -73,6 +73,10 @@ int export_command(const std::vector<std::string>& args, std::ostream& out, std:
     err << "linli export: config error: " << e.what() << "\n";
     return 2;
   }
+  if (config.engine == DatabaseEngine::postgres) {
+    err << "linli export: exports read a SQLite database; PostgreSQL's engine is not built yet\n";
+    return 2;
+  }
   if (config.database == ":memory:") {
     err << "linli export: the config's \"database\" is :memory:, which holds nothing to export\n";
     return 2;

@@ -17,6 +17,7 @@
 #include "bot/clock.hpp"
 #include "bot/export_command.hpp"
 #include "bot/http_client.hpp"
+#include "bot/migrate_command.hpp"
 #include "config/config.hpp"
 
 namespace {
@@ -27,6 +28,9 @@ constexpr const char* kUsage =
 Usage:
   linli serve --config FILE          run the service (Ctrl-C or SIGTERM stops it gracefully)
   linli check-config --config FILE   validate a config file, print what it sets up, and exit
+  linli migrate --config FILE        apply the database's schema migrations (SQLite or
+                                     PostgreSQL) without serving; prints the version before
+                                     and after
   linli set-webhook --config FILE --url URL [--adapter NAME]
                                      tell Telegram where to deliver updates (the public HTTPS
                                      URL of the adapter's webhook_path), with its secret_token
@@ -113,7 +117,8 @@ int main(int argc, char** argv) {
     return linli::export_command(std::vector<std::string>(args.begin() + 1, args.end()), std::cout,
                                  std::cerr, env_lookup, linli::SystemClock().now_ms());
   }
-  if (command != "serve" && command != "check-config" && command != "set-webhook") {
+  if (command != "serve" && command != "check-config" && command != "set-webhook" &&
+      command != "migrate") {
     return usage_error("unknown command \"" + command + "\"");
   }
   std::string config_path, url, adapter;
@@ -139,6 +144,16 @@ int main(int argc, char** argv) {
     std::cerr << "linli: config error: " << e.what() << "\n";
     return 2;
   }
+  // What the database is, for people: the SQLite file, or PostgreSQL's options with the
+  // password masked; a connection string libpq cannot read is a config error like any other.
+  std::string conninfo_error;
+  auto database = linli::describe_database(config, conninfo_error);
+  if (!database) {
+    std::cerr << "linli: config error: " << config_path << ": database.postgres: " << conninfo_error
+              << "\n";
+    return 2;
+  }
+  if (command == "migrate") return linli::migrate_command(config, std::cout, std::cerr);
   if (command == "set-webhook") {
     if (url.empty()) return usage_error("set-webhook needs --url URL");
     return set_webhook(config, adapter, url);
@@ -146,11 +161,19 @@ int main(int argc, char** argv) {
   if (command == "check-config") {
     std::cout << "config ok: " << config.adapters.size() << " adapter(s), "
               << config.communities.size() << " communit"
-              << (config.communities.size() == 1 ? "y" : "ies") << ", database " << config.database
+              << (config.communities.size() == 1 ? "y" : "ies") << ", database " << *database
               << ", listening on " << config.server.address << ":" << config.server.port << "\n";
     return 0;
   }
 
+  if (config.engine == linli::DatabaseEngine::postgres) {
+    // Issue 13 is built in steps: the schema and `linli migrate` first, the ports next.
+    std::cerr << "linli: " << config_path
+              << ": \"database\": {\"postgres\": ...} cannot serve yet: this linli has the "
+                 "PostgreSQL schema and `linli migrate`, not the PostgreSQL storage engine; serve "
+                 "with \"database\": \"<file>\" (SQLite) for now\n";
+    return 2;
+  }
   linli::Logger log(linli::Logger::parse_level(config.log_level));
   linli::SystemClock clock;
   try {

@@ -1,6 +1,7 @@
 #include "config/config.hpp"
 
 #include "config/base64.hpp"
+#include "config/database_config.hpp"
 
 #include <fstream>
 #include <initializer_list>
@@ -161,7 +162,7 @@ Config parse_config(const std::string& json_text, EnvLookup env,
            "log_level", "encryption_key", "communities", "adapters", "certificates"});
   Config c;
   c.server = parse_server(r.sub("server"));
-  c.database = r.nonempty("database");
+  parse_database(r, c);
   c.synchronous = r.one_of("synchronous", c.synchronous, {"normal", "full"});
   c.lang = r.one_of("lang", c.lang, {"zh", "en"});
   c.log_level = r.one_of("log_level", c.log_level, {"debug", "info", "warn", "error"});

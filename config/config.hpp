@@ -183,9 +183,22 @@ struct CertificateConfig {
   std::string base_url;  // "https://bot.example.org": links in certificate messages; "" = none
 };
 
+// Which storage engine holds the data (issue 13).
+enum class DatabaseEngine { sqlite, postgres };
+
+// "database": {"postgres": "<libpq connection string>"} or {"postgres": {"env": "LINLI_PG"}}.
+struct PostgresConfig {
+  // A secret: it may hold a password. Print it only masked (storage/pg/connection.hpp).
+  std::string conninfo;
+  std::string env;      // the variable it was read from, "" if it was in the file
+  int connections = 4;  // the pool's connections, each with its worker thread
+};
+
 struct Config {
   ServerConfig server;
-  std::string database = "linli.db";
+  DatabaseEngine engine = DatabaseEngine::sqlite;
+  std::string database = "linli.db";  // SQLite: the file; "" with PostgreSQL
+  PostgresConfig postgres;            // PostgreSQL only
   // SQLite's synchronous pragma in WAL mode. "full" (the default) syncs the WAL at every commit,
   // before the webhook is acknowledged: nothing acknowledged is lost to a power cut (issue 10,
   // tests/power). "normal" syncs only at checkpoints: a power cut may take back acknowledged

@@ -46,6 +46,9 @@ class ConfigSection {
 
   bool has(const char* key) const { return j_.contains(key) && !j_.at(key).is_null(); }
 
+  // The value of a key as it is in the file (check has() first), for keys of several forms.
+  const nlohmann::json& raw(const char* key) const { return j_.at(key); }
+
   // A string, or {"env": "NAME"} to read a secret from the environment.
   std::string str(const char* key, std::optional<std::string> fallback = std::nullopt) const {
     if (!has(key)) {

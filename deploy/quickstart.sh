@@ -10,11 +10,13 @@ cd "$(dirname "$0")/.."
 # Boost.Asio and Boost.Beast are header-only: libboost-dev (1.74, the headers of
 # libboost-all-dev) is all the build needs, and saves CI minutes over the full set.
 PACKAGES=(g++ cmake ninja-build ccache pkg-config libboost-dev libssl-dev nlohmann-json3-dev
-          libsqlitecpp-dev libsqlite3-dev libgtest-dev libgmock-dev ca-certificates)
+          libsqlitecpp-dev libsqlite3-dev libgtest-dev libgmock-dev ca-certificates libpq-dev)
 # For the tests only: a real Prosody and real XMPP clients (tests/xmpp/run_e2e.sh), a headless
 # browser for the playground page (tests/browser/), and Node.js with the sqlite3 shell for the
-# smoke of bench/'s Node.js harness (bench_node_smoke).
-TEST_PACKAGES=(prosody python3-slixmpp chromium chromium-driver python3-selenium nodejs sqlite3)
+# smoke of bench/'s Node.js harness (bench_node_smoke), and a PostgreSQL server that pg_tests
+# start themselves (tests/support/postgres.hpp).
+TEST_PACKAGES=(prosody python3-slixmpp chromium chromium-driver python3-selenium nodejs sqlite3
+               postgresql)
 
 source deploy/install_missing.sh
 

@@ -322,5 +322,90 @@ TEST(Config, CertificatesAreSignedWithTheOperatorsSecretOfAtLeast32Characters) {
       error_of(with_certificates(R"({"key": "x"})")).rfind("certificates.key: unknown key", 0), 0u);
 }
 
+// "database": a SQLite file or a PostgreSQL database (issue 13), and every bad form refused
+// with its exact key and reason.
+
+// A minimal valid config with `database` as the value of "database" (JSON text), or none.
+std::string with_database(const std::string& database) {
+  return R"({)" + (database.empty() ? std::string() : R"("database": )" + database + ",") + R"(
+  "adapters": [{"type": "playground", "name": "pg", "people": [{"id": "li", "name": "李阿姨"}]}],
+  "communities": [{"id": "c", "name": "C", "coordinators": ["pg:zhou"],
+                   "groups": [{"chat": "pg:gv", "kind": "volunteers"}]}]
+})";
+}
+
+// The reason for `database` (JSON) as the value of "database", or "" when it is accepted.
+std::string database_error(const std::string& database) {
+  return error_of(with_database(database));
+}
+
+TEST(DatabaseConfig, AStringIsASqliteFile) {
+  Config c = parse_config(with_database(R"("data/linli.db")"), env);
+  EXPECT_EQ(c.engine, DatabaseEngine::sqlite);
+  EXPECT_EQ(c.database, "data/linli.db");
+  EXPECT_TRUE(c.postgres.conninfo.empty());
+}
+
+TEST(DatabaseConfig, TheSqliteFileMayComeFromTheEnvironmentAsBefore) {
+  fake_env()["LINLI_DB_FILE"] = "/srv/linli.db";
+  Config c = parse_config(with_database(R"({"env": "LINLI_DB_FILE"})"), env);
+  EXPECT_EQ(c.engine, DatabaseEngine::sqlite);
+  EXPECT_EQ(c.database, "/srv/linli.db");
+}
+
+TEST(DatabaseConfig, PostgresTakesAConnectionString) {
+  Config c = parse_config(
+      with_database(R"({"postgres": "host=db.internal dbname=linli user=linli password=s3cret"})"),
+      env);
+  EXPECT_EQ(c.engine, DatabaseEngine::postgres);
+  EXPECT_EQ(c.postgres.conninfo, "host=db.internal dbname=linli user=linli password=s3cret");
+  EXPECT_EQ(c.postgres.env, "");
+  EXPECT_EQ(c.postgres.connections, 4);
+  EXPECT_EQ(c.database, "") << "no SQLite file is opened by mistake";
+}
+
+TEST(DatabaseConfig, PostgresReadsTheConnectionStringFromTheNamedVariable) {
+  fake_env()["LINLI_PG"] = "postgresql://linli:pw@10.0.0.5/linli";
+  Config c =
+      parse_config(with_database(R"({"postgres": {"env": "LINLI_PG"}, "connections": 8})"), env);
+  EXPECT_EQ(c.engine, DatabaseEngine::postgres);
+  EXPECT_EQ(c.postgres.conninfo, "postgresql://linli:pw@10.0.0.5/linli");
+  EXPECT_EQ(c.postgres.env, "LINLI_PG");
+  EXPECT_EQ(c.postgres.connections, 8);
+}
+
+TEST(DatabaseConfig, EveryBadFormNamesTheKeyAndTheReason) {
+  fake_env()["LINLI_PG_EMPTY"] = "";
+  EXPECT_EQ(database_error(""),
+            "database: missing: must be a SQLite file name (\"linli.db\") or {\"postgres\": "
+            "\"<libpq connection string>\"}");
+  EXPECT_EQ(database_error("42"),
+            "database: must be a SQLite file name (\"linli.db\") or {\"postgres\": \"<libpq "
+            "connection string>\"}");
+  EXPECT_EQ(database_error(R"(["a.db"])"),
+            "database: must be a SQLite file name (\"linli.db\") or {\"postgres\": \"<libpq "
+            "connection string>\"}");
+  EXPECT_EQ(database_error(R"("")"), "database: must not be empty");
+  EXPECT_EQ(database_error(R"({"postgress": "host=x"})"),
+            "database.postgress: unknown key (allowed: postgres, connections)");
+  EXPECT_EQ(database_error(R"({})"),
+            "database.postgres: missing: the libpq connection string, or {\"env\": \"VARIABLE\"}");
+  EXPECT_EQ(database_error(R"({"postgres": ""})"), "database.postgres: must not be empty");
+  EXPECT_EQ(database_error(R"({"postgres": 5432})"),
+            "database.postgres: must be a libpq connection string or {\"env\": \"VARIABLE\"}");
+  EXPECT_EQ(database_error(R"({"postgres": {"env": "LINLI_PG_UNSET"}})"),
+            "database.postgres.env: environment variable LINLI_PG_UNSET is not set");
+  EXPECT_EQ(database_error(R"({"postgres": {"env": "LINLI_PG_EMPTY"}})"),
+            "database.postgres.env: environment variable LINLI_PG_EMPTY is empty");
+  EXPECT_EQ(database_error(R"({"postgres": {"env": ""}})"),
+            "database.postgres.env: must be the name of an environment variable");
+  EXPECT_EQ(database_error(R"({"postgres": {}})"),
+            "database.postgres.env: missing: the name of an environment variable");
+  EXPECT_EQ(database_error(R"({"postgres": {"variable": "LINLI_PG"}})"),
+            "database.postgres.variable: unknown key (allowed: env)");
+  EXPECT_EQ(database_error(R"({"postgres": "host=x", "connections": 0})"),
+            "database.connections: must be between 1 and 64");
+}
+
 }  // namespace
 }  // namespace linli

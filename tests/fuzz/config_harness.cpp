@@ -55,7 +55,13 @@ void check_adapter(const AdapterConfig& a) {
 }
 
 void check_config(const Config& c) {
-  LINLI_FUZZ_CHECK(!c.database.empty());
+  // One engine: a SQLite file, or a PostgreSQL connection string and a pool (issue 13).
+  if (c.engine == DatabaseEngine::sqlite) {
+    LINLI_FUZZ_CHECK(!c.database.empty());
+  } else {
+    LINLI_FUZZ_CHECK(c.database.empty() && !c.postgres.conninfo.empty());
+    LINLI_FUZZ_CHECK(c.postgres.connections >= 1 && c.postgres.connections <= 64);
+  }
   LINLI_FUZZ_CHECK(c.synchronous == "normal" || c.synchronous == "full");
   LINLI_FUZZ_CHECK(c.lang == "zh" || c.lang == "en");
   LINLI_FUZZ_CHECK(c.utc_offset_min >= -14 * 60 && c.utc_offset_min <= 14 * 60);

@@ -1,0 +1,112 @@
+#include "storage/pg/pool.hpp"
+
+#include <stdexcept>
+
+namespace linli::storage::pg {
+
+Pool::Pool(const std::string& conninfo, int size) {
+  if (size < 1) throw std::invalid_argument("a pool needs at least one connection");
+  for (int i = 0; i < size; ++i) connections_.push_back(std::make_unique<Connection>(conninfo));
+  for (auto& c : connections_) workers_.emplace_back([this, conn = c.get()] { serve(*conn); });
+}
+
+Pool::~Pool() {
+  stop();
+  for (auto& w : workers_) w.join();
+}
+
+void Pool::stop() {
+  std::deque<Job> left;
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    left.swap(queue_);
+  }
+  ready_.notify_all();
+  for (auto& job : left) {
+    job.done(std::make_exception_ptr(PgError("57P01", "the database pool stopped")));
+  }
+}
+
+void Pool::submit(Work work, Done done, bool transaction) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) throw std::logic_error("submit on a stopped database pool");
+    queue_.push_back(Job{std::move(work), std::move(done), transaction});
+  }
+  ready_.notify_one();
+}
+
+std::uint64_t Pool::retries() const {
+  std::lock_guard lock(mutex_);
+  return retries_;
+}
+
+void Pool::serve(Connection& connection) {
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock lock(mutex_);
+      ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;  // stop() completed what was queued
+      job = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    std::exception_ptr outcome = run(connection, job);
+    job.done(outcome);
+  }
+}
+
+std::exception_ptr Pool::run(Connection& connection, Job& job) {
+  for (int attempt = 1;; ++attempt) {
+    bool begun = false;
+    try {
+      // Broken by a restart of the server or a network cut since the last unit of work: nothing
+      // of this one has happened yet, so connecting again is safe.
+      if (!connection.ok()) connection.reset();
+      if (job.transaction) {
+        try {
+          connection.exec("BEGIN");
+        } catch (const PgError&) {
+          if (connection.ok()) throw;
+          connection.reset();  // it broke under BEGIN: still nothing done
+          connection.exec("BEGIN");
+        }
+        begun = true;
+      }
+      job.work(connection);
+      if (job.transaction) {
+        // COMMIT of a transaction that an error aborted (one the work caught and went on
+        // from) answers ROLLBACK, not an error: the work's changes are gone, so say so.
+        if (connection.exec("COMMIT").command() != "COMMIT") {
+          begun = false;
+          throw PgError("25P02", "the transaction was rolled back by an earlier error");
+        }
+      }
+      return nullptr;
+    } catch (const PgError& e) {
+      if (begun && connection.ok()) {
+        try {
+          connection.exec("ROLLBACK");
+        } catch (const PgError&) {  // the connection broke: the server rolls back by itself
+        }
+      }
+      if (job.transaction && e.retryable() && attempt < kAttempts) {
+        std::lock_guard lock(mutex_);
+        ++retries_;
+        continue;
+      }
+      return std::current_exception();
+    } catch (...) {
+      if (begun && connection.ok()) {
+        try {
+          connection.exec("ROLLBACK");
+        } catch (const PgError&) {
+        }
+      }
+      return std::current_exception();
+    }
+  }
+}
+
+}  // namespace linli::storage::pg

@@ -1,0 +1,88 @@
+#pragma once
+// Database work off the io_context thread, for the PostgreSQL engine (issue 13).
+//
+// The decision, and why: a small pool of worker threads, each owning one libpq connection, runs
+// whole units of work (one decision, one transaction) and hands the outcome back to the caller's
+// executor (storage/pg/await.hpp), rather than driving libpq's non-blocking API from Asio.
+// The domain's ports (dialogs/ports.hpp) are synchronous calls made one after another inside
+// one decision (dialogs/turn.*): a decision reads, decides and writes through them without ever
+// yielding, and it needs one connection, inside one transaction, for its whole duration. With
+// libpq's non-blocking API every port call would have to become a suspension point of a
+// coroutine, which would change every dialog and put the io thread back in the middle of each
+// decision (and hold a connection across those suspensions anyway). A worker thread can call
+// the same synchronous ports the SQLite engine serves, on its own connection, while the io
+// thread keeps serving webhooks; several decisions run at once on several connections, and
+// PostgreSQL, not a thread model, keeps them apart (the invariants are conditional statements).
+// The price is a hand-off per decision between the io thread and a worker, small beside a round
+// trip to the database.
+//
+// Thread rule: submit() may be called from any thread; `work` runs on a worker with that worker's
+// connection; `done` runs on that worker too, and is where the caller posts back to its own
+// executor. A connection never changes threads while a unit of work uses it.
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "storage/pg/connection.hpp"
+
+namespace linli::storage::pg {
+
+class Pool {
+ public:
+  // A unit of work on one connection. In a transaction it may run again after a serialization
+  // failure or a deadlock (PgError::retryable), so it must change nothing outside the database
+  // except what it hands back when it returns.
+  using Work = std::function<void(Connection&)>;
+  // The outcome: nullptr, or what the work (or BEGIN/COMMIT) threw.
+  using Done = std::function<void(std::exception_ptr)>;
+
+  static constexpr int kAttempts = 5;  // runs of a unit of work that keeps meeting 40001/40P01
+
+  // Connects `size` connections from this thread, before any worker starts: a bad connection
+  // string or an unreachable server stops start-up with PgError (08001). Then starts a worker
+  // thread per connection.
+  Pool(const std::string& conninfo, int size);
+  // stop(), then waits for the units of work that are running.
+  ~Pool();
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
+
+  // Runs `work` on the next free worker: between BEGIN and COMMIT when `transaction` (ROLLBACK
+  // if it throws), else as it is. A connection found broken is connected again before BEGIN.
+  void submit(Work work, Done done, bool transaction = true);
+  // Takes no more work: units not yet started complete at once with PgError 57P01 ("the
+  // database pool stopped"), those running go on. Returns without waiting for them.
+  void stop();
+
+  int size() const { return static_cast<int>(workers_.size()); }
+  // Units of work run again after a serialization failure or a deadlock (for /metrics).
+  std::uint64_t retries() const;
+
+ private:
+  struct Job {
+    Work work;
+    Done done;
+    bool transaction = true;
+  };
+
+  void serve(Connection& connection);
+  std::exception_ptr run(Connection& connection, Job& job);
+
+  std::vector<std::unique_ptr<Connection>> connections_;
+  std::vector<std::thread> workers_;
+  mutable std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+  std::uint64_t retries_ = 0;
+};
+
+}  // namespace linli::storage::pg

@@ -1,0 +1,69 @@
+#pragma once
+// A real PostgreSQL server for the tests (issue 13), started by the tests themselves from
+// Debian's `postgresql` package: `initdb` into a fresh temporary folder, then `postgres` on
+// 127.0.0.1 and a free port, with no unix socket. Run as root (as CI does), the server runs as
+// the unprivileged system user `nobody`, which owns nothing else on the machine (initdb and
+// postgres refuse to run as root); run as anyone else, as that user.
+//
+// One server per test binary (`shared()`), because initdb costs seconds; each test takes a fresh
+// database of its own from it (`fresh_database()`), as storage tests take a fresh SQLite file.
+// The server is stopped by its pid (fast shutdown, then SIGKILL after a bounded wait) and its
+// folder removed when the binary exits, also when tests failed; and it is told to stop
+// (SIGTERM, through PR_SET_PDEATHSIG) if the test binary dies without running destructors.
+
+#include <sys/types.h>
+
+#include <cstdlib>
+#include <optional>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace linli::test {
+
+class PostgresServer {
+ public:
+  // Why the tests cannot start a server here ("install postgresql: ..."), or nullopt.
+  static std::optional<std::string> missing();
+  // The server of this test binary, started at the first call. Throws std::runtime_error with
+  // the server's log when it does not start.
+  static PostgresServer& shared();
+
+  PostgresServer();
+  ~PostgresServer();
+  PostgresServer(const PostgresServer&) = delete;
+  PostgresServer& operator=(const PostgresServer&) = delete;
+
+  // A libpq connection string for database `db` as the cluster's superuser `linli`.
+  std::string conninfo(const std::string& db = "postgres") const;
+  // Creates an empty database with a new name and returns its connection string.
+  std::string fresh_database();
+  // Stops the server (fast shutdown) and removes its folder; true if it exited in time.
+  bool stop();
+
+  pid_t pid() const { return pid_; }
+  int port() const { return port_; }
+  const std::string& folder() const { return folder_; }
+  std::string log() const;
+
+ private:
+  void start_once(const std::string& bin);
+
+  std::string folder_;  // parent of data/ and postgres.log, removed by stop()
+  pid_t pid_ = -1;
+  int port_ = 0;
+  int databases_ = 0;
+};
+
+}  // namespace linli::test
+
+// In a test or its SetUp: the shared server, or the test fails with what to install (or is
+// skipped when LINLI_SKIP_PG=1 is set, explicitly).
+#define LINLI_REQUIRE_POSTGRES()                                                  \
+  do {                                                                            \
+    if (auto why = ::linli::test::PostgresServer::missing()) {                    \
+      const char* skip = std::getenv("LINLI_SKIP_PG");                            \
+      if (skip != nullptr && std::string(skip) == "1") GTEST_SKIP() << *why;      \
+      FAIL() << *why << " (or set LINLI_SKIP_PG=1 to skip the PostgreSQL tests)"; \
+    }                                                                             \
+  } while (false)
