@@ -120,7 +120,12 @@ class DialogDataReader final : public nlohmann::json_sax<nlohmann::json> {
     return true;
   }
   bool key(string_t& k) override {
-    if (depth_ == 1) key_ = k;
+    if (depth_ == 1) {  // a key given twice: the last one counts, as in a JSON tree
+      key_ = k;
+      if (key_ == "answers") answers.clear();
+      if (key_ == "path") path.clear();
+      if (key_ == "choices") choices.clear();
+    }
     if (depth_ == 2) answer_key_ = k;
     return true;
   }

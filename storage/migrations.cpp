@@ -520,25 +520,18 @@ CREATE INDEX offers_by_person ON offers(person_id, status);
 ALTER TABLE help_requests ADD COLUMN private INTEGER NOT NULL DEFAULT 0;
 )sql";
 
-// Every webhook writes one processed_events row; its `at` index cost a second b-tree insert
-// (and a page in every commit) per update, for a purge that runs once a day. The purge now
-// scans the table instead: it holds only the days that platforms may still retry (issue 10).
-constexpr std::string_view kM15 = R"sql(
-DROP INDEX processed_events_at;
-)sql";
-
 // Issue 11's review: a trip keeps when it was cancelled, as it keeps every other time (the
 // trips export); the ratings of a community and of one volunteer are read through indexes that
 // hold them, not by reading every request the community ever had.
-constexpr std::string_view kM16 = R"sql(
+constexpr std::string_view kM15 = R"sql(
 ALTER TABLE trips ADD COLUMN cancelled_at INTEGER;
 CREATE INDEX trips_by_request ON trips(request_id) WHERE request_id IS NOT NULL;
 CREATE INDEX help_requests_rated ON help_requests(community_id, done_at, rating)
   WHERE status = 'done' AND rating IS NOT NULL;
 )sql";
 
-constexpr std::array<std::string_view, 16> kMigrations = {
-    kM1, kM2, kM3, kM4, kM5, kM6, kM7, kM8, kM9, kM10, kM11, kM12, kM13, kM14, kM15, kM16};
+constexpr std::array<std::string_view, 15> kMigrations = {
+    kM1, kM2, kM3, kM4, kM5, kM6, kM7, kM8, kM9, kM10, kM11, kM12, kM13, kM14, kM15};
 
 }  // namespace
 

@@ -35,6 +35,17 @@ TEST(DialogData, ReadsBackWhatWasWrittenAndSkipsWhatItCannotUse) {
   EXPECT_EQ(p, (std::vector<std::string>{"a", "c"}));
   EXPECT_EQ(c, (Choices{"x", "", ""}));
 
+  // A key given twice counts once, with its last value, as a JSON tree would read it.
+  a.clear();
+  p.clear();
+  c.clear();
+  decode_dialog_data(R"({"path":["a"],"answers":{"a":"1"},"choices":["x"],"path":["b"],)"
+                     R"("answers":{},"choices":null})",
+                     a, p, &c);
+  EXPECT_TRUE(a.empty());
+  EXPECT_EQ(p, (std::vector<std::string>{"b"}));
+  EXPECT_TRUE(c.empty());
+
   for (std::string bad :
        {"", "[]", "\"answers\"", R"({"answers":{"a":"1"})", R"({"answers":{"a":"1"}} x)"}) {
     Answers a2;

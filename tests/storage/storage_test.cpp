@@ -73,21 +73,6 @@ TEST_F(Storage, AnEventIdIsRecordedOnce) {
   EXPECT_TRUE(store_.events.record("tg", "100", 3));
 }
 
-// Each webhook writes one row: its primary key is the only b-tree it touches (issue 10). The
-// daily purge scans the table, and a retry is still a duplicate until then.
-TEST_F(Storage, AnEventIdCostsOneBTreeInsertAndIsStillPurgedByAge) {
-  EXPECT_EQ(db_.sql()
-                .execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND "
-                            "tbl_name = 'processed_events' AND sql IS NOT NULL")
-                .getInt(),
-            0);
-  EXPECT_TRUE(store_.events.record("tg", "7", 10));
-  EXPECT_TRUE(store_.events.record("tg", "8", 20));
-  EXPECT_EQ(store_.events.purge(15), 1);
-  EXPECT_FALSE(store_.events.record("tg", "8", 30));
-  EXPECT_TRUE(store_.events.record("tg", "7", 30));
-}
-
 TEST_F(Storage, FailuresOfAnEventAreCountedAndAParkedEventIsAFollowingDuplicate) {
   EXPECT_EQ(store_.events.failed("tg", "100", "stoul", 1), 1);
   EXPECT_EQ(store_.events.failed("tg", "100", "stoul", 2), 2);
