@@ -13,6 +13,14 @@ void parse_database(const ConfigSection& top, Config& c) {
   if (d.is_string() || (d.is_object() && d.contains("env"))) {
     c.engine = DatabaseEngine::sqlite;
     c.database = top.nonempty("database");
+    // A connection string where a file name belongs ({"env": "LINLI_PG"} without its
+    // "postgres"): refused, or serve would create a file named after it, password and all.
+    if (c.database.find('=') != std::string::npos || c.database.starts_with("postgres://") ||
+        c.database.starts_with("postgresql://")) {
+      top.fail("database",
+               "looks like a PostgreSQL connection string, not a SQLite file name: write "
+               "{\"postgres\": ...} around it");
+    }
     return;
   }
   if (!d.is_object()) top.fail("database", forms);

@@ -150,6 +150,10 @@ bool Connection::ok() const {
   return PQstatus(conn_) == CONNECTION_OK;
 }
 
+bool Connection::idle() const {
+  return PQtransactionStatus(conn_) == PQTRANS_IDLE;
+}
+
 void Connection::reset() {
   PQreset(conn_);
   if (!ok())
@@ -161,11 +165,36 @@ int Connection::backend_pid() const {
   return PQbackendPID(conn_);
 }
 
+namespace {
+
+// libpq's parse errors quote the piece of the string they stumbled on, which may be a piece of
+// the password ("missing \"=\" after \"cret\""): every quoted piece is hidden.
+std::string without_quoted(std::string_view message) {
+  // The one error that quotes an option's name, never its value: shown whole.
+  if (message.starts_with("invalid connection option")) return std::string(message);
+  std::string out, piece;
+  bool inside = false;
+  for (char ch : message) {
+    if (ch != '"') {
+      (inside ? piece : out) += ch;
+      continue;
+    }
+    if (inside) out += (piece == "=" ? piece : "***") + "\"";  // libpq's own "=" is no secret
+    if (!inside) out += '"';
+    piece.clear();
+    inside = !inside;
+  }
+  if (inside) out += "***";
+  return out;
+}
+
+}  // namespace
+
 std::optional<std::string> describe_conninfo(const std::string& conninfo, std::string& error) {
   char* err = nullptr;
   PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &err);
   if (options == nullptr) {
-    error = err != nullptr ? trimmed(err) : "out of memory";
+    error = err != nullptr ? without_quoted(trimmed(err)) : "out of memory";
     if (err != nullptr) PQfreemem(err);
     return std::nullopt;
   }

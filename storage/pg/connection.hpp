@@ -94,6 +94,8 @@ class Connection {
 
   // Whether the connection is still up, as far as libpq knows; reset() connects again.
   bool ok() const;
+  // Whether no transaction is open on it (PQtransactionStatus is IDLE).
+  bool idle() const;
   void reset();
   // The server process serving this connection (pg_backend_pid), for tests and logs.
   int backend_pid() const;

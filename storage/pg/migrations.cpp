@@ -413,20 +413,15 @@ CREATE INDEX offers_by_person ON offers(person_id, status);
 )sql";
 
 // From here on, one PostgreSQL migration per SQLite one, with its number.
-// kM15: the purge of processed_events scans the table; its `at` index is gone.
+// kM15: a trip's cancellation time; trips by request; a community's rated requests.
 constexpr std::string_view kPg15 = R"sql(
-DROP INDEX processed_events_at;
-)sql";
-
-// kM16: a trip's cancellation time; trips by request; a community's rated requests.
-constexpr std::string_view kPg16 = R"sql(
 ALTER TABLE trips ADD COLUMN cancelled_at bigint;
 CREATE INDEX trips_by_request ON trips(request_id) WHERE request_id IS NOT NULL;
 CREATE INDEX help_requests_rated ON help_requests(community_id, done_at, rating)
   WHERE status = 'done' AND rating IS NOT NULL;
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations = {{{14, kPg14}, {15, kPg15}, {16, kPg16}}};
+constexpr std::array<Migration, 2> kMigrations = {{{14, kPg14}, {15, kPg15}}};
 
 }  // namespace
 

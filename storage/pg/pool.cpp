@@ -31,10 +31,15 @@ void Pool::stop() {
 void Pool::submit(Work work, Done done, bool transaction) {
   {
     std::lock_guard lock(mutex_);
-    if (stopping_) throw std::logic_error("submit on a stopped database pool");
-    queue_.push_back(Job{std::move(work), std::move(done), transaction});
+    if (!stopping_) {
+      queue_.push_back(Job{std::move(work), std::move(done), transaction});
+      ready_.notify_one();
+      return;
+    }
   }
-  ready_.notify_one();
+  // Stopped (shutting down): the unit fails as queued ones do. Not thrown: transact() calls
+  // submit inside Asio's noexcept await_suspend, where a throw would terminate the process.
+  done(std::make_exception_ptr(PgError("57P01", "the database pool stopped")));
 }
 
 std::uint64_t Pool::retries() const {
@@ -53,6 +58,15 @@ void Pool::serve(Connection& connection) {
       queue_.pop_front();
     }
     std::exception_ptr outcome = run(connection, job);
+    // A unit that left a transaction open (one run without a transaction that began one and
+    // threw, or that committed or rolled back by itself) must not hand it to the next unit.
+    if (connection.ok() && !connection.idle()) {
+      try {
+        connection.exec("ROLLBACK");
+      } catch (const PgError&) {
+        connection.reset();
+      }
+    }
     job.done(outcome);
   }
 }

@@ -353,6 +353,18 @@ TEST(DatabaseConfig, TheSqliteFileMayComeFromTheEnvironmentAsBefore) {
   EXPECT_EQ(c.database, "/srv/linli.db");
 }
 
+// {"env": "LINLI_PG"} with its "postgres" forgotten would otherwise name a SQLite file after the
+// connection string, password and all.
+TEST(DatabaseConfig, AConnectionStringWhereAFileNameBelongsIsRefused) {
+  const std::string reason =
+      "database: looks like a PostgreSQL connection string, not a SQLite file name: write "
+      "{\"postgres\": ...} around it";
+  fake_env()["LINLI_PG_FORGOT"] = "host=db user=ops password=s3cret";
+  EXPECT_EQ(database_error(R"({"env": "LINLI_PG_FORGOT"})"), reason);
+  EXPECT_EQ(database_error(R"("postgresql://ops:s3cret@db/linli")"), reason);
+  EXPECT_EQ(database_error(R"("data/linli.db")"), "");
+}
+
 TEST(DatabaseConfig, PostgresTakesAConnectionString) {
   Config c = parse_config(
       with_database(R"({"postgres": "host=db.internal dbname=linli user=linli password=s3cret"})"),
