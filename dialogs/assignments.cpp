@@ -202,8 +202,7 @@ namespace {
 
 // rank(), keeping only whom `eligible` accepts (nullptr: everyone). Whom it turns away does not
 // count towards the n, so the ranking goes on down past them: the window read from the pool
-// doubles while people were turned away and the pool had more, at worst up to the whole pool of
-// the community (never the city's).
+// doubles while people were turned away and the pool had more, up to kMaxRead people.
 std::vector<Candidate> rank_eligible(Turn& turn, const std::string& community_id,
                                      std::uint32_t skills, const std::string& building,
                                      const std::set<std::int64_t>& exclude, std::size_t n,
@@ -213,6 +212,7 @@ std::vector<Candidate> rank_eligible(Turn& turn, const std::string& community_id
   // those already asked, kLookAhead more leave room for whom the rules set aside or put last
   // (at the cap, busy): among the same kind, someone further down is asked only if they do not.
   constexpr std::size_t kLookAhead = 16;
+  constexpr std::size_t kMaxRead = 256;
   RankContext x = rank_context(turn, community_id);
   std::set<std::int64_t> turned_away;
   std::size_t look_ahead = kLookAhead;
@@ -241,7 +241,12 @@ std::vector<Candidate> rank_eligible(Turn& turn, const std::string& community_id
       if (!weigh(turn, x, c)) continue;
       all.push_back(std::move(c));
     }
-    if (all.size() >= n || !turned_away_now || pool.size() <= read_before) {
+    // Enough found and nobody set aside: done. Someone set aside: a better kind may have been
+    // cut at the limit with a qualified person just past it, so read further while the pool
+    // still grows, but never more than kMaxRead people (each costs the rules' look-ups).
+    const bool exhausted = pool.size() <= read_before;
+    const bool capped = pool.size() >= kMaxRead;
+    if (!turned_away_now || exhausted || capped) {
       return best_of(std::move(all), n);
     }
     read_before = pool.size();

@@ -27,6 +27,21 @@ std::string shown_code(const std::string& typed) {
   return t.substr(0, cut) + "…";
 }
 
+// Whether `typed` has a verification code's shape, "<digits>-<hex>" (as certificates print
+// it), wrong or not: "验证 一下" is talk, "验证 12-abc" a code that deserves an answer.
+bool looks_like_code(const std::string& typed) {
+  const std::string t = trim(typed);
+  const auto dash = t.find('-');
+  if (dash == 0 || dash == std::string::npos || dash + 1 == t.size()) return false;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const char ch = t[i];
+    const bool digit = ch >= '0' && ch <= '9';
+    const bool hex = digit || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
+    if (i < dash ? !digit : (i > dash && !hex)) return false;
+  }
+  return true;
+}
+
 void revoke(Turn& turn, const std::string& code) {
   if (turn.dir.coordinated_by(turn.person.id).empty()) {
     return turn.refuse(turn.say(Msg::not_coordinator)), void();
@@ -34,7 +49,10 @@ void revoke(Turn& turn, const std::string& code) {
   if (trim(code).empty()) return turn.refuse(turn.say(Msg::cert_usage)), void();
   CertificateCheck check = turn.store.certificates.check(code);
   if (check.status == CertificateStatus::invalid) {
-    return turn.refuse(turn.say(Msg::verify_invalid, {{"code", shown_code(code)}})), void();
+    // A wrong code of a code's shape ("12-…") is an answer; other words after 验证 are talk.
+    std::string text = turn.say(Msg::verify_invalid, {{"code", shown_code(code)}});
+    if (looks_like_code(code)) return turn.reply(std::move(text)), void();
+    return turn.refuse(std::move(text));
   }
   const Certificate& c = *check.certificate;
   // Only a coordinator of the community that issued it.
@@ -172,7 +190,10 @@ void verify(Turn& turn, const std::string& args) {
   if (code.empty()) return turn.refuse(turn.say(Msg::verify_usage)), void();
   CertificateCheck check = turn.store.certificates.check(code);
   if (check.status == CertificateStatus::invalid) {
-    return turn.refuse(turn.say(Msg::verify_invalid, {{"code", shown_code(code)}})), void();
+    // A wrong code of a code's shape ("12-…") is an answer; other words after 验证 are talk.
+    std::string text = turn.say(Msg::verify_invalid, {{"code", shown_code(code)}});
+    if (looks_like_code(code)) return turn.reply(std::move(text)), void();
+    return turn.refuse(std::move(text));
   }
   const Certificate& c = *check.certificate;
   const int offset = turn.utc_offset_min(c.community_id);

@@ -124,7 +124,7 @@ void Engine::handle(const InboundEvent& ev, std::int64_t now, Outcome& out) {
     }
     if (!handled) {
       if (cmd.kind == ParseKind::ours) {
-        turn.quiet_refusals = turn.in_group() && !cmd.slash;
+        turn.quiet_refusals = turn.in_group() && !cmd.slash && !ev.addressed;
         on_command(turn, cmd);
       } else if (cmd.kind == ParseKind::unknown) {
         unknown_command(turn, cmd);

@@ -393,10 +393,14 @@ void trip(Turn& turn, std::string_view args) {
   if (w.size() == 2) {
     std::string sub = lower_ascii(w[0]);
     auto id = parse_trip_number(w[1]);
+    // "#1" names request 1, not trip T1: a cancel takes only "T1" or "1".
+    const bool request_mark = !w[1].empty() && (w[1][0] == '#' || w[1].starts_with("＃"));
     if (!id) id = parse_ticket_number(w[1]);
     if (id && (sub == "start" || sub == "出发" || sub == "出车")) return start(turn, *id);
     if (id && (sub == "done" || sub == "完成" || sub == "finish")) return finish(turn, *id);
-    if (id && (sub == "cancel" || sub == "取消" || sub == "撤销")) return cancel(turn, *id);
+    if (id && !request_mark && (sub == "cancel" || sub == "取消" || sub == "撤销")) {
+      return cancel(turn, *id);
+    }
   }
   const Community* c = turn.coordinated();
   if (c == nullptr) return turn.refuse(turn.say(Msg::not_coordinator)), void();

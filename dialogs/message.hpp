@@ -28,6 +28,9 @@ struct InboundEvent {
   std::string command;
   std::string command_args;
   bool addressed_to_other_bot = false;  // "/cmd@otherbot": not ours, ignore
+  // The person @-mentioned the bot in a group (WeCom's and DingTalk's robots and Feishu hear only
+  // such messages there; Slack's app_mention): spoken to the bot, so a refusal is an answer.
+  bool addressed = false;
   std::string reply_to;     // platform id of our message this one replies to, "" when none
   std::string button;       // callback data of a pressed button, "" when none
   std::string callback_id;  // platform id of the press, to answer it

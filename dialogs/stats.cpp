@@ -42,8 +42,8 @@ void report(Turn& turn) {
                  std::to_string(turn.store.volunteers.count(c->id, VolunteerStatus::pending))},
                 {"on_duty", std::to_string(turn.store.shifts.on_duty_in(c->id).size())},
                 {"open", by_category(turn, turn.store.requests.count_by_category(c->id, false))},
-                {"unmet", by_category(turn, turn.store.requests.count_by_category(c->id, true)) + "\n" +
-                               feedback::stats_line(turn, c->id)},
+                {"unmet", by_category(turn, turn.store.requests.count_by_category(c->id, true)) +
+                              "\n" + feedback::stats_line(turn, c->id)},
                 {"posts", posts.empty() ? turn.say(Msg::stats_none) : posts}}) +
       support::stats_lines(turn, *c));
 }

@@ -277,7 +277,8 @@ void train(Turn& turn, std::string_view args) {
   const Community* c = turn.coordinated();
   if (parts.empty()) {
     if (c == nullptr) return train_mine(turn);
-    return turn.refuse(turn.say(Msg::train_usage) + "\n" + courses_list(turn, c->id)), void();
+    // A coordinator's bare 培训 asks for the courses: answered, in a group too.
+    return turn.reply(turn.say(Msg::train_usage) + "\n" + courses_list(turn, c->id)), void();
   }
   if (c == nullptr) return turn.refuse(turn.say(Msg::not_coordinator)), void();
   turn.community = c;
@@ -457,8 +458,14 @@ void risk(Turn& turn, std::string_view args) {
               turn.say(Msg::risk_line,
                        {{"area", area}, {"level", turn.say(h ? Msg::risk_high : Msg::risk_low)}});
     }
-    turn.refuse(
-        turn.say(Msg::risk_usage, {{"list", list.empty() ? turn.say(Msg::stats_none) : list}}));
+    // A bare 风险 asks for the list of areas: answered. Words that are no level: quiet.
+    std::string text =
+        turn.say(Msg::risk_usage, {{"list", list.empty() ? turn.say(Msg::stats_none) : list}});
+    if (parts.empty()) {
+      turn.reply(std::move(text));
+    } else {
+      turn.refuse(std::move(text));
+    }
   };
   if (!high) return usage();
   std::string typed;

@@ -158,6 +158,7 @@ WebhookResult DingTalkAdapter::on_webhook(const HttpRequest& request, std::int64
   ev.text = std::move(content);
   // A private chat is named by the person's userid: that is how the robot API reaches them.
   ev.chat_kind = type == "1" ? ChatKind::private_chat : ChatKind::group;
+  ev.addressed = type == "2";  // a group robot hears only what @-mentions it
   ev.chat = type == "1" ? user : conversation;
   if (auto at = int_or_numeric_string_field(body, "createAt"); at && *at > 0) ev.at_ms = *at;
 

@@ -123,6 +123,11 @@ std::optional<InboundEvent> from_message(const json& event) {
   if (ev.user.empty() || ev.chat.empty() || ev.message_id.empty()) return std::nullopt;
   ev.text = message_text(*message);
   if (ev.text.empty()) return std::nullopt;  // an image, a file, a sticker, a bare mention
+  // In a group Feishu delivers what @-mentions the bot: a message that mentions someone was
+  // spoken to it (with the wider scope, perhaps to a neighbour: then a refusal is still polite).
+  if (const json* ms = field(*message, "mentions"); ms && ms->is_array() && !ms->empty()) {
+    ev.addressed = ev.chat_kind == ChatKind::group;
+  }
   // The message it answers, by Feishu's "reply": when it is ours, the id we stored on sending.
   ev.reply_to = string_field(*message, "parent_id");
   if (auto ms = parse_int(string_field(*message, "create_time")); ms && *ms > 0) ev.at_ms = *ms;

@@ -229,6 +229,10 @@ std::optional<InboundEvent> from_message(const json& e, const std::string& bot) 
     return std::nullopt;
   ev.chat_kind = kind_of(ev.chat, string_field(e, "channel_type"));
   ev.text = plain_text(string_field(e, "text"), bot, string_field(e, "type") == "app_mention");
+  // Spoken to us: an app_mention, or the same text as a message event naming us.
+  ev.addressed = string_field(e, "type") == "app_mention" ||
+                 (!bot.empty() &&
+                  string_field(e, "text").find("<@" + std::string(bot) + ">") != std::string::npos);
   if (ev.text.empty()) return std::nullopt;  // a file without a caption, a bare mention
   ev.user_name = name_in(object_at(e, "user_profile"));
   ev.at_ms = ts_ms(ev.message_id);

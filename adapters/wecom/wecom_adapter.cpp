@@ -115,6 +115,7 @@ std::optional<InboundEvent> from_robot_json(const json& j) {
     ev.chat = string_field(j, "chatid");
     ev.chat_kind = ChatKind::group;
     ev.text = without_leading_mention(ev.text);
+    ev.addressed = true;
   } else if (chattype == "single") {
     ev.chat = ev.user;
     ev.chat_kind = ChatKind::private_chat;

@@ -149,6 +149,7 @@ TEST_F(DingTalkAdapterTest, AGroupMessageAfterAnAtLosesItsSpace) {
   EXPECT_EQ(ev.text, "接单 #12");
   EXPECT_EQ(ev.at_ms, kNow - 10);
   EXPECT_TRUE(ev.reply_to.empty());
+  EXPECT_TRUE(ev.addressed) << "a group robot hears only what @-mentions it";
 }
 
 TEST_F(DingTalkAdapterTest, APrivateChatIsNamedByTheUserid) {
@@ -158,6 +159,7 @@ TEST_F(DingTalkAdapterTest, APrivateChatIsNamedByTheUserid) {
   auto r = a_.on_webhook(request(b, kNow), kNow);
   ASSERT_EQ(r.events.size(), 1u);
   EXPECT_EQ(r.events[0].chat_kind, ChatKind::private_chat);
+  EXPECT_FALSE(r.events[0].addressed);
   EXPECT_EQ(r.events[0].chat, "chen01");
   // Without a staffId (someone from outside the organisation): the encrypted senderId.
   b.erase("senderStaffId");

@@ -141,6 +141,7 @@ TEST_F(FeishuWebhook, GroupMessageMentioningTheBotRepliesToOurCard) {
   EXPECT_EQ(e.user, "ou_li");
   EXPECT_EQ(e.text, "接单💪");  // "@_user_1 " gone
   EXPECT_EQ(e.reply_to, "om_card");
+  EXPECT_TRUE(e.addressed);
   EXPECT_EQ(e.message_id.rfind("om_in_", 0), 0u);
   EXPECT_EQ(e.at_ms, 1'800'000'000'000);
   EXPECT_TRUE(e.callback_id.empty());

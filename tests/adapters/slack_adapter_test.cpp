@@ -264,6 +264,8 @@ TEST_F(SlackAdapterTest, MentionAndMessageOfOneTextAreOneEvent) {
   EXPECT_EQ(a.text, "求助");
   EXPECT_EQ(b.text, "求助");
   EXPECT_EQ(a.event_id, b.event_id);
+  EXPECT_TRUE(a.addressed);
+  EXPECT_TRUE(b.addressed) << "the message event of the same text names us too";
 }
 
 TEST_F(SlackAdapterTest, MentionOfUsWithoutAuthorizationsIsStrippedWhenItLeads) {

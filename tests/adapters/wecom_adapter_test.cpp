@@ -366,12 +366,14 @@ TEST(WecomWebhook, RobotMentionInAGroupIsTheTextAfterTheMention) {
   EXPECT_EQ(r.events[0].user, "lixiuying");
   EXPECT_EQ(r.events[0].text, "求助 厨房水管漏水了");
   EXPECT_EQ(r.events[0].event_id, "CAIQ16HMjQYY");
+  EXPECT_TRUE(r.events[0].addressed) << "in a group the robot hears only what @-mentions it";
 
   msg["chattype"] = "single";
   msg["text"]["content"] = "2单元501";
   s = sign(kPy, msg.dump(), kPy.corp_id, true);
   r = a.on_webhook(request("POST", s.query, s.body), kNow);
   ASSERT_EQ(r.events.size(), 1u);
+  EXPECT_FALSE(r.events[0].addressed);
   EXPECT_EQ(r.events[0].chat, "lixiuying");
   EXPECT_EQ(r.events[0].chat_kind, ChatKind::private_chat);
   EXPECT_EQ(r.events[0].text, "2单元501");

@@ -278,6 +278,7 @@ Workload build_workload(const Options& o) {
           menu += "\n" + say(l, Msg::menu_resident);
           menu += "\n" + say(l, Msg::menu_resident_cancel);
           menu += "\n" + say(l, Msg::menu_join);  // the menu of a resident who has not signed up
+          menu += "\n" + say(l, Msg::menu_verify);
           menu += "\n" + say(l, Msg::menu_lang);
           menu += "\n" + say(l, Msg::menu_join_hint);
           w.expect(u, step, i, kResidents, ups.last_message_id(), menu);

@@ -268,6 +268,10 @@ TEST_F(Fleet, ACoordinatorCancelsATripItsOfferAndTimerEndAndTheDriverIsTold) {
   // Only a coordinator cancels.
   sent = run(say("wu", "wu", "派车 取消 1"));
   EXPECT_THAT(all_text(sent, "wu"), HasSubstr("只有本社区的协调员"));
+  // "#1" names request 1, not trip T1: nothing is cancelled.
+  sent = run(say("zhou", "zhou", "派车 取消 #1"));
+  EXPECT_TRUE(all_text(sent, "wu").empty());
+  EXPECT_NE(store_.trips.get(1)->status, TripStatus::cancelled);
   sent = run(say("zhou", "zhou", "派车 取消 1"));
   EXPECT_THAT(all_text(sent, "zhou"), HasSubstr("T1 已取消，已告诉 wu"));
   EXPECT_THAT(all_text(sent, "wu"), HasSubstr("T1 已取消，不用再回复了"));

@@ -486,6 +486,35 @@ TEST_F(Support, SentencesStartingWithACommandWordGetNoAnswerInTheGroup) {
   EXPECT_THAT(to(say("zhou", "zhou", "风险 很大大家小心"), "zhou"), HasSubstr("用法：风险"));
 }
 
+// Quiet is only for talk: a coordinator's bare word asks for something and a wrong code of a
+// code's shape is an answer; on platforms where the bot hears a group only when @-mentioned
+// (WeCom, DingTalk, Feishu, Slack's app_mention) every keyword was spoken to it, so a name not
+// found, or a refusal, is answered there.
+TEST_F(Support, InAGroupABareWordALookUpAndAMentionAreAnswered) {
+  EXPECT_THAT(texts_to(say("zhou", "g31", "风险"), "g31").at(0), HasSubstr("用法：风险"));
+  EXPECT_THAT(texts_to(say("zhou", "g31", "培训"), "g31").at(0), HasSubstr("防疫知识"));
+  EXPECT_THAT(texts_to(say("li", "g31", "验证 12-00000000000000000000"), "g31").at(0),
+              HasSubstr("12-00000000000000000000"));
+  EXPECT_TRUE(texts_to(say("li", "g31", "验证 一下"), "g31").empty());
+
+  InboundEvent ev = event("li", "g31");
+  ev.message_id = "mention-1";
+  ev.text = "培训 几点开始";
+  ev.addressed = true;
+  auto sent = handle(ev);
+  ASSERT_FALSE(texts_to(sent, "g31").empty());
+  EXPECT_THAT(texts_to(sent, "g31").at(0), HasSubstr("只有本社区的协调员可以这样做"));
+  EXPECT_TRUE(store_.training.of_person("sc", person("chen")).empty());
+
+  ev = event("zhou", "g31");
+  ev.message_id = "mention-2";
+  ev.text = "发放 王五 口罩 2";
+  ev.addressed = true;
+  sent = handle(ev);
+  ASSERT_FALSE(texts_to(sent, "g31").empty());
+  EXPECT_THAT(texts_to(sent, "g31").at(0), HasSubstr("王五"));
+}
+
 TEST_F(Support, ACourseNameWithSpacesOrLineBreaksIsRefusedWithTheReason) {
   for (const char* cmd : {"培训 添加 急救 培训", "培训 添加 急救\n培训", "培训 添加 急救，培训"}) {
     EXPECT_THAT(to(say("zhou", "zhou", cmd), "zhou"), HasSubstr("课程名要是一个词")) << cmd;
