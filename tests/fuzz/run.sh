@@ -17,7 +17,7 @@ fi
 TARGETS=(telegram_webhook playground_webhook command_parser config)
 # clang and its libFuzzer runtime, and what the libraries under test build from.
 PACKAGES=(clang libclang-rt-14-dev cmake ninja-build ccache libboost-dev libssl-dev
-          nlohmann-json3-dev libsqlitecpp-dev libsqlite3-dev)
+          nlohmann-json3-dev libsqlitecpp-dev libsqlite3-dev pkg-config libpq-dev)
 
 source deploy/install_missing.sh
 
