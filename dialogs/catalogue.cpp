@@ -990,6 +990,10 @@ constexpr Entry kEntries[] = {
      "  number {id} · {name} · {building}{phone}"},
     {Msg::volunteer_ambiguous_phone, " · 手机尾号 {tail}", " · phone ending {tail}"},
     {Msg::trip_cancel_told, "，已告诉 {names}", "; {names} told"},
+    {Msg::trip_request_has_trip,
+     "求助 #{id} 已经有行程 T{trip} 在安排，不再另派；要换时间，先「派车 取消 {trip}」。",
+     "Request #{id} already has trip T{trip} under way; no second one is sent. To change it, "
+     "first \"/trip cancel {trip}\"."},
 };
 
 static_assert(std::size(kEntries) == static_cast<std::size_t>(Msg::kCount),

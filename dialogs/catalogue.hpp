@@ -463,6 +463,7 @@ enum class Msg {
   volunteer_ambiguous_line,
   volunteer_ambiguous_phone,
   trip_cancel_told,
+  trip_request_has_trip,
   kCount
 };
 

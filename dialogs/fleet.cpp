@@ -283,7 +283,11 @@ void cancel(Turn& turn, std::int64_t id) {
     // The driver had taken the resident's request with the trip: it is nobody's again.
     bool released = r && r->status == RequestStatus::claimed && r->volunteer_id == t->driver_id &&
                     turn.store.requests.release(r->id, t->driver_id);
-    if (released || (r && r->status == RequestStatus::open)) tickets::reopen(turn, r->id);
+    // Reopened for volunteers only when no other trip still serves it.
+    const bool other_trip = r && turn.store.trips.of_request(r->id).has_value();
+    if (!other_trip && (released || (r && r->status == RequestStatus::open))) {
+      tickets::reopen(turn, r->id);
+    }
     if (released) {
       turn.tell(r->resident_id,
                 say(turn.lang_of(r->resident_id), Msg::trip_cancelled_resident,
@@ -449,6 +453,12 @@ void trip_from_request(Turn& turn, std::int64_t request_id, std::string_view arg
       r->category != info(Skill::driving).code) {
     return turn.reply(
                turn.say(Msg::trip_request_not_driving, {{"id", std::to_string(request_id)}})),
+           void();
+  }
+  // One live trip per ride: a second would let two drivers accept the same resident.
+  if (auto live = turn.store.trips.of_request(r->id)) {
+    return turn.reply(turn.say(Msg::trip_request_has_trip, {{"id", std::to_string(r->id)},
+                                                            {"trip", std::to_string(live->id)}})),
            void();
   }
   // [kind] [time]: a ride to hospital, as soon as possible, unless the coordinator says.
