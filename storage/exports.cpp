@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "dialogs/catalogue.hpp"
+#include "dialogs/fleet.hpp"
 #include "dialogs/hours.hpp"
 #include "dialogs/time_text.hpp"
 #include "dialogs/vocabulary.hpp"
@@ -253,14 +254,6 @@ constexpr Column kTripColumns[] = {
     {"接单时间", "accepted"},  {"出发时间", "started"},   {"完成时间", "finished"},
     {"取消时间", "cancelled"}, {"求助编号", "request"}};
 
-std::string trip_kind(const std::string& kind, Lang l) {
-  if (kind == "hospital") return say(l, Msg::trip_kind_hospital);
-  if (kind == "supplies") return say(l, Msg::trip_kind_supplies);
-  if (kind == "staff") return say(l, Msg::trip_kind_staff);
-  if (kind == "quarantine") return say(l, Msg::trip_kind_quarantine);
-  return kind;
-}
-
 std::string trip_status(const std::string& s, Lang l) {
   if (l == Lang::en) return s;
   if (s == "offered") return "等司机回复";
@@ -298,7 +291,7 @@ ExportTable export_trips(ExportContext& ctx) {
       const std::int64_t request = q.getColumn(15).getInt64();
       std::vector<std::string> row = {"T" + std::to_string(q.getColumn(0).getInt64()),
                                       c.name,
-                                      trip_kind(q.getColumn(1).getString(), l),
+                                      fleet::kind_name(l, q.getColumn(1).getString()),
                                       mask_for_group(q.getColumn(2).getString()),
                                       mask_for_group(q.getColumn(3).getString()),
                                       std::to_string(q.getColumn(4).getInt()),
