@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <limits>
 #include <queue>
 #include <random>
 #include <unordered_map>
@@ -85,6 +86,11 @@ struct Chat {
   TokenBucket per_group;
   Steady::time_point not_before{};  // paused by a 429 or backing off
   State state = State::idle;
+  // The queue reached `chat_batch`: the chat's newer pending rows (ids above `read_after`) are
+  // in the database only, and are read in order as the queue drains (refill_chats).
+  bool spilled = false;
+  std::int64_t read_after = 0;  // the newest id this chat took in from a push or a read
+  bool wants_rows = false;      // listed in Impl::to_read
 };
 
 // One adapter: its transport, its limits, the bucket for the whole bot, and the chats that may
@@ -131,6 +137,13 @@ struct OutboxSender::Impl {
   void move_chat(Chat& c, const SendResult& r);
   void sweep(Steady::time_point now);
   void refill();
+  // Reads on the chats whose queues drained below half of `chat_batch` while they had rows in
+  // the database only.
+  void refill_chats();
+  void want_rows(Chat& c);
+  // Whether a read now could see rows of a batch not committed yet; if so, calls `then` once
+  // that batch is committed and returns true.
+  bool wait_for_commit(bool& waiting, void (Impl::*then)());
   // Before a write of the sender's own: into the open batch, with group commit.
   void join() {
     if (group) group->join();
@@ -155,7 +168,9 @@ struct OutboxSender::Impl {
   // only, and are read in batches as the queue drains.
   bool backlog = false;
   std::int64_t backlog_after = 0;
-  bool refill_waits = false;  // for the open batch's commit
+  bool refill_waits = false;         // for the open batch's commit
+  bool chats_wait = false;           // refill_chats, for the same
+  std::vector<std::string> to_read;  // keys of chats for refill_chats
   int inflight = 0;
   std::size_t queued = 0;
   SenderStats stats;
@@ -187,6 +202,10 @@ void OutboxSender::Impl::enqueue(OutboxRow row) {
     return;
   }
   Chat& c = chat_for(row.msg);
+  // Behind the rows of the chat still in the database: read in its turn. (A held message
+  // released again keeps its old id, below `read_after`, and joins the queue at once.)
+  if (c.spilled && row.id > c.read_after) return;
+  c.read_after = std::max(c.read_after, row.id);
   if (row.msg.kind == OutKind::edit) {
     // A newer edit of a message whose previous edit still waits takes its place: the outbox
     // marked the older one superseded when the newer was enqueued (Outbox::enqueue), so this is
@@ -202,6 +221,7 @@ void OutboxSender::Impl::enqueue(OutboxRow row) {
   }
   c.queue.push_back(std::move(row));
   ++queued;
+  if (c.queue.size() >= static_cast<std::size_t>(std::max(2, config.chat_batch))) c.spilled = true;
   if (c.state == Chat::State::idle) make_ready(c, Steady::now());
 }
 
@@ -227,6 +247,7 @@ net::awaitable<void> OutboxSender::Impl::loop() {
   while (!stopped) {
     wake_pending = false;
     refill();
+    refill_chats();
     auto now = Steady::now();
     if (now - last_sweep >= sweep_every) {
       sweep(now);
@@ -334,6 +355,7 @@ net::awaitable<void> OutboxSender::Impl::send(Chat* c) {
     }
   }
   c->state = Chat::State::idle;
+  if (c->spilled) want_rows(*c);
   if (!c->queue.empty()) make_ready(*c, Steady::now());
   poke();
 }
@@ -458,7 +480,18 @@ void OutboxSender::Impl::move_chat(Chat& c, const SendResult& r) {
   }
   log.warn("chat_moved", {{"adapter", c.adapter}, {"from", from}, {"to", to}});
   if (owner->on_chat_moved) owner->on_chat_moved(c.adapter, from, to);
+  if (moved.empty()) return;
+  const bool spilled = c.spilled;
+  const std::int64_t read_after = c.read_after;
+  Chat& n = chat_for(moved.front().msg);
   for (auto& row : moved) enqueue(std::move(row));
+  if (spilled) {
+    // The old chat's rows still in the database were readdressed with the others: the new chat
+    // reads them from where the old one stopped (refill_chats skips what it holds already).
+    n.read_after = n.spilled ? std::min(n.read_after, read_after) : read_after;
+    n.spilled = true;
+    want_rows(n);
+  }
 }
 
 // A message the sender gives up on. It is not marked dead here: on_undeliverable records it
@@ -486,7 +519,8 @@ void OutboxSender::Impl::dead(Chat& c, const SendResult& r) {
 void OutboxSender::Impl::sweep(Steady::time_point now) {
   for (auto it = chats.begin(); it != chats.end();) {
     Chat& c = it->second;
-    bool idle = c.state == Chat::State::idle && c.queue.empty() && c.not_before <= now;
+    bool idle =
+        c.state == Chat::State::idle && c.queue.empty() && c.not_before <= now && !c.spilled;
     if (idle) {
       c.per_chat.wait(now);
       c.per_group.wait(now);
@@ -503,33 +537,84 @@ void OutboxSender::Impl::sweep(Steady::time_point now) {
 // chats holds up the rest of the backlog until they go on: the price of the bound.
 void OutboxSender::Impl::refill() {
   const std::size_t batch = static_cast<std::size_t>(std::max(1, config.resume_batch));
-  if (backlog && group && group->open()) {
-    // The open batch's rows are visible to this connection but not durable yet: read on once
-    // it is committed (a row it loses must never have been sent).
-    if (!refill_waits) {
-      refill_waits = true;
-      group->after_commit_last([this](bool) {
-        // Right after the commit no batch is open: read now, before the next one opens, and
-        // after the batch's decisions handed their messages on (those are not read again).
-        refill_waits = false;
-        try {
-          refill();
-        } catch (const std::exception& e) {
-          log.error("outbox_refill_failed", {{"error", e.what()}});
-        }
-        poke();
-      });
-    }
-    return;
-  }
+  if (backlog && wait_for_commit(refill_waits, &Impl::refill)) return;
   while (backlog && queued <= batch / 2) {
     const std::size_t room = batch - queued;
+    const std::size_t before = queued;
     auto rows = store.outbox.pending(backlog_after, static_cast<int>(room));
     if (rows.size() < room) backlog = false;
     for (auto& r : rows) {
       backlog_after = r.id;
       enqueue(std::move(r));
     }
+    // All of them behind chats that are full (they stay in the database, see enqueue): read on
+    // at the next turn of the loop rather than through the whole backlog at once.
+    if (queued == before) break;
+  }
+}
+
+bool OutboxSender::Impl::wait_for_commit(bool& waiting, void (Impl::*then)()) {
+  if (!group || !group->open()) return false;
+  // The open batch's rows are visible to this connection but not durable yet: read on once
+  // it is committed (a row it loses must never have been sent).
+  if (!waiting) {
+    waiting = true;
+    group->after_commit_last([this, &waiting, then](bool) {
+      // Right after the commit no batch is open: read now, before the next one opens, and
+      // after the batch's decisions handed their messages on (those are not read again).
+      waiting = false;
+      try {
+        (this->*then)();
+      } catch (const std::exception& e) {
+        log.error("outbox_refill_failed", {{"error", e.what()}});
+      }
+      poke();
+    });
+  }
+  return true;
+}
+
+void OutboxSender::Impl::want_rows(Chat& c) {
+  const auto half = static_cast<std::size_t>(std::max(2, config.chat_batch) / 2);
+  if (c.wants_rows || c.queue.size() > half) return;
+  c.wants_rows = true;
+  to_read.push_back(c.key);
+}
+
+// Reads each listed chat's next rows from the database, up to `chat_batch` in memory. While a
+// restart's backlog is still being read, only up to where that read has come: the rows after it
+// reach the chat through refill() (and enqueue, which leaves them in the database while the
+// chat is spilled). A chat whose read comes back short has nothing more there.
+void OutboxSender::Impl::refill_chats() {
+  if (to_read.empty() || wait_for_commit(chats_wait, &Impl::refill_chats)) return;
+  const auto batch = static_cast<std::size_t>(std::max(2, config.chat_batch));
+  std::vector<std::string> keys;
+  keys.swap(to_read);
+  for (const auto& key : keys) {
+    auto it = chats.find(key);
+    if (it == chats.end()) continue;
+    Chat& c = it->second;
+    c.wants_rows = false;
+    if (!c.spilled || c.queue.size() >= batch) continue;
+    const auto room = static_cast<int>(batch - c.queue.size());
+    const std::int64_t up_to = backlog ? backlog_after : std::numeric_limits<std::int64_t>::max();
+    const std::size_t split = key.find('\n');
+    auto rows =
+        store.outbox.pending_in_chat(c.adapter, key.substr(split + 1), c.read_after, up_to, room);
+    const bool more = rows.size() == static_cast<std::size_t>(room);
+    c.spilled = false;  // so that enqueue takes these in
+    for (auto& r : rows) {
+      const std::int64_t id = r.id;
+      const bool held = std::any_of(c.queue.begin(), c.queue.end(),
+                                    [id](const OutboxRow& q) { return q.id == id; });
+      if (held) {
+        c.read_after = std::max(c.read_after, id);
+      } else {
+        enqueue(std::move(r));
+      }
+    }
+    // Full again with more behind, or not: enqueue set `spilled` if the queue filled up.
+    if (more) c.spilled = true;
   }
 }
 
@@ -590,7 +675,7 @@ void OutboxSender::push(std::vector<OutboxRow> rows) {
 net::awaitable<bool> OutboxSender::drain(std::chrono::milliseconds limit) {
   auto deadline = Steady::now() + limit;
   net::steady_timer t(impl_->io);
-  while (impl_->queued > 0 || impl_->inflight > 0 || impl_->backlog) {
+  while (impl_->queued > 0 || impl_->inflight > 0 || impl_->backlog || !impl_->to_read.empty()) {
     if (Steady::now() >= deadline) co_return false;
     t.expires_after(milliseconds(20));
     boost::system::error_code ec;

@@ -173,6 +173,10 @@ struct SenderConfig {
   // The most outbox rows held in memory while resuming a backlog after a restart; more are read
   // as these go out (not a config key: tests shorten it).
   int resume_batch = 1000;
+  // The most outbox rows of one chat held in memory: a chat that the platform lets through at
+  // one message a second (a coordinator told of 10,000 sign-ups) keeps the rest in the database
+  // and reads them as these go out (not a config key: tests shorten it).
+  int chat_batch = 100;
 };
 
 // Certificates of service (issue 11): the key their verification codes are signed with, and the

@@ -140,6 +140,11 @@ class Outbox {
   // never sent.
   virtual std::int64_t enqueue(const OutboundMessage& m, std::int64_t now) = 0;
   virtual std::vector<OutboxRow> pending(std::int64_t after_id, int limit) = 0;
+  // The pending rows of one chat with an id in (after_id, up_to_id], oldest first: what the
+  // sender left in the database when that chat's queue in memory was full.
+  virtual std::vector<OutboxRow> pending_in_chat(const std::string& adapter,
+                                                 const std::string& chat, std::int64_t after_id,
+                                                 std::int64_t up_to_id, int limit) = 0;
   virtual std::optional<OutboxRow> get(std::int64_t id) = 0;
   virtual void mark_sent(std::int64_t id, const std::string& platform_id, std::int64_t now) = 0;
   virtual void mark_retry(std::int64_t id, int attempts, const std::string& error) = 0;

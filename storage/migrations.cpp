@@ -530,8 +530,14 @@ CREATE INDEX help_requests_rated ON help_requests(community_id, done_at, rating)
   WHERE status = 'done' AND rating IS NOT NULL;
 )sql";
 
-constexpr std::array<std::string_view, 15> kMigrations = {
-    kM1, kM2, kM3, kM4, kM5, kM6, kM7, kM8, kM9, kM10, kM11, kM12, kM13, kM14, kM15};
+// A chat's pending messages in order: the sender keeps at most a batch of one chat's messages
+// in memory and reads the rest from here (bot/outbox_sender.cpp).
+constexpr std::string_view kM16 = R"sql(
+CREATE INDEX outbox_pending_by_chat ON outbox(adapter, chat, id) WHERE status = 0;
+)sql";
+
+constexpr std::array<std::string_view, 16> kMigrations = {
+    kM1, kM2, kM3, kM4, kM5, kM6, kM7, kM8, kM9, kM10, kM11, kM12, kM13, kM14, kM15, kM16};
 
 }  // namespace
 

@@ -114,6 +114,10 @@ OutboxRepo::OutboxRepo(Database& db, const FieldCipher* cipher)
       pending_(db.sql(),
                "SELECT id, adapter, chat, kind, route, payload, attempts FROM outbox "
                "WHERE status = 0 AND id > ? ORDER BY id LIMIT ?"),
+      pending_in_chat_(db.sql(),
+                       "SELECT id, adapter, chat, kind, route, payload, attempts FROM outbox "
+                       "WHERE status = 0 AND adapter = ? AND chat = ? AND id > ? AND id <= ? "
+                       "ORDER BY id LIMIT ?"),
       get_(db.sql(),
            "SELECT id, adapter, chat, kind, route, payload, attempts FROM outbox WHERE id = ?"),
       // Once delivered, only what routes replies is kept: what the message showed goes.
@@ -191,6 +195,20 @@ std::vector<OutboxRow> OutboxRepo::pending(std::int64_t after_id, int limit) {
   Use q(pending_);
   q->bind(1, after_id);
   q->bind(2, limit);
+  std::vector<OutboxRow> out;
+  while (q->executeStep()) out.push_back(read(*q));
+  return out;
+}
+
+std::vector<OutboxRow> OutboxRepo::pending_in_chat(const std::string& adapter,
+                                                   const std::string& chat, std::int64_t after_id,
+                                                   std::int64_t up_to_id, int limit) {
+  Use q(pending_in_chat_);
+  q->bind(1, adapter);
+  q->bind(2, chat);
+  q->bind(3, after_id);
+  q->bind(4, up_to_id);
+  q->bind(5, limit);
   std::vector<OutboxRow> out;
   while (q->executeStep()) out.push_back(read(*q));
   return out;

@@ -22,6 +22,9 @@ class OutboxRepo final : public Outbox {
 
   std::int64_t enqueue(const OutboundMessage& m, std::int64_t now) override;
   std::vector<OutboxRow> pending(std::int64_t after_id, int limit) override;
+  std::vector<OutboxRow> pending_in_chat(const std::string& adapter, const std::string& chat,
+                                         std::int64_t after_id, std::int64_t up_to_id,
+                                         int limit) override;
   std::optional<OutboxRow> get(std::int64_t id) override;
   void mark_sent(std::int64_t id, const std::string& platform_id, std::int64_t now) override;
   void mark_retry(std::int64_t id, int attempts, const std::string& error) override;
@@ -59,6 +62,7 @@ class OutboxRepo final : public Outbox {
   SQLite::Statement insert_;
   SQLite::Statement seal_;
   SQLite::Statement pending_;
+  SQLite::Statement pending_in_chat_;
   SQLite::Statement get_;
   SQLite::Statement sent_;
   SQLite::Statement superseded_;

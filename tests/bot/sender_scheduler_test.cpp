@@ -55,6 +55,10 @@ class ScriptedAdapter : public Adapter {
     if (m.text == "reject") {
       r.status = SendStatus::rejected;
       r.error = "400";
+    } else if (m.text == "move" && m.chat == "g") {  // a group upgraded to a new chat id
+      r.status = SendStatus::rejected;
+      r.error = "400: migrated";
+      r.migrated_chat = "g2";
     } else {
       r.platform_id = "p";
     }
@@ -303,6 +307,88 @@ TEST_F(SenderUnderStress, ABacklogIsReadInBatchesAndSentOnceInEachChatsOrder) {
     if (c == (kRows - 1) % kChats) expected.push_back("late");
     EXPECT_EQ(per_chat[chat_of(c)], expected) << chat_of(c);
   }
+  EXPECT_EQ(store_.outbox.depth(), 0);
+}
+
+// One chat the platform lets through slowly (a coordinator told of every sign-up) holds at most
+// `chat_batch` of its messages in memory; the rest wait in the database, in the order they were
+// decided, while other chats go on.
+TEST_F(SenderUnderStress, AChatsMessagesBeyondItsBatchWaitInTheDatabaseAndGoOnceInOrder) {
+  config_.chat_batch = 10;
+  config_.resume_batch = 100;
+  constexpr int kRows = 200;
+  {
+    storage::Database::Transaction txn(db_);
+    for (int i = 0; i < kRows; ++i) store_.outbox.enqueue(message("coord", std::to_string(i)), 1);
+    for (int i = 0; i < 5; ++i) store_.outbox.enqueue(message("u1", "u1-" + std::to_string(i)), 1);
+    txn.commit();
+  }
+  OutboxSender sender(io_, store_, clock_, config_, log_);
+  sender.add_adapter(adapter_, transport_);
+  std::size_t most_queued = 0;
+  sender.on_sent = [&](const OutboxRow& row, const SendResult&) {
+    most_queued = std::max(most_queued, sender.queued());
+    // Decisions go on committing messages to the full chat, and to another one.
+    if (row.msg.text == "50" || row.msg.text == "150") {
+      for (int i = 0; i < 10; ++i) {
+        OutboundMessage late = message("coord", row.msg.text + "+" + std::to_string(i));
+        std::int64_t id = store_.outbox.enqueue(late, 2);
+        sender.push({OutboxRow{id, late, 0}});
+      }
+      OutboundMessage other = message("u1", "u1-" + row.msg.text);
+      std::int64_t id = store_.outbox.enqueue(other, 2);
+      sender.push({OutboxRow{id, other, 0}});
+    }
+  };
+  sender.start();
+  most_queued = std::max(most_queued, sender.queued());
+  run(sender, std::chrono::seconds(30));
+
+  // The full chat's ten and u1's few: not the 100 a restart's batch would allow.
+  EXPECT_LE(most_queued, 10u + 6u);
+  std::vector<std::string> coord, u1;
+  for (const auto& body : transport_.bodies)
+    (body.rfind("u1-", 0) == 0 ? u1 : coord).push_back(body);
+  // The late ones were committed after the rows still in the database, so they go after them.
+  std::vector<std::string> in_order;
+  for (int i = 0; i < kRows; ++i) in_order.push_back(std::to_string(i));
+  for (int i : {50, 150}) {
+    for (int k = 0; k < 10; ++k) in_order.push_back(std::to_string(i) + "+" + std::to_string(k));
+  }
+  EXPECT_EQ(coord, in_order);
+  EXPECT_EQ(u1,
+            (std::vector<std::string>{"u1-0", "u1-1", "u1-2", "u1-3", "u1-4", "u1-50", "u1-150"}));
+  EXPECT_EQ(store_.outbox.depth(), 0);
+}
+
+// A full chat moves to a new id: its messages still in the database go there too, and are read
+// there in their turn, although fewer than a batch moved in memory (edits stay behind).
+TEST_F(SenderUnderStress, AFullChatThatMovesTakesItsMessagesInTheDatabaseAlong) {
+  config_.chat_batch = 10;
+  std::vector<std::string> expected{"move", "move"};
+  {
+    storage::Database::Transaction txn(db_);
+    store_.outbox.enqueue(message("g", "move"), 1);
+    for (int i = 0; i < 4; ++i) {
+      OutboundMessage edit = message("g", "edit");
+      edit.kind = OutKind::edit;
+      edit.edit_of = 1000 + i;  // never delivered: these stay behind and fail
+      store_.outbox.enqueue(edit, 1);
+    }
+    for (const char* batch : {"a", "b"}) {
+      for (int i = 1; i <= (batch[0] == 'a' ? 5 : 20); ++i) {
+        std::string text = batch + std::to_string(i);
+        store_.outbox.enqueue(message("g", text), 1);
+        expected.push_back(text);
+      }
+    }
+    txn.commit();
+  }
+  OutboxSender sender(io_, store_, clock_, config_, log_);
+  sender.add_adapter(adapter_, transport_);
+  sender.start();
+  run(sender, std::chrono::seconds(10));
+  EXPECT_EQ(transport_.bodies, expected);
   EXPECT_EQ(store_.outbox.depth(), 0);
 }
 
@@ -575,11 +661,12 @@ class FlakyTimers final : public Timers {
 
 TEST_F(Runtime, ATimersTableThatCannotBeReadIsReadAgainLaterAndTheProcessGoesOn) {
   FlakyTimers flaky(store_.timers, 2);
-  Store seen{store_.transactions, store_.people,       store_.volunteers, store_.requests,
-             store_.dialogs,      store_.events,       store_.outbox,     flaky,
-             store_.posts,        store_.roster,       store_.offers,     store_.shifts,
-             store_.evaluation,   store_.commendations, store_.service,
-             store_.certificates, store_.training, store_.equipment, store_.risks, store_.vehicles, store_.trips};
+  Store seen{store_.transactions, store_.people,        store_.volunteers, store_.requests,
+             store_.dialogs,      store_.events,        store_.outbox,     flaky,
+             store_.posts,        store_.roster,        store_.offers,     store_.shifts,
+             store_.evaluation,   store_.commendations, store_.service,    store_.certificates,
+             store_.training,     store_.equipment,     store_.risks,      store_.vehicles,
+             store_.trips};
   Scheduler scheduler(io_, seen, clock_, dispatcher_, log_);
   store_.timers.arm(Timer{TimerKind::purge}, clock_.now_ms() - 5);
   scheduler.start();
