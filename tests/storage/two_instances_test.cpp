@@ -129,6 +129,33 @@ TEST_F(TwoInstances, ATaskIsClaimedOnceWhateverEachInstanceReadBefore) {
   EXPECT_EQ(a_.requests.get(id)->volunteer_id, person(2));
 }
 
+// A resident's typed rating and their button press, decided on two instances: both read the
+// request done and unrated, both rate it. One statement keeps the first: the other rates nothing
+// and is told so (the guard is `rating IS NULL` in HelpRequests::rate).
+TEST_F(TwoInstances, ARequestRatedByBothAtOnceKeepsOneRatingTheFirst) {
+  HelpRequest r;
+  r.community_id = "sc";
+  r.resident_id = person(1);
+  r.category = "repair";
+  r.details = "水管漏水";
+  r.created_at = kNow;
+  std::int64_t id = a_.requests.create(r);
+  ASSERT_TRUE(a_.requests.claim(id, person(2), kNow));
+  ASSERT_TRUE(a_.requests.finish(id, person(2), kNow + 1));
+  for (SqliteStore* s : {&a_, &b_}) {  // both read it done and not rated yet
+    auto seen = s->requests.get(id);
+    ASSERT_EQ(seen->status, RequestStatus::done);
+    ASSERT_EQ(seen->rating, 0);
+  }
+  EXPECT_TRUE(b_.requests.rate(id, person(1), 5, "很快"));
+  EXPECT_FALSE(a_.requests.rate(id, person(1), 1, "太慢了"));
+  for (SqliteStore* s : {&a_, &b_}) {
+    auto kept = s->requests.get(id);
+    EXPECT_EQ(kept->rating, 5);
+    EXPECT_EQ(kept->comment, "很快");
+  }
+}
+
 // /checkin from two chats, decided on two instances: both read that the person is not on duty,
 // both open a shift. Only one may be open; the other instance is told there is one.
 TEST_F(TwoInstances, TwoCheckInsOfOnePersonOpenOneShift) {
