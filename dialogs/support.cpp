@@ -504,9 +504,12 @@ void recheck_post(Turn& turn, std::int64_t post_id, bool was_high,
   auto p = turn.store.posts.get(post_id);
   if (!p || p->ends_at <= turn.now) return;
   auto now = turn.store.risks.post(post_id);
+  // What a post needs is a set: the same courses and items typed in another order are no change.
   auto needs = [](const std::optional<PostSupport>& s) {
-    return s ? std::make_pair(s->courses, s->items)
-             : std::pair<std::vector<std::string>, std::vector<std::string>>{};
+    using Set = std::set<std::string>;
+    return s ? std::make_pair(Set(s->courses.begin(), s->courses.end()),
+                              Set(s->items.begin(), s->items.end()))
+             : std::pair<Set, Set>{};
   };
   bool now_high = high_risk(turn.store, *p);
   if (now_high == was_high && (!now_high || needs(now) == needs(was))) return;

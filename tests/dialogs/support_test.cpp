@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -538,6 +539,30 @@ TEST_F(Support, RosterAndStatsCountTheSameReserve) {
   EXPECT_THAT(to(say("zhou", "zhou", "统计"), "zhou"),
               HasSubstr("在岗 1 人（有岗位名额），储备 2 人"));
   EXPECT_THAT(to(say("zhou", "zhou", "名单 1"), "zhou"), HasSubstr("储备 = 本社区 2 名"));
+}
+
+// /post N with the same courses and items typed in another order changes nothing: what a post
+// needs is a set, so nobody is re-checked and the coordinators are not told.
+TEST_F(Support, ReEnteringAPostsNeedsInAnotherOrderIsNoChange) {
+  high_post(3);  // needs 防疫知识, 口罩 and 防护服
+  auto cards = recruit();
+  qualify("陈师傅");
+  say("chen", "g31", "报名", cards["g31"]);
+  ASSERT_EQ(status(1, "chen"), RosterStatus::taken);
+  say("zhou", "zhou", "设岗 1");
+  for (const char* a : {"-", "-", "-", "-", "-", "-", "-", "-", "防护服 口罩"})
+    say("zhou", "zhou", a);
+  std::string told = to(say("zhou", "zhou", "是"), "zhou");
+  EXPECT_THAT(told, HasSubstr("岗位 1"));  // saved
+  EXPECT_THAT(told, Not(HasSubstr("风险或上岗要求改了")));
+  auto s = store_.risks.post(1);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(std::set<std::string>(s->items.begin(), s->items.end()),
+            (std::set<std::string>{"masks", "suits"}));
+  // A real change still re-checks: without suits.
+  say("zhou", "zhou", "设岗 1");
+  for (const char* a : {"-", "-", "-", "-", "-", "-", "-", "-", "口罩"}) say("zhou", "zhou", a);
+  EXPECT_THAT(to(say("zhou", "zhou", "是"), "zhou"), HasSubstr("岗位 1 的风险或上岗要求改了"));
 }
 
 }  // namespace
