@@ -421,7 +421,12 @@ CREATE INDEX help_requests_rated ON help_requests(community_id, done_at, rating)
   WHERE status = 'done' AND rating IS NOT NULL;
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations = {{{14, kPg14}, {15, kPg15}}};
+// kM16: a community's posts by when they end.
+constexpr std::string_view kPg16 = R"sql(
+CREATE INDEX posts_current ON posts(community_id, ends_at);
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations = {{{14, kPg14}, {15, kPg15}, {16, kPg16}}};
 
 }  // namespace
 

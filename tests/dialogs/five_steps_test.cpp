@@ -309,6 +309,13 @@ class CountingVolunteers final : public Volunteers {
   int count(const std::string& community_id, VolunteerStatus status) override {
     return real_.count(community_id, status);
   }
+  int active(const std::string& community_id, std::int64_t now) override {
+    return real_.active(community_id, now);
+  }
+  bool has_place(std::int64_t person_id, const std::string& community_id,
+                 std::int64_t now) override {
+    return real_.has_place(person_id, community_id, now);
+  }
 
   int whole_pool_reads = 0;
   std::size_t rows_read = 0;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "dialogs/assignments.hpp"
 #include "dialogs/support.hpp"
 #include "tests/support/five_steps_fixture.hpp"
 
@@ -563,6 +564,121 @@ TEST_F(Support, ReEnteringAPostsNeedsInAnotherOrderIsNoChange) {
   say("zhou", "zhou", "设岗 1");
   for (const char* a : {"-", "-", "-", "-", "-", "-", "-", "-", "口罩"}) say("zhou", "zhou", a);
   EXPECT_THAT(to(say("zhou", "zhou", "是"), "zhou"), HasSubstr("岗位 1 的风险或上岗要求改了"));
+}
+
+// ---- the reserve: one definition for counting and for offering
+
+class Reserve : public Support {
+ protected:
+  // `user` holds a confirmed place on post `post` (another current post than the one offered).
+  void place(std::int64_t post, const std::string& user, int headcount) {
+    ASSERT_TRUE(store_.roster.take(post, person(user), RosterStatus::taken, headcount, now_));
+    store_.roster.confirm(post, person(user));
+  }
+  // The names rank_for_post puts first for post `post_id`.
+  std::vector<std::string> ranked(std::int64_t post_id, std::size_t n) {
+    InboundEvent ev = event("zhou", "zhou");
+    Outcome out;
+    Turn turn(config_, store_, *dir_, Origin::of(ev), *store_.people.get(person("zhou")), now_,
+              out);
+    std::vector<std::string> names;
+    for (const auto& c : assignments::rank_for_post(turn, *store_.posts.get(post_id), {}, n)) {
+      names.push_back(c.name);
+    }
+    return names;
+  }
+};
+
+// The active part of the pool counts the places on every current post, not on the first 50.
+TEST_F(Reserve, StatsCountTheActiveOnMoreThanFiftyCurrentPosts) {
+  for (int i = 0; i < 55; ++i) {
+    std::string user = "v" + std::to_string(i);
+    add_volunteer(user, std::to_string(i));
+    place(make_post(1, std::to_string(i), 26 + i), user, 1);
+  }
+  EXPECT_THAT(to(say("zhou", "zhou", "统计"), "zhou"),
+              HasSubstr("在岗 55 人（有岗位名额），储备 3 人"));
+  EXPECT_THAT(to(say("zhou", "zhou", "名单 1"), "zhou"), HasSubstr("储备 = 本社区 3 名"));
+}
+
+// A reserve offer goes to the reserve: 赵姐 (31) ranks before 刘医生 (32) but holds a place on
+// another current post, so she is active, not reserve.
+TEST_F(Reserve, AReserveOfferSkipsWhoHoldsAPlaceOnAnotherCurrentPost) {
+  make_post(1);
+  place(make_post(1, "40", 50), "zhao", 1);
+  auto cards = recruit();
+  say("chen", "g31", "报名", cards["g31"]);
+  ASSERT_EQ(status(1, "chen"), RosterStatus::taken);
+  advance(24 * kHour);  // the reminder: 陈师傅 does not confirm
+  auto replaced = advance(kHour);
+  ASSERT_EQ(status(1, "chen"), RosterStatus::gone);
+  EXPECT_TRUE(store_.offers.open_to(person("zhao")).empty());
+  EXPECT_TRUE(texts_to(replaced, "zhao").empty());
+  ASSERT_EQ(store_.offers.open_to(person("liu")).size(), 1u);
+  EXPECT_FALSE(texts_to(replaced, "liu").empty());
+}
+
+// The same after a coordinator's offer of a post is declined.
+TEST_F(Reserve, AfterADeclinedOfferTheNextOfferGoesToTheReserveOnly) {
+  make_post(1);
+  place(make_post(1, "40", 50), "zhao", 1);
+  auto offer = say("zhou", "zhou", "派单 1 陈师傅");
+  ASSERT_EQ(store_.offers.open_to(person("chen")).size(), 1u);
+  auto declined = say("chen", "chen", "不行", find_to(offer, "chen")->platform_id);
+  EXPECT_TRUE(store_.offers.open_to(person("zhao")).empty());
+  EXPECT_TRUE(texts_to(declined, "zhao").empty());
+  EXPECT_EQ(store_.offers.open_to(person("liu")).size(), 1u);
+}
+
+// With more candidates than one ranking reads (kMaxRead), who comes first: the post's building,
+// there whoever served fewest hours this week, then by number; then the nearest buildings.
+TEST_F(Reserve, PastTheReadLimitTheFirstAreTheSameBuildingsLeastServedThenTheNearest) {
+  // 300 more, their buildings not in the order of their numbers: r30, r90, r150, r210 and r270
+  // live in 31; building 30's and 32's come after 刘医生 (32), who signed up first.
+  for (int i = 0; i < 300; ++i) {
+    add_volunteer("r" + std::to_string(i), std::to_string(1 + (7 * i) % 60));
+  }
+  ASSERT_GT(store_.volunteers.count("sc", VolunteerStatus::approved),
+            static_cast<int>(assignments::kMaxRead));
+  auto shift = store_.shifts.check_in(Shift{0, person("chen"), "sc", 0, now_ - 3 * kHour, 0});
+  ASSERT_TRUE(shift);
+  ASSERT_TRUE(store_.shifts.check_out(*shift, now_ - 2 * kHour));  // 陈师傅 served an hour
+  make_post(1);
+  EXPECT_EQ(ranked(1, 8), (std::vector<std::string>{"赵姐", "r30", "r90", "r150", "r210", "r270",
+                                                    "陈师傅", "刘医生"}));
+}
+
+// Those set aside (holding a place elsewhere) do not end the read: past 40 of them in the post's
+// building, the two of that building in reserve come first, before a nearer number elsewhere.
+TEST_F(Reserve, WhomTheRulesSetAsideDoNotEndTheReadEarly) {
+  std::int64_t other = make_post(100, "40", 50);
+  place(other, "chen", 100);
+  place(other, "zhao", 100);
+  for (int i = 0; i < 40; ++i) {
+    add_volunteer("a" + std::to_string(i), "31");
+    place(other, "a" + std::to_string(i), 100);
+  }
+  add_volunteer("b0", "31");
+  add_volunteer("b1", "31");
+  std::int64_t post = make_post(2);
+  EXPECT_EQ(ranked(post, 2), (std::vector<std::string>{"b0", "b1"}));
+  EXPECT_EQ(ranked(post, 3), (std::vector<std::string>{"b0", "b1", "刘医生"}));
+}
+
+// The read is bounded: past kMaxRead people set aside in the building, one more there in reserve
+// is not reached, and the offer goes to the best found within the bound.
+TEST_F(Reserve, TheReadStopsAtItsBound) {
+  const int set_aside = static_cast<int>(assignments::kMaxRead) + 40;
+  std::int64_t other = make_post(1000, "40", 50);
+  place(other, "chen", 1000);
+  place(other, "zhao", 1000);
+  for (int i = 0; i < set_aside; ++i) {
+    add_volunteer("a" + std::to_string(i), "31");
+    place(other, "a" + std::to_string(i), 1000);
+  }
+  add_volunteer("b0", "31");
+  std::int64_t post = make_post(1);
+  EXPECT_EQ(ranked(post, 1), (std::vector<std::string>{"刘医生"}));
 }
 
 }  // namespace

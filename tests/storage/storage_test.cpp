@@ -353,6 +353,67 @@ TEST_F(Candidates, RankingReadsNoPhone) {
   EXPECT_EQ(keyed.volunteers.nearest("sc", bit(Skill::medical), "31", 1).size(), 4u);
 }
 
+// The active part of the pool (support::pool_split) is counted by the statement over every post
+// of the community that has not ended, more than any list of current posts shows (50).
+TEST_F(Candidates, TheActivePartOfThePoolCountsThePlacesOnEveryCurrentPost) {
+  constexpr std::int64_t kNow = 1'800'000'000'000;
+  std::int64_t coordinator = store_.people.resolve("pg", "zhou", "zhou", 1).id;
+  auto post = [&](std::int64_t ends_at, const std::string& community = "sc") {
+    Post p;
+    p.community_id = community;
+    p.team = "care";
+    p.title = "岗位";
+    p.headcount = 5;
+    p.starts_at = ends_at - 3'600'000;
+    p.ends_at = ends_at;
+    p.created_by = coordinator;
+    return store_.posts.create(p);
+  };
+  auto id = [&](const std::string& name) { return store_.people.find("pg", name)->id; };
+  // 60 current posts, one approved volunteer on each; the 60th's post ends last.
+  for (int i = 0; i < 60; ++i) {
+    std::string name = "v" + std::to_string(i);
+    add(name, std::to_string(i), 0);
+    std::int64_t p = post(kNow + (i + 1) * 3'600'000);
+    ASSERT_TRUE(store_.roster.take(p, id(name), RosterStatus::taken, 5, kNow));
+  }
+  ASSERT_EQ(store_.posts.current("sc", kNow).size(), 50u);  // what a list shows: not all
+  EXPECT_EQ(store_.volunteers.active("sc", kNow), 60);
+  std::int64_t last = post(kNow + 100 * 3'600'000);
+  // Counted once however many places they hold; a held place is a place.
+  ASSERT_TRUE(store_.roster.take(last, id("v0"), RosterStatus::taken, 5, kNow));
+  add("held", "1", 0);
+  ASSERT_TRUE(store_.roster.take(last, id("held"), RosterStatus::held, 5, kNow));
+  // Not active: waiting, gone, on a post that has ended, not approved, of another community,
+  // or on another community's post.
+  add("waiting", "1", 0);
+  EXPECT_EQ(store_.roster.wait(last, id("waiting"), kNow), 1);
+  add("gone", "1", 0);
+  ASSERT_TRUE(store_.roster.take(last, id("gone"), RosterStatus::taken, 5, kNow));
+  ASSERT_TRUE(store_.roster.move(last, id("gone"), RosterStatus::taken, RosterStatus::gone));
+  add("ended", "1", 0);
+  ASSERT_TRUE(store_.roster.take(post(kNow), id("ended"), RosterStatus::taken, 5, kNow));
+  add("pending", "1", 0, VolunteerStatus::pending);
+  ASSERT_TRUE(store_.roster.take(last, id("pending"), RosterStatus::held, 5, kNow));
+  add("na1", "1", 0, VolunteerStatus::approved, "na");
+  ASSERT_TRUE(store_.roster.take(last, id("na1"), RosterStatus::taken, 5, kNow));
+  add("na2", "1", 0);
+  ASSERT_TRUE(
+      store_.roster.take(post(kNow + 3'600'000, "na"), id("na2"), RosterStatus::taken, 5, kNow));
+  EXPECT_EQ(store_.volunteers.active("sc", kNow), 61);
+  EXPECT_EQ(store_.volunteers.active("na", kNow), 0);  // na1 is on sc's post
+  // One by one, the same rule.
+  for (const char* name : {"v0", "v59", "held"}) {
+    EXPECT_TRUE(store_.volunteers.has_place(id(name), "sc", kNow)) << name;
+  }
+  for (const char* name : {"waiting", "gone", "ended", "na2"}) {
+    EXPECT_FALSE(store_.volunteers.has_place(id(name), "sc", kNow)) << name;
+  }
+  // Once the posts have ended, everyone is in reserve again but who is on the last one.
+  EXPECT_FALSE(store_.volunteers.has_place(id("v59"), "sc", kNow + 60 * 3'600'000));
+  EXPECT_EQ(store_.volunteers.active("sc", kNow + 60 * 3'600'000), 2);  // v0 and held
+}
+
 TEST(StorageFile, TheMigrationNumbersTheBuildingsOfExistingVolunteers) {
   test::OldDatabase old(
       4, 3,
