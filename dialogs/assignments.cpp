@@ -304,8 +304,10 @@ Named find_volunteer(Turn& turn, const std::string& community_id, std::string_vi
       return out;
     }
   }
-  for (auto& v : turn.store.volunteers.approved(community_id)) {
-    if (v.name == w) out.same_name.push_back(std::move(v));
+  // By the name, in the statement: never the whole pool (a city has 549,000). One more than are
+  // listed tells that even more share it.
+  for (auto& v : turn.store.volunteers.named(community_id, w, kSameNameListed + 1)) {
+    out.same_name.push_back(std::move(v));
   }
   if (out.same_name.size() == 1) {
     out.volunteer = std::move(out.same_name.front());
@@ -318,7 +320,9 @@ std::string not_named(Turn& turn, const Named& found, std::string_view who) {
   const std::string w = trim(who);
   if (found.same_name.size() < 2) return turn.say(Msg::volunteer_unknown, {{"who", w}});
   std::string list;
-  for (const auto& v : found.same_name) {
+  const std::size_t listed = std::min(found.same_name.size(), kSameNameListed);
+  for (std::size_t i = 0; i < listed; ++i) {
+    const Volunteer& v = found.same_name[i];
     // The end of a phone number tells neighbours apart, but not in a group (DESIGN.md §6).
     std::string phone;
     if (!turn.in_group() && v.phone.size() >= 4) {
@@ -332,7 +336,8 @@ std::string not_named(Turn& turn, const Named& found, std::string_view who) {
                                                      {"phone", phone}});
   }
   return turn.say(Msg::volunteer_ambiguous,
-                  {{"n", std::to_string(found.same_name.size())},
+                  {{"n", found.same_name.size() > listed ? std::to_string(listed) + "+"
+                                                         : std::to_string(listed)},
                    {"who", w},
                    {"list", list},
                    {"example", std::to_string(found.same_name.front().person_id)}});

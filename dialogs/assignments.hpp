@@ -22,7 +22,9 @@ struct Candidate {
 };
 
 // What a coordinator's name for a volunteer found: the volunteer, or nobody; when approved
-// volunteers share the name, nobody is taken and `same_name` lists them all.
+// volunteers share the name, nobody is taken and `same_name` lists them (kSameNameListed of them,
+// and one more when even more share it).
+inline constexpr std::size_t kSameNameListed = 20;
 struct Named {
   std::optional<Volunteer> volunteer;
   std::vector<Volunteer> same_name;

@@ -73,6 +73,9 @@ VolunteersRepo::VolunteersRepo(Database& db, const FieldCipher* cipher)
       nearest_unnumbered_(db.sql(), nearest_sql("building_no IS NULL AND building IS NOT :same "
                                                 "ORDER BY building, person_id")),
       count_(db.sql(), "SELECT COUNT(*) FROM volunteers WHERE community_id = ? AND status = ?"),
+      named_(db.sql(), std::string("SELECT ") + kColumns +
+                           " FROM volunteers WHERE community_id = :community AND "
+                           "status = 'approved' AND name = :name ORDER BY person_id LIMIT :limit"),
       // A place is taken or held (dialogs/roster.hpp); the post is the community's and has not
       // ended; the person is an approved volunteer of the same community.
       active_(db.sql(),
@@ -234,6 +237,17 @@ int VolunteersRepo::count(const std::string& community_id, VolunteerStatus statu
   q->bind(2, to_string(status));
   q->executeStep();
   return q->getColumn(0).getInt();
+}
+
+std::vector<Volunteer> VolunteersRepo::named(const std::string& community_id,
+                                             const std::string& name, int limit) {
+  Use q(named_);
+  q->bind(":community", community_id);
+  q->bind(":name", name);
+  q->bind(":limit", limit);
+  std::vector<Volunteer> out;
+  while (q->executeStep()) out.push_back(read(*q));
+  return out;
 }
 
 int VolunteersRepo::active(const std::string& community_id, std::int64_t now) {

@@ -30,6 +30,9 @@ class VolunteersRepo final : public Volunteers {
   std::vector<PoolMember> nearest(const std::string& community_id, std::uint32_t skills,
                                   const std::string& building, int limit) override;
   int count(const std::string& community_id, VolunteerStatus status) override;
+  // One range of the index volunteers_by_name (kM16).
+  std::vector<Volunteer> named(const std::string& community_id, const std::string& name,
+                               int limit) override;
   // The community's current posts (index posts_current), their rosters' places, each person
   // once.
   int active(const std::string& community_id, std::int64_t now) override;
@@ -55,6 +58,7 @@ class VolunteersRepo final : public Volunteers {
   SQLite::Statement nearest_down_;
   SQLite::Statement nearest_unnumbered_;
   SQLite::Statement count_;
+  SQLite::Statement named_;
   SQLite::Statement active_;
   SQLite::Statement has_place_;
 };

@@ -421,8 +421,9 @@ CREATE INDEX help_requests_rated ON help_requests(community_id, done_at, rating)
   WHERE status = 'done' AND rating IS NOT NULL;
 )sql";
 
-// kM16: a community's posts by when they end.
+// kM16: volunteers found by name; a community's posts by when they end.
 constexpr std::string_view kPg16 = R"sql(
+CREATE INDEX volunteers_by_name ON volunteers(community_id, status, name, person_id);
 CREATE INDEX posts_current ON posts(community_id, ends_at);
 )sql";
 

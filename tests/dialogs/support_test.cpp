@@ -46,6 +46,30 @@ class Support : public FiveStepsFixture {
     s.items = std::move(items);
     store_.risks.put_post(s);
   }
+  // 陈师傅 takes post 1's place from its call and does not confirm it: he is replaced an hour
+  // before the start. What the replacement sent.
+  std::vector<Sent> chen_not_confirming() {
+    auto cards = recruit();
+    say("chen", "g31", "报名", cards["g31"]);
+    EXPECT_EQ(status(1, "chen"), RosterStatus::taken);
+    advance(24 * kHour);  // the reminder
+    auto replaced = advance(kHour);
+    EXPECT_EQ(status(1, "chen"), RosterStatus::gone);
+    return replaced;
+  }
+  // zhou offers post 1 to 陈师傅, who declines. What the decline sent.
+  std::vector<Sent> chen_declining() {
+    auto offer = say("zhou", "zhou", "派单 1 陈师傅");
+    EXPECT_EQ(store_.offers.open_to(person("chen")).size(), 1u);
+    return say("chen", "chen", "不行", find_to(offer, "chen")->platform_id);
+  }
+  // The next offer went to 刘医生 (32), not to 赵姐 (31), who ranks before him.
+  void offered_to_liu_not_zhao(const std::vector<Sent>& sent) {
+    EXPECT_TRUE(store_.offers.open_to(person("zhao")).empty());
+    EXPECT_TRUE(texts_to(sent, "zhao").empty());
+    EXPECT_EQ(store_.offers.open_to(person("liu")).size(), 1u);
+    EXPECT_FALSE(texts_to(sent, "liu").empty());
+  }
   int stock_of(const std::string& item) {
     auto i = store_.equipment.item("sc", item);
     return i ? i->qty : -1;
@@ -386,16 +410,7 @@ TEST_F(Support, AReserveOfferOfAHighRiskPostGoesToTheTrainedNotTheBetterRanked) 
   high_post(1);
   qualify("陈师傅");
   qualify("刘医生");
-  auto cards = recruit();
-  say("chen", "g31", "报名", cards["g31"]);
-  ASSERT_EQ(status(1, "chen"), RosterStatus::taken);
-  advance(24 * kHour);  // the reminder: 陈师傅 does not confirm
-  auto replaced = advance(kHour);
-  ASSERT_EQ(status(1, "chen"), RosterStatus::gone);
-  EXPECT_TRUE(store_.offers.open_to(person("zhao")).empty());
-  EXPECT_TRUE(texts_to(replaced, "zhao").empty());
-  ASSERT_EQ(store_.offers.open_to(person("liu")).size(), 1u);
-  EXPECT_FALSE(texts_to(replaced, "liu").empty());
+  offered_to_liu_not_zhao(chen_not_confirming());
 }
 
 // The same after a coordinator's offer is declined: the next one is the next who qualifies.
@@ -403,12 +418,7 @@ TEST_F(Support, AfterADeclinedOfferTheNextOfferGoesToTheTrainedOnly) {
   high_post(1);
   qualify("陈师傅");
   qualify("刘医生");
-  auto offer = say("zhou", "zhou", "派单 1 陈师傅");
-  ASSERT_EQ(store_.offers.open_to(person("chen")).size(), 1u);
-  auto declined = say("chen", "chen", "不行", find_to(offer, "chen")->platform_id);
-  EXPECT_TRUE(store_.offers.open_to(person("zhao")).empty());
-  EXPECT_TRUE(texts_to(declined, "zhao").empty());
-  EXPECT_EQ(store_.offers.open_to(person("liu")).size(), 1u);
+  offered_to_liu_not_zhao(chen_declining());
 }
 
 // /post N that makes a post high-risk, or changes what it needs, re-checks who is on it as /risk
@@ -606,28 +616,14 @@ TEST_F(Reserve, StatsCountTheActiveOnMoreThanFiftyCurrentPosts) {
 TEST_F(Reserve, AReserveOfferSkipsWhoHoldsAPlaceOnAnotherCurrentPost) {
   make_post(1);
   place(make_post(1, "40", 50), "zhao", 1);
-  auto cards = recruit();
-  say("chen", "g31", "报名", cards["g31"]);
-  ASSERT_EQ(status(1, "chen"), RosterStatus::taken);
-  advance(24 * kHour);  // the reminder: 陈师傅 does not confirm
-  auto replaced = advance(kHour);
-  ASSERT_EQ(status(1, "chen"), RosterStatus::gone);
-  EXPECT_TRUE(store_.offers.open_to(person("zhao")).empty());
-  EXPECT_TRUE(texts_to(replaced, "zhao").empty());
-  ASSERT_EQ(store_.offers.open_to(person("liu")).size(), 1u);
-  EXPECT_FALSE(texts_to(replaced, "liu").empty());
+  offered_to_liu_not_zhao(chen_not_confirming());
 }
 
 // The same after a coordinator's offer of a post is declined.
 TEST_F(Reserve, AfterADeclinedOfferTheNextOfferGoesToTheReserveOnly) {
   make_post(1);
   place(make_post(1, "40", 50), "zhao", 1);
-  auto offer = say("zhou", "zhou", "派单 1 陈师傅");
-  ASSERT_EQ(store_.offers.open_to(person("chen")).size(), 1u);
-  auto declined = say("chen", "chen", "不行", find_to(offer, "chen")->platform_id);
-  EXPECT_TRUE(store_.offers.open_to(person("zhao")).empty());
-  EXPECT_TRUE(texts_to(declined, "zhao").empty());
-  EXPECT_EQ(store_.offers.open_to(person("liu")).size(), 1u);
+  offered_to_liu_not_zhao(chen_declining());
 }
 
 // With more candidates than one ranking reads (kMaxRead), who comes first: the post's building,
@@ -679,6 +675,23 @@ TEST_F(Reserve, TheReadStopsAtItsBound) {
   add_volunteer("b0", "31");
   std::int64_t post = make_post(1);
   EXPECT_EQ(ranked(post, 1), (std::vector<std::string>{"刘医生"}));
+}
+
+// More volunteers share a name than the list shows: 20 are listed and the count says more.
+TEST_F(Support, AListOfThoseWhoShareANameIsBoundedAndSaysThereAreMore) {
+  for (int i = 0; i < 25; ++i) {
+    std::int64_t id = add_volunteer("wf" + std::to_string(i), std::to_string(i));
+    auto v = *store_.volunteers.get(id);
+    v.name = "王芳";
+    store_.volunteers.upsert(v);
+  }
+  say("zhou", "zhou", "库存 口罩 +5");
+  std::string said = to(say("zhou", "zhou", "发放 王芳 口罩 1"), "zhou");
+  EXPECT_THAT(said, HasSubstr("有 20+ 位审核通过的志愿者都叫「王芳」"));
+  std::size_t lines = 0;
+  for (std::size_t at = 0; (at = said.find(" · 王芳 · ", at)) != std::string::npos; ++at) ++lines;
+  EXPECT_EQ(lines, assignments::kSameNameListed);
+  EXPECT_EQ(store_.equipment.item("sc", "masks")->qty, 5);
 }
 
 }  // namespace

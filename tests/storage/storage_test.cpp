@@ -353,6 +353,61 @@ TEST_F(Candidates, RankingReadsNoPhone) {
   EXPECT_EQ(keyed.volunteers.nearest("sc", bit(Skill::medical), "31", 1).size(), 4u);
 }
 
+// A coordinator's name for a volunteer (/assign, /issue, /train …) is looked up by the name in
+// the statement, through its index: never the community's whole pool, whose phones would all
+// be decrypted for it (a city has 549,000).
+TEST_F(Candidates, ANameIsFoundAmongTheApprovedOfItsCommunityByItsIndexBounded) {
+  add_pool();
+  // Several people of one name: each their own person.
+  auto add_as = [&](const std::string& user, const std::string& name, const std::string& building,
+                    VolunteerStatus status = VolunteerStatus::approved,
+                    const std::string& community = "sc") {
+    add(user, building, 0, status, community);
+    auto v = *store_.volunteers.get(store_.people.find("pg", user)->id);
+    v.name = name;
+    store_.volunteers.upsert(v);
+  };
+  add_as("wf1", "王芳", "31");
+  add_as("wf2", "王芳", "A座");
+  add_as("wf3", "王芳", "7", VolunteerStatus::pending);
+  add_as("wf4", "王芳", "31", VolunteerStatus::approved, "na");
+  add_as("wf5", "王芳芳", "31");
+  add_as("wf6", "王芳", "", VolunteerStatus::rejected);
+  add_as("wf7", "王芳", "");  // an approved 王芳 of sc again: a later number
+  auto names = [&](const std::string& name, int limit) {
+    std::vector<std::string> out;
+    for (const auto& v : store_.volunteers.named("sc", name, limit)) {
+      EXPECT_EQ(v.name, name);
+      EXPECT_EQ(v.community_id, "sc");
+      EXPECT_EQ(v.status, VolunteerStatus::approved);
+      EXPECT_EQ(v.phone, "13900000000");  // what tells neighbours apart in a private chat
+      out.push_back(v.building);
+    }
+    return out;
+  };
+  EXPECT_EQ(names("王芳", 20), (std::vector<std::string>{"31", "A座", ""}));  // by number
+  EXPECT_EQ(names("王芳", 2), (std::vector<std::string>{"31", "A座"}));
+  EXPECT_EQ(names("u30", 20), (std::vector<std::string>{"30"}));
+  EXPECT_TRUE(names("王", 20).empty());  // exact names only
+  EXPECT_TRUE(names("pending31", 20).empty());
+  EXPECT_TRUE(store_.volunteers.named("nobody", "王芳", 20).empty());
+  // The rest of the pool is not read: phones that do not decrypt there change nothing.
+  db_.sql().exec("UPDATE volunteers SET phone = 'enc1:AAAA' WHERE name <> 'u30'");
+  FieldCipher cipher(std::string(32, 'k'));
+  SqliteStore keyed(db_, &cipher);
+  EXPECT_THROW(keyed.volunteers.approved("sc"), FieldCipherError);
+  EXPECT_EQ(keyed.volunteers.named("sc", "u30", 20).size(), 1u);
+  // And the statement is one range of the name's index.
+  SQLite::Statement plan(db_.sql(),
+                         "EXPLAIN QUERY PLAN SELECT person_id FROM volunteers WHERE "
+                         "community_id = 'sc' AND status = 'approved' AND name = '王芳' "
+                         "ORDER BY person_id LIMIT 21");
+  std::string steps;
+  while (plan.executeStep()) steps += plan.getColumn(3).getString() + "\n";
+  EXPECT_THAT(steps, ::testing::HasSubstr("USING COVERING INDEX volunteers_by_name"));
+  EXPECT_THAT(steps, ::testing::Not(::testing::HasSubstr("TEMP B-TREE")));
+}
+
 // The active part of the pool (support::pool_split) is counted by the statement over every post
 // of the community that has not ended, more than any list of current posts shows (50).
 TEST_F(Candidates, TheActivePartOfThePoolCountsThePlacesOnEveryCurrentPost) {

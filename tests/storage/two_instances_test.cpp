@@ -33,6 +33,16 @@ class TwoInstances : public ::testing::Test {
     p.id = a_.posts.create(p);
     return p;
   }
+  // An open help request of person 1, stored through A.
+  std::int64_t open_request() {
+    HelpRequest r;
+    r.community_id = "sc";
+    r.resident_id = person(1);
+    r.category = "repair";
+    r.details = "水管漏水";
+    r.created_at = kNow;
+    return a_.requests.create(r);
+  }
 
   test::TempDir dir_;
   Database a_db_{dir_.path() + "/linli.db", "normal"};
@@ -115,13 +125,7 @@ TEST_F(TwoInstances, LoweredRaisedAndLoweredAgainMovesTheLatestSignUpsAgain) {
 }
 
 TEST_F(TwoInstances, ATaskIsClaimedOnceWhateverEachInstanceReadBefore) {
-  HelpRequest r;
-  r.community_id = "sc";
-  r.resident_id = person(1);
-  r.category = "repair";
-  r.details = "水管漏水";
-  r.created_at = kNow;
-  std::int64_t id = a_.requests.create(r);
+  std::int64_t id = open_request();
   ASSERT_EQ(a_.requests.get(id)->status, RequestStatus::open);  // both read it open
   ASSERT_EQ(b_.requests.get(id)->status, RequestStatus::open);
   EXPECT_TRUE(b_.requests.claim(id, person(2), kNow));
@@ -133,13 +137,7 @@ TEST_F(TwoInstances, ATaskIsClaimedOnceWhateverEachInstanceReadBefore) {
 // request done and unrated, both rate it. One statement keeps the first: the other rates nothing
 // and is told so (the guard is `rating IS NULL` in HelpRequests::rate).
 TEST_F(TwoInstances, ARequestRatedByBothAtOnceKeepsOneRatingTheFirst) {
-  HelpRequest r;
-  r.community_id = "sc";
-  r.resident_id = person(1);
-  r.category = "repair";
-  r.details = "水管漏水";
-  r.created_at = kNow;
-  std::int64_t id = a_.requests.create(r);
+  std::int64_t id = open_request();
   ASSERT_TRUE(a_.requests.claim(id, person(2), kNow));
   ASSERT_TRUE(a_.requests.finish(id, person(2), kNow + 1));
   for (SqliteStore* s : {&a_, &b_}) {  // both read it done and not rated yet
