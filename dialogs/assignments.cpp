@@ -202,7 +202,8 @@ namespace {
 
 // rank(), keeping only whom `eligible` accepts (nullptr: everyone). Whom it turns away does not
 // count towards the n, so the ranking goes on down past them: the window read from the pool
-// doubles while people were turned away and the pool had more, up to kMaxRead people.
+// past those excluded doubles while people were turned away and the pool had more, up to
+// kMaxRead people of each kind.
 std::vector<Candidate> rank_eligible(Turn& turn, const std::string& community_id,
                                      std::uint32_t skills, const std::string& building,
                                      const std::set<std::int64_t>& exclude, std::size_t n,
@@ -212,14 +213,14 @@ std::vector<Candidate> rank_eligible(Turn& turn, const std::string& community_id
   // those already asked, kLookAhead more leave room for whom the rules set aside or put last
   // (at the cap, busy): among the same kind, someone further down is asked only if they do not.
   constexpr std::size_t kLookAhead = 16;
-  constexpr std::size_t kMaxRead = 256;
   RankContext x = rank_context(turn, community_id);
   std::set<std::int64_t> turned_away;
   std::size_t look_ahead = kLookAhead;
   std::size_t read_before = 0;
   for (;;) {
+    const std::size_t ahead = std::min(look_ahead, kMaxRead);
     auto pool = turn.store.volunteers.nearest(community_id, skills, building,
-                                              static_cast<int>(n + exclude.size() + look_ahead));
+                                              static_cast<int>(n + exclude.size() + ahead));
     std::vector<Candidate> all;
     bool turned_away_now = false;
     for (const auto& v : pool) {
@@ -243,9 +244,10 @@ std::vector<Candidate> rank_eligible(Turn& turn, const std::string& community_id
     }
     // Enough found and nobody set aside: done. Someone set aside: a better kind may have been
     // cut at the limit with a qualified person just past it, so read further while the pool
-    // still grows, but never more than kMaxRead people (each costs the rules' look-ups).
+    // still grows, but never more than kMaxRead people past those excluded (each costs the
+    // rules' look-ups): the window that reached it was the last.
     const bool exhausted = pool.size() <= read_before;
-    const bool capped = pool.size() >= kMaxRead;
+    const bool capped = ahead >= kMaxRead;
     if (!turned_away_now || exhausted || capped) {
       return best_of(std::move(all), n);
     }
@@ -264,14 +266,15 @@ std::vector<Candidate> rank(Turn& turn, const std::string& community_id, std::ui
 
 std::vector<Candidate> rank_for_post(Turn& turn, const Post& p,
                                      const std::set<std::int64_t>& exclude, std::size_t n) {
-  if (!support::high_risk(turn.store, p)) {
-    return rank(turn, p.community_id, p.skills, p.building, exclude, n);
-  }
-  // A high-risk post's place goes only to whom it would let on: trained and equipped.
-  auto qualified = [&](std::int64_t person) {
-    return support::missing(turn, p, person, turn.lang).empty();
+  // Only the reserve, as support::pool_split counts it: whoever holds a place on a post of the
+  // community that has not ended is active, and is passed over as the gate's refusals are.
+  // A high-risk post's place goes, besides, only to whom it would let on: trained and equipped.
+  const bool high = support::high_risk(turn.store, p);
+  auto eligible = [&](std::int64_t person) {
+    if (turn.store.volunteers.has_place(person, p.community_id, turn.now)) return false;
+    return !high || support::missing(turn, p, person, turn.lang).empty();
   };
-  return rank_eligible(turn, p.community_id, p.skills, p.building, exclude, n, false, qualified);
+  return rank_eligible(turn, p.community_id, p.skills, p.building, exclude, n, false, eligible);
 }
 
 std::vector<Candidate> rank_among(Turn& turn, const std::string& community_id,
@@ -301,8 +304,10 @@ Named find_volunteer(Turn& turn, const std::string& community_id, std::string_vi
       return out;
     }
   }
-  for (auto& v : turn.store.volunteers.approved(community_id)) {
-    if (v.name == w) out.same_name.push_back(std::move(v));
+  // By the name, in the statement: never the whole pool (a city has 549,000). One more than are
+  // listed tells that even more share it.
+  for (auto& v : turn.store.volunteers.named(community_id, w, kSameNameListed + 1)) {
+    out.same_name.push_back(std::move(v));
   }
   if (out.same_name.size() == 1) {
     out.volunteer = std::move(out.same_name.front());
@@ -315,7 +320,9 @@ std::string not_named(Turn& turn, const Named& found, std::string_view who) {
   const std::string w = trim(who);
   if (found.same_name.size() < 2) return turn.say(Msg::volunteer_unknown, {{"who", w}});
   std::string list;
-  for (const auto& v : found.same_name) {
+  const std::size_t listed = std::min(found.same_name.size(), kSameNameListed);
+  for (std::size_t i = 0; i < listed; ++i) {
+    const Volunteer& v = found.same_name[i];
     // The end of a phone number tells neighbours apart, but not in a group (DESIGN.md §6).
     std::string phone;
     if (!turn.in_group() && v.phone.size() >= 4) {
@@ -329,7 +336,8 @@ std::string not_named(Turn& turn, const Named& found, std::string_view who) {
                                                      {"phone", phone}});
   }
   return turn.say(Msg::volunteer_ambiguous,
-                  {{"n", std::to_string(found.same_name.size())},
+                  {{"n", found.same_name.size() > listed ? std::to_string(listed) + "+"
+                                                         : std::to_string(listed)},
                    {"who", w},
                    {"list", list},
                    {"example", std::to_string(found.same_name.front().person_id)}});

@@ -22,7 +22,9 @@ struct Candidate {
 };
 
 // What a coordinator's name for a volunteer found: the volunteer, or nobody; when approved
-// volunteers share the name, nobody is taken and `same_name` lists them all.
+// volunteers share the name, nobody is taken and `same_name` lists them (kSameNameListed of them,
+// and one more when even more share it).
+inline constexpr std::size_t kSameNameListed = 20;
 struct Named {
   std::optional<Volunteer> volunteer;
   std::vector<Volunteer> same_name;
@@ -46,8 +48,11 @@ std::vector<Candidate> rank(Turn& turn, const std::string& community_id, std::ui
                             const std::string& building, const std::set<std::int64_t>& exclude,
                             std::size_t n, bool skilled_only = false);
 // The best `n` candidates for a place on post `p`, as rank() with the post's skills and
-// building; on a high-risk post only those it would let on (trained and equipped), going on
-// down the ranking past those who are not.
+// building, among the reserve only (support::pool_split: nobody holding a place on a post of the
+// community that has not ended); on a high-risk post only those it would let on (trained and
+// equipped). Whom it passes over does not count: the ranking goes on down past them, reading at
+// most kMaxRead of the pool.
+inline constexpr std::size_t kMaxRead = 256;  // of the pool, at most, for one ranking
 std::vector<Candidate> rank_for_post(Turn& turn, const Post& p,
                                      const std::set<std::int64_t>& exclude, std::size_t n);
 // The same ranking over a pool the caller chose (the drivers of the fleet's vehicles).

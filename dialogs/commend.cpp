@@ -1,5 +1,6 @@
 #include "dialogs/commend.hpp"
 
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -16,6 +17,9 @@ struct Target {
   // says none of them.
   std::vector<Volunteer> same_name;
 };
+
+// Longer than any name a volunteer can give (the sign-up takes 30 characters).
+constexpr std::size_t kMaxName = 64;
 
 bool is_space_at(std::string_view s, std::size_t i) {
   if (i >= s.size()) return true;
@@ -44,10 +48,23 @@ std::optional<Target> find_target(Turn& turn, const Community& c, std::string_vi
     best = Target{person, team, name.size(), {}};
     if (by_name != nullptr) best->same_name.push_back(*by_name);
   };
-  for (const auto& v : turn.store.volunteers.approved(c.id)) {
-    consider(v.name, v.person_id, "", &v);
-    std::string number = std::to_string(v.person_id);
-    consider(number, v.person_id, "");
+  // A volunteer's name or number ends where a word does: each such start of `args`, up to the
+  // longest name, is looked up by itself (Volunteers::named), never the whole pool (a city has
+  // 549,000).
+  for (std::size_t end = 1; end <= args.size(); ++end) {
+    if (!is_space_at(args, end)) continue;
+    std::string_view start = args.substr(0, end);
+    if (utf8_length(start) > kMaxName) break;
+    for (const auto& v :
+         turn.store.volunteers.named(c.id, std::string(start), assignments::kSameNameListed + 1)) {
+      consider(v.name, v.person_id, "", &v);
+    }
+    auto id = parse_number<std::int64_t>(start, 1, std::numeric_limits<std::int64_t>::max());
+    if (auto v = id ? turn.store.volunteers.get(*id) : std::nullopt;
+        v && std::to_string(v->person_id) == start && v->community_id == c.id &&
+        v->status == VolunteerStatus::approved) {
+      consider(start, v->person_id, "");
+    }
   }
   for (const auto& t : teams()) {
     for (std::string_view name : {t.code, t.zh, t.en}) consider(name, 0, std::string(t.code));

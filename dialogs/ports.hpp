@@ -65,6 +65,17 @@ class Volunteers {
   virtual std::vector<PoolMember> nearest(const std::string& community_id, std::uint32_t skills,
                                           const std::string& building, int limit) = 0;
   virtual int count(const std::string& community_id, VolunteerStatus status) = 0;
+  // The approved volunteers of a community called exactly `name`, by number, at most `limit`
+  // (enough to list those who share a name), found by the name without reading the pool.
+  virtual std::vector<Volunteer> named(const std::string& community_id, const std::string& name,
+                                       int limit) = 0;
+  // The active part of the pool (做好志愿者储备, support::pool_split): the approved volunteers of
+  // the community holding a place (taken or held) on one of its posts that has not ended by
+  // `now`, counted in the statement however many posts that is. The rest is the reserve.
+  virtual int active(const std::string& community_id, std::int64_t now) = 0;
+  // Whether a person holds such a place on a post of the community: not in the reserve.
+  virtual bool has_place(std::int64_t person_id, const std::string& community_id,
+                         std::int64_t now) = 0;
 };
 
 // Help requests (tickets #N). claim() is the one conditional statement that gives a ticket to one

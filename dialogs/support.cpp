@@ -504,9 +504,12 @@ void recheck_post(Turn& turn, std::int64_t post_id, bool was_high,
   auto p = turn.store.posts.get(post_id);
   if (!p || p->ends_at <= turn.now) return;
   auto now = turn.store.risks.post(post_id);
+  // What a post needs is a set: the same courses and items typed in another order are no change.
   auto needs = [](const std::optional<PostSupport>& s) {
-    return s ? std::make_pair(s->courses, s->items)
-             : std::pair<std::vector<std::string>, std::vector<std::string>>{};
+    using Set = std::set<std::string>;
+    return s ? std::make_pair(Set(s->courses.begin(), s->courses.end()),
+                              Set(s->items.begin(), s->items.end()))
+             : std::pair<Set, Set>{};
   };
   bool now_high = high_risk(turn.store, *p);
   if (now_high == was_high && (!now_high || needs(now) == needs(was))) return;
@@ -612,17 +615,10 @@ std::string roster_lines(Turn& turn, const Post& p) {
 }
 
 PoolSplit pool_split(Turn& turn, const Community& c) {
-  std::set<std::int64_t> with_place;
-  for (const auto& p : turn.store.posts.current(c.id, turn.now)) {
-    for (const auto& e : turn.store.roster.of_post(p.id, RosterStatus::taken)) {
-      with_place.insert(e.person_id);
-    }
-  }
+  // Counted by the port over every post that has not ended: a list of current posts is bounded
+  // for showing, and a community with more of them would be miscounted.
   PoolSplit out;
-  for (std::int64_t person : with_place) {
-    auto v = turn.store.volunteers.get(person);
-    if (v && v->status == VolunteerStatus::approved && v->community_id == c.id) ++out.active;
-  }
+  out.active = turn.store.volunteers.active(c.id, turn.now);
   int approved = turn.store.volunteers.count(c.id, VolunteerStatus::approved);
   out.reserve = std::max(0, approved - out.active);
   return out;

@@ -62,9 +62,10 @@ std::string recheck_line(Turn& turn, const Post& p, Lang l);
 // their meals, transport and insurance; the active/reserve split of the pool.
 std::string roster_lines(Turn& turn, const Post& p);
 // The method's active/reserve split of a community's pool (做好志愿者储备), the one definition
-// /stats and /roster show: active = approved volunteers of the community with a place on a post
-// that has not ended; reserve = every other approved volunteer (one on a wait-list has no place
-// yet, so is in reserve).
+// /stats and /roster show and reserve offers keep to (assignments::rank_for_post): active =
+// approved volunteers of the community with a place (taken, or held during a review) on one of
+// its posts that has not ended (Volunteers::active, Volunteers::has_place); reserve = every other
+// approved volunteer (one on a wait-list has no place yet, so is in reserve).
 struct PoolSplit {
   int active = 0;
   int reserve = 0;

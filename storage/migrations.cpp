@@ -536,8 +536,16 @@ constexpr std::string_view kM16 = R"sql(
 CREATE INDEX outbox_pending_by_chat ON outbox(adapter, chat, id) WHERE status = 0;
 )sql";
 
-constexpr std::array<std::string_view, 16> kMigrations = {
-    kM1, kM2, kM3, kM4, kM5, kM6, kM7, kM8, kM9, kM10, kM11, kM12, kM13, kM14, kM15, kM16};
+// Issue 11's review: a coordinator's name for a volunteer is found through an index on the name
+// (names are not encrypted; phones are), not by reading the community's whole pool; the active
+// part of the pool is counted over the posts that have not ended, however many there are.
+constexpr std::string_view kM17 = R"sql(
+CREATE INDEX volunteers_by_name ON volunteers(community_id, status, name, person_id);
+CREATE INDEX posts_current ON posts(community_id, ends_at);
+)sql";
+
+constexpr std::array<std::string_view, 17> kMigrations = {
+    kM1, kM2, kM3, kM4, kM5, kM6, kM7, kM8, kM9, kM10, kM11, kM12, kM13, kM14, kM15, kM16, kM17};
 
 }  // namespace
 

@@ -72,7 +72,24 @@ VolunteersRepo::VolunteersRepo(Database& db, const FieldCipher* cipher)
                                           "person_id DESC")),
       nearest_unnumbered_(db.sql(), nearest_sql("building_no IS NULL AND building IS NOT :same "
                                                 "ORDER BY building, person_id")),
-      count_(db.sql(), "SELECT COUNT(*) FROM volunteers WHERE community_id = ? AND status = ?") {}
+      count_(db.sql(), "SELECT COUNT(*) FROM volunteers WHERE community_id = ? AND status = ?"),
+      named_(db.sql(), std::string("SELECT ") + kColumns +
+                           " FROM volunteers WHERE community_id = :community AND "
+                           "status = 'approved' AND name = :name ORDER BY person_id LIMIT :limit"),
+      // A place is taken or held (dialogs/roster.hpp); the post is the community's and has not
+      // ended; the person is an approved volunteer of the same community.
+      active_(db.sql(),
+              "SELECT COUNT(DISTINCT r.person_id) FROM posts p "
+              "JOIN roster r ON r.post_id = p.id AND r.status IN ('taken', 'held') "
+              "JOIN volunteers v ON v.person_id = r.person_id "
+              "WHERE p.community_id = :community AND p.ends_at > :now "
+              "AND v.community_id = :community AND v.status = 'approved'"),
+      // The person's few roster rows first, then their posts by id (CROSS JOIN keeps that
+      // order: from the posts' side it would go through every current post of the community).
+      has_place_(db.sql(),
+                 "SELECT EXISTS (SELECT 1 FROM roster r CROSS JOIN posts p ON p.id = r.post_id "
+                 "WHERE r.person_id = :person AND r.status IN ('taken', 'held') "
+                 "AND p.community_id = :community AND p.ends_at > :now)") {}
 
 Volunteer VolunteersRepo::read(SQLite::Statement& q) const {
   Volunteer v;
@@ -220,6 +237,35 @@ int VolunteersRepo::count(const std::string& community_id, VolunteerStatus statu
   q->bind(2, to_string(status));
   q->executeStep();
   return q->getColumn(0).getInt();
+}
+
+std::vector<Volunteer> VolunteersRepo::named(const std::string& community_id,
+                                             const std::string& name, int limit) {
+  Use q(named_);
+  q->bind(":community", community_id);
+  q->bind(":name", name);
+  q->bind(":limit", limit);
+  std::vector<Volunteer> out;
+  while (q->executeStep()) out.push_back(read(*q));
+  return out;
+}
+
+int VolunteersRepo::active(const std::string& community_id, std::int64_t now) {
+  Use q(active_);
+  q->bind(":community", community_id);
+  q->bind(":now", now);
+  q->executeStep();
+  return q->getColumn(0).getInt();
+}
+
+bool VolunteersRepo::has_place(std::int64_t person_id, const std::string& community_id,
+                               std::int64_t now) {
+  Use q(has_place_);
+  q->bind(":person", person_id);
+  q->bind(":community", community_id);
+  q->bind(":now", now);
+  q->executeStep();
+  return q->getColumn(0).getInt() != 0;
 }
 
 }  // namespace linli::storage

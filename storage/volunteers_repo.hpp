@@ -30,6 +30,15 @@ class VolunteersRepo final : public Volunteers {
   std::vector<PoolMember> nearest(const std::string& community_id, std::uint32_t skills,
                                   const std::string& building, int limit) override;
   int count(const std::string& community_id, VolunteerStatus status) override;
+  // One range of the index volunteers_by_name (kM16).
+  std::vector<Volunteer> named(const std::string& community_id, const std::string& name,
+                               int limit) override;
+  // The community's current posts (index posts_current), their rosters' places, each person
+  // once.
+  int active(const std::string& community_id, std::int64_t now) override;
+  // The person's places (index roster_by_person), one post looked up by id each.
+  bool has_place(std::int64_t person_id, const std::string& community_id,
+                 std::int64_t now) override;
 
  private:
   Volunteer read(SQLite::Statement& q) const;
@@ -49,6 +58,9 @@ class VolunteersRepo final : public Volunteers {
   SQLite::Statement nearest_down_;
   SQLite::Statement nearest_unnumbered_;
   SQLite::Statement count_;
+  SQLite::Statement named_;
+  SQLite::Statement active_;
+  SQLite::Statement has_place_;
 };
 
 std::string to_string(VolunteerStatus s);

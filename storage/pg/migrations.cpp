@@ -426,7 +426,14 @@ constexpr std::string_view kPg16 = R"sql(
 CREATE INDEX outbox_pending_by_chat ON outbox(adapter, chat, id) WHERE status = 0;
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations = {{{14, kPg14}, {15, kPg15}, {16, kPg16}}};
+// kM17: volunteers found by name; a community's posts by when they end.
+constexpr std::string_view kPg17 = R"sql(
+CREATE INDEX volunteers_by_name ON volunteers(community_id, status, name, person_id);
+CREATE INDEX posts_current ON posts(community_id, ends_at);
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations = {
+    {{14, kPg14}, {15, kPg15}, {16, kPg16}, {17, kPg17}}};
 
 }  // namespace
 

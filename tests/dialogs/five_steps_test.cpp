@@ -13,6 +13,7 @@ namespace linli::test {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 
 class FiveSteps : public FiveStepsFixture {};
 
@@ -309,6 +310,19 @@ class CountingVolunteers final : public Volunteers {
   int count(const std::string& community_id, VolunteerStatus status) override {
     return real_.count(community_id, status);
   }
+  std::vector<Volunteer> named(const std::string& community_id, const std::string& name,
+                               int limit) override {
+    auto found = real_.named(community_id, name, limit);
+    rows_read += found.size();
+    return found;
+  }
+  int active(const std::string& community_id, std::int64_t now) override {
+    return real_.active(community_id, now);
+  }
+  bool has_place(std::int64_t person_id, const std::string& community_id,
+                 std::int64_t now) override {
+    return real_.has_place(person_id, community_id, now);
+  }
 
   int whole_pool_reads = 0;
   std::size_t rows_read = 0;
@@ -358,6 +372,39 @@ TEST_F(LargePool, RankingReadsTheNearestFewNotTheWholePool) {
   EXPECT_EQ(offered, (std::vector<std::string>{"doc35", "doc36", "doc5"}));
   EXPECT_EQ(counting_.whole_pool_reads, 0);
   EXPECT_LT(counting_.rows_read, 200u);
+}
+
+// A coordinator's name for a volunteer is looked up by the name, not in the whole pool: the
+// same answers (the one found, or the list of those who share the name) from a few rows.
+TEST_F(LargePool, ANameIsLookedUpWithoutReadingThePool) {
+  for (int i = 0; i < 1200; ++i) add_volunteer("v" + std::to_string(i), std::to_string(i % 29));
+  std::int64_t a = add_volunteer("wf1", "31");
+  std::int64_t b = add_volunteer("wf2", "35");
+  for (std::int64_t id : {a, b}) {
+    auto v = *store_.volunteers.get(id);
+    v.name = "王芳";
+    store_.volunteers.upsert(v);
+  }
+  open_request("repair", "厨房水管漏水");
+  std::string said = to(say("zhou", "zhou", "派单 #1 王芳"), "zhou");
+  EXPECT_THAT(said, HasSubstr("有 2 位审核通过的志愿者都叫「王芳」"));
+  EXPECT_THAT(said, HasSubstr("编号 " + std::to_string(a) + " · 王芳 · 31栋"));
+  EXPECT_THAT(said, HasSubstr("编号 " + std::to_string(b) + " · 王芳 · 35栋"));
+  EXPECT_THAT(store_.offers.open_for("request", 1), IsEmpty());
+  say("zhou", "zhou", "派单 #1 v1107");
+  ASSERT_EQ(store_.offers.open_for("request", 1).size(), 1u);
+  EXPECT_EQ(store_.offers.open_for("request", 1)[0].person_id, person("v1107"));
+  // /commend finds its volunteer by the words its text starts with, the same way.
+  EXPECT_THAT(to(say("zhou", "zhou", "表彰 王芳 连续三天送药"), "zhou"),
+              HasSubstr("有 2 位审核通过的志愿者都叫「王芳」"));
+  say("zhou", "zhou", "表彰 v1107 连续三天送药");
+  say("zhou", "zhou", "表彰 " + std::to_string(b) + "：连续三天送药");
+  auto commended = store_.commendations.in_period("sc", 0, now_ + 1);
+  ASSERT_EQ(commended.size(), 2u);
+  EXPECT_EQ(commended[0].person_id, person("v1107"));
+  EXPECT_EQ(commended[1].person_id, b);
+  EXPECT_EQ(counting_.whole_pool_reads, 0);
+  EXPECT_LT(counting_.rows_read, 20u);
 }
 
 TEST_F(FiveSteps, RemindersAskToConfirmAndWhoDoesNotIsReplacedFromTheWaitList) {

@@ -5,9 +5,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 #include <vector>
 
+#include "dialogs/assignments.hpp"
 #include "dialogs/support.hpp"
 #include "tests/support/five_steps_fixture.hpp"
 
@@ -43,6 +45,30 @@ class Support : public FiveStepsFixture {
     s.courses = std::move(courses);
     s.items = std::move(items);
     store_.risks.put_post(s);
+  }
+  // 陈师傅 takes post 1's place from its call and does not confirm it: he is replaced an hour
+  // before the start. What the replacement sent.
+  std::vector<Sent> chen_not_confirming() {
+    auto cards = recruit();
+    say("chen", "g31", "报名", cards["g31"]);
+    EXPECT_EQ(status(1, "chen"), RosterStatus::taken);
+    advance(24 * kHour);  // the reminder
+    auto replaced = advance(kHour);
+    EXPECT_EQ(status(1, "chen"), RosterStatus::gone);
+    return replaced;
+  }
+  // zhou offers post 1 to 陈师傅, who declines. What the decline sent.
+  std::vector<Sent> chen_declining() {
+    auto offer = say("zhou", "zhou", "派单 1 陈师傅");
+    EXPECT_EQ(store_.offers.open_to(person("chen")).size(), 1u);
+    return say("chen", "chen", "不行", find_to(offer, "chen")->platform_id);
+  }
+  // The next offer went to 刘医生 (32), not to 赵姐 (31), who ranks before him.
+  void offered_to_liu_not_zhao(const std::vector<Sent>& sent) {
+    EXPECT_TRUE(store_.offers.open_to(person("zhao")).empty());
+    EXPECT_TRUE(texts_to(sent, "zhao").empty());
+    EXPECT_EQ(store_.offers.open_to(person("liu")).size(), 1u);
+    EXPECT_FALSE(texts_to(sent, "liu").empty());
   }
   int stock_of(const std::string& item) {
     auto i = store_.equipment.item("sc", item);
@@ -384,16 +410,7 @@ TEST_F(Support, AReserveOfferOfAHighRiskPostGoesToTheTrainedNotTheBetterRanked) 
   high_post(1);
   qualify("陈师傅");
   qualify("刘医生");
-  auto cards = recruit();
-  say("chen", "g31", "报名", cards["g31"]);
-  ASSERT_EQ(status(1, "chen"), RosterStatus::taken);
-  advance(24 * kHour);  // the reminder: 陈师傅 does not confirm
-  auto replaced = advance(kHour);
-  ASSERT_EQ(status(1, "chen"), RosterStatus::gone);
-  EXPECT_TRUE(store_.offers.open_to(person("zhao")).empty());
-  EXPECT_TRUE(texts_to(replaced, "zhao").empty());
-  ASSERT_EQ(store_.offers.open_to(person("liu")).size(), 1u);
-  EXPECT_FALSE(texts_to(replaced, "liu").empty());
+  offered_to_liu_not_zhao(chen_not_confirming());
 }
 
 // The same after a coordinator's offer is declined: the next one is the next who qualifies.
@@ -401,12 +418,7 @@ TEST_F(Support, AfterADeclinedOfferTheNextOfferGoesToTheTrainedOnly) {
   high_post(1);
   qualify("陈师傅");
   qualify("刘医生");
-  auto offer = say("zhou", "zhou", "派单 1 陈师傅");
-  ASSERT_EQ(store_.offers.open_to(person("chen")).size(), 1u);
-  auto declined = say("chen", "chen", "不行", find_to(offer, "chen")->platform_id);
-  EXPECT_TRUE(store_.offers.open_to(person("zhao")).empty());
-  EXPECT_TRUE(texts_to(declined, "zhao").empty());
-  EXPECT_EQ(store_.offers.open_to(person("liu")).size(), 1u);
+  offered_to_liu_not_zhao(chen_declining());
 }
 
 // /post N that makes a post high-risk, or changes what it needs, re-checks who is on it as /risk
@@ -538,6 +550,148 @@ TEST_F(Support, RosterAndStatsCountTheSameReserve) {
   EXPECT_THAT(to(say("zhou", "zhou", "统计"), "zhou"),
               HasSubstr("在岗 1 人（有岗位名额），储备 2 人"));
   EXPECT_THAT(to(say("zhou", "zhou", "名单 1"), "zhou"), HasSubstr("储备 = 本社区 2 名"));
+}
+
+// /post N with the same courses and items typed in another order changes nothing: what a post
+// needs is a set, so nobody is re-checked and the coordinators are not told.
+TEST_F(Support, ReEnteringAPostsNeedsInAnotherOrderIsNoChange) {
+  high_post(3);  // needs 防疫知识, 口罩 and 防护服
+  auto cards = recruit();
+  qualify("陈师傅");
+  say("chen", "g31", "报名", cards["g31"]);
+  ASSERT_EQ(status(1, "chen"), RosterStatus::taken);
+  say("zhou", "zhou", "设岗 1");
+  for (const char* a : {"-", "-", "-", "-", "-", "-", "-", "-", "防护服 口罩"})
+    say("zhou", "zhou", a);
+  std::string told = to(say("zhou", "zhou", "是"), "zhou");
+  EXPECT_THAT(told, HasSubstr("岗位 1"));  // saved
+  EXPECT_THAT(told, Not(HasSubstr("风险或上岗要求改了")));
+  auto s = store_.risks.post(1);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(std::set<std::string>(s->items.begin(), s->items.end()),
+            (std::set<std::string>{"masks", "suits"}));
+  // A real change still re-checks: without suits.
+  say("zhou", "zhou", "设岗 1");
+  for (const char* a : {"-", "-", "-", "-", "-", "-", "-", "-", "口罩"}) say("zhou", "zhou", a);
+  EXPECT_THAT(to(say("zhou", "zhou", "是"), "zhou"), HasSubstr("岗位 1 的风险或上岗要求改了"));
+}
+
+// ---- the reserve: one definition for counting and for offering
+
+class Reserve : public Support {
+ protected:
+  // `user` holds a confirmed place on post `post` (another current post than the one offered).
+  void place(std::int64_t post, const std::string& user, int headcount) {
+    ASSERT_TRUE(store_.roster.take(post, person(user), RosterStatus::taken, headcount, now_));
+    store_.roster.confirm(post, person(user));
+  }
+  // The names rank_for_post puts first for post `post_id`.
+  std::vector<std::string> ranked(std::int64_t post_id, std::size_t n) {
+    InboundEvent ev = event("zhou", "zhou");
+    Outcome out;
+    Turn turn(config_, store_, *dir_, Origin::of(ev), *store_.people.get(person("zhou")), now_,
+              out);
+    std::vector<std::string> names;
+    for (const auto& c : assignments::rank_for_post(turn, *store_.posts.get(post_id), {}, n)) {
+      names.push_back(c.name);
+    }
+    return names;
+  }
+};
+
+// The active part of the pool counts the places on every current post, not on the first 50.
+TEST_F(Reserve, StatsCountTheActiveOnMoreThanFiftyCurrentPosts) {
+  for (int i = 0; i < 55; ++i) {
+    std::string user = "v" + std::to_string(i);
+    add_volunteer(user, std::to_string(i));
+    place(make_post(1, std::to_string(i), 26 + i), user, 1);
+  }
+  EXPECT_THAT(to(say("zhou", "zhou", "统计"), "zhou"),
+              HasSubstr("在岗 55 人（有岗位名额），储备 3 人"));
+  EXPECT_THAT(to(say("zhou", "zhou", "名单 1"), "zhou"), HasSubstr("储备 = 本社区 3 名"));
+}
+
+// A reserve offer goes to the reserve: 赵姐 (31) ranks before 刘医生 (32) but holds a place on
+// another current post, so she is active, not reserve.
+TEST_F(Reserve, AReserveOfferSkipsWhoHoldsAPlaceOnAnotherCurrentPost) {
+  make_post(1);
+  place(make_post(1, "40", 50), "zhao", 1);
+  offered_to_liu_not_zhao(chen_not_confirming());
+}
+
+// The same after a coordinator's offer of a post is declined.
+TEST_F(Reserve, AfterADeclinedOfferTheNextOfferGoesToTheReserveOnly) {
+  make_post(1);
+  place(make_post(1, "40", 50), "zhao", 1);
+  offered_to_liu_not_zhao(chen_declining());
+}
+
+// With more candidates than one ranking reads (kMaxRead), who comes first: the post's building,
+// there whoever served fewest hours this week, then by number; then the nearest buildings.
+TEST_F(Reserve, PastTheReadLimitTheFirstAreTheSameBuildingsLeastServedThenTheNearest) {
+  // 300 more, their buildings not in the order of their numbers: r30, r90, r150, r210 and r270
+  // live in 31; building 30's and 32's come after 刘医生 (32), who signed up first.
+  for (int i = 0; i < 300; ++i) {
+    add_volunteer("r" + std::to_string(i), std::to_string(1 + (7 * i) % 60));
+  }
+  ASSERT_GT(store_.volunteers.count("sc", VolunteerStatus::approved),
+            static_cast<int>(assignments::kMaxRead));
+  auto shift = store_.shifts.check_in(Shift{0, person("chen"), "sc", 0, now_ - 3 * kHour, 0});
+  ASSERT_TRUE(shift);
+  ASSERT_TRUE(store_.shifts.check_out(*shift, now_ - 2 * kHour));  // 陈师傅 served an hour
+  make_post(1);
+  EXPECT_EQ(ranked(1, 8), (std::vector<std::string>{"赵姐", "r30", "r90", "r150", "r210", "r270",
+                                                    "陈师傅", "刘医生"}));
+}
+
+// Those set aside (holding a place elsewhere) do not end the read: past 40 of them in the post's
+// building, the two of that building in reserve come first, before a nearer number elsewhere.
+TEST_F(Reserve, WhomTheRulesSetAsideDoNotEndTheReadEarly) {
+  std::int64_t other = make_post(100, "40", 50);
+  place(other, "chen", 100);
+  place(other, "zhao", 100);
+  for (int i = 0; i < 40; ++i) {
+    add_volunteer("a" + std::to_string(i), "31");
+    place(other, "a" + std::to_string(i), 100);
+  }
+  add_volunteer("b0", "31");
+  add_volunteer("b1", "31");
+  std::int64_t post = make_post(2);
+  EXPECT_EQ(ranked(post, 2), (std::vector<std::string>{"b0", "b1"}));
+  EXPECT_EQ(ranked(post, 3), (std::vector<std::string>{"b0", "b1", "刘医生"}));
+}
+
+// The read is bounded: past kMaxRead people set aside in the building, one more there in reserve
+// is not reached, and the offer goes to the best found within the bound.
+TEST_F(Reserve, TheReadStopsAtItsBound) {
+  const int set_aside = static_cast<int>(assignments::kMaxRead) + 40;
+  std::int64_t other = make_post(1000, "40", 50);
+  place(other, "chen", 1000);
+  place(other, "zhao", 1000);
+  for (int i = 0; i < set_aside; ++i) {
+    add_volunteer("a" + std::to_string(i), "31");
+    place(other, "a" + std::to_string(i), 1000);
+  }
+  add_volunteer("b0", "31");
+  std::int64_t post = make_post(1);
+  EXPECT_EQ(ranked(post, 1), (std::vector<std::string>{"刘医生"}));
+}
+
+// More volunteers share a name than the list shows: 20 are listed and the count says more.
+TEST_F(Support, AListOfThoseWhoShareANameIsBoundedAndSaysThereAreMore) {
+  for (int i = 0; i < 25; ++i) {
+    std::int64_t id = add_volunteer("wf" + std::to_string(i), std::to_string(i));
+    auto v = *store_.volunteers.get(id);
+    v.name = "王芳";
+    store_.volunteers.upsert(v);
+  }
+  say("zhou", "zhou", "库存 口罩 +5");
+  std::string said = to(say("zhou", "zhou", "发放 王芳 口罩 1"), "zhou");
+  EXPECT_THAT(said, HasSubstr("有 20+ 位审核通过的志愿者都叫「王芳」"));
+  std::size_t lines = 0;
+  for (std::size_t at = 0; (at = said.find(" · 王芳 · ", at)) != std::string::npos; ++at) ++lines;
+  EXPECT_EQ(lines, assignments::kSameNameListed);
+  EXPECT_EQ(store_.equipment.item("sc", "masks")->qty, 5);
 }
 
 }  // namespace

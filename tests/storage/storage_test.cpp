@@ -353,6 +353,122 @@ TEST_F(Candidates, RankingReadsNoPhone) {
   EXPECT_EQ(keyed.volunteers.nearest("sc", bit(Skill::medical), "31", 1).size(), 4u);
 }
 
+// A coordinator's name for a volunteer (/assign, /issue, /train …) is looked up by the name in
+// the statement, through its index: never the community's whole pool, whose phones would all
+// be decrypted for it (a city has 549,000).
+TEST_F(Candidates, ANameIsFoundAmongTheApprovedOfItsCommunityByItsIndexBounded) {
+  add_pool();
+  // Several people of one name: each their own person.
+  auto add_as = [&](const std::string& user, const std::string& name, const std::string& building,
+                    VolunteerStatus status = VolunteerStatus::approved,
+                    const std::string& community = "sc") {
+    add(user, building, 0, status, community);
+    auto v = *store_.volunteers.get(store_.people.find("pg", user)->id);
+    v.name = name;
+    store_.volunteers.upsert(v);
+  };
+  add_as("wf1", "王芳", "31");
+  add_as("wf2", "王芳", "A座");
+  add_as("wf3", "王芳", "7", VolunteerStatus::pending);
+  add_as("wf4", "王芳", "31", VolunteerStatus::approved, "na");
+  add_as("wf5", "王芳芳", "31");
+  add_as("wf6", "王芳", "", VolunteerStatus::rejected);
+  add_as("wf7", "王芳", "");  // an approved 王芳 of sc again: a later number
+  auto names = [&](const std::string& name, int limit) {
+    std::vector<std::string> out;
+    for (const auto& v : store_.volunteers.named("sc", name, limit)) {
+      EXPECT_EQ(v.name, name);
+      EXPECT_EQ(v.community_id, "sc");
+      EXPECT_EQ(v.status, VolunteerStatus::approved);
+      EXPECT_EQ(v.phone, "13900000000");  // what tells neighbours apart in a private chat
+      out.push_back(v.building);
+    }
+    return out;
+  };
+  EXPECT_EQ(names("王芳", 20), (std::vector<std::string>{"31", "A座", ""}));  // by number
+  EXPECT_EQ(names("王芳", 2), (std::vector<std::string>{"31", "A座"}));
+  EXPECT_EQ(names("u30", 20), (std::vector<std::string>{"30"}));
+  EXPECT_TRUE(names("王", 20).empty());  // exact names only
+  EXPECT_TRUE(names("pending31", 20).empty());
+  EXPECT_TRUE(store_.volunteers.named("nobody", "王芳", 20).empty());
+  // The rest of the pool is not read: phones that do not decrypt there change nothing.
+  db_.sql().exec("UPDATE volunteers SET phone = 'enc1:AAAA' WHERE name <> 'u30'");
+  FieldCipher cipher(std::string(32, 'k'));
+  SqliteStore keyed(db_, &cipher);
+  EXPECT_THROW(keyed.volunteers.approved("sc"), FieldCipherError);
+  EXPECT_EQ(keyed.volunteers.named("sc", "u30", 20).size(), 1u);
+  // And the statement is one range of the name's index.
+  SQLite::Statement plan(db_.sql(),
+                         "EXPLAIN QUERY PLAN SELECT person_id FROM volunteers WHERE "
+                         "community_id = 'sc' AND status = 'approved' AND name = '王芳' "
+                         "ORDER BY person_id LIMIT 21");
+  std::string steps;
+  while (plan.executeStep()) steps += plan.getColumn(3).getString() + "\n";
+  EXPECT_THAT(steps, ::testing::HasSubstr("USING COVERING INDEX volunteers_by_name"));
+  EXPECT_THAT(steps, ::testing::Not(::testing::HasSubstr("TEMP B-TREE")));
+}
+
+// The active part of the pool (support::pool_split) is counted by the statement over every post
+// of the community that has not ended, more than any list of current posts shows (50).
+TEST_F(Candidates, TheActivePartOfThePoolCountsThePlacesOnEveryCurrentPost) {
+  constexpr std::int64_t kNow = 1'800'000'000'000;
+  std::int64_t coordinator = store_.people.resolve("pg", "zhou", "zhou", 1).id;
+  auto post = [&](std::int64_t ends_at, const std::string& community = "sc") {
+    Post p;
+    p.community_id = community;
+    p.team = "care";
+    p.title = "岗位";
+    p.headcount = 5;
+    p.starts_at = ends_at - 3'600'000;
+    p.ends_at = ends_at;
+    p.created_by = coordinator;
+    return store_.posts.create(p);
+  };
+  auto id = [&](const std::string& name) { return store_.people.find("pg", name)->id; };
+  // 60 current posts, one approved volunteer on each; the 60th's post ends last.
+  for (int i = 0; i < 60; ++i) {
+    std::string name = "v" + std::to_string(i);
+    add(name, std::to_string(i), 0);
+    std::int64_t p = post(kNow + (i + 1) * 3'600'000);
+    ASSERT_TRUE(store_.roster.take(p, id(name), RosterStatus::taken, 5, kNow));
+  }
+  ASSERT_EQ(store_.posts.current("sc", kNow).size(), 50u);  // what a list shows: not all
+  EXPECT_EQ(store_.volunteers.active("sc", kNow), 60);
+  std::int64_t last = post(kNow + 100 * 3'600'000);
+  // Counted once however many places they hold; a held place is a place.
+  ASSERT_TRUE(store_.roster.take(last, id("v0"), RosterStatus::taken, 5, kNow));
+  add("held", "1", 0);
+  ASSERT_TRUE(store_.roster.take(last, id("held"), RosterStatus::held, 5, kNow));
+  // Not active: waiting, gone, on a post that has ended, not approved, of another community,
+  // or on another community's post.
+  add("waiting", "1", 0);
+  EXPECT_EQ(store_.roster.wait(last, id("waiting"), kNow), 1);
+  add("gone", "1", 0);
+  ASSERT_TRUE(store_.roster.take(last, id("gone"), RosterStatus::taken, 5, kNow));
+  ASSERT_TRUE(store_.roster.move(last, id("gone"), RosterStatus::taken, RosterStatus::gone));
+  add("ended", "1", 0);
+  ASSERT_TRUE(store_.roster.take(post(kNow), id("ended"), RosterStatus::taken, 5, kNow));
+  add("pending", "1", 0, VolunteerStatus::pending);
+  ASSERT_TRUE(store_.roster.take(last, id("pending"), RosterStatus::held, 5, kNow));
+  add("na1", "1", 0, VolunteerStatus::approved, "na");
+  ASSERT_TRUE(store_.roster.take(last, id("na1"), RosterStatus::taken, 5, kNow));
+  add("na2", "1", 0);
+  ASSERT_TRUE(
+      store_.roster.take(post(kNow + 3'600'000, "na"), id("na2"), RosterStatus::taken, 5, kNow));
+  EXPECT_EQ(store_.volunteers.active("sc", kNow), 61);
+  EXPECT_EQ(store_.volunteers.active("na", kNow), 0);  // na1 is on sc's post
+  // One by one, the same rule.
+  for (const char* name : {"v0", "v59", "held"}) {
+    EXPECT_TRUE(store_.volunteers.has_place(id(name), "sc", kNow)) << name;
+  }
+  for (const char* name : {"waiting", "gone", "ended", "na2"}) {
+    EXPECT_FALSE(store_.volunteers.has_place(id(name), "sc", kNow)) << name;
+  }
+  // Once the posts have ended, everyone is in reserve again but who is on the last one.
+  EXPECT_FALSE(store_.volunteers.has_place(id("v59"), "sc", kNow + 60 * 3'600'000));
+  EXPECT_EQ(store_.volunteers.active("sc", kNow + 60 * 3'600'000), 2);  // v0 and held
+}
+
 TEST(StorageFile, TheMigrationNumbersTheBuildingsOfExistingVolunteers) {
   test::OldDatabase old(
       4, 3,

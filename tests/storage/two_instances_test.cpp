@@ -33,6 +33,16 @@ class TwoInstances : public ::testing::Test {
     p.id = a_.posts.create(p);
     return p;
   }
+  // An open help request of person 1, stored through A.
+  std::int64_t open_request() {
+    HelpRequest r;
+    r.community_id = "sc";
+    r.resident_id = person(1);
+    r.category = "repair";
+    r.details = "水管漏水";
+    r.created_at = kNow;
+    return a_.requests.create(r);
+  }
 
   test::TempDir dir_;
   Database a_db_{dir_.path() + "/linli.db", "normal"};
@@ -115,18 +125,33 @@ TEST_F(TwoInstances, LoweredRaisedAndLoweredAgainMovesTheLatestSignUpsAgain) {
 }
 
 TEST_F(TwoInstances, ATaskIsClaimedOnceWhateverEachInstanceReadBefore) {
-  HelpRequest r;
-  r.community_id = "sc";
-  r.resident_id = person(1);
-  r.category = "repair";
-  r.details = "水管漏水";
-  r.created_at = kNow;
-  std::int64_t id = a_.requests.create(r);
+  std::int64_t id = open_request();
   ASSERT_EQ(a_.requests.get(id)->status, RequestStatus::open);  // both read it open
   ASSERT_EQ(b_.requests.get(id)->status, RequestStatus::open);
   EXPECT_TRUE(b_.requests.claim(id, person(2), kNow));
   EXPECT_FALSE(a_.requests.claim(id, person(3), kNow));
   EXPECT_EQ(a_.requests.get(id)->volunteer_id, person(2));
+}
+
+// A resident's typed rating and their button press, decided on two instances: both read the
+// request done and unrated, both rate it. One statement keeps the first: the other rates nothing
+// and is told so (the guard is `rating IS NULL` in HelpRequests::rate).
+TEST_F(TwoInstances, ARequestRatedByBothAtOnceKeepsOneRatingTheFirst) {
+  std::int64_t id = open_request();
+  ASSERT_TRUE(a_.requests.claim(id, person(2), kNow));
+  ASSERT_TRUE(a_.requests.finish(id, person(2), kNow + 1));
+  for (SqliteStore* s : {&a_, &b_}) {  // both read it done and not rated yet
+    auto seen = s->requests.get(id);
+    ASSERT_EQ(seen->status, RequestStatus::done);
+    ASSERT_EQ(seen->rating, 0);
+  }
+  EXPECT_TRUE(b_.requests.rate(id, person(1), 5, "很快"));
+  EXPECT_FALSE(a_.requests.rate(id, person(1), 1, "太慢了"));
+  for (SqliteStore* s : {&a_, &b_}) {
+    auto kept = s->requests.get(id);
+    EXPECT_EQ(kept->rating, 5);
+    EXPECT_EQ(kept->comment, "很快");
+  }
 }
 
 // /checkin from two chats, decided on two instances: both read that the person is not on duty,
