@@ -7,23 +7,34 @@
 namespace linli::storage::pg {
 
 void PgCertificatesRepo::use_secret(std::string secret) {
-  secret_ = std::move(secret);
+  operator_secret_ = std::move(secret);
   this->secret();
 }
 
-const std::string& PgCertificatesRepo::secret() {
-  if (!secret_.empty()) return secret_;
-  // bytea travels as hex text: a parameter is a C string here, and random bytes hold NULs.
+std::string PgCertificatesRepo::secret() {
+  if (!operator_secret_.empty()) return operator_secret_;
+  // Read each time, never kept: a secret this connection made belongs to a transaction that
+  // may still roll back (a serialization failure at COMMIT, and the pool runs it again), and a
+  // copy kept from it would sign certificates with a secret no other instance ever sees.
+  // Certificates are rare; one more SELECT for each is nothing.
+  const auto stored = [this]() -> std::optional<std::string> {
+    Result r = c_.exec("SELECT encode(value, 'hex') FROM service_secrets WHERE name = $1",
+                       {certificate::kSecretName});
+    if (r.rows() == 0) return std::nullopt;
+    auto bytes = certificate::from_hex(r.text(0, 0));
+    if (!bytes || bytes->empty())
+      throw std::runtime_error("service_secrets: a bad certificates secret");
+    return bytes;
+  };
+  if (auto s = stored()) return *s;
+  // bytea travels as hex text: a parameter is a C string here, and random bytes hold NULs. Of
+  // two instances making it at once, the second waits and keeps the first's.
   c_.exec(
       "INSERT INTO service_secrets (name, value) VALUES ($1, decode($2, 'hex')) "
       "ON CONFLICT DO NOTHING",
       {certificate::kSecretName, certificate::to_hex(certificate::new_secret())});
-  Result r = c_.exec("SELECT encode(value, 'hex') FROM service_secrets WHERE name = $1",
-                     {certificate::kSecretName});
-  auto bytes = r.rows() == 1 ? certificate::from_hex(r.text(0, 0)) : std::nullopt;
-  if (!bytes || bytes->empty()) throw std::runtime_error("service_secrets: no certificates secret");
-  secret_ = std::move(*bytes);
-  return secret_;
+  if (auto s = stored()) return *s;
+  throw std::runtime_error("service_secrets: no certificates secret");
 }
 
 Certificate PgCertificatesRepo::issue(const Certificate& c) {

@@ -3,7 +3,8 @@
 // serves it on SQLite, with the same signature (storage/certificate_signature.*), so a code
 // issued on either engine verifies on the other once the rows and the secret are copied. The
 // secret is the operator's, or the one kept in service_secrets, made by whichever instance
-// needs it first (one INSERT ... ON CONFLICT DO NOTHING: every instance then reads the same).
+// needs it first (one INSERT ... ON CONFLICT DO NOTHING: every instance then reads the same),
+// and read again at each use rather than kept (certificates_repo.cpp says why).
 // Used by one thread at a time, with the connection it was built on.
 
 #include <cstdint>
@@ -28,11 +29,11 @@ class PgCertificatesRepo final : public Certificates {
   bool revoke(std::int64_t id, std::int64_t by, std::int64_t now) override;
 
  private:
-  const std::string& secret();
+  std::string secret();
   std::optional<Certificate> get(std::int64_t id);
 
   Connection& c_;
-  std::string secret_;
+  std::string operator_secret_;
 };
 
 }  // namespace linli::storage::pg

@@ -732,6 +732,23 @@ TYPED_TEST(Ports2, BusyDriversScheduleAndTotalsOfTheFleet) {
   EXPECT_EQ(this->b().trips.total("other"), (std::pair<int, std::int64_t>{0, 0}));
 }
 
+// A unit of work that made the secret and then rolled back (on PostgreSQL a serialization
+// failure at COMMIT does, and the pool runs it again) leaves no secret behind: the next
+// certificate must not be signed with that one, which no other instance could ever check.
+TEST(PgCertificates, ASecretMadeInAUnitOfWorkThatRolledBackSignsNothing) {
+  LINLI_REQUIRE_POSTGRES();
+  OnPostgres db;
+  auto a = db.open();
+  auto b = db.open();
+  a->exec(kSeed);
+  auto& connection = static_cast<PgInstance&>(*a).connection();
+  connection.exec("BEGIN");
+  a->ports().certificates.issue(certificate_of(2));
+  connection.exec("ROLLBACK");
+  Certificate kept = a->ports().certificates.issue(certificate_of(2));
+  EXPECT_EQ(b->ports().certificates.check(kept.code).status, CertificateStatus::valid);
+}
+
 // --- Races on PostgreSQL ---------------------------------------------------------------------
 
 // Two transactions at once on two connections: A has done its write and holds the row; B's
@@ -790,7 +807,7 @@ class PgRace : public ::testing::TestWithParam<const char*> {
   std::unique_ptr<PgInstance> a_;
 
  private:
-  bool waits_on_a_lock(const std::atomic<int>& pid) {
+  bool waits_on_a_lock(const std::atomic<int>& pid) const {
     pg::Connection watch(conninfo_);
     const auto deadline = std::chrono::steady_clock::now() + 30s;
     while (std::chrono::steady_clock::now() < deadline) {
@@ -805,6 +822,7 @@ class PgRace : public ::testing::TestWithParam<const char*> {
     return false;
   }
 
+ protected:
   std::string conninfo_;
 };
 
@@ -863,6 +881,44 @@ TEST_P(PgRace, OnePlateRegisteredTwiceAtOnceIsOneVehicle) {
   EXPECT_FALSE(added);
   EXPECT_EQ(retries, serializable() ? 1u : 0u);
   EXPECT_EQ(a_->ports().vehicles.of_community("sc").size(), 1u);
+}
+
+// Two coordinators stock up a new item at once (库存 口罩 +5, +3): both are counted.
+TEST_P(PgRace, StockAddedByTwoInstancesAtOnceCountsBoth) {
+  begin_a();
+  ASSERT_EQ(a_->ports().equipment.add("sc", "masks", 5), 5);
+  auto [now, retries] =
+      against_a<int>([](Instance& b) { return b.ports().equipment.add("sc", "masks", 3); });
+  EXPECT_EQ(now, 8);
+  EXPECT_EQ(retries, serializable() ? 1u : 0u);
+  EXPECT_EQ(a_->ports().equipment.item("sc", "masks")->qty, 8);
+  EXPECT_EQ(a_->ports().equipment.stock("sc").size(), 1u);
+}
+
+// Two hand-outs cross the threshold on two instances at once: the coordinators are warned once.
+TEST_P(PgRace, OneCrossingOfTheThresholdWarnsOnceAcrossInstances) {
+  a_->ports().equipment.add("sc", "suits", 4);
+  a_->ports().equipment.set_min("sc", "suits", 5);
+  begin_a();
+  ASSERT_TRUE(a_->ports().equipment.mark_low("sc", "suits"));
+  auto [warned, retries] =
+      against_a<bool>([](Instance& b) { return b.ports().equipment.mark_low("sc", "suits"); });
+  EXPECT_FALSE(warned);
+  EXPECT_EQ(retries, serializable() ? 1u : 0u);
+}
+
+// The first certificates of two instances at once: the secret is made once, both sign with it.
+TEST_P(PgRace, TwoInstancesMakingTheSecretAtOnceAgreeOnOne) {
+  begin_a();
+  Certificate first = a_->ports().certificates.issue(certificate_of(2));
+  auto [second, retries] = against_a<Certificate>(
+      [](Instance& b) { return b.ports().certificates.issue(certificate_of(3)); });
+  EXPECT_EQ(retries, serializable() ? 1u : 0u);
+  PgInstance c(conninfo_);
+  EXPECT_EQ(c.ports().certificates.check(first.code).status, CertificateStatus::valid);
+  EXPECT_EQ(c.ports().certificates.check(second.code).status, CertificateStatus::valid);
+  pg::Connection count(conninfo_);
+  EXPECT_EQ(count.exec("SELECT count(*) FROM service_secrets").integer(0, 0), 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Isolation, PgRace, ::testing::Values("READ COMMITTED", "SERIALIZABLE"),
