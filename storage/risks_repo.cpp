@@ -1,7 +1,6 @@
 #include "storage/risks_repo.hpp"
 
 namespace linli::storage {
-namespace {
 
 // Course and item names are one line each: a list is stored as lines.
 std::string join_lines(const std::vector<std::string>& v) {
@@ -21,6 +20,8 @@ std::vector<std::string> split_lines(const std::string& s) {
   }
   return out;
 }
+
+namespace {
 
 // A column name cannot be bound: one statement per arrangement, each writing only its column.
 std::string supply_upsert(const std::string& column) {

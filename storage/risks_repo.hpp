@@ -35,4 +35,9 @@ class RisksRepo final : public Risks {
   SQLite::Statement set_insurance_;
 };
 
+// A post's courses and items are stored as lines, one name each (names are one line): on every
+// engine.
+std::string join_lines(const std::vector<std::string>& v);
+std::vector<std::string> split_lines(const std::string& s);
+
 }  // namespace linli::storage

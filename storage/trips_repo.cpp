@@ -8,7 +8,9 @@ constexpr const char* kColumns =
     "IFNULL(offered_at, 0), IFNULL(accepted_at, 0), IFNULL(started_at, 0), "
     "IFNULL(finished_at, 0), IFNULL(cancelled_at, 0)";
 
-TripStatus trip_status(const std::string& s) {
+}  // namespace
+
+TripStatus parse_trip_status(std::string_view s) {
   if (s == "accepted") return TripStatus::accepted;
   if (s == "started") return TripStatus::started;
   if (s == "done") return TripStatus::done;
@@ -16,7 +18,6 @@ TripStatus trip_status(const std::string& s) {
   if (s == "cancelled") return TripStatus::cancelled;
   return TripStatus::offered;
 }
-}  // namespace
 
 std::string to_string(TripStatus s) {
   switch (s) {
@@ -82,7 +83,7 @@ Trip TripsRepo::read(SQLite::Statement& q) {
   t.scheduled_at = q.getColumn(5).getInt64();
   t.seats = q.getColumn(6).getInt();
   t.request_id = q.getColumn(7).getInt64();
-  t.status = trip_status(q.getColumn(8).getString());
+  t.status = parse_trip_status(q.getColumn(8).getString());
   t.driver_id = q.getColumn(9).getInt64();
   t.vehicle_id = q.getColumn(10).getInt64();
   t.requested_by = q.getColumn(11).getInt64();

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <set>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -51,5 +52,7 @@ class TripsRepo final : public Trips {
 };
 
 std::string to_string(TripStatus s);
+// The status as stored; an unknown word reads as offered.
+TripStatus parse_trip_status(std::string_view s);
 
 }  // namespace linli::storage
