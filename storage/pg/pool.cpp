@@ -3,6 +3,11 @@
 #include <stdexcept>
 
 namespace linli::storage::pg {
+namespace {
+// Serializable, as PgTransactions (storage/pg/store.hpp) says why: the decisions' counting rules
+// hold across instances, and what breaks them is a 40001 that run() answers by running again.
+constexpr const char* kBegin = "BEGIN ISOLATION LEVEL SERIALIZABLE";
+}  // namespace
 
 Pool::Pool(const std::string& conninfo, int size) {
   if (size < 1) throw std::invalid_argument("a pool needs at least one connection");
@@ -80,11 +85,11 @@ std::exception_ptr Pool::run(Connection& connection, Job& job) {
       if (!connection.ok()) connection.reset();
       if (job.transaction) {
         try {
-          connection.exec("BEGIN");
+          connection.exec(kBegin);
         } catch (const PgError&) {
           if (connection.ok()) throw;
           connection.reset();  // it broke under BEGIN: still nothing done
-          connection.exec("BEGIN");
+          connection.exec(kBegin);
         }
         begun = true;
       }

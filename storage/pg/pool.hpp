@@ -55,8 +55,9 @@ class Pool {
   Pool(const Pool&) = delete;
   Pool& operator=(const Pool&) = delete;
 
-  // Runs `work` on the next free worker: between BEGIN and COMMIT when `transaction` (ROLLBACK
-  // if it throws), else as it is. A connection found broken is connected again before BEGIN.
+  // Runs `work` on the next free worker: between BEGIN (SERIALIZABLE) and COMMIT when
+  // `transaction` (ROLLBACK if it throws), else as it is. A connection found broken is connected
+  // again before BEGIN.
   void submit(Work work, Done done, bool transaction = true);
   // Takes no more work: units not yet started complete at once with PgError 57P01 ("the
   // database pool stopped"), those running go on. Returns without waiting for them.
