@@ -1,6 +1,6 @@
 // The domain's ports (dialogs/ports.hpp) on both storage engines: every case here runs once on
 // SQLite (a SqliteStore on a temporary file) and once on PostgreSQL (a PgStore on a fresh
-// database of the test server, migrated by storage/pg/migrations), and expects the same. The
+// database of the test server with the schema of storage/pg/migrations), and expects the same. The
 // races run several connections at once, each in its own unit of work (on PostgreSQL re-run
 // after a serialization failure, as the Pool does), and count who won.
 //
@@ -28,7 +28,7 @@
 
 #include "storage/field_cipher.hpp"
 #include "storage/pg/connection.hpp"
-#include "storage/pg/migrations.hpp"
+#include "storage/pg/pool.hpp"
 #include "storage/pg/store.hpp"
 #include "storage/store.hpp"
 #include "tests/support/postgres.hpp"
@@ -122,9 +122,7 @@ class Ports : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     if (GetParam() == "postgres") {
       LINLI_REQUIRE_POSTGRES();
-      conninfo_ = test::PostgresServer::shared().fresh_database();
-      storage::pg::Connection c(conninfo_);
-      storage::pg::migrate(c);
+      conninfo_ = test::PostgresServer::shared().migrated_database();
     } else {
       path_ = dir_.path() + "/linli.db";
     }
@@ -759,6 +757,74 @@ TEST_P(Ports, Offers_AnOfferIsAnsweredOnce) {
                        second, i == 0 ? OfferStatus::accepted : OfferStatus::expired, 1300);
                  }),
             1);
+}
+
+// --- PgStore on the Pool --------------------------------------------------------------------
+
+// How the runtime will use it: each unit of work builds a PgStore on its worker's connection,
+// inside the Pool's own (serializable) transaction, so the decision's UnitOfWork is a savepoint
+// and a serialization failure is answered by the Pool running the whole unit again.
+TEST(PgStoreOnThePool, FifteenRepliesForTenPlacesOnFourWorkersLeaveExactlyTen) {
+  LINLI_REQUIRE_POSTGRES();
+  const std::string conninfo = test::PostgresServer::shared().migrated_database();
+  std::int64_t post_id = 0;
+  std::vector<std::int64_t> people;
+  {
+    storage::pg::Connection c(conninfo);
+    storage::pg::PgStore s(c);
+    c.run_script("INSERT INTO communities (id, name, lang) VALUES ('c1', 'One', 'zh')");
+    for (int i = 0; i < 15; ++i) {
+      people.push_back(s.people.resolve("telegram", "p" + std::to_string(i), "P", 1).id);
+    }
+    Post post;
+    post.community_id = "c1";
+    post.team = "gate";
+    post.title = "Gate";
+    post.headcount = 10;
+    post.created_by = people[0];
+    post_id = s.posts.create(post);
+  }
+  std::atomic<int> took{0};
+  std::vector<std::string> errors(15);
+  std::latch done(15);
+  {
+    storage::pg::Pool pool(conninfo, 4);
+    for (int i = 0; i < 15; ++i) {
+      pool.submit(
+          [&, i](storage::pg::Connection& c) {
+            storage::pg::PgStore s(c);
+            UnitOfWork u(s.transactions);
+            bool placed = s.roster.take(post_id, people[i], RosterStatus::taken, 10, 100 + i);
+            if (!placed) s.roster.wait(post_id, people[i], 100 + i);
+            u.commit();
+            // What the work hands back is counted once it has committed, in `done` below; a
+            // run that failed and ran again must not count. So it is kept per person.
+            errors[i] = placed ? "placed" : "waiting";
+          },
+          [&, i](std::exception_ptr e) {
+            if (e) {
+              try {
+                std::rethrow_exception(e);
+              } catch (const std::exception& ex) {
+                errors[i] = ex.what();
+              }
+            } else if (errors[i] == "placed") {
+              ++took;
+            }
+            done.count_down();
+          });
+    }
+    done.wait();
+    // How many runs the serializable transactions cost (in the XML report): a figure, not a
+    // verdict, as it depends on how the units met.
+    ::testing::Test::RecordProperty("retries", static_cast<int>(pool.retries()));
+  }
+  EXPECT_EQ(took, 10);
+  for (const auto& e : errors) EXPECT_TRUE(e == "placed" || e == "waiting") << e;
+  storage::pg::Connection c(conninfo);
+  storage::pg::PgStore s(c);
+  EXPECT_EQ(s.roster.counts(post_id).taken, 10);
+  EXPECT_EQ(s.roster.counts(post_id).waiting, 5);
 }
 
 }  // namespace
