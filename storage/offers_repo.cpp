@@ -5,14 +5,6 @@ namespace {
 constexpr const char* kColumns =
     "id, kind, target_id, person_id, status, round, IFNULL(offered_by, 0), offered_at";
 
-OfferStatus offer_status(const std::string& s) {
-  if (s == "accepted") return OfferStatus::accepted;
-  if (s == "declined") return OfferStatus::declined;
-  if (s == "expired") return OfferStatus::expired;
-  if (s == "withdrawn") return OfferStatus::withdrawn;
-  return OfferStatus::offered;
-}
-
 constexpr const char* kShiftColumns =
     "id, person_id, community_id, IFNULL(post_id, 0), checkin_at, IFNULL(checkout_at, 0)";
 
@@ -20,6 +12,14 @@ constexpr const char* kShiftColumns =
 constexpr const char* kServed =
     "SUM(MAX(0, MIN(IFNULL(checkout_at, :to), :to) - MAX(checkin_at, :from)))";
 }  // namespace
+
+OfferStatus offer_status(const std::string& s) {
+  if (s == "accepted") return OfferStatus::accepted;
+  if (s == "declined") return OfferStatus::declined;
+  if (s == "expired") return OfferStatus::expired;
+  if (s == "withdrawn") return OfferStatus::withdrawn;
+  return OfferStatus::offered;
+}
 
 std::string to_string(OfferStatus s) {
   switch (s) {

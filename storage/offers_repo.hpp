@@ -66,5 +66,6 @@ class ShiftsRepo final : public Shifts {
 };
 
 std::string to_string(OfferStatus s);
+OfferStatus offer_status(const std::string& s);  // what to_string() wrote
 
 }  // namespace linli::storage

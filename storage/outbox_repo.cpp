@@ -68,8 +68,8 @@ OutboundMessage OutboxRepo::decode(const std::string& adapter, const std::string
   return m;
 }
 
-std::string OutboxRepo::seal(std::string payload, std::int64_t id) const {
-  if (!cipher_) return payload;
+std::string OutboxRepo::seal(const FieldCipher* cipher, std::string payload, std::int64_t id) {
+  if (!cipher) return payload;
   json j = json::parse(payload);
   json shown = json::object();
   for (const char* key : kShown) {
@@ -79,18 +79,18 @@ std::string OutboxRepo::seal(std::string payload, std::int64_t id) const {
     }
   }
   if (shown.empty()) return payload;
-  j["sealed"] = cipher_->seal(shown.dump(), kPayload, id);
+  j["sealed"] = cipher->seal(shown.dump(), kPayload, id);
   return j.dump();
 }
 
-std::string OutboxRepo::unseal(std::string payload, std::int64_t id) const {
+std::string OutboxRepo::unseal(const FieldCipher* cipher, std::string payload, std::int64_t id) {
   if (payload.find("\"sealed\"") == std::string::npos) return payload;
   json j = json::parse(payload);
   auto sealed = j.find("sealed");
   if (sealed == j.end()) return payload;
   // Without the key a sealed text cannot be read: the message goes out empty, the platform
   // refuses it, and the coordinators hear of a dead letter instead of residents of a cipher.
-  if (cipher_) j.update(json::parse(cipher_->open(sealed->get<std::string>(), kPayload, id)));
+  if (cipher) j.update(json::parse(cipher->open(sealed->get<std::string>(), kPayload, id)));
   j.erase("sealed");
   return j.dump();
 }
@@ -99,7 +99,7 @@ OutboxRow OutboxRepo::read(SQLite::Statement& q) const {
   OutboxRow r;
   r.id = q.getColumn(0).getInt64();
   r.msg = decode(q.getColumn(1).getString(), q.getColumn(2).getString(), q.getColumn(3).getInt(),
-                 q.getColumn(4).getString(), unseal(q.getColumn(5).getString(), r.id));
+                 q.getColumn(4).getString(), unseal(cipher_, q.getColumn(5).getString(), r.id));
   r.attempts = q.getColumn(6).getInt();
   return r;
 }
@@ -184,7 +184,7 @@ std::int64_t OutboxRepo::enqueue(const OutboundMessage& m, std::int64_t now) {
   }
   if (cipher_) {
     Use q(seal_);
-    q->bind(1, seal(encode(m), id));
+    q->bind(1, seal(cipher_, encode(m), id));
     q->bind(2, id);
     q->exec();
   }

@@ -50,11 +50,12 @@ class OutboxRepo final : public Outbox {
   static std::string encode(const OutboundMessage& m);
   static OutboundMessage decode(const std::string& adapter, const std::string& chat, int kind,
                                 const std::string& route, const std::string& payload);
+  // With a cipher, what an encoded payload of row `id` shows goes into its "sealed" member, and
+  // back (the PostgreSQL engine stores the same form).
+  static std::string seal(const FieldCipher* cipher, std::string payload, std::int64_t id);
+  static std::string unseal(const FieldCipher* cipher, std::string payload, std::int64_t id);
 
  private:
-  // With a cipher, what an encoded payload of row `id` shows goes into its "sealed" member.
-  std::string seal(std::string payload, std::int64_t id) const;
-  std::string unseal(std::string payload, std::int64_t id) const;
   OutboxRow read(SQLite::Statement& q) const;
 
   Database& db_;

@@ -6,6 +6,7 @@
 namespace linli::storage {
 namespace {
 constexpr const char* kColumns = "post_id, person_id, status, confirmed, joined_at, reminded_at";
+}  // namespace
 
 RosterStatus roster_status(const std::string& s) {
   if (s == "held") return RosterStatus::held;
@@ -13,7 +14,6 @@ RosterStatus roster_status(const std::string& s) {
   if (s == "gone") return RosterStatus::gone;
   return RosterStatus::taken;
 }
-}  // namespace
 
 std::string to_string(RosterStatus s) {
   switch (s) {

@@ -51,5 +51,6 @@ class RosterRepo final : public Rosters {
 };
 
 std::string to_string(RosterStatus s);
+RosterStatus roster_status(const std::string& s);  // what to_string() wrote
 
 }  // namespace linli::storage

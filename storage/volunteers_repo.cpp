@@ -190,16 +190,14 @@ std::vector<PoolMember> VolunteersRepo::members(SQLite::Statement& s,
   return out;
 }
 
-std::vector<PoolMember> VolunteersRepo::nearest(const std::string& community_id,
-                                                std::uint32_t skills, const std::string& building,
-                                                int limit) {
+std::vector<PoolMember> rank_nearest(std::uint32_t skills, const std::string& building, int limit,
+                                     const NearestReader& read) {
   std::optional<int> number = building_number(building);
   std::vector<PoolMember> out;
   for (bool skilled : {true, false}) {
     if (!skilled && skills == 0) break;  // everyone has "no skill needed"
     if (!building.empty()) {
-      auto same = members(nearest_same_, community_id, skills, skilled, building,
-                          number.value_or(-1), limit);
+      auto same = read(NearestKind::same, skilled, number.value_or(-1), limit);
       out.insert(out.end(), same.begin(), same.end());
     }
   }
@@ -208,10 +206,9 @@ std::vector<PoolMember> VolunteersRepo::nearest(const std::string& community_id,
     // Numbered buildings nearest first: the nearest `limit` above and the nearest `limit` below,
     // put together. (Of a building with more than that, which are read is the index's order.)
     // Without a number of its own, no building is nearer than another: from the lowest number.
-    auto others =
-        members(nearest_up_, community_id, skills, skilled, building, number.value_or(0), limit);
+    auto others = read(NearestKind::up, skilled, number.value_or(0), limit);
     if (number) {
-      auto below = members(nearest_down_, community_id, skills, skilled, building, *number, limit);
+      auto below = read(NearestKind::down, skilled, *number, limit);
       others.insert(others.end(), below.begin(), below.end());
       auto distance = [&](const PoolMember& m) {
         return std::make_pair(std::abs(*building_number(m.building) - *number), m.person_id);
@@ -222,13 +219,26 @@ std::vector<PoolMember> VolunteersRepo::nearest(const std::string& community_id,
     }
     if (others.size() > static_cast<std::size_t>(limit)) others.resize(limit);
     if (others.size() < static_cast<std::size_t>(limit)) {
-      auto rest = members(nearest_unnumbered_, community_id, skills, skilled, building, -1,
-                          limit - static_cast<int>(others.size()));
+      auto rest =
+          read(NearestKind::unnumbered, skilled, -1, limit - static_cast<int>(others.size()));
       others.insert(others.end(), rest.begin(), rest.end());
     }
     out.insert(out.end(), others.begin(), others.end());
   }
   return out;
+}
+
+std::vector<PoolMember> VolunteersRepo::nearest(const std::string& community_id,
+                                                std::uint32_t skills, const std::string& building,
+                                                int limit) {
+  return rank_nearest(skills, building, limit,
+                      [&](NearestKind kind, bool skilled, int number, int n) {
+                        SQLite::Statement& s = kind == NearestKind::same   ? nearest_same_
+                                               : kind == NearestKind::up   ? nearest_up_
+                                               : kind == NearestKind::down ? nearest_down_
+                                                                           : nearest_unnumbered_;
+                        return members(s, community_id, skills, skilled, building, number, n);
+                      });
 }
 
 int VolunteersRepo::count(const std::string& community_id, VolunteerStatus status) {

@@ -2,6 +2,7 @@
 // Volunteers: sign-ups waiting for review, and the approved pool. With a FieldCipher the phone
 // column is encrypted (storage/field_cipher.hpp); no other column is.
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -62,6 +63,15 @@ class VolunteersRepo final : public Volunteers {
   SQLite::Statement active_;
   SQLite::Statement has_place_;
 };
+
+// The ranking of Volunteers::nearest, shared by both engines over their own statements: `read`
+// gives at most `limit` approved volunteers of one kind, with (`skilled`) or without the skills,
+// `number` the need's building number (-1: none; for `up`, 0 when it has none).
+enum class NearestKind { same, up, down, unnumbered };
+using NearestReader =
+    std::function<std::vector<PoolMember>(NearestKind kind, bool skilled, int number, int limit)>;
+std::vector<PoolMember> rank_nearest(std::uint32_t skills, const std::string& building, int limit,
+                                     const NearestReader& read);
 
 std::string to_string(VolunteerStatus s);
 VolunteerStatus volunteer_status(const std::string& s);

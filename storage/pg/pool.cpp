@@ -1,8 +1,28 @@
 #include "storage/pg/pool.hpp"
 
+#include <algorithm>
+#include <chrono>
+#include <random>
 #include <stdexcept>
+#include <thread>
 
 namespace linli::storage::pg {
+namespace {
+// Serializable, as PgTransactions (storage/pg/store.hpp) says why: the decisions' counting rules
+// hold across instances, and what breaks them is a 40001 that run() answers by running again.
+constexpr const char* kBegin = "BEGIN ISOLATION LEVEL SERIALIZABLE";
+
+// Before running a unit again: a random wait of up to 1, 2, 4 ... 64 ms. Units that failed
+// together (several instances taking the last places of one call) would otherwise meet again
+// at once and fail again; spread out, each runs on a snapshot the others have committed to.
+// A worker thread waits here, never the io thread.
+void backoff(int attempt) {
+  thread_local std::minstd_rand random{std::random_device{}()};
+  const int most_us = 1000 << std::min(attempt - 1, 6);
+  std::this_thread::sleep_for(
+      std::chrono::microseconds(std::uniform_int_distribution<int>(0, most_us)(random)));
+}
+}  // namespace
 
 Pool::Pool(const std::string& conninfo, int size) {
   if (size < 1) throw std::invalid_argument("a pool needs at least one connection");
@@ -80,11 +100,11 @@ std::exception_ptr Pool::run(Connection& connection, Job& job) {
       if (!connection.ok()) connection.reset();
       if (job.transaction) {
         try {
-          connection.exec("BEGIN");
+          connection.exec(kBegin);
         } catch (const PgError&) {
           if (connection.ok()) throw;
           connection.reset();  // it broke under BEGIN: still nothing done
-          connection.exec("BEGIN");
+          connection.exec(kBegin);
         }
         begun = true;
       }
@@ -106,8 +126,11 @@ std::exception_ptr Pool::run(Connection& connection, Job& job) {
         }
       }
       if (job.transaction && e.retryable() && attempt < kAttempts) {
-        std::lock_guard lock(mutex_);
-        ++retries_;
+        {
+          std::lock_guard lock(mutex_);
+          ++retries_;
+        }
+        backoff(attempt);
         continue;
       }
       return std::current_exception();

@@ -24,6 +24,9 @@
 #include <thread>
 #include <vector>
 
+#include "storage/pg/connection.hpp"
+#include "storage/pg/migrations.hpp"
+
 namespace linli::test {
 namespace {
 
@@ -248,7 +251,7 @@ std::string PostgresServer::conninfo(const std::string& db) const {
   return "host=127.0.0.1 port=" + std::to_string(port_) + " user=linli dbname=" + db;
 }
 
-std::string PostgresServer::fresh_database() {
+std::string PostgresServer::fresh_database(const std::string& template_db) {
   static std::mutex m;
   std::lock_guard lock(m);
   const std::string name = "test_" + std::to_string(++databases_);
@@ -257,11 +260,28 @@ std::string PostgresServer::fresh_database() {
     throw std::runtime_error("postgres test server: " + std::string(PQerrorMessage(c.get())));
   }
   std::unique_ptr<PGresult, void (*)(PGresult*)> r(
-      PQexec(c.get(), ("CREATE DATABASE " + name).c_str()), PQclear);
+      PQexec(c.get(),
+             ("CREATE DATABASE " + name + (template_db.empty() ? "" : " TEMPLATE " + template_db))
+                 .c_str()),
+      PQclear);
   if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
     throw std::runtime_error("postgres test server: " + std::string(PQresultErrorMessage(r.get())));
   }
   return conninfo(name);
+}
+
+std::string PostgresServer::migrated_database() {
+  static std::mutex m;
+  std::lock_guard lock(m);
+  if (migrated_.empty()) {
+    const std::string conninfo = fresh_database();
+    {
+      storage::pg::Connection c(conninfo);
+      storage::pg::migrate(c);
+    }  // closed: a template must have no connection
+    migrated_ = conninfo.substr(conninfo.rfind("dbname=") + 7);
+  }
+  return fresh_database(migrated_);
 }
 
 std::string PostgresServer::log() const {
