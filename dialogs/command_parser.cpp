@@ -264,4 +264,12 @@ std::optional<std::int64_t> parse_ticket_number(std::string_view args) {
   return n;
 }
 
+std::optional<std::int64_t> number_alone(std::string_view args) {
+  return only_number(args) ? parse_ticket_number(args) : std::nullopt;
+}
+
+bool no_words(std::string_view args) {
+  return only_punctuation(args);
+}
+
 }  // namespace linli

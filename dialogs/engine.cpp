@@ -352,9 +352,13 @@ void Engine::on_command(Turn& turn, const ParsedCommand& cmd) {
     }
     case Command::lang:
       return set_lang(turn, cmd.args);
-    case Command::done:
+    case Command::done: {
       if (auto trip = fleet::parse_trip_number(cmd.args)) return fleet::finish(turn, *trip);
-      return tickets::finish(turn, parse_ticket_number(cmd.args));
+      auto id = parse_ticket_number(cmd.args);
+      // "完成 了吗" asks the neighbours; it does not mark one's only task done.
+      if (!id && !no_words(cmd.args)) return turn.refuse(turn.say(Msg::done_usage));
+      return tickets::finish(turn, id);
+    }
     case Command::approve:
     case Command::reject:
       return review::command(turn, cmd.args, cmd.command == Command::approve);
@@ -365,7 +369,7 @@ void Engine::on_command(Turn& turn, const ParsedCommand& cmd) {
     case Command::quit: {
       auto post = trim(cmd.args).empty() ? std::nullopt : recruitment::find_post(turn, cmd.args);
       if (!trim(cmd.args).empty() && !post) {
-        return turn.reply(turn.say(Msg::post_not_found, {{"id", trim(cmd.args)}})), void();
+        return turn.refuse(turn.say(Msg::post_not_found, {{"id", trim(cmd.args)}}));
       }
       return recruitment::withdraw(turn, post ? std::optional(post->id) : std::nullopt);
     }
@@ -433,12 +437,12 @@ void Engine::on_command(Turn& turn, const ParsedCommand& cmd) {
 
 void Engine::start_post(Turn& turn, const std::string& args) {
   const Community* c = turn.coordinated();
-  if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+  if (c == nullptr) return turn.refuse(turn.say(Msg::not_coordinator)), void();
   turn.community = c;
   Answers initial;
   if (!trim(args).empty()) {
     auto post = recruitment::find_post(turn, args);
-    if (!post) return turn.reply(turn.say(Msg::post_not_found, {{"id", trim(args)}})), void();
+    if (!post) return turn.refuse(turn.say(Msg::post_not_found, {{"id", trim(args)}}));
     initial = post_answers(*post);
     support::edit_answers(store_, post->id, initial);
   }
@@ -526,7 +530,7 @@ void Engine::set_lang(Turn& turn, const std::string& args) {
   std::optional<Lang> l;
   if (a == "en" || a == "english" || a == "英文" || a == "英语") l = Lang::en;
   if (a == "zh" || a == "cn" || a == "chinese" || a == "中文" || a == "汉语") l = Lang::zh;
-  if (!l) return turn.reply(turn.say(Msg::lang_usage)), void();
+  if (!l) return turn.refuse(turn.say(Msg::lang_usage));
   store_.people.set_lang(turn.person.id, std::string(lang_code(*l)), true);
   turn.lang = *l;
   turn.reply(turn.say(Msg::lang_set));

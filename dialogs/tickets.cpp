@@ -177,6 +177,8 @@ void finish(Turn& turn, std::optional<std::int64_t> id) {
   if (!id) {
     auto tasks = turn.store.requests.of_volunteer(turn.person.id);
     if (tasks.empty()) {
+      // Said to a volunteer; to anyone else, 完成 is not theirs to use.
+      if (!turn.is_volunteer()) return turn.refuse(turn.say(Msg::done_none));
       turn.reply(turn.say(Msg::done_none));
       return;
     }
@@ -362,12 +364,7 @@ void mine(Turn& turn) {
   // A volunteer's own ratings: how residents found their help.
   if (std::string ratings = feedback::mine_text(turn); !ratings.empty()) text += "\n" + ratings;
   // Whose requests these are is nobody else's business: asked in a group, answered privately.
-  if (turn.in_group()) {
-    turn.tell(turn.person.id, std::move(text));
-    turn.reply(turn.say(Msg::mine_sent_private, {{"name", turn.person.name}}));
-    return;
-  }
-  turn.reply(text);
+  turn.reply_privately(std::move(text));
 }
 
 void cancel(Turn& turn, std::int64_t id) {
