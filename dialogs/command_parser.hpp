@@ -96,5 +96,8 @@ std::optional<std::int64_t> parse_ticket_number(std::string_view args);
 std::optional<std::int64_t> number_alone(std::string_view args);
 // Nothing but the punctuation people add to a bare keyword ("", "！", "?").
 bool no_words(std::string_view args);
+// One sentence-final particle after a bare keyword ("了", "啦！"): "完成了" said to the bot in a
+// private chat is the bare word; in a group it is neighbours talking.
+bool filler_only(std::string_view args);
 
 }  // namespace linli

@@ -347,16 +347,19 @@ void Engine::on_command(Turn& turn, const ParsedCommand& cmd) {
       [[fallthrough]];
     case Command::back: {
       auto dialog = store_.dialogs.get(turn.person.id);
-      if (!dialog) return turn.reply(turn.say(Msg::nothing_to_cancel)), void();
+      // Nothing to cancel: in a group, "取消" of someone with no dialog is talk.
+      if (!dialog) return turn.refuse(turn.say(Msg::nothing_to_cancel));
       return on_dialog_input(turn, std::move(*dialog), cmd, "");
     }
     case Command::lang:
       return set_lang(turn, cmd.args);
     case Command::done: {
       if (auto trip = fleet::parse_trip_number(cmd.args)) return fleet::finish(turn, *trip);
-      auto id = parse_ticket_number(cmd.args);
-      // "完成 了吗" asks the neighbours; it does not mark one's only task done.
-      if (!id && !no_words(cmd.args)) return turn.refuse(turn.say(Msg::done_usage));
+      // A number alone: "完成 1个了" is not about task 1, and "完成 了吗" asks the neighbours;
+      // neither marks a task done. "完成了" said in a private chat is the bare word.
+      auto id = number_alone(cmd.args);
+      const bool bare = no_words(cmd.args) || (!turn.in_group() && filler_only(cmd.args));
+      if (!id && !bare) return turn.refuse(turn.say(Msg::done_usage));
       return tickets::finish(turn, id);
     }
     case Command::approve:

@@ -73,7 +73,8 @@ std::optional<Post> find_post(Turn& turn, std::string_view words) {
       break;
     }
   }
-  auto n = parse_ticket_number(w);
+  // A number alone: "退出 1号群了", "招募 2个人就够了" are talk, not about posts 1 and 2.
+  auto n = number_alone(w);
   if (!n) return std::nullopt;
   auto p = turn.store.posts.get(*n);
   const Community* c = turn.community;

@@ -304,7 +304,7 @@ class GroupTalk : public Coordinators {
     make_post(2);
     open_request("repair", "厨房水管漏水");
     say("chen", "gv", "接单 1");  // 陈师傅's one task in hand
-    submit_signup("wang");  // 张建国, waiting for review
+    submit_signup("wang");        // 张建国, waiting for review
     pending_ = person("wang");
     // Everyone has spoken in the group once: who they are there is known.
     for (const char* who : {"li", "zhou", "chen", "wang"}) say(who, "g31", "大家好");
@@ -333,6 +333,8 @@ class GroupTalk : public Coordinators {
 // resident, a coordinator and a volunteer with a task in hand: nothing is posted to the group
 // or sent to anyone, and nothing changes.
 TEST_F(GroupTalk, SentencesStartingWithAnyKeywordGetNoAnswerAndChangeNothing) {
+  // The last rows: a number must stand alone (chen holds task 1 and a place on post 1, and
+  // post 2 is zhou's).
   const std::vector<std::string> sentences = {"名单 出来了吗",
                                               "通过 了没有",
                                               "拒绝 推销",
@@ -375,7 +377,13 @@ TEST_F(GroupTalk, SentencesStartingWithAnyKeywordGetNoAnswerAndChangeNothing) {
                                               "保障 一下老人",
                                               "车辆 太多了",
                                               "派车 去医院",
-                                              "车队 来了"};
+                                              "车队 来了",
+                                              "完成 1个了",
+                                              "完成 3次了",
+                                              "退出 1号群了",
+                                              "招募 2个人就够了",
+                                              "设岗 2个够吗",
+                                              "名单 2号楼的"};
   // Every keyword is tried, but 求助: a resident's 求助 and her words are her request.
   std::set<std::string> tried;
   for (const auto& text : sentences) {
@@ -391,6 +399,9 @@ TEST_F(GroupTalk, SentencesStartingWithAnyKeywordGetNoAnswerAndChangeNothing) {
       EXPECT_EQ(tried.count(name), 1u) << "no sentence starts with " << name;
     }
   }
+  say("chen", "g31", "报名", recruit()["g31"]);  // chen's place on post 1
+  ASSERT_EQ(status(1, "chen"), RosterStatus::taken);
+  make_post(2);  // post 2, without a call
   const std::string before = snapshot();
   for (const auto& text : sentences) {
     for (const char* who : {"li", "zhou", "chen"}) {
@@ -416,6 +427,42 @@ TEST_F(GroupTalk, ABareWordOfSomeoneWithoutTheRoleGetsNoAnswer) {
   EXPECT_THAT(to(say("zhou", "g31", "通过"), "g31"), HasSubstr("张建国"));
   EXPECT_THAT(to(say("zhou", "g31", "名单"), "g31"), HasSubstr("1 照看王奶奶"));
   EXPECT_THAT(to(say("zhao", "g31", "签退"), "g31"), HasSubstr("你现在没有签到"));
+}
+
+// "完成了" is how a volunteer says it: in a private chat, the bare word (their only task is
+// done); in a group, talk.
+TEST_F(GroupTalk, AFillerAfterDoneFinishesTheOnlyTaskPrivatelyAndIsTalkInAGroup) {
+  for (const char* text : {"完成了", "完成啦！"}) {
+    EXPECT_TRUE(say("chen", "g31", text).empty()) << text;
+  }
+  EXPECT_EQ(store_.requests.get(1)->status, RequestStatus::claimed);
+  EXPECT_THAT(to(say("chen", "chen", "完成啦！"), "chen"), HasSubstr("#1 已完成"));
+  EXPECT_EQ(store_.requests.get(1)->status, RequestStatus::done);
+  // A word that is not a filler still gets the usage, not a finished task.
+  EXPECT_THAT(to(say("zhao", "zhao", "完成了吗"), "zhao"), HasSubstr("用法：完成 #编号"));
+}
+
+// A bare 我的 of someone with nothing, or 取消 / 返回 / 上一步 of someone in no dialog, typed
+// in a group is talk; with something to show, 我的 is answered privately with a short note.
+TEST_F(GroupTalk, ABareMineOrCancelOfSomeoneWithNothingGetsNoAnswerInAGroup) {
+  say("zhao", "g31", "大家好");  // 赵姐, a volunteer with no task, known in the group
+  const std::string before = snapshot();
+  for (const char* who : {"zhou", "zhao"}) {
+    for (const char* text : {"我的", "取消", "返回", "上一步！"}) {
+      auto sent = say(who, "g31", text);
+      EXPECT_TRUE(sent.empty()) << who << ": " << text << " → " << sent.at(0).msg.text;
+    }
+  }
+  EXPECT_EQ(snapshot(), before);
+  auto mine = say("chen", "g31", "我的");
+  EXPECT_THAT(to(mine, "g31"), HasSubstr("我私信发给你了"));
+  EXPECT_THAT(to(mine, "chen"), HasSubstr("#1"));
+  EXPECT_THAT(to(say("li", "g31", "我的"), "li"), HasSubstr("#1"));
+  // Asked privately, or with the slash form, the answer is there.
+  EXPECT_THAT(to(say("zhao", "zhao", "我的"), "zhao"), HasSubstr("没有进行中的求助或任务"));
+  EXPECT_THAT(to(say("zhao", "g31", "/mine"), "zhao"), HasSubstr("没有进行中的求助或任务"));
+  EXPECT_THAT(to(say("zhao", "zhao", "取消"), "zhao"), HasSubstr("现在没有进行中的对话"));
+  EXPECT_THAT(to(say("zhao", "g31", "/cancel"), "g31"), HasSubstr("现在没有进行中的对话"));
 }
 
 // The slash form always answers; so does a keyword spoken to the bot, and a coordinator's
