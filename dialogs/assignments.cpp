@@ -295,19 +295,24 @@ Named find_volunteer(Turn& turn, const std::string& community_id, std::string_vi
                      bool any_status) {
   std::string w = trim(who);
   if (!w.empty() && w[0] == '@') w.erase(0, 1);
-  Named out;
   if (auto id = parse_number<std::int64_t>(w, 1, std::numeric_limits<std::int64_t>::max())) {
     auto v = turn.store.volunteers.get(*id);
     if (v && v->community_id == community_id &&
         (any_status || v->status == VolunteerStatus::approved)) {
+      Named out;
       out.volunteer = std::move(v);
       return out;
     }
   }
   // By the name, in the statement: never the whole pool (a city has 549,000). One more than are
   // listed tells that even more share it.
-  for (auto& v : turn.store.volunteers.named(community_id, w, kSameNameListed + 1)) {
-    out.same_name.push_back(std::move(v));
+  return named_among(turn.store.volunteers.named(community_id, w, kSameNameListed + 1), w);
+}
+
+Named named_among(std::vector<Volunteer> people, std::string_view name) {
+  Named out;
+  for (auto& v : people) {
+    if (v.name == name) out.same_name.push_back(std::move(v));
   }
   if (out.same_name.size() == 1) {
     out.volunteer = std::move(out.same_name.front());
@@ -316,7 +321,7 @@ Named find_volunteer(Turn& turn, const std::string& community_id, std::string_vi
   return out;
 }
 
-std::string not_named(Turn& turn, const Named& found, std::string_view who) {
+std::string not_named(Turn& turn, const Named& found, std::string_view who, Msg ambiguous) {
   const std::string w = trim(who);
   if (found.same_name.size() < 2) return turn.say(Msg::volunteer_unknown, {{"who", w}});
   std::string list;
@@ -325,9 +330,8 @@ std::string not_named(Turn& turn, const Named& found, std::string_view who) {
     const Volunteer& v = found.same_name[i];
     // The end of a phone number tells neighbours apart, but not in a group (DESIGN.md §6).
     std::string phone;
-    if (!turn.in_group() && v.phone.size() >= 4) {
-      phone =
-          turn.say(Msg::volunteer_ambiguous_phone, {{"tail", v.phone.substr(v.phone.size() - 4)}});
+    if (std::string tail = last_digits(v.phone, 4); !turn.in_group() && !tail.empty()) {
+      phone = turn.say(Msg::volunteer_ambiguous_phone, {{"tail", tail}});
     }
     list += (list.empty() ? "" : "\n") +
             turn.say(Msg::volunteer_ambiguous_line, {{"id", std::to_string(v.person_id)},
@@ -335,25 +339,28 @@ std::string not_named(Turn& turn, const Named& found, std::string_view who) {
                                                      {"building", where(turn.lang, v.building)},
                                                      {"phone", phone}});
   }
-  return turn.say(Msg::volunteer_ambiguous,
-                  {{"n", found.same_name.size() > listed ? std::to_string(listed) + "+"
-                                                         : std::to_string(listed)},
-                   {"who", w},
-                   {"list", list},
-                   {"example", std::to_string(found.same_name.front().person_id)}});
+  return turn.say(ambiguous, {{"n", found.same_name.size() > listed ? std::to_string(listed) + "+"
+                                                                    : std::to_string(listed)},
+                              {"who", w},
+                              {"list", list},
+                              {"example", std::to_string(found.same_name.front().person_id)}});
 }
 
 void assign(Turn& turn, std::string_view args) {
   const Community* c = turn.coordinated();
-  if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+  if (c == nullptr) return turn.refuse(turn.say(Msg::not_coordinator)), void();
   turn.community = c;
   std::istringstream in{std::string(args)};
   std::string what, who;
   in >> what;
   std::getline(in, who);
   who = trim(who);
-  if (what.empty() || who.empty()) return turn.reply(turn.say(Msg::assign_usage)), void();
+  if (what.empty() || who.empty()) return turn.refuse(turn.say(Msg::assign_usage)), void();
   auto found = find_volunteer(turn, c->id, who);
+  // Nobody of that name: words that name no one ("派单 的事 再说"). A shared name is an answer.
+  if (found.same_name.empty() && !found.volunteer) {
+    return turn.refuse(not_named(turn, found, who));
+  }
   if (!found.volunteer) return turn.reply(not_named(turn, found, who)), void();
   const auto& volunteer = found.volunteer;
   bool request = what[0] == '#' || what.rfind("\xEF\xBC\x83", 0) == 0;
@@ -369,7 +376,7 @@ void assign(Turn& turn, std::string_view args) {
           turn.store.offers.rounds("request", r->id) + 1, turn.person.id, true);
   } else {
     auto p = recruitment::find_post(turn, what);
-    if (!p) return turn.reply(turn.say(Msg::post_not_found, {{"id", what}})), void();
+    if (!p) return turn.refuse(turn.say(Msg::post_not_found, {{"id", what}})), void();
     if (p->ends_at <= turn.now)
       return turn.reply(turn.say(Msg::recruit_ended, {{"id", std::to_string(p->id)}})), void();
     if (std::string lacks = support::missing(turn, *p, volunteer->person_id, turn.lang);

@@ -35,10 +35,13 @@ struct Named {
 // whose hours a coordinator may still read. A name two volunteers share names neither.
 Named find_volunteer(Turn& turn, const std::string& community_id, std::string_view who,
                      bool any_status = false);
+// Who among `people` is called `name`: one, or nobody with all who share the name.
+Named named_among(std::vector<Volunteer> people, std::string_view name);
 // Why `who` named nobody, for the coordinator: unknown, or the volunteers who share the name
 // with what tells them apart (their number, building, and in a private chat the end of their
-// phone number) and how to name one by number.
-std::string not_named(Turn& turn, const Named& found, std::string_view who);
+// phone number) and how to name one by number; `ambiguous` says whom the list is of.
+std::string not_named(Turn& turn, const Named& found, std::string_view who,
+                      Msg ambiguous = Msg::volunteer_ambiguous);
 
 // The best `n` candidates of a community for a need: same building first, then having the
 // skill (any of `skills`; 0 needs none), free now, fewest hours in the last 7 days; nobody at

@@ -994,6 +994,21 @@ constexpr Entry kEntries[] = {
      "求助 #{id} 已经有行程 T{trip} 在安排，不再另派；要换时间，先「派车 取消 {trip}」。",
      "Request #{id} already has trip T{trip} under way; no second one is sent. To change it, "
      "first \"/trip cancel {trip}\"."},
+    {Msg::pending_ambiguous,
+     "有 {n} "
+     "位待审核的志愿者都叫「{who}」，我没有选其中任何一位：\n{list}\n请用编号指明，例如把「{who}"
+     "」换成「{example}」。",
+     "{n} people waiting for review are called \"{who}\", so I picked none of them:\n{list}\nName "
+     "one by their number: write \"{example}\" instead of \"{who}\"."},
+    {Msg::done_usage, "用法：完成 #编号；只有一个任务时，发送「完成」就可以。",
+     "Usage: /done #N; with one task in hand, /done alone is enough."},
+    {Msg::train_course_reserved,
+     "「{course}」不能做课程名：数字和「0、无、不需要、none、添加、新增、add、岗位、post」是回答或"
+     "命令里的词，用作课程名就再也选不到它。请换一个名字，例如「培训 添加 心肺复苏」。",
+     "\"{course}\" cannot name a course: numbers and 0, none, add, post (and 无, 不需要, 添加, "
+     "新增, "
+     "岗位) are words of answers and commands, so a course so named could never be chosen. Choose "
+     "another name, e.g. /train add CPR."},
 };
 
 static_assert(std::size(kEntries) == static_cast<std::size_t>(Msg::kCount),

@@ -464,6 +464,10 @@ enum class Msg {
   volunteer_ambiguous_phone,
   trip_cancel_told,
   trip_request_has_trip,
+  // issue 11's last review: same-name pending people, silence in groups, training, courses
+  pending_ambiguous,
+  done_usage,
+  train_course_reserved,
   kCount
 };
 

@@ -180,9 +180,7 @@ void command(Turn& turn, const std::string& args) {
                         {{"url", turn.config.certificates.base_url + "/certificates/" + c.code}});
   }
   // A certificate is its volunteer's to show: asked in a group, it goes privately.
-  if (!turn.in_group()) return turn.reply(std::move(message)), void();
-  turn.tell(turn.person.id, std::move(message));
-  turn.reply(turn.say(Msg::mine_sent_private, {{"name", turn.person.name}}));
+  turn.reply_privately(std::move(message));
 }
 
 void verify(Turn& turn, const std::string& args) {

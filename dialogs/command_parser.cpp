@@ -92,15 +92,20 @@ constexpr std::array<Keyword, 42> kKeywords = {{
     {"车队", Command::fleet, false},
 }};
 
-// Trailing punctuation people add to a bare keyword: "取消！", "菜单?"
-bool only_punctuation(std::string_view s) {
+// A text without the punctuation people add at its end: "取消！" → "取消", "了?" → "了".
+std::string without_end_punctuation(std::string_view s) {
   std::string t = trim(s);
   for (std::string_view p : {"!", "！", "?", "？", ".", "。", "~", "～"}) {
     while (t.size() >= p.size() && t.compare(t.size() - p.size(), p.size(), p) == 0) {
       t.resize(t.size() - p.size());
     }
   }
-  return t.empty();
+  return t;
+}
+
+// Trailing punctuation people add to a bare keyword: "取消！", "菜单?"
+bool only_punctuation(std::string_view s) {
+  return without_end_punctuation(s).empty();
 }
 
 // A space, a tab, a line break or the ideographic space U+3000 of Chinese keyboards.
@@ -262,6 +267,25 @@ std::optional<std::int64_t> parse_ticket_number(std::string_view args) {
   }
   if (digits == 0 || n == 0) return std::nullopt;
   return n;
+}
+
+std::optional<std::int64_t> number_alone(std::string_view args) {
+  std::string t = trim(args);
+  std::string_view v = t;
+  if (v.rfind("No.", 0) == 0 || v.rfind("no.", 0) == 0) v.remove_prefix(3);
+  return only_number(v) ? parse_ticket_number(v) : std::nullopt;
+}
+
+bool no_words(std::string_view args) {
+  return only_punctuation(args);
+}
+
+bool filler_only(std::string_view args) {
+  const std::string t = trim(without_end_punctuation(args));
+  for (std::string_view w : {"了", "啦", "咯", "喽", "啰"}) {
+    if (t == w) return true;
+  }
+  return false;
 }
 
 }  // namespace linli

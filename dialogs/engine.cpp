@@ -347,14 +347,21 @@ void Engine::on_command(Turn& turn, const ParsedCommand& cmd) {
       [[fallthrough]];
     case Command::back: {
       auto dialog = store_.dialogs.get(turn.person.id);
-      if (!dialog) return turn.reply(turn.say(Msg::nothing_to_cancel)), void();
+      // Nothing to cancel: in a group, "取消" of someone with no dialog is talk.
+      if (!dialog) return turn.refuse(turn.say(Msg::nothing_to_cancel));
       return on_dialog_input(turn, std::move(*dialog), cmd, "");
     }
     case Command::lang:
       return set_lang(turn, cmd.args);
-    case Command::done:
+    case Command::done: {
       if (auto trip = fleet::parse_trip_number(cmd.args)) return fleet::finish(turn, *trip);
-      return tickets::finish(turn, parse_ticket_number(cmd.args));
+      // A number alone: "完成 1个了" is not about task 1, and "完成 了吗" asks the neighbours;
+      // neither marks a task done. "完成了" said in a private chat is the bare word.
+      auto id = number_alone(cmd.args);
+      const bool bare = no_words(cmd.args) || (!turn.in_group() && filler_only(cmd.args));
+      if (!id && !bare) return turn.refuse(turn.say(Msg::done_usage));
+      return tickets::finish(turn, id);
+    }
     case Command::approve:
     case Command::reject:
       return review::command(turn, cmd.args, cmd.command == Command::approve);
@@ -365,7 +372,7 @@ void Engine::on_command(Turn& turn, const ParsedCommand& cmd) {
     case Command::quit: {
       auto post = trim(cmd.args).empty() ? std::nullopt : recruitment::find_post(turn, cmd.args);
       if (!trim(cmd.args).empty() && !post) {
-        return turn.reply(turn.say(Msg::post_not_found, {{"id", trim(cmd.args)}})), void();
+        return turn.refuse(turn.say(Msg::post_not_found, {{"id", trim(cmd.args)}}));
       }
       return recruitment::withdraw(turn, post ? std::optional(post->id) : std::nullopt);
     }
@@ -433,12 +440,12 @@ void Engine::on_command(Turn& turn, const ParsedCommand& cmd) {
 
 void Engine::start_post(Turn& turn, const std::string& args) {
   const Community* c = turn.coordinated();
-  if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+  if (c == nullptr) return turn.refuse(turn.say(Msg::not_coordinator)), void();
   turn.community = c;
   Answers initial;
   if (!trim(args).empty()) {
     auto post = recruitment::find_post(turn, args);
-    if (!post) return turn.reply(turn.say(Msg::post_not_found, {{"id", trim(args)}})), void();
+    if (!post) return turn.refuse(turn.say(Msg::post_not_found, {{"id", trim(args)}}));
     initial = post_answers(*post);
     support::edit_answers(store_, post->id, initial);
   }
@@ -526,7 +533,7 @@ void Engine::set_lang(Turn& turn, const std::string& args) {
   std::optional<Lang> l;
   if (a == "en" || a == "english" || a == "英文" || a == "英语") l = Lang::en;
   if (a == "zh" || a == "cn" || a == "chinese" || a == "中文" || a == "汉语") l = Lang::zh;
-  if (!l) return turn.reply(turn.say(Msg::lang_usage)), void();
+  if (!l) return turn.refuse(turn.say(Msg::lang_usage));
   store_.people.set_lang(turn.person.id, std::string(lang_code(*l)), true);
   turn.lang = *l;
   turn.reply(turn.say(Msg::lang_set));

@@ -238,9 +238,7 @@ void report(Turn& turn, std::int64_t person_id, const std::string& community_id,
   }
   // Hours and the reasons of corrections (an illness, say) are nobody else's: asked in a group,
   // they go privately and the group is told so.
-  if (!turn.in_group()) return turn.reply(std::move(text)), void();
-  turn.tell(turn.person.id, std::move(text));
-  turn.reply(turn.say(Msg::mine_sent_private, {{"name", turn.person.name}}));
+  turn.reply_privately(std::move(text));
 }
 
 }  // namespace

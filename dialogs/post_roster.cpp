@@ -61,7 +61,7 @@ std::string lines(Turn& turn, const Post& p, RosterStatus status, int offset) {
 
 void show(Turn& turn, std::string_view args) {
   const Community* c = turn.coordinated();
-  if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+  if (c == nullptr) return turn.refuse(turn.say(Msg::not_coordinator)), void();
   turn.community = c;
   std::string words = trim(args);
   if (words.empty()) {
@@ -75,7 +75,7 @@ void show(Turn& turn, std::string_view args) {
            void();
   }
   auto post = recruitment::find_post(turn, words);
-  if (!post) return turn.reply(turn.say(Msg::post_not_found, {{"id", words}})), void();
+  if (!post) return turn.refuse(turn.say(Msg::post_not_found, {{"id", words}})), void();
   const int offset = turn.utc_offset_min(post->community_id);
   RosterCounts n = turn.store.roster.counts(post->id);
   std::string text = turn.say(Msg::roster_report,

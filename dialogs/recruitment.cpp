@@ -73,7 +73,8 @@ std::optional<Post> find_post(Turn& turn, std::string_view words) {
       break;
     }
   }
-  auto n = parse_ticket_number(w);
+  // A number alone: "退出 1号群了", "招募 2个人就够了" are talk, not about posts 1 and 2.
+  auto n = number_alone(w);
   if (!n) return std::nullopt;
   auto p = turn.store.posts.get(*n);
   const Community* c = turn.community;
@@ -113,7 +114,7 @@ std::int64_t save_post(Turn& turn, const Post& p, std::vector<std::int64_t>* mov
 
 void recruit(Turn& turn, std::string_view args) {
   const Community* c = turn.coordinated();
-  if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+  if (c == nullptr) return turn.refuse(turn.say(Msg::not_coordinator)), void();
   turn.community = c;
   std::istringstream in{std::string(args)};
   std::string first;
@@ -129,7 +130,7 @@ void recruit(Turn& turn, std::string_view args) {
            void();
   }
   auto post = find_post(turn, first);
-  if (!post) return turn.reply(turn.say(Msg::post_not_found, {{"id", first}})), void();
+  if (!post) return turn.refuse(turn.say(Msg::post_not_found, {{"id", first}})), void();
   if (post->ends_at <= turn.now)
     return turn.reply(turn.say(Msg::recruit_ended, {{"id", std::to_string(post->id)}})), void();
   if (turn.store.posts.open_call(post->id)) {
@@ -325,7 +326,8 @@ void withdraw(Turn& turn, std::optional<std::int64_t> post_id) {
     }
     return turn.reply(turn.say(Msg::withdrew_which, {{"list", list}})), void();
   }
-  if (!entry) return turn.reply(turn.say(Msg::withdrew_none)), void();
+  // Nobody's place to leave: "退出" typed in a group by someone on no post is talk.
+  if (!entry) return turn.refuse(turn.say(Msg::withdrew_none)), void();
   auto post = turn.store.posts.get(entry->post_id);
   if (!post) return;
   turn.answer_press();
@@ -410,17 +412,18 @@ void close_call(Turn& turn, std::int64_t call_id) {
 
 void teams(Turn& turn, std::string_view args) {
   const Community* c = turn.coordinated();
-  if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+  if (c == nullptr) return turn.refuse(turn.say(Msg::not_coordinator)), void();
   std::istringstream in{std::string(args)};
   std::string from, to;
   in >> from >> to;
   if (!to.empty()) {
-    if (parse_team(from)) return turn.reply(turn.say(Msg::team_standard, {{"team", from}})), void();
+    if (parse_team(from))
+      return turn.refuse(turn.say(Msg::team_standard, {{"team", from}})), void();
     auto stored = team_to_store(to);
-    if (!stored) return turn.reply(turn.say(Msg::post_hint_team)), void();
+    if (!stored) return turn.refuse(turn.say(Msg::post_hint_team)), void();
     // Renaming to one of the method's teams, or to another team in use, merges the two.
     int n = turn.store.posts.rename_team(c->id, from, *stored);
-    if (n == 0) return turn.reply(turn.say(Msg::team_not_found, {{"team", from}})), void();
+    if (n == 0) return turn.refuse(turn.say(Msg::team_not_found, {{"team", from}})), void();
     return turn.reply(turn.say(Msg::team_renamed, {{"from", from},
                                                    {"to", team_name(*stored, turn.lang)},
                                                    {"posts", std::to_string(n)}})),
@@ -444,6 +447,8 @@ void teams(Turn& turn, std::string_view args) {
   for (const auto& [t, n] : in_use) {
     if (!parse_team(t)) add(t);
   }
+  // The bare word asks for the list; one word after it ("队伍 壮大了") is not a rename.
+  if (!from.empty()) return turn.refuse(turn.say(Msg::teams_list, {{"list", list}}));
   turn.reply(turn.say(Msg::teams_list, {{"list", list}}));
 }
 

@@ -1,5 +1,6 @@
 #include "dialogs/review.hpp"
 
+#include "dialogs/assignments.hpp"
 #include "dialogs/command_parser.hpp"
 #include "dialogs/recruitment.hpp"
 #include "dialogs/route.hpp"
@@ -68,7 +69,7 @@ void decide(Turn& turn, std::int64_t volunteer_id, bool approve) {
 
 void command(Turn& turn, std::string_view args, bool approve) {
   const Community* c = turn.coordinated();
-  if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+  if (c == nullptr) return turn.refuse(turn.say(Msg::not_coordinator)), void();
   auto pending = turn.store.volunteers.pending(c->id);
   std::string a = trim(args);
   if (a.empty()) {
@@ -82,12 +83,15 @@ void command(Turn& turn, std::string_view args, bool approve) {
     // Phone numbers are not listed here: this may be a group.
     return turn.reply(turn.say(Msg::pending_list, {{"list", list}})), void();
   }
-  // A number, or a name of someone waiting.
-  if (auto n = parse_ticket_number(a)) return decide(turn, *n, approve);
-  for (const auto& v : pending) {
-    if (v.name == a) return decide(turn, v.person_id, approve);
+  // A number, or a name of someone waiting; two waiting under one name are neither, as with
+  // the approved (assignments::find_volunteer).
+  if (auto n = number_alone(a)) return decide(turn, *n, approve);
+  auto found = assignments::named_among(std::move(pending), a);
+  if (found.volunteer) return decide(turn, found.volunteer->person_id, approve);
+  if (!found.same_name.empty()) {
+    return turn.reply(assignments::not_named(turn, found, a, Msg::pending_ambiguous)), void();
   }
-  turn.reply(turn.say(Msg::volunteer_not_found, {{"id", a}}));
+  turn.refuse(turn.say(Msg::volunteer_not_found, {{"id", a}}));
 }
 
 }  // namespace linli::review

@@ -115,7 +115,7 @@ std::optional<std::int64_t> ends_at(const std::optional<Post>& post) {
 void check_in(Turn& turn) {
   auto v = turn.store.volunteers.get(turn.person.id);
   if (!v || v->status != VolunteerStatus::approved) {
-    return turn.reply(turn.say(Msg::claim_not_volunteer)), void();
+    return turn.refuse(turn.say(Msg::claim_not_volunteer)), void();
   }
   const int offset = turn.utc_offset_min(v->community_id);
   // The post this is for: one of theirs that is on now (or starts within the hour).
@@ -165,7 +165,11 @@ void check_in(Turn& turn) {
 
 void check_out(Turn& turn) {
   auto on = turn.store.shifts.on_duty(turn.person.id);
-  if (!on) return turn.reply(turn.say(Msg::checkout_none)), void();
+  if (!on) {
+    // Said to a volunteer; to anyone else, 签退 is not theirs to use.
+    if (!turn.is_volunteer()) return turn.refuse(turn.say(Msg::checkout_none));
+    return turn.reply(turn.say(Msg::checkout_none)), void();
+  }
   Duty duty(turn.store.shifts, rules_of(turn, on->community_id));
   // After downtime the shift may have ended by itself before its timer could fire.
   std::optional<std::int64_t> end = duty.check_out(*on, ends_at(post_of(turn, *on)), turn.now);

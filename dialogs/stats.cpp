@@ -21,7 +21,7 @@ std::string by_category(Turn& turn, const std::map<std::string, int>& counts) {
 
 void report(Turn& turn) {
   const Community* c = turn.coordinated();
-  if (c == nullptr) return turn.reply(turn.say(Msg::not_coordinator)), void();
+  if (c == nullptr) return turn.refuse(turn.say(Msg::not_coordinator)), void();
   std::string posts;
   for (const auto& p : turn.store.posts.current(c->id, turn.now)) {
     RosterCounts n = turn.store.roster.counts(p.id);

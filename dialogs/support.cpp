@@ -126,7 +126,21 @@ std::string courses_list(Turn& turn, const std::string& community_id) {
   return list;
 }
 
+// Words the dialogs read as answers ("0", "无", "不需要", "none": a post needs no course) or
+// as /train's own words ("添加", "add", "岗位", "post"), and numbers (a menu's choices): a
+// course so named could never be chosen or named.
+bool reserved_course_name(const std::string& name) {
+  const std::string t = lower_ascii(name);
+  for (std::string_view w : {"0", "无", "不需要", "none", "添加", "新增", "add", "岗位", "post"}) {
+    if (t == w) return true;
+  }
+  return all_digit_chars(t);
+}
+
 void train_add(Turn& turn, const Community& c, const std::string& name) {
+  if (reserved_course_name(name)) {
+    return turn.refuse(turn.say(Msg::train_course_reserved, {{"course", name}}));
+  }
   auto n = utf8_length(name);
   if (n < 2 || n > 20 || name[0] == '/') return turn.refuse(turn.say(Msg::train_usage)), void();
   // A course is named by one word: /train <course> <volunteer…> splits at spaces (and a post's
@@ -151,7 +165,8 @@ void train_mine(Turn& turn) {
     items += (items.empty() ? "" : turn.say(Msg::list_separator)) + item_name(item, turn.lang) +
              " × " + std::to_string(n);
   }
-  turn.reply(turn.say(
+  // One's own training and equipment, as /hours and /cert: asked in a group, answered privately.
+  turn.reply_privately(turn.say(
       Msg::train_mine,
       {{"name", v->name},
        {"courses",

@@ -177,6 +177,8 @@ void finish(Turn& turn, std::optional<std::int64_t> id) {
   if (!id) {
     auto tasks = turn.store.requests.of_volunteer(turn.person.id);
     if (tasks.empty()) {
+      // Said to a volunteer; to anyone else, 完成 is not theirs to use.
+      if (!turn.is_volunteer()) return turn.refuse(turn.say(Msg::done_none));
       turn.reply(turn.say(Msg::done_none));
       return;
     }
@@ -189,16 +191,14 @@ void finish(Turn& turn, std::optional<std::int64_t> id) {
     id = tasks.front().id;
   }
   auto r = turn.store.requests.get(*id);
-  if (!r) {
-    turn.reply(turn.say(Msg::ticket_not_found, {{"id", std::to_string(*id)}}));
-    return;
-  }
+  // Not found or not theirs: in a group, "完成 3" typed by someone else is talk.
+  if (!r) return turn.refuse(turn.say(Msg::ticket_not_found, {{"id", std::to_string(*id)}}));
   if (!turn.store.requests.finish(*id, turn.person.id, turn.now)) {
     // Sent twice ("完成#3", then "完成 3"): the second time it is done already, not someone else's.
-    bool mine_done = r->status == RequestStatus::done && r->volunteer_id == turn.person.id;
-    turn.reply(turn.say(mine_done ? Msg::done_already : Msg::done_not_yours,
-                        {{"id", std::to_string(*id)}}));
-    return;
+    if (r->status == RequestStatus::done && r->volunteer_id == turn.person.id) {
+      return turn.reply(turn.say(Msg::done_already, {{"id", std::to_string(*id)}})), void();
+    }
+    return turn.refuse(turn.say(Msg::done_not_yours, {{"id", std::to_string(*id)}}));
   }
   std::string me = turn.name_of(turn.person.id);
   if (r->card_outbox_id) turn.edit(r->card_outbox_id, card_text(turn, *r, Msg::card_done, me));
@@ -358,16 +358,14 @@ void mine(Turn& turn) {
                   {"time", format_time(on->checkin_at, turn.utc_offset_min(on->community_id), l)}});
     any = true;
   }
-  if (!any) text += "\n" + turn.say(Msg::mine_none);
   // A volunteer's own ratings: how residents found their help.
-  if (std::string ratings = feedback::mine_text(turn); !ratings.empty()) text += "\n" + ratings;
+  std::string ratings = feedback::mine_text(turn);
+  // Nothing of theirs: in a group, "我的" of someone with no request, task or place is talk.
+  if (!any && ratings.empty() && turn.quiet_refusals) return;
+  if (!any) text += "\n" + turn.say(Msg::mine_none);
+  if (!ratings.empty()) text += "\n" + ratings;
   // Whose requests these are is nobody else's business: asked in a group, answered privately.
-  if (turn.in_group()) {
-    turn.tell(turn.person.id, std::move(text));
-    turn.reply(turn.say(Msg::mine_sent_private, {{"name", turn.person.name}}));
-    return;
-  }
-  turn.reply(text);
+  turn.reply_privately(std::move(text));
 }
 
 void cancel(Turn& turn, std::int64_t id) {

@@ -73,6 +73,17 @@ std::int64_t Turn::reply(std::string text, SendOptions opt) {
   return send(std::move(m));
 }
 
+void Turn::reply_privately(std::string text) {
+  if (!in_group()) return reply(std::move(text)), void();
+  tell(person.id, std::move(text));
+  reply(say(Msg::mine_sent_private, {{"name", person.name}}));
+}
+
+bool Turn::is_volunteer() {
+  auto v = store.volunteers.get(person.id);
+  return v && v->status == VolunteerStatus::approved;
+}
+
 Address Turn::private_address(const Identity& who) const {
   const AdapterConfig* platform = config.adapter(who.adapter);
   Recipient to{who.adapter, who.user, who.private_chat};

@@ -90,6 +90,11 @@ class Turn {
   // likely neighbours talking, whom a refusal or a usage posted into the group would interrupt
   // (issue 11). The slash form always answers.
   bool quiet_refusals = false;
+  // What is for the acting person's eyes only (their hours, their training, their certificate):
+  // in a private chat, as a reply; asked in a group, privately, with a short note in the group.
+  void reply_privately(std::string text);
+  // Whether the acting person is an approved volunteer (of any community).
+  bool is_volunteer();
   // Where a person is reached privately on one platform (Recipient): the private chat they
   // wrote from, else their user id where the platform names private chats by it, else no chat
   // (the adapter opens one from the user id the message carries).

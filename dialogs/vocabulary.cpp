@@ -365,6 +365,24 @@ std::string mask_phone_numbers(std::string_view s) {
   return out;
 }
 
+std::string last_digits(std::string_view s, std::size_t n) {
+  std::string out;
+  auto chars = utf8_chars(s);
+  for (auto it = chars.rbegin(); it != chars.rend() && out.size() < n; ++it) {
+    if (!it->digit) continue;
+    // A full-width digit's last byte is 0x90–0x99: the ASCII digit is 0x30 lower.
+    auto last = static_cast<unsigned char>(s[it->at + it->len - 1]);
+    out.insert(out.begin(), static_cast<char>(it->len == 1 ? last : last - 0x60));
+  }
+  return out.size() == n ? out : std::string();
+}
+
+bool all_digit_chars(std::string_view s) {
+  auto chars = utf8_chars(s);
+  return !chars.empty() &&
+         std::all_of(chars.begin(), chars.end(), [](const Utf8Char& c) { return c.digit; });
+}
+
 namespace {
 
 // What a word after a number says about it in a Chinese address.

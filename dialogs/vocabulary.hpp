@@ -79,6 +79,11 @@ std::size_t utf8_length(std::string_view s);
 std::string lower_ascii(std::string_view s);
 // Replaces runs of 7 or more digits (phone numbers) with "***".
 std::string mask_phone_numbers(std::string_view s);
+// The last `n` digits of a text, read as characters (ASCII or full-width ０–９, as ASCII):
+// "138 0013 ８０００" → "8000"; "" when it holds fewer.
+std::string last_digits(std::string_view s, std::size_t n);
+// Whether a text is nothing but digits (ASCII or full-width), and at least one.
+bool all_digit_chars(std::string_view s);
 // Replaces addresses with "***": unit, floor and room ("31栋2单元501" → "31栋***", "501室"),
 // house numbers on a road ("解放碑路88号" → "解放碑路***"), "31-2-501", and in English "Room 501",
 // "Unit 2", "No. 88", "12 Baker St.". A building alone stays ("31栋"): the card shows it anyway.

@@ -314,9 +314,43 @@ constexpr std::array<ExportKind, 4> kKinds = {{
     {"trips", "the fleet's trips scheduled in the range, with every time logged", export_trips},
 }};
 
+// Digits with at most one decimal point ("5", "5.25"), or digit groups split by single spaces
+// ("86 138 0013 8000"): what a spreadsheet shows as a number after a sign, never runs.
+bool number_or_phone(std::string_view s) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  bool point = false, space = false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const bool first_or_last = i == 0 || i + 1 == s.size();
+    if (digit(s[i])) continue;
+    if (first_or_last || !digit(s[i - 1]) || !digit(s[i + 1])) return false;
+    if (s[i] == '.' && !point && !space) {
+      point = true;
+    } else if (s[i] == ' ' && !point) {
+      space = true;
+    } else {
+      return false;
+    }
+  }
+  return !s.empty();
+}
+
+// What a spreadsheet would run as a formula: = and @, a leading tab or carriage return, and +
+// or - unless a number or a phone number follows ("-5", "+86 138 0013 8000" stay as they are;
+// "-2+3", "+cmd|..." do not).
 bool formula_like(std::string_view field) {
-  return !field.empty() && (field[0] == '=' || field[0] == '+' || field[0] == '-' ||
-                            field[0] == '@' || field[0] == '\t' || field[0] == '\r');
+  if (field.empty()) return false;
+  switch (field[0]) {
+    case '=':
+    case '@':
+    case '\t':
+    case '\r':
+      return true;
+    case '+':
+    case '-':  // alone, a sign is text
+      return field.size() > 1 && !number_or_phone(field.substr(1));
+    default:
+      return false;
+  }
 }
 
 void append_field(std::string& out, std::string_view field) {

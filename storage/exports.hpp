@@ -56,8 +56,10 @@ const ExportKind* find_export(std::string_view name);
 
 // The table as CSV for spreadsheets: RFC 4180 (CRLF line ends; a field with a comma, a quote or
 // a line break quoted, its quotes doubled), UTF-8 with a byte order mark, which Excel needs to
-// read UTF-8 (without it, Chinese comes out garbled). A text field that begins with = + - @ or
-// a tab gets a leading ' so that a spreadsheet shows it instead of running it as a formula.
+// read UTF-8 (without it, Chinese comes out garbled). A text field that a spreadsheet would run
+// as a formula (it begins with = or @, a tab or a carriage return, or with + or - not followed
+// by a number or a phone number such as "+86 138 0013 8000") gets a leading ' so that it is
+// shown instead.
 std::string to_csv(const ExportTable& table);
 
 }  // namespace linli::storage

@@ -5,9 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
+#include <SQLiteCpp/Statement.h>
+
+#include "dialogs/command_parser.hpp"
 #include "tests/support/five_steps_fixture.hpp"
 
 namespace linli::test {
@@ -230,9 +234,11 @@ TEST_F(RosterCommand, RefusedPolitelyToAnyoneButACoordinator) {
   make_post(2);
   auto cards = recruit();
   say("chen", "gv", "报名", cards["gv"]);
-  auto sent = say("zhao", "gv", "名单 1");
+  auto sent = say("zhao", "gv", "/roster 1");
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_THAT(texts_to(sent, "gv").at(0), HasSubstr("只有本社区的协调员"));
+  // The keyword typed in a group is neighbours talking: not answered there.
+  EXPECT_TRUE(say("zhao", "gv", "名单 1").empty());
   EXPECT_TRUE(texts_to(say("li", "li", "/roster 1"), "li").at(0).find("陈师傅") ==
               std::string::npos);
 }
@@ -288,6 +294,199 @@ TEST_F(MenuByRole, ASignUpUnderReviewIsNotOfferedTheSignUpAgain) {
   EXPECT_THAT(menu, Not(HasSubstr("报名志愿者")));
   EXPECT_THAT(menu, HasSubstr("等协调员审核"));
   EXPECT_THAT(menu, Not(HasSubstr("签到")));
+}
+
+// ---- answering in a group (README "Answering in a group")
+
+class GroupTalk : public Coordinators {
+ protected:
+  GroupTalk() {
+    make_post(2);
+    open_request("repair", "厨房水管漏水");
+    say("chen", "gv", "接单 1");  // 陈师傅's one task in hand
+    submit_signup("wang");        // 张建国, waiting for review
+    pending_ = person("wang");
+    // Everyone has spoken in the group once: who they are there is known.
+    for (const char* who : {"li", "zhou", "chen", "wang"}) say(who, "g31", "大家好");
+  }
+  // Every row of every table but the events seen: what "nothing changed" means.
+  std::string snapshot() {
+    std::string all;
+    SQLite::Statement tables(db_.sql(),
+                             "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> "
+                             "'processed_events' ORDER BY name");
+    while (tables.executeStep()) {
+      const std::string table = tables.getColumn(0).getString();
+      SQLite::Statement rows(db_.sql(), "SELECT * FROM \"" + table + "\"");
+      all += table + ":\n";
+      while (rows.executeStep()) {
+        for (int i = 0; i < rows.getColumnCount(); ++i) all += rows.getColumn(i).getString() + "|";
+        all += "\n";
+      }
+    }
+    return all;
+  }
+  std::int64_t pending_ = 0;
+};
+
+// Each keyword of the parser starting a sentence that neighbours type to each other, by a
+// resident, a coordinator and a volunteer with a task in hand: nothing is posted to the group
+// or sent to anyone, and nothing changes.
+TEST_F(GroupTalk, SentencesStartingWithAnyKeywordGetNoAnswerAndChangeNothing) {
+  // The last rows: a number must stand alone (chen holds task 1 and a place on post 1, and
+  // post 2 is zhou's).
+  const std::vector<std::string> sentences = {"名单 出来了吗",
+                                              "通过 了没有",
+                                              "拒绝 推销",
+                                              "招募 什么时候开始",
+                                              "统计 一下人数",
+                                              "设岗 的事明天说",
+                                              "派单 太慢了",
+                                              "拒绝 " + std::to_string(pending_) + "次了",
+                                              "通过 " + std::to_string(pending_) + "号楼的门禁",
+                                              "完成 了吗",
+                                              "完成了没",
+                                              "队伍 壮大了",
+                                              "队伍 关爱特殊群体 辛苦了",
+                                              "语言 不通",
+                                              "退出 群聊",
+                                              "签到 了吗",
+                                              "签退 了",
+                                              "报名志愿者 要什么条件",
+                                              "菜单 在哪",
+                                              "帮助 一下老人",
+                                              "我的 天哪",
+                                              "取消 了吗",
+                                              "返回 小区的路",
+                                              "上一步 怎么走",
+                                              "接单 的人呢",
+                                              "报名 的人多吗",
+                                              "take care",
+                                              "join us",
+                                              "撤销 了吗",
+                                              "时长 多久",
+                                              "报告 一下31栋停水了",
+                                              "表彰 一下志愿者",
+                                              "更正 一下",
+                                              "证明 一下",
+                                              "验证 一下",
+                                              "培训 几点开始",
+                                              "库存 还有吗",
+                                              "发放 口罩了吗",
+                                              "风险 很大大家小心",
+                                              "保障 一下老人",
+                                              "车辆 太多了",
+                                              "派车 去医院",
+                                              "车队 来了",
+                                              "完成 1个了",
+                                              "完成 3次了",
+                                              "退出 1号群了",
+                                              "招募 2个人就够了",
+                                              "设岗 2个够吗",
+                                              "名单 2号楼的"};
+  // Every keyword is tried, but 求助: a resident's 求助 and her words are her request.
+  std::set<std::string> tried;
+  for (const auto& text : sentences) {
+    for (const auto& c : all_commands()) {
+      for (const auto& name : c.names) {
+        if (name[0] != '/' && text.rfind(name, 0) == 0) tried.insert(name);
+      }
+    }
+  }
+  for (const auto& c : all_commands()) {
+    for (const auto& name : c.names) {
+      if (name[0] == '/' || name == "求助") continue;
+      EXPECT_EQ(tried.count(name), 1u) << "no sentence starts with " << name;
+    }
+  }
+  say("chen", "g31", "报名", recruit()["g31"]);  // chen's place on post 1
+  ASSERT_EQ(status(1, "chen"), RosterStatus::taken);
+  make_post(2);  // post 2, without a call
+  const std::string before = snapshot();
+  for (const auto& text : sentences) {
+    for (const char* who : {"li", "zhou", "chen"}) {
+      auto sent = say(who, "g31", text);
+      EXPECT_TRUE(sent.empty()) << who << ": " << text << " → " << sent.at(0).msg.text;
+    }
+  }
+  EXPECT_EQ(snapshot(), before);
+  EXPECT_EQ(store_.requests.get(1)->status, RequestStatus::claimed);
+  EXPECT_EQ(store_.volunteers.get(pending_)->status, VolunteerStatus::pending);
+}
+
+// A bare word is a question of whoever may use it; of anyone else, it is talk.
+TEST_F(GroupTalk, ABareWordOfSomeoneWithoutTheRoleGetsNoAnswer) {
+  const std::string before = snapshot();
+  for (const char* text : {"名单", "通过", "拒绝", "招募", "统计", "设岗", "派单", "队伍", "退出",
+                           "签到", "签退", "完成", "车队"}) {
+    auto sent = say("li", "g31", text);
+    EXPECT_TRUE(sent.empty()) << text << " → " << sent.at(0).msg.text;
+  }
+  EXPECT_EQ(snapshot(), before);
+  EXPECT_THAT(to(say("zhou", "g31", "统计"), "g31"), HasSubstr("在岗"));
+  EXPECT_THAT(to(say("zhou", "g31", "通过"), "g31"), HasSubstr("张建国"));
+  EXPECT_THAT(to(say("zhou", "g31", "名单"), "g31"), HasSubstr("1 照看王奶奶"));
+  EXPECT_THAT(to(say("zhao", "g31", "签退"), "g31"), HasSubstr("你现在没有签到"));
+}
+
+// "完成了" is how a volunteer says it: in a private chat, the bare word (their only task is
+// done); in a group, talk.
+TEST_F(GroupTalk, AFillerAfterDoneFinishesTheOnlyTaskPrivatelyAndIsTalkInAGroup) {
+  for (const char* text : {"完成了", "完成啦！"}) {
+    EXPECT_TRUE(say("chen", "g31", text).empty()) << text;
+  }
+  EXPECT_EQ(store_.requests.get(1)->status, RequestStatus::claimed);
+  EXPECT_THAT(to(say("chen", "chen", "完成啦！"), "chen"), HasSubstr("#1 已完成"));
+  EXPECT_EQ(store_.requests.get(1)->status, RequestStatus::done);
+  // A word that is not a filler still gets the usage, not a finished task.
+  EXPECT_THAT(to(say("zhao", "zhao", "完成了吗"), "zhao"), HasSubstr("用法：完成 #编号"));
+}
+
+// A bare 我的 of someone with nothing, or 取消 / 返回 / 上一步 of someone in no dialog, typed
+// in a group is talk; with something to show, 我的 is answered privately with a short note.
+TEST_F(GroupTalk, ABareMineOrCancelOfSomeoneWithNothingGetsNoAnswerInAGroup) {
+  say("zhao", "g31", "大家好");  // 赵姐, a volunteer with no task, known in the group
+  const std::string before = snapshot();
+  for (const char* who : {"zhou", "zhao"}) {
+    for (const char* text : {"我的", "取消", "返回", "上一步！"}) {
+      auto sent = say(who, "g31", text);
+      EXPECT_TRUE(sent.empty()) << who << ": " << text << " → " << sent.at(0).msg.text;
+    }
+  }
+  EXPECT_EQ(snapshot(), before);
+  auto mine = say("chen", "g31", "我的");
+  EXPECT_THAT(to(mine, "g31"), HasSubstr("我私信发给你了"));
+  EXPECT_THAT(to(mine, "chen"), HasSubstr("#1"));
+  EXPECT_THAT(to(say("li", "g31", "我的"), "li"), HasSubstr("#1"));
+  // Asked privately, or with the slash form, the answer is there.
+  EXPECT_THAT(to(say("zhao", "zhao", "我的"), "zhao"), HasSubstr("没有进行中的求助或任务"));
+  EXPECT_THAT(to(say("zhao", "g31", "/mine"), "zhao"), HasSubstr("没有进行中的求助或任务"));
+  EXPECT_THAT(to(say("zhao", "zhao", "取消"), "zhao"), HasSubstr("现在没有进行中的对话"));
+  EXPECT_THAT(to(say("zhao", "g31", "/cancel"), "g31"), HasSubstr("现在没有进行中的对话"));
+}
+
+// The slash form always answers; so does a keyword spoken to the bot, and a coordinator's
+// command whose words parse.
+TEST_F(GroupTalk, TheSlashFormAMentionAndACommandThatParsesAreAnswered) {
+  EXPECT_THAT(to(say("li", "g31", "/roster 出来了吗"), "g31"), HasSubstr("只有本社区的协调员"));
+  EXPECT_THAT(to(say("li", "g31", "/recruit 1"), "g31"), HasSubstr("只有本社区的协调员"));
+  EXPECT_THAT(to(say("zhou", "g31", "/approve 了没有"), "g31"), HasSubstr("找不到待审核的志愿者"));
+  EXPECT_THAT(to(say("zhou", "g31", "/assign 太慢了"), "g31"), HasSubstr("用法：派单"));
+  EXPECT_THAT(to(say("zhou", "g31", "/lang 不通"), "g31"), HasSubstr("用法：/lang"));
+  EXPECT_THAT(to(say("chen", "g31", "/done 了吗"), "g31"), HasSubstr("用法：完成 #编号"));
+  EXPECT_EQ(store_.requests.get(1)->status, RequestStatus::claimed);
+  InboundEvent ev = event("li", "g31");
+  ev.message_id = "mention-1";
+  ev.text = "名单 出来了吗";
+  ev.addressed = true;
+  EXPECT_THAT(to(handle(ev), "g31"), HasSubstr("只有本社区的协调员"));
+  // In a private chat the keyword is a command, with its answer.
+  EXPECT_THAT(to(say("zhou", "zhou", "名单 出来了吗"), "zhou"),
+              HasSubstr("找不到岗位「出来了吗」"));
+  // A coordinator's words that parse work in the group.
+  say("zhou", "g31", "通过 张建国");
+  EXPECT_EQ(store_.volunteers.get(pending_)->status, VolunteerStatus::approved);
+  EXPECT_THAT(to(say("chen", "g31", "完成 1"), "g31"), HasSubstr("#1 已完成"));
 }
 
 }  // namespace

@@ -323,9 +323,12 @@ TEST_F(Engine, RejectButtonRejects) {
 
 TEST_F(Engine, OnlyCoordinatorsReview) {
   pending_volunteer("wang");
-  auto sent = say("chen", "gv", "通过 " + std::to_string(person("wang")));
+  auto sent = say("chen", "gv", "/approve " + std::to_string(person("wang")));
   EXPECT_EQ(store_.volunteers.get(person("wang"))->status, VolunteerStatus::pending);
   EXPECT_THAT(sent.at(0).msg.text, HasSubstr("只有本社区的协调员"));
+  // The keyword typed in a group is not answered there (README "Answering in a group").
+  EXPECT_TRUE(say("chen", "gv", "通过 " + std::to_string(person("wang"))).empty());
+  EXPECT_EQ(store_.volunteers.get(person("wang"))->status, VolunteerStatus::pending);
 }
 
 TEST_F(Engine, LangCommandSwitchesAndSticks) {

@@ -41,6 +41,22 @@ class Evaluation : public FiveStepsFixture {
   std::string card_of(std::int64_t id) {
     return "p" + std::to_string(store_.requests.get(id)->card_outbox_id);
   }
+  // A driver called 王芳 of community sc, played by `user`: her person id.
+  std::int64_t add_wang_fang(const std::string& user, const std::string& building,
+                             const std::string& phone,
+                             VolunteerStatus status = VolunteerStatus::approved) {
+    Volunteer v;
+    v.person_id = person(user);
+    v.community_id = "sc";
+    v.name = "王芳";
+    v.phone = phone;
+    v.building = building;
+    v.skills = bit(Skill::driving);
+    v.status = status;
+    store_.volunteers.upsert(v);
+    keep_secret(phone);
+    return v.person_id;
+  }
 };
 
 // ---- feedback
@@ -192,21 +208,8 @@ TEST_F(Evaluation, ARatingBelongsToThePostOfAShiftInItsOwnCommunityOnly) {
 // ---- volunteers who share a name
 
 TEST_F(Evaluation, ANameTwoVolunteersShareNamesNeitherAndTheCoordinatorIsShownHowToSayWhich) {
-  auto add = [&](const std::string& user, const std::string& building, const std::string& phone) {
-    Volunteer v;
-    v.person_id = person(user);
-    v.community_id = "sc";
-    v.name = "王芳";
-    v.phone = phone;
-    v.building = building;
-    v.skills = bit(Skill::driving);
-    v.status = VolunteerStatus::approved;
-    store_.volunteers.upsert(v);
-    keep_secret(phone);
-    return v.person_id;
-  };
-  const std::int64_t a = add("wf1", "31", "13911112222");
-  const std::int64_t b = add("wf2", "35", "13933334444");
+  const std::int64_t a = add_wang_fang("wf1", "31", "13911112222");
+  const std::int64_t b = add_wang_fang("wf2", "35", "13933334444");
   open_request("repair", "厨房水管漏水");
   say("zhou", "zhou", "库存 口罩 +5");
   const std::string both = "有 2 位审核通过的志愿者都叫「王芳」";
@@ -247,6 +250,51 @@ TEST_F(Evaluation, ANameTwoVolunteersShareNamesNeitherAndTheCoordinatorIsShownHo
   say("zhou", "zhou", "/lang en");
   EXPECT_THAT(to(say("zhou", "zhou", "/hours 王芳"), "zhou"),
               HasSubstr("2 approved volunteers are called \"王芳\""));
+}
+
+// Two people waiting for review under one name: /approve and /reject by that name take
+// neither and list both, as a name two approved volunteers share does.
+TEST_F(Evaluation, ANameTwoPendingPeopleShareIsReviewedForNeitherAndBothAreListed) {
+  const std::int64_t a = add_wang_fang("wf1", "31", "13911112222", VolunteerStatus::pending);
+  const std::int64_t b = add_wang_fang("wf2", "35", "13933334444", VolunteerStatus::pending);
+  for (const char* text : {"通过 王芳", "拒绝 王芳"}) {
+    auto sent = say("zhou", "zhou", text);
+    std::string said = to(sent, "zhou");
+    EXPECT_THAT(said, HasSubstr("有 2 位待审核的志愿者都叫「王芳」")) << text;
+    EXPECT_THAT(said, HasSubstr("编号 " + std::to_string(a) + " · 王芳 · 31栋 · 手机尾号 2222"));
+    EXPECT_THAT(said, HasSubstr("编号 " + std::to_string(b) + " · 王芳 · 35栋 · 手机尾号 4444"));
+    EXPECT_THAT(said, HasSubstr("请用编号指明，例如把「王芳」换成「" + std::to_string(a) + "」"));
+    EXPECT_TRUE(texts_to(sent, "wf1").empty()) << text;
+    EXPECT_TRUE(texts_to(sent, "wf2").empty()) << text;
+    EXPECT_EQ(store_.volunteers.get(a)->status, VolunteerStatus::pending) << text;
+    EXPECT_EQ(store_.volunteers.get(b)->status, VolunteerStatus::pending) << text;
+  }
+  // In a group: the same list, without a digit of their phones.
+  std::string in_group = to(say("zhou", "gv", "/approve 王芳"), "gv");
+  EXPECT_THAT(in_group, HasSubstr("编号 " + std::to_string(b) + " · 王芳 · 35栋"));
+  EXPECT_THAT(in_group, Not(HasSubstr("尾号")));
+  EXPECT_EQ(store_.volunteers.get(a)->status, VolunteerStatus::pending);
+  say("zhou", "zhou", "/lang en");
+  EXPECT_THAT(to(say("zhou", "zhou", "/reject 王芳"), "zhou"),
+              HasSubstr("2 people waiting for review are called \"王芳\""));
+  // By number, each is reviewed; the name left to one person then names her.
+  say("zhou", "zhou", "/approve " + std::to_string(b));
+  EXPECT_EQ(store_.volunteers.get(b)->status, VolunteerStatus::approved);
+  EXPECT_EQ(store_.volunteers.get(a)->status, VolunteerStatus::pending);
+  say("zhou", "zhou", "/reject 王芳");
+  EXPECT_EQ(store_.volunteers.get(a)->status, VolunteerStatus::rejected);
+}
+
+// The end of a phone number that tells two namesakes apart is its last four digits, read as
+// characters: full-width digits and separators are not cut in half.
+TEST_F(Evaluation, APhonesLastFourDigitsAreReadAsCharacters) {
+  const std::int64_t a = add_wang_fang("wf1", "31", "139 1111 ２２２２");
+  const std::int64_t b = add_wang_fang("wf2", "31", "139-3333-44－44");
+  const std::int64_t c = add_wang_fang("wf3", "31", "12３");  // fewer than four digits: no tail
+  std::string said = to(say("zhou", "zhou", "时长 王芳"), "zhou");
+  EXPECT_THAT(said, HasSubstr("编号 " + std::to_string(a) + " · 王芳 · 31栋 · 手机尾号 2222\n"));
+  EXPECT_THAT(said, HasSubstr("编号 " + std::to_string(b) + " · 王芳 · 31栋 · 手机尾号 4444\n"));
+  EXPECT_THAT(said, HasSubstr("编号 " + std::to_string(c) + " · 王芳 · 31栋\n"));
 }
 
 // ---- cancelling a request

@@ -54,9 +54,10 @@ TEST_F(Everyday, DoneTwiceInEitherFormSaysItIsDoneAlready) {
     EXPECT_THAT(sent[0].msg.text, HasSubstr("#1 已经完成了")) << again;
     EXPECT_THAT(sent[0].msg.text, Not(HasSubstr("不是你接的"))) << again;
   }
-  // Another volunteer's finished task is still not theirs.
-  auto other = say("zhao", "gv", "完成 1");
+  // Another volunteer's finished task is still not theirs; the keyword in a group is talk.
+  auto other = say("zhao", "gv", "/done 1");
   EXPECT_THAT(other.at(0).msg.text, HasSubstr("#1 不是你接的任务"));
+  EXPECT_TRUE(say("zhao", "gv", "完成 1").empty());
 }
 
 TEST_F(Everyday, TicketNumbersAreTakenWithAndWithoutTheHash) {

@@ -35,7 +35,9 @@ TEST_F(FiveSteps, CallGoesToTheGroupsNearestFirstWithOneCardEach) {
 
 TEST_F(FiveSteps, OnlyCoordinatorsRecruit) {
   make_post(10);
-  EXPECT_THAT(say("chen", "gv", "招募 1").at(0).msg.text, HasSubstr("只有本社区的协调员"));
+  EXPECT_THAT(say("chen", "gv", "/recruit 1").at(0).msg.text, HasSubstr("只有本社区的协调员"));
+  EXPECT_THAT(say("chen", "chen", "招募 1").at(0).msg.text, HasSubstr("只有本社区的协调员"));
+  EXPECT_TRUE(say("chen", "gv", "招募 1").empty());  // in a group, the keyword is talk
   EXPECT_FALSE(store_.posts.open_call(1));
 }
 
@@ -336,13 +338,13 @@ class CountingVolunteers final : public Volunteers {
 class LargePool : public FiveStepsFixture {
  protected:
   LargePool()
-      : counting_(store_.volunteers), counted_{store_.transactions, store_.people,
-                                               counting_,           store_.requests,
-                                               store_.dialogs,      store_.events,
-                                               store_.outbox,       store_.timers,
-                                               store_.posts,        store_.roster,
-                                               store_.offers,       store_.shifts,
-                                               store_.evaluation,   store_.commendations, store_.service, store_.certificates, store_.training, store_.equipment, store_.risks, store_.vehicles, store_.trips} {
+      : counting_(store_.volunteers),
+        counted_{store_.transactions, store_.people,        counting_,      store_.requests,
+                 store_.dialogs,      store_.events,        store_.outbox,  store_.timers,
+                 store_.posts,        store_.roster,        store_.offers,  store_.shifts,
+                 store_.evaluation,   store_.commendations, store_.service, store_.certificates,
+                 store_.training,     store_.equipment,     store_.risks,   store_.vehicles,
+                 store_.trips} {
     engine_ = std::make_unique<linli::Engine>(config_, counted_, *dir_);
   }
 

@@ -315,6 +315,41 @@ TEST_F(Support, AVolunteersTrainWithoutArgumentsShowsTheirOwnRecords) {
   EXPECT_THAT(to(say("li", "li", "培训"), "li"), HasSubstr("审核通过的志愿者才有培训记录"));
 }
 
+// Asked in a group, a volunteer's own courses and equipment go to them privately and the group
+// is told only that, as with /hours and /cert.
+TEST_F(Support, AVolunteersOwnTrainingAskedInAGroupIsAnsweredPrivately) {
+  say("zhou", "zhou", "培训 岗位职责 陈师傅");
+  say("zhou", "zhou", "库存 手套 +5");
+  say("zhou", "zhou", "发放 陈师傅 手套 2");
+  for (const char* text : {"培训", "/train"}) {
+    auto sent = say("chen", "g31", text);
+    ASSERT_EQ(texts_to(sent, "g31").size(), 1u) << text;
+    EXPECT_EQ(texts_to(sent, "g31").at(0), "chen，我私信发给你了。") << text;
+    EXPECT_THAT(to(sent, "chen"), HasSubstr("完成的培训：岗位职责")) << text;
+    EXPECT_THAT(to(sent, "chen"), HasSubstr("领到的装备：手套 × 2")) << text;
+  }
+  // The same as /hours there.
+  auto hours = say("chen", "g31", "/hours");
+  EXPECT_EQ(texts_to(hours, "g31").at(0), "chen，我私信发给你了。");
+}
+
+// Course names the dialogs would read as answers or sub-commands, or as a menu's numbers.
+TEST_F(Support, ACourseNamedLikeAnAnswerASubCommandOrANumberIsRefusedWithTheReason) {
+  for (const char* name :
+       {"0", "无", "none", "NONE", "不需要", "添加", "新增", "add", "岗位", "post", "12", "１２"}) {
+    std::string said = to(say("zhou", "zhou", std::string("培训 添加 ") + name), "zhou");
+    EXPECT_THAT(said, HasSubstr("「" + std::string(name) + "」不能做课程名")) << name;
+  }
+  say("zhou", "zhou", "/lang en");
+  EXPECT_THAT(to(say("zhou", "zhou", "/train add 3"), "zhou"),
+              HasSubstr("\"3\" cannot name a course"));
+  EXPECT_TRUE(store_.training.courses("sc").empty());
+  // Digits inside a name are fine.
+  say("zhou", "zhou", "/train add 急救120");
+  EXPECT_EQ(store_.training.courses("sc"), (std::vector<std::string>{"急救120"}));
+}
+
+// ---- equipment
 // ---- equipment
 
 TEST_F(Support, StockNeverGoesBelowZeroAndARefusedHandOutChangesNothing) {

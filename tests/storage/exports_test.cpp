@@ -149,6 +149,39 @@ TEST_F(Exports, TripsCarryTheirDriversPlatesAndEveryTimeLogged) {
             "2027-01-15 10:00,2027-01-15 10:00,,,,2027-01-15 10:30,\r\n");
 }
 
+// Only what a spreadsheet would run as a formula gets the quote: phone numbers and signed
+// numbers are shown as typed.
+TEST(ExportsCsv, OnlyWhatASpreadsheetWouldRunIsEscaped) {
+  storage::ExportTable t;
+  t.header = {"v"};
+  for (const char* v : {"+86 138 0013 8000", "-5", "+3", "-0.25", "13800138000", "-", "=1+2",
+                        "@SUM(A1)", "\tx", "\rx", "+cmd|' /C calc'!A0", "-2+3", "-5.5.5",
+                        "+86-138-0013-8000", "- 5", "+86  138", "-1 2.5", "+"}) {
+    t.rows.push_back({v});
+  }
+  EXPECT_EQ(storage::to_csv(t),
+            "\xEF\xBB\xBF"
+            "v\r\n"
+            "+86 138 0013 8000\r\n"
+            "-5\r\n"
+            "+3\r\n"
+            "-0.25\r\n"
+            "13800138000\r\n"
+            "-\r\n"
+            "'=1+2\r\n"
+            "'@SUM(A1)\r\n"
+            "'\tx\r\n"
+            "\"'\rx\"\r\n"
+            "'+cmd|' /C calc'!A0\r\n"
+            "'-2+3\r\n"
+            "'-5.5.5\r\n"
+            "'+86-138-0013-8000\r\n"
+            "'- 5\r\n"
+            "'+86  138\r\n"
+            "'-1 2.5\r\n"
+            "+\r\n");
+}
+
 TEST_F(Exports, EveryKindIsListedOnceByName) {
   for (const auto& k : storage::export_kinds()) EXPECT_EQ(storage::find_export(k.name), &k);
   EXPECT_EQ(storage::find_export("shifts"), nullptr);
