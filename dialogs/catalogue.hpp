@@ -464,6 +464,14 @@ enum class Msg {
   volunteer_ambiguous_phone,
   trip_cancel_told,
   trip_request_has_trip,
+  // issue 11's last fleet findings
+  trip_accept_clash,
+  card_fleet,
+  claim_fleet,
+  trip_was_cancelled,
+  trip_done_already,
+  trip_cancel_started,
+  trip_private_destination,
   kCount
 };
 

@@ -173,25 +173,47 @@ bool offer_next(Turn& turn, const Trip& t, std::string* driver_name = nullptr) {
   return true;
 }
 
-// Stores a new trip and offers it; the coordinator is told where it went.
-void dispatch(Turn& turn, Trip t) {
+// Stores a new trip and offers it; the coordinator is told where it went (`privately`: in
+// their private chat, wherever they asked). Returns the trip's id.
+std::int64_t dispatch(Turn& turn, Trip t, bool privately = false) {
   t.id = turn.store.trips.create(t);
   std::string driver;
-  if (!offer_next(turn, t, &driver)) return;  // the coordinators were told
+  if (!offer_next(turn, t, &driver)) return t.id;  // the coordinators were told
   auto args = trip_args(turn, t, turn.lang, turn.in_group());
   args.push_back({"driver", driver});
-  turn.reply(say(turn.lang, Msg::trip_created, args));
+  if (privately && turn.in_group()) {
+    turn.tell(turn.person.id, say(turn.lang, Msg::trip_created, args));
+  } else {
+    turn.reply(say(turn.lang, Msg::trip_created, args));
+  }
+  return t.id;
 }
 
-// The driver's own trip, or a refusal said to them.
+// Why a driver's step on trip `t` (as it is now) changed nothing: it was cancelled (for the
+// driver who had it or was asked to), it is done, or it is not theirs.
+std::string not_driving_text(Turn& turn, const Trip& t) {
+  const std::string id = std::to_string(t.id);
+  const bool theirs = t.driver_id == turn.person.id;
+  if (t.status == TripStatus::cancelled) {
+    auto asked = turn.store.offers.asked("trip", t.id);
+    if (theirs || std::find(asked.begin(), asked.end(), turn.person.id) != asked.end()) {
+      return turn.say(Msg::trip_was_cancelled, {{"id", id}});
+    }
+  }
+  if (t.status == TripStatus::done && theirs) return turn.say(Msg::trip_done_already, {{"id", id}});
+  return turn.say(Msg::trip_not_yours, {{"id", id}});
+}
+
+// The driver's own trip, still to drive, or a refusal said to them.
 std::optional<Trip> drivers_trip(Turn& turn, std::int64_t id) {
   auto t = turn.store.trips.get(id);
   if (!t) {
     turn.reply(turn.say(Msg::trip_not_found, {{"id", std::to_string(id)}}));
     return std::nullopt;
   }
-  if (t->driver_id != turn.person.id) {
-    turn.reply(turn.say(Msg::trip_not_yours, {{"id", std::to_string(id)}}));
+  if (t->driver_id != turn.person.id || t->status == TripStatus::cancelled ||
+      t->status == TripStatus::done) {
+    turn.reply(not_driving_text(turn, *t));
     return std::nullopt;
   }
   return t;
@@ -200,8 +222,13 @@ std::optional<Trip> drivers_trip(Turn& turn, std::int64_t id) {
 void start(Turn& turn, std::int64_t id) {
   auto t = drivers_trip(turn, id);
   if (!t) return;
+  // Sent twice: on its way already, as the first time said.
+  if (t->status == TripStatus::started) {
+    return turn.reply(turn.say(Msg::trip_started, {{"id", std::to_string(id)}})), void();
+  }
+  // The conditional UPDATE decides: a trip cancelled meanwhile is not set off.
   if (!turn.store.trips.start(id, turn.person.id, turn.now)) {
-    return turn.reply(turn.say(Msg::trip_not_yours, {{"id", std::to_string(id)}})), void();
+    return turn.reply(not_driving_text(turn, *turn.store.trips.get(id))), void();
   }
   turn.reply(turn.say(Msg::trip_started, {{"id", std::to_string(id)}}));
 }
@@ -254,6 +281,21 @@ std::vector<std::string> end_trip(Turn& turn, const Trip& t, const std::string& 
   return told;
 }
 
+// Why the driver cannot take trip `t`: the trip of theirs within `span` of it, named.
+std::string clash_text(Turn& turn, const Trip& t, std::int64_t span) {
+  for (const auto& other : turn.store.trips.scheduled(t.community_id, t.scheduled_at - span + 1,
+                                                      t.scheduled_at + span)) {
+    if (other.id == t.id || other.driver_id != turn.person.id ||
+        (other.status != TripStatus::accepted && other.status != TripStatus::started)) {
+      continue;
+    }
+    return turn.say(Msg::trip_accept_clash, {{"id", std::to_string(t.id)},
+                                             {"clash", std::to_string(other.id)},
+                                             {"time", when(turn, other, turn.lang)}});
+  }
+  return turn.say(Msg::offer_gone);
+}
+
 std::string told_text(Lang l, const std::vector<std::string>& names) {
   if (names.empty()) return "";
   std::string list;
@@ -274,6 +316,14 @@ void cancel(Turn& turn, std::int64_t id) {
   // The conditional UPDATE decides: a trip done or cancelled meanwhile stays as it is.
   if (!turn.store.trips.cancel(id, turn.now)) {
     t = turn.store.trips.get(id);
+    // On the road, the ride is under way: ending it here would reopen the resident's request to
+    // volunteers while the driver is with them (README, "The car fleet").
+    if (t->status == TripStatus::started) {
+      return turn.reply(
+                 turn.say(Msg::trip_cancel_started,
+                          {{"id", std::to_string(id)}, {"driver", turn.name_of(t->driver_id)}})),
+             void();
+    }
     Msg why = t->status == TripStatus::done ? Msg::trip_cancel_done : Msg::trip_cancel_already;
     return turn.reply(turn.say(why, {{"id", std::to_string(id)}})), void();
   }
@@ -480,15 +530,18 @@ void trip_from_request(Turn& turn, std::int64_t request_id, std::string_view arg
   t.community_id = c->id;
   t.kind = kind;
   // Where to pick up is the building; the address goes to the driver who accepts, privately.
+  // A private request's details too: the drivers asked see only that they will be told.
   t.origin =
       r->building.empty() ? "—" : say(turn.lang, Msg::building_label, {{"building", r->building}});
-  t.destination = r->details;
+  t.destination = r->sensitive ? say(turn.lang, Msg::trip_private_destination) : r->details;
   t.scheduled_at = *at;
   t.seats = 1;
   t.request_id = r->id;
   t.requested_by = turn.person.id;
   t.requested_at = turn.now;
-  dispatch(turn, std::move(t));
+  const std::int64_t trip = dispatch(turn, std::move(t), r->sensitive);
+  // One owner: while the trip lives, the card offers no 接单 (tickets::take refuses it).
+  tickets::handed_to_fleet(turn, r->id, trip);
 }
 
 void answer(Turn& turn, const Offer& o, bool accept) {
@@ -501,10 +554,20 @@ void answer(Turn& turn, const Offer& o, bool accept) {
   auto vehicle =
       t ? vehicle_for(turn.store.vehicles.of_community(t->community_id), turn.person.id, t->seats)
         : std::nullopt;
-  // The conditional UPDATE decides: a trip that moved on (or a car retired meanwhile) is gone.
-  if (!t || !vehicle || !turn.store.trips.accept(t->id, turn.person.id, vehicle->id, turn.now)) {
-    turn.store.offers.settle(o.id, OfferStatus::expired, turn.now);
-    turn.reply(turn.say(Msg::offer_gone));
+  // The conditional UPDATE decides: a trip that moved on (or a car retired meanwhile) is gone,
+  // and a driver who took another trip near its time since it was offered is not free for it.
+  const std::int64_t span = turn.config.assignments.trip_minutes * kMinute;
+  if (!t || !vehicle ||
+      !turn.store.trips.accept(t->id, turn.person.id, vehicle->id, turn.now, span)) {
+    auto now = t ? turn.store.trips.get(t->id) : std::nullopt;
+    if (now && now->status == TripStatus::offered && vehicle) {
+      // Still waiting, so the driver's other trip stood in the way: it goes on as a decline.
+      turn.store.offers.settle(o.id, OfferStatus::declined, turn.now);
+      turn.reply(clash_text(turn, *now, span));
+    } else {
+      turn.store.offers.settle(o.id, OfferStatus::expired, turn.now);
+      turn.reply(turn.say(Msg::offer_gone));
+    }
     return next_driver(turn, o.target_id);
   }
   turn.store.offers.settle(o.id, OfferStatus::accepted, turn.now);
@@ -513,11 +576,7 @@ void answer(Turn& turn, const Offer& o, bool accept) {
   turn.reply(say(turn.lang, Msg::trip_accepted_driver, args));
   // A resident's request: the driver takes it as a task (the address, privately; the resident
   // told who comes; the card in the volunteers' group edited).
-  if (t->request_id) {
-    if (auto r = turn.store.requests.get(t->request_id); r && r->status == RequestStatus::open) {
-      tickets::take(turn, r->id);
-    }
-  }
+  if (t->request_id) tickets::take_with_trip(turn, t->request_id);
   Lang cl = turn.lang_of(t->requested_by);
   turn.tell(t->requested_by, say(cl, Msg::trip_accepted_coordinator,
                                  {{"driver", turn.name_of(turn.person.id)},
@@ -535,8 +594,9 @@ void next_driver(Turn& turn, std::int64_t trip_id) {
 void finish(Turn& turn, std::int64_t id) {
   auto t = drivers_trip(turn, id);
   if (!t) return;
+  // The conditional UPDATE decides: a trip cancelled meanwhile is not finished.
   if (!turn.store.trips.finish(id, turn.person.id, turn.now)) {
-    return turn.reply(turn.say(Msg::trip_not_yours, {{"id", std::to_string(id)}})), void();
+    return turn.reply(not_driving_text(turn, *turn.store.trips.get(id))), void();
   }
   turn.reply(turn.say(Msg::trip_done, {{"id", std::to_string(id)}}));
   // The resident's request is done with it, and they are asked to rate.

@@ -530,8 +530,15 @@ CREATE INDEX help_requests_rated ON help_requests(community_id, done_at, rating)
   WHERE status = 'done' AND rating IS NOT NULL;
 )sql";
 
-constexpr std::array<std::string_view, 15> kMigrations = {
-    kM1, kM2, kM3, kM4, kM5, kM6, kM7, kM8, kM9, kM10, kM11, kM12, kM13, kM14, kM15};
+// Issue 11's last fleet findings: the offers of a request before it was reopened (its trip
+// cancelled) are past: kept, but no longer who was asked nor which round it is
+// (Offers::start_over).
+constexpr std::string_view kM16 = R"sql(
+ALTER TABLE offers ADD COLUMN past INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::array<std::string_view, 16> kMigrations = {
+    kM1, kM2, kM3, kM4, kM5, kM6, kM7, kM8, kM9, kM10, kM11, kM12, kM13, kM14, kM15, kM16};
 
 }  // namespace
 

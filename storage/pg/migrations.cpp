@@ -421,7 +421,12 @@ CREATE INDEX help_requests_rated ON help_requests(community_id, done_at, rating)
   WHERE status = 'done' AND rating IS NOT NULL;
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations = {{{14, kPg14}, {15, kPg15}}};
+// kM16: offers of a reopened request are past.
+constexpr std::string_view kPg16 = R"sql(
+ALTER TABLE offers ADD COLUMN past bigint NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations = {{{14, kPg14}, {15, kPg15}, {16, kPg16}}};
 
 }  // namespace
 
