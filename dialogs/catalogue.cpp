@@ -1012,6 +1012,14 @@ constexpr Entry kEntries[] = {
      "T{id} is already on the road with {driver}, so it cannot be cancelled. If plans change, "
      "contact {driver} directly; the driver sends \"/trip done {id}\" on arrival."},
     {Msg::trip_private_destination, "（接单后私信告知）", "(told privately once accepted)"},
+    {Msg::fleet_trip_line_private, "T{id} {time} 私密行程 · {status}",
+     "T{id} {time} private trip · {status}"},
+    {Msg::trip_some_driver, "司机", "a driver"},
+    {Msg::trip_unserved_request,
+     "T{id}（{kind}，{from} → {to}，{time}）没有空闲的司机了，请协调员安排。发「派车 取消 "
+     "T{id}」可把这条求助交还志愿者接单。",
+     "T{id} ({kind}, {from} → {to}, {time}): no free driver is left; please arrange it. Send "
+     "\"/trip cancel {id}\" to give the request back to the volunteers."},
 };
 
 static_assert(std::size(kEntries) == static_cast<std::size_t>(Msg::kCount),

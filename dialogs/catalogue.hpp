@@ -472,6 +472,9 @@ enum class Msg {
   trip_done_already,
   trip_cancel_started,
   trip_private_destination,
+  fleet_trip_line_private,
+  trip_some_driver,
+  trip_unserved_request,
   kCount
 };
 

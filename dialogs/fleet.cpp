@@ -78,11 +78,23 @@ void tell_coordinators(Turn& turn, const std::string& community_id, Msg m,
   }
 }
 
-std::vector<Arg> trip_args(Turn& turn, const Trip& t, Lang l, bool group = false) {
+// A trip made from a private request (私密, counselling, medical): its details are for the
+// coordinators and the driver who accepts it, never for a group.
+bool private_trip(Turn& turn, const Trip& t) {
+  if (t.request_id == 0) return false;
+  auto r = turn.store.requests.get(t.request_id);
+  return r && r->sensitive;
+}
+
+// `group`: the reader is a group; `asked`: a driver only asked to take it. Either sees, of a
+// private trip, only that its destination is told privately, in the reader's language.
+std::vector<Arg> trip_args(Turn& turn, const Trip& t, Lang l, bool group = false,
+                           bool asked = false) {
+  const bool hide = (group || asked) && private_trip(turn, t);
   return {{"id", std::to_string(t.id)},
           {"kind", kind_name(l, t.kind)},
           {"from", shown(turn, t.origin, group)},
-          {"to", shown(turn, t.destination, group)},
+          {"to", hide ? say(l, Msg::trip_private_destination) : shown(turn, t.destination, group)},
           {"time", when(turn, t, l)},
           {"seats", std::to_string(t.seats)}};
 }
@@ -141,7 +153,9 @@ bool offer_next(Turn& turn, const Trip& t, std::string* driver_name = nullptr) {
   if (!d) {
     if (turn.store.trips.unserved(t.id)) {
       Lang l = turn.group_lang();
-      tell_coordinators(turn, t.community_id, Msg::trip_unserved, trip_args(turn, t, l));
+      tell_coordinators(turn, t.community_id,
+                        t.request_id ? Msg::trip_unserved_request : Msg::trip_unserved,
+                        trip_args(turn, t, l));
     }
     return false;
   }
@@ -157,7 +171,7 @@ bool offer_next(Turn& turn, const Trip& t, std::string* driver_name = nullptr) {
   o.id = turn.store.offers.create(o);
   turn.store.trips.offered(t.id, turn.now);
   Lang l = turn.lang_of(d->person_id);
-  auto args = trip_args(turn, t, l);
+  auto args = trip_args(turn, t, l, false, true);
   std::string coordinator = turn.name_of(t.requested_by);
   args.push_back({"coordinator", coordinator.empty() ? "" : coordinator + " "});
   args.push_back({"plate", vehicle ? vehicle->plate : ""});
@@ -179,9 +193,10 @@ std::int64_t dispatch(Turn& turn, Trip t, bool privately = false) {
   t.id = turn.store.trips.create(t);
   std::string driver;
   if (!offer_next(turn, t, &driver)) return t.id;  // the coordinators were told
-  auto args = trip_args(turn, t, turn.lang, turn.in_group());
+  const bool in_group = turn.in_group() && !privately;
+  auto args = trip_args(turn, t, turn.lang, in_group);
   args.push_back({"driver", driver});
-  if (privately && turn.in_group()) {
+  if (!in_group && turn.in_group()) {
     turn.tell(turn.person.id, say(turn.lang, Msg::trip_created, args));
   } else {
     turn.reply(say(turn.lang, Msg::trip_created, args));
@@ -240,8 +255,8 @@ std::string since_date(Turn& turn, std::int64_t at, const std::string& community
   return s;
 }
 
-std::string status_text(Turn& turn, const Trip& t, Lang l) {
-  std::string driver = t.driver_id ? turn.name_of(t.driver_id) : "";
+std::string status_text(Turn& turn, const Trip& t, Lang l, const std::string& nobody = "") {
+  std::string driver = t.driver_id ? turn.name_of(t.driver_id) : nobody;
   switch (t.status) {
     case TripStatus::offered:
       return say(l, Msg::trip_status_offered);
@@ -530,10 +545,11 @@ void trip_from_request(Turn& turn, std::int64_t request_id, std::string_view arg
   t.community_id = c->id;
   t.kind = kind;
   // Where to pick up is the building; the address goes to the driver who accepts, privately.
-  // A private request's details too: the drivers asked see only that they will be told.
+  // A private request's details are stored as they are (the trips export has them); the drivers
+  // asked and any group see only that they will be told (trip_args).
   t.origin =
       r->building.empty() ? "—" : say(turn.lang, Msg::building_label, {{"building", r->building}});
-  t.destination = r->sensitive ? say(turn.lang, Msg::trip_private_destination) : r->details;
+  t.destination = r->details;
   t.scheduled_at = *at;
   t.seats = 1;
   t.request_id = r->id;
@@ -630,6 +646,17 @@ void report(Turn& turn) {
   std::string trips;
   for (const auto& t : turn.store.trips.scheduled(c->id, day, day + kDay)) {
     std::string time = format_time(t.scheduled_at, offset, l);
+    if (group && private_trip(turn, t)) {
+      // In a group a private ride is a neutral line: no kind, place or driver.
+      Trip neutral = t;
+      neutral.driver_id = 0;
+      std::string status = status_text(turn, neutral, l, say(l, Msg::trip_some_driver));
+      trips += (trips.empty() ? "" : "\n") +
+               turn.say(Msg::fleet_trip_line_private, {{"id", std::to_string(t.id)},
+                                                       {"time", time.substr(time.size() - 5)},
+                                                       {"status", status}});
+      continue;
+    }
     trips += (trips.empty() ? "" : "\n") +
              turn.say(Msg::fleet_trip_line, {{"id", std::to_string(t.id)},
                                              {"time", time.substr(time.size() - 5)},

@@ -188,12 +188,41 @@ TEST_F(Fleet, AnUnansweredOfferGoesToTheNextDriverAndAtTheEndTheCoordinatorsAreT
   EXPECT_THAT(all_text(sent, "zhou"), HasSubstr("T1（物资"));
   EXPECT_THAT(all_text(sent, "zhou"), HasSubstr("没有空闲的司机了"));
   EXPECT_EQ(store_.trips.get(1)->status, TripStatus::unserved);
+  EXPECT_THAT(all_text(sent, "zhou"), Not(HasSubstr("交还志愿者")));  // no request behind it
   // Nobody drove it: the report does not count it.
   const std::int64_t at = store_.trips.get(1)->scheduled_at;
   EXPECT_EQ(store_.evaluation.trips("sc", at, at + 1), 0);
   // A late yes finds the trip gone.
   sent = run(say("wu", "wu", "ok"));
   EXPECT_THAT(all_text(sent, "wu"), Not(HasSubstr("是你的了")));
+}
+
+// A ride request's trip that no driver takes: the coordinators are told how to give the request
+// back to the volunteers (in their language), and doing so gives it back.
+TEST_F(Fleet, AnUnservedRideTellsTheCoordinatorsHowToGiveItBackToTheVolunteers) {
+  ride_request();
+  run(say("zhou", "zhou", "派车 #1 现在"));
+  std::vector<Sent> sent;
+  for (int i = 0; i < 3; ++i) sent = tick(config_.assignments.offer_timeout_min * kMinute);
+  ASSERT_EQ(store_.trips.get(1)->status, TripStatus::unserved);
+  EXPECT_THAT(all_text(sent, "zhou"), HasSubstr("没有空闲的司机了"));
+  EXPECT_THAT(all_text(sent, "zhou"), HasSubstr("发「派车 取消 T1」可把这条求助交还志愿者接单"));
+  sent = run(say("zhou", "zhou", "派车 取消 T1"));
+  EXPECT_EQ(store_.trips.get(1)->status, TripStatus::cancelled);
+  EXPECT_EQ(store_.requests.get(1)->status, RequestStatus::open);
+  const Sent* edit = card_edit(sent);
+  ASSERT_NE(edit, nullptr);
+  EXPECT_THAT(edit->msg.text, Not(HasSubstr("车队")));
+}
+
+TEST_F(Fleet, AnUnservedRideTellsAnEnglishCoordinatorHowToGiveItBack) {
+  ride_request();
+  say("zhou", "zhou", "/lang en");
+  run(say("zhou", "zhou", "/trip #1 now"));
+  std::vector<Sent> sent;
+  for (int i = 0; i < 3; ++i) sent = tick(config_.assignments.offer_timeout_min * kMinute);
+  EXPECT_THAT(all_text(sent, "zhou"),
+              HasSubstr("Send \"/trip cancel 1\" to give the request back to the volunteers."));
 }
 
 TEST_F(Fleet, ADriverWithATripAtThatTimeIsNotFreeAndSeatsMustSuffice) {
@@ -536,6 +565,18 @@ TEST_F(Fleet, ATripOnTheRoadIsNotCancelledAndItsRideStaysWithTheDriver) {
 
 class Sensitive : public Fleet {
  protected:
+  // 李阿姨 confirms request #1, a ride to a psychiatrist, as private (私密).
+  std::vector<Sent> private_ride_request() {
+    put_dialog("li", "help", "confirm", "li",
+               {{"category", "driving"},
+                {"details", "去精神科复诊"},
+                {"group_building", "31"},
+                {"address", "2单元501"},
+                {"building", "31"},
+                {"urgent", "0"}},
+               {"category", "details", "address", "urgency"});
+    return run(say("li", "li", "私密"));
+  }
   // Nothing of the request in any message for a group, ever.
   void expect_never_in_a_group(const std::vector<std::string>& words) {
     for (const auto& s : all_) {
@@ -637,17 +678,9 @@ TEST_F(Sensitive, MedicalEscortIsNeverPostedAndEnglishResidentsAreToldHelpIsArra
 // privately; the one who accepts gets the trip and the resident's details, and nothing of it
 // reaches a group, even when the coordinator dispatches it from one.
 TEST_F(Sensitive, APrivateRideMadeATripGoesToTheDriverWhoAcceptsAndNeverToAGroup) {
-  put_dialog("li", "help", "confirm", "li",
-             {{"category", "driving"},
-              {"details", "去精神科复诊"},
-              {"group_building", "31"},
-              {"address", "2单元501"},
-              {"building", "31"},
-              {"urgent", "0"}},
-             {"category", "details", "address", "urgency"});
-  auto sent = run(say("li", "li", "私密"));
+  auto sent = private_ride_request();
   ASSERT_TRUE(store_.requests.get(1)->sensitive);
-  sent = run(say("zhou", "gv", "派车 #1 明天 8:00"));
+  sent = run(say("zhou", "gv", "派车 #1 现在"));  // today: the fleet's list shows it
   EXPECT_EQ(find_to(sent, "gv"), nullptr);
   EXPECT_THAT(all_text(sent, "zhou"), HasSubstr("T1"));
   const std::string offer = offer_to(sent, "wu");
@@ -663,11 +696,29 @@ TEST_F(Sensitive, APrivateRideMadeATripGoesToTheDriverWhoAcceptsAndNeverToAGroup
   EXPECT_FALSE(texts_to(sent, "li").empty());  // told who comes
   EXPECT_EQ(store_.requests.get(1)->status, RequestStatus::claimed);
   EXPECT_EQ(store_.requests.get(1)->volunteer_id, wu_);
-  // The fleet's list, asked for in a group, does not show it either.
-  run(say("zhou", "gv", "车队"));
+  // The trip keeps the real destination (the trips export reads it), not a placeholder.
+  EXPECT_EQ(store_.trips.get(1)->destination, "去精神科复诊");
+  // The fleet's list, asked for in a group, shows it only as a neutral line.
+  sent = run(say("zhou", "gv", "车队"));
+  EXPECT_THAT(all_text(sent, "gv"), HasSubstr("私密行程 · 司机 已接单"));
+  // Privately, the coordinator sees it whole.
+  sent = run(say("zhou", "zhou", "车队"));
+  EXPECT_THAT(all_text(sent, "zhou"), HasSubstr("就医 31栋 → 去精神科复诊 · wu 已接单"));
   run(say("wu", "wu", "完成 T1"));
   EXPECT_EQ(store_.requests.get(1)->status, RequestStatus::done);
-  expect_never_in_a_group({"精神科", "501"});
+  // No field of the private request in any group message: kind, building, text, room, driver.
+  expect_never_in_a_group({"精神科", "501", "就医", "31栋", "接单后私信告知", "wu 已接单"});
+}
+
+// An English driver asked to take a private ride is told in English that the rest comes later.
+TEST_F(Sensitive, AnEnglishDriverAskedForAPrivateRideIsToldInEnglish) {
+  say("wu", "wu", "/lang en");
+  private_ride_request();
+  auto sent = run(say("zhou", "zhou", "派车 #1 明天 8:00"));
+  ASSERT_FALSE(offer_to(sent, "wu").empty());
+  EXPECT_THAT(all_text(sent, "wu"), HasSubstr("(told privately once accepted)"));
+  EXPECT_THAT(all_text(sent, "wu"), Not(HasSubstr("接单后私信告知")));
+  EXPECT_THAT(all_text(sent, "wu"), Not(HasSubstr("精神科")));
 }
 
 TEST(FleetWords, TripNumbersAndKinds) {
