@@ -372,6 +372,11 @@ void assign(Turn& turn, std::string_view args) {
     if (r->status != RequestStatus::open) {
       return turn.reply(turn.say(Msg::assign_not_open, {{"id", std::to_string(r->id)}})), void();
     }
+    if (auto trip = turn.store.trips.of_request(r->id)) {  // the fleet's: its driver takes it
+      return turn.reply(turn.say(Msg::claim_fleet, {{"id", std::to_string(r->id)},
+                                                    {"trip", std::to_string(trip->id)}})),
+             void();
+    }
     offer(turn, "request", r->id, volunteer->person_id,
           turn.store.offers.rounds("request", r->id) + 1, turn.person.id, true);
   } else {

@@ -1009,6 +1009,32 @@ constexpr Entry kEntries[] = {
      "新增, "
      "岗位) are words of answers and commands, so a course so named could never be chosen. Choose "
      "another name, e.g. /train add CPR."},
+    {Msg::trip_accept_clash,
+     "T{id} 接不了：它和你已接的 T{clash}（{time}）时间太近。已转给下一位司机，谢谢你！",
+     "You cannot take T{id}: it is too close to T{clash} ({time}), which you have already taken. "
+     "It goes to the next driver. Thank you!"},
+    {Msg::card_fleet, "#{id} {category} · {building}栋 — 🚗 车队安排中（T{trip}），不用接单",
+     "#{id} {category} · building {building} — 🚗 the fleet is arranging it (trip T{trip}); no "
+     "need to take it"},
+    {Msg::claim_fleet, "#{id} 由车队安排（T{trip}），不用接单了，谢谢你！",
+     "#{id} is being arranged by the fleet (trip T{trip}), so it cannot be taken. Thank you!"},
+    {Msg::trip_was_cancelled, "T{id} 已经取消了，不用出车。",
+     "T{id} was cancelled; no need to drive."},
+    {Msg::trip_done_already, "T{id} 已经完成了。", "T{id} is done already."},
+    {Msg::trip_cancel_started,
+     "T{id} 已出发，{driver} 正在路上，不能取消。有变化请直接联系 {driver}；送到后由司机发「完成 "
+     "T{id}」。",
+     "T{id} is already on the road with {driver}, so it cannot be cancelled. If plans change, "
+     "contact {driver} directly; the driver sends \"/trip done {id}\" on arrival."},
+    {Msg::trip_private_destination, "（接单后私信告知）", "(told privately once accepted)"},
+    {Msg::fleet_trip_line_private, "T{id} {time} 私密行程 · {status}",
+     "T{id} {time} private trip · {status}"},
+    {Msg::trip_some_driver, "司机", "a driver"},
+    {Msg::trip_unserved_request,
+     "T{id}（{kind}，{from} → {to}，{time}）没有空闲的司机了，请协调员安排。发「派车 取消 "
+     "T{id}」可把这条求助交还志愿者接单。",
+     "T{id} ({kind}, {from} → {to}, {time}): no free driver is left; please arrange it. Send "
+     "\"/trip cancel {id}\" to give the request back to the volunteers."},
 };
 
 static_assert(std::size(kEntries) == static_cast<std::size_t>(Msg::kCount),

@@ -468,6 +468,17 @@ enum class Msg {
   pending_ambiguous,
   done_usage,
   train_course_reserved,
+  // issue 11's last fleet findings
+  trip_accept_clash,
+  card_fleet,
+  claim_fleet,
+  trip_was_cancelled,
+  trip_done_already,
+  trip_cancel_started,
+  trip_private_destination,
+  fleet_trip_line_private,
+  trip_some_driver,
+  trip_unserved_request,
   kCount
 };
 

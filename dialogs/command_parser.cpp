@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <vector>
 
 #include "dialogs/vocabulary.hpp"
@@ -114,11 +115,9 @@ bool starts_with_space(std::string_view s) {
          s.rfind("\xE3\x80\x80", 0) == 0;
 }
 
-// Nothing but a number, as "#12", "＃12" or "12", and perhaps punctuation after it: "take 5
-// minutes" is not a command about ticket 5.
-bool only_number(std::string_view s) {
-  std::string t = trim(s);
-  std::string_view v = t;
+// The digits of "#12", "＃12" or "12" at the start of `v` (0: no number), and what follows them
+// in `rest`.
+std::size_t leading_number(std::string_view v, std::string_view& rest) {
   if (!v.empty() && v[0] == '#') {
     v.remove_prefix(1);
   } else if (v.rfind("\xEF\xBC\x83", 0) == 0) {  // ＃ FULLWIDTH NUMBER SIGN
@@ -126,7 +125,17 @@ bool only_number(std::string_view s) {
   }
   std::size_t digits = 0;
   while (digits < v.size() && std::isdigit(static_cast<unsigned char>(v[digits]))) ++digits;
-  return digits > 0 && digits <= 15 && only_punctuation(v.substr(digits));
+  rest = v.substr(digits);
+  return digits;
+}
+
+// Nothing but a number, as "#12", "＃12" or "12", and perhaps punctuation after it: "take 5
+// minutes" is not a command about ticket 5.
+bool only_number(std::string_view s) {
+  std::string t = trim(s);
+  std::string_view rest;
+  std::size_t digits = leading_number(t, rest);
+  return digits > 0 && digits <= 15 && only_punctuation(rest);
 }
 
 // Edits between two short ASCII words, a swap of neighbours counting as one (optimal string
@@ -269,11 +278,50 @@ std::optional<std::int64_t> parse_ticket_number(std::string_view args) {
   return n;
 }
 
+namespace {
+
+// Only spaces, punctuation, symbols and emoji, as people add after a number ("#1 ✅", "3！👍"):
+// no letter, digit or ideograph that would make it a sentence ("1个了", "3 times").
+bool no_letters(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    std::uint32_t cp = 0;
+    std::size_t n = b < 0x80           ? 1
+                    : (b >> 5) == 0x6  ? 2
+                    : (b >> 4) == 0xE  ? 3
+                    : (b >> 3) == 0x1E ? 4
+                                       : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    cp = n == 1 ? b : b & (0x7F >> n);
+    for (std::size_t k = 1; k < n; ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    i += n;
+    if (cp < 0x80) {
+      if (std::isalnum(static_cast<int>(cp))) return false;
+      continue;
+    }
+    const bool symbol = (cp >= 0x2000 && cp <= 0x2BFF) ||  // punctuation, arrows, dingbats
+                        (cp >= 0x3000 && cp <= 0x303F) ||  // CJK punctuation
+                        (cp >= 0xFE00 && cp <= 0xFE0F) ||  // variation selectors
+                        (cp >= 0xFF01 && cp <= 0xFF0F) ||  // full-width ！＂＃…／
+                        (cp >= 0xFF1A && cp <= 0xFF20) ||  // full-width ：；＜＝＞？＠
+                        (cp >= 0x1F000 && cp <= 0x1FAFF);  // emoji
+    if (!symbol) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::optional<std::int64_t> number_alone(std::string_view args) {
   std::string t = trim(args);
   std::string_view v = t;
   if (v.rfind("No.", 0) == 0 || v.rfind("no.", 0) == 0) v.remove_prefix(3);
-  return only_number(v) ? parse_ticket_number(v) : std::nullopt;
+  std::string_view rest;
+  std::size_t digits = leading_number(v, rest);
+  if (digits == 0 || digits > 15 || !no_letters(rest)) return std::nullopt;
+  return parse_ticket_number(v);
 }
 
 bool no_words(std::string_view args) {

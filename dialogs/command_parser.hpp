@@ -92,7 +92,8 @@ std::vector<CommandNames> all_commands();
 
 // "#12", "12", "＃12" at the start of `args`; nullopt when there is no number.
 std::optional<std::int64_t> parse_ticket_number(std::string_view args);
-// A number and nothing else ("#12", "12", "12。"): "拒绝 3次了" is talk, not about number 3.
+// A number with nothing but punctuation, symbols or emoji after it ("#12", "12。", "#1 ✅"):
+// "拒绝 3次了" is talk, not about number 3.
 std::optional<std::int64_t> number_alone(std::string_view args);
 // Nothing but the punctuation people add to a bare keyword ("", "！", "?").
 bool no_words(std::string_view args);

@@ -78,11 +78,23 @@ void tell_coordinators(Turn& turn, const std::string& community_id, Msg m,
   }
 }
 
-std::vector<Arg> trip_args(Turn& turn, const Trip& t, Lang l, bool group = false) {
+// A trip made from a private request (私密, counselling, medical): its details are for the
+// coordinators and the driver who accepts it, never for a group.
+bool private_trip(Turn& turn, const Trip& t) {
+  if (t.request_id == 0) return false;
+  auto r = turn.store.requests.get(t.request_id);
+  return r && r->sensitive;
+}
+
+// `group`: the reader is a group; `asked`: a driver only asked to take it. Either sees, of a
+// private trip, only that its destination is told privately, in the reader's language.
+std::vector<Arg> trip_args(Turn& turn, const Trip& t, Lang l, bool group = false,
+                           bool asked = false) {
+  const bool hide = (group || asked) && private_trip(turn, t);
   return {{"id", std::to_string(t.id)},
           {"kind", kind_name(l, t.kind)},
           {"from", shown(turn, t.origin, group)},
-          {"to", shown(turn, t.destination, group)},
+          {"to", hide ? say(l, Msg::trip_private_destination) : shown(turn, t.destination, group)},
           {"time", when(turn, t, l)},
           {"seats", std::to_string(t.seats)}};
 }
@@ -141,7 +153,9 @@ bool offer_next(Turn& turn, const Trip& t, std::string* driver_name = nullptr) {
   if (!d) {
     if (turn.store.trips.unserved(t.id)) {
       Lang l = turn.group_lang();
-      tell_coordinators(turn, t.community_id, Msg::trip_unserved, trip_args(turn, t, l));
+      tell_coordinators(turn, t.community_id,
+                        t.request_id ? Msg::trip_unserved_request : Msg::trip_unserved,
+                        trip_args(turn, t, l));
     }
     return false;
   }
@@ -157,7 +171,7 @@ bool offer_next(Turn& turn, const Trip& t, std::string* driver_name = nullptr) {
   o.id = turn.store.offers.create(o);
   turn.store.trips.offered(t.id, turn.now);
   Lang l = turn.lang_of(d->person_id);
-  auto args = trip_args(turn, t, l);
+  auto args = trip_args(turn, t, l, false, true);
   std::string coordinator = turn.name_of(t.requested_by);
   args.push_back({"coordinator", coordinator.empty() ? "" : coordinator + " "});
   args.push_back({"plate", vehicle ? vehicle->plate : ""});
@@ -173,25 +187,48 @@ bool offer_next(Turn& turn, const Trip& t, std::string* driver_name = nullptr) {
   return true;
 }
 
-// Stores a new trip and offers it; the coordinator is told where it went.
-void dispatch(Turn& turn, Trip t) {
+// Stores a new trip and offers it; the coordinator is told where it went (`privately`: in
+// their private chat, wherever they asked). Returns the trip's id.
+std::int64_t dispatch(Turn& turn, Trip t, bool privately = false) {
   t.id = turn.store.trips.create(t);
   std::string driver;
-  if (!offer_next(turn, t, &driver)) return;  // the coordinators were told
-  auto args = trip_args(turn, t, turn.lang, turn.in_group());
+  if (!offer_next(turn, t, &driver)) return t.id;  // the coordinators were told
+  const bool in_group = turn.in_group() && !privately;
+  auto args = trip_args(turn, t, turn.lang, in_group);
   args.push_back({"driver", driver});
-  turn.reply(say(turn.lang, Msg::trip_created, args));
+  if (!in_group && turn.in_group()) {
+    turn.tell(turn.person.id, say(turn.lang, Msg::trip_created, args));
+  } else {
+    turn.reply(say(turn.lang, Msg::trip_created, args));
+  }
+  return t.id;
 }
 
-// The driver's own trip, or a refusal said to them.
+// Why a driver's step on trip `t` (as it is now) changed nothing: it was cancelled (for the
+// driver who had it or was asked to), it is done, or it is not theirs.
+std::string not_driving_text(Turn& turn, const Trip& t) {
+  const std::string id = std::to_string(t.id);
+  const bool theirs = t.driver_id == turn.person.id;
+  if (t.status == TripStatus::cancelled) {
+    auto asked = turn.store.offers.asked("trip", t.id);
+    if (theirs || std::find(asked.begin(), asked.end(), turn.person.id) != asked.end()) {
+      return turn.say(Msg::trip_was_cancelled, {{"id", id}});
+    }
+  }
+  if (t.status == TripStatus::done && theirs) return turn.say(Msg::trip_done_already, {{"id", id}});
+  return turn.say(Msg::trip_not_yours, {{"id", id}});
+}
+
+// The driver's own trip, still to drive, or a refusal said to them.
 std::optional<Trip> drivers_trip(Turn& turn, std::int64_t id) {
   auto t = turn.store.trips.get(id);
   if (!t) {
     turn.reply(turn.say(Msg::trip_not_found, {{"id", std::to_string(id)}}));
     return std::nullopt;
   }
-  if (t->driver_id != turn.person.id) {
-    turn.reply(turn.say(Msg::trip_not_yours, {{"id", std::to_string(id)}}));
+  if (t->driver_id != turn.person.id || t->status == TripStatus::cancelled ||
+      t->status == TripStatus::done) {
+    turn.reply(not_driving_text(turn, *t));
     return std::nullopt;
   }
   return t;
@@ -200,8 +237,13 @@ std::optional<Trip> drivers_trip(Turn& turn, std::int64_t id) {
 void start(Turn& turn, std::int64_t id) {
   auto t = drivers_trip(turn, id);
   if (!t) return;
+  // Sent twice: on its way already, as the first time said.
+  if (t->status == TripStatus::started) {
+    return turn.reply(turn.say(Msg::trip_started, {{"id", std::to_string(id)}})), void();
+  }
+  // The conditional UPDATE decides: a trip cancelled meanwhile is not set off.
   if (!turn.store.trips.start(id, turn.person.id, turn.now)) {
-    return turn.reply(turn.say(Msg::trip_not_yours, {{"id", std::to_string(id)}})), void();
+    return turn.reply(not_driving_text(turn, *turn.store.trips.get(id))), void();
   }
   turn.reply(turn.say(Msg::trip_started, {{"id", std::to_string(id)}}));
 }
@@ -213,8 +255,8 @@ std::string since_date(Turn& turn, std::int64_t at, const std::string& community
   return s;
 }
 
-std::string status_text(Turn& turn, const Trip& t, Lang l) {
-  std::string driver = t.driver_id ? turn.name_of(t.driver_id) : "";
+std::string status_text(Turn& turn, const Trip& t, Lang l, const std::string& nobody = "") {
+  std::string driver = t.driver_id ? turn.name_of(t.driver_id) : nobody;
   switch (t.status) {
     case TripStatus::offered:
       return say(l, Msg::trip_status_offered);
@@ -254,6 +296,21 @@ std::vector<std::string> end_trip(Turn& turn, const Trip& t, const std::string& 
   return told;
 }
 
+// Why the driver cannot take trip `t`: the trip of theirs within `span` of it, named.
+std::string clash_text(Turn& turn, const Trip& t, std::int64_t span) {
+  for (const auto& other : turn.store.trips.scheduled(t.community_id, t.scheduled_at - span + 1,
+                                                      t.scheduled_at + span)) {
+    if (other.id == t.id || other.driver_id != turn.person.id ||
+        (other.status != TripStatus::accepted && other.status != TripStatus::started)) {
+      continue;
+    }
+    return turn.say(Msg::trip_accept_clash, {{"id", std::to_string(t.id)},
+                                             {"clash", std::to_string(other.id)},
+                                             {"time", when(turn, other, turn.lang)}});
+  }
+  return turn.say(Msg::offer_gone);
+}
+
 std::string told_text(Lang l, const std::vector<std::string>& names) {
   if (names.empty()) return "";
   std::string list;
@@ -274,6 +331,14 @@ void cancel(Turn& turn, std::int64_t id) {
   // The conditional UPDATE decides: a trip done or cancelled meanwhile stays as it is.
   if (!turn.store.trips.cancel(id, turn.now)) {
     t = turn.store.trips.get(id);
+    // On the road, the ride is under way: ending it here would reopen the resident's request to
+    // volunteers while the driver is with them (README, "The car fleet").
+    if (t->status == TripStatus::started) {
+      return turn.reply(
+                 turn.say(Msg::trip_cancel_started,
+                          {{"id", std::to_string(id)}, {"driver", turn.name_of(t->driver_id)}})),
+             void();
+    }
     Msg why = t->status == TripStatus::done ? Msg::trip_cancel_done : Msg::trip_cancel_already;
     return turn.reply(turn.say(why, {{"id", std::to_string(id)}})), void();
   }
@@ -480,6 +545,8 @@ void trip_from_request(Turn& turn, std::int64_t request_id, std::string_view arg
   t.community_id = c->id;
   t.kind = kind;
   // Where to pick up is the building; the address goes to the driver who accepts, privately.
+  // A private request's details are stored as they are (the trips export has them); the drivers
+  // asked and any group see only that they will be told (trip_args).
   t.origin =
       r->building.empty() ? "—" : say(turn.lang, Msg::building_label, {{"building", r->building}});
   t.destination = r->details;
@@ -488,7 +555,9 @@ void trip_from_request(Turn& turn, std::int64_t request_id, std::string_view arg
   t.request_id = r->id;
   t.requested_by = turn.person.id;
   t.requested_at = turn.now;
-  dispatch(turn, std::move(t));
+  const std::int64_t trip = dispatch(turn, std::move(t), r->sensitive);
+  // One owner: while the trip lives, the card offers no 接单 (tickets::take refuses it).
+  tickets::handed_to_fleet(turn, r->id, trip);
 }
 
 void answer(Turn& turn, const Offer& o, bool accept) {
@@ -501,10 +570,20 @@ void answer(Turn& turn, const Offer& o, bool accept) {
   auto vehicle =
       t ? vehicle_for(turn.store.vehicles.of_community(t->community_id), turn.person.id, t->seats)
         : std::nullopt;
-  // The conditional UPDATE decides: a trip that moved on (or a car retired meanwhile) is gone.
-  if (!t || !vehicle || !turn.store.trips.accept(t->id, turn.person.id, vehicle->id, turn.now)) {
-    turn.store.offers.settle(o.id, OfferStatus::expired, turn.now);
-    turn.reply(turn.say(Msg::offer_gone));
+  // The conditional UPDATE decides: a trip that moved on (or a car retired meanwhile) is gone,
+  // and a driver who took another trip near its time since it was offered is not free for it.
+  const std::int64_t span = turn.config.assignments.trip_minutes * kMinute;
+  if (!t || !vehicle ||
+      !turn.store.trips.accept(t->id, turn.person.id, vehicle->id, turn.now, span)) {
+    auto now = t ? turn.store.trips.get(t->id) : std::nullopt;
+    if (now && now->status == TripStatus::offered && vehicle) {
+      // Still waiting, so the driver's other trip stood in the way: it goes on as a decline.
+      turn.store.offers.settle(o.id, OfferStatus::declined, turn.now);
+      turn.reply(clash_text(turn, *now, span));
+    } else {
+      turn.store.offers.settle(o.id, OfferStatus::expired, turn.now);
+      turn.reply(turn.say(Msg::offer_gone));
+    }
     return next_driver(turn, o.target_id);
   }
   turn.store.offers.settle(o.id, OfferStatus::accepted, turn.now);
@@ -513,11 +592,7 @@ void answer(Turn& turn, const Offer& o, bool accept) {
   turn.reply(say(turn.lang, Msg::trip_accepted_driver, args));
   // A resident's request: the driver takes it as a task (the address, privately; the resident
   // told who comes; the card in the volunteers' group edited).
-  if (t->request_id) {
-    if (auto r = turn.store.requests.get(t->request_id); r && r->status == RequestStatus::open) {
-      tickets::take(turn, r->id);
-    }
-  }
+  if (t->request_id) tickets::take_with_trip(turn, t->request_id);
   Lang cl = turn.lang_of(t->requested_by);
   turn.tell(t->requested_by, say(cl, Msg::trip_accepted_coordinator,
                                  {{"driver", turn.name_of(turn.person.id)},
@@ -535,8 +610,9 @@ void next_driver(Turn& turn, std::int64_t trip_id) {
 void finish(Turn& turn, std::int64_t id) {
   auto t = drivers_trip(turn, id);
   if (!t) return;
+  // The conditional UPDATE decides: a trip cancelled meanwhile is not finished.
   if (!turn.store.trips.finish(id, turn.person.id, turn.now)) {
-    return turn.reply(turn.say(Msg::trip_not_yours, {{"id", std::to_string(id)}})), void();
+    return turn.reply(not_driving_text(turn, *turn.store.trips.get(id))), void();
   }
   turn.reply(turn.say(Msg::trip_done, {{"id", std::to_string(id)}}));
   // The resident's request is done with it, and they are asked to rate.
@@ -570,6 +646,17 @@ void report(Turn& turn) {
   std::string trips;
   for (const auto& t : turn.store.trips.scheduled(c->id, day, day + kDay)) {
     std::string time = format_time(t.scheduled_at, offset, l);
+    if (group && private_trip(turn, t)) {
+      // In a group a private ride is a neutral line: no kind, place or driver.
+      Trip neutral = t;
+      neutral.driver_id = 0;
+      std::string status = status_text(turn, neutral, l, say(l, Msg::trip_some_driver));
+      trips += (trips.empty() ? "" : "\n") +
+               turn.say(Msg::fleet_trip_line_private, {{"id", std::to_string(t.id)},
+                                                       {"time", time.substr(time.size() - 5)},
+                                                       {"status", status}});
+      continue;
+    }
     trips += (trips.empty() ? "" : "\n") +
              turn.say(Msg::fleet_trip_line, {{"id", std::to_string(t.id)},
                                              {"time", time.substr(time.size() - 5)},

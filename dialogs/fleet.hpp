@@ -25,7 +25,8 @@ void trip_from_request(Turn& turn, std::int64_t request_id, std::string_view arg
 // /trip cancel N (派车 取消 N): a coordinator ends trip N. Its open offer and its timer end and
 // the driver asked is told; a driver who had accepted it is told; the time is logged. A trip
 // for a resident's request leaves the request open again for volunteers, and the resident, if
-// a driver had taken it, is told.
+// a driver had taken it, is told. A trip on the road (started) is not cancelled: the driver
+// finishes it.
 void cancel(Turn& turn, std::int64_t id);
 // Resident's request `r` was cancelled: the trip that served it ends as cancel() ends it, and
 // the coordinator who made it a trip is told.

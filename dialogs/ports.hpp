@@ -288,6 +288,9 @@ class Offers {
   // Everyone a target was ever offered to, so nobody is asked twice.
   virtual std::vector<std::int64_t> asked(const std::string& kind, std::int64_t target_id) = 0;
   virtual int rounds(const std::string& kind, std::int64_t target_id) = 0;
+  // The target's offers so far stay on record but count no more: asked() and rounds() start
+  // from nothing (a request open again after its trip was cancelled is offered afresh).
+  virtual void start_over(const std::string& kind, std::int64_t target_id) = 0;
 };
 
 // Check-in and check-out: the service hours. One open shift per person is kept by the statement
@@ -466,9 +469,12 @@ class Trips {
   virtual std::int64_t create(const Trip& t) = 0;
   virtual std::optional<Trip> get(std::int64_t id) = 0;
   virtual void offered(std::int64_t id, std::int64_t at) = 0;
-  // offered → accepted by `driver` with `vehicle`; false when it was not waiting any more.
-  virtual bool accept(std::int64_t id, std::int64_t driver, std::int64_t vehicle,
-                      std::int64_t at) = 0;
+  // offered → accepted by `driver` with `vehicle`, only while the driver has no other trip
+  // accepted or started less than `span` ms before or after it: one conditional statement, so
+  // that two offers accepted at once cannot both pass. False when it was not waiting any more
+  // or the driver is not free for it.
+  virtual bool accept(std::int64_t id, std::int64_t driver, std::int64_t vehicle, std::int64_t at,
+                      std::int64_t span) = 0;
   virtual bool start(std::int64_t id, std::int64_t driver, std::int64_t at) = 0;  // → started
   virtual bool finish(std::int64_t id, std::int64_t driver,
                       std::int64_t at) = 0;    // accepted or started → done
@@ -481,8 +487,8 @@ class Trips {
                                       std::int64_t to) = 0;
   // How many trips a community has had (not cancelled) and since when (0: none).
   virtual std::pair<int, std::int64_t> total(const std::string& community_id) = 0;
-  // Offered, accepted, started or unserved → cancelled at `at`; false when it was done or
-  // cancelled already.
+  // Offered, accepted or unserved → cancelled at `at`; false when it was started (on the road),
+  // done or cancelled already.
   virtual bool cancel(std::int64_t id, std::int64_t at) = 0;
   // The trip that serves help request `request_id` and is not over (done or cancelled).
   virtual std::optional<Trip> of_request(std::int64_t request_id) = 0;

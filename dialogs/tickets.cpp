@@ -18,7 +18,8 @@ std::string building_or_dash(const std::string& b) {
   return b.empty() ? "—" : b;
 }
 
-std::string card_text(Turn& turn, const HelpRequest& r, Msg m, const std::string& extra) {
+std::string card_text(Turn& turn, const HelpRequest& r, Msg m, const std::string& extra,
+                      const std::string& trip = "") {
   Lang l = turn.group_lang();
   Skill s = skill_from_code(r.category).value_or(Skill::other);
   return say(l, m,
@@ -29,7 +30,34 @@ std::string card_text(Turn& turn, const HelpRequest& r, Msg m, const std::string
               // Residents type their phone number or address into the details: not in a group.
               {"details", mask_for_group(r.details)},
               {"suggest", extra},
-              {"volunteer", extra}});
+              {"volunteer", extra},
+              {"trip", trip}});
+}
+
+// `turn.person` has claimed request `r` (open when read): the other offers end, the card says
+// who took it, and the address goes to them privately, the resident told who comes.
+void claimed(Turn& turn, const HelpRequest& r) {
+  const std::int64_t id = r.id;
+  assignments::request_claimed(turn, id);
+  std::string me = turn.name_of(turn.person.id);
+  if (r.card_outbox_id) turn.edit(r.card_outbox_id, card_text(turn, r, Msg::card_taken, me));
+  turn.answer_press();
+  // Said in the group when taken there; taken from an offer in private, the card says it.
+  if (turn.in_group()) {
+    turn.reply(say(turn.group_lang(), Msg::claim_ok_group,
+                   {{"volunteer", me}, {"id", std::to_string(id)}}));
+  }
+  Lang vl = turn.lang;
+  turn.tell(turn.person.id,
+            say(vl, Msg::task_assigned,
+                {{"id", std::to_string(id)},
+                 {"category",
+                  std::string(skill_name(skill_from_code(r.category).value_or(Skill::other), vl))},
+                 {"address", full_address(vl, r.building, r.address)},
+                 {"resident", turn.name_of(r.resident_id)},
+                 {"details", r.details}}));
+  turn.tell(r.resident_id, say(turn.lang_of(r.resident_id), Msg::resident_volunteer_coming,
+                               {{"volunteer", me}, {"id", std::to_string(id)}}));
 }
 
 }  // namespace
@@ -145,32 +173,34 @@ void take(Turn& turn, std::int64_t id) {
     return refuse(turn.say(Msg::claim_taken, {{"id", std::to_string(id)},
                                               {"volunteer", turn.name_of(r->volunteer_id)}}));
   }
+  // A ride the fleet serves has one owner: the driver who accepts its trip takes it.
+  if (auto trip = turn.store.trips.of_request(id)) {
+    return refuse(turn.say(Msg::claim_fleet,
+                           {{"id", std::to_string(id)}, {"trip", std::to_string(trip->id)}}));
+  }
   // The conditional UPDATE is the arbiter: of several volunteers replying at once, exactly
   // one changes the row; the others see "taken" on their own turn.
   if (r->status != RequestStatus::open ||
       !turn.store.requests.claim(id, turn.person.id, turn.now)) {
     return refuse(turn.say(Msg::claim_closed, {{"id", std::to_string(id)}}));
   }
-  assignments::request_claimed(turn, id);
-  std::string me = turn.name_of(turn.person.id);
-  if (r->card_outbox_id) turn.edit(r->card_outbox_id, card_text(turn, *r, Msg::card_taken, me));
-  turn.answer_press();
-  // Said in the group when taken there; taken from an offer in private, the card says it.
-  if (turn.in_group()) {
-    turn.reply(say(turn.group_lang(), Msg::claim_ok_group,
-                   {{"volunteer", me}, {"id", std::to_string(id)}}));
+  claimed(turn, *r);
+}
+
+bool take_with_trip(Turn& turn, std::int64_t id) {
+  auto r = turn.store.requests.get(id);
+  if (!r || r->status != RequestStatus::open ||
+      !turn.store.requests.claim(id, turn.person.id, turn.now)) {
+    return false;
   }
-  Lang vl = turn.lang;
-  turn.tell(turn.person.id,
-            say(vl, Msg::task_assigned,
-                {{"id", std::to_string(id)},
-                 {"category",
-                  std::string(skill_name(skill_from_code(r->category).value_or(Skill::other), vl))},
-                 {"address", full_address(vl, r->building, r->address)},
-                 {"resident", turn.name_of(r->resident_id)},
-                 {"details", r->details}}));
-  turn.tell(r->resident_id, say(turn.lang_of(r->resident_id), Msg::resident_volunteer_coming,
-                                {{"volunteer", me}, {"id", std::to_string(id)}}));
+  claimed(turn, *r);
+  return true;
+}
+
+void handed_to_fleet(Turn& turn, std::int64_t id, std::int64_t trip_id) {
+  auto r = turn.store.requests.get(id);
+  if (!r || !r->card_outbox_id) return;
+  turn.edit(r->card_outbox_id, card_text(turn, *r, Msg::card_fleet, "", std::to_string(trip_id)));
 }
 
 void finish(Turn& turn, std::optional<std::int64_t> id) {
@@ -411,6 +441,10 @@ void cancel(Turn& turn, std::int64_t id) {
 void reopen(Turn& turn, std::int64_t id) {
   auto r = turn.store.requests.get(id);
   if (!r || r->status != RequestStatus::open) return;
+  // Offered afresh: whoever was asked before the trip may well be free now, and the rounds
+  // already spent must not escalate it again before anyone is asked.
+  turn.store.offers.start_over("request", id);
+  if (r->sensitive) return assignments::unclaimed(turn, id);  // at once, as when it was opened
   if (r->card_outbox_id) {
     Lang l = turn.group_lang();
     turn.edit(r->card_outbox_id, card_text(turn, *r, Msg::card, ""),

@@ -30,8 +30,15 @@ int building_distance(std::string_view a, std::string_view b);
 
 // Stores the request and posts its card; returns the ticket number.
 std::int64_t open(Turn& turn, HelpRequest request);
-// A volunteer takes ticket `id` (reply 接单 to its card, or its button).
+// A volunteer takes ticket `id` (reply 接单 to its card, or its button). Refused while a trip
+// of the fleet serves it (fleet::trip_from_request): the trip's driver takes it then.
 void take(Turn& turn, std::int64_t id);
+// The driver who accepted the trip serving ticket `id` takes it as a task (the address and the
+// resident's details privately, the resident told who comes, the card edited), private or not:
+// the trip's accept decided who. False when it was not open any more.
+bool take_with_trip(Turn& turn, std::int64_t id);
+// Trip `trip_id` now serves ticket `id`: its card says the fleet arranges it, without 接单.
+void handed_to_fleet(Turn& turn, std::int64_t id, std::int64_t trip_id);
 // A volunteer marks a task done; without a number, their only task.
 void finish(Turn& turn, std::optional<std::int64_t> id);
 // The resident answers the rating question of ticket `id`.
@@ -45,7 +52,8 @@ void mine(Turn& turn);
 // The resident cancels their own request `id` while nobody has taken it (/cancel #N, 撤销 #N).
 void cancel(Turn& turn, std::int64_t id);
 // Request `id` is open again (the trip that served it was cancelled): its card takes 接单 again
-// and, nobody taking it, the private offers start as for a new request.
+// and, nobody taking it, the private offers start as for a new request, from the first round
+// and with nobody counted as asked (a private request's at once, as when it was opened).
 void reopen(Turn& turn, std::int64_t id);
 
 }  // namespace linli::tickets

@@ -544,8 +544,16 @@ CREATE INDEX volunteers_by_name ON volunteers(community_id, status, name, person
 CREATE INDEX posts_current ON posts(community_id, ends_at);
 )sql";
 
-constexpr std::array<std::string_view, 17> kMigrations = {
-    kM1, kM2, kM3, kM4, kM5, kM6, kM7, kM8, kM9, kM10, kM11, kM12, kM13, kM14, kM15, kM16, kM17};
+// Issue 11's last fleet findings: the offers of a request before it was reopened (its trip
+// cancelled) are past: kept, but no longer who was asked nor which round it is
+// (Offers::start_over).
+constexpr std::string_view kM18 = R"sql(
+ALTER TABLE offers ADD COLUMN past INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::array<std::string_view, 18> kMigrations = {kM1,  kM2,  kM3,  kM4,  kM5,  kM6,
+                                                          kM7,  kM8,  kM9,  kM10, kM11, kM12,
+                                                          kM13, kM14, kM15, kM16, kM17, kM18};
 
 }  // namespace
 

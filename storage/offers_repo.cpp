@@ -53,9 +53,12 @@ OffersRepo::OffersRepo(Database& db)
       open_to_(db.sql(), std::string("SELECT ") + kColumns +
                              " FROM offers WHERE person_id = ? AND status = 'offered' ORDER BY id "
                              "DESC LIMIT 20"),
-      asked_(db.sql(), "SELECT DISTINCT person_id FROM offers WHERE kind = ? AND target_id = ?"),
+      asked_(db.sql(),
+             "SELECT DISTINCT person_id FROM offers WHERE kind = ? AND target_id = ? AND past = 0"),
       rounds_(db.sql(),
-              "SELECT IFNULL(MAX(round), 0) FROM offers WHERE kind = ? AND target_id = ?") {}
+              "SELECT IFNULL(MAX(round), 0) FROM offers WHERE kind = ? AND target_id = ? AND "
+              "past = 0"),
+      start_over_(db.sql(), "UPDATE offers SET past = 1 WHERE kind = ? AND target_id = ?") {}
 
 Offer OffersRepo::read(SQLite::Statement& q) {
   Offer o;
@@ -129,6 +132,13 @@ int OffersRepo::rounds(const std::string& kind, std::int64_t target_id) {
   q->bind(2, target_id);
   q->executeStep();
   return q->getColumn(0).getInt();
+}
+
+void OffersRepo::start_over(const std::string& kind, std::int64_t target_id) {
+  Use q(start_over_);
+  q->bind(1, kind);
+  q->bind(2, target_id);
+  q->exec();
 }
 
 ShiftsRepo::ShiftsRepo(Database& db)

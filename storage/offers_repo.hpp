@@ -25,6 +25,7 @@ class OffersRepo final : public Offers {
   // Everyone a target was ever offered to, so nobody is asked twice.
   std::vector<std::int64_t> asked(const std::string& kind, std::int64_t target_id) override;
   int rounds(const std::string& kind, std::int64_t target_id) override;
+  void start_over(const std::string& kind, std::int64_t target_id) override;
 
  private:
   static Offer read(SQLite::Statement& q);
@@ -37,6 +38,7 @@ class OffersRepo final : public Offers {
   SQLite::Statement open_to_;
   SQLite::Statement asked_;
   SQLite::Statement rounds_;
+  SQLite::Statement start_over_;
 };
 
 class ShiftsRepo final : public Shifts {

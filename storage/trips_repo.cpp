@@ -45,9 +45,16 @@ TripsRepo::TripsRepo(Database& db)
               "VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, 0), 'offered', ?, ?)"),
       get_(db.sql(), std::string("SELECT ") + kColumns + " FROM trips WHERE id = ?"),
       offered_(db.sql(), "UPDATE trips SET offered_at = ? WHERE id = ?"),
+      // The driver's other trips are those busy_drivers() counts, so that whom ranking left out
+      // and whom this statement refuses are the same drivers.
       accept_(db.sql(),
-              "UPDATE trips SET status = 'accepted', driver_id = ?, vehicle_id = ?, "
-              "accepted_at = ? WHERE id = ? AND status = 'offered'"),
+              "UPDATE trips SET status = 'accepted', driver_id = :driver, vehicle_id = :vehicle, "
+              "accepted_at = :at WHERE id = :id AND status = 'offered' AND NOT EXISTS ("
+              "SELECT 1 FROM trips o WHERE o.community_id = trips.community_id AND "
+              "o.driver_id = :driver AND o.id <> trips.id AND "
+              "o.status IN ('accepted', 'started') AND "
+              "o.scheduled_at > trips.scheduled_at - :span AND "
+              "o.scheduled_at < trips.scheduled_at + :span)"),
       start_(db.sql(),
              "UPDATE trips SET status = 'started', started_at = ? "
              "WHERE id = ? AND driver_id = ? AND status = 'accepted'"),
@@ -68,7 +75,7 @@ TripsRepo::TripsRepo(Database& db)
              "AND status <> 'cancelled'"),
       cancel_(db.sql(),
               "UPDATE trips SET status = 'cancelled', cancelled_at = ? WHERE id = ? AND "
-              "status IN ('offered', 'accepted', 'started', 'unserved')"),
+              "status IN ('offered', 'accepted', 'unserved')"),
       of_request_(db.sql(), std::string("SELECT ") + kColumns +
                                 " FROM trips WHERE request_id = ? AND status NOT IN ('done', "
                                 "'cancelled') ORDER BY id DESC LIMIT 1") {}
@@ -125,13 +132,14 @@ void TripsRepo::offered(std::int64_t id, std::int64_t at) {
   q->exec();
 }
 
-bool TripsRepo::accept(std::int64_t id, std::int64_t driver, std::int64_t vehicle,
-                       std::int64_t at) {
+bool TripsRepo::accept(std::int64_t id, std::int64_t driver, std::int64_t vehicle, std::int64_t at,
+                       std::int64_t span) {
   Use q(accept_);
-  q->bind(1, driver);
-  q->bind(2, vehicle);
-  q->bind(3, at);
-  q->bind(4, id);
+  q->bind(":driver", driver);
+  q->bind(":vehicle", vehicle);
+  q->bind(":at", at);
+  q->bind(":id", id);
+  q->bind(":span", span);
   return q->exec() > 0;
 }
 

@@ -432,8 +432,13 @@ CREATE INDEX volunteers_by_name ON volunteers(community_id, status, name, person
 CREATE INDEX posts_current ON posts(community_id, ends_at);
 )sql";
 
-constexpr std::array<Migration, 4> kMigrations = {
-    {{14, kPg14}, {15, kPg15}, {16, kPg16}, {17, kPg17}}};
+// kM18: offers of a reopened request are past.
+constexpr std::string_view kPg18 = R"sql(
+ALTER TABLE offers ADD COLUMN past bigint NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::array<Migration, 5> kMigrations = {
+    {{14, kPg14}, {15, kPg15}, {16, kPg16}, {17, kPg17}, {18, kPg18}}};
 
 }  // namespace
 

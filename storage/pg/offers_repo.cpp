@@ -68,7 +68,7 @@ std::vector<Offer> PgOffersRepo::open_to(std::int64_t person_id) {
 
 std::vector<std::int64_t> PgOffersRepo::asked(const std::string& kind, std::int64_t target_id) {
   Result r = c_.exec(
-      "SELECT DISTINCT person_id FROM offers WHERE kind = $1 AND target_id = $2 "
+      "SELECT DISTINCT person_id FROM offers WHERE kind = $1 AND target_id = $2 AND past = 0 "
       "ORDER BY person_id",
       {kind, target_id});
   std::vector<std::int64_t> out;
@@ -78,9 +78,13 @@ std::vector<std::int64_t> PgOffersRepo::asked(const std::string& kind, std::int6
 
 int PgOffersRepo::rounds(const std::string& kind, std::int64_t target_id) {
   return int32(c_.exec("SELECT coalesce(max(round), 0) FROM offers WHERE kind = $1 AND "
-                       "target_id = $2",
+                       "target_id = $2 AND past = 0",
                        {kind, target_id}),
                0, 0);
+}
+
+void PgOffersRepo::start_over(const std::string& kind, std::int64_t target_id) {
+  c_.exec("UPDATE offers SET past = 1 WHERE kind = $1 AND target_id = $2", {kind, target_id});
 }
 
 }  // namespace linli::storage::pg

@@ -23,6 +23,7 @@ class PgOffersRepo final : public Offers {
   std::vector<Offer> open_to(std::int64_t person_id) override;
   std::vector<std::int64_t> asked(const std::string& kind, std::int64_t target_id) override;
   int rounds(const std::string& kind, std::int64_t target_id) override;
+  void start_over(const std::string& kind, std::int64_t target_id) override;
 
  private:
   Connection& c_;

@@ -61,12 +61,19 @@ void PgTripsRepo::offered(std::int64_t id, std::int64_t at) {
   c_.exec("UPDATE trips SET offered_at = $1 WHERE id = $2", {at, id});
 }
 
+// The driver's other trips are those busy_drivers() counts. The NOT EXISTS reads other rows, so
+// two different trips accepted at once by one driver are kept apart by the SERIALIZABLE unit of
+// work (storage/pg/store.hpp), not by the row lock alone.
 bool PgTripsRepo::accept(std::int64_t id, std::int64_t driver, std::int64_t vehicle,
-                         std::int64_t at) {
+                         std::int64_t at, std::int64_t span) {
   return c_.exec(
-               "UPDATE trips SET status = 'accepted', driver_id = $1, vehicle_id = $2, "
-               "accepted_at = $3 WHERE id = $4 AND status = 'offered'",
-               {driver, vehicle, at, id})
+               "UPDATE trips t SET status = 'accepted', driver_id = $1, vehicle_id = $2, "
+               "accepted_at = $3 WHERE t.id = $4 AND t.status = 'offered' AND NOT EXISTS ("
+               "SELECT 1 FROM trips o WHERE o.community_id = t.community_id AND "
+               "o.driver_id = $1 AND o.id <> t.id AND o.status IN ('accepted', 'started') AND "
+               "o.scheduled_at > t.scheduled_at - $5::bigint AND "
+               "o.scheduled_at < t.scheduled_at + $5::bigint)",
+               {driver, vehicle, at, id, span})
              .affected() > 0;
 }
 
@@ -125,7 +132,7 @@ std::pair<int, std::int64_t> PgTripsRepo::total(const std::string& community_id)
 bool PgTripsRepo::cancel(std::int64_t id, std::int64_t at) {
   return c_.exec(
                "UPDATE trips SET status = 'cancelled', cancelled_at = $1 WHERE id = $2 AND "
-               "status IN ('offered', 'accepted', 'started', 'unserved')",
+               "status IN ('offered', 'accepted', 'unserved')",
                {at, id})
              .affected() > 0;
 }

@@ -25,7 +25,8 @@ class PgTripsRepo final : public Trips {
   std::int64_t create(const Trip& t) override;
   std::optional<Trip> get(std::int64_t id) override;
   void offered(std::int64_t id, std::int64_t at) override;
-  bool accept(std::int64_t id, std::int64_t driver, std::int64_t vehicle, std::int64_t at) override;
+  bool accept(std::int64_t id, std::int64_t driver, std::int64_t vehicle, std::int64_t at,
+              std::int64_t span) override;
   bool start(std::int64_t id, std::int64_t driver, std::int64_t at) override;
   bool finish(std::int64_t id, std::int64_t driver, std::int64_t at) override;
   bool unserved(std::int64_t id) override;

@@ -180,5 +180,20 @@ TEST(CommandParser, EverydayWordsAreCommandsOnlyAloneOrBeforeASpace) {
   }
 }
 
+// A number with emoji or punctuation after it is still the number; with words, it is talk.
+TEST(NumberAlone, EmojiAndPunctuationAfterTheNumberKeepItWordsMakeItTalk) {
+  EXPECT_EQ(number_alone("#1 ✅"), 1);
+  EXPECT_EQ(number_alone("#1 ✅👍"), 1);
+  EXPECT_EQ(number_alone("＃12！"), 12);
+  EXPECT_EQ(number_alone("No.3"), 3);
+  EXPECT_EQ(number_alone(" 7 。"), 7);
+  EXPECT_FALSE(number_alone("1个了"));
+  EXPECT_FALSE(number_alone("1 个了"));
+  EXPECT_FALSE(number_alone("3 times"));
+  EXPECT_FALSE(number_alone("2号楼"));
+  EXPECT_FALSE(number_alone("#"));
+  EXPECT_FALSE(number_alone("✅"));
+}
+
 }  // namespace
 }  // namespace linli

@@ -44,6 +44,14 @@ class Fleet : public FiveStepsFixture {
     }
     return "";
   }
+  // The last edit of a card in the volunteers' group in `sent`, or null.
+  static const Sent* card_edit(const std::vector<Sent>& sent) {
+    const Sent* edit = nullptr;
+    for (const auto& m : sent) {
+      if (m.msg.chat == "gv" && m.msg.kind == OutKind::edit) edit = &m;
+    }
+    return edit;
+  }
   static std::string all_text(const std::vector<Sent>& sent, const std::string& chat) {
     std::string out;
     for (const auto& t : texts_to(sent, chat)) out += t + "\n";
@@ -180,12 +188,41 @@ TEST_F(Fleet, AnUnansweredOfferGoesToTheNextDriverAndAtTheEndTheCoordinatorsAreT
   EXPECT_THAT(all_text(sent, "zhou"), HasSubstr("T1（物资"));
   EXPECT_THAT(all_text(sent, "zhou"), HasSubstr("没有空闲的司机了"));
   EXPECT_EQ(store_.trips.get(1)->status, TripStatus::unserved);
+  EXPECT_THAT(all_text(sent, "zhou"), Not(HasSubstr("交还志愿者")));  // no request behind it
   // Nobody drove it: the report does not count it.
   const std::int64_t at = store_.trips.get(1)->scheduled_at;
   EXPECT_EQ(store_.evaluation.trips("sc", at, at + 1), 0);
   // A late yes finds the trip gone.
   sent = run(say("wu", "wu", "ok"));
   EXPECT_THAT(all_text(sent, "wu"), Not(HasSubstr("是你的了")));
+}
+
+// A ride request's trip that no driver takes: the coordinators are told how to give the request
+// back to the volunteers (in their language), and doing so gives it back.
+TEST_F(Fleet, AnUnservedRideTellsTheCoordinatorsHowToGiveItBackToTheVolunteers) {
+  ride_request();
+  run(say("zhou", "zhou", "派车 #1 现在"));
+  std::vector<Sent> sent;
+  for (int i = 0; i < 3; ++i) sent = tick(config_.assignments.offer_timeout_min * kMinute);
+  ASSERT_EQ(store_.trips.get(1)->status, TripStatus::unserved);
+  EXPECT_THAT(all_text(sent, "zhou"), HasSubstr("没有空闲的司机了"));
+  EXPECT_THAT(all_text(sent, "zhou"), HasSubstr("发「派车 取消 T1」可把这条求助交还志愿者接单"));
+  sent = run(say("zhou", "zhou", "派车 取消 T1"));
+  EXPECT_EQ(store_.trips.get(1)->status, TripStatus::cancelled);
+  EXPECT_EQ(store_.requests.get(1)->status, RequestStatus::open);
+  const Sent* edit = card_edit(sent);
+  ASSERT_NE(edit, nullptr);
+  EXPECT_THAT(edit->msg.text, Not(HasSubstr("车队")));
+}
+
+TEST_F(Fleet, AnUnservedRideTellsAnEnglishCoordinatorHowToGiveItBack) {
+  ride_request();
+  say("zhou", "zhou", "/lang en");
+  run(say("zhou", "zhou", "/trip #1 now"));
+  std::vector<Sent> sent;
+  for (int i = 0; i < 3; ++i) sent = tick(config_.assignments.offer_timeout_min * kMinute);
+  EXPECT_THAT(all_text(sent, "zhou"),
+              HasSubstr("Send \"/trip cancel 1\" to give the request back to the volunteers."));
 }
 
 TEST_F(Fleet, ADriverWithATripAtThatTimeIsNotFreeAndSeatsMustSuffice) {
@@ -207,6 +244,47 @@ TEST_F(Fleet, ADriverWithATripAtThatTimeIsNotFreeAndSeatsMustSuffice) {
     EXPECT_EQ(sent.size(), 1u) << bad;
   }
   EXPECT_FALSE(store_.trips.get(4));
+}
+
+// Offered two trips half an hour apart before taking either, a driver can take only one: the
+// accept statement itself refuses the second, which goes on to the next driver.
+TEST_F(Fleet, ADriverWhoAcceptedOneTripCannotAcceptAnotherAtAnOverlappingTime) {
+  auto first = run(say("zhou", "zhou", "派车 接送 31栋 核酸点 明天 9:00"));
+  auto second = run(say("zhou", "zhou", "派车 物资 31栋 仓库 明天 9:30"));
+  const std::string offer1 = offer_to(first, "wu");
+  const std::string offer2 = offer_to(second, "wu");
+  ASSERT_FALSE(offer1.empty());
+  ASSERT_FALSE(offer2.empty());  // wu had taken neither yet: free for both
+  run(say("wu", "wu", "接单", offer1));
+  ASSERT_EQ(store_.trips.get(1)->driver_id, wu_);
+  auto sent = run(say("wu", "wu", "接单", offer2));
+  EXPECT_THAT(all_text(sent, "wu"), HasSubstr("T2 接不了：它和你已接的 T1"));
+  EXPECT_THAT(all_text(sent, "wu"), Not(HasSubstr("是你的了")));
+  EXPECT_EQ(store_.trips.get(2)->status, TripStatus::offered);
+  EXPECT_EQ(store_.trips.get(2)->driver_id, 0);
+  // Passed on as a decline: ma (35) is asked now.
+  const std::string next = offer_to(sent, "ma");
+  ASSERT_FALSE(next.empty());
+  run(say("ma", "ma", "ok", next));
+  EXPECT_EQ(store_.trips.get(2)->driver_id, ma_);
+  // In English too; and a trip far enough from T1 wu can still take.
+  say("wu", "wu", "/lang en");
+  auto third = run(say("zhou", "zhou", "派车 物资 31栋 仓库 明天 9:45"));  // wu and ma are busy
+  sent = run(say("he", "he", "no", offer_to(third, "he")));
+  EXPECT_THAT(all_text(sent, "zhou"), HasSubstr("没有空闲的司机了"));
+  auto later = run(say("zhou", "zhou", "派车 物资 31栋 仓库 明天 15:00"));
+  run(say("wu", "wu", "ok", offer_to(later, "wu")));
+  EXPECT_EQ(store_.trips.get(4)->driver_id, wu_);
+}
+
+TEST_F(Fleet, ADriversClashIsToldInEnglish) {
+  auto first = run(say("zhou", "zhou", "/trip staff 31 Depot tomorrow 9:00"));
+  auto second = run(say("zhou", "zhou", "/trip supplies 31 Depot tomorrow 10:00"));
+  say("wu", "wu", "/lang en");
+  run(say("wu", "wu", "ok", offer_to(first, "wu")));
+  auto sent = run(say("wu", "wu", "ok", offer_to(second, "wu")));
+  EXPECT_THAT(all_text(sent, "wu"), HasSubstr("You cannot take T2: it is too close to T1"));
+  EXPECT_FALSE(offer_to(sent, "ma").empty());
 }
 
 TEST_F(Fleet, TheFleetShowsVehiclesTodaysTripsAndTheTotal) {
@@ -355,10 +433,150 @@ TEST_F(Fleet, ACancelledTripOfARideRequestLeavesTheRequestOpenForVolunteersAgain
   check_nothing_private_in_groups(all_);
 }
 
+// One owner: while a trip serves a resident's ride, its card offers no 接单 and a volunteer's
+// take (or a coordinator's assignment) is refused; the trip cancelled, the card and its button
+// come back and a volunteer can take it.
+TEST_F(Fleet, WhileATripServesARideItsCardSaysSoAndNoVolunteerCanTakeIt) {
+  auto sent = ride_request();
+  const Sent* card = find_to(sent, "gv");
+  ASSERT_NE(card, nullptr);
+  const std::string card_id = card->platform_id;
+  ASSERT_FALSE(card->msg.buttons.empty());
+  sent = run(say("zhou", "gv", "派车 明天 8:00", card_id));
+  ASSERT_TRUE(store_.trips.get(1));
+  const Sent* edit = card_edit(sent);
+  ASSERT_NE(edit, nullptr);
+  EXPECT_THAT(edit->msg.text, HasSubstr("车队安排中（T1）"));
+  EXPECT_TRUE(edit->msg.buttons.empty());
+  // chen replies 接单 to the card or types it: refused, nothing changes.
+  sent = run(say("chen", "gv", "接单", card_id));
+  EXPECT_THAT(all_text(sent, "gv"), HasSubstr("#1 由车队安排（T1），不用接单了"));
+  sent = run(say("chen", "gv", "接单 #1"));
+  EXPECT_THAT(all_text(sent, "gv"), HasSubstr("由车队安排"));
+  EXPECT_EQ(store_.requests.get(1)->status, RequestStatus::open);
+  sent = run(say("zhou", "zhou", "/assign #1 陈师傅"));
+  EXPECT_THAT(all_text(sent, "zhou"), HasSubstr("由车队安排（T1）"));
+  EXPECT_TRUE(store_.offers.open_for("request", 1).empty());
+  // The driver, not a volunteer, takes it with the trip.
+  run(say("wu", "wu", "接单", offer_to(all_, "wu")));
+  EXPECT_EQ(store_.requests.get(1)->volunteer_id, wu_);
+  // The trip cancelled, the request is open again and its card takes 接单, from chen too.
+  sent = run(say("zhou", "zhou", "派车 取消 1"));
+  edit = card_edit(sent);
+  ASSERT_NE(edit, nullptr);
+  EXPECT_THAT(edit->msg.text, Not(HasSubstr("车队")));
+  EXPECT_FALSE(edit->msg.buttons.empty());
+  sent = run(say("chen", "gv", "接单", card_id));
+  EXPECT_EQ(store_.requests.get(1)->status, RequestStatus::claimed);
+  EXPECT_EQ(store_.requests.get(1)->volunteer_id, person("chen"));
+  check_nothing_private_in_groups(all_);
+}
+
+TEST_F(Fleet, AVolunteerIsToldInEnglishThatTheFleetHasTheRide) {
+  auto sent = ride_request();
+  const std::string card_id = find_to(sent, "gv")->platform_id;
+  run(say("zhou", "zhou", "派车 #1 明天 8:00"));
+  say("chen", "chen", "/lang en");
+  sent = run(say("chen", "chen", "接单 #1"));
+  EXPECT_THAT(all_text(sent, "chen"), HasSubstr("#1 is being arranged by the fleet (trip T1)"));
+  EXPECT_EQ(store_.requests.get(1)->status, RequestStatus::open);
+}
+
+// A request that went through all its rounds before it became a trip is, once the trip is
+// cancelled, offered again from the first round to the first volunteers, not escalated at once.
+TEST_F(Fleet, AReopenedRideIsOfferedAgainFromTheFirstRound) {
+  ride_request();
+  tick(config_.assignments.unclaimed_after_min * kMinute);
+  std::set<std::int64_t> first;
+  for (const auto& o : store_.offers.open_for("request", 1)) first.insert(o.person_id);
+  ASSERT_FALSE(first.empty());
+  for (int i = 0; i < config_.assignments.max_offers + 1; ++i) {
+    tick(config_.assignments.offer_timeout_min * kMinute);
+  }
+  ASSERT_TRUE(store_.offers.open_for("request", 1).empty());  // escalated: nobody is left
+  run(say("zhou", "zhou", "派车 #1 明天 8:00"));
+  auto sent = run(say("zhou", "zhou", "派车 取消 1"));
+  ASSERT_EQ(store_.requests.get(1)->status, RequestStatus::open);
+  sent = tick(config_.assignments.unclaimed_after_min * kMinute);
+  std::set<std::int64_t> again;
+  for (const auto& o : store_.offers.open_for("request", 1)) {
+    again.insert(o.person_id);
+    EXPECT_EQ(o.round, 1);
+  }
+  EXPECT_EQ(again, first);
+  EXPECT_THAT(all_text(sent, "zhou"), Not(HasSubstr("#1")));  // not escalated again
+  check_nothing_private_in_groups(all_);
+}
+
+// A driver's steps on a trip that was cancelled say so, not "not your trip".
+TEST_F(Fleet, StartingOrFinishingACancelledTripSaysItWasCancelled) {
+  auto sent = run(say("zhou", "zhou", "派车 就医 31栋 市人民医院 明天 9:00"));
+  run(say("wu", "wu", "ok", offer_to(sent, "wu")));
+  run(say("zhou", "zhou", "派车 取消 1"));
+  EXPECT_THAT(all_text(run(say("wu", "wu", "派车 出发 1")), "wu"),
+              HasSubstr("T1 已经取消了，不用出车"));
+  EXPECT_THAT(all_text(run(say("wu", "wu", "完成 T1")), "wu"), HasSubstr("T1 已经取消了"));
+  EXPECT_EQ(store_.trips.get(1)->status, TripStatus::cancelled);
+  EXPECT_EQ(store_.trips.get(1)->started_at, 0);
+  // A driver who was only asked hears the same; someone never asked does not learn of it.
+  sent = run(say("zhou", "zhou", "派车 物资 仓库 31栋 明天 15:00"));
+  ASSERT_FALSE(offer_to(sent, "wu").empty());
+  run(say("zhou", "zhou", "派车 取消 2"));
+  say("wu", "wu", "/lang en");
+  EXPECT_THAT(all_text(run(say("wu", "wu", "/trip start 2")), "wu"),
+              HasSubstr("T2 was cancelled; no need to drive."));
+  EXPECT_THAT(all_text(run(say("ma", "ma", "派车 出发 2")), "ma"),
+              HasSubstr("T2 不是你正在开的行程"));
+  // A trip done is done, also when set off again.
+  sent = run(say("zhou", "zhou", "派车 物资 仓库 31栋 明天 18:00"));
+  run(say("wu", "wu", "ok", offer_to(sent, "wu")));
+  run(say("wu", "wu", "完成 T3"));
+  EXPECT_THAT(all_text(run(say("wu", "wu", "/trip start 3")), "wu"),
+              HasSubstr("T3 is done already"));
+}
+
+// The rule (README, "The car fleet"): a trip on the road is not cancelled; the driver finishes
+// it, and the resident's request stays with them, not reopened to volunteers.
+TEST_F(Fleet, ATripOnTheRoadIsNotCancelledAndItsRideStaysWithTheDriver) {
+  ride_request();
+  auto sent = run(say("zhou", "zhou", "派车 #1 明天 8:00"));
+  run(say("wu", "wu", "接单", offer_to(sent, "wu")));
+  run(say("wu", "wu", "派车 出发 1"));
+  ASSERT_EQ(store_.trips.get(1)->status, TripStatus::started);
+  sent = run(say("zhou", "zhou", "派车 取消 1"));
+  EXPECT_THAT(all_text(sent, "zhou"), HasSubstr("T1 已出发，wu 正在路上，不能取消"));
+  EXPECT_TRUE(all_text(sent, "wu").empty());
+  EXPECT_TRUE(all_text(sent, "li").empty());
+  EXPECT_EQ(find_to(sent, "gv"), nullptr);  // the card is not reopened
+  EXPECT_EQ(store_.trips.get(1)->status, TripStatus::started);
+  EXPECT_EQ(store_.requests.get(1)->status, RequestStatus::claimed);
+  EXPECT_EQ(store_.requests.get(1)->volunteer_id, wu_);
+  say("zhou", "zhou", "/lang en");
+  EXPECT_THAT(all_text(run(say("zhou", "zhou", "/trip cancel 1")), "zhou"),
+              HasSubstr("T1 is already on the road with wu, so it cannot be cancelled"));
+  // Nobody else is offered the ride meanwhile; the driver finishes it.
+  EXPECT_TRUE(tick(config_.assignments.unclaimed_after_min * kMinute).empty());
+  run(say("wu", "wu", "完成 T1"));
+  EXPECT_EQ(store_.trips.get(1)->status, TripStatus::done);
+  EXPECT_EQ(store_.requests.get(1)->status, RequestStatus::done);
+}
+
 // ---- sensitive requests
 
 class Sensitive : public Fleet {
  protected:
+  // 李阿姨 confirms request #1, a ride to a psychiatrist, as private (私密).
+  std::vector<Sent> private_ride_request() {
+    put_dialog("li", "help", "confirm", "li",
+               {{"category", "driving"},
+                {"details", "去精神科复诊"},
+                {"group_building", "31"},
+                {"address", "2单元501"},
+                {"building", "31"},
+                {"urgent", "0"}},
+               {"category", "details", "address", "urgency"});
+    return run(say("li", "li", "私密"));
+  }
   // Nothing of the request in any message for a group, ever.
   void expect_never_in_a_group(const std::vector<std::string>& words) {
     for (const auto& s : all_) {
@@ -454,6 +672,53 @@ TEST_F(Sensitive, MedicalEscortIsNeverPostedAndEnglishResidentsAreToldHelpIsArra
   EXPECT_THAT(all_text(sent, "emma"), HasSubstr("help is being arranged privately"));
   EXPECT_FALSE(offer_to(sent, "liu").empty());
   expect_never_in_a_group({"insulin", "escort", "医护"});
+}
+
+// A private ride made a trip: the drivers asked see where to pick up and that the rest comes
+// privately; the one who accepts gets the trip and the resident's details, and nothing of it
+// reaches a group, even when the coordinator dispatches it from one.
+TEST_F(Sensitive, APrivateRideMadeATripGoesToTheDriverWhoAcceptsAndNeverToAGroup) {
+  auto sent = private_ride_request();
+  ASSERT_TRUE(store_.requests.get(1)->sensitive);
+  sent = run(say("zhou", "gv", "派车 #1 现在"));  // today: the fleet's list shows it
+  EXPECT_EQ(find_to(sent, "gv"), nullptr);
+  EXPECT_THAT(all_text(sent, "zhou"), HasSubstr("T1"));
+  const std::string offer = offer_to(sent, "wu");
+  ASSERT_FALSE(offer.empty());
+  EXPECT_THAT(all_text(sent, "wu"), HasSubstr("31栋 → （接单后私信告知）"));
+  EXPECT_THAT(all_text(sent, "wu"), Not(HasSubstr("精神科")));
+  EXPECT_THAT(all_text(sent, "wu"), Not(HasSubstr("501")));
+  sent = run(say("wu", "wu", "接单", offer));
+  EXPECT_THAT(all_text(sent, "wu"), HasSubstr("T1 是你的了"));
+  EXPECT_THAT(all_text(sent, "wu"), HasSubstr("31栋2单元501"));
+  EXPECT_THAT(all_text(sent, "wu"), HasSubstr("去精神科复诊"));
+  EXPECT_THAT(all_text(sent, "wu"), Not(HasSubstr("找不到")));
+  EXPECT_FALSE(texts_to(sent, "li").empty());  // told who comes
+  EXPECT_EQ(store_.requests.get(1)->status, RequestStatus::claimed);
+  EXPECT_EQ(store_.requests.get(1)->volunteer_id, wu_);
+  // The trip keeps the real destination (the trips export reads it), not a placeholder.
+  EXPECT_EQ(store_.trips.get(1)->destination, "去精神科复诊");
+  // The fleet's list, asked for in a group, shows it only as a neutral line.
+  sent = run(say("zhou", "gv", "车队"));
+  EXPECT_THAT(all_text(sent, "gv"), HasSubstr("私密行程 · 司机 已接单"));
+  // Privately, the coordinator sees it whole.
+  sent = run(say("zhou", "zhou", "车队"));
+  EXPECT_THAT(all_text(sent, "zhou"), HasSubstr("就医 31栋 → 去精神科复诊 · wu 已接单"));
+  run(say("wu", "wu", "完成 T1"));
+  EXPECT_EQ(store_.requests.get(1)->status, RequestStatus::done);
+  // No field of the private request in any group message: kind, building, text, room, driver.
+  expect_never_in_a_group({"精神科", "501", "就医", "31栋", "接单后私信告知", "wu 已接单"});
+}
+
+// An English driver asked to take a private ride is told in English that the rest comes later.
+TEST_F(Sensitive, AnEnglishDriverAskedForAPrivateRideIsToldInEnglish) {
+  say("wu", "wu", "/lang en");
+  private_ride_request();
+  auto sent = run(say("zhou", "zhou", "派车 #1 明天 8:00"));
+  ASSERT_FALSE(offer_to(sent, "wu").empty());
+  EXPECT_THAT(all_text(sent, "wu"), HasSubstr("(told privately once accepted)"));
+  EXPECT_THAT(all_text(sent, "wu"), Not(HasSubstr("接单后私信告知")));
+  EXPECT_THAT(all_text(sent, "wu"), Not(HasSubstr("精神科")));
 }
 
 TEST(FleetWords, TripNumbersAndKinds) {

@@ -187,7 +187,7 @@ TEST_F(Playground, HelpRequestIsClaimedDoneAndRated) {
   expect_bot("chen", "★★★★★");
   EXPECT_EQ(ticket(1).rating, 5);
 
-  send("g31", "li", "我的");
+  send("g31", "li", "/mine");  // the keyword alone, with nothing to show, is talk in a group
   expect_bot("g31", "我私信发给你了");
   expect_bot("li", "没有进行中的求助或任务");
 }

@@ -129,7 +129,7 @@ TEST_F(Exports, TripsCarryTheirDriversPlatesAndEveryTimeLogged) {
   // T1, 01-14 09:00, asked 01-13 20:00: accepted 20:05, set off 08:50, arrived 09:40.
   const std::int64_t t1 =
       trip("hospital", "31栋", "市人民医院", now_ - 31 * kHour, 2, now_ - 44 * kHour);
-  store_.trips.accept(t1, person("chen"), car, now_ - 44 * kHour + 5 * kMinute);
+  store_.trips.accept(t1, person("chen"), car, now_ - 44 * kHour + 5 * kMinute, 2 * kHour);
   store_.trips.start(t1, person("chen"), now_ - 31 * kHour - 10 * kMinute);
   store_.trips.finish(t1, person("chen"), now_ - 31 * kHour + 40 * kMinute);
   // T2, 01-15 14:00 (a formula-like origin, a phone in the destination), cancelled at 10:30.

@@ -768,6 +768,26 @@ TEST_P(Ports, Outbox_AChatsPendingRowsAreReadInOrderWithinTheirBounds) {
   EXPECT_TRUE(p().outbox.pending_in_chat("slack", "-100", 0, ids[5], 10).empty());
 }
 
+TEST_P(Ports, Offers_StartingOverKeepsTheOffersButAsksAfresh) {
+  auto a = person("a"), b = person("b");
+  Offer o;
+  o.kind = "request";
+  o.target_id = 10;
+  o.person_id = a;
+  o.round = 2;
+  o.offered_at = 1000;
+  p().offers.create(o);
+  p().offers.start_over("request", 10);
+  EXPECT_EQ(p().offers.rounds("request", 10), 0);
+  EXPECT_TRUE(p().offers.asked("request", 10).empty());
+  o.person_id = b;
+  o.round = 1;
+  p().offers.create(o);
+  EXPECT_EQ(p().offers.rounds("request", 10), 1);
+  EXPECT_EQ(p().offers.asked("request", 10), (std::vector<std::int64_t>{b}));
+  EXPECT_EQ(stored("SELECT COUNT(*) FROM offers WHERE target_id = 10"), "2");
+}
+
 TEST_P(Ports, Offers_AnOfferIsAnsweredOnce) {
   auto a = person("a"), b = person("b");
   Offer o;

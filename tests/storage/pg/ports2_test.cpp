@@ -350,7 +350,7 @@ TYPED_TEST(Ports2, TheTripsOfAMonthAreThoseServedAndScheduledInIt) {
   auto cancelled = trip(kNov30);
   auto december = trip(kDec1);
   for (auto id : {accepted, done, started, cancelled, december})
-    ASSERT_TRUE(t.accept(id, 3, 1, kNov1));
+    ASSERT_TRUE(t.accept(id, 3, 1, kNov1, 0));
   ASSERT_TRUE(t.finish(done, 3, kDec1));
   ASSERT_TRUE(t.start(started, 3, kNov30));
   ASSERT_TRUE(t.cancel(cancelled, kNov30));
@@ -671,11 +671,11 @@ TYPED_TEST(Ports2, ATripGoesThroughItsStatusesOnceEach) {
   t.offered(id, kDec1 + 1);
   EXPECT_EQ(other.of_request(1)->id, id);
   EXPECT_FALSE(other.start(id, 3, kDec1 + 2));  // not accepted yet
-  EXPECT_TRUE(t.accept(id, 3, *car, kDec1 + 2));
-  EXPECT_FALSE(other.accept(id, 4, *van, kDec1 + 3));  // taken
-  EXPECT_FALSE(other.start(id, 4, kDec1 + 4));         // not their trip
-  EXPECT_FALSE(other.unserved(id));                    // only from offered
-  EXPECT_TRUE(other.finish(id, 3, kDec1 + 5));         // never said it started
+  EXPECT_TRUE(t.accept(id, 3, *car, kDec1 + 2, kHour));
+  EXPECT_FALSE(other.accept(id, 4, *van, kDec1 + 3, kHour));  // taken
+  EXPECT_FALSE(other.start(id, 4, kDec1 + 4));                // not their trip
+  EXPECT_FALSE(other.unserved(id));                           // only from offered
+  EXPECT_TRUE(other.finish(id, 3, kDec1 + 5));                // never said it started
   Trip got = *t.get(id);
   EXPECT_EQ(got.status, TripStatus::done);
   EXPECT_EQ(got.driver_id, 3);
@@ -699,6 +699,29 @@ TYPED_TEST(Ports2, ATripGoesThroughItsStatusesOnceEach) {
   EXPECT_FALSE(t.get(999));
 }
 
+// Issue 11's fleet review: a driver is not given two trips too close together, and a trip on
+// the road is not cancelled.
+TYPED_TEST(Ports2, ADriverTakesNoSecondTripWithinTheSpanAndATripOnTheRoadStays) {
+  auto& t = this->a().trips;
+  auto trip = [&](std::int64_t at) {
+    return t.create({0, "sc", "staff", "a", "b", at, 1, 0, TripStatus::offered, 0, 0, 1, kNov30});
+  };
+  this->a().vehicles.add({0, "sc", 3, 4, "A1", true, kNov1});
+  this->a().vehicles.add({0, "sc", 4, 4, "B2", true, kNov1});
+  auto first = trip(kDec1);
+  auto near = trip(kDec1 + kHour / 2);
+  auto far = trip(kDec1 + 2 * kHour);
+  ASSERT_TRUE(t.accept(first, 3, 1, kNov30, kHour));
+  EXPECT_FALSE(this->b().trips.accept(near, 3, 1, kNov30, kHour));  // half an hour after
+  EXPECT_EQ(t.get(near)->status, TripStatus::offered);
+  EXPECT_TRUE(this->b().trips.accept(near, 4, 1, kNov30, kHour));  // another driver
+  EXPECT_TRUE(t.accept(far, 3, 1, kNov30, kHour));                 // two hours after
+  ASSERT_TRUE(t.start(first, 3, kDec1));
+  EXPECT_FALSE(t.cancel(first, kDec1 + 1));  // on the road
+  EXPECT_EQ(t.get(first)->status, TripStatus::started);
+  EXPECT_TRUE(t.cancel(far, kDec1 + 1));
+}
+
 TYPED_TEST(Ports2, BusyDriversScheduleAndTotalsOfTheFleet) {
   auto& t = this->a().trips;
   auto trip = [&](std::int64_t at, std::int64_t requested_at) {
@@ -710,12 +733,12 @@ TYPED_TEST(Ports2, BusyDriversScheduleAndTotalsOfTheFleet) {
   auto second = trip(kDec1 + kHour, kNov30 + 1);
   auto third = trip(kDec1 - 1, kNov30 - 5);  // cancelled: not counted, not the first
   auto fourth = trip(kDec1 + 2 * kHour, kNov30 + 2);
-  ASSERT_TRUE(t.accept(first, 3, 1, kNov30));
-  ASSERT_TRUE(t.accept(second, 4, 1, kNov30));
+  ASSERT_TRUE(t.accept(first, 3, 1, kNov30, 0));
+  ASSERT_TRUE(t.accept(second, 4, 1, kNov30, 0));
   ASSERT_TRUE(t.start(second, 4, kDec1 + kHour));
-  ASSERT_TRUE(t.accept(third, 5, 1, kNov30));
+  ASSERT_TRUE(t.accept(third, 5, 1, kNov30, 0));
   ASSERT_TRUE(t.cancel(third, kNov30));
-  ASSERT_TRUE(t.accept(fourth, 6, 1, kNov30));
+  ASSERT_TRUE(t.accept(fourth, 6, 1, kNov30, 0));
   ASSERT_TRUE(t.finish(fourth, 6, kDec1 + 3 * kHour));
   EXPECT_EQ(this->b().trips.busy_drivers("sc", kDec1 - kHour, kDec1 + 2 * kHour),
             (std::set<std::int64_t>{3, 4}));
@@ -845,9 +868,9 @@ TEST_P(PgRace, ATripIsAcceptedByOneOfTwoDrivers) {
   auto id = a_->ports().trips.create(
       {0, "sc", "hospital", "31", "H", kDec1, 1, 0, TripStatus::offered, 0, 0, 1, kNov30});
   begin_a();
-  ASSERT_TRUE(a_->ports().trips.accept(id, 3, *car, kNov30 + 1));
+  ASSERT_TRUE(a_->ports().trips.accept(id, 3, *car, kNov30 + 1, 0));
   auto [accepted, retries] = against_a<bool>(
-      [id, van = *van](Instance& b) { return b.ports().trips.accept(id, 4, van, kNov30 + 2); });
+      [id, van = *van](Instance& b) { return b.ports().trips.accept(id, 4, van, kNov30 + 2, 0); });
   EXPECT_FALSE(accepted);
   EXPECT_EQ(retries, serializable() ? 1u : 0u);
   Trip t = *a_->ports().trips.get(id);
