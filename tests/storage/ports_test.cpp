@@ -38,19 +38,7 @@ namespace linli {
 namespace {
 
 // The ports of one connection.
-struct PortSet {
-  Transactions& tx;
-  People& people;
-  Volunteers& volunteers;
-  HelpRequests& requests;
-  DialogStates& dialogs;
-  Inbox& events;
-  Outbox& outbox;
-  Timers& timers;
-  Posts& posts;
-  Rosters& roster;
-  Offers& offers;
-};
+using PortSet = Store;
 
 class Session {
  public:
@@ -63,12 +51,8 @@ class Session {
 class SqliteSession final : public Session {
  public:
   SqliteSession(const std::string& path, const storage::FieldCipher* cipher)
-      : db_(path, "normal"),
-        store_(db_, cipher),
-        ports_{db_,           store_.people, store_.volunteers, store_.requests, store_.dialogs,
-               store_.events, store_.outbox, store_.timers,     store_.posts,    store_.roster,
-               store_.offers} {}
-  PortSet& ports() override { return ports_; }
+      : db_(path, "normal"), store_(db_, cipher) {}
+  PortSet& ports() override { return store_.ports; }
   std::string stored(const std::string& sql) override {
     return db_.sql().execAndGet(sql).getString();
   }
@@ -77,19 +61,13 @@ class SqliteSession final : public Session {
  private:
   storage::Database db_;
   storage::SqliteStore store_;
-  PortSet ports_;
 };
 
 class PgSession final : public Session {
  public:
   PgSession(const std::string& conninfo, const storage::FieldCipher* cipher)
-      : c_(conninfo), store_(c_, cipher), ports_{store_.transactions, store_.people,
-                                                 store_.volunteers,   store_.requests,
-                                                 store_.dialogs,      store_.events,
-                                                 store_.outbox,       store_.timers,
-                                                 store_.posts,        store_.roster,
-                                                 store_.offers} {}
-  PortSet& ports() override { return ports_; }
+      : c_(conninfo), store_(c_, cipher) {}
+  PortSet& ports() override { return store_.ports; }
   std::string stored(const std::string& sql) override {
     return std::string(c_.exec(sql).text(0, 0));
   }
@@ -98,7 +76,6 @@ class PgSession final : public Session {
  private:
   storage::pg::Connection c_;
   storage::pg::PgStore store_;
-  PortSet ports_;
 };
 
 // Runs f(ports) in one unit of work and commits it; on PostgreSQL runs it again after a
@@ -107,7 +84,7 @@ template <typename F>
 auto unit(Session& s, F f) {
   for (int attempt = 1;; ++attempt) {
     try {
-      UnitOfWork u(s.ports().tx);
+      UnitOfWork u(s.ports().transactions);
       auto out = f(s.ports());
       u.commit();
       return out;
@@ -191,15 +168,15 @@ INSTANTIATE_TEST_SUITE_P(Engines, Ports, ::testing::Values("sqlite", "postgres")
 
 TEST_P(Ports, Transactions_RollbackKeepsNothingAndANestedUnitRollsBackAlone) {
   {
-    UnitOfWork u(p().tx);
+    UnitOfWork u(p().transactions);
     person("gone");
   }  // not committed
   EXPECT_FALSE(p().people.find("telegram", "gone"));
   {
-    UnitOfWork outer(p().tx);
+    UnitOfWork outer(p().transactions);
     person("kept");
     {
-      UnitOfWork inner(p().tx);
+      UnitOfWork inner(p().transactions);
       person("inner");
     }  // rolled back alone
     outer.commit();

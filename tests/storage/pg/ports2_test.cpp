@@ -26,19 +26,10 @@
 #include <vector>
 
 #include "storage/certificate_signature.hpp"
-#include "storage/pg/certificates_repo.hpp"
-#include "storage/pg/commendations_repo.hpp"
 #include "storage/pg/connection.hpp"
-#include "storage/pg/equipment_repo.hpp"
-#include "storage/pg/evaluation_repo.hpp"
 #include "storage/pg/migrations.hpp"
 #include "storage/pg/pool.hpp"
-#include "storage/pg/risks_repo.hpp"
-#include "storage/pg/service_records_repo.hpp"
-#include "storage/pg/shifts_repo.hpp"
-#include "storage/pg/training_repo.hpp"
-#include "storage/pg/trips_repo.hpp"
-#include "storage/pg/vehicles_repo.hpp"
+#include "storage/pg/store.hpp"
 #include "storage/store.hpp"
 #include "tests/support/postgres.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -55,19 +46,8 @@ constexpr std::int64_t kNov30 = 1'795'968'000'000;  // 2026-11-30 00:00 +08:00
 constexpr std::int64_t kDec1 = 1'796'054'400'000;   // 2026-12-01 00:00 +08:00
 constexpr std::int64_t kJan1 = 1'798'732'800'000;   // 2027-01-01 00:00 +08:00
 
-// The ten ports of one instance.
-struct Ports {
-  Shifts& shifts;
-  Evaluation& evaluation;
-  Commendations& commendations;
-  ServiceRecords& service;
-  Certificates& certificates;
-  Training& training;
-  Equipment& equipment;
-  Risks& risks;
-  Vehicles& vehicles;
-  Trips& trips;
-};
+// The ports of one instance (this file tests the second ten).
+using Ports = Store;
 
 // One connection to the test's database with its repositories.
 class Instance {
@@ -83,16 +63,13 @@ class Instance {
 class SqliteInstance final : public Instance {
  public:
   explicit SqliteInstance(const std::string& path) : db_(path, "normal"), store_(db_) {}
-  Ports& ports() override { return ports_; }
+  Ports& ports() override { return store_.ports; }
   void exec(const std::string& sql) override { db_.sql().exec(sql); }
   void use_secret(const std::string& secret) override { store_.certificates.use_secret(secret); }
 
  private:
   Database db_;
   SqliteStore store_;
-  Ports ports_{store_.shifts,       store_.evaluation, store_.commendations, store_.records,
-               store_.certificates, store_.training,   store_.equipment,     store_.risks,
-               store_.vehicles,     store_.trips};
 };
 
 class PgInstance final : public Instance {
@@ -101,26 +78,15 @@ class PgInstance final : public Instance {
   explicit PgInstance(const std::string& conninfo)
       : own_(std::make_unique<pg::Connection>(conninfo)), c_(*own_) {}
   explicit PgInstance(pg::Connection& borrowed) : c_(borrowed) {}
-  Ports& ports() override { return ports_; }
+  Ports& ports() override { return store_.ports; }
   void exec(const std::string& sql) override { c_.run_script(sql); }
-  void use_secret(const std::string& secret) override { certificates_.use_secret(secret); }
+  void use_secret(const std::string& secret) override { store_.certificates.use_secret(secret); }
   pg::Connection& connection() { return c_; }
 
  private:
   std::unique_ptr<pg::Connection> own_;
   pg::Connection& c_;
-  pg::PgShiftsRepo shifts_{c_};
-  pg::PgEvaluationRepo evaluation_{c_};
-  pg::PgCommendationsRepo commendations_{c_};
-  pg::PgServiceRecordsRepo service_{c_};
-  pg::PgCertificatesRepo certificates_{c_};
-  pg::PgTrainingRepo training_{c_};
-  pg::PgEquipmentRepo equipment_{c_};
-  pg::PgRisksRepo risks_{c_};
-  pg::PgVehiclesRepo vehicles_{c_};
-  pg::PgTripsRepo trips_{c_};
-  Ports ports_{shifts_,   evaluation_, commendations_, service_,  certificates_,
-               training_, equipment_,  risks_,         vehicles_, trips_};
+  pg::PgStore store_{c_};
 };
 
 // A database of each engine, opened as many times as a test needs instances.
