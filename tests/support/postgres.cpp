@@ -284,6 +284,20 @@ std::string PostgresServer::migrated_database() {
   return fresh_database(migrated_);
 }
 
+bool someone_waits_on_a_lock(storage::pg::Connection& admin) {
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (admin
+            .exec_unprepared("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                             "AND datname = current_database()")
+            .integer(0, 0) > 0) {
+      return true;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  return false;
+}
+
 std::string PostgresServer::log() const {
   return slurp(folder_ + "/postgres.log");
 }

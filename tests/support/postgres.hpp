@@ -19,7 +19,15 @@
 
 #include <gtest/gtest.h>
 
+namespace linli::storage::pg {
+class Connection;
+}
+
 namespace linli::test {
+
+// Waits (at most 30 s) until a session of `admin`'s database waits on a lock (pg_stat_activity):
+// the event a test of lock waits starts from. False if none did.
+bool someone_waits_on_a_lock(storage::pg::Connection& admin);
 
 class PostgresServer {
  public:
