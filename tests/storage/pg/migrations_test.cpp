@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <exception>
+#include <future>
+#include <iostream>
 #include <latch>
 #include <map>
 #include <set>
@@ -216,6 +219,74 @@ TEST_F(PgMigrations, TheSchemaKeepsSqlitesRules) {
   } catch (const PgError& e) {
     EXPECT_EQ(e.sqlstate(), "23514");  // check_violation
   }
+}
+
+// A database that sorts text by a language's rules would order rosters and lists otherwise than
+// SQLite (bytes): refused before anything is written, with the config key and the way out.
+TEST_F(PgMigrations, ADatabaseThatDoesNotSortByBytesIsRefusedWithTheKeyAndTheWayOut) {
+  Connection admin(test::PostgresServer::shared().conninfo());
+  const std::string base = test::PostgresServer::shared().conninfo();
+  auto database_with = [&](const std::string& name, const std::string& options) {
+    admin.exec_unprepared("DROP DATABASE IF EXISTS " + name);
+    admin.exec_unprepared("CREATE DATABASE " + name + " TEMPLATE template0 " + options);
+    return base.substr(0, base.rfind("dbname=")) + "dbname=" + name;
+  };
+  // C.UTF-8 compares code points through the C library, not bytes: the one other collation
+  // every Debian machine has.
+  std::vector<std::string> refused = {
+      database_with("sorts_c_utf8", "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'")};
+  try {  // an ICU collation, where the server has ICU (Debian's has)
+    refused.push_back(database_with("sorts_icu", "LOCALE_PROVIDER icu ICU_LOCALE 'en-US'"));
+  } catch (const PgError& e) {
+    std::cout << "[ note     ] no ICU database on this server: " << e.what() << "\n";
+  }
+  for (const std::string& conninfo : refused) {
+    Connection c(conninfo);
+    try {
+      migrate(c);
+      FAIL() << "migrated " << conninfo;
+    } catch (const WrongCollation& e) {
+      const std::string what = e.what();
+      EXPECT_EQ(what.rfind("database.postgres: ", 0), 0u) << what;
+      EXPECT_NE(what.find("createdb -T template0 --locale=C"), std::string::npos) << what;
+      EXPECT_NE(what.find(conninfo.substr(conninfo.rfind('=') + 1)), std::string::npos) << what;
+    }
+    EXPECT_EQ(schema_version(c), 0);
+    EXPECT_EQ(c.exec("SELECT to_regclass('schema_version') IS NULL").text(0, 0), "t");
+  }
+  Connection c(database_with("sorts_posix", "LOCALE 'POSIX'"));
+  EXPECT_EQ(migrate(c).after, latest_schema_version());
+}
+
+// Another instance migrating a large database holds the migration lock longer than a
+// decision's lock_timeout: this one waits for it all the same, then finds nothing to do; and
+// its session's own limits are back afterwards.
+TEST_F(PgMigrations, MigrationsWaitForAnotherInstanceLongerThanLockTimeout) {
+  Connection first(conninfo_);
+  migrate(first);
+  Connection other(conninfo_);
+  other.exec("SELECT pg_advisory_lock($1::bigint)", {kMigrationLock});
+  Connection c(conninfo_ + " options='-c lock_timeout=100ms'");
+  auto outcome = std::async(std::launch::async, [&]() -> std::string {
+    try {
+      return std::to_string(migrate(c).after);
+    } catch (const std::exception& e) {
+      return e.what();
+    }
+  });
+  // Until the server has seen it wait three times its lock_timeout (or it ended).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (
+      std::chrono::steady_clock::now() < deadline &&
+      outcome.wait_for(std::chrono::milliseconds(10)) != std::future_status::ready &&
+      other.exec_unprepared("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                            "AND datname = current_database() AND now() - query_start > '300ms'")
+              .integer(0, 0) == 0) {
+  }
+  other.exec("SELECT pg_advisory_unlock($1::bigint)", {kMigrationLock});
+  EXPECT_EQ(outcome.get(), std::to_string(latest_schema_version()));
+  EXPECT_EQ(c.exec("SHOW lock_timeout").text(0, 0), "100ms");
+  EXPECT_EQ(c.exec("SHOW statement_timeout").text(0, 0), "30s");
 }
 
 }  // namespace
