@@ -65,13 +65,19 @@ std::set<std::string> pg_indexes(Connection& c) {
   return out;
 }
 
+// SQLite's tables (its own aside), each with its CREATE statement.
+std::vector<std::pair<std::string, std::string>> sqlite_table_list(SQLite::Database& db) {
+  std::vector<std::pair<std::string, std::string>> out;
+  SQLite::Statement t(db,
+                      "SELECT name, sql FROM sqlite_master WHERE type = 'table' "
+                      "AND name NOT LIKE 'sqlite_%'");
+  while (t.executeStep()) out.emplace_back(t.getColumn(0).getString(), t.getColumn(1).getString());
+  return out;
+}
+
 Tables sqlite_tables(SQLite::Database& db) {
   Tables out;
-  SQLite::Statement t(db,
-                      "SELECT name FROM sqlite_master WHERE type = 'table' "
-                      "AND name NOT LIKE 'sqlite_%'");
-  while (t.executeStep()) {
-    std::string table = t.getColumn(0).getString();
+  for (const auto& [table, create] : sqlite_table_list(db)) {
     // table_xinfo, not table_info: it lists generated columns too (volunteers.building_no).
     SQLite::Statement cols(db,
                            "SELECT name, \"notnull\", pk FROM pragma_table_xinfo(?) ORDER BY cid");
@@ -211,12 +217,8 @@ std::vector<std::string> checks_of(const std::string& sql) {
 
 Rules sqlite_rules(SQLite::Database& db) {
   Rules out;
-  SQLite::Statement t(db,
-                      "SELECT name, sql FROM sqlite_master WHERE type = 'table' "
-                      "AND name NOT LIKE 'sqlite_%'");
-  while (t.executeStep()) {
-    const std::string table = t.getColumn(0).getString();
-    for (const std::string& check : checks_of(t.getColumn(1).getString())) {
+  for (const auto& [table, create] : sqlite_table_list(db)) {
+    for (const std::string& check : checks_of(create)) {
       out.insert("check " + table + " " + normalized(check));
     }
     SQLite::Statement cols(db, "SELECT name, dflt_value, pk FROM pragma_table_xinfo(?)");
