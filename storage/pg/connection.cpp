@@ -2,6 +2,8 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <vector>
 
@@ -33,6 +35,45 @@ std::string quoted(std::string_view value) {
   }
   return out + "'";
 }
+
+// The settings of "Session settings" in connection.hpp, applied only where the server's value
+// is still its built-in default: one an operator chose anywhere (connection string, role,
+// database, postgresql.conf) stays.
+constexpr const char* kSessionDefaults =
+    "SELECT set_config(d.name, d.value, false) FROM (VALUES ('lock_timeout', '5s'),"
+    " ('statement_timeout', '30s'), ('idle_in_transaction_session_timeout', '60s')) AS d(name, "
+    "value) JOIN pg_settings s ON s.name = d.name WHERE s.source = 'default'";
+
+// Whether `sql` (any case, after blanks) starts with `word`.
+bool starts_with_word(std::string_view sql, std::string_view word) {
+  auto begin = std::find_if_not(sql.begin(), sql.end(),
+                                [](unsigned char ch) { return std::isspace(ch) != 0; });
+  sql.remove_prefix(static_cast<std::size_t>(begin - sql.begin()));
+  if (sql.size() < word.size()) return false;
+  return std::equal(word.begin(), word.end(), sql.begin(), [](char a, char b) {
+    return std::toupper(static_cast<unsigned char>(a)) ==
+           std::toupper(static_cast<unsigned char>(b));
+  });
+}
+
+// DISCARD ALL, DISCARD PLANS... and DEALLOCATE drop prepared statements on the server.
+bool drops_prepared(std::string_view sql) {
+  return starts_with_word(sql, "DISCARD") || starts_with_word(sql, "DEALLOCATE");
+}
+
+struct Values {
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  explicit Values(std::initializer_list<Param> params) {
+    values.reserve(params.size());
+    lengths.reserve(params.size());
+    for (const Param& p : params) {
+      values.push_back(p.c_str());
+      lengths.push_back(p.length());
+    }
+  }
+  int count() const { return static_cast<int>(values.size()); }
+};
 
 }  // namespace
 
@@ -97,9 +138,17 @@ Connection::Connection(const std::string& conninfo) {
   // Keywords are read in order and later ones win: the operator's string (expanded from
   // "dbname") overrides these defaults. Without connect_timeout libpq would wait for ever on an
   // unreachable host.
-  const char* keys[] = {"connect_timeout", "fallback_application_name", "client_encoding", "dbname",
+  // Keepalives likewise (connection.hpp says why).
+  const char* keys[] = {"connect_timeout",
+                        "fallback_application_name",
+                        "client_encoding",
+                        "keepalives",
+                        "keepalives_idle",
+                        "keepalives_interval",
+                        "keepalives_count",
+                        "dbname",
                         nullptr};
-  const char* values[] = {"10", "linli", "UTF8", conninfo.c_str(), nullptr};
+  const char* values[] = {"10", "linli", "UTF8", "1", "30", "10", "3", conninfo.c_str(), nullptr};
   conn_ = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (conn_ == nullptr) throw PgError("08001", "cannot connect to PostgreSQL: out of memory");
   if (PQstatus(conn_) != CONNECTION_OK) {
@@ -107,11 +156,40 @@ Connection::Connection(const std::string& conninfo) {
     PQfinish(conn_);
     throw PgError("08001", "cannot connect to PostgreSQL: " + why);
   }
-  PQsetNoticeProcessor(conn_, &ignore_notice, nullptr);
+  try {
+    start_session();
+  } catch (...) {
+    if (cancel_ != nullptr) PQfreeCancel(cancel_);
+    PQfinish(conn_);
+    throw;
+  }
 }
 
 Connection::~Connection() {
+  if (cancel_ != nullptr) PQfreeCancel(cancel_);
   PQfinish(conn_);
+}
+
+void Connection::start_session() {
+  PQsetNoticeProcessor(conn_, &ignore_notice, nullptr);
+  forget_prepared();
+  {
+    std::lock_guard lock(cancel_mutex_);
+    if (cancel_ != nullptr) PQfreeCancel(cancel_);
+    cancel_ = PQgetCancel(conn_);
+  }
+  check(PQexec(conn_, kSessionDefaults));
+}
+
+void Connection::forget_prepared() {
+  prepared_.clear();
+}
+
+bool Connection::cancel() {
+  std::lock_guard lock(cancel_mutex_);
+  if (cancel_ == nullptr) return false;
+  char error[256];
+  return PQcancel(cancel_, error, sizeof error) == 1;
 }
 
 Result Connection::check(pg_result* r) {
@@ -126,24 +204,42 @@ Result Connection::check(pg_result* r) {
 }
 
 Result Connection::exec(std::string_view sql, std::initializer_list<Param> params) {
-  std::vector<const char*> values;
-  std::vector<int> lengths;
-  values.reserve(params.size());
-  lengths.reserve(params.size());
-  for (const Param& p : params) {
-    values.push_back(p.c_str());
-    lengths.push_back(p.length());
-  }
-  // PQexecParams needs the text NUL-terminated; string_view does not promise it.
+  if (drops_prepared(sql)) return exec_unprepared(sql, params);
+  // libpq needs the text NUL-terminated; string_view does not promise it.
   std::string text(sql);
-  return check(PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()), nullptr,
-                            values.data(), lengths.data(), nullptr, /*resultFormat=*/0));
+  auto found = prepared_.find(text);
+  if (found == prepared_.end()) {
+    if (prepared_.size() >= kMostPrepared) return exec_unprepared(sql, params);
+    std::string name = "linli_" + std::to_string(++names_);
+    // Types inferred by the server from the statement, as PQexecParams does.
+    ++prepares_;
+    check(PQprepare(conn_, name.c_str(), text.c_str(), static_cast<int>(params.size()), nullptr));
+    found = prepared_.emplace(std::move(text), std::move(name)).first;
+  }
+  Values v(params);
+  return check(PQexecPrepared(conn_, found->second.c_str(), v.count(), v.values.data(),
+                              v.lengths.data(), nullptr, /*resultFormat=*/0));
+}
+
+Result Connection::exec_unprepared(std::string_view sql, std::initializer_list<Param> params) {
+  Values v(params);
+  std::string text(sql);
+  Result r = check(PQexecParams(conn_, text.c_str(), v.count(), nullptr, v.values.data(),
+                                v.lengths.data(), nullptr, /*resultFormat=*/0));
+  if (drops_prepared(sql)) forget_prepared();
+  return r;
 }
 
 void Connection::run_script(std::string_view sql) {
   // Several statements in one PQexec come back as the last one's result; an error in any stops
-  // the rest and is that result.
-  check(PQexec(conn_, std::string(sql).c_str()));
+  // the rest and is that result. A script that drops prepared statements (anywhere in it) drops
+  // the cache: better to prepare again than to execute a name the server forgot.
+  std::string text(sql);
+  std::string upper = text;
+  for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  if (upper.find("DISCARD") != std::string::npos || upper.find("DEALLOCATE") != std::string::npos)
+    forget_prepared();
+  check(PQexec(conn_, text.c_str()));
 }
 
 bool Connection::ok() const {
@@ -155,14 +251,20 @@ bool Connection::idle() const {
 }
 
 void Connection::reset() {
+  // The new session knows none of the old one's prepared statements.
+  forget_prepared();
   PQreset(conn_);
   if (!ok())
     throw PgError("08001", "cannot connect to PostgreSQL: " + trimmed(PQerrorMessage(conn_)));
-  PQsetNoticeProcessor(conn_, &ignore_notice, nullptr);
+  start_session();
 }
 
 int Connection::backend_pid() const {
   return PQbackendPID(conn_);
+}
+
+int Connection::socket() const {
+  return PQsocket(conn_);
 }
 
 namespace {

@@ -456,19 +456,54 @@ int schema_version(Connection& c) {
       c.exec("SELECT coalesce(max(version), 0) FROM schema_version").integer(0, 0));
 }
 
+void check_collation(Connection& c) {
+  // datlocprovider is PostgreSQL 15's ('c' libc, 'i' ICU); read through to_jsonb so that an
+  // older server, which has only libc, answers too.
+  Result r = c.exec(
+      "SELECT current_database(), datcollate, coalesce(to_jsonb(d) ->> 'datlocprovider', 'c'),"
+      " coalesce(to_jsonb(d) ->> 'daticulocale', '') FROM pg_database d"
+      " WHERE datname = current_database()");
+  const std::string name(r.text(0, 0)), collate(r.text(0, 1)), provider(r.text(0, 2));
+  if (provider == "c" && (collate == "C" || collate == "POSIX")) return;
+  const std::string shown = provider == "i"
+                                ? "the ICU collation \"" + std::string(r.text(0, 3)) + "\""
+                                : "the collation \"" + collate + "\"";
+  throw WrongCollation(
+      "database.postgres: the database \"" + name + "\" sorts text by " + shown +
+      "; Linli orders names and texts by their bytes, as on SQLite, and needs a database with the "
+      "C collation: create it with `createdb -T template0 --locale=C" +
+      (provider == "i" ? " --locale-provider=libc" : "") + " " + name +
+      "` (or CREATE DATABASE ... TEMPLATE template0 LOCALE 'C')");
+}
+
 MigrationOutcome migrate(Connection& c) {
+  check_collation(c);
+  // For this session only, restored below: waiting for another instance's migrations, or
+  // building an index on a large table, may take longer than a decision's limits.
+  // (RESET would not do: it forgets the session's own settings, connection.cpp's defaults.)
+  Result was = c.exec(
+      "SELECT current_setting('lock_timeout'), current_setting('statement_timeout'),"
+      " set_config('lock_timeout', '0', false), set_config('statement_timeout', '0', false)");
+  const std::string lock_timeout(was.text(0, 0)), statement_timeout(was.text(0, 1));
   // A session lock: held across the migrations' own transactions, released below or, if this
   // process dies, by the server when the connection ends.
   c.exec("SELECT pg_advisory_lock($1::bigint)", {kMigrationLock});
   struct Unlock {
     Connection& c;
+    const std::string& lock_timeout;
+    const std::string& statement_timeout;
     ~Unlock() {
       try {
-        if (c.ok()) c.exec("SELECT pg_advisory_unlock($1::bigint)", {kMigrationLock});
+        if (c.ok()) {
+          c.exec(
+              "SELECT pg_advisory_unlock($1::bigint), set_config('lock_timeout', $2, false),"
+              " set_config('statement_timeout', $3, false)",
+              {kMigrationLock, lock_timeout, statement_timeout});
+        }
       } catch (const PgError&) {  // the connection broke: the lock went with it
       }
     }
-  } unlock{c};
+  } unlock{c, lock_timeout, statement_timeout};
   c.run_script(
       "CREATE TABLE IF NOT EXISTS schema_version ("
       " version integer PRIMARY KEY,"

@@ -41,10 +41,26 @@ class SchemaTooNew : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Thrown when the database does not sort text by bytes (its collation is not C or POSIX of the
+// libc provider): Linli's orderings of names and texts (rosters, lists, exports) must be the
+// same on both engines, and SQLite compares bytes. Refusing such a database, rather than writing
+// COLLATE "C" on every column and ORDER BY, keeps the schema the same text on both engines and
+// cannot be forgotten by the next column. An operator error: the message names the config key
+// `database.postgres` and how to create a database that fits.
+class WrongCollation : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Throws WrongCollation unless the connected database's collation is C or POSIX (libc).
+void check_collation(Connection& connection);
+
 // Applies the migrations the database lacks, each in its own transaction with its row of
 // schema_version, under pg_advisory_lock(kMigrationLock); waits while another instance holds it.
-// Blocking: at start-up or in `linli migrate`, never on the io thread. Throws PgError (with the
-// migration's number) or SchemaTooNew.
+// Blocking: at start-up or in `linli migrate`, never on the io thread. Checks the collation
+// first. Waits without lock_timeout or statement_timeout (a migration may build an index on a
+// large table; another instance may hold the lock that long), restored afterwards. Throws
+// PgError (with the migration's number), SchemaTooNew or WrongCollation.
 MigrationOutcome migrate(Connection& connection);
 
 }  // namespace linli::storage::pg

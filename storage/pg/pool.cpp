@@ -24,14 +24,18 @@ void backoff(int attempt) {
 }
 }  // namespace
 
-Pool::Pool(const std::string& conninfo, int size) {
+Pool::Pool(const std::string& conninfo, int size, std::chrono::milliseconds stop_grace)
+    : stop_grace_(stop_grace) {
   if (size < 1) throw std::invalid_argument("a pool needs at least one connection");
   for (int i = 0; i < size; ++i) connections_.push_back(std::make_unique<Connection>(conninfo));
-  for (auto& c : connections_) workers_.emplace_back([this, conn = c.get()] { serve(*conn); });
+  busy_.assign(connections_.size(), false);
+  for (std::size_t i = 0; i < connections_.size(); ++i)
+    workers_.emplace_back([this, i] { serve(i); });
 }
 
 Pool::~Pool() {
   stop();
+  stopper_.join();
   for (auto& w : workers_) w.join();
 }
 
@@ -39,6 +43,7 @@ void Pool::stop() {
   std::deque<Job> left;
   {
     std::lock_guard lock(mutex_);
+    if (!stopping_) stopper_ = std::thread([this] { end_running_units(); });
     stopping_ = true;
     left.swap(queue_);
   }
@@ -67,7 +72,34 @@ std::uint64_t Pool::retries() const {
   return retries_;
 }
 
-void Pool::serve(Connection& connection) {
+std::uint64_t Pool::cancels() const {
+  std::lock_guard lock(mutex_);
+  return cancels_;
+}
+
+void Pool::end_running_units() {
+  auto none_running = [this] {
+    return std::none_of(busy_.begin(), busy_.end(), [](bool b) { return b; });
+  };
+  std::unique_lock lock(mutex_);
+  if (finished_.wait_for(lock, stop_grace_, none_running)) return;
+  // A unit may be between two statements when its cancel arrives (nothing to cancel) and then
+  // start waiting again: asked again until it ends.
+  while (!none_running()) {
+    std::vector<std::size_t> running;
+    for (std::size_t i = 0; i < busy_.size(); ++i) {
+      if (busy_[i]) running.push_back(i);
+    }
+    cancels_ += running.size();
+    lock.unlock();  // PQcancel opens a connection of its own: not under the pool's mutex
+    for (std::size_t i : running) connections_[i]->cancel();
+    lock.lock();
+    finished_.wait_for(lock, std::chrono::milliseconds(100), none_running);
+  }
+}
+
+void Pool::serve(std::size_t worker) {
+  Connection& connection = *connections_[worker];
   for (;;) {
     Job job;
     {
@@ -76,6 +108,7 @@ void Pool::serve(Connection& connection) {
       if (stopping_) return;  // stop() completed what was queued
       job = std::move(queue_.front());
       queue_.pop_front();
+      busy_[worker] = true;
     }
     std::exception_ptr outcome = run(connection, job);
     // A unit that left a transaction open (one run without a transaction that began one and
@@ -84,9 +117,17 @@ void Pool::serve(Connection& connection) {
       try {
         connection.exec("ROLLBACK");
       } catch (const PgError&) {
-        connection.reset();
+        try {
+          connection.reset();
+        } catch (const PgError&) {  // no server now: the next unit connects again or says so
+        }
       }
     }
+    {
+      std::lock_guard lock(mutex_);
+      busy_[worker] = false;
+    }
+    finished_.notify_all();
     job.done(outcome);
   }
 }
@@ -128,6 +169,7 @@ std::exception_ptr Pool::run(Connection& connection, Job& job) {
       if (job.transaction && e.retryable() && attempt < kAttempts) {
         {
           std::lock_guard lock(mutex_);
+          if (stopping_) return std::current_exception();  // shutting down: told, not run again
           ++retries_;
         }
         backoff(attempt);

@@ -7,11 +7,14 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <libpq-fe.h>
 
+#include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -67,7 +70,7 @@ std::optional<RunAs> unprivileged_user() {
 }
 
 // fork + exec `args` as `who`, stdout and stderr into `log_fd`. With `die_with_parent`, the
-// child gets SIGTERM (a smart shutdown for postgres) when the thread that started it ends.
+// child gets SIGINT (a fast shutdown for postgres) when the thread that started it ends.
 pid_t spawn(const std::vector<std::string>& args, const RunAs& who, int log_fd,
             bool die_with_parent) {
   std::vector<char*> argv;  // built before fork: the child of a threaded parent only execs
@@ -83,7 +86,7 @@ pid_t spawn(const std::vector<std::string>& args, const RunAs& who, int log_fd,
       _exit(126);
     }
     // After setuid: changing credentials clears the parent-death signal.
-    if (die_with_parent && (::prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || ::getppid() != parent)) {
+    if (die_with_parent && (::prctl(PR_SET_PDEATHSIG, SIGINT) != 0 || ::getppid() != parent)) {
       _exit(126);
     }
     ::execv(argv[0], argv.data());
@@ -124,6 +127,29 @@ int free_port() {
   return ntohs(a.sin_port);
 }
 
+// Whether a process `pid` exists (zombies included: not yet reaped, but not a server).
+bool alive(long pid) {
+  return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+}
+
+// The number at the start of `text`, or -1.
+long leading_number(const std::string& text) {
+  std::size_t digits = 0;
+  while (digits < text.size() && digits < 9 &&
+         std::isdigit(static_cast<unsigned char>(text[digits])))
+    ++digits;
+  return digits == 0 ? -1 : std::stol(text.substr(0, digits));
+}
+
+// Stops `pid` (a postgres of ours): fast shutdown, then SIGKILL. True if it exited in time.
+bool stop_server(pid_t pid) {
+  ::kill(pid, SIGINT);  // fast shutdown: clients are disconnected, no checkpoint wait
+  if (wait_exit(pid, 30s)) return true;
+  ::kill(pid, SIGKILL);
+  wait_exit(pid, 10s);
+  return false;
+}
+
 std::string slurp(const std::string& path) {
   std::ifstream in(path);
   std::stringstream s;
@@ -152,23 +178,51 @@ PostgresServer& PostgresServer::shared() {
   return server;
 }
 
-PostgresServer::PostgresServer() {
+int PostgresServer::remove_stale_folders(const std::string& temp) {
+  int removed = 0;
+  std::error_code ec;
+  const std::string prefix = kFolderPrefix;
+  for (const auto& e : fs::directory_iterator(temp, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind(prefix, 0) != 0 || !e.is_directory(ec)) continue;
+    const std::string rest = name.substr(prefix.size());
+    const long owner = leading_number(rest);
+    if (owner < 0 || rest.find('-') != std::to_string(owner).size()) continue;  // not our form
+    struct stat st {};
+    if (::stat(e.path().c_str(), &st) != 0 || st.st_uid != ::geteuid()) continue;
+    if (alive(owner)) continue;
+    // The postmaster's pid is data/postmaster.pid's first line while it runs.
+    const long postmaster = leading_number(slurp((e.path() / "data" / "postmaster.pid").string()));
+    if (alive(postmaster)) continue;
+    if (fs::remove_all(e.path(), ec) > 0 && !ec) ++removed;
+  }
+  return removed;
+}
+
+PostgresServer::PostgresServer(int first_port) {
   if (auto why = missing()) throw std::runtime_error(*why);
+  const fs::path temp = fs::temp_directory_path();
+  remove_stale_folders(temp.string());
   std::random_device rd;
-  folder_ =
-      (fs::temp_directory_path() / ("linli-pg-" + std::to_string(rd()) + std::to_string(rd())))
-          .string();
+  folder_ = (temp / (kFolderPrefix + std::to_string(::getpid()) + "-" + std::to_string(rd()) +
+                     std::to_string(rd())))
+                .string();
   fs::create_directories(folder_);
   // The folder is ours; `nobody` must be able to reach data/ inside it, and owns only data/.
   fs::permissions(folder_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                                fs::perms::others_read | fs::perms::others_exec);
   const std::string bin = *bin_dir();
   try {
-    // Another process may take the port between free_port() and postgres binding it.
+    // Another process may take the port between free_port() and postgres binding it; then
+    // postgres exits ("could not bind"), or another server answers the ping.
     for (int attempt = 0;; ++attempt) {
       try {
-        start_once(bin);
-        return;
+        const int port = attempt == 0 && first_port > 0 ? first_port : free_port();
+        if (start_once(bin, port)) return;
+        if (attempt == 4) {
+          throw std::runtime_error("postgres test server: another server answered 5 times:\n" +
+                                   log());
+        }
       } catch (const std::runtime_error&) {
         if (attempt == 4 || log().find("could not bind") == std::string::npos) throw;
       }
@@ -179,7 +233,7 @@ PostgresServer::PostgresServer() {
   }
 }
 
-void PostgresServer::start_once(const std::string& bin) {
+bool PostgresServer::start_once(const std::string& bin, int port) {
   const RunAs who = *unprivileged_user();
   const std::string data = folder_ + "/data";
   const std::string log_path = folder_ + "/postgres.log";
@@ -203,7 +257,7 @@ void PostgresServer::start_once(const std::string& bin) {
     }
     if (status != 0) throw std::runtime_error("postgres test server: initdb failed:\n" + log());
   }
-  port_ = free_port();
+  port_ = port;
   // Only 127.0.0.1, and no unix socket (unix_socket_directories empty): nothing in a shared
   // folder such as /var/run/postgresql.
   pid_ = spawn(
@@ -223,6 +277,19 @@ void PostgresServer::start_once(const std::string& bin) {
       throw std::runtime_error("postgres test server: not ready within 60 s:\n" + log());
     }
   }
+  // Ours if it serves our data folder; a foreign server may not even let `linli` in.
+  std::unique_ptr<PGconn, void (*)(PGconn*)> c(PQconnectdb(ping.c_str()), PQfinish);
+  std::unique_ptr<PGresult, void (*)(PGresult*)> r(
+      PQstatus(c.get()) == CONNECTION_OK ? PQexec(c.get(), "SHOW data_directory") : nullptr,
+      PQclear);
+  std::error_code ec;
+  if (r != nullptr && PQresultStatus(r.get()) == PGRES_TUPLES_OK && PQntuples(r.get()) == 1 &&
+      fs::equivalent(PQgetvalue(r.get(), 0, 0), data, ec)) {
+    return true;
+  }
+  stop_server(pid_);  // lost the port: ours exits by itself, or is told to
+  pid_ = -1;
+  return false;
 }
 
 PostgresServer::~PostgresServer() {
@@ -232,12 +299,7 @@ PostgresServer::~PostgresServer() {
 bool PostgresServer::stop() {
   bool in_time = true;
   if (pid_ > 0) {
-    ::kill(pid_, SIGINT);  // fast shutdown: clients are disconnected, no checkpoint wait
-    if (!wait_exit(pid_, 30s)) {
-      in_time = false;
-      ::kill(pid_, SIGKILL);
-      wait_exit(pid_, 10s);
-    }
+    in_time = stop_server(pid_);
     pid_ = -1;
   }
   if (!folder_.empty()) {
@@ -282,6 +344,20 @@ std::string PostgresServer::migrated_database() {
     migrated_ = conninfo.substr(conninfo.rfind("dbname=") + 7);
   }
   return fresh_database(migrated_);
+}
+
+bool someone_waits_on_a_lock(storage::pg::Connection& admin) {
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (admin
+            .exec_unprepared("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                             "AND datname = current_database()")
+            .integer(0, 0) > 0) {
+      return true;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  return false;
 }
 
 std::string PostgresServer::log() const {

@@ -9,7 +9,15 @@
 // database of its own from it (`fresh_database()`), as storage tests take a fresh SQLite file.
 // The server is stopped by its pid (fast shutdown, then SIGKILL after a bounded wait) and its
 // folder removed when the binary exits, also when tests failed; and it is told to stop
-// (SIGTERM, through PR_SET_PDEATHSIG) if the test binary dies without running destructors.
+// (SIGINT, through PR_SET_PDEATHSIG) if the test binary dies without running destructors.
+// SIGINT is postgres's fast shutdown (it ends the sessions still open); SIGTERM would be its
+// smart shutdown, which waits for every client to disconnect, e.g. a linli the tests started.
+// The folder of a binary that died that way is removed by the next server started on the
+// machine (remove_stale_folders).
+//
+// The port: a free one is chosen, and another process may take it before postgres binds it (or
+// another server already answer there): the server that answers must be ours (its
+// data_directory is our folder's), else it is started again on another port.
 
 #include <sys/types.h>
 
@@ -19,7 +27,15 @@
 
 #include <gtest/gtest.h>
 
+namespace linli::storage::pg {
+class Connection;
+}
+
 namespace linli::test {
+
+// Waits (at most 30 s) until a session of `admin`'s database waits on a lock (pg_stat_activity):
+// the event a test of lock waits starts from. False if none did.
+bool someone_waits_on_a_lock(storage::pg::Connection& admin);
 
 class PostgresServer {
  public:
@@ -29,7 +45,8 @@ class PostgresServer {
   // the server's log when it does not start.
   static PostgresServer& shared();
 
-  PostgresServer();
+  // `first_port`: the port to try first instead of a free one (for the fixture's own tests).
+  explicit PostgresServer(int first_port = 0);
   ~PostgresServer();
   PostgresServer(const PostgresServer&) = delete;
   PostgresServer& operator=(const PostgresServer&) = delete;
@@ -45,13 +62,20 @@ class PostgresServer {
   // Stops the server (fast shutdown) and removes its folder; true if it exited in time.
   bool stop();
 
+  // The folders of earlier servers whose test binary and postmaster are both dead, under
+  // `temp`: only ours ("linli-pg-<pid of the test binary>-..."), owned by this user. Returns how
+  // many were removed.
+  static int remove_stale_folders(const std::string& temp);
+  static constexpr const char* kFolderPrefix = "linli-pg-";
+
   pid_t pid() const { return pid_; }
   int port() const { return port_; }
   const std::string& folder() const { return folder_; }
   std::string log() const;
 
  private:
-  void start_once(const std::string& bin);
+  // Starts postgres on `port`; false if the server that answered there is not ours.
+  bool start_once(const std::string& bin, int port);
 
   std::string folder_;  // parent of data/ and postgres.log, removed by stop()
   pid_t pid_ = -1;

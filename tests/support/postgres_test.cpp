@@ -3,6 +3,7 @@
 
 #include "tests/support/postgres.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -14,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -104,42 +106,110 @@ TEST(PostgresServer, IsStoppedByItsPidAndItsFolderRemovedAtTheEndOfItsScope) {
 }
 
 // A test binary that crashes runs no destructors: the server still stops, told by the kernel
-// when the thread that started it ends (PR_SET_PDEATHSIG).
+// when the thread that started it ends (PR_SET_PDEATHSIG), and at once although a client (here
+// this process, standing for a linli the tests started) is still connected: a smart shutdown
+// (SIGTERM) would wait for that client for ever.
 TEST(PostgresServer, StopsWhenTheTestBinaryDiesWithoutCleaningUp) {
   LINLI_REQUIRE_POSTGRES();
-  int fds[2];
-  ASSERT_EQ(::pipe(fds), 0);
+  int up[2], go[2];
+  // Close-on-exec: postgres, which the child execs, must not hold the pipes open.
+  ASSERT_EQ(::pipe2(up, O_CLOEXEC), 0);
+  ASSERT_EQ(::pipe2(go, O_CLOEXEC), 0);
   pid_t child = ::fork();
   if (child == 0) {
-    ::close(fds[0]);
+    ::close(up[0]);
+    ::close(go[1]);
     pid_t server = -1;
     std::string folder;
+    int port = 0;
     try {
       PostgresServer* leaked = new PostgresServer;  // never deleted: the process dies first
       server = leaked->pid();
       folder = leaked->folder();
+      port = leaked->port();
     } catch (...) {
     }
-    std::string msg = std::to_string(server) + " " + folder + "\n";
-    (void)!::write(fds[1], msg.data(), msg.size());
+    std::string msg = std::to_string(server) + " " + std::to_string(port) + " " + folder + "\n";
+    (void)!::write(up[1], msg.data(), msg.size());
+    char byte;
+    (void)!::read(go[0], &byte, 1);  // until the parent has connected (or closed the pipe)
     ::_exit(server > 0 ? 0 : 1);
   }
-  ::close(fds[1]);
+  ::close(up[1]);
+  ::close(go[0]);
   std::string msg;
   char buf[512];
-  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) msg.append(buf, n);
-  ::close(fds[0]);
+  while (msg.find('\n') == std::string::npos) {  // one line; the child stays until `go`
+    ssize_t n = ::read(up[0], buf, sizeof buf);
+    if (n <= 0) break;
+    msg.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(up[0]);
+  std::istringstream fields(msg);
+  pid_t server = -1;
+  int port = 0;
+  std::string folder;
+  fields >> server >> port >> folder;
+  std::unique_ptr<PGconn, void (*)(PGconn*)> client(
+      PQconnectdb(
+          ("host=127.0.0.1 user=linli dbname=postgres port=" + std::to_string(port)).c_str()),
+      PQfinish);
+  const bool connected = PQstatus(client.get()) == CONNECTION_OK;
+  ::close(go[1]);
   int st = 0;
   ::waitpid(child, &st, 0);
   ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << "the child could not start a server";
-  pid_t server = std::stoi(msg);
-  std::string folder = msg.substr(msg.find(' ') + 1);
-  folder.pop_back();
+  EXPECT_TRUE(connected) << PQerrorMessage(client.get());
   bool stopped = gone_within(server, 30s);
   if (!stopped) ::kill(server, SIGKILL);
   std::error_code ec;
   std::filesystem::remove_all(folder, ec);
   EXPECT_TRUE(stopped) << "postgres " << server << " outlived the test binary that started it";
+}
+
+// Another server answering on the port chosen (here the shared one, on the port tried first):
+// the fixture must notice that the server answering is not its own and move to another port.
+TEST(PostgresServer, AServerAlreadyOnTheChosenPortIsNotTakenForOurs) {
+  LINLI_REQUIRE_POSTGRES();
+  PostgresServer& shared = PostgresServer::shared();
+  PostgresServer own(shared.port());
+  EXPECT_NE(own.port(), shared.port());
+  EXPECT_TRUE(
+      std::filesystem::equivalent(show(own.conninfo(), "data_directory"), own.folder() + "/data"));
+  EXPECT_TRUE(std::filesystem::equivalent(show(shared.conninfo(), "data_directory"),
+                                          shared.folder() + "/data"));
+}
+
+// The folder of a test binary that died (its pid gone) and whose postmaster is gone is removed;
+// one of a live binary, one whose postmaster still runs, and anything not named like ours stay.
+TEST(PostgresServer, StaleFoldersOfDeadRunsAreRemovedOnlyTheirs) {
+  LINLI_REQUIRE_POSTGRES();
+  namespace fs = std::filesystem;
+  const fs::path temp =
+      fs::temp_directory_path() / ("linli-stale-test-" + std::to_string(::getpid()));
+  fs::remove_all(temp);
+  fs::create_directories(temp);
+  pid_t dead = ::fork();  // a pid that was a process and is no more
+  if (dead == 0) ::_exit(0);
+  ::waitpid(dead, nullptr, 0);
+  const std::string prefix = PostgresServer::kFolderPrefix;
+  const fs::path stale = temp / (prefix + std::to_string(dead) + "-1");
+  const fs::path live = temp / (prefix + std::to_string(::getpid()) + "-2");
+  const fs::path serving = temp / (prefix + std::to_string(dead) + "-3");
+  const fs::path other = temp / "linli-pg-notours";
+  for (const auto& p : {stale / "data", live / "data", serving / "data", other}) {
+    fs::create_directories(p);
+  }
+  {
+    std::ofstream pidfile(serving / "data" / "postmaster.pid");
+    pidfile << ::getpid() << "\n/some/data\n";  // a postmaster that still runs
+  }
+  EXPECT_EQ(PostgresServer::remove_stale_folders(temp.string()), 1);
+  EXPECT_FALSE(fs::exists(stale));
+  EXPECT_TRUE(fs::exists(live));
+  EXPECT_TRUE(fs::exists(serving));
+  EXPECT_TRUE(fs::exists(other));
+  fs::remove_all(temp);
 }
 
 }  // namespace

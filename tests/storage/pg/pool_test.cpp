@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <latch>
 #include <stdexcept>
 #include <thread>
@@ -269,6 +270,66 @@ TEST_F(PgPool, ATransactionAUnitLeftOpenIsRolledBackBeforeTheNextUnit) {
   EXPECT_EQ(count(), 1);
   Connection c(conninfo_);
   EXPECT_EQ(c.exec("SELECT id FROM rows").integer(0, 0), 2);
+}
+
+// The shutdown of an instance while one of its decisions waits on a row another instance holds:
+// the pool must not wait for that other instance. lock_timeout is off for this pool (an
+// operator's choice) so that only the cancel can end the wait.
+TEST_F(PgPool, StopEndsAUnitWaitingOnARowLockAnotherConnectionHolds) {
+  Connection holder(conninfo_);
+  holder.exec("INSERT INTO rows (id) VALUES (1)");
+  holder.exec("BEGIN");
+  holder.exec("SELECT id FROM rows WHERE id = 1 FOR UPDATE");
+  auto pool = std::make_unique<Pool>(conninfo_ + " options='-c lock_timeout=0'", 1, 200ms);
+  std::promise<std::string> outcome;
+  pool->submit([](Connection& c) { c.exec("UPDATE rows SET v = 'late' WHERE id = 1"); },
+               [&](std::exception_ptr e) {
+                 try {
+                   if (e) std::rethrow_exception(e);
+                   outcome.set_value("done");
+                 } catch (const PgError& error) {
+                   outcome.set_value(error.sqlstate());
+                 }
+               });
+  Connection admin(conninfo_);
+  ASSERT_TRUE(test::someone_waits_on_a_lock(admin));
+  auto stopped = std::async(std::launch::async, [&] {
+    pool->stop();
+    pool.reset();  // the destructor: returns once the unit has ended
+  });
+  const bool in_time = stopped.wait_for(60s) == std::future_status::ready;
+  if (!in_time) holder.exec("ROLLBACK");  // let the test end, failed
+  ASSERT_TRUE(in_time) << "the pool waited for the other connection's lock";
+  stopped.get();
+  EXPECT_EQ(outcome.get_future().get(), "57014");  // query_canceled
+  holder.exec("COMMIT");
+  EXPECT_EQ(Connection(conninfo_).exec("SELECT v FROM rows WHERE id = 1").text(0, 0), "");
+}
+
+// A decision that waits for a row longer than lock_timeout fails with 55P03, once: the pool does
+// not run it again (pool.hpp says why).
+TEST_F(PgPool, ALockWaitLongerThanLockTimeoutFailsTheUnitOnceWith55P03) {
+  Connection holder(conninfo_);
+  holder.exec("INSERT INTO rows (id) VALUES (1)");
+  holder.exec("BEGIN");
+  holder.exec("SELECT id FROM rows WHERE id = 1 FOR UPDATE");
+  Pool pool(conninfo_ + " options='-c lock_timeout=300ms'", 1);
+  std::atomic<int> runs{0};
+  std::string state;
+  run_on_io([&]() -> net::awaitable<void> {
+    try {
+      co_await transact(pool, [&](Connection& c) {
+        ++runs;
+        c.exec("UPDATE rows SET v = 'x' WHERE id = 1");
+      });
+    } catch (const PgError& e) {
+      state = e.sqlstate();
+    }
+  });
+  holder.exec("COMMIT");
+  EXPECT_EQ(state, "55P03");  // lock_not_available
+  EXPECT_EQ(runs, 1);
+  EXPECT_EQ(pool.retries(), 0u);
 }
 
 }  // namespace
