@@ -219,6 +219,33 @@ TEST_F(TelegramOnPostgres, FifteenRepliesForTenPlacesOnSeveralWorkers) {
   EXPECT_EQ(count(kResidents, "【招募】岗位 1"), 1);
 }
 
+// The playground keeps its history in SQLite only: with PostgreSQL, start-up stops naming the
+// key, before anything listens.
+TEST(AppOnPostgres, APlaygroundAdapterIsAnOperatorErrorNamingTheKey) {
+  LINLI_REQUIRE_POSTGRES();
+  json patch = on_postgres(PostgresServer::shared().migrated_database(), 1);
+  patch["adapters"] = json::array({{{"type", "telegram"},
+                                    {"name", "tg"},
+                                    {"token", kToken},
+                                    {"secret_token", kSecret},
+                                    {"username", "linli_bot"},
+                                    {"api_base", "http://127.0.0.1:9"}},
+                                   {{"type", "playground"},
+                                    {"name", "play"},
+                                    {"people", {{{"id", "li"}, {"name", "李秀英"}}}}}});
+  Config config = telegram_config("unused.db", "http://127.0.0.1:9", patch);
+  ManualClock clock{1'800'000'000'000};
+  std::FILE* quiet = std::fopen("/dev/null", "w");
+  Logger log(LogLevel::error, quiet);
+  try {
+    App app(config, clock, log);
+    ADD_FAILURE() << "the App was built with a playground on PostgreSQL";
+  } catch (const ConfigError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("adapters: a \"playground\" adapter needs a SQLite"));
+  }
+  std::fclose(quiet);
+}
+
 // `linli serve` as operators run it, on PostgreSQL: it starts (migrating an empty database),
 // answers /healthz and stops on SIGTERM.
 TEST(ServeOnPostgres, StartsAnswersHealthAndStopsOnSigterm) {
