@@ -146,6 +146,30 @@ TEST_F(TelegramOnPostgres, AnOpenDialogTimesOutThroughItsTimer) {
       db().dialogs.get(db().people.resolve("tg", std::to_string(kLi.id), "", clock_.now_ms()).id));
 }
 
+// The sender's reads on PostgreSQL come back later (bot/pg_outbox_book.hpp): a restart's backlog
+// is read through the pool, each message delivered once, in order, and nothing sent before the
+// stop (its mark went through the pool too) comes again.
+TEST_F(TelegramOnPostgres, MessagesLeftInTheOutboxAtAStopArriveOnceAfterTheRestart) {
+  say(kZhang.id, kZhang, "/menu");
+  expect(kZhang.id, "你可以");
+  fake_.add_fault(TelegramFault::server_error("sendMessage", 500, 1000).in_chat(kLi.id));
+  for (const char* cmd : {"/menu", "/mine", "/lang en"}) say(kLi.id, kLi, cmd);
+  ASSERT_TRUE(fake_.wait_until(
+      [](const FakeTelegram& f) { return f.calls("sendMessage").size() >= 3; }, 10s));
+  app_->stop(100ms);
+  EXPECT_TRUE(fake_.messages(kLi.id).empty());
+  EXPECT_EQ(db().outbox.depth(), 3);
+  fake_.clear_faults();
+  app_->start();
+  expect(kLi.id, "I'll speak English");
+  auto li = fake_.messages(kLi.id);
+  ASSERT_EQ(li.size(), 3u);
+  EXPECT_THAT(li[0].text, HasSubstr("你可以"));
+  EXPECT_THAT(li[2].text, HasSubstr("I'll speak English"));
+  EXPECT_EQ(fake_.messages(kZhang.id).size(), 1u);
+  EXPECT_EQ(db().outbox.depth(), 0);
+}
+
 // DESIGN.md §1's race, decided on four workers at once: fifteen replies to a call for ten
 // places come in together; exactly ten get one, five wait, and no reply failed or was parked
 // because two transactions met (PostgreSQL's serialization failures are run again, not
