@@ -1,10 +1,14 @@
 #include "bot/app.hpp"
 
 #include <optional>
+#include <shared_mutex>
 #include <utility>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "adapters/registry.hpp"
@@ -15,6 +19,8 @@
 #include "bot/http_server.hpp"
 #include "bot/metrics.hpp"
 #include "bot/outbox_sender.hpp"
+#include "bot/pg_outbox_book.hpp"
+#include "bot/pg_runtime.hpp"
 #include "bot/playground_hub.hpp"
 #include "bot/router.hpp"
 #include "bot/scheduler.hpp"
@@ -22,6 +28,8 @@
 #include "dialogs/engine.hpp"
 #include "dialogs/vocabulary.hpp"
 #include "storage/directory_rows.hpp"
+#include "storage/pg/await.hpp"
+#include "storage/pg/directory_rows.hpp"
 #include "storage/store.hpp"
 
 namespace linli {
@@ -80,14 +88,18 @@ Directory make_directory(const Config& config, Store& store, storage::Database& 
   return dir;
 }
 
-// The SQLite file to open. A PostgreSQL config cannot serve yet (issue 13 is built in steps):
-// SQLite would take its empty file name for a temporary database, and lose everything.
-const std::string& sqlite_file(const Config& config) {
-  if (config.engine != DatabaseEngine::sqlite) {
-    throw ConfigError(
-        "database: the PostgreSQL storage engine is not built yet; use a SQLite file");
-  }
-  return config.database;
+bool on_postgres(const Config& config) {
+  return config.engine == DatabaseEngine::postgres;
+}
+
+// Whether a failure is PostgreSQL's conflict between concurrent transactions, which the pool
+// resolves by running the unit of work again (Dispatcher::conflict).
+// Rounds of Pool::kAttempts runs a webhook's decision gets before it is answered 500.
+constexpr int kConflictRounds = 3;
+
+bool pg_conflict(const std::exception& e) {
+  auto* pg = dynamic_cast<const storage::pg::PgError*>(&e);
+  return pg != nullptr && pg->retryable();
 }
 
 }  // namespace
@@ -98,51 +110,58 @@ struct App::Impl {
         clock(c),
         log(l),
         io(1),
-        db(sqlite_file(config), config.synchronous),
         cipher(config.encryption_key.empty()
                    ? std::nullopt
                    : std::make_optional<storage::FieldCipher>(config.encryption_key)),
-        sqlite(db, cipher ? &*cipher : nullptr),
-        store(sqlite.ports),
-        dir(make_directory(config, store, db, clock.now_ms())),
+        db(on_postgres(config)
+               ? nullptr
+               : std::make_unique<storage::Database>(config.database, config.synchronous)),
+        sqlite(db ? std::make_unique<storage::SqliteStore>(*db, cipher ? &*cipher : nullptr)
+                  : nullptr),
+        pg(db ? nullptr : std::make_unique<PgRuntime>(config, cipher ? &*cipher : nullptr, log)),
+        store(sqlite ? sqlite->ports : pg->io_store()),
+        dir(db ? make_directory(config, store, *db, clock.now_ms())
+               : pg->make_directory(clock.now_ms())),
         engine(config, store, dir),
-        group(io, db, log),
+        group(db ? std::make_unique<GroupCommit>(io, *db, log) : nullptr),
         sender(io, store, clock, config.sender, log),
         dispatcher(store, engine, clock, sender, config.flood, config.dispatcher, log),
         scheduler(io, store, clock, dispatcher, log),
         server(io, config.server, router, log),
         certificate_pages(store.certificates, dir, config) {
-    import_rosters(config, store, clock.now_ms());
+    if (sqlite) {
+      import_rosters(config, store, clock.now_ms());
+    } else {
+      std::int64_t now = clock.now_ms();
+      pg->run_now([this, now](storage::pg::PgStore& s) { import_rosters(config, s.ports, now); });
+    }
     {
       // The key of certificates' codes: the operator's, or the database's, made on first start.
-      UnitOfWork txn(store);
-      sqlite.certificates.use_secret(config.certificates.secret);
-      txn.commit();
-    }
-    // From here on every write joins the open batch (bot/group_commit.hpp).
-    dispatcher.use_group_commit(group);
-    sender.use_group_commit(group);
-    for (const auto& m : dir.moved()) warn_group_moved(m.adapter, m.configured_chat, m.chat);
-    sender.on_chat_moved = [this](const std::string& adapter, const std::string& from,
-                                  const std::string& to) {
-      try {
-        group.join();
+      if (sqlite) {
         UnitOfWork txn(store);
-        storage::record_chat_move(db, adapter, from, to, clock.now_ms());
+        sqlite->certificates.use_secret(config.certificates.secret);
         txn.commit();
-        const Group* g = dir.move_chat(adapter, from, to);
-        if (g) warn_group_moved(adapter, from, to);
-      } catch (const std::exception& e) {
-        log.error("chat_move_failed", {{"adapter", adapter}, {"from", from}, {"error", e.what()}});
+      } else {
+        pg->run_now([this](storage::pg::PgStore& s) {
+          s.certificates.use_secret(config.certificates.secret);
+        });
       }
-    };
-    sender.on_undeliverable = [this](const OutboxRow& row, const SendResult& r) {
-      dispatcher.undeliverable(row, r.status == SendStatus::forbidden, r.error);
-    };
+    }
+    for (const auto& m : dir.moved()) warn_group_moved(m.adapter, m.configured_chat, m.chat);
+    if (pg) {
+      use_postgres();
+    } else {
+      use_sqlite();
+    }
     for (const auto& a : config.adapters) {
       std::unique_ptr<Adapter> adapter = make_adapter(a);
       if (adapter->in_process()) {
-        auto hub = std::make_unique<PlaygroundHub>(io, adapter->config(), store, sqlite.playground,
+        if (pg) {
+          throw ConfigError(
+              "adapters: a \"playground\" adapter needs a SQLite \"database\": its history "
+              "has no PostgreSQL table (README, PostgreSQL)");
+        }
+        auto hub = std::make_unique<PlaygroundHub>(io, adapter->config(), store, sqlite->playground,
                                                    dir, clock);
         sender.add_adapter(*adapter, *hub);
         Adapter* raw = adapter.get();
@@ -167,12 +186,137 @@ struct App::Impl {
                                 ready ? R"({"status":"ok"})" : R"({"status":"starting"})");
     });
     router.add("GET", "/metrics", [this](HttpRequest&) { return render_metrics(); });
-    certificate_pages.mount(router);
+    if (pg) {
+      certificate_pages.mount_async(
+          router,
+          [this](std::function<HttpResponse(Certificates&)> page) -> net::awaitable<HttpResponse> {
+            auto read = [this, page](storage::pg::Connection& c) {
+              PgRuntime::Worker& w = pg->worker(c);
+              std::shared_lock lock(pg->directory());
+              return page(w.store.ports.certificates);
+            };
+            HttpResponse r = co_await storage::pg::transact(pg->pool(), read);
+            co_return r;
+          });
+    } else {
+      certificate_pages.mount(router);
+    }
     router.add("GET", "/", [](HttpRequest&) {
       HttpResponse r = HttpResponse::text(302, "");
       r.headers.emplace_back("Location", "/playground");
       return r;
     });
+  }
+
+  void use_sqlite() {
+    // From here on every write joins the open batch (bot/group_commit.hpp).
+    dispatcher.use_group_commit(*group);
+    sender.use_group_commit(*group);
+    sender.on_chat_moved = [this](const std::string& adapter, const std::string& from,
+                                  const std::string& to) {
+      try {
+        group->join();
+        UnitOfWork txn(store);
+        storage::record_chat_move(*db, adapter, from, to, clock.now_ms());
+        txn.commit();
+        const Group* g = dir.move_chat(adapter, from, to);
+        if (g) warn_group_moved(adapter, from, to);
+      } catch (const std::exception& e) {
+        log.error("chat_move_failed", {{"adapter", adapter}, {"from", from}, {"error", e.what()}});
+      }
+    };
+    sender.on_undeliverable = [this](const OutboxRow& row, const SendResult& r) {
+      dispatcher.undeliverable(row, r.status == SendStatus::forbidden, r.error);
+    };
+  }
+
+  // Decisions on the pool's workers (bot/pg_runtime.hpp); what they decided comes back here.
+  void use_postgres() {
+    pg->use_directory(dir);
+    dispatcher.conflict = pg_conflict;
+    book = std::make_unique<PgOutboxBook>(io, pg->pool(), cipher ? &*cipher : nullptr, log);
+    sender.use_book(*book);
+    scheduler.use_pool(*pg);
+    sender.on_chat_moved = [this](const std::string& adapter, const std::string& from,
+                                  const std::string& to) {
+      // Recorded, then the directory follows, under its exclusive lock, on the worker: the
+      // io thread never waits for the decisions that read it.
+      std::int64_t now = clock.now_ms();
+      pg->pool().submit(
+          [adapter, from, to, now](storage::pg::Connection& c) {
+            storage::pg::record_chat_move(c, adapter, from, to, now);
+          },
+          [this, adapter, from, to](std::exception_ptr e) {
+            if (e) {
+              net::post(io, [this, adapter, from, e] {
+                try {
+                  std::rethrow_exception(e);
+                } catch (const std::exception& x) {
+                  log.error("chat_move_failed",
+                            {{"adapter", adapter}, {"from", from}, {"error", x.what()}});
+                }
+              });
+              return;
+            }
+            const Group* g = nullptr;
+            {
+              std::unique_lock lock(pg->directory());
+              g = dir.move_chat(adapter, from, to);
+            }
+            if (g)
+              net::post(io, [this, adapter, from, to] { warn_group_moved(adapter, from, to); });
+          });
+    };
+    sender.on_undeliverable = [this](const OutboxRow& row, const SendResult& r) {
+      bool forbidden = r.status == SendStatus::forbidden;
+      std::int64_t now = clock.now_ms();
+      net::co_spawn(
+          io,
+          [this, row, forbidden, error = r.error, now]() -> net::awaitable<void> {
+            try {
+              Dispatcher::Decided d;
+              auto decide = [this, row, forbidden, error, now](storage::pg::Connection& c) {
+                PgRuntime::Worker& w = pg->worker(c);
+                std::shared_lock lock(pg->directory());
+                return dispatcher.undeliverable_in(w.store.ports, w.engine, row, forbidden, error,
+                                                   now);
+              };
+              d.out = co_await storage::pg::transact(pg->pool(), decide);
+              dispatcher.committed(d);
+            } catch (const std::exception& e) {
+              // The row stays pending in the database: the next start sends it again.
+              log.error("undeliverable_not_recorded", {{"outbox", row.id}, {"error", e.what()}});
+            }
+          },
+          net::detached);
+    };
+  }
+
+  // One event, decided on a worker in the pool's transaction, which has committed when this
+  // returns (or thrown: nothing of it was committed).
+  net::awaitable<Dispatcher::Decided> decide_on_pool(InboundEvent ev) {
+    std::int64_t now = clock.now_ms();
+    // A conflict's rerun keeps the first run's flood verdict (Dispatcher::dispatch_in).
+    auto verdict = std::make_shared<std::optional<FloodGuard::Verdict>>();
+    const std::string ev_adapter = ev.adapter;
+    // A named local, not a temporary in the co_await: GCC 12 destroys those twice.
+    auto decide = [this, ev = std::move(ev), now, verdict](storage::pg::Connection& c) {
+      PgRuntime::Worker& w = pg->worker(c);
+      std::shared_lock lock(pg->directory());
+      return dispatcher.dispatch_in(w.store.ports, w.engine, ev, now, *verdict);
+    };
+    // The pool ran it again after each conflict (Pool::kAttempts); a decision that met one
+    // every time under a burst is tried afresh a few more times here rather than answered 500:
+    // nothing of it was committed, and the platform's own retry would only come later.
+    for (int round = 1;; ++round) {
+      try {
+        Dispatcher::Decided d = co_await storage::pg::transact(pg->pool(), decide);
+        co_return d;
+      } catch (const std::exception& e) {
+        if (!pg_conflict(e) || round == kConflictRounds) throw;
+        log.warn("decision_conflicts", {{"adapter", ev_adapter}, {"round", round}});
+      }
+    }
   }
 
   // Before a webhook's body is read: a request without the platform's secret goes no further.
@@ -199,12 +343,27 @@ struct App::Impl {
       co_return HttpResponse{result.status, result.content_type, std::move(result.body), {}};
     }
     std::string error;
-    try {
-      for (const auto& ev : result.events) dispatcher.dispatch(ev);
-    } catch (const std::exception& e) {
-      error = e.what();
+    if (pg) {
+      // Each event in its own transaction, in order; the webhook is answered once they all
+      // committed. No group commit on this engine (bot/pg_runtime.hpp).
+      for (const auto& ev : result.events) {
+        try {
+          Dispatcher::Decided d = co_await decide_on_pool(ev);
+          dispatcher.committed(d);
+          if (d.kind == Dispatcher::Decided::Kind::failed) error = d.error;
+        } catch (const std::exception& e) {
+          error = e.what();
+        }
+        if (!error.empty()) break;
+      }
+    } else {
+      try {
+        for (const auto& ev : result.events) dispatcher.dispatch(ev);
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+      if (!co_await group->durable() && error.empty()) error = "the batch's commit failed";
     }
-    if (!co_await group.durable() && error.empty()) error = "the batch's commit failed";
     if (!error.empty()) {
       metrics.webhook(adapter.name(), "error");
       if (result.failure_status < 200 || result.failure_status > 299) {
@@ -280,13 +439,20 @@ struct App::Impl {
                    {"parked", d.parked},
                    {"failed", d.failed}});
     append_metric(out, "linli_timers_fired_total", "counter", "Stored timers fired.", d.timers);
-    append_metric(out, "linli_commits_total", "counter",
-                  "Transactions committed to the database (one per batch of decisions).",
-                  db.commits());
-    append_metric(out, "linli_wal_pages_total", "counter",
-                  "Database pages written to the write-ahead log.", db.wal_pages());
-    append_metric(out, "linli_batch_commits_failed_total", "counter",
-                  "Batches whose commit failed: their webhooks were answered 500.", group.failed());
+    if (db) {
+      append_metric(out, "linli_commits_total", "counter",
+                    "Transactions committed to the database (one per batch of decisions).",
+                    db->commits());
+      append_metric(out, "linli_wal_pages_total", "counter",
+                    "Database pages written to the write-ahead log.", db->wal_pages());
+      append_metric(out, "linli_batch_commits_failed_total", "counter",
+                    "Batches whose commit failed: their webhooks were answered 500.",
+                    group->failed());
+    } else {
+      append_metric(out, "linli_pg_retries_total", "counter",
+                    "Units of work run again after a serialization failure or a deadlock.",
+                    pg->pool().retries());
+    }
     append_metric(out, "linli_timers_parked_total", "counter",
                   "Timers given up on after their last failed try.", d.timers_parked);
     const SenderStats& s = sender.stats();
@@ -298,7 +464,10 @@ struct App::Impl {
                    {"forbidden", s.forbidden}});
     append_metric(out, "linli_outbox_depth", "gauge", "Messages decided and not yet delivered.",
                   sender.queued());
-    append_metric(out, "linli_dialogs_active", "gauge", "Open dialogs.", store.dialogs.count());
+    // A query: on PostgreSQL it would block the io thread, so the gauge is SQLite's only.
+    if (sqlite) {
+      append_metric(out, "linli_dialogs_active", "gauge", "Open dialogs.", store.dialogs.count());
+    }
     const ServerStats& h = server.stats();
     append_metric(out, "linli_http_connections", "gauge", "Open HTTP connections.", h.open);
     append_metric(out, "linli_http_requests_total", "counter", "HTTP requests read.", h.requests);
@@ -315,13 +484,14 @@ struct App::Impl {
   const Clock& clock;
   Logger& log;
   net::io_context io;
-  storage::Database db;
   std::optional<storage::FieldCipher> cipher;  // phone numbers and addresses; none without a key
-  storage::SqliteStore sqlite;
-  Store& store;  // the domain's ports over `sqlite`
+  std::unique_ptr<storage::Database> db;       // SQLite only
+  std::unique_ptr<storage::SqliteStore> sqlite;
+  std::unique_ptr<PgRuntime> pg;  // PostgreSQL only
+  Store& store;                   // the domain's ports over `sqlite`, or pg's io_store
   Directory dir;
   Engine engine;
-  GroupCommit group;
+  std::unique_ptr<GroupCommit> group;  // SQLite only
   OutboxSender sender;
   Dispatcher dispatcher;
   Scheduler scheduler;
@@ -332,7 +502,13 @@ struct App::Impl {
   std::vector<std::unique_ptr<Adapter>> adapters;
   std::vector<std::unique_ptr<PlaygroundHub>> hubs;
   std::unique_ptr<HttpClient> client;
+  std::unique_ptr<PgOutboxBook> book;  // PostgreSQL only: the sender's database work
   bool ready = false;
+
+  // The pool's workers use the directory, the dispatcher and the engines: they end first.
+  ~Impl() {
+    if (pg) pg->close();
+  }
 };
 
 App::App(Config config, const Clock& clock, Logger& log)
@@ -343,7 +519,13 @@ App::~App() = default;
 std::uint16_t App::start() {
   std::uint16_t port = impl_->server.listen();
   // The daily purge of what must not be kept (addresses of closed requests, old event ids).
-  impl_->store.timers.arm_once(Timer{TimerKind::purge}, impl_->clock.now_ms());
+  std::int64_t now = impl_->clock.now_ms();
+  if (impl_->pg) {
+    impl_->pg->run_now(
+        [now](storage::pg::PgStore& s) { s.timers.arm_once(Timer{TimerKind::purge}, now); });
+  } else {
+    impl_->store.timers.arm_once(Timer{TimerKind::purge}, now);
+  }
   impl_->sender.start();
   impl_->scheduler.start();
   for (const auto& a : impl_->adapters) impl_->housekeeping(*a, a->start_calls());
@@ -370,9 +552,21 @@ void App::shutdown(std::chrono::milliseconds flush) {
         // would be sent again after the next start.
         co_await s->sender.settle_in_flight(
             std::chrono::milliseconds(s->config.http_client.request_timeout_ms + 1000));
+        if (s->book) {
+          // PostgreSQL: the marks of those answers are on their way to the database.
+          net::steady_timer t(s->io);
+          auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+          while (s->book->unapplied() > 0 && std::chrono::steady_clock::now() < deadline) {
+            t.expires_after(std::chrono::milliseconds(10));
+            boost::system::error_code ec;
+            co_await t.async_wait(net::redirect_error(net::use_awaitable, ec));
+          }
+        }
         // The last batch (the answers just recorded) is committed before the loop stops.
-        s->group.release();
-        s->group.flush();
+        if (s->group) {
+          s->group->release();
+          s->group->flush();
+        }
         s->log.info("stopped",
                     {{"outbox_flushed", flushed ? 1 : 0}, {"outbox_left", s->sender.queued()}});
         s->io.stop();
@@ -399,10 +593,10 @@ Scheduler& App::scheduler() {
   return impl_->scheduler;
 }
 GroupCommit& App::group_commit() {
-  return impl_->group;
+  return *impl_->group;
 }
 std::uint64_t App::commits() const {
-  return impl_->db.commits();
+  return impl_->db ? impl_->db->commits() : 0;
 }
 const HttpServer& App::server() const {
   return impl_->server;

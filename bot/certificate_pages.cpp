@@ -72,6 +72,18 @@ void CertificatePages::mount(Router& router) {
   });
 }
 
+void CertificatePages::mount_async(Router& router, Reader read) {
+  for (auto [prefix, verdict_first] : {std::pair<std::string, bool>{"/certificates/", false},
+                                       std::pair<std::string, bool>{"/verify/", true}}) {
+    router.add_prefix_async("GET", prefix, [this, read, prefix, verdict_first](HttpRequest& r) {
+      std::string code = percent_decode(r.path.substr(prefix.size()));
+      return read([this, code, verdict_first](Certificates& certificates) {
+        return page(certificates, code, verdict_first);
+      });
+    });
+  }
+}
+
 HttpResponse CertificatePages::certificate(const std::string& code) {
   return page(code, false);
 }
@@ -81,7 +93,12 @@ HttpResponse CertificatePages::verification(const std::string& code) {
 }
 
 HttpResponse CertificatePages::page(const std::string& code, bool verdict_first) {
-  const CertificateCheck check = certificates_.check(code);
+  return page(certificates_, code, verdict_first);
+}
+
+HttpResponse CertificatePages::page(Certificates& certificates, const std::string& code,
+                                    bool verdict_first) {
+  const CertificateCheck check = certificates.check(code);
   if (check.status == CertificateStatus::invalid) {
     const Lang l = lang_from_code(config_.lang, Lang::zh);
     const std::string said = say(l, Msg::cert_invalid_page);

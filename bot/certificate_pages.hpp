@@ -3,9 +3,14 @@
 // printable certificate, and GET /verify/<code>, the verdict first. Anyone may open them: what
 // they show is what the volunteer asked to be certified, never a phone number or an address.
 // A code that is unknown, altered or forged gets 404; a revoked certificate 410, and says so.
-// Runs on the io_context thread, reading the store between decisions.
+// On SQLite it runs on the io_context thread, reading the store between decisions. On
+// PostgreSQL (mount_async) the page is read and rendered in a unit of work on the pool, with the
+// worker's Certificates, and the directory read under its shared lock (bot/pg_runtime.hpp).
 
+#include <functional>
 #include <string>
+
+#include <boost/asio/awaitable.hpp>
 
 #include "adapters/http_types.hpp"
 #include "config/config.hpp"
@@ -22,6 +27,12 @@ class CertificatePages {
       : certificates_(certificates), dir_(dir), config_(config) {}
 
   void mount(Router& router);
+  // Runs `page` where the certificates can be read, and answers with what it rendered.
+  using Reader = std::function<boost::asio::awaitable<HttpResponse>(
+      std::function<HttpResponse(Certificates&)> page)>;
+  void mount_async(Router& router, Reader read);
+  // The page of `code` read from `certificates` (any thread that may use them).
+  HttpResponse page(Certificates& certificates, const std::string& code, bool verdict_first);
   HttpResponse certificate(const std::string& code);
   HttpResponse verification(const std::string& code);
 

@@ -166,14 +166,6 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  if (config.engine == linli::DatabaseEngine::postgres) {
-    // Issue 13 is built in steps: the schema and `linli migrate` first, the ports next.
-    std::cerr << "linli: " << config_path
-              << ": \"database\": {\"postgres\": ...} cannot serve yet: this linli has the "
-                 "PostgreSQL schema and `linli migrate`, not the PostgreSQL storage engine; serve "
-                 "with \"database\": \"<file>\" (SQLite) for now\n";
-    return 2;
-  }
   linli::Logger log(linli::Logger::parse_level(config.log_level));
   linli::SystemClock clock;
   try {

@@ -114,10 +114,54 @@ struct Lane {
 
 }  // namespace
 
+// SQLite's book (bot/outbox_book.hpp): the Store at once, each write joining the open batch.
+class StoreBook final : public OutboxBook {
+ public:
+  StoreBook(Store& store, GroupCommit*& group) : store_(store), group_(group) {}
+  void mark_sent(std::int64_t id, const std::string& platform_id, std::int64_t now) override {
+    join();
+    store_.outbox.mark_sent(id, platform_id, now);
+  }
+  void mark_retry(std::int64_t id, int attempts, const std::string& error) override {
+    join();
+    store_.outbox.mark_retry(id, attempts, error);
+  }
+  void mark_dead(std::int64_t id, int attempts, const std::string& error) override {
+    join();
+    store_.outbox.mark_dead(id, attempts, error);
+  }
+  void readdress(const std::string& adapter, const std::string& from,
+                 const std::string& to) override {
+    join();
+    store_.outbox.readdress(adapter, from, to);
+  }
+  void pending(std::int64_t after_id, int limit, Rows then) override {
+    then(store_.outbox.pending(after_id, limit));
+  }
+  void pending_in_chat(const std::string& adapter, const std::string& chat, std::int64_t after_id,
+                       std::int64_t up_to_id, int limit, Rows then) override {
+    then(store_.outbox.pending_in_chat(adapter, chat, after_id, up_to_id, limit));
+  }
+  net::awaitable<std::string> platform_id(std::int64_t id) override {
+    co_return store_.outbox.platform_id(id);
+  }
+  void depth(std::function<void(std::int64_t)> then) override { then(store_.outbox.depth()); }
+  bool deferred() const override { return false; }
+
+ private:
+  void join() {
+    if (group_) group_->join();
+  }
+  Store& store_;
+  GroupCommit*& group_;
+};
+
 struct OutboxSender::Impl {
   Impl(net::io_context& io, Store& s, const Clock& c, const SenderConfig& cfg, Logger& l)
       : io(io),
         store(s),
+        own_book(s, group),
+        book(&own_book),
         clock(c),
         config(cfg),
         log(l),
@@ -141,21 +185,30 @@ struct OutboxSender::Impl {
   // the database only.
   void refill_chats();
   void want_rows(Chat& c);
+  void took_chat_rows(Chat& c, std::vector<OutboxRow> rows, int room);
   // Whether a read now could see rows of a batch not committed yet; if so, calls `then` once
   // that batch is committed and returns true.
   bool wait_for_commit(bool& waiting, void (Impl::*then)());
-  // Before a write of the sender's own: into the open batch, with group commit.
-  void join() {
-    if (group) group->join();
+  // With a book whose reads come back later (PostgreSQL): rows that a push or a read left in
+  // the database while a read was on its way, offered again when it is back (see took_in).
+  void left_behind(const OutboxRow& row) {
+    if (reads > 0) left.push_back(row);
   }
+  void took_in(const std::vector<std::int64_t>& read_ids);
+  void offer(OutboxRow row);
 
   net::io_context& io;
   Store& store;
+  GroupCommit* group = nullptr;
+  StoreBook own_book;
+  OutboxBook* book;
+  int reads = 0;  // reads of a deferred book on their way
+  bool reading_backlog = false;
+  std::vector<OutboxRow> left;
   const Clock& clock;
   const SenderConfig& config;
   Logger& log;
   OutboxSender* owner = nullptr;
-  GroupCommit* group = nullptr;
   std::unordered_map<std::string, Lane> lanes;
   std::unordered_map<std::string, Chat> chats;
   using Wait = std::pair<Steady::time_point, Chat*>;
@@ -204,7 +257,7 @@ void OutboxSender::Impl::enqueue(OutboxRow row) {
   Chat& c = chat_for(row.msg);
   // Behind the rows of the chat still in the database: read in its turn. (A held message
   // released again keeps its old id, below `read_after`, and joins the queue at once.)
-  if (c.spilled && row.id > c.read_after) return;
+  if (c.spilled && row.id > c.read_after) return left_behind(row);
   c.read_after = std::max(c.read_after, row.id);
   if (row.msg.kind == OutKind::edit) {
     // A newer edit of a message whose previous edit still waits takes its place: the outbox
@@ -312,7 +365,7 @@ net::awaitable<void> OutboxSender::Impl::send(Chat* c) {
   SendResult result;
   try {
     std::string target;
-    if (row.msg.kind == OutKind::edit) target = store.outbox.platform_id(row.msg.edit_of);
+    if (row.msg.kind == OutKind::edit) target = co_await book->platform_id(row.msg.edit_of);
     if (row.msg.kind == OutKind::edit && target.empty()) {
       result.status = SendStatus::rejected;
       result.error = "the message to edit was never delivered";
@@ -408,8 +461,7 @@ void OutboxSender::Impl::settle(Chat& c, const SendResult& r, Steady::time_point
       // Marked sent right where the platform's answer is read, committed with the open batch:
       // the window in which a crash could send it twice is the time on the wire and the wait
       // for that batch's commit, nothing more.
-      join();
-      store.outbox.mark_sent(row.id, r.platform_id, clock.now_ms());
+      book->mark_sent(row.id, r.platform_id, clock.now_ms());
       ++stats.sent;
       OutboxRow done = std::move(row);
       c.queue.pop_front();
@@ -429,8 +481,7 @@ void OutboxSender::Impl::settle(Chat& c, const SendResult& r, Steady::time_point
       ++stats.transient;
       row.attempts += 1;
       if (row.attempts >= config.max_attempts) return dead(c, r);
-      join();
-      store.outbox.mark_retry(row.id, row.attempts, r.error);
+      book->mark_retry(row.id, row.attempts, r.error);
       double unit = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
       std::int64_t wait =
           backoff_ms(row.attempts, config.backoff_initial_ms, config.backoff_max_ms, unit);
@@ -463,9 +514,8 @@ void OutboxSender::Impl::settle(Chat& c, const SendResult& r, Steady::time_point
 void OutboxSender::Impl::move_chat(Chat& c, const SendResult& r) {
   const std::string from = c.queue.front().msg.chat;
   const std::string& to = r.migrated_chat;
-  join();
-  store.outbox.mark_retry(c.queue.front().id, c.queue.front().attempts, r.error);
-  store.outbox.readdress(c.adapter, from, to);
+  book->mark_retry(c.queue.front().id, c.queue.front().attempts, r.error);
+  book->readdress(c.adapter, from, to);
   std::vector<OutboxRow> moved;
   for (auto it = c.queue.begin(); it != c.queue.end();) {
     if (it->msg.kind != OutKind::send) {
@@ -538,19 +588,49 @@ void OutboxSender::Impl::sweep(Steady::time_point now) {
 void OutboxSender::Impl::refill() {
   const std::size_t batch = static_cast<std::size_t>(std::max(1, config.resume_batch));
   if (backlog && wait_for_commit(refill_waits, &Impl::refill)) return;
-  while (backlog && queued <= batch / 2) {
+  while (backlog && !reading_backlog && queued <= batch / 2) {
     const std::size_t room = batch - queued;
     const std::size_t before = queued;
-    auto rows = store.outbox.pending(backlog_after, static_cast<int>(room));
-    if (rows.size() < room) backlog = false;
-    for (auto& r : rows) {
-      backlog_after = r.id;
-      enqueue(std::move(r));
-    }
+    reading_backlog = true;
+    if (book->deferred()) ++reads;
+    book->pending(backlog_after, static_cast<int>(room), [this, room](std::vector<OutboxRow> rows) {
+      reading_backlog = false;
+      if (rows.size() < room) backlog = false;
+      std::vector<std::int64_t> ids;
+      for (auto& r : rows) {
+        backlog_after = std::max(backlog_after, r.id);
+        if (book->deferred()) ids.push_back(r.id);
+        enqueue(std::move(r));
+      }
+      if (book->deferred()) took_in(ids);
+    });
+    // Deferred: read on when the rows are back (took_in pokes the loop).
+    if (reading_backlog) break;
     // All of them behind chats that are full (they stay in the database, see enqueue): read on
     // at the next turn of the loop rather than through the whole backlog at once.
     if (queued == before) break;
   }
+}
+
+// A deferred read is back. What was left in the database meanwhile may have been committed too
+// late for that read's snapshot: it is offered again unless the read brought it.
+void OutboxSender::Impl::took_in(const std::vector<std::int64_t>& read_ids) {
+  --reads;
+  std::vector<OutboxRow> again;
+  again.swap(left);
+  for (auto& row : again) {
+    if (std::find(read_ids.begin(), read_ids.end(), row.id) == read_ids.end())
+      offer(std::move(row));
+  }
+  poke();
+}
+
+// A committed row handed on (see OutboxSender::push).
+void OutboxSender::Impl::offer(OutboxRow row) {
+  // Committed behind a backlog still being read: it is read in its turn, after the older rows
+  // of its chat. (A held message released again keeps its old id, before the backlog's end.)
+  if (backlog && row.id > backlog_after) return left_behind(row);
+  enqueue(std::move(row));
 }
 
 bool OutboxSender::Impl::wait_for_commit(bool& waiting, void (Impl::*then)()) {
@@ -599,23 +679,40 @@ void OutboxSender::Impl::refill_chats() {
     const auto room = static_cast<int>(batch - c.queue.size());
     const std::int64_t up_to = backlog ? backlog_after : std::numeric_limits<std::int64_t>::max();
     const std::size_t split = key.find('\n');
-    auto rows =
-        store.outbox.pending_in_chat(c.adapter, key.substr(split + 1), c.read_after, up_to, room);
-    const bool more = rows.size() == static_cast<std::size_t>(room);
-    c.spilled = false;  // so that enqueue takes these in
-    for (auto& r : rows) {
-      const std::int64_t id = r.id;
-      const bool held = std::any_of(c.queue.begin(), c.queue.end(),
-                                    [id](const OutboxRow& q) { return q.id == id; });
-      if (held) {
-        c.read_after = std::max(c.read_after, id);
-      } else {
-        enqueue(std::move(r));
-      }
+    if (book->deferred()) {
+      ++reads;
+      c.wants_rows = true;  // until the rows are back: no second read of the same rows
     }
-    // Full again with more behind, or not: enqueue set `spilled` if the queue filled up.
-    if (more) c.spilled = true;
+    book->pending_in_chat(c.adapter, key.substr(split + 1), c.read_after, up_to, room,
+                          [this, key, room](std::vector<OutboxRow> rows) {
+                            std::vector<std::int64_t> ids;
+                            if (book->deferred()) {
+                              for (const auto& r : rows) ids.push_back(r.id);
+                            }
+                            auto it = chats.find(key);
+                            if (it != chats.end())
+                              took_chat_rows(it->second, std::move(rows), room);
+                            if (book->deferred()) took_in(ids);
+                          });
   }
+}
+
+void OutboxSender::Impl::took_chat_rows(Chat& c, std::vector<OutboxRow> rows, int room) {
+  if (book->deferred()) c.wants_rows = false;
+  const bool more = rows.size() == static_cast<std::size_t>(room);
+  c.spilled = false;  // so that enqueue takes these in
+  for (auto& r : rows) {
+    const std::int64_t id = r.id;
+    const bool held = std::any_of(c.queue.begin(), c.queue.end(),
+                                  [id](const OutboxRow& q) { return q.id == id; });
+    if (held) {
+      c.read_after = std::max(c.read_after, id);
+    } else {
+      enqueue(std::move(r));
+    }
+  }
+  // Full again with more behind, or not: enqueue set `spilled` if the queue filled up.
+  if (more) c.spilled = true;
 }
 
 OutboxSender::OutboxSender(net::io_context& io, Store& store, const Clock& clock,
@@ -633,6 +730,10 @@ OutboxSender::~OutboxSender() = default;
 
 void OutboxSender::use_group_commit(GroupCommit& group) {
   impl_->group = &group;
+}
+
+void OutboxSender::use_book(OutboxBook& book) {
+  impl_->book = &book;
 }
 
 void OutboxSender::add_adapter(Adapter& adapter, Transport& transport) {
@@ -653,9 +754,9 @@ void OutboxSender::add_adapter(Adapter& adapter, Transport& transport) {
 }
 
 void OutboxSender::start() {
-  if (std::int64_t pending = impl_->store.outbox.depth(); pending > 0) {
-    impl_->log.info("outbox_resumed", {{"pending", pending}});
-  }
+  impl_->book->depth([log = &impl_->log](std::int64_t pending) {
+    if (pending > 0) log->info("outbox_resumed", {{"pending", pending}});
+  });
   impl_->backlog = true;
   impl_->backlog_after = 0;
   impl_->refill();
@@ -664,18 +765,14 @@ void OutboxSender::start() {
 }
 
 void OutboxSender::push(std::vector<OutboxRow> rows) {
-  for (auto& r : rows) {
-    // Committed behind a backlog still being read: it is read in its turn, after the older rows
-    // of its chat. (A held message released again keeps its old id, before the backlog's end.)
-    if (impl_->backlog && r.id > impl_->backlog_after) continue;
-    impl_->enqueue(std::move(r));
-  }
+  for (auto& r : rows) impl_->offer(std::move(r));
 }
 
 net::awaitable<bool> OutboxSender::drain(std::chrono::milliseconds limit) {
   auto deadline = Steady::now() + limit;
   net::steady_timer t(impl_->io);
-  while (impl_->queued > 0 || impl_->inflight > 0 || impl_->backlog || !impl_->to_read.empty()) {
+  while (impl_->queued > 0 || impl_->inflight > 0 || impl_->backlog || !impl_->to_read.empty() ||
+         impl_->reads > 0) {
     if (Steady::now() >= deadline) co_return false;
     t.expires_after(milliseconds(20));
     boost::system::error_code ec;
@@ -712,7 +809,7 @@ std::size_t OutboxSender::queued() const {
   return impl_->queued;
 }
 std::size_t OutboxSender::in_flight() const {
-  return static_cast<std::size_t>(impl_->inflight);
+  return static_cast<std::size_t>(impl_->inflight) + impl_->book->unapplied();
 }
 const SenderStats& OutboxSender::stats() const {
   return impl_->stats;

@@ -20,6 +20,7 @@
 #include "adapters/adapter.hpp"
 #include "bot/clock.hpp"
 #include "bot/log.hpp"
+#include "bot/outbox_book.hpp"
 #include "bot/transport.hpp"
 #include "config/config.hpp"
 #include "dialogs/ports.hpp"
@@ -47,6 +48,9 @@ class OutboxSender {
   // Its bookkeeping (marked sent, to retry, readdressed) joins `group`'s batches instead of
   // committing each write on its own. Set once, before start().
   void use_group_commit(GroupCommit& group);
+  // Its database work goes to `book` instead of the Store given to the constructor (the
+  // PostgreSQL engine's, bot/pg_outbox_book.hpp). Set once, before start(); `book` outlives it.
+  void use_book(OutboxBook& book);
   // The adapter's access token (Adapter::token_call) is fetched through its transport too.
   void add_adapter(Adapter& adapter, Transport& transport);
   // Queues the rows still pending in the outbox (after a restart) and starts delivering.
@@ -64,6 +68,7 @@ class OutboxSender {
 
   std::size_t queued() const;
   std::size_t chats_in_memory() const;
+  // Calls on the wire, and answers not yet recorded in the database (OutboxBook::unapplied).
   std::size_t in_flight() const;
   const SenderStats& stats() const;
   // A message that will not be delivered (dead-lettered, or a private chat the platform

@@ -16,6 +16,10 @@ void Router::add_prefix(std::string method, std::string prefix, Handler h) {
   prefixes_[std::move(prefix)].push_back(Route{std::move(method), std::move(h), nullptr, nullptr});
 }
 
+void Router::add_prefix_async(std::string method, std::string prefix, AsyncHandler h) {
+  prefixes_[std::move(prefix)].push_back(Route{std::move(method), nullptr, std::move(h), nullptr});
+}
+
 const Router::Route* Router::find(const HttpRequest& request, HttpResponse& refusal) const {
   const std::vector<Route>* routes = nullptr;
   if (auto it = routes_.find(request.path); it != routes_.end()) {

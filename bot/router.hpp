@@ -29,6 +29,7 @@ class Router {
   // Every path that starts with `prefix` (which ends with '/') and has more after it, such as
   // /certificates/<code>, unless an exact route has it.
   void add_prefix(std::string method, std::string prefix, Handler h);
+  void add_prefix_async(std::string method, std::string prefix, AsyncHandler h);
   // Called with the request's head (an empty body): the answer that refuses it (404, 405, or
   // its route's header check), or nothing when the route wants the body.
   std::optional<HttpResponse> admit(const HttpRequest& head) const;

@@ -160,17 +160,17 @@ TEST(LinliCheckConfig, AnUnsetVariableNamesTheKey) {
                                "is not set"));
 }
 
-TEST(LinliServe, WithPostgresStopsAtStartUpSayingTheEngineIsNotBuiltYet) {
+TEST(LinliServe, WithAnUnreachablePostgresStopsAtStartUpSayingWhy) {
   Outcome r = run_with("serve", R"({"postgres": "host=127.0.0.1 port=1 dbname=linli"})");
-  EXPECT_EQ(r.code, 2);
-  EXPECT_THAT(r.err, HasSubstr("cannot serve yet"));
-  EXPECT_THAT(r.err, HasSubstr("linli migrate"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("127.0.0.1"));
   EXPECT_THAT(r.err, Not(HasSubstr("listening")));
 }
 
-// In process, where no main checks first: the App must not take the PostgreSQL form's empty
-// file name to SQLite, which would open a temporary database and lose everything in it.
-TEST(LinliServe, TheAppRefusesAPostgresConfigInsteadOfOpeningATemporarySqliteFile) {
+// In process, where no main checks first: the App connects to PostgreSQL, never takes the
+// PostgreSQL form's empty file name to SQLite (which would open a temporary database and lose
+// everything in it).
+TEST(LinliServe, TheAppOnAnUnreachablePostgresThrowsInsteadOfOpeningATemporarySqliteFile) {
   test::TempDir dir;
   std::string path = write_config(dir.path(), R"({"postgres": "host=127.0.0.1 port=1"})");
   Config config = load_config(path, [](const char*) -> const char* { return nullptr; });
@@ -180,9 +180,9 @@ TEST(LinliServe, TheAppRefusesAPostgresConfigInsteadOfOpeningATemporarySqliteFil
   Logger log(LogLevel::error, quiet);
   try {
     App app(config, clock, log);
-    ADD_FAILURE() << "the App was built on a PostgreSQL config";
-  } catch (const ConfigError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("database: the PostgreSQL storage engine is not built yet"));
+    ADD_FAILURE() << "the App was built on an unreachable PostgreSQL";
+  } catch (const storage::pg::PgError& e) {
+    EXPECT_EQ(e.sqlstate(), "08001");
   }
   std::fclose(quiet);
 }
