@@ -30,7 +30,13 @@ PgRuntime::PgRuntime(const Config& config, const storage::FieldCipher* cipher, L
                   }
                 },
                 false);
-  pg::MigrationOutcome m = result.get();
+  pg::MigrationOutcome m;
+  try {
+    m = result.get();
+  } catch (const pg::WrongCollation& e) {
+    // The operator's to fix, like a bad config value: its message names database.postgres.
+    throw ConfigError(e.what());
+  }
   if (m.after != m.before) {
     log_.info("migrated", {{"engine", "postgres"}, {"from", m.before}, {"to", m.after}});
   }

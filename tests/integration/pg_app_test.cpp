@@ -270,6 +270,33 @@ TEST(AppOnPostgres, APlaygroundAdapterIsAnOperatorErrorNamingTheKey) {
   std::fclose(quiet);
 }
 
+// A database that sorts text otherwise than SQLite is the operator's to fix, like a bad config
+// value: start-up stops with a config error naming database.postgres, before serving.
+TEST(AppOnPostgres, ADatabaseThatDoesNotSortByBytesStopsStartUpAsAConfigError) {
+  LINLI_REQUIRE_POSTGRES();
+  const std::string base = PostgresServer::shared().conninfo();
+  {
+    storage::pg::Connection admin(base);
+    admin.exec_unprepared("DROP DATABASE IF EXISTS app_sorts_c_utf8");
+    admin.exec_unprepared(
+        "CREATE DATABASE app_sorts_c_utf8 TEMPLATE template0 LC_COLLATE 'C.UTF-8' "
+        "LC_CTYPE 'C.UTF-8'");
+  }
+  const std::string conninfo = base.substr(0, base.rfind("dbname=")) + "dbname=app_sorts_c_utf8";
+  Config config = telegram_config("unused.db", "http://127.0.0.1:9", on_postgres(conninfo, 1));
+  ManualClock clock{1'800'000'000'000};
+  std::FILE* quiet = std::fopen("/dev/null", "w");
+  Logger log(LogLevel::error, quiet);
+  try {
+    App app(config, clock, log);
+    ADD_FAILURE() << "the App was built on a database that sorts by C.UTF-8";
+  } catch (const ConfigError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("database.postgres"));
+    EXPECT_THAT(e.what(), HasSubstr("createdb -T template0 --locale=C"));
+  }
+  std::fclose(quiet);
+}
+
 // `linli serve` as operators run it, on PostgreSQL: it starts (migrating an empty database),
 // answers /healthz and stops on SIGTERM.
 TEST(ServeOnPostgres, StartsAnswersHealthAndStopsOnSigterm) {
