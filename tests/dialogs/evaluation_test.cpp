@@ -114,6 +114,13 @@ TEST_F(Evaluation, ARatingThatLosesTheRaceIsRefusedAndFlagsNothing) {
   request_done();
   // Another instance stores the button's 5 between this one's reading the request unrated and
   // its writing the typed 1: the statement then rates nothing (as two instances would see it).
+  // The trigger goes with the test (on PostgreSQL the next test empties the same database).
+  struct Drop {
+    TestStore* db;
+    ~Drop() {
+      if (db != nullptr) db->exec("DROP FUNCTION button_first() CASCADE");
+    }
+  } drop{on_postgres() ? db_.get() : nullptr};
   if (on_postgres()) {
     db_->exec(
         "CREATE FUNCTION button_first() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "

@@ -1,9 +1,10 @@
 #pragma once
 // The store a test decides on, on either engine (issue 13: every dialog test runs on both). The
 // engine is chosen per run of a test binary by the environment variable LINLI_TEST_ENGINE:
-// unset or "sqlite" (SQLite, as the tests always ran), or "postgres" (a fresh migrated database
-// of the binary's PostgreSQL test server per store, tests/support/postgres.hpp). ctest runs the
-// same dialogs_tests binary both ways; no second build.
+// unset or "sqlite" (SQLite, as the tests always ran), or "postgres" (the binary's PostgreSQL
+// test server, tests/support/postgres.hpp: one migrated database, emptied for each new store, so
+// one PostgreSQL store at a time). ctest runs the same dialogs_tests binary both ways; no second
+// build.
 //
 // Besides the domain's ports, a TestStore reads and writes rows directly for what the ports do
 // not show (a log a decision must write, a row a test seeds or tampers with): the SQL given must
@@ -28,8 +29,9 @@ const char* engine_name(TestEngine e);
 
 class TestStore {
  public:
-  // `sqlite_path` is SQLite's database (":memory:" or a file); PostgreSQL takes a fresh
-  // database from PostgresServer::shared(). `cipher` (may be null) must outlive the store.
+  // `sqlite_path` is SQLite's database (":memory:" or a file); on PostgreSQL the binary's one
+  // database, emptied (tables without rows, ids from 1), as new as a fresh one. `cipher` (may be
+  // null) must outlive the store.
   static std::unique_ptr<TestStore> open(TestEngine engine, const std::string& sqlite_path,
                                          const storage::FieldCipher* cipher);
   virtual ~TestStore() = default;
