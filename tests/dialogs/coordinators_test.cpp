@@ -9,8 +9,6 @@
 #include <string>
 #include <vector>
 
-#include <SQLiteCpp/Statement.h>
-
 #include "dialogs/command_parser.hpp"
 #include "tests/support/five_steps_fixture.hpp"
 
@@ -310,22 +308,7 @@ class GroupTalk : public Coordinators {
     for (const char* who : {"li", "zhou", "chen", "wang"}) say(who, "g31", "大家好");
   }
   // Every row of every table but the events seen: what "nothing changed" means.
-  std::string snapshot() {
-    std::string all;
-    SQLite::Statement tables(db_.sql(),
-                             "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> "
-                             "'processed_events' ORDER BY name");
-    while (tables.executeStep()) {
-      const std::string table = tables.getColumn(0).getString();
-      SQLite::Statement rows(db_.sql(), "SELECT * FROM \"" + table + "\"");
-      all += table + ":\n";
-      while (rows.executeStep()) {
-        for (int i = 0; i < rows.getColumnCount(); ++i) all += rows.getColumn(i).getString() + "|";
-        all += "\n";
-      }
-    }
-    return all;
-  }
+  std::string snapshot() { return db_->snapshot({"processed_events"}); }
   std::int64_t pending_ = 0;
 };
 

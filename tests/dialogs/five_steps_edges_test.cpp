@@ -57,8 +57,9 @@ TEST_F(Edges, SubmittedSignUpKeepsItsHeldPlaceUntilTheReview) {
 TEST_F(Edges, ApprovedVolunteerOfAnotherCommunityIsToldInsteadOfBlockingAPlace) {
   make_post(1);
   auto cards = recruit();
-  db_.sql().exec(
-      "INSERT OR IGNORE INTO communities (id, name, lang) VALUES ('other', '别的社区', 'zh')");
+  db_->exec(
+      "INSERT INTO communities (id, name, lang) VALUES ('other', '别的社区', 'zh') "
+      "ON CONFLICT (id) DO NOTHING");
   Volunteer v;
   v.person_id = person("wu");
   v.community_id = "other";
@@ -179,9 +180,7 @@ TEST_F(Edges, DeliveredMessagesKeepNoTextSoNoAddressOutlivesThePurge) {
   open_request("repair", "漏水");
   say("chen", "gv", "接单", "p" + std::to_string(store_.requests.get(1)->card_outbox_id));
   say("chen", "chen", "完成 #1");
-  SQLite::Statement q(db_.sql(), "SELECT COUNT(*) FROM outbox WHERE payload LIKE '%2单元501%'");
-  q.executeStep();
-  EXPECT_EQ(q.getColumn(0).getInt(), 0);
+  EXPECT_EQ(db_->value("SELECT COUNT(*) FROM outbox WHERE payload LIKE '%2单元501%'"), "0");
 }
 
 TEST_F(Edges, RefusedButtonAnswerIsNotADeadLetterForCoordinators) {

@@ -5,8 +5,6 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <SQLiteCpp/Statement.h>
-
 #include "dialogs/time_text.hpp"
 #include "tests/support/engine_fixture.hpp"
 
@@ -46,11 +44,7 @@ class HoursAndCertificates : public EngineFixture {
     EXPECT_FALSE(sent.empty()) << text;
     return sent.empty() ? "" : sent.front().msg.text;
   }
-  int corrections() {
-    SQLite::Statement q(db_.sql(), "SELECT COUNT(*) FROM hours_corrections");
-    q.executeStep();
-    return q.getColumn(0).getInt();
-  }
+  int corrections() { return std::stoi(db_->value("SELECT COUNT(*) FROM hours_corrections")); }
   // 2027-01-14 08:00–18:00 local on a post of team 巡逻队: ten hours served, eight count.
   void ten_hours_on_the_14th() { served("chen", now_ - 32 * kHour, 10, post("巡逻队")); }
 };
@@ -88,21 +82,16 @@ TEST_F(HoursAndCertificates, ACorrectionChangesTheFiguresAndIsLoggedWithWhoAndWh
   EXPECT_THAT(text, HasSubstr("2027-01-14：8.0 → 6.0 小时（zhou，1月15日 16:00，原因：忘记签退"));
   EXPECT_THAT(text, HasSubstr("2027-01-14：6.0 → 6.5 小时（zhou"));
 
-  SQLite::Statement log(db_.sql(),
-                        "SELECT person_id, by_person, date, hours_ms, previous_ms, reason, at "
-                        "FROM hours_corrections ORDER BY id");
-  ASSERT_TRUE(log.executeStep());
-  EXPECT_EQ(log.getColumn(0).getInt64(), person("chen"));
-  EXPECT_EQ(log.getColumn(1).getInt64(), person("zhou"));
-  EXPECT_EQ(log.getColumn(2).getString(), "2027-01-14");
-  EXPECT_EQ(log.getColumn(3).getInt64(), 6 * kHour);
-  EXPECT_EQ(log.getColumn(4).getInt64(), 8 * kHour);
-  EXPECT_EQ(log.getColumn(5).getString(), "忘记签退，实际只有6小时");
-  EXPECT_EQ(log.getColumn(6).getInt64(), now_);
+  auto log = db_->rows(
+      "SELECT person_id, by_person, date, hours_ms, previous_ms, reason, at "
+      "FROM hours_corrections ORDER BY id");
+  ASSERT_FALSE(log.empty());
+  EXPECT_EQ(log[0], (std::vector<std::string>{std::to_string(person("chen")),
+                                              std::to_string(person("zhou")), "2027-01-14",
+                                              std::to_string(6 * kHour), std::to_string(8 * kHour),
+                                              "忘记签退，实际只有6小时", std::to_string(now_)}));
   // The shift itself is as it was recorded.
-  SQLite::Statement shift(db_.sql(), "SELECT checkout_at - checkin_at FROM shifts");
-  ASSERT_TRUE(shift.executeStep());
-  EXPECT_EQ(shift.getColumn(0).getInt64(), 10 * kHour);
+  EXPECT_EQ(db_->value("SELECT checkout_at - checkin_at FROM shifts"), std::to_string(10 * kHour));
   // A day without shifts can be corrected too: the hours then belong to no post.
   said("zhou", "更正 陈师傅 2027-01-10 3 纸质签到表补录");
   EXPECT_THAT(said("chen", "时长"), HasSubstr("累计 9.5 小时"));
@@ -117,9 +106,7 @@ TEST_F(HoursAndCertificates, TheFigureBeforeACorrectionOfTodayCountsAnOpenShiftU
   s.checkin_at = now_ - 2 * kHour;
   ASSERT_TRUE(store_.shifts.check_in(s));
   EXPECT_THAT(said("zhou", "更正 陈师傅 2027-01-15 1 提前离开"), HasSubstr("2.0 → 1.0"));
-  SQLite::Statement log(db_.sql(), "SELECT previous_ms FROM hours_corrections");
-  ASSERT_TRUE(log.executeStep());
-  EXPECT_EQ(log.getColumn(0).getInt64(), 2 * kHour);
+  EXPECT_EQ(db_->value("SELECT previous_ms FROM hours_corrections"), std::to_string(2 * kHour));
 }
 
 TEST_F(HoursAndCertificates, TheLastSevenDaysKeepACorrectionOfTheirFirstDay) {
@@ -204,9 +191,9 @@ TEST_F(HoursAndCertificates, ACertificateSaysWhoWhereWhenHowLongAndWhatAndVerifi
   EXPECT_THAT(said("li", "验证 hello"), HasSubstr("无效"));
 
   // Whoever changes the stored certificate (more hours) cannot make it verify.
-  db_.sql().exec("UPDATE certificates SET hours_ms = hours_ms * 2");
+  db_->exec("UPDATE certificates SET hours_ms = hours_ms * 2");
   EXPECT_THAT(said("li", "验证 " + code), HasSubstr("无效"));
-  db_.sql().exec("UPDATE certificates SET hours_ms = hours_ms / 2");
+  db_->exec("UPDATE certificates SET hours_ms = hours_ms / 2");
   EXPECT_THAT(said("li", "验证 " + code), HasSubstr("证明有效"));
 }
 
@@ -235,9 +222,7 @@ TEST_F(HoursAndCertificates, NoCertificateWithoutHoursOrForWhoIsNotAVolunteer) {
               HasSubstr("2026-12-01 至 2026-12-31 没有"));
   EXPECT_THAT(said("chen", "证明 2027-01-01 2027-01-31"), HasSubstr("2027-01-01 至 2027-01-15"));
   EXPECT_THAT(said("chen", "证明 2027-01-31 2027-01-01"), HasSubstr("用法：证明"));
-  SQLite::Statement q(db_.sql(), "SELECT COUNT(*) FROM certificates");
-  q.executeStep();
-  EXPECT_EQ(q.getColumn(0).getInt(), 1);
+  EXPECT_EQ(db_->value("SELECT COUNT(*) FROM certificates"), "1");
 }
 
 // Someone types a long sentence after 验证: the answer shows the start of it, cut between two

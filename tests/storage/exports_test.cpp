@@ -15,7 +15,7 @@ class Exports : public EngineFixture {
  protected:
   Exports() {
     // Signed up on 2027-01-05 16:00 local.
-    db_.sql().exec("UPDATE volunteers SET created_at = " + std::to_string(now_ - 10 * kDay));
+    db_->exec("UPDATE volunteers SET created_at = " + std::to_string(now_ - 10 * kDay));
     Post p;
     p.community_id = "sc";
     p.team = "care";
@@ -70,7 +70,7 @@ class Exports : public EngineFixture {
   }
 
   std::string csv(std::string_view kind) {
-    storage::ExportContext ctx{sqlite_, config_, "2027-01-12", "2027-01-15", now_};
+    storage::ExportContext ctx{*db_->sqlite_store(), config_, "2027-01-12", "2027-01-15", now_};
     return storage::to_csv(storage::find_export(kind)->run(ctx));
   }
 };

@@ -1,6 +1,9 @@
 #include "tests/support/engine_fixture.hpp"
+
+#include <stdexcept>
+
 #include "adapters/registry.hpp"
-#include "storage/directory_rows.hpp"
+#include "tests/support/postgres.hpp"
 
 #include "dialogs/dialog.hpp"
 #include "dialogs/vocabulary.hpp"
@@ -11,6 +14,33 @@ namespace {
 const char* no_env(const char*) {
   return nullptr;
 }
+
+// Once per run of a binary with engine fixtures: the engine LINLI_TEST_ENGINE names, and on
+// PostgreSQL the test server, started before the first test, so that a missing postgresql fails
+// the run once with what to install (or skips it all when LINLI_SKIP_PG=1), not each test.
+class EngineEnvironment : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    TestEngine engine = TestEngine::sqlite;
+    try {
+      engine = test_engine();
+    } catch (const std::invalid_argument& e) {
+      FAIL() << e.what();
+    }
+    if (engine != TestEngine::postgres) return;
+    LINLI_REQUIRE_POSTGRES();
+    try {
+      PostgresServer::shared();
+    } catch (const std::exception& e) {
+      FAIL() << e.what();
+    }
+  }
+};
+
+// Registered while the binary starts (gtest_main has not run yet): environments can only be
+// added before RUN_ALL_TESTS, and this file has no main of its own.
+[[maybe_unused]] const auto* const kEngineEnvironment =
+    ::testing::AddGlobalTestEnvironment(new EngineEnvironment);
 }  // namespace
 
 Config community_config() {
@@ -35,14 +65,13 @@ Config community_config() {
 
 EngineFixture::EngineFixture(Config config)
     : config_(std::move(config)),
-      db_(config_.database, "normal"),
       cipher_(config_.encryption_key.empty()
                   ? std::nullopt
                   : std::make_optional<storage::FieldCipher>(config_.encryption_key)),
-      sqlite_(db_, cipher_ ? &*cipher_ : nullptr),
-      store_(sqlite_.ports) {
+      db_(TestStore::open(test_engine(), config_.database, cipher_ ? &*cipher_ : nullptr)),
+      store_(db_->ports()) {
   dir_ = std::make_unique<Directory>(config_, store_.people, now_);
-  storage::save_directory(db_, *dir_);
+  db_->save_directory(*dir_);
   for (const auto& seed : config_.communities[0].volunteers) {
     Person p = store_.people.resolve(seed.adapter, seed.user, seed.name, now_);
     store_.people.set_community(p.id, "sc");
@@ -142,7 +171,7 @@ std::vector<EngineFixture::Sent> EngineFixture::handle(const InboundEvent& ev) {
   note_private_answer(ev);
   Outcome out;
   {
-    storage::Database::Transaction txn(db_);
+    UnitOfWork txn(store_);
     EXPECT_TRUE(store_.events.record(ev.adapter, ev.event_id, now_));
     engine_->handle(ev, now_, out);
     txn.commit();
@@ -207,7 +236,7 @@ std::vector<EngineFixture::Sent> EngineFixture::fire_due() {
   std::vector<Sent> sent;
   for (const auto& t : store_.timers.due(now_, 1000)) {
     Outcome out;
-    storage::Database::Transaction txn(db_);
+    UnitOfWork txn(store_);
     if (!store_.timers.take(t.id)) continue;
     engine_->fire(t, now_, out);
     txn.commit();
@@ -226,7 +255,7 @@ std::vector<EngineFixture::Sent> EngineFixture::undeliverable(std::int64_t id, b
   row->attempts = 1;
   Outcome out;
   {
-    storage::Database::Transaction txn(db_);
+    UnitOfWork txn(store_);
     engine_->undeliverable(*row, forbidden, forbidden ? "forbidden" : "HTTP 500", now_, out);
     txn.commit();
   }
@@ -234,6 +263,12 @@ std::vector<EngineFixture::Sent> EngineFixture::undeliverable(std::int64_t id, b
   for (auto& r : out.messages) sent.push_back({r.id, std::move(r.msg), "p" + std::to_string(r.id)});
   check_nothing_private_in_groups(sent);
   return sent;
+}
+
+storage::Database& EngineFixture::sqlite_db() {
+  if (storage::Database* db = db_->sqlite_database()) return *db;
+  throw std::logic_error("a test about SQLite itself ran on " +
+                         std::string(engine_name(db_->engine())));
 }
 
 std::int64_t EngineFixture::person(const std::string& user) {

@@ -1,7 +1,8 @@
 #pragma once
-// Decisions without a network: a fresh in-memory database per test (or the file and the
-// encryption key a test's config names), the example community, and helpers that play a
-// platform (each delivered message gets a platform id, so replies route).
+// Decisions without a network: a fresh database per test, on the engine LINLI_TEST_ENGINE names
+// (tests/support/test_store.hpp): SQLite in memory (or the file and the encryption key a test's
+// config names), or a fresh PostgreSQL database (with that key); the example community; and
+// helpers that play a platform (each delivered message gets a platform id, so replies route).
 
 #include <gtest/gtest.h>
 
@@ -15,7 +16,7 @@
 #include "config/config.hpp"
 #include "dialogs/directory.hpp"
 #include "dialogs/engine.hpp"
-#include "storage/store.hpp"
+#include "tests/support/test_store.hpp"
 
 namespace linli::test {
 
@@ -69,11 +70,16 @@ class EngineFixture : public ::testing::Test {
   // Fails the test (non-fatally) for each message of `sent` that shows a secret in a group.
   void check_nothing_private_in_groups(const std::vector<Sent>& sent);
 
+  bool on_postgres() const { return db_->engine() == TestEngine::postgres; }
+  // SQLite's database, for a test about SQLite itself (it must not run on PostgreSQL).
+  storage::Database& sqlite_db();
+
   Config config_;
-  storage::Database db_;  // config_.database: ":memory:" unless a test wants a file
   std::optional<storage::FieldCipher> cipher_;  // with config_.encryption_key
-  storage::SqliteStore sqlite_;
-  Store& store_;  // the domain's ports over sqlite_
+  // On SQLite config_.database: ":memory:" unless a test wants a file. Rows straight from the
+  // tables through db_->rows/value/exec, in SQL both engines accept.
+  std::unique_ptr<TestStore> db_;
+  Store& store_;  // the domain's ports over db_
   std::unique_ptr<Directory> dir_;
   std::unique_ptr<Engine> engine_;
   std::int64_t now_ = 1'800'000'000'000;  // 2027-01-15
