@@ -6,6 +6,7 @@
 
 #include "storage/directory_rows.hpp"
 #include "storage/pg/connection.hpp"
+#include "storage/pg/directory_rows.hpp"
 #include "storage/pg/store.hpp"
 #include "storage/store.hpp"
 #include "tests/support/postgres.hpp"
@@ -139,32 +140,10 @@ class PgTestStore final : public TestStore {
   TestEngine engine() const override { return TestEngine::postgres; }
   Store& ports() override { return store_.ports; }
 
-  // What storage::save_directory writes on SQLite. The runtime on PostgreSQL (bot/, issue 13)
-  // does not write these rows yet; the tests need them for the foreign keys and the joins.
+  // What `linli serve` writes at start-up on PostgreSQL (storage/pg/directory_rows.hpp).
   void save_directory(const Directory& dir) override {
     UnitOfWork u(store_.ports);
-    for (const Community* c : dir.communities()) {
-      c_.exec(
-          "INSERT INTO communities (id, name, lang) VALUES ($1, $2, $3) "
-          "ON CONFLICT (id) DO UPDATE SET name = excluded.name, lang = excluded.lang",
-          {c->id, c->name, c->lang});
-      for (const Group* g : c->groups) {
-        c_.exec(
-            "INSERT INTO chat_groups (adapter, chat, community_id, kind, building, title) "
-            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (adapter, chat) DO UPDATE SET "
-            "community_id = excluded.community_id, kind = excluded.kind, "
-            "building = excluded.building, title = excluded.title",
-            {g->adapter, g->chat, c->id,
-             g->kind == GroupKind::residents ? "residents" : "volunteers", g->building, g->title});
-      }
-      c_.exec("DELETE FROM coordinators WHERE community_id = $1", {c->id});
-      for (std::int64_t person : c->coordinators) {
-        c_.exec(
-            "INSERT INTO coordinators (community_id, person_id) VALUES ($1, $2) "
-            "ON CONFLICT DO NOTHING",
-            {c->id, person});
-      }
-    }
+    storage::pg::save_directory(c_, dir);
     u.commit();
   }
   std::vector<std::vector<std::string>> rows(const std::string& sql) override {
