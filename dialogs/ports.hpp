@@ -182,6 +182,74 @@ class Outbox {
   virtual std::string platform_id(std::int64_t id) = 0;  // "" while not sent
   virtual std::optional<OutboxStatus> status(std::int64_t id) = 0;
   virtual std::int64_t depth() = 0;  // pending rows
+
+  // Leases (issue 13): with several instances on one database the outbox is shared, and each
+  // pending row is sent by the instance that holds its lease. An owner is the instance's id
+  // (storage/pg/outbox_repo.hpp says how one is made); a lease is live while `now` is before its
+  // end. One chat is sent by one instance at a time, in order: a row is not leased while
+  // another owner holds a live lease on a pending row of its chat (adapter, chat), nor while an
+  // earlier pending row of its chat is neither this owner's nor leased with it. The engines
+  // find work by "pending and not leased (or its lease ended)", never by an id cursor (on
+  // PostgreSQL an id is handed out at insert, not at commit: a lower id can commit later).
+  //
+  // How the sender uses them (several instances; one instance on SQLite does the same):
+  // - at start and whenever it is idle (every second) lease(owner, now, 30 s, room) for what its
+  //   memory has room for, and after each of its own decisions lease_ids(owner, the rows just
+  //   committed, now, 30 s): what it gets it sends, what it does not another instance has;
+  // - renew(owner, now, 30 s) every ~10 s: all its live leases then end 30 s later. A lease
+  //   that ended is lost (another instance may have taken the row over), so before sending a
+  //   row the sender checks by its own clock that the row's lease, as of its last lease or
+  //   successful renew, still runs for longer than a send takes; a row whose lease is lost is
+  //   dropped from memory unsent (its new holder sends it);
+  // - mark_sent/mark_dead end the lease with the row (it is no longer pending; the sent row
+  //   keeps lease_owner: which instance sent it); mark_retry keeps it (the holder retries);
+  //   hold() ends it too (a held row is not pending); release_held() makes the row pending
+  //   again and free (unleased); readdress() moves a row to the new chat with its lease;
+  // - release(owner) on a graceful stop, after the calls on the wire are recorded: its unsent
+  //   rows go to the other instances at once instead of after 30 s.
+  // Instances' clocks must agree to well within the lease (NTP), as `now` is theirs.
+  // On PostgreSQL call these outside a unit of work (Pool::submit(..., false)): each is one
+  // statement in its own transaction, which never waits for another instance's lease.
+  //
+  // Up to `limit` pending rows, oldest first, leased to `owner` until now + lease_ms, read as
+  // pending() reads them. Rows `owner` holds live already are not returned again.
+  virtual std::vector<OutboxRow> lease(const std::string& owner, std::int64_t now,
+                                       std::int64_t lease_ms, int limit) = 0;
+  // Of `ids` (rows this instance just decided, the push path), those leased to `owner` under
+  // the same rules (or held by it already), oldest first.
+  virtual std::vector<OutboxRow> lease_ids(const std::string& owner,
+                                           const std::vector<std::int64_t>& ids, std::int64_t now,
+                                           std::int64_t lease_ms) = 0;
+  // Extends `owner`'s live leases of pending rows to now + lease_ms; how many. A lease that
+  // ended is not renewed: it may have been taken over.
+  virtual int renew(const std::string& owner, std::int64_t now, std::int64_t lease_ms) = 0;
+  // Ends `owner`'s leases of pending rows at once; how many.
+  virtual int release(const std::string& owner) = 0;
+};
+
+// Sends per rate-limit key and window shared by all instances (issue 13): a platform's limits
+// hold for the bot as a whole, not per instance. Fixed windows: a window starts at a multiple
+// of its length since the epoch (every instance computes the same windows from its clock), and
+// at most `limit` sends are granted per key and window. Across a window's end a burst of one
+// window's allowance on top is possible (the end of one, the start of the next), which the
+// issue allows: so a per-second limit uses a 1 s window, and a limit per minute a window of
+// its one send (20 per minute: a window of 3 s, limit 1), not a minute.
+//
+// How the sender uses it: before sending, it takes slots in small blocks (a tenth of a
+// second's allowance, e.g. 3 of 30 per second) for each key the send counts under, spends them
+// locally, and waits for the next window when fewer are granted; slots taken and not spent are
+// lost (safe: never more than the limit). Keys: "bot|<adapter>" for the whole bot,
+// "chat|<adapter>|<chat>" per chat, "group|<adapter>|<chat>" per group.
+class RateSlots {
+ public:
+  virtual ~RateSlots() = default;
+  // Grants up to `wanted` of the `limit` sends of `key`'s window containing `now` (fewer, down
+  // to 0, when fewer are left), in one statement whatever other instances take at once.
+  virtual int take(const std::string& key, std::int64_t now, std::int64_t window_ms, int limit,
+                   int wanted) = 0;
+  // Forgets the keys whose last window began before `before` (a chat not written to since);
+  // how many. Each key's row is reused from window to window; this is for the daily purge.
+  virtual int purge(std::int64_t before) = 0;
 };
 
 // Stored timers: reminders, deadlines, time-outs; fired once.
@@ -528,6 +596,7 @@ struct Store {
   Risks& risks;
   Vehicles& vehicles;
   Trips& trips;
+  RateSlots& rate_slots;
 };
 
 // One decision's unit of work: rolled back unless committed (SQLiteCpp's Transaction shape).

@@ -551,9 +551,30 @@ constexpr std::string_view kM18 = R"sql(
 ALTER TABLE offers ADD COLUMN past INTEGER NOT NULL DEFAULT 0;
 )sql";
 
-constexpr std::array<std::string_view, 18> kMigrations = {kM1,  kM2,  kM3,  kM4,  kM5,  kM6,
-                                                          kM7,  kM8,  kM9,  kM10, kM11, kM12,
-                                                          kM13, kM14, kM15, kM16, kM17, kM18};
+// Several instances on one database (issue 13): the outbox's row leases (who sends a pending
+// row, until when; '' and 0: nobody) and the rate limits all instances share, one row per key
+// reused from window to window (dialogs/ports.hpp, Outbox::lease and RateSlots). Leases are
+// found through indexes over the pending rows only: the free ones oldest first, a chat's held
+// ones, an owner's.
+constexpr std::string_view kM19 = R"sql(
+ALTER TABLE outbox ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX outbox_leasable ON outbox(lease_until, id) WHERE status = 0;
+CREATE INDEX outbox_leases_by_chat ON outbox(adapter, chat, lease_until) WHERE status = 0;
+CREATE INDEX outbox_leases_by_owner ON outbox(lease_owner, lease_until) WHERE status = 0;
+
+CREATE TABLE rate_slots (
+  key          TEXT PRIMARY KEY,
+  window_start INTEGER NOT NULL,
+  used         INTEGER NOT NULL,
+  granted      INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX rate_slots_by_window ON rate_slots(window_start);
+)sql";
+
+constexpr std::array<std::string_view, 19> kMigrations = {kM1,  kM2,  kM3,  kM4,  kM5,  kM6,  kM7,
+                                                          kM8,  kM9,  kM10, kM11, kM12, kM13, kM14,
+                                                          kM15, kM16, kM17, kM18, kM19};
 
 }  // namespace
 

@@ -1,6 +1,11 @@
 #include "storage/outbox_repo.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <array>
+#include <cstdio>
+#include <random>
 
 #include <nlohmann/json.hpp>
 
@@ -14,6 +19,21 @@ constexpr std::string_view kPayload = "outbox.payload";
 constexpr std::array<const char*, 3> kShown = {"text", "buttons", "mentions"};
 constexpr const char* kDropShown =
     "json_remove(payload, '$.text', '$.buttons', '$.mentions', '$.sealed')";
+
+// Leasing (dialogs/ports.hpp, Outbox::lease) in one statement: `cand` are the rows that could
+// be taken, those of chats no other owner holds a live lease in; of them, those are taken that
+// no earlier pending row of their chat, free and not among the candidates, would be overtaken
+// by. storage/pg/outbox_repo.cpp has the same rules with the row locks of PostgreSQL (and
+// chooses the chats first, so that instances leasing at once share them out).
+constexpr const char* kNoOtherHolder =
+    " AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.status = 0 AND e.adapter = r.adapter AND "
+    "e.chat = r.chat AND e.lease_until > :now AND e.lease_owner <> :owner)";
+constexpr const char* kTakeInOrder =
+    ") UPDATE outbox SET lease_owner = :owner, lease_until = :until WHERE id IN (SELECT c.id "
+    "FROM cand c WHERE NOT EXISTS (SELECT 1 FROM outbox e WHERE e.status = 0 AND "
+    "e.adapter = c.adapter AND e.chat = c.chat AND e.id < c.id AND e.lease_until <= :now AND "
+    "e.id NOT IN (SELECT id FROM cand))) "
+    "RETURNING id, adapter, chat, kind, route, payload, attempts";
 
 }  // namespace
 
@@ -144,9 +164,10 @@ OutboxRepo::OutboxRepo(Database& db, const FieldCipher* cipher)
       held_(db.sql(),
             "SELECT id, adapter, chat, kind, route, payload, attempts FROM outbox "
             "WHERE status = 3 AND adapter = ? AND chat = ? ORDER BY id"),
+      // Pending again, and free: whoever leased it before it was held may be long gone.
       release_(db.sql(),
-               "UPDATE outbox SET status = 0, attempts = 0 WHERE status = 3 AND adapter = ? AND "
-               "chat = ?"),
+               "UPDATE outbox SET status = 0, attempts = 0, lease_until = 0 WHERE status = 3 AND "
+               "adapter = ? AND chat = ?"),
       readdress_(db.sql(),
                  "UPDATE outbox SET chat = :to, payload = json_remove(payload, '$.reply_to') "
                  "WHERE status = 0 AND kind = :send AND adapter = :adapter AND chat = :from"),
@@ -155,7 +176,21 @@ OutboxRepo::OutboxRepo(Database& db, const FieldCipher* cipher)
                       "platform_id = ? ORDER BY id DESC LIMIT 1"),
       platform_id_(db.sql(), "SELECT IFNULL(platform_id, '') FROM outbox WHERE id = ?"),
       status_(db.sql(), "SELECT status FROM outbox WHERE id = ?"),
-      depth_(db.sql(), "SELECT COUNT(*) FROM outbox WHERE status = 0") {}
+      depth_(db.sql(), "SELECT COUNT(*) FROM outbox WHERE status = 0"),
+      lease_(db.sql(), std::string("WITH cand AS MATERIALIZED (SELECT id, adapter, chat FROM "
+                                   "outbox r WHERE status = 0 AND lease_until <= :now") +
+                           kNoOtherHolder + " ORDER BY id LIMIT :limit" + kTakeInOrder),
+      lease_ids_(db.sql(),
+                 std::string("WITH cand AS MATERIALIZED (SELECT id, adapter, chat FROM outbox r "
+                             "WHERE id IN (SELECT value FROM json_each(:ids)) AND status = 0 AND "
+                             "(lease_until <= :now OR lease_owner = :owner)") +
+                     kNoOtherHolder + kTakeInOrder),
+      renew_(db.sql(),
+             "UPDATE outbox SET lease_until = :until WHERE status = 0 AND lease_owner = :owner "
+             "AND lease_until > :now"),
+      release_leases_(db.sql(),
+                      "UPDATE outbox SET lease_until = 0 WHERE status = 0 AND lease_owner = ? "
+                      "AND lease_until > 0") {}
 
 std::int64_t OutboxRepo::enqueue(const OutboundMessage& m, std::int64_t now) {
   if (m.kind == OutKind::edit) {
@@ -328,6 +363,61 @@ std::int64_t OutboxRepo::depth() {
   Use q(depth_);
   q->executeStep();
   return q->getColumn(0).getInt64();
+}
+
+std::vector<OutboxRow> OutboxRepo::leased(SQLite::Statement& q, const std::string& owner,
+                                          std::int64_t now, std::int64_t lease_ms) {
+  q.bind(":owner", owner);
+  q.bind(":now", now);
+  q.bind(":until", now + lease_ms);
+  std::vector<OutboxRow> out;
+  while (q.executeStep()) out.push_back(read(q));
+  std::sort(out.begin(), out.end(), [](const OutboxRow& a, const OutboxRow& b) {
+    return a.id < b.id;  // RETURNING promises no order
+  });
+  return out;
+}
+
+std::vector<OutboxRow> OutboxRepo::lease(const std::string& owner, std::int64_t now,
+                                         std::int64_t lease_ms, int limit) {
+  if (limit <= 0) return {};
+  Use q(lease_);
+  q->bind(":limit", limit);
+  return leased(*q, owner, now, lease_ms);
+}
+
+std::vector<OutboxRow> OutboxRepo::lease_ids(const std::string& owner,
+                                             const std::vector<std::int64_t>& ids, std::int64_t now,
+                                             std::int64_t lease_ms) {
+  if (ids.empty()) return {};
+  Use q(lease_ids_);
+  q->bind(":ids", json(ids).dump());
+  return leased(*q, owner, now, lease_ms);
+}
+
+int OutboxRepo::renew(const std::string& owner, std::int64_t now, std::int64_t lease_ms) {
+  Use q(renew_);
+  q->bind(":owner", owner);
+  q->bind(":now", now);
+  q->bind(":until", now + lease_ms);
+  return q->exec();
+}
+
+int OutboxRepo::release(const std::string& owner) {
+  Use q(release_leases_);
+  q->bind(1, owner);
+  return q->exec();
+}
+
+std::string make_lease_owner() {
+  std::array<char, 256> host{};
+  if (gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
+  std::random_device device;
+  std::uniform_int_distribution<std::uint64_t> any;
+  std::array<char, 17> random{};
+  std::snprintf(random.data(), random.size(), "%016llx",
+                static_cast<unsigned long long>(any(device)));
+  return std::string(host.data()) + "/" + std::to_string(getpid()) + "/" + random.data();
 }
 
 }  // namespace linli::storage

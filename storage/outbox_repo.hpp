@@ -6,6 +6,7 @@
 // where it goes and what it carries (adapter, chat, route, ids) stay readable.
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "dialogs/ports.hpp"
@@ -46,6 +47,14 @@ class OutboxRepo final : public Outbox {
   std::string platform_id(std::int64_t id) override;  // "" while not sent
   std::optional<OutboxStatus> status(std::int64_t id) override;
   std::int64_t depth() override;  // pending rows
+  // Leases (dialogs/ports.hpp, Outbox::lease): one instance on SQLite, but the same rules, so
+  // that the sender works alike on both engines.
+  std::vector<OutboxRow> lease(const std::string& owner, std::int64_t now, std::int64_t lease_ms,
+                               int limit) override;
+  std::vector<OutboxRow> lease_ids(const std::string& owner, const std::vector<std::int64_t>& ids,
+                                   std::int64_t now, std::int64_t lease_ms) override;
+  int renew(const std::string& owner, std::int64_t now, std::int64_t lease_ms) override;
+  int release(const std::string& owner) override;
 
   static std::string encode(const OutboundMessage& m);
   static OutboundMessage decode(const std::string& adapter, const std::string& chat, int kind,
@@ -57,6 +66,8 @@ class OutboxRepo final : public Outbox {
 
  private:
   OutboxRow read(SQLite::Statement& q) const;
+  std::vector<OutboxRow> leased(SQLite::Statement& q, const std::string& owner, std::int64_t now,
+                                std::int64_t lease_ms);
 
   Database& db_;
   const FieldCipher* cipher_;
@@ -80,6 +91,16 @@ class OutboxRepo final : public Outbox {
   SQLite::Statement platform_id_;
   SQLite::Statement status_;
   SQLite::Statement depth_;
+  SQLite::Statement lease_;
+  SQLite::Statement lease_ids_;
+  SQLite::Statement renew_;
+  SQLite::Statement release_leases_;
 };
+
+// A lease owner for this process (Outbox::lease): "<hostname>/<pid>/<16 random hex digits>",
+// made once at start. The host and pid tell an operator which instance holds a row; the random
+// part keeps two runs apart that reuse a pid (a container restarted with the same hostname and
+// pid 1), so that a restarted instance never mistakes its predecessor's leases for its own.
+std::string make_lease_owner();
 
 }  // namespace linli::storage

@@ -6,12 +6,12 @@
 // outlive the store.
 
 #include "dialogs/ports.hpp"
-#include "storage/commendations_repo.hpp"
 #include "storage/certificates_repo.hpp"
+#include "storage/commendations_repo.hpp"
 #include "storage/database.hpp"
 #include "storage/dialogs_repo.hpp"
-#include "storage/evaluation_repo.hpp"
 #include "storage/equipment_repo.hpp"
+#include "storage/evaluation_repo.hpp"
 #include "storage/events_repo.hpp"
 #include "storage/field_cipher.hpp"
 #include "storage/help_requests_repo.hpp"
@@ -20,6 +20,7 @@
 #include "storage/people_repo.hpp"
 #include "storage/playground_log_repo.hpp"
 #include "storage/posts_repo.hpp"
+#include "storage/rate_slots_repo.hpp"
 #include "storage/risks_repo.hpp"
 #include "storage/roster_repo.hpp"
 #include "storage/service_records_repo.hpp"
@@ -56,9 +57,11 @@ class SqliteStore {
         risks(database),
         vehicles(database),
         trips(database),
-        ports{database, people,    volunteers, requests, dialogs, events,     outbox,
-              timers,   posts,     roster,     offers,   shifts,  evaluation, commendations,
-              records,  certificates, training, equipment, risks,   vehicles, trips} {}
+        rate_slots(database),
+        ports{database,   people,        volunteers, requests,     dialogs,  events,
+              outbox,     timers,        posts,      roster,       offers,   shifts,
+              evaluation, commendations, records,    certificates, training, equipment,
+              risks,      vehicles,      trips,      rate_slots} {}
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
 
@@ -84,6 +87,7 @@ class SqliteStore {
   RisksRepo risks;
   VehiclesRepo vehicles;
   TripsRepo trips;
+  RateSlotsRepo rate_slots;
   Store ports;  // what the domain and the runtime use
 };
 

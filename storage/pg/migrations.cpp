@@ -437,8 +437,25 @@ constexpr std::string_view kPg18 = R"sql(
 ALTER TABLE offers ADD COLUMN past bigint NOT NULL DEFAULT 0;
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations = {
-    {{14, kPg14}, {15, kPg15}, {16, kPg16}, {17, kPg17}, {18, kPg18}}};
+// kM19: the outbox's row leases and the shared rate limits (issue 13).
+constexpr std::string_view kPg19 = R"sql(
+ALTER TABLE outbox ADD COLUMN lease_owner text NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN lease_until bigint NOT NULL DEFAULT 0;
+CREATE INDEX outbox_leasable ON outbox(lease_until, id) WHERE status = 0;
+CREATE INDEX outbox_leases_by_chat ON outbox(adapter, chat, lease_until) WHERE status = 0;
+CREATE INDEX outbox_leases_by_owner ON outbox(lease_owner, lease_until) WHERE status = 0;
+
+CREATE TABLE rate_slots (
+  key          text PRIMARY KEY,
+  window_start bigint NOT NULL,
+  used         bigint NOT NULL,
+  granted      bigint NOT NULL
+);
+CREATE INDEX rate_slots_by_window ON rate_slots(window_start);
+)sql";
+
+constexpr std::array<Migration, 6> kMigrations = {
+    {{14, kPg14}, {15, kPg15}, {16, kPg16}, {17, kPg17}, {18, kPg18}, {19, kPg19}}};
 
 }  // namespace
 

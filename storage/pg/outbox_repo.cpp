@@ -13,6 +13,41 @@ constexpr const char* kRow = "id, adapter, chat, kind, route, payload, attempts"
 constexpr const char* kDropShown =
     "(payload::jsonb - ARRAY['text', 'buttons', 'mentions', 'sealed'])::text";
 
+// Leasing in one statement, as storage/outbox_repo.cpp does it on SQLite, with the candidates
+// locked (FOR UPDATE OF r SKIP LOCKED) and the locked ones taken in their chats' order: no
+// row is taken while an earlier pending row of its chat is free and not among the candidates
+// (another instance is taking it right now, or it was left out). $1 the owner, $2 now, $3 the
+// lease's end.
+constexpr const char* kNoOtherHolder =
+    " AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.status = 0 AND e.adapter = r.adapter AND "
+    "e.chat = r.chat AND e.lease_until > $2 AND e.lease_owner <> $1)";
+constexpr const char* kTakeInOrder =
+    " FOR UPDATE OF r SKIP LOCKED) UPDATE outbox o SET lease_owner = $1, lease_until = $3 "
+    "FROM cand c WHERE o.id = c.id AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.status = 0 "
+    "AND e.adapter = c.adapter AND e.chat = c.chat AND e.id < c.id AND e.lease_until <= $2 AND "
+    "e.id NOT IN (SELECT id FROM cand)) "
+    "RETURNING o.id, o.adapter, o.chat, o.kind, o.route, o.payload, o.attempts";
+// lease(): the chats first, by their first free row (`heads`, locked, at most $4 of them), then
+// their free rows from there in id order (the candidates, up to $4). A chat whose first free
+// row another instance is leasing at this moment is skipped as a whole, rather than its later
+// rows filling the candidates only to be left out by the rule above: instances leasing at once
+// share out the chats. ($4: the limit.)
+constexpr const char* kHeads =
+    "WITH heads AS MATERIALIZED (SELECT r.id, r.adapter, r.chat FROM outbox r WHERE r.status = 0 "
+    "AND r.lease_until <= $2 AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.status = 0 AND "
+    "e.adapter = r.adapter AND e.chat = r.chat AND e.id < r.id AND e.lease_until <= $2)";
+constexpr const char* kCandidatesOfHeads =
+    " ORDER BY r.id LIMIT $4 FOR UPDATE OF r SKIP LOCKED), cand AS MATERIALIZED (SELECT r.id, "
+    "r.adapter, r.chat FROM outbox r JOIN heads h ON r.adapter = h.adapter AND r.chat = h.chat "
+    "WHERE r.status = 0 AND r.lease_until <= $2 AND r.id >= h.id ORDER BY r.id LIMIT $4";
+
+std::vector<OutboxRow> by_id(std::vector<OutboxRow> rows) {
+  std::sort(rows.begin(), rows.end(), [](const OutboxRow& a, const OutboxRow& b) {
+    return a.id < b.id;  // RETURNING promises no order
+  });
+  return rows;
+}
+
 }  // namespace
 
 std::vector<OutboxRow> PgOutboxRepo::read(const Result& r) const {
@@ -119,14 +154,13 @@ std::int64_t PgOutboxRepo::held_count(const std::string& adapter, const std::str
 // One statement: what it makes pending is what it returns, whatever another instance does.
 std::vector<OutboxRow> PgOutboxRepo::release_held(const std::string& adapter,
                                                   const std::string& chat) {
-  auto out = read(c_.exec(std::string("UPDATE outbox SET status = 0, attempts = 0 WHERE "
-                                      "status = 3 AND adapter = $1 AND chat = $2 RETURNING ") +
+  // Pending again, and free: whoever leased it before it was held may be long gone.
+  auto out = read(c_.exec(std::string("UPDATE outbox SET status = 0, attempts = 0, "
+                                      "lease_until = 0 WHERE status = 3 AND adapter = $1 AND "
+                                      "chat = $2 RETURNING ") +
                               kRow,
                           {adapter, chat}));
-  std::sort(out.begin(), out.end(), [](const OutboxRow& a, const OutboxRow& b) {
-    return a.id < b.id;  // RETURNING promises no order
-  });
-  return out;
+  return by_id(std::move(out));
 }
 
 void PgOutboxRepo::readdress(const std::string& adapter, const std::string& from,
@@ -161,6 +195,46 @@ std::optional<OutboxStatus> PgOutboxRepo::status(std::int64_t id) {
 
 std::int64_t PgOutboxRepo::depth() {
   return c_.exec("SELECT count(*) FROM outbox WHERE status = 0").integer(0, 0);
+}
+
+std::vector<OutboxRow> PgOutboxRepo::lease(const std::string& owner, std::int64_t now,
+                                           std::int64_t lease_ms, int limit) {
+  if (limit <= 0) return {};
+  return by_id(
+      read(c_.exec(std::string(kHeads) + kNoOtherHolder + kCandidatesOfHeads + kTakeInOrder,
+                   {owner, now, now + lease_ms, limit})));
+}
+
+std::vector<OutboxRow> PgOutboxRepo::lease_ids(const std::string& owner,
+                                               const std::vector<std::int64_t>& ids,
+                                               std::int64_t now, std::int64_t lease_ms) {
+  if (ids.empty()) return {};
+  std::string array = "{";
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (i > 0) array += ',';
+    array += std::to_string(ids[i]);
+  }
+  array += '}';
+  return by_id(read(c_.exec(std::string("WITH cand AS MATERIALIZED (SELECT r.id, r.adapter, "
+                                        "r.chat FROM outbox r WHERE r.id = ANY($4::bigint[]) "
+                                        "AND r.status = 0 AND (r.lease_until <= $2 OR "
+                                        "r.lease_owner = $1)") +
+                                kNoOtherHolder + kTakeInOrder,
+                            {owner, now, now + lease_ms, array})));
+}
+
+int PgOutboxRepo::renew(const std::string& owner, std::int64_t now, std::int64_t lease_ms) {
+  return static_cast<int>(c_.exec("UPDATE outbox SET lease_until = $3 WHERE status = 0 AND "
+                                  "lease_owner = $1 AND lease_until > $2",
+                                  {owner, now, now + lease_ms})
+                              .affected());
+}
+
+int PgOutboxRepo::release(const std::string& owner) {
+  return static_cast<int>(c_.exec("UPDATE outbox SET lease_until = 0 WHERE status = 0 AND "
+                                  "lease_owner = $1 AND lease_until > 0",
+                                  {owner})
+                              .affected());
 }
 
 }  // namespace linli::storage::pg

@@ -3,8 +3,31 @@
 // the same payloads (OutboxRepo::encode, sealed by OutboxRepo::seal). The payload column is text
 // holding JSON, as on SQLite; SQLite's json_remove and json_type are jsonb's `-` and `?|` here.
 //
-// Not yet here (issue 13): the shared sender's row leases (FOR UPDATE SKIP LOCKED, taken over
-// when an instance dies). The port has no lease yet; pending() reads as SQLite's does.
+//
+// Several instances share the outbox (issue 13) through row leases (dialogs/ports.hpp,
+// Outbox::lease, says the rules and how the sender uses them). Each lease is one statement:
+// the candidate rows are locked with FOR UPDATE SKIP LOCKED, so instances leasing at once
+// never wait on each other and never take the same row (a row another instance is leasing
+// right now is skipped; one it has just leased and committed is re-checked and is no longer
+// free). A chat stays with one instance: its rows are taken only behind earlier rows of the
+// chat that this owner holds or takes in the same statement, and only while no other owner
+// holds a live lease in it. That check reads the statement's snapshot, which can only be older
+// than the truth: a row it sees as pending and free but that another instance is taking at the
+// same moment still holds back the later rows of its chat. Work is found as "pending and free",
+// through the index outbox_leasable (kPg19), never by an id cursor: an identity id is handed
+// out at INSERT, so a row with a lower id can commit after a higher one, and a cursor moved
+// past the higher one would never see it. What that allows (a lower id committed after a
+// later row of its chat was leased by another instance) waits until that instance's lease of
+// the chat ends: one chat is never sent by two instances at once.
+//
+// Timing, for a 30 s lease: the sender leases at start and every second when idle, renews
+// every ~10 s (two renewals may fail before a lease is lost), and sends a row only while its
+// lease, by the sender's own clock, still runs longer than a send takes (the transport's
+// time-out). An instance killed with SIGKILL holds its rows until their lease ends: taken over
+// within 30 s. A graceful stop releases them at once (release()).
+//
+// The owner id: storage/outbox_repo.hpp's make_lease_owner(), hostname/pid/random, made once at
+// start.
 
 #include <optional>
 #include <string>
@@ -43,6 +66,12 @@ class PgOutboxRepo final : public Outbox {
   std::string platform_id(std::int64_t id) override;
   std::optional<OutboxStatus> status(std::int64_t id) override;
   std::int64_t depth() override;
+  std::vector<OutboxRow> lease(const std::string& owner, std::int64_t now, std::int64_t lease_ms,
+                               int limit) override;
+  std::vector<OutboxRow> lease_ids(const std::string& owner, const std::vector<std::int64_t>& ids,
+                                   std::int64_t now, std::int64_t lease_ms) override;
+  int renew(const std::string& owner, std::int64_t now, std::int64_t lease_ms) override;
+  int release(const std::string& owner) override;
 
  private:
   std::vector<OutboxRow> read(const Result& r) const;

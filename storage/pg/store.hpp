@@ -24,6 +24,7 @@
 #include "storage/pg/outbox_repo.hpp"
 #include "storage/pg/people_repo.hpp"
 #include "storage/pg/posts_repo.hpp"
+#include "storage/pg/rate_slots_repo.hpp"
 #include "storage/pg/risks_repo.hpp"
 #include "storage/pg/roster_repo.hpp"
 #include "storage/pg/service_records_repo.hpp"
@@ -96,9 +97,11 @@ class PgStore {
         risks(c),
         vehicles(c),
         trips(c),
-        ports{transactions, people,       volunteers, requests,  dialogs, events,     outbox,
-              timers,       posts,        roster,     offers,    shifts,  evaluation, commendations,
-              records,      certificates, training,   equipment, risks,   vehicles,   trips} {}
+        rate_slots(c),
+        ports{transactions, people,        volunteers, requests,     dialogs,  events,
+              outbox,       timers,        posts,      roster,       offers,   shifts,
+              evaluation,   commendations, records,    certificates, training, equipment,
+              risks,        vehicles,      trips,      rate_slots} {}
   PgStore(const PgStore&) = delete;
   PgStore& operator=(const PgStore&) = delete;
 
@@ -124,6 +127,7 @@ class PgStore {
   PgRisksRepo risks;
   PgVehiclesRepo vehicles;
   PgTripsRepo trips;
+  PgRateSlotsRepo rate_slots;
   Store ports;  // what the domain and the runtime use
 };
 

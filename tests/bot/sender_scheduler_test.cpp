@@ -666,7 +666,7 @@ TEST_F(Runtime, ATimersTableThatCannotBeReadIsReadAgainLaterAndTheProcessGoesOn)
              store_.posts,        store_.roster,        store_.offers,     store_.shifts,
              store_.evaluation,   store_.commendations, store_.service,    store_.certificates,
              store_.training,     store_.equipment,     store_.risks,      store_.vehicles,
-             store_.trips};
+             store_.trips,        store_.rate_slots};
   Scheduler scheduler(io_, seen, clock_, dispatcher_, log_);
   store_.timers.arm(Timer{TimerKind::purge}, clock_.now_ms() - 5);
   scheduler.start();

@@ -344,7 +344,7 @@ class LargePool : public FiveStepsFixture {
                  store_.posts,        store_.roster,        store_.offers,  store_.shifts,
                  store_.evaluation,   store_.commendations, store_.service, store_.certificates,
                  store_.training,     store_.equipment,     store_.risks,   store_.vehicles,
-                 store_.trips} {
+                 store_.trips,        store_.rate_slots} {
     engine_ = std::make_unique<linli::Engine>(config_, counted_, *dir_);
   }
 

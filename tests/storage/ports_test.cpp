@@ -32,6 +32,7 @@
 #include "storage/pg/store.hpp"
 #include "storage/store.hpp"
 #include "tests/support/postgres.hpp"
+#include "tests/support/store_sessions.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace linli {
@@ -40,43 +41,9 @@ namespace {
 // The ports of one connection.
 using PortSet = Store;
 
-class Session {
- public:
-  virtual ~Session() = default;
-  virtual PortSet& ports() = 0;
-  virtual std::string stored(const std::string& sql) = 0;
-  virtual void seed(const std::string& sql) = 0;
-};
-
-class SqliteSession final : public Session {
- public:
-  SqliteSession(const std::string& path, const storage::FieldCipher* cipher)
-      : db_(path, "normal"), store_(db_, cipher) {}
-  PortSet& ports() override { return store_.ports; }
-  std::string stored(const std::string& sql) override {
-    return db_.sql().execAndGet(sql).getString();
-  }
-  void seed(const std::string& sql) override { db_.sql().exec(sql); }
-
- private:
-  storage::Database db_;
-  storage::SqliteStore store_;
-};
-
-class PgSession final : public Session {
- public:
-  PgSession(const std::string& conninfo, const storage::FieldCipher* cipher)
-      : c_(conninfo), store_(c_, cipher) {}
-  PortSet& ports() override { return store_.ports; }
-  std::string stored(const std::string& sql) override {
-    return std::string(c_.exec(sql).text(0, 0));
-  }
-  void seed(const std::string& sql) override { c_.run_script(sql); }
-
- private:
-  storage::pg::Connection c_;
-  storage::pg::PgStore store_;
-};
+using Session = test::StoreSession;
+using test::PgSession;
+using test::SqliteSession;
 
 // Runs f(ports) in one unit of work and commits it; on PostgreSQL runs it again after a
 // serialization failure or a deadlock, as Pool::run does.
