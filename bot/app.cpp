@@ -1,7 +1,10 @@
 #include "bot/app.hpp"
 
+#include <deque>
+#include <memory>
 #include <optional>
 #include <shared_mutex>
+#include <unordered_map>
 #include <utility>
 
 #include <boost/asio/co_spawn.hpp>
@@ -88,14 +91,62 @@ Directory make_directory(const Config& config, Store& store, storage::Database& 
   return dir;
 }
 
+// Refuses, before anything is written to the database, a playground with PostgreSQL.
 bool on_postgres(const Config& config) {
-  return config.engine == DatabaseEngine::postgres;
+  if (config.engine != DatabaseEngine::postgres) return false;
+  for (const auto& a : config.adapters) {
+    if (a.type == "playground") {
+      throw ConfigError(
+          "adapters: a \"playground\" adapter needs a SQLite \"database\": its history "
+          "has no PostgreSQL table (README, PostgreSQL)");
+    }
+  }
+  return true;
 }
 
 // Whether a failure is PostgreSQL's conflict between concurrent transactions, which the pool
 // resolves by running the unit of work again (Dispatcher::conflict).
 // Rounds of Pool::kAttempts runs a webhook's decision gets before it is answered 500.
 constexpr int kConflictRounds = 3;
+
+// One person's events decided one after the other, in the order their webhooks arrived
+// (DESIGN.md §4, "one queue per user"). On SQLite the io thread decides them in that order by
+// itself; on PostgreSQL each decision goes to a pool worker, and two webhooks of one person
+// arriving together (a quick answer in a dialog, a button and a text) could otherwise be decided
+// on two workers in either order. Other people's events do not wait. Used on the io thread.
+class PersonTurns {
+ public:
+  explicit PersonTurns(net::io_context& io) : io_(io) {}
+
+  // Resolves when the person's earlier events are decided; then it is this one's turn, until
+  // leave(key).
+  net::awaitable<void> enter(const std::string& key) {
+    auto [it, first] = waiting_.try_emplace(key);
+    if (first) co_return;  // nobody before: the entry marks the turn as taken
+    auto gate = std::make_shared<net::steady_timer>(io_, net::steady_timer::time_point::max());
+    it->second.push_back(gate);
+    boost::system::error_code ec;
+    co_await gate->async_wait(net::redirect_error(net::use_awaitable, ec));
+  }
+  // Hands the turn to the next event of the person, or frees it.
+  void leave(const std::string& key) {
+    auto it = waiting_.find(key);
+    if (it == waiting_.end()) return;
+    if (it->second.empty()) {
+      waiting_.erase(it);
+      return;
+    }
+    std::shared_ptr<net::steady_timer> next = std::move(it->second.front());
+    it->second.pop_front();
+    next->cancel();  // its enter() resolves; the turn stays taken, now by it
+  }
+  std::size_t people() const { return waiting_.size(); }
+
+ private:
+  net::io_context& io_;
+  // Per person with an event being decided: the events waiting behind it, oldest first.
+  std::unordered_map<std::string, std::deque<std::shared_ptr<net::steady_timer>>> waiting_;
+};
 
 bool pg_conflict(const std::exception& e) {
   auto* pg = dynamic_cast<const storage::pg::PgError*>(&e);
@@ -156,11 +207,6 @@ struct App::Impl {
     for (const auto& a : config.adapters) {
       std::unique_ptr<Adapter> adapter = make_adapter(a);
       if (adapter->in_process()) {
-        if (pg) {
-          throw ConfigError(
-              "adapters: a \"playground\" adapter needs a SQLite \"database\": its history "
-              "has no PostgreSQL table (README, PostgreSQL)");
-        }
         auto hub = std::make_unique<PlaygroundHub>(io, adapter->config(), store, sqlite->playground,
                                                    dir, clock);
         sender.add_adapter(*adapter, *hub);
@@ -275,6 +321,7 @@ struct App::Impl {
           [this, row, forbidden, error = r.error, now]() -> net::awaitable<void> {
             try {
               Dispatcher::Decided d;
+              d.kind = Dispatcher::Decided::Kind::undeliverable;
               auto decide = [this, row, forbidden, error, now](storage::pg::Connection& c) {
                 PgRuntime::Worker& w = pg->worker(c);
                 std::shared_lock lock(pg->directory());
@@ -347,6 +394,8 @@ struct App::Impl {
       // Each event in its own transaction, in order; the webhook is answered once they all
       // committed. No group commit on this engine (bot/pg_runtime.hpp).
       for (const auto& ev : result.events) {
+        const std::string person = ev.adapter + '\n' + (ev.user.empty() ? ev.chat : ev.user);
+        co_await turns.enter(person);
         try {
           Dispatcher::Decided d = co_await decide_on_pool(ev);
           dispatcher.committed(d);
@@ -354,6 +403,7 @@ struct App::Impl {
         } catch (const std::exception& e) {
           error = e.what();
         }
+        turns.leave(person);
         if (!error.empty()) break;
       }
     } else {
@@ -488,6 +538,7 @@ struct App::Impl {
   std::unique_ptr<storage::Database> db;       // SQLite only
   std::unique_ptr<storage::SqliteStore> sqlite;
   std::unique_ptr<PgRuntime> pg;  // PostgreSQL only
+  PersonTurns turns{io};          // PostgreSQL only: one person's events in order
   Store& store;                   // the domain's ports over `sqlite`, or pg's io_store
   Directory dir;
   Engine engine;
@@ -593,6 +644,7 @@ Scheduler& App::scheduler() {
   return impl_->scheduler;
 }
 GroupCommit& App::group_commit() {
+  if (!impl_->group) throw std::logic_error("App::group_commit: no group commit on PostgreSQL");
   return *impl_->group;
 }
 std::uint64_t App::commits() const {

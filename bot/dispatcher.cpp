@@ -298,6 +298,9 @@ void Dispatcher::committed(Decided& d) {
     case Decided::Kind::timer_parked:
       ++stats_.timers_parked;
       break;
+    case Decided::Kind::undeliverable:
+      hand_on(d.out);
+      break;
     case Decided::Kind::gone:
     case Decided::Kind::retry:
       break;

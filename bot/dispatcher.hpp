@@ -82,7 +82,8 @@ class Dispatcher {
       fired,
       gone,
       retry,
-      timer_parked  // a timer
+      timer_parked,  // a timer
+      undeliverable  // a message the sender gave up on: handed on, not counted as an event
     };
     Kind kind = Kind::handled;
     Outcome out;

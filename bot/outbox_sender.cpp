@@ -593,7 +593,7 @@ void OutboxSender::Impl::refill() {
     const std::size_t before = queued;
     reading_backlog = true;
     if (book->deferred()) ++reads;
-    book->pending(backlog_after, static_cast<int>(room), [this, room](std::vector<OutboxRow> rows) {
+    auto took = [this, room](std::vector<OutboxRow> rows) {
       reading_backlog = false;
       if (rows.size() < room) backlog = false;
       std::vector<std::int64_t> ids;
@@ -603,7 +603,14 @@ void OutboxSender::Impl::refill() {
         enqueue(std::move(r));
       }
       if (book->deferred()) took_in(ids);
-    });
+    };
+    try {
+      book->pending(backlog_after, static_cast<int>(room), std::move(took));
+    } catch (...) {
+      // A read that failed at once (SQLite): the next turn of the loop reads again.
+      reading_backlog = false;
+      throw;
+    }
     // Deferred: read on when the rows are back (took_in pokes the loop).
     if (reading_backlog) break;
     // All of them behind chats that are full (they stay in the database, see enqueue): read on

@@ -161,4 +161,12 @@ class Connection {
 // what `linli check-config` prints. nullopt and `error` set if libpq cannot parse it.
 std::optional<std::string> describe_conninfo(const std::string& conninfo, std::string& error);
 
+// For the daily purges, which delete in one statement whatever a day left behind: the session's
+// statement_timeout (30 s, meant for decisions) would end them at city scale, every day, and
+// what must not be kept (addresses, old texts) would be kept for ever. Lasts until the end of
+// the caller's transaction (the purge's unit of work).
+inline void no_statement_timeout(Connection& c) {
+  c.exec("SET LOCAL statement_timeout = 0");
+}
+
 }  // namespace linli::storage::pg

@@ -14,6 +14,7 @@ bool PgEventsRepo::record(const std::string& adapter, const std::string& event_i
 }
 
 int PgEventsRepo::purge(std::int64_t before) {
+  no_statement_timeout(c_);
   c_.exec("DELETE FROM event_failures WHERE at < $1 AND parked_at IS NULL", {before});
   return static_cast<int>(
       c_.exec("DELETE FROM processed_events WHERE at < $1", {before}).affected());

@@ -124,6 +124,7 @@ std::vector<HelpRequest> PgHelpRequestsRepo::of_volunteer(std::int64_t volunteer
 }
 
 int PgHelpRequestsRepo::purge_addresses(std::int64_t before) {
+  no_statement_timeout(c_);
   return static_cast<int>(
       c_.exec("UPDATE help_requests SET address = '' WHERE address <> '' AND "
               "((status = 'done' AND done_at < $1) OR (status = 'cancelled' AND created_at < $1))",

@@ -123,6 +123,7 @@ void PgOutboxRepo::mark_dead(std::int64_t id, int attempts, const std::string& e
 }
 
 int PgOutboxRepo::purge_texts(std::int64_t before) {
+  no_statement_timeout(c_);
   return static_cast<int>(c_.exec(std::string("UPDATE outbox SET payload = ") + kDropShown +
                                       " WHERE status = 2 AND created_at < $1 AND "
                                       "payload::jsonb ?| ARRAY['text', 'sealed']",
@@ -132,6 +133,7 @@ int PgOutboxRepo::purge_texts(std::int64_t before) {
 
 // Given up rather than deleted, as on SQLite.
 int PgOutboxRepo::purge_held(std::int64_t before) {
+  no_statement_timeout(c_);
   return static_cast<int>(
       c_.exec(std::string("UPDATE outbox SET status = 2, last_error = 'held too long', "
                           "payload = ") +

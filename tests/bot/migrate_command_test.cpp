@@ -38,7 +38,8 @@ std::string write_config(const std::string& dir, const std::string& database) {
   std::string path = dir + "/config.json";
   std::ofstream(path) << R"({"database": )" << database << R"(,
   "server": {"port": 0},
-  "adapters": [{"type": "playground", "name": "pg", "people": [{"id": "li", "name": "李阿姨"}]}],
+  "adapters": [{"type": "telegram", "name": "pg", "token": "123:abc", "secret_token": "s3",
+                "username": "linli_bot"}],
   "communities": [{"id": "c", "name": "C", "coordinators": ["pg:zhou"],
                    "groups": [{"chat": "pg:gv", "kind": "volunteers"}]}]})";
   return path;

@@ -56,11 +56,11 @@ class TroubledInbox final : public Inbox {
 };
 
 Store with_inbox(pg::PgStore& s, Inbox& inbox) {
-  return Store{s.transactions, s.people,   s.volunteers, s.requests,      s.dialogs,
-               inbox,          s.outbox,   s.timers,     s.posts,         s.roster,
-               s.offers,       s.shifts,   s.evaluation, s.commendations, s.records,
-               s.certificates, s.training, s.equipment,  s.risks,         s.vehicles,
-               s.trips};
+  return Store{s.transactions, s.people,    s.volunteers, s.requests,      s.dialogs,
+               inbox,          s.outbox,    s.timers,     s.posts,         s.roster,
+               s.offers,       s.shifts,    s.evaluation, s.commendations, s.records,
+               s.certificates, s.training,  s.equipment,  s.risks,         s.vehicles,
+               s.trips,        s.rate_slots};
 }
 
 class DispatcherOnPostgres : public ::testing::Test {
