@@ -738,6 +738,32 @@ TEST(PgCertificates, ASecretMadeInAUnitOfWorkThatRolledBackSignsNothing) {
   EXPECT_EQ(b->ports().certificates.check(kept.code).status, CertificateStatus::valid);
 }
 
+// The daily purges delete in one statement whatever a day left behind: at city scale that can
+// take longer than the 30 s statement_timeout every connection gets for decisions, and a purge
+// that fails every day keeps what must not be kept. Each purge lifts it for its own unit of
+// work, and only for that unit.
+TEST(PgPurges, EachPurgeLiftsTheStatementTimeoutForItsUnitOfWorkOnly) {
+  LINLI_REQUIRE_POSTGRES();
+  OnPostgres db;
+  auto a = db.open();
+  auto& connection = static_cast<PgInstance&>(*a).connection();
+  auto timeout = [&] { return std::string(connection.exec("SHOW statement_timeout").text(0, 0)); };
+  const std::vector<std::function<void(Store&)>> purges = {
+      [](Store& s) { s.events.purge(1); },
+      [](Store& s) { s.requests.purge_addresses(1); },
+      [](Store& s) { s.outbox.purge_texts(1); },
+      [](Store& s) { s.outbox.purge_held(1); },
+  };
+  for (std::size_t i = 0; i < purges.size(); ++i) {
+    ASSERT_EQ(timeout(), "30s") << "purge " << i;
+    connection.exec("BEGIN");
+    purges[i](a->ports());
+    EXPECT_EQ(timeout(), "0") << "purge " << i << " left the decisions' limit on";
+    connection.exec("COMMIT");
+    EXPECT_EQ(timeout(), "30s") << "purge " << i << " changed the session's limit";
+  }
+}
+
 // --- Races on PostgreSQL ---------------------------------------------------------------------
 
 // Two transactions at once on two connections: A has done its write and holds the row; B's
