@@ -140,7 +140,6 @@ class PersonTurns {
     it->second.pop_front();
     next->cancel();  // its enter() resolves; the turn stays taken, now by it
   }
-  std::size_t people() const { return waiting_.size(); }
 
  private:
   net::io_context& io_;
